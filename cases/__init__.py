@@ -1,0 +1,1 @@
+"""Operations (stings), arrests, cases, defendants, charges, court events and outcomes."""

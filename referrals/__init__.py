@@ -1,0 +1,1 @@
+"""Safe Harbor referrals: intake, services, follow-ups and closure."""

@@ -1,0 +1,1 @@
+"""Victims as people: identity, protected fields and consent to release information."""
