@@ -1,0 +1,23 @@
+"""Health checks beyond django-health-check's own: the Celery broker, whatever its transport."""
+
+import dataclasses
+import datetime
+
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
+
+
+@dataclasses.dataclass
+class Broker(HealthCheck):
+    """Connects to the Celery broker (Redis in production, files in the embedded default)."""
+
+    timeout = datetime.timedelta(seconds=3)
+
+    def run(self) -> None:
+        from taskforce.celery import app
+
+        try:
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, timeout=2)
+        except Exception as exc:  # any transport error means the broker is unusable
+            raise ServiceUnavailable("broker unreachable") from exc

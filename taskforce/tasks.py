@@ -1,0 +1,21 @@
+"""Background tasks of the core: liveness of the worker and the beat schedule."""
+
+from celery import shared_task
+
+
+@shared_task
+def ping() -> str:
+    """Answers 'pong': proves a worker consumes from the broker and returns results."""
+    return "pong"
+
+
+@shared_task
+def record_heartbeat(name: str = "beat") -> str:
+    """Stamps when the beat schedule last fired, so administrators can see it is running."""
+    from django.utils import timezone
+
+    from taskforce.models import Heartbeat
+
+    now = timezone.now()
+    Heartbeat.objects.update_or_create(name=name, defaults={"last_seen_at": now})
+    return now.isoformat()
