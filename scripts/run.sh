@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs Task Force Caseload on this machine with the embedded default: SQLite, a file-based task
+# broker, a Celery worker with the beat schedule beside the web server, and demo data.
+# Set DATABASE_URL / REDIS_URL to run the same on PostgreSQL / Redis.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+export DEBUG="${DEBUG:-true}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+
+ensure_build_deps
+ensure_venv requirements.txt
+mkdir -p var/log
+
+say "migrating the database"
+py manage.py migrate --noinput
+py manage.py collectstatic --noinput -v0
+say "seeding demo data"
+py manage.py seed_demo
+
+say "starting the Celery worker and beat (log: var/log/worker.log)"
+"$VENV/bin/celery" -A taskforce worker --beat --pool=solo --loglevel=INFO \
+  --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
+worker_pid=$!
+trap 'kill "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null' EXIT INT TERM
+
+say "serving on http://$HOST:$PORT/ (sign in as wash_prosecutor / taskforce-demo-2026; Ctrl-C stops)"
+py manage.py runserver "$HOST:$PORT"

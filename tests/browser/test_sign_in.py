@@ -1,0 +1,73 @@
+"""Each demo role signs in through Chromium and sees its own home page."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
+
+from taskforce.demo import DEMO_PASSWORD, seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(browser, live_server, username, password):
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/accounts/login/")
+    browser.find_element(By.ID, "id_username").send_keys(username)
+    browser.find_element(By.ID, "id_password").send_keys(password)
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+
+
+def submit_and_wait(browser, button):
+    """Click, then wait until a new page has replaced this one and finished loading."""
+    browser.execute_script("window.__leaving = true")
+    button.click()
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script(
+            "return window.__leaving === undefined && document.readyState === 'complete'"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "heading"),
+    [
+        ("wash_prosecutor", "My caseload"),
+        ("woodbury_liaison", "Operations and arrests"),
+        ("scv_advocate", "Referrals and follow-ups"),
+        ("wash_supervisor", "Washington County Attorney's Office"),
+        ("taskforce_coordinator", "Task force overview"),
+        ("admin", "Your account is not in an agency"),
+    ],
+)
+def test_demo_role_signs_in_and_sees_its_home(browser, live_server, screenshot, username, heading):
+    seed_demo()
+    sign_in(browser, live_server, username, DEMO_PASSWORD)
+    assert browser.find_element(By.TAG_NAME, "h1").text == heading
+    assert browser.title.endswith("Task Force Caseload")
+    header = browser.find_element(By.CSS_SELECTOR, ".site-header")
+    assert header.value_of_css_property("background-color") == "rgba(29, 63, 110, 1)"  # styled
+    assert screenshot(f"home-{username}").stat().st_size > 0
+
+    submit_and_wait(
+        browser, browser.find_element(By.XPATH, "//button[normalize-space()='Sign out']")
+    )
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sign in"
+
+
+def test_wrong_password_shows_the_message_beside_the_form(browser, live_server, screenshot):
+    seed_demo()
+    sign_in(browser, live_server, "wash_prosecutor", "not-the-password")
+    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]")
+    assert "Please enter a correct username and password" in alert.text
+    screenshot("login-wrong-password")
+
+
+def test_keyboard_user_reaches_the_main_content_with_the_skip_link(browser, live_server):
+    seed_demo()
+    sign_in(browser, live_server, "wash_prosecutor", DEMO_PASSWORD)
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("\ue004")  # Tab: the first stop is the skip link
+    focused = browser.switch_to.active_element
+    assert focused.text == "Skip to main content"
+    focused.send_keys("\ue007")  # Enter
+    assert browser.switch_to.active_element.get_attribute("id") == "main"

@@ -1,0 +1,98 @@
+"""Suite-wide set-up: PostgreSQL only, fast password hashing, named agencies and actors."""
+
+import pytest
+from django.conf import settings
+
+from taskforce.models import AgencyKind, Role
+from tests.factories import AgencyFactory, member
+
+
+def pytest_configure(config):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        raise pytest.UsageError(
+            f"The suite runs on PostgreSQL, not {engine}: use `bash scripts/test.sh` "
+            "or set DATABASE_URL=postgres://…"
+        )
+    # Hashing cost is not under test; PBKDF2's 1M rounds would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages link plain static names, which the live test server serves from the source folders;
+    # tests/taskforce/test_static.py runs the production collectstatic (hashed names) itself.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
+@pytest.fixture
+def wash_cao(db):
+    return AgencyFactory(
+        name="Washington County Attorney's Office", short_name="WCAO", kind=AgencyKind.PROSECUTION
+    )
+
+
+@pytest.fixture
+def ramsey_cao(db):
+    return AgencyFactory(
+        name="Ramsey County Attorney's Office",
+        short_name="RCAO",
+        kind=AgencyKind.PROSECUTION,
+        county="Ramsey",
+    )
+
+
+@pytest.fixture
+def woodbury_pd(db):
+    return AgencyFactory(name="Woodbury Police Department", kind=AgencyKind.LAW_ENFORCEMENT)
+
+
+@pytest.fixture
+def advocacy_center(db):
+    return AgencyFactory(name="St. Croix Valley Advocacy", kind=AgencyKind.VICTIM_SERVICES)
+
+
+@pytest.fixture
+def task_force(db):
+    return AgencyFactory(name="East Metro Task Force", kind=AgencyKind.TASK_FORCE, county="")
+
+
+@pytest.fixture
+def wash_prosecutor(wash_cao):
+    return member(wash_cao, Role.PROSECUTOR, username="wash_prosecutor")
+
+
+@pytest.fixture
+def wash_supervisor(wash_cao):
+    return member(wash_cao, Role.SUPERVISOR, username="wash_supervisor")
+
+
+@pytest.fixture
+def ramsey_prosecutor(ramsey_cao):
+    return member(ramsey_cao, Role.PROSECUTOR, username="ramsey_prosecutor")
+
+
+@pytest.fixture
+def woodbury_liaison(woodbury_pd):
+    return member(woodbury_pd, Role.POLICE_LIAISON, username="woodbury_liaison")
+
+
+@pytest.fixture
+def advocate(advocacy_center):
+    return member(advocacy_center, Role.ADVOCATE, username="scv_advocate")
+
+
+@pytest.fixture
+def coordinator(task_force):
+    return member(task_force, Role.COORDINATOR, username="taskforce_coordinator")
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process on the real broker, using the test database.
+
+    Tests that need it write committed data (transactional_db) so the worker's own
+    connection sees it.
+    """
+    from tests.workers import running_worker
+
+    with running_worker() as worker:
+        yield worker

@@ -1,0 +1,77 @@
+"""The admin is for administrators only; agencies and memberships are managed there."""
+
+import pytest
+from django.urls import reverse
+
+from taskforce.models import Agency, AgencyKind, Membership, Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def administrator():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+def test_staff_flag_alone_does_not_open_the_admin(client, wash_supervisor):
+    wash_supervisor.is_staff = True
+    wash_supervisor.save()
+    client.force_login(wash_supervisor)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_administrator_creates_an_agency_and_it_gets_a_group(client, administrator):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:taskforce_agency_add"),
+        {
+            "name": "Oakdale Police Department",
+            "kind": AgencyKind.LAW_ENFORCEMENT,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    agency = Agency.objects.get(name="Oakdale Police Department")
+    assert agency.group.name == f"agency:{agency.public_id}"
+
+
+def test_administrator_adds_a_membership_and_the_role_is_checked(client, administrator, wash_cao):
+    user = UserFactory()
+    client.force_login(administrator)
+    url = reverse("admin:taskforce_membership_add")
+    refused = client.post(
+        url,
+        {
+            "user": user.pk,
+            "agency": wash_cao.pk,
+            "role": Role.ADVOCATE,
+            "started_at_0": "2026-11-01",
+            "started_at_1": "09:00",
+        },
+    )
+    assert refused.status_code == 200
+    assert "members can be" in refused.content.decode()
+    assert not Membership.objects.exists()
+
+    accepted = client.post(
+        url,
+        {
+            "user": user.pk,
+            "agency": wash_cao.pk,
+            "role": Role.PROSECUTOR,
+            "started_at_0": "2026-11-01",
+            "started_at_1": "09:00",
+        },
+    )
+    assert accepted.status_code == 302
+    assert list(user.groups.all()) == [wash_cao.group]
+
+
+def test_agency_changelist_lists_agencies(client, administrator, wash_cao, ramsey_cao):
+    client.force_login(administrator)
+    page = client.get(reverse("admin:taskforce_agency_changelist")).content.decode()
+    assert wash_cao.name.replace("'", "&#x27;") in page
+    assert ramsey_cao.name.replace("'", "&#x27;") in page

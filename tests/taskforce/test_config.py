@@ -1,0 +1,64 @@
+"""Start-up configuration: bad environment variables stop with one line; production is hardened."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7#Qm2!vR9pL$wZ4tY8nB1cK6hJ3dF5gS0aE@uI*oP&lM^zX%vC-bN=qW+eR_tY",
+    "ALLOWED_HOSTS": "caseload.example.gov",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/taskforce",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+# Variables the suite sets that a production deployment would not.
+TEST_ONLY = ["SECURE_SSL_REDIRECT", "SECURE_COOKIES", "CELERY_QUEUE"]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in TEST_ONLY} | PRODUCTION | env
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
+        ("DATABASE_URL", "mysql://db/x", "DATABASE_URL must be a postgres:// or sqlite:/// URL"),
+        ("DATABASE_URL", "postgres://127.0.0.1", "DATABASE_URL names no database"),
+        ("REDIS_URL", "http://cache", "REDIS_URL must look like redis://host:6379/0"),
+        ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS='a year' is not a whole number"),
+        ("TIME_ZONE", "Minnesota", "TIME_ZONE='Minnesota' is not a time zone name"),
+        ("EMAIL_URL", "pigeon://loft", "EMAIL_URL is not an email URL"),
+        ("SECRET_KEY", "", "SECRET_KEY is required when DEBUG is off"),
+    ],
+)
+def test_malformed_variable_stops_start_up_with_one_line_naming_it(name, value, expected):
+    result = manage("check", **{name: value})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Configuration error: {expected}")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_redis_password_is_not_echoed_in_the_error():
+    result = manage("check", REDIS_URL="http://user:hunter2-secret@cache:6379")
+    assert result.returncode == 2
+    assert "hunter2-secret" not in result.stderr

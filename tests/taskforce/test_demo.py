@@ -1,0 +1,62 @@
+"""Demo data: a realistic task force, one user per role per kind of agency, safe to seed twice."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from taskforce.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from taskforce.models import ROLES_BY_AGENCY_KIND, Agency, Membership, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(Agency.objects.values_list("name", "kind", "updated_at")),
+        sorted(User.objects.values_list("username", "password", "last_login")),
+        sorted(
+            Membership.objects.values_list("user__username", "agency__name", "role", "started_at")
+        ),
+    )
+
+
+def test_seeding_twice_changes_nothing():
+    first = seed_demo()
+    before = snapshot()
+    second = seed_demo()
+    assert first.changed_anything
+    assert not second.changed_anything
+    assert snapshot() == before
+
+
+def test_every_role_of_every_kind_of_agency_has_a_demo_login():
+    seed_demo()
+    present = set(
+        Membership.objects.filter(ended_at__isnull=True).values_list("agency__kind", "role")
+    )
+    expected = {(kind, role) for kind, roles in ROLES_BY_AGENCY_KIND.items() for role in roles}
+    assert expected <= present
+
+
+def test_demo_logins_work_with_the_documented_password(client):
+    seed_demo()
+    for spec in DEMO_USERS[:3]:
+        assert client.login(username=spec.username, password=DEMO_PASSWORD)
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.check_password(DEMO_PASSWORD)
+
+
+def test_seeding_is_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to seed"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_the_readme_lists_every_demo_login():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for spec in DEMO_USERS:
+        assert f"`{spec.username}`" in readme
+    assert DEMO_PASSWORD in readme

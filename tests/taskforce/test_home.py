@@ -1,0 +1,77 @@
+"""The home page: each role lands on its own, with navigation and plain empty states."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("actor", "heading", "empty_state"),
+    [
+        ("wash_prosecutor", "My caseload", "No cases are assigned to you yet."),
+        ("woodbury_liaison", "Operations and arrests", "No operations yet."),
+        ("advocate", "Referrals and follow-ups", "No new Safe Harbor referrals."),
+        ("wash_supervisor", "Washington County Attorney", "Nothing in your agency is overdue."),
+        ("coordinator", "Task force overview", "Coordinators see counts only"),
+    ],
+)
+def test_each_role_lands_on_its_own_home(client, request, actor, heading, empty_state):
+    user = request.getfixturevalue(actor)
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    assert f"<h1>{heading}" in page
+    assert empty_state in page
+    assert user.membership.get_role_display() in page
+
+
+def test_supervisor_sees_their_own_team_and_no_one_elses(
+    client, wash_supervisor, wash_prosecutor, ramsey_prosecutor
+):
+    client.force_login(wash_supervisor)
+    team = client.get(reverse("home")).context["team"]
+    assert {m.user for m in team} == {wash_supervisor, wash_prosecutor}
+
+
+def test_a_deactivated_colleague_leaves_the_team_list(client, wash_supervisor, wash_prosecutor):
+    wash_prosecutor.is_active = False
+    wash_prosecutor.save()
+    client.force_login(wash_supervisor)
+    team = client.get(reverse("home")).context["team"]
+    assert [m.user for m in team] == [wash_supervisor]
+
+
+def test_coordinator_sees_member_agencies_but_not_inactive_ones(
+    client, coordinator, wash_cao, ramsey_cao
+):
+    ramsey_cao.is_active = False
+    ramsey_cao.save()
+    client.force_login(coordinator)
+    agencies = list(client.get(reverse("home")).context["agencies"])
+    assert wash_cao in agencies
+    assert ramsey_cao not in agencies
+
+
+def test_a_user_without_an_agency_is_told_to_ask_an_administrator(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    page = client.get(reverse("home")).content.decode()
+    assert "Your account is not in an agency" in page
+
+
+def test_pages_have_landmarks_a_skip_link_and_a_title(client, wash_prosecutor):
+    client.force_login(wash_prosecutor)
+    page = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in page
+    assert '<a class="skip-link" href="#main">' in page
+    assert '<main id="main"' in page
+    assert '<nav class="site-nav" aria-label="Main">' in page
+    assert "<title>Home · Task Force Caseload</title>" in page
+
+
+def test_static_files_are_served_by_the_app_not_a_cdn(client, wash_prosecutor):
+    client.force_login(wash_prosecutor)
+    page = client.get(reverse("home")).content.decode()
+    assert "https://" not in page
+    assert "/static/css/app" in page
