@@ -5,11 +5,12 @@ from django.http import HttpRequest
 from taskforce.models import Role
 
 # Navigation per role: (label, URL name). Each feature adds its pages here as it lands.
+_RECORDS = [("Home", "home"), ("Cases", "cases:list"), ("Shared", "shares")]
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
-    Role.PROSECUTOR: [("Home", "home")],
-    Role.POLICE_LIAISON: [("Home", "home")],
-    Role.ADVOCATE: [("Home", "home")],
-    Role.SUPERVISOR: [("Home", "home")],
+    Role.PROSECUTOR: _RECORDS,
+    Role.POLICE_LIAISON: _RECORDS,
+    Role.ADVOCATE: _RECORDS,
+    Role.SUPERVISOR: _RECORDS,
     Role.COORDINATOR: [("Home", "home")],
 }
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from taskforce import access
 from taskforce.models import Agency, Membership, User
 
 
@@ -29,6 +30,9 @@ def membership_start(
     """Place a user in an agency with a role; a current membership elsewhere ends first (a move)."""
     at = at or timezone.now()
     for current in Membership.objects.select_for_update().filter(user=user, ended_at__isnull=True):
+        if current.agency_id != agency.pk:
+            # Grants to the person were for their old agency's work; they do not move with them.
+            access.revoke_user_grants(user)
         current.ended_at = at
         current.save(update_fields=["ended_at"])
     membership = Membership(user=user, agency=agency, role=role, title=title, started_at=at)
@@ -43,4 +47,5 @@ def membership_end(*, membership: Membership, at: datetime | None = None) -> Mem
     if membership.ended_at is None:
         membership.ended_at = at or timezone.now()
         membership.save(update_fields=["ended_at"])
+        access.revoke_user_grants(membership.user)
     return membership

@@ -19,3 +19,11 @@ def record_heartbeat(name: str = "beat") -> str:
     now = timezone.now()
     Heartbeat.objects.update_or_create(name=name, defaults={"last_seen_at": now})
     return now.isoformat()
+
+
+@shared_task
+def expire_lapsed_grants() -> int:
+    """Deletes grants whose time ran out (consent expiry); the policy already ignores them."""
+    from taskforce import access
+
+    return access.expire_lapsed_grants()

@@ -1,11 +1,14 @@
 """Pages of the core: the home page, which differs by role."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from taskforce import selectors
-from taskforce.models import Role
+from taskforce import access, selectors
+from taskforce.models import Role, Share
 
 HOME_TEMPLATES = {
     Role.PROSECUTOR: "taskforce/home/prosecutor.html",
@@ -27,3 +30,31 @@ def home(request: HttpRequest) -> HttpResponse:
     elif membership.role == Role.COORDINATOR:
         context["agencies"] = selectors.active_agencies()
     return render(request, HOME_TEMPLATES[membership.role], context)
+
+
+@login_required
+def shares(request: HttpRequest) -> HttpResponse:
+    shared_with_us, shared_by_us = access.shares_for_agency(request.user)
+    return render(
+        request,
+        "taskforce/shares.html",
+        {
+            "page_title": "Shared records",
+            "shared_with_us": shared_with_us[:200],
+            "shared_by_us": shared_by_us[:200],
+        },
+    )
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, public_id) -> HttpResponse:
+    share_row = Share.objects.filter(public_id=public_id).first()
+    if share_row is None:
+        raise access.NotFound
+    access.unshare(actor=request.user, share_row=share_row, reason=request.POST.get("reason", ""))
+    messages.success(request, f"{share_row.to_agency.name} no longer has access.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("shares")

@@ -1,0 +1,190 @@
+"""Case pages: thin views over cases.selectors (reads) and cases.services (writes)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from cases import selectors, services
+from cases.forms import CaseFilterForm, CaseForm, DeleteForm, ShareForm
+from cases.models import Case
+from taskforce import access, records
+from taskforce.exports import csv_response
+from taskforce.forms import add_service_errors
+from taskforce.models import StaleVersion
+
+
+def _filters(request: HttpRequest) -> tuple[CaseFilterForm, selectors.CaseFilters]:
+    form = CaseFilterForm(request.GET)
+    if form.is_valid():
+        return form, selectors.CaseFilters(**form.cleaned_data)
+    return form, selectors.CaseFilters()
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    after = None
+    if request.GET.get("after"):
+        after = selectors.case_get(actor=request.user, public_id=request.GET["after"])
+    page = selectors.case_list(actor=request.user, filters=filters, after=after)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page_title": "Cases",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "next_after": page.cases[-1].public_id if page.has_next else None,
+            "can_create": request.user.role in access.rules_for(Case).change,
+        },
+    )
+
+
+@login_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _filters(request)
+    rows = selectors.case_export_rows(actor=request.user, filters=filters)
+    records.record_exported(actor=request.user, model=Case, count=rows.count(), query=request.GET)
+    return csv_response(
+        "cases.csv",
+        ["Number", "Title", "Status", "Agency", "Assigned prosecutor", "Last updated"],
+        (
+            [
+                case.number,
+                case.title,
+                case.get_status_display(),
+                case.owner_agency.name,
+                case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
+                case.updated_at.isoformat(),
+            ]
+            for case in rows.iterator(chunk_size=500)
+        ),
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, public_id) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, public_id=public_id)
+    records.record_viewed(actor=request.user, obj=case)
+    allowed = access.allowed_actions(request.user, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "page_title": str(case),
+            "case": case,
+            "can_change": access.Action.CHANGE in allowed,
+            "can_delete": access.Action.DELETE in allowed,
+            "can_share": access.Action.SHARE in allowed,
+            "shares": access.shares_of(request.user, case),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in access.rules_for(Case).change:
+        raise access.Forbidden
+    form = CaseForm(request.POST or None, agency=request.user.agency)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            case = services.case_create(actor=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Case {case.number} created.")
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(request, "cases/case_form.html", {"page_title": "New case", "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, public_id) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
+    form = CaseForm(request.POST or None, instance=case, agency=case.owner_agency)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        expected = form.cleaned_data["version"] or 0
+        try:
+            case = services.case_update(
+                actor=request.user, case=case, expected_version=expected, data=data
+            )
+        except StaleVersion:
+            conflict = Case.objects.select_related("updated_by", "assigned_prosecutor").get(
+                pk=case.pk
+            )
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+            form.add_error(
+                None,
+                f"{conflict.updated_by.display_name()} changed this case at "
+                f"{conflict.updated_at:%H:%M} after you opened it. Nothing of yours was saved. "
+                "Compare with their version below, then save again to keep your changes.",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Case saved.")
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/case_form.html",
+        {"page_title": f"Edit {case}", "form": form, "case": case, "conflict": conflict},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_delete(request: HttpRequest, public_id) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.DELETE)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number = case.number
+        services.case_delete(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Case {number} deleted.")
+        return redirect("cases:list")
+    return render(
+        request,
+        "cases/case_delete.html",
+        {"page_title": f"Delete {case}", "form": form, "case": case},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_share(request: HttpRequest, public_id) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.SHARE)
+    form = ShareForm(request.POST or None, owner=case.owner_agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access.share(actor=request.user, obj=case, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Shared with {form.cleaned_data['to_agency'].name}. You can revoke it here.",
+            )
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/case_share.html",
+        {
+            "page_title": f"Share {case}",
+            "form": form,
+            "case": case,
+            "back": reverse("cases:detail", kwargs={"public_id": case.public_id}),
+        },
+    )

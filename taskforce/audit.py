@@ -1,0 +1,74 @@
+"""Writes the audit trail; knows where the current request came from (IP, user agent)."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from taskforce.models import AuditEvent, User
+
+
+@dataclass(frozen=True)
+class Origin:
+    ip_address: str | None
+    user_agent: str
+
+
+_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("origin", default=None)
+
+
+def origin_from(request: HttpRequest) -> Origin:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
+    return Origin(
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.headers.get("user-agent", "")[:300],
+    )
+
+
+class RequestOriginMiddleware:
+    """Makes the request's origin available to services that audit, without passing it down."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        token = _origin.set(origin_from(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _origin.reset(token)
+
+
+def record(
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    reason: str = "",
+    changes: dict | None = None,
+    target_agency=None,
+) -> AuditEvent:
+    """Append one audit event; call inside the transaction of the change it describes."""
+    origin = _origin.get()
+    membership = actor.membership if actor is not None else None
+    if target_agency is None and target is not None:
+        target_agency = getattr(target, "owner_agency", None)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor else "",
+        actor_agency=membership.agency if membership else None,
+        actor_agency_name=membership.agency.name if membership else "",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+        target_label=str(target)[:300] if target is not None else "",
+        target_agency=target_agency,
+        reason=reason,
+        changes=changes or {},
+        ip_address=origin.ip_address if origin else None,
+        user_agent=origin.user_agent if origin else "",
+    )

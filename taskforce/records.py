@@ -1,0 +1,90 @@
+"""Writes every protected record shares: create owned by an agency, versioned update, delete.
+
+Each runs in the caller's transaction and writes its audit event with the change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from taskforce import access, audit
+from taskforce.models import ProtectedModel, StaleVersion, User
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def record_create(*, actor: User, model: type[ProtectedModel], **fields: Any) -> ProtectedModel:
+    """Create a record owned by the actor's agency (the policy decides who may act on it)."""
+    membership = access.acting_membership(actor)
+    if membership is None:
+        raise access.Forbidden
+    if membership.role not in access.rules_for(model).change:
+        raise access.Forbidden
+    obj = model(owner_agency=membership.agency, created_by=actor, updated_by=actor, **fields)
+    obj.full_clean()
+    obj.save()
+    audit.record(
+        actor,
+        f"{model._meta.model_name}.created",
+        obj,
+        changes={name: [None, _display(value)] for name, value in fields.items()},
+    )
+    return obj
+
+
+def record_update(
+    *, actor: User, obj: ProtectedModel, expected_version: int, data: dict[str, Any]
+) -> ProtectedModel:
+    """Apply changed fields if nobody saved since `expected_version`; else raise StaleVersion."""
+    access.require(actor, access.Action.CHANGE, obj)
+    model = type(obj)
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    if current.version != expected_version:
+        raise StaleVersion
+    changes = {
+        name: [_display(getattr(current, name)), _display(value)]
+        for name, value in data.items()
+        if getattr(current, name) != value
+    }
+    if not changes:
+        return current
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.full_clean()
+    now = timezone.now()
+    model.objects.filter(pk=obj.pk, version=expected_version).update(
+        **data, version=F("version") + 1, updated_at=now, updated_by=actor
+    )
+    current.refresh_from_db()
+    audit.record(actor, f"{model._meta.model_name}.changed", current, changes=changes)
+    return current
+
+
+def record_delete(*, actor: User, obj: ProtectedModel, reason: str) -> None:
+    access.require(actor, access.Action.DELETE, obj)
+    audit.record(actor, f"{type(obj)._meta.model_name}.deleted", obj, reason=reason)
+    obj.delete()
+
+
+def record_viewed(*, actor: User, obj: ProtectedModel) -> None:
+    """Reads of protected records are audited too (who looked at what, when, from where)."""
+    audit.record(actor, f"{type(obj)._meta.model_name}.viewed", obj)
+
+
+def record_exported(*, actor: User, model: type[ProtectedModel], count: int, query) -> None:
+    """An export is a read of every row in it: one audit event with the filter and the count."""
+    audit.record(
+        actor,
+        f"{model._meta.model_name}.exported",
+        changes={"rows": count, "filters": {k: v for k, v in query.items() if v}},
+    )
