@@ -344,6 +344,27 @@ def shares_for_agency(actor: User) -> tuple[QuerySet[Share], QuerySet[Share]]:
     )
 
 
+@transaction.atomic
+def assign(*, actor: User, obj: models.Model, person: User, level: str = ShareLevel.VIEW) -> None:
+    """Grant one person access to a record (e.g. a lead investigator from another agency).
+
+    The grant is the person's, not their agency's, and ends when they leave their agency.
+    """
+    require(actor, Action.SHARE, obj)
+    if acting_membership(person) is None:
+        raise ValidationError({"person": "This person is not an active member of any agency."})
+    model = type(obj)
+    actions = [Action.VIEW] + ([Action.CHANGE] if level == ShareLevel.CHANGE else [])
+    grants = get_user_obj_perms_model(model)
+    for action in actions:
+        grants.objects.get_or_create(
+            user=person, permission=_permission(action, model), content_object=obj
+        )
+    audit.record(
+        actor, "access.assigned", obj, changes={"person": person.get_username(), "level": level}
+    )
+
+
 def revoke_user_grants(user: User) -> int:
     """Remove every grant made to this person (assignments): used when they leave an agency.
 
