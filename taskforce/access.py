@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
@@ -56,6 +57,7 @@ class Rules:
     change: frozenset[str]
     delete: frozenset[str]
     share: frozenset[str]
+    detail_url: str  # URL name of the record's page, taking its public_id
     share_to: frozenset[str] = frozenset(AgencyKind.values)
 
     def roles_for(self, action: Action) -> frozenset[str]:
@@ -70,6 +72,7 @@ RULES: dict[str, Rules] = {
         change=frozenset({P, S}),
         delete=frozenset({S}),
         share=frozenset({P, S}),
+        detail_url="cases:detail",
     ),
 }
 
@@ -83,6 +86,10 @@ def rules_for(model: type[models.Model]) -> Rules:
         return RULES[model._meta.label]
     except KeyError:
         raise LookupError(f"{model._meta.label} is not a protected model") from None
+
+
+def detail_url(model: type[models.Model], public_id) -> str:
+    return reverse(rules_for(model).detail_url, kwargs={"public_id": public_id})
 
 
 def acting_membership(actor: User | None) -> Membership | None:
@@ -266,6 +273,7 @@ def share(
     new_share = Share.objects.create(
         content_type=content_type,
         object_id=obj.pk,
+        object_public_id=obj.public_id,
         object_label=str(obj)[:300],
         from_agency_id=obj.owner_agency_id,
         to_agency=to_agency,

@@ -199,6 +199,7 @@ class Share(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
     object_id = models.BigIntegerField()
+    object_public_id = models.UUIDField(null=True, editable=False)
     object_label = models.CharField(max_length=300)
     from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="shares_out")
     to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="shares_in")
@@ -248,6 +249,12 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_label} → {self.to_agency}"
+
+    def target_url(self) -> str:
+        """Where the shared record's page is; the page itself still asks the policy."""
+        from taskforce.access import detail_url
+
+        return detail_url(self.content_type.model_class(), self.object_public_id)
 
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()

@@ -158,3 +158,13 @@ def test_a_person_assigned_from_another_agency_loses_access_when_they_move(
         role=Role.POLICE_LIAISON,
     )
     assert not access.can(woodbury_liaison, access.Action.VIEW, case)
+
+
+def test_the_shared_list_links_to_the_record_for_the_receiver(
+    client, case, wash_prosecutor, ramsey_prosecutor, ramsey_cao
+):
+    access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Joint")
+    client.force_login(ramsey_prosecutor)
+    page = client.get(reverse("shares")).content.decode()
+    assert f'href="{reverse("cases:detail", args=[case.public_id])}"' in page
+    assert client.get(reverse("cases:detail", args=[case.public_id])).status_code == 200
