@@ -260,12 +260,12 @@ def share(
     level: str = ShareLevel.VIEW,
     reason: str,
     expires_at: datetime | None = None,
-    consent: models.Model | None = None,
 ) -> Share:
     """Share a record with another agency (view, or view and change), until revoked or expiry.
 
-    A `consent` ties the share to a victim's consent record: its expiry ends access on its own.
-    Sharing again with the same agency replaces the earlier terms.
+    Consent-gated access is a share whose `expires_at` is the consent's expiry: the policy stops
+    honouring it at that moment, and revoking the consent calls `unshare`. Sharing again with the
+    same agency replaces the earlier terms (e.g. consent extended).
     """
     require(actor, Action.SHARE, obj)
     _validate_share(obj, to_agency, reason, expires_at)
@@ -288,8 +288,6 @@ def share(
         level=level,
         reason=reason.strip(),
         expires_at=expires_at,
-        consent_type=ContentType.objects.get_for_model(consent) if consent else None,
-        consent_id=consent.pk if consent else None,
         created_by=actor,
     )
     _grant_to_group(new_share, obj)

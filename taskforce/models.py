@@ -208,14 +208,6 @@ class Share(models.Model):
     expires_at = models.DateTimeField(
         null=True, blank=True, help_text="Access ends at this moment (e.g. when consent expires)."
     )
-    consent_type = models.ForeignKey(
-        "contenttypes.ContentType",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    consent_id = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     revoked_by = models.ForeignKey(
