@@ -52,6 +52,7 @@ class ShareForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         help_text="The receiving agency and the audit trail see this.",
+        error_messages={"required": "Say why this record is shared; the other agency sees it."},
     )
     expires_at = forms.DateTimeField(
         label="Access ends",

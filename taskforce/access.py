@@ -331,6 +331,23 @@ def unshare(*, actor: User, share_row: Share, reason: str = "") -> Share:
     return share_row
 
 
+def share_for_owner(actor: User, public_id) -> Share:
+    """An active share the actor's agency made, for revoking; anything else is NotFound."""
+    membership = acting_membership(actor)
+    share_row = (
+        Share.objects.filter(public_id=public_id, revoked_at__isnull=True)
+        .select_related("to_agency", "content_type")
+        .first()
+        if membership is not None
+        else None
+    )
+    if share_row is None:
+        raise NotFound
+    obj = share_row.content_type.get_object_for_this_type(pk=share_row.object_id)
+    require(actor, Action.SHARE, obj)
+    return share_row
+
+
 def shares_of(actor: User, obj: models.Model) -> QuerySet[Share]:
     """Active shares of a record, for its owning agency's members (empty for anyone else)."""
     membership = acting_membership(actor)

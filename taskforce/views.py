@@ -1,14 +1,14 @@
 """Pages of the core: the home page, which differs by role."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from taskforce import access, selectors
-from taskforce.models import Role, Share
+from taskforce.models import Role
 
 HOME_TEMPLATES = {
     Role.PROSECUTOR: "taskforce/home/prosecutor.html",
@@ -46,15 +46,26 @@ def shares(request: HttpRequest) -> HttpResponse:
     )
 
 
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text="Optional; kept in the audit trail.",
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share_revoke(request: HttpRequest, public_id) -> HttpResponse:
-    share_row = Share.objects.filter(public_id=public_id).first()
-    if share_row is None:
-        raise access.NotFound
-    access.unshare(actor=request.user, share_row=share_row, reason=request.POST.get("reason", ""))
-    messages.success(request, f"{share_row.to_agency.name} no longer has access.")
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("shares")
+    share_row = access.share_for_owner(request.user, public_id)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access.unshare(actor=request.user, share_row=share_row, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{share_row.to_agency.name} no longer has access.")
+        return redirect(share_row.target_url())
+    return render(
+        request,
+        "taskforce/share_revoke.html",
+        {"page_title": "Revoke access", "form": form, "share": share_row},
+    )

@@ -16,6 +16,9 @@ def pytest_configure(config):
         )
     # Hashing cost is not under test; PBKDF2's 1M rounds would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Persistent connections would keep the live server's session open and block the drop of
+    # the test database at teardown.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Pages link plain static names, which the live test server serves from the source folders;
     # tests/taskforce/test_static.py runs the production collectstatic (hashed names) itself.
     settings.STORAGES = settings.STORAGES | {

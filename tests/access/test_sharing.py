@@ -85,7 +85,7 @@ def test_the_receiving_agency_cannot_revoke_or_reshare(
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"reason": "  "}, "reason", "This field is required"),
+        ({"reason": "  "}, "reason", "Say why this record is shared"),
         ({"expires_at": "2000-01-01T00:00"}, "expires_at", "must be in the future"),
     ],
 )
@@ -168,3 +168,14 @@ def test_the_shared_list_links_to_the_record_for_the_receiver(
     page = client.get(reverse("shares")).content.decode()
     assert f'href="{reverse("cases:detail", args=[case.public_id])}"' in page
     assert client.get(reverse("cases:detail", args=[case.public_id])).status_code == 200
+
+
+def test_the_revoke_page_is_404_for_an_agency_with_no_part_in_the_share(
+    client, case, wash_prosecutor, ramsey_cao, woodbury_liaison
+):
+    share = access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Joint")
+    client.force_login(woodbury_liaison)
+    assert client.get(reverse("share_revoke", args=[share.public_id])).status_code == 404
+    client.force_login(wash_prosecutor)
+    page = client.get(reverse("share_revoke", args=[share.public_id])).content.decode()
+    assert "<h1>Revoke Ramsey County Attorney&#x27;s Office's access?</h1>" in page
