@@ -3,8 +3,8 @@
 What it measures (for a prosecutor of a prosecution agency that receives shares; buffers warmed by
 a few untimed runs; N repetitions; median and p95 in ms):
 
-- `cases.selectors.case_list(actor=, filters=CaseFilters(), size=50)`, the real selector, with its
-  total count, and without it (`with_total=False`: the page queries alone);
+- `cases.selectors.cases.case_list(actor=, filters=CaseFilters(), size=50)`, the real selector,
+  with its total count, and without it (`with_total=False`: the page queries alone);
 - `case_count` alone;
 - the SQL query count of `case_list` at size 50 and size 500 (they must be equal);
 - the same first page with no permission filter at all (ordered keys, then the rows with the same
@@ -67,7 +67,7 @@ from django.utils import timezone
 from psycopg2 import sql
 
 from cases.models import Case, CaseGroupObjectPermission
-from cases.selectors import ORDER, CaseFilters, case_count, case_list
+from cases.selectors.cases import ORDER, CaseFilters, case_count, case_list
 from taskforce.models import ROLES_BY_AGENCY_KIND, Agency, AgencyKind, Membership, Role, User
 
 SHARE_FRACTION = 0.02
@@ -432,7 +432,7 @@ def main() -> None:
     queries_50 = captured_sql(lambda: case_list(actor=actor, filters=filters, size=50))
     queries_500 = captured_sql(lambda: case_list(actor=actor, filters=filters, size=500))
     page = case_list(actor=actor, filters=filters, size=50)
-    shared_on_page = sum(case.owner_agency_id != agency.pk for case in page.cases)
+    shared_on_page = sum(case.owner_agency_id != agency.pk for case in page.rows)
 
     union_sql = next(q for q in queries_50 if "UNION" in q)
     count_sql = next(q for q in queries_50 if "COUNT(" in q.upper())
@@ -461,7 +461,7 @@ def main() -> None:
     print(f"  seed time       {seed_time}")
     print(f"  actor           {actor.username}, {actor.membership.role} of {agency.name}")
     print(f"                  owns {owned:,} cases, {incoming:,} shared in; total {page.total:,}")
-    print(f"                  first page: {len(page.cases)} rows, {shared_on_page} shared in")
+    print(f"                  first page: {len(page.rows)} rows, {shared_on_page} shared in")
     print(f"  timing          {n} runs each after {WARMUP} warm-up runs, ms")
     print(f"  {'':46} {'median':>9} {'p95':>9}")
     for label, times in figures.items():

@@ -1,16 +1,36 @@
-"""Case URLs: records appear by public UUID, never by a countable id."""
+"""URLs of stings, arrests, people and cases: records appear by public UUID, never by a count."""
 
 from django.urls import path
 
-from cases import views
+from cases.views import arrests, handoffs, operations, people
+from cases.views import cases as case_views
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.case_list, name="list"),
-    path("new/", views.case_create, name="create"),
-    path("export.csv", views.case_export, name="export"),
-    path("<uuid:public_id>/", views.case_detail, name="detail"),
-    path("<uuid:public_id>/edit/", views.case_edit, name="edit"),
-    path("<uuid:public_id>/delete/", views.case_delete, name="delete"),
-    path("<uuid:public_id>/share/", views.case_share, name="share"),
+    path("cases/", case_views.case_list, name="list"),
+    path("cases/new/", case_views.case_create, name="create"),
+    path("cases/export.csv", case_views.case_export, name="export"),
+    path("cases/<uuid:public_id>/", case_views.case_detail, name="detail"),
+    path("cases/<uuid:public_id>/edit/", case_views.case_edit, name="edit"),
+    path("cases/<uuid:public_id>/delete/", case_views.case_delete, name="delete"),
+    path("cases/<uuid:public_id>/share/", case_views.case_share, name="share"),
+    path("intake/", handoffs.intake, name="intake"),
+    path("operations/", operations.operation_list, name="operation_list"),
+    path("operations/new/", operations.operation_create, name="operation_create"),
+    path("operations/export.csv", operations.operation_export, name="operation_export"),
+    path("operations/<uuid:public_id>/", operations.operation_detail, name="operation_detail"),
+    path("operations/<uuid:public_id>/edit/", operations.operation_edit, name="operation_edit"),
+    path("arrests/", arrests.arrest_list, name="arrest_list"),
+    path("arrests/new/", arrests.arrest_bulk, name="arrest_bulk"),
+    path("arrests/import/", arrests.arrest_import, name="arrest_import"),
+    path(
+        "arrests/import/<uuid:public_id>/",
+        arrests.arrest_import_preview,
+        name="arrest_import_preview",
+    ),
+    path("arrests/export.csv", arrests.arrest_export, name="arrest_export"),
+    path("arrests/<uuid:public_id>/", arrests.arrest_detail, name="arrest_detail"),
+    path("handoffs/new/", handoffs.handoff_new, name="handoff_new"),
+    path("handoffs/<uuid:public_id>/", handoffs.handoff_detail, name="handoff_detail"),
+    path("people/<uuid:public_id>/", people.person_detail, name="person_detail"),
 ]

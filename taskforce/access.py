@@ -59,12 +59,19 @@ class Rules:
     share: frozenset[str]
     detail_url: str  # URL name of the record's page, taking its public_id
     share_to: frozenset[str] = frozenset(AgencyKind.values)
+    # View also follows relations: whoever may view the record a field points to may view this
+    # one (an operation's participants see its arrests) ...
+    follows: tuple[str, ...] = ()
+    # ... and whoever may view a record of another model that points here (model label, field)
+    # may view this one (who can see an arrest can see the arrestee).
+    seen_through: tuple[tuple[str, str], ...] = ()
 
     def roles_for(self, action: Action) -> frozenset[str]:
         return getattr(self, action.value)
 
 
 P, L, A, S = Role.PROSECUTOR, Role.POLICE_LIAISON, Role.ADVOCATE, Role.SUPERVISOR
+NOBODY: frozenset[str] = frozenset()
 # Coordinators appear in no row-level rule: they see task-force aggregates only.
 RULES: dict[str, Rules] = {
     "cases.Case": Rules(
@@ -73,6 +80,38 @@ RULES: dict[str, Rules] = {
         delete=frozenset({S}),
         share=frozenset({P, S}),
         detail_url="cases:detail",
+    ),
+    "cases.Person": Rules(
+        view=frozenset({P, S, L, A}),
+        change=frozenset({P, S, L, A}),
+        delete=frozenset({S}),
+        share=frozenset({P, S, L}),
+        detail_url="cases:person_detail",
+        seen_through=(("cases.Arrest", "arrestee"),),
+    ),
+    "cases.Operation": Rules(
+        view=frozenset({P, S, L}),
+        change=frozenset({S, L}),
+        delete=frozenset({S}),
+        share=frozenset({S, L}),
+        detail_url="cases:operation_detail",
+    ),
+    "cases.Arrest": Rules(
+        view=frozenset({P, S, L}),
+        change=frozenset({S, L}),
+        delete=frozenset({S}),
+        share=frozenset({S, L}),
+        detail_url="cases:arrest_detail",
+        follows=("operation",),
+    ),
+    # Owned by the referring agency; the prosecution agency sees it through its case.
+    "cases.HandOff": Rules(
+        view=frozenset({P, S, L}),
+        change=frozenset({S, L}),
+        delete=NOBODY,
+        share=NOBODY,
+        detail_url="cases:handoff_detail",
+        follows=("case",),
     ),
 }
 
@@ -130,18 +169,50 @@ def _granted_ids(actor: User, membership: Membership, model, action: Action) -> 
     return by_group.union(by_user, all=True)
 
 
+def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
+    """Ids visible through related records (`follows`, `seen_through`), view only."""
+    rules = rules_for(model)
+    derived = []
+    for field in rules.follows:
+        parent = model._meta.get_field(field).related_model
+        derived.append(
+            model.objects.filter(**{f"{field}__in": _visible_ids(actor, parent)}).values_list(
+                "pk", flat=True
+            )
+        )
+    for label, field in rules.seen_through:
+        other = apps.get_model(label)
+        derived.append(
+            other.objects.filter(pk__in=_visible_ids(actor, other)).values_list(field, flat=True)
+        )
+    return derived
+
+
+def _extra_ids(actor: User, membership: Membership, model) -> QuerySet:
+    """Ids the actor may view beyond the owner agency's own: grants, then related records."""
+    granted = _granted_ids(actor, membership, model, Action.VIEW)
+    derived = _derived_ids(actor, model)
+    return granted.union(*derived, all=True) if derived else granted
+
+
+def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
+    membership = acting_membership(actor)
+    if membership is None or membership.role not in rules_for(model).view:
+        return model.objects.none().values_list("pk", flat=True)
+    owned = model.objects.filter(owner_agency_id=membership.agency_id).values_list("pk", flat=True)
+    return owned.union(_extra_ids(actor, membership, model), all=True)
+
+
 def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
     """Every record of the model the actor may view. Every selector starts here."""
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return model.objects.none()
-    owned = model.objects.filter(owner_agency_id=membership.agency_id).values_list("pk", flat=True)
-    granted = _granted_ids(actor, membership, model, Action.VIEW)
-    return model.objects.filter(pk__in=owned.union(granted, all=True))
+    return model.objects.filter(pk__in=_visible_ids(actor, model))
 
 
 def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySet]:
-    """The same records as `visible`, as disjoint parts (owned, granted from elsewhere).
+    """The same records as `visible`, as disjoint parts (owned, visible from elsewhere).
 
     A list orders and limits each part apart and merges them; a count adds them up. Each part
     stays on its own index instead of probing grants row by row (bench/bench_access.py).
@@ -149,10 +220,11 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return [model.objects.none()]
-    granted = _granted_ids(actor, membership, model, Action.VIEW)
     return [
         model.objects.filter(owner_agency_id=membership.agency_id),
-        model.objects.filter(pk__in=granted).exclude(owner_agency_id=membership.agency_id),
+        model.objects.filter(pk__in=_extra_ids(actor, membership, model)).exclude(
+            owner_agency_id=membership.agency_id
+        ),
     ]
 
 
@@ -168,11 +240,12 @@ def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
         allowed = {action for action in Action if role in rules.roles_for(action)}
     else:
         allowed = set()
-        for action in (Action.VIEW, Action.CHANGE):
-            if role in rules.roles_for(action):
-                granted = _granted_ids(actor, membership, model, action)
-                if model.objects.filter(pk=obj.pk).filter(pk__in=granted).exists():
-                    allowed.add(action)
+        this = model.objects.filter(pk=obj.pk)
+        if role in rules.view and this.filter(pk__in=_extra_ids(actor, membership, model)).exists():
+            allowed.add(Action.VIEW)
+            granted = _granted_ids(actor, membership, model, Action.CHANGE)
+            if role in rules.change and this.filter(pk__in=granted).exists():
+                allowed.add(Action.CHANGE)
     if Action.VIEW not in allowed:
         return frozenset()
     return frozenset(allowed)

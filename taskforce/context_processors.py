@@ -2,16 +2,23 @@
 
 from django.http import HttpRequest
 
-from taskforce.models import Role
+from taskforce.models import AgencyKind, Role
 
-# Navigation per role: (label, URL name). Each feature adds its pages here as it lands.
-_RECORDS = [("Home", "home"), ("Cases", "cases:list"), ("Shared", "shares")]
-NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
-    Role.PROSECUTOR: _RECORDS,
-    Role.POLICE_LIAISON: _RECORDS,
-    Role.ADVOCATE: _RECORDS,
-    Role.SUPERVISOR: _RECORDS,
-    Role.COORDINATOR: [("Home", "home")],
+HOME = ("Home", "home")
+SHARED = ("Shared", "shares")
+POLICE = [("Operations", "cases:operation_list"), ("Arrests", "cases:arrest_list")]
+PROSECUTION = [("Intake", "cases:intake"), ("Cases", "cases:list")]
+
+# Navigation by agency kind and role: (label, URL name). Each feature adds its pages here.
+NAV: dict[tuple[str, str], list[tuple[str, str]]] = {
+    (AgencyKind.PROSECUTION, Role.PROSECUTOR): [HOME, *PROSECUTION, SHARED],
+    (AgencyKind.PROSECUTION, Role.SUPERVISOR): [HOME, *PROSECUTION, SHARED],
+    (AgencyKind.LAW_ENFORCEMENT, Role.POLICE_LIAISON): [HOME, *POLICE, SHARED],
+    (AgencyKind.LAW_ENFORCEMENT, Role.SUPERVISOR): [HOME, *POLICE, SHARED],
+    (AgencyKind.VICTIM_SERVICES, Role.ADVOCATE): [HOME, ("Cases", "cases:list"), SHARED],
+    (AgencyKind.VICTIM_SERVICES, Role.SUPERVISOR): [HOME, ("Cases", "cases:list"), SHARED],
+    (AgencyKind.TASK_FORCE, Role.SUPERVISOR): [HOME, *POLICE, ("Cases", "cases:list"), SHARED],
+    (AgencyKind.TASK_FORCE, Role.COORDINATOR): [HOME],
 }
 
 
@@ -20,12 +27,10 @@ def membership(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     current = user.membership
-    role = current.role if current else None
+    key = (current.agency.kind, current.role) if current else None
     return {
         "current_membership": current,
         "current_agency": current.agency if current else None,
-        "current_role": role,
-        "nav_items": [
-            {"label": label, "url_name": url_name} for label, url_name in NAV_BY_ROLE.get(role, [])
-        ],
+        "current_role": current.role if current else None,
+        "nav_items": [{"label": label, "url_name": name} for label, name in NAV.get(key, [])],
     }

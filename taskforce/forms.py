@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -14,3 +15,18 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def refuse_stale(form: forms.Form, current, noun: str) -> None:
+    """Keep what the user typed, tell them who saved first, and arm the form to save over it.
+
+    The next submit carries the current version: saving again is a choice made knowingly.
+    """
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    form.add_error(
+        None,
+        f"{current.updated_by.display_name()} changed this {noun} at "
+        f"{timezone.localtime(current.updated_at):%H:%M} after you opened it. Nothing of yours "
+        "was saved. Compare with their version, then save again to keep your changes.",
+    )

@@ -36,6 +36,23 @@ ROLES_BY_AGENCY_KIND: dict[str, set[str]] = {
 }
 
 
+class County(models.Model):
+    """A county: where arrests happen and what reports break down by (Minnesota has 87)."""
+
+    name = models.CharField(max_length=60)
+    state = models.CharField(max_length=2, default="MN")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "counties"
+        constraints = [
+            models.UniqueConstraint(fields=["state", "name"], name="county_unique_in_state")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Agency(models.Model):
     """A member organisation of the task force; owns records and has one auth Group."""
 

@@ -30,7 +30,18 @@ def record_create(*, actor: User, model: type[ProtectedModel], **fields: Any) ->
         raise access.Forbidden
     if membership.role not in access.rules_for(model).change:
         raise access.Forbidden
-    obj = model(owner_agency=membership.agency, created_by=actor, updated_by=actor, **fields)
+    return record_create_for(actor=actor, model=model, owner_agency=membership.agency, **fields)
+
+
+def record_create_for(
+    *, actor: User, model: type[ProtectedModel], owner_agency, **fields: Any
+) -> ProtectedModel:
+    """Create a record owned by `owner_agency`, which may not be the actor's.
+
+    Only for hand-offs, where a police agency opens a case in a prosecutor's intake; the calling
+    service has checked the actor's right to hand the record on.
+    """
+    obj = model(owner_agency=owner_agency, created_by=actor, updated_by=actor, **fields)
     obj.full_clean()
     obj.save()
     audit.record(

@@ -8,7 +8,7 @@ from taskforce import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("cases/", include("cases.urls")),
+    path("", include("cases.urls")),
     path("shares/", views.shares, name="shares"),
     path("shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from cases.services import case_create
+from cases.services.cases import case_create
 from taskforce.models import Role
 from tests.access.conftest import share_record
 

@@ -3,7 +3,7 @@
 import pytest
 
 from cases.models import Case
-from cases.services import case_create
+from cases.services.cases import case_create
 from taskforce import access
 from taskforce.models import Role
 from taskforce.services import membership_end, membership_start

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseGroupObjectPermission
-from cases.services import case_create
+from cases.services.cases import case_create
 from taskforce import access
 from taskforce.models import AuditEvent, Role, Share, ShareLevel
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case
-from cases.services import case_create
+from cases.services.cases import case_create
 from taskforce.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_the_list_pages_by_keyset_with_the_same_number_of_queries(client, wash_p
     for n in range(7):
         new_case(wash_prosecutor, number=f"N-{n}")
     client.force_login(wash_prosecutor)
-    from cases import selectors
+    from cases.selectors import cases as selectors
 
     with CaptureQueriesContext(connection) as small:
         selectors.case_list(actor=wash_prosecutor, filters=selectors.CaseFilters(), size=2)
@@ -128,12 +128,12 @@ def test_the_list_pages_by_keyset_with_the_same_number_of_queries(client, wash_p
     seen = []
     url = reverse("cases:list")
     page = selectors.case_list(actor=wash_prosecutor, filters=selectors.CaseFilters(), size=3)
-    seen += [c.number for c in page.cases]
+    seen += [c.number for c in page.rows]
     while page.has_next:
         page = selectors.case_list(
-            actor=wash_prosecutor, filters=selectors.CaseFilters(), size=3, after=page.cases[-1]
+            actor=wash_prosecutor, filters=selectors.CaseFilters(), size=3, after=page.rows[-1]
         )
-        seen += [c.number for c in page.cases]
+        seen += [c.number for c in page.rows]
     assert sorted(seen) == sorted(f"N-{n}" for n in range(7))
     assert client.get(url).status_code == 200
 

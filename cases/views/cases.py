@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cases import selectors, services
 from cases.forms import CaseFilterForm, CaseForm, DeleteForm, ShareForm
 from cases.models import Case
+from cases.selectors import cases as selectors
+from cases.services import cases as services
 from taskforce import access, records
 from taskforce.exports import csv_response
-from taskforce.forms import add_service_errors
+from taskforce.forms import add_service_errors, refuse_stale
 from taskforce.models import StaleVersion
 
 
@@ -43,7 +44,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "next_after": page.cases[-1].public_id if page.has_next else None,
+            "next_after": page.rows[-1].public_id if page.has_next else None,
             "can_create": request.user.role in access.rules_for(Case).change,
         },
     )
@@ -125,14 +126,7 @@ def case_edit(request: HttpRequest, public_id) -> HttpResponse:
             conflict = Case.objects.select_related("updated_by", "assigned_prosecutor").get(
                 pk=case.pk
             )
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
-            form.add_error(
-                None,
-                f"{conflict.updated_by.display_name()} changed this case at "
-                f"{conflict.updated_at:%H:%M} after you opened it. Nothing of yours was saved. "
-                "Compare with their version below, then save again to keep your changes.",
-            )
+            refuse_stale(form, conflict, "case")
         except ValidationError as error:
             add_service_errors(form, error)
         else:

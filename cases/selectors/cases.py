@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from cases.models import Case
 from taskforce import access
 from taskforce.models import User
+from taskforce.pagination import Page, keyset_page
 
 ORDER = ("-updated_at", "-id")
 
@@ -19,14 +20,6 @@ class CaseFilters:
     status: str = ""
     # "" = everything I may see; "mine" = assigned to me; "agency" = my agency's; "shared" = others'
     scope: str = ""
-
-
-@dataclass
-class CasePage:
-    cases: list[Case]
-    has_next: bool
-    total: int | None
-    filters: CaseFilters = field(default_factory=CaseFilters)
 
 
 def _filtered(queryset: QuerySet, actor: User, filters: CaseFilters) -> QuerySet:
@@ -51,31 +44,15 @@ def case_list(
     after: Case | None = None,
     size: int = 50,
     with_total: bool = True,
-) -> CasePage:
-    """One page of the cases the actor may see, newest change first, continuing after `after`.
-
-    Each access part (owned, granted) is ordered and limited on its own and the two merged: one
-    query whatever the page size, one to load the rows with what the table shows, and the count.
-    """
-    filtered = [_filtered(part, actor, filters) for part in access.visible_parts(actor, Case)]
-    parts = []
-    for part in filtered:
-        if after is not None:
-            part = part.filter(
-                Q(updated_at__lt=after.updated_at) | Q(updated_at=after.updated_at, id__lt=after.id)
-            )
-        parts.append(part.order_by(*ORDER).values_list("updated_at", "id")[: size + 1])
-    merged = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    keys = list(merged.order_by(*ORDER)[: size + 1]) if len(parts) > 1 else list(merged)
-    ids = [pk for _, pk in keys[:size]]
-    rows = Case.objects.filter(pk__in=ids).select_related("owner_agency", "assigned_prosecutor")
-    by_id = {case.pk: case for case in rows}
-    return CasePage(
-        cases=[by_id[pk] for pk in ids],
-        has_next=len(keys) > size,
-        # The access parts are disjoint: counting each on its own index beats one OR of all rows.
-        total=sum(part.count() for part in filtered) if with_total else None,
-        filters=filters,
+) -> Page[Case]:
+    """One page of the cases the actor may see, newest change first, continuing after `after`."""
+    return keyset_page(
+        [_filtered(part, actor, filters) for part in access.visible_parts(actor, Case)],
+        order=ORDER,
+        after=after,
+        size=size,
+        select_related=("owner_agency", "assigned_prosecutor"),
+        with_total=with_total,
     )
 
 

@@ -1,0 +1,166 @@
+"""Operations (stings, investigations) and the arrests they produce."""
+
+from django.db import models
+from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.models.people import Person
+from cases.models.statutes import Statute
+from taskforce.models import Agency, County, GrantFields, ProtectedModel
+
+
+class OperationKind(models.TextChoices):
+    BUYER_STING = "buyer_sting", "Buyer sting"
+    TRAFFICKER_INVESTIGATION = "trafficker_investigation", "Trafficker investigation"
+    RECOVERY = "recovery", "Recovery operation"
+    OTHER = "other", "Other"
+
+
+class Operation(ProtectedModel):
+    """A sting or investigation led by one agency (the owner), with participating agencies."""
+
+    name = models.CharField(max_length=160, help_text="e.g. Operation Guardian Angel")
+    kind = models.CharField(max_length=30, choices=OperationKind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Leave empty while it runs.")
+    counties = models.ManyToManyField(County, related_name="operations", blank=True)
+    ads_posted = models.PositiveIntegerField(default=0)
+    responses = models.PositiveIntegerField(
+        default=0, help_text="People who answered the ads or contacted decoys."
+    )
+    contacts = models.PositiveIntegerField(default=0, help_text="Conversations held.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="operation_ends_after_it_starts",
+                violation_error_message="An operation cannot end before it starts.",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["owner_agency", "-updated_at", "-id"], name="operation_owner_recent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OperationParticipant(models.Model):
+    """An agency taking part in an operation: it sees the operation and its arrests."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="participants")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    share = models.OneToOneField("taskforce.Share", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "agency"], name="participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} in {self.operation}"
+
+
+class CustodyStatus(models.TextChoices):
+    BOOKED = "booked", "Booked into jail"
+    CITED = "cited", "Cited and released"
+    RELEASED_PENDING = "released_pending", "Released pending complaint"
+
+
+class SolicitationVenue(models.TextChoices):
+    """Where the solicitation happened: decides which subdivision of 609.324 applies."""
+
+    IN_PERSON_PUBLIC = "public_place", "In person, in a public place"
+    IN_PERSON_PRIVATE = "in_person", "In person, not a public place"
+    TEXT_ONLINE = "text_online", "By text or online only"
+    UNKNOWN = "", "Not recorded"
+
+
+class Arrest(ProtectedModel):
+    """One arrest: who, when, where, by whom, held how, and what charges are recommended."""
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="arrests"
+    )
+    arrestee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrests")
+    arrested_at = models.DateTimeField()
+    address = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="arrests")
+    arresting_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    arresting_officer = models.CharField(max_length=120, blank=True)
+    booking_number = models.CharField(max_length=40, blank=True)
+    custody_status = models.CharField(max_length=20, choices=CustodyStatus.choices)
+    jail = models.CharField(max_length=120, blank=True)
+    recommended_charges = models.ManyToManyField(
+        Statute, through="RecommendedCharge", related_name="+"
+    )
+    evidence = models.TextField(blank=True, help_text="Evidence item numbers or references.")
+    narrative = models.TextField(blank=True)
+    # Buyer stings (DESIGN.md §6): the decoy's stated age answers a mistake-of-age defence.
+    decoy_stated_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    decoy_age_stated_at = models.DateTimeField(null=True, blank=True)
+    solicitation_venue = models.CharField(
+        max_length=20, choices=SolicitationVenue.choices, blank=True
+    )
+    meeting_place = models.CharField(max_length=200, blank=True)
+    vehicle = models.CharField(max_length=120, blank=True)
+    victims_recovered = models.PositiveSmallIntegerField(default=0)
+    victims_screened = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arresting_agency", "booking_number"],
+                condition=~Q(booking_number=""),
+                name="booking_number_unique_per_agency",
+                violation_error_message=(
+                    "This agency already has an arrest with this booking number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(decoy_stated_age__isnull=True) | Q(decoy_stated_age__lte=99),
+                name="decoy_age_is_an_age",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner_agency", "-updated_at", "-id"], name="arrest_owner_recent"),
+            models.Index(fields=["operation", "-arrested_at"], name="arrest_by_operation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Arrest of {self.arrestee} on {self.arrested_at:%Y-%m-%d}"
+
+
+class RecommendedCharge(models.Model):
+    arrest = models.ForeignKey(Arrest, on_delete=models.CASCADE, related_name="charges")
+    statute = models.ForeignKey(Statute, on_delete=models.PROTECT, related_name="+")
+    counts = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["arrest", "statute"], name="charge_once_per_arrest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statute.citation} ({self.counts} count{'s' if self.counts != 1 else ''})"
+
+
+class OperationUserObjectPermission(UserObjectPermissionBase, GrantFields):
+    content_object = models.ForeignKey(Operation, on_delete=models.CASCADE)
+
+
+class OperationGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
+    content_object = models.ForeignKey(Operation, on_delete=models.CASCADE)
+
+
+class ArrestUserObjectPermission(UserObjectPermissionBase, GrantFields):
+    content_object = models.ForeignKey(Arrest, on_delete=models.CASCADE)
+
+
+class ArrestGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
+    content_object = models.ForeignKey(Arrest, on_delete=models.CASCADE)

@@ -1,0 +1,89 @@
+"""Reads of arrests: the filtered, searchable list, exports and one arrest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Arrest, HandOff, Operation
+from cases.selectors.people import person_search_q
+from taskforce import access
+from taskforce.models import Agency, County, User
+from taskforce.pagination import Page, keyset_page
+
+ORDER = ("-arrested_at", "-id")
+RELATED = ("arrestee", "county", "arresting_agency", "operation", "owner_agency")
+
+
+@dataclass(frozen=True)
+class ArrestFilters:
+    q: str = ""
+    operation: Operation | None = None
+    county: County | None = None
+    arresting_agency: Agency | None = None
+    arrested_from: date | None = None
+    arrested_to: date | None = None
+    custody_status: str = ""
+    handed_off: str = ""  # "yes", "no" or "" for either
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filtered(queryset: QuerySet, filters: ArrestFilters) -> QuerySet:
+    if filters.q:
+        from cases.models import Person
+
+        people = Person.objects.filter(person_search_q(filters.q)).values("pk")
+        queryset = queryset.filter(
+            Q(arrestee__in=people) | Q(booking_number__iexact=filters.q.strip())
+        )
+    for name in ("operation", "county", "arresting_agency"):
+        if getattr(filters, name) is not None:
+            queryset = queryset.filter(**{name: getattr(filters, name)})
+    if filters.arrested_from:
+        queryset = queryset.filter(arrested_at__gte=_day_start(filters.arrested_from))
+    if filters.arrested_to:
+        next_day = _day_start(filters.arrested_to) + timezone.timedelta(days=1)
+        queryset = queryset.filter(arrested_at__lt=next_day)
+    if filters.custody_status:
+        queryset = queryset.filter(custody_status=filters.custody_status)
+    if filters.handed_off:
+        handed = Exists(HandOff.objects.filter(arrest=OuterRef("pk")))
+        queryset = queryset.filter(handed if filters.handed_off == "yes" else ~handed)
+    return queryset
+
+
+def arrest_list(
+    *, actor: User, filters: ArrestFilters, after: Arrest | None = None, size: int = 50
+) -> Page[Arrest]:
+    return keyset_page(
+        [_filtered(part, filters) for part in access.visible_parts(actor, Arrest)],
+        order=ORDER,
+        after=after,
+        size=size,
+        select_related=RELATED,
+        prefetch_related=("charges__statute", "handoffs__to_agency"),
+    )
+
+
+def arrest_export_rows(*, actor: User, filters: ArrestFilters) -> QuerySet[Arrest]:
+    return (
+        _filtered(access.visible(actor, Arrest), filters)
+        .select_related(*RELATED)
+        .prefetch_related("charges__statute", "handoffs__to_agency")
+        .order_by(*ORDER)
+    )
+
+
+def arrest_get(*, actor: User, public_id, action=access.Action.VIEW) -> Arrest:
+    return access.get_for(actor, Arrest, public_id, action)
+
+
+def arrests_by_ids(*, actor: User, public_ids: list, action=access.Action.VIEW) -> list[Arrest]:
+    """Several arrests by public id for one action; any the actor may not act on is NotFound."""
+    return [arrest_get(actor=actor, public_id=public_id, action=action) for public_id in public_ids]

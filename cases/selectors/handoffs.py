@@ -1,0 +1,39 @@
+"""Reads of hand-offs: a prosecution agency's intake queue, an arrest's referrals."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cases.models import Arrest, HandOff
+from taskforce import access
+from taskforce.models import User
+
+
+def intake_queue(*, actor: User) -> QuerySet[HandOff]:
+    """Arrests handed to the actor's agency, newest first, with their cases."""
+    membership = access.acting_membership(actor)
+    if membership is None:
+        return HandOff.objects.none()
+    return (
+        access.visible(actor, HandOff)
+        .filter(to_agency=membership.agency)
+        .select_related(
+            "arrest__arrestee",
+            "arrest__operation",
+            "arrest__county",
+            "case",
+            "owner_agency",
+            "created_by",
+        )
+        .prefetch_related("arrest__charges__statute")
+        .order_by("-created_at", "-id")
+    )
+
+
+def handoffs_of(*, actor: User, arrest: Arrest) -> QuerySet[HandOff]:
+    return (
+        access.visible(actor, HandOff)
+        .filter(arrest=arrest)
+        .select_related("to_agency", "case", "created_by")
+        .order_by("created_at")
+    )

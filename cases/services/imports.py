@@ -1,0 +1,323 @@
+"""CSV import of a sting's arrests: check every row, show it, save all only when confirmed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    Arrest,
+    ArrestImport,
+    CustodyStatus,
+    Operation,
+    Person,
+    SolicitationVenue,
+    Statute,
+)
+from cases.selectors.people import likely_duplicates
+from cases.services.arrests import ArrestRow, arrest_rows_check, arrests_create
+from taskforce import access, audit
+from taskforce.models import Agency, AgencyKind, County, User
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+REQUIRED = ["last_name", "first_name", "arrested_at", "county", "custody_status", "charges"]
+OPTIONAL = [
+    "date_of_birth",
+    "city",
+    "address",
+    "booking_number",
+    "arresting_officer",
+    "jail",
+    "decoy_stated_age",
+    "solicitation_venue",
+    "meeting_place",
+    "vehicle",
+    "phone",
+    "handle",
+    "narrative",
+]
+COLUMNS = REQUIRED + OPTIONAL
+# Copied as typed; the other columns are parsed and checked.
+TEXT_COLUMNS = [
+    "city",
+    "address",
+    "booking_number",
+    "arresting_officer",
+    "jail",
+    "meeting_place",
+    "vehicle",
+    "phone",
+    "handle",
+    "narrative",
+]
+DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S"]
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y"]
+
+
+@dataclass
+class ImportRow:
+    """One line of the file: its number, the arrest it describes, problems, possible matches."""
+
+    line: int
+    raw: dict[str, str]
+    arrest: ArrestRow | None
+    errors: list[str] = field(default_factory=list)
+    matches: list[Person] = field(default_factory=list)
+    chosen: str = ""  # the uploader's answer to "same person?", kept across a refused confirm
+
+    @property
+    def is_ok(self) -> bool:
+        return not self.errors
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            {"file": "The file is larger than 2 MB; split it into smaller files."}
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            {"file": "This file is not UTF-8 text. In Excel, use Save As and choose 'CSV UTF-8'."}
+        ) from None
+
+
+def _check_header(text: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text))
+    header = [name.strip().lower() for name in next(reader, [])]
+    if not header or header == [""]:
+        raise ValidationError({"file": "The file is empty."})
+    missing = [name for name in REQUIRED if name not in header]
+    unknown = [name for name in header if name and name not in COLUMNS]
+    problems = []
+    if missing:
+        problems.append(f"missing columns: {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown columns: {', '.join(unknown)}")
+    if problems:
+        raise ValidationError(
+            {"file": f"The header row is not right ({'; '.join(problems)}). "
+                     f"Expected columns: {', '.join(COLUMNS)}."}
+        )  # fmt: skip
+    return header
+
+
+@transaction.atomic
+def arrest_import_stage(
+    *, actor: User, data: bytes, file_name: str, operation: Operation | None, arresting_agency
+) -> ArrestImport:
+    """Keep an uploaded file for its preview after checking its encoding, size and header."""
+    if operation is not None:
+        access.require(actor, access.Action.VIEW, operation)
+    text = _decode(data)
+    _check_header(text)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows:
+        raise ValidationError({"file": "The file has a header row but no arrests."})
+    if len(rows) > MAX_ROWS:
+        raise ValidationError({"file": f"The file has {len(rows)} rows; at most {MAX_ROWS}."})
+    return ArrestImport.objects.create(
+        created_by=actor,
+        operation=operation,
+        arresting_agency=arresting_agency,
+        file_name=file_name[:200],
+        content=text,
+        row_count=len(rows),
+    )
+
+
+def arrest_import_get(*, actor: User, public_id) -> ArrestImport:
+    """A staged import is its uploader's alone; anyone else gets NotFound."""
+    staged = ArrestImport.objects.filter(
+        public_id=public_id, created_by=actor, status=ArrestImport.Status.PREVIEWED
+    ).first()
+    if staged is None or access.acting_membership(actor) is None:
+        raise access.NotFound
+    return staged
+
+
+def _parse_datetime(value: str) -> datetime:
+    for pattern in DATETIME_FORMATS:
+        try:
+            return timezone.make_aware(datetime.strptime(value.strip(), pattern))
+        except ValueError:
+            continue
+    raise ValueError(f"arrested_at '{value}' is not a date and time like 2026-03-14 21:30")
+
+
+def _parse_date(value: str, column: str) -> date | None:
+    if not value.strip():
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{column} '{value}' is not a date like 1990-05-17")
+
+
+def _choice(value: str, choices, column: str) -> str:
+    wanted = value.strip().lower()
+    for key, label in choices:
+        if wanted in {key.lower(), label.lower()}:
+            return key
+    allowed = ", ".join(key for key, _ in choices if key)
+    raise ValueError(f"{column} '{value}' is not one of: {allowed}")
+
+
+class _Lookups:
+    """Counties and statutes by name, loaded once per file."""
+
+    def __init__(self) -> None:
+        self.counties = {c.name.lower(): c for c in County.objects.all()}
+        self.statutes = {s.citation.lower(): s for s in Statute.objects.filter(is_active=True)}
+
+    def county(self, value: str) -> County:
+        name = value.strip().lower().removesuffix(" county")
+        if name not in self.counties:
+            raise ValueError(f"county '{value}' is not a county we know")
+        return self.counties[name]
+
+    def statutes_of(self, value: str) -> list[Statute]:
+        found = []
+        for citation in (part.strip() for part in value.split(";")):
+            if not citation:
+                continue
+            if citation.lower() not in self.statutes:
+                raise ValueError(f"charge '{citation}' is not in the statutes table")
+            found.append(self.statutes[citation.lower()])
+        return found
+
+
+def _to_arrest_row(raw: dict[str, str], lookups: _Lookups) -> tuple[ArrestRow | None, list[str]]:
+    errors: list[str] = []
+    values: dict = {}
+
+    def attempt(name: str, parse) -> None:
+        try:
+            values[name] = parse()
+        except ValueError as error:
+            errors.append(str(error))
+
+    def get(name: str) -> str:
+        return (raw.get(name) or "").strip()
+
+    attempt("arrested_at", lambda: _parse_datetime(get("arrested_at")))
+    attempt("date_of_birth", lambda: _parse_date(get("date_of_birth"), "date_of_birth"))
+    attempt("county", lambda: lookups.county(get("county")))
+    attempt("statutes", lambda: lookups.statutes_of(get("charges")))
+    attempt(
+        "custody_status",
+        lambda: _choice(get("custody_status"), CustodyStatus.choices, "custody_status"),
+    )
+    attempt(
+        "solicitation_venue",
+        lambda: (
+            _choice(get("solicitation_venue"), SolicitationVenue.choices, "solicitation_venue")
+            if get("solicitation_venue")
+            else ""
+        ),
+    )
+    age = get("decoy_stated_age")
+    if age and not age.isdigit():
+        errors.append(f"decoy_stated_age '{age}' is not a whole number")
+    for name in ("last_name", "first_name"):
+        if not get(name):
+            errors.append(f"{name} is empty")
+    if errors:
+        return None, errors
+    row = ArrestRow(
+        last_name=get("last_name"),
+        first_name=get("first_name"),
+        decoy_stated_age=int(age) if age else None,
+        **values,
+        **{name: get(name) for name in TEXT_COLUMNS},
+    )
+    return row, []
+
+
+def arrest_import_rows(*, actor: User, staged: ArrestImport) -> list[ImportRow]:
+    """Every row of the staged file, checked as it would be saved, with possible matches."""
+    lookups = _Lookups()
+    rows = []
+    for line, raw in enumerate(csv.DictReader(io.StringIO(staged.content)), start=2):
+        raw = {(key or "").strip().lower(): value or "" for key, value in raw.items()}
+        arrest, errors = _to_arrest_row(raw, lookups)
+        rows.append(ImportRow(line=line, raw=raw, arrest=arrest, errors=errors))
+    parsed = [row.arrest for row in rows if row.arrest is not None]
+    arrest_rows_check(arresting_agency=staged.arresting_agency, rows=parsed)
+    for row in rows:
+        if row.arrest is None:
+            continue
+        row.errors += [message for messages in row.arrest.errors.values() for message in messages]
+        row.matches = likely_duplicates(
+            actor=actor,
+            first_name=row.arrest.first_name,
+            last_name=row.arrest.last_name,
+            date_of_birth=row.arrest.date_of_birth,
+            identifiers=tuple(row.arrest.person_data().identifiers),
+        )
+    return rows
+
+
+@transaction.atomic
+def arrest_import_confirm(
+    *, actor: User, staged: ArrestImport, choices: dict[int, str]
+) -> list[Arrest]:
+    """Save every row or none. `choices` maps a line with possible matches to a person's public
+    id (the same person) or "new"; a line with matches and no choice stops the import."""
+    staged = ArrestImport.objects.select_for_update().get(pk=staged.pk)
+    if staged.status != ArrestImport.Status.PREVIEWED:
+        raise ValidationError("This file was already saved or discarded.")
+    rows = arrest_import_rows(actor=actor, staged=staged)
+    problems = [f"Line {row.line}: {'; '.join(row.errors)}" for row in rows if row.errors]
+    for row in rows:
+        if row.is_ok and row.matches:
+            choice = choices.get(row.line)
+            if choice is None:
+                problems.append(f"Line {row.line}: choose the existing person or a new one.")
+            elif choice != "new":
+                by_id = {str(person.public_id): person for person in row.matches}
+                if choice not in by_id:
+                    problems.append(f"Line {row.line}: that person is not one of the matches.")
+                else:
+                    row.arrest.person = by_id[choice]
+    if problems:
+        raise ValidationError(problems)
+    arrests = arrests_create(
+        actor=actor,
+        operation=staged.operation,
+        arresting_agency=staged.arresting_agency,
+        rows=[row.arrest for row in rows],
+    )
+    staged.status = ArrestImport.Status.SAVED
+    staged.content = ""
+    staged.save(update_fields=["status", "content"])
+    audit.record(
+        actor,
+        "arrest.imported",
+        staged.operation,
+        changes={"file": staged.file_name, "rows": len(arrests)},
+    )
+    return arrests
+
+
+def arrest_import_discard(*, actor: User, staged: ArrestImport) -> None:
+    staged.status = ArrestImport.Status.DISCARDED
+    staged.content = ""
+    staged.save(update_fields=["status", "content"])
+
+
+def arresting_agency_default(actor: User) -> Agency | None:
+    membership = access.acting_membership(actor)
+    if membership and membership.agency.kind == AgencyKind.LAW_ENFORCEMENT:
+        return membership.agency
+    return None

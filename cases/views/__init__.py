@@ -1,0 +1,1 @@
+"""Pages of the stings and prosecution work, one module per domain word."""

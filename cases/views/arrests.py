@@ -1,0 +1,312 @@
+"""Arrest pages: bulk entry in one sitting, CSV import with preview, list, detail, export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases.forms import (
+    ArrestEntryHeaderForm,
+    ArrestFilterForm,
+    ArrestImportForm,
+    ArrestRowForm,
+    ArrestRowFormSet,
+)
+from cases.models import Arrest, Operation
+from cases.selectors import arrests as selectors
+from cases.selectors.handoffs import handoffs_of
+from cases.selectors.people import likely_duplicates
+from cases.services import imports
+from cases.services.arrests import ArrestRow, arrest_rows_check, arrests_create
+from taskforce import access, records
+from taskforce.exports import csv_response
+from taskforce.forms import add_service_errors
+
+ROWS_PER_STEP = 10
+MAX_ROWS = 200
+# Where a service's row error goes in the bulk table.
+ROW_FIELD = {"arrested_at": "arrested_time", "statutes": "statute", "decoy_age_stated_at": None}
+
+
+def _operations(request: HttpRequest):
+    return access.visible(request.user, Operation).order_by("-starts_on", "name")
+
+
+def _header_initial(request: HttpRequest) -> dict:
+    initial = {"arresting_agency": imports.arresting_agency_default(request.user)}
+    if request.GET.get("operation"):
+        initial["operation"] = access.get_for(request.user, Operation, request.GET["operation"])
+    return initial
+
+
+def _row_from(form: ArrestRowForm, header: dict) -> ArrestRow:
+    data = form.cleaned_data
+    return ArrestRow(
+        last_name=data["last_name"],
+        first_name=data["first_name"],
+        date_of_birth=data["date_of_birth"],
+        arrested_at=form.arrested_at(),
+        county=data["county"],
+        city=data["city"],
+        booking_number=data["booking_number"],
+        custody_status=data["custody_status"],
+        statutes=[data["statute"]],
+        decoy_stated_age=data["decoy_stated_age"],
+        solicitation_venue=data["solicitation_venue"],
+        phone=data["phone"],
+        arresting_officer=header["arresting_officer"],
+    )
+
+
+def _resolve_people(request: HttpRequest, pairs) -> bool:
+    """Offer possible matches on rows that have them; True when every such row has a choice."""
+    decided = True
+    for form, row in pairs:
+        matches = likely_duplicates(
+            actor=request.user,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            date_of_birth=row.date_of_birth,
+            identifiers=row.person_data().identifiers,
+        )
+        if not matches:
+            continue
+        choice = form.data.get(form.add_prefix("person"), "")
+        form.offer_matches(matches)
+        chosen = {str(p.public_id): p for p in matches}
+        if choice == "new":
+            continue
+        if choice in chosen:
+            row.person = chosen[choice]
+            continue
+        form.add_error("person", "Someone like this is on record: is it the same person?")
+        decided = False
+    return decided
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def arrest_bulk(request: HttpRequest) -> HttpResponse:
+    """Enter a sting's arrests in one sitting: a table of rows, saved together or not at all.
+
+    Blank rows are ignored. "Add rows" (a script adds them in place; without it, the server)
+    keeps everything typed so far.
+    """
+    operations = _operations(request)
+    if request.method == "GET":
+        header = ArrestEntryHeaderForm(initial=_header_initial(request), operations=operations)
+        return _bulk_page(request, header, ArrestRowFormSet())
+
+    data = request.POST
+    if "add_rows" in data:
+        data = data.copy()
+        rows = int(data.get("form-TOTAL_FORMS") or 0) + ROWS_PER_STEP
+        data["form-TOTAL_FORMS"] = str(min(rows, MAX_ROWS))
+    header = ArrestEntryHeaderForm(data, operations=operations)
+    formset = ArrestRowFormSet(data)
+    if "add_rows" in data:
+        return _bulk_page(request, header, formset)
+
+    rows_valid, header_valid = formset.is_valid(), header.is_valid()
+    filled = [form for form in formset.forms if form.has_changed()]
+    if not filled:
+        messages.error(request, "Type at least one arrest into the table.")
+    if not (rows_valid and header_valid and filled):
+        return _bulk_page(request, header, formset)
+
+    agency = header.cleaned_data["arresting_agency"]
+    pairs = [(form, _row_from(form, header.cleaned_data)) for form in filled]
+    arrest_rows_check(arresting_agency=agency, rows=[row for _, row in pairs])
+    for form, row in pairs:
+        for name, errors in row.errors.items():
+            for error in errors:
+                form.add_error(ROW_FIELD.get(name, name), error)
+    people_decided = _resolve_people(request, pairs)
+    if any(form.errors for form in filled) or not people_decided:
+        return _bulk_page(request, header, formset)
+
+    operation = header.cleaned_data["operation"]
+    try:
+        arrests = arrests_create(
+            actor=request.user,
+            operation=operation,
+            arresting_agency=agency,
+            rows=[row for _, row in pairs],
+        )
+    except ValidationError as error:
+        add_service_errors(header, error)
+        return _bulk_page(request, header, formset)
+    messages.success(request, f"{len(arrests)} arrest{'s' if len(arrests) != 1 else ''} saved.")
+    if operation is not None:
+        return redirect("cases:operation_detail", public_id=operation.public_id)
+    return redirect("cases:arrest_list")
+
+
+def _bulk_page(request, header, formset) -> HttpResponse:
+    errors = sum(
+        1 for form in formset.forms if form.is_bound and form.has_changed() and form.errors
+    )
+    return render(
+        request,
+        "cases/arrest_bulk.html",
+        {
+            "page_title": "Enter arrests",
+            "header": header,
+            "formset": formset,
+            "rows_with_errors": errors,
+            "rows_per_step": ROWS_PER_STEP,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def arrest_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of arrests; the next page shows every row checked, nothing saved yet."""
+    operations = _operations(request)
+    form = ArrestImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_header_initial(request) if request.method == "GET" else None,
+        operations=operations,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            staged = imports.arrest_import_stage(
+                actor=request.user,
+                data=upload.read(imports.MAX_BYTES + 1),
+                file_name=upload.name,
+                operation=form.cleaned_data["operation"],
+                arresting_agency=form.cleaned_data["arresting_agency"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("cases:arrest_import_preview", public_id=staged.public_id)
+    return render(
+        request,
+        "cases/arrest_import.html",
+        {"page_title": "Import arrests", "form": form, "columns": imports.COLUMNS,
+         "required": imports.REQUIRED},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def arrest_import_preview(request: HttpRequest, public_id) -> HttpResponse:
+    staged = imports.arrest_import_get(actor=request.user, public_id=public_id)
+    problems = []
+    if request.method == "POST":
+        if "discard" in request.POST:
+            imports.arrest_import_discard(actor=request.user, staged=staged)
+            messages.info(request, "The file was discarded; nothing was saved.")
+            return redirect("cases:arrest_import")
+        choices = {
+            int(key.removeprefix("person-")): value
+            for key, value in request.POST.items()
+            if key.startswith("person-") and key.removeprefix("person-").isdigit() and value
+        }
+        try:
+            arrests = imports.arrest_import_confirm(
+                actor=request.user, staged=staged, choices=choices
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, f"{len(arrests)} arrests imported from {staged.file_name}.")
+            if staged.operation is not None:
+                return redirect("cases:operation_detail", public_id=staged.operation.public_id)
+            return redirect("cases:arrest_list")
+    rows = imports.arrest_import_rows(actor=request.user, staged=staged)
+    for row in rows:
+        row.chosen = request.POST.get(f"person-{row.line}", "")
+    return render(
+        request,
+        "cases/arrest_import_preview.html",
+        {
+            "page_title": f"Check {staged.file_name}",
+            "staged": staged,
+            "rows": rows,
+            "bad_rows": sum(1 for row in rows if row.errors),
+            "matched_rows": sum(1 for row in rows if row.is_ok and row.matches),
+            "problems": problems,
+        },
+    )
+
+
+def _filters(request: HttpRequest) -> tuple[ArrestFilterForm, selectors.ArrestFilters]:
+    form = ArrestFilterForm(request.GET, operations=_operations(request))
+    if form.is_valid():
+        return form, selectors.ArrestFilters(**form.cleaned_data)
+    return form, selectors.ArrestFilters()
+
+
+@login_required
+def arrest_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    after = None
+    if request.GET.get("after"):
+        after = selectors.arrest_get(actor=request.user, public_id=request.GET["after"])
+    page = selectors.arrest_list(actor=request.user, filters=filters, after=after)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "cases/arrest_list.html",
+        {
+            "page_title": "Arrests",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "next_after": page.rows[-1].public_id if page.has_next else None,
+            "can_enter": request.user.role in access.rules_for(Arrest).change,
+        },
+    )
+
+
+@login_required
+def arrest_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _filters(request)
+    rows = selectors.arrest_export_rows(actor=request.user, filters=filters)
+    records.record_exported(actor=request.user, model=Arrest, count=rows.count(), query=request.GET)
+    return csv_response(
+        "arrests.csv",
+        ["Last name", "First name", "Born", "Arrested at", "City", "County", "Arresting agency",
+         "Booking number", "Custody", "Charges", "Operation", "Decoy stated age", "Solicited",
+         "Handed off to"],
+        (
+            [a.arrestee.last_name, a.arrestee.first_name, a.arrestee.date_of_birth or "",
+             a.arrested_at.isoformat(), a.city, a.county.name, a.arresting_agency.name,
+             a.booking_number, a.get_custody_status_display(),
+             "; ".join(c.statute.citation for c in a.charges.all()),
+             a.operation.name if a.operation else "", a.decoy_stated_age or "",
+             a.get_solicitation_venue_display() if a.solicitation_venue else "",
+             "; ".join(h.to_agency.name for h in a.handoffs.all())]
+            for a in rows.iterator(chunk_size=500)
+        ),
+    )  # fmt: skip
+
+
+@login_required
+def arrest_detail(request: HttpRequest, public_id) -> HttpResponse:
+    arrest = selectors.arrest_get(actor=request.user, public_id=public_id)
+    records.record_viewed(actor=request.user, obj=arrest)
+    return render(
+        request,
+        "cases/arrest_detail.html",
+        {
+            "page_title": str(arrest),
+            "arrest": arrest,
+            "charges": arrest.charges.select_related("statute"),
+            "handoffs": handoffs_of(actor=request.user, arrest=arrest),
+            "can_hand_off": access.can(request.user, access.Action.SHARE, arrest),
+            "can_see_person": access.can(request.user, access.Action.VIEW, arrest.arrestee),
+            "can_see_operation": arrest.operation is not None
+            and access.can(request.user, access.Action.VIEW, arrest.operation),
+        },
+    )

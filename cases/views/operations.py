@@ -1,0 +1,154 @@
+"""Operation pages: list, detail with its arrests and counts, create and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases.forms import OperationFilterForm, OperationForm
+from cases.models import Operation
+from cases.selectors import operations as selectors
+from cases.services import operations as services
+from cases.services.operations import LEAD_KINDS
+from taskforce import access, records
+from taskforce.exports import csv_response
+from taskforce.forms import add_service_errors, refuse_stale
+from taskforce.models import StaleVersion
+
+
+def _filters(request: HttpRequest) -> tuple[OperationFilterForm, selectors.OperationFilters]:
+    form = OperationFilterForm(request.GET)
+    if form.is_valid():
+        return form, selectors.OperationFilters(**form.cleaned_data)
+    return form, selectors.OperationFilters()
+
+
+def can_lead_operations(user) -> bool:
+    membership = access.acting_membership(user)
+    return bool(
+        membership
+        and membership.agency.kind in LEAD_KINDS
+        and membership.role in access.rules_for(Operation).change
+    )
+
+
+@login_required
+def operation_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    after = None
+    if request.GET.get("after"):
+        after = selectors.operation_get(actor=request.user, public_id=request.GET["after"])
+    page = selectors.operation_list(actor=request.user, filters=filters, after=after)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "cases/operation_list.html",
+        {
+            "page_title": "Operations",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "next_after": page.rows[-1].public_id if page.has_next else None,
+            "can_create": can_lead_operations(request.user),
+        },
+    )
+
+
+@login_required
+def operation_export(request: HttpRequest) -> HttpResponse:
+    _, filters = _filters(request)
+    rows = selectors.operation_export_rows(actor=request.user, filters=filters)
+    records.record_exported(
+        actor=request.user, model=Operation, count=rows.count(), query=request.GET
+    )
+    return csv_response(
+        "operations.csv",
+        ["Name", "Kind", "Lead agency", "Starts", "Ends", "Counties", "Arrests", "Ads posted",
+         "Responses", "Contacts"],
+        (
+            [op.name, op.get_kind_display(), op.owner_agency.name, op.starts_on, op.ends_on or "",
+             "; ".join(c.name for c in op.counties.all()), op.arrest_count, op.ads_posted,
+             op.responses, op.contacts]
+            for op in rows.iterator(chunk_size=500)
+        ),
+    )  # fmt: skip
+
+
+@login_required
+def operation_detail(request: HttpRequest, public_id) -> HttpResponse:
+    operation = selectors.operation_get(actor=request.user, public_id=public_id)
+    records.record_viewed(actor=request.user, obj=operation)
+    summary = selectors.operation_summary(actor=request.user, operation=operation)
+    shareable = {a.pk for a in summary.arrests if access.can(request.user, access.Action.SHARE, a)}
+    return render(
+        request,
+        "cases/operation_detail.html",
+        {
+            "page_title": operation.name,
+            "operation": operation,
+            "summary": summary,
+            "shareable": shareable,
+            "can_change": access.can(request.user, access.Action.CHANGE, operation),
+            "participants": operation.participants.select_related("agency"),
+            "counties": operation.counties.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operation_create(request: HttpRequest) -> HttpResponse:
+    if not can_lead_operations(request.user):
+        raise access.Forbidden
+    form = OperationForm(request.POST or None, lead=request.user.agency)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            operation = services.operation_create(actor=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{operation.name} created. Enter its arrests next.")
+            return redirect("cases:operation_detail", public_id=operation.public_id)
+    return render(
+        request, "cases/operation_form.html", {"page_title": "New operation", "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operation_edit(request: HttpRequest, public_id) -> HttpResponse:
+    operation = selectors.operation_get(
+        actor=request.user, public_id=public_id, action=access.Action.CHANGE
+    )
+    form = OperationForm(request.POST or None, instance=operation, lead=operation.owner_agency)
+    if request.method == "POST" and form.is_valid():
+        related = {"version", "counties", "participants"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in related}
+        try:
+            services.operation_update(
+                actor=request.user,
+                operation=operation,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=data,
+                counties=list(form.cleaned_data["counties"]),
+                participants=list(form.cleaned_data["participants"]),
+            )
+        except StaleVersion:
+            refuse_stale(form, Operation.objects.select_related("updated_by").get(pk=operation.pk),
+                         "operation")  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Operation saved.")
+            return redirect("cases:operation_detail", public_id=operation.public_id)
+    return render(
+        request,
+        "cases/operation_form.html",
+        {"page_title": f"Edit {operation}", "form": form, "operation": operation},
+    )

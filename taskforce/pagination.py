@@ -1,0 +1,64 @@
+"""Keyset pages over the access policy's parts: constant queries at any depth and page size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+@dataclass
+class Page(Generic[Row]):
+    rows: list[Row]
+    has_next: bool
+    total: int | None
+
+
+def _after(queryset: QuerySet, order: tuple[str, str], after: models.Model) -> QuerySet:
+    """Rows strictly after `after` in a descending (field, id) order."""
+    field = order[0].lstrip("-")
+    value = getattr(after, field)
+    return queryset.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "id__lt": after.id}))
+
+
+def keyset_page(
+    parts: list[QuerySet],
+    *,
+    order: tuple[str, str],
+    after: models.Model | None = None,
+    size: int = 50,
+    select_related: tuple[str, ...] = (),
+    prefetch_related: tuple[str, ...] = (),
+    with_total: bool = True,
+) -> Page:
+    """One page of the union of disjoint `parts`, in `order` (descending field, then id).
+
+    Each part is ordered and limited on its own index and the parts merged: one query for the
+    keys, one (plus prefetches) for the rows, one count per part.
+    """
+    field = order[0].lstrip("-")
+    model = parts[0].model
+    limited = []
+    for part in parts:
+        if after is not None:
+            part = _after(part, order, after)
+        limited.append(part.order_by(*order).values_list(field, "id")[: size + 1])
+    if len(limited) > 1:
+        keys = list(limited[0].union(*limited[1:], all=True).order_by(*order)[: size + 1])
+    else:
+        keys = list(limited[0])
+    ids = [pk for _, pk in keys[:size]]
+    rows = model.objects.filter(pk__in=ids).select_related(*select_related)
+    if prefetch_related:
+        rows = rows.prefetch_related(*prefetch_related)
+    by_id = {row.pk: row for row in rows}
+    return Page(
+        rows=[by_id[pk] for pk in ids],
+        has_next=len(keys) > size,
+        # The access parts are disjoint: counting each on its own index beats one OR of all rows.
+        total=sum(part.count() for part in parts) if with_total else None,
+    )

@@ -1,0 +1,80 @@
+"""Fixtures for the stings work: counties, statutes, an operation led by the sheriff."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from cases.models import CustodyStatus, Statute
+from cases.services.arrests import ArrestRow, arrests_create
+from cases.services.operations import operation_create
+from taskforce.models import AgencyKind, County, Role
+from tests.factories import AgencyFactory, member
+
+
+@pytest.fixture
+def washington(db):
+    return County.objects.get(name="Washington")
+
+
+@pytest.fixture
+def ramsey(db):
+    return County.objects.get(name="Ramsey")
+
+
+@pytest.fixture
+def patron_13_15(db):
+    return Statute.objects.get(citation="609.324 subd. 1(b)")
+
+
+@pytest.fixture
+def sheriff(db):
+    return AgencyFactory(
+        name="Washington County Sheriff's Office",
+        short_name="WCSO",
+        kind=AgencyKind.LAW_ENFORCEMENT,
+    )
+
+
+@pytest.fixture
+def sheriff_liaison(sheriff):
+    return member(sheriff, Role.POLICE_LIAISON, username="wcso_liaison")
+
+
+@pytest.fixture
+def operation(sheriff_liaison, washington):
+    return operation_create(
+        actor=sheriff_liaison,
+        name="Operation Guardian Angel",
+        kind="buyer_sting",
+        starts_on=dt.date(2026, 3, 1),
+        ends_on=dt.date(2026, 3, 11),
+        counties=[washington],
+    )
+
+
+def arrest_row(county, statute, n: int, **overrides) -> ArrestRow:
+    fields = dict(
+        last_name=f"Buyer{n:02d}",
+        first_name="Pat",
+        date_of_birth=dt.date(1980, 1, 1) + dt.timedelta(days=n),
+        arrested_at=timezone.now() - dt.timedelta(days=30, hours=n),
+        county=county,
+        custody_status=CustodyStatus.BOOKED,
+        statutes=[statute],
+        booking_number=f"B-{n:04d}",
+        decoy_stated_age=14,
+        solicitation_venue="text_online",
+    )
+    return ArrestRow(**(fields | overrides))
+
+
+@pytest.fixture
+def make_arrests(sheriff, washington, patron_13_15):
+    def make(actor, operation, count, start=1, county=None):
+        rows = [
+            arrest_row(county or washington, patron_13_15, n) for n in range(start, start + count)
+        ]
+        return arrests_create(actor=actor, operation=operation, arresting_agency=sheriff, rows=rows)
+
+    return make
