@@ -137,6 +137,14 @@ class OperationForm(forms.ModelForm):
                 p.agency_id for p in self.instance.participants.all()
             ]
 
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            # Beside the field, rather than the model constraint's message at the top.
+            self.add_error("ends_on", "The end date is before the start date.")
+        return cleaned
+
     def validate_unique(self):
         pass  # the service checks the full record
 
@@ -189,22 +197,21 @@ class ArrestRowForm(forms.Form):
         choices=SolicitationVenue.choices, required=False, label="Solicited"
     )
     phone = forms.CharField(max_length=40, required=False)
-    person = forms.ChoiceField(
-        required=False,
-        label="Same person?",
-        help_text="Shown when someone like this is already on record.",
+    # Which existing person this row is, if any: checked against the matches when saving
+    # (the choices exist only once the row's name is known).
+    person = forms.CharField(
+        required=False, max_length=40, label="Same person?", widget=forms.Select()
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["statute"].queryset = _statute_choices()
-        self.fields["person"].choices = [("", "—")]
         self.matches = []
 
     def offer_matches(self, matches) -> None:
         """Show possible matches as choices: the same person, or a new one."""
         self.matches = matches
-        self.fields["person"].choices = [
+        self.fields["person"].widget.choices = [
             ("", "Choose…"),
             *[(str(p.public_id), f"Yes: {p}") for p in matches],
             ("new", "No, a new person"),

@@ -96,8 +96,9 @@ RULES: dict[str, Rules] = {
         share=frozenset({S, L}),
         detail_url="cases:operation_detail",
     ),
+    # Advocates see an arrest only when police share it with their agency (a recovered victim).
     "cases.Arrest": Rules(
-        view=frozenset({P, S, L}),
+        view=frozenset({P, S, L, A}),
         change=frozenset({S, L}),
         delete=frozenset({S}),
         share=frozenset({S, L}),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models.people import Person
@@ -133,7 +134,7 @@ class Arrest(ProtectedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Arrest of {self.arrestee} on {self.arrested_at:%Y-%m-%d}"
+        return f"Arrest of {self.arrestee} on {timezone.localtime(self.arrested_at):%Y-%m-%d}"
 
 
 class RecommendedCharge(models.Model):

@@ -13,13 +13,13 @@ from tests.factories import AgencyFactory, member
 class World:
     agencies: dict
     actors: dict  # (agency label, role) -> user
-    owner_author: object
 
 
 @pytest.fixture
 def world(db) -> World:
     kinds = {
         "owner": AgencyKind.PROSECUTION,
+        "owner_le": AgencyKind.LAW_ENFORCEMENT,
         "shared_change": AgencyKind.PROSECUTION,
         "shared_view_le": AgencyKind.LAW_ENFORCEMENT,
         "shared_view_vs": AgencyKind.VICTIM_SERVICES,
@@ -31,6 +31,7 @@ def world(db) -> World:
                 for label, kind in kinds.items()}  # fmt: skip
     roles = {
         "owner": [Role.PROSECUTOR, Role.SUPERVISOR],
+        "owner_le": [Role.POLICE_LIAISON, Role.SUPERVISOR],
         "shared_change": [Role.PROSECUTOR, Role.SUPERVISOR],
         "shared_view_le": [Role.POLICE_LIAISON, Role.SUPERVISOR],
         "shared_view_vs": [Role.ADVOCATE, Role.SUPERVISOR],
@@ -43,12 +44,11 @@ def world(db) -> World:
         for label, agency_roles in roles.items()
         for role in agency_roles
     }
-    return World(agencies=agencies, actors=actors, owner_author=actors[("owner", Role.PROSECUTOR)])
+    return World(agencies=agencies, actors=actors)
 
 
-def share_record(world: World, obj) -> None:
+def share_record(world: World, obj, sharer) -> None:
     """Share a record of the owner agency the way the matrix expects."""
-    sharer = world.owner_author
     for label, level in [
         ("shared_change", ShareLevel.CHANGE),
         ("shared_view_le", ShareLevel.VIEW),

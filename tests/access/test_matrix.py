@@ -1,10 +1,13 @@
 """The permission harness: every role of every agency, on every channel, gets exactly its due.
 
-A protected model joins by one line in PROTECTED (how to make one, and its pages).
-Agencies: the owner; one shared with (view and change); three shared with (view only), one of
-them the task force; two never shared with. Expected outcomes are written out by hand below.
+A protected model joins by one entry in PROTECTED (who makes one, how, its pages, and the
+expected outcomes). Agencies: a prosecution owner and a police owner (each model is made by the
+right one); one agency shared with for view and change; three for view only, one of them the task
+force; two never shared with. Expected outcomes are written out by hand below: everything not
+listed for an (agency, role) must keep them out.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,9 +15,12 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from cases.services.arrests import arrests_create
 from cases.services.cases import case_create
-from taskforce.models import Role
+from cases.services.operations import operation_create
+from taskforce.models import County, Role
 from tests.access.conftest import share_record
+from tests.cases.conftest import arrest_row
 
 P, S, L, A, C = (
     Role.PROSECUTOR,
@@ -27,7 +33,25 @@ READ = {"list", "detail", "export", "search"}
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
 # (agency, role) -> the channels that must let the actor in. Everything else must keep them out.
-CASE_EXPECTED: dict[tuple[str, str], set[str]] = {
+NOBODY_ELSE = {
+    ("owner", P): set(),
+    ("owner", S): set(),
+    ("owner_le", L): set(),
+    ("owner_le", S): set(),
+    ("shared_change", P): set(),
+    ("shared_change", S): set(),
+    ("shared_view_le", L): set(),
+    ("shared_view_le", S): set(),
+    ("shared_view_vs", A): set(),
+    ("shared_view_vs", S): set(),
+    ("task_force", C): set(),  # coordinators see aggregates only, never rows
+    ("task_force", S): set(),
+    ("unshared_le", L): set(),
+    ("unshared_le", S): set(),
+    ("unshared_pros", P): set(),
+    ("unshared_pros", S): set(),
+}
+CASE_EXPECTED: dict[tuple[str, str], set[str]] = NOBODY_ELSE | {
     ("owner", P): READ | {"edit", "share"},
     ("owner", S): READ | {"edit", "share", "delete"},
     ("shared_change", P): READ | {"edit"},
@@ -36,32 +60,63 @@ CASE_EXPECTED: dict[tuple[str, str], set[str]] = {
     ("shared_view_le", S): READ,
     ("shared_view_vs", A): READ,
     ("shared_view_vs", S): READ,
-    ("task_force", C): set(),  # coordinators see aggregates only, never rows
     ("task_force", S): READ,
-    ("unshared_le", L): set(),
-    ("unshared_le", S): set(),
-    ("unshared_pros", P): set(),
-    ("unshared_pros", S): set(),
 }
+ARREST_EXPECTED = NOBODY_ELSE | {
+    ("owner_le", L): READ,
+    ("owner_le", S): READ,
+    ("shared_change", P): READ,  # shared for change, but prosecutors never change arrests
+    ("shared_change", S): READ,
+    ("shared_view_le", L): READ,
+    ("shared_view_le", S): READ,
+    ("shared_view_vs", A): READ,
+    ("shared_view_vs", S): READ,
+    ("task_force", S): READ,
+}
+OPERATION_EXPECTED = NOBODY_ELSE | {
+    ("owner_le", L): READ | {"edit"},
+    ("owner_le", S): READ | {"edit"},
+    ("shared_change", P): READ,
+    ("shared_change", S): READ | {"edit"},  # supervisors change what is shared for change
+    ("shared_view_le", L): READ,
+    ("shared_view_le", S): READ,
+    ("shared_view_vs", S): READ,  # advocates see no operations, even shared ones
+    ("task_force", S): READ,
+}
+
+
+def _county():
+    return County.objects.get(name="Washington")
+
+
+def _arrest(author):
+    from cases.models import Statute
+
+    row = arrest_row(_county(), Statute.objects.get(citation="609.324 subd. 1(b)"), 7)
+    return arrests_create(actor=author, operation=None, arresting_agency=author.agency, rows=[row])[
+        0
+    ]
 
 
 @dataclass(frozen=True)
 class ProtectedSpec:
     name: str
+    author: tuple[str, str]  # (agency, role) of the actor who makes the record
     make: Callable  # (author) -> record owned by the author's agency
-    marker: Callable  # record -> text that shows the record in a list or export
+    marker: Callable  # record -> text that finds the record by search, and shows in an export
     list_url: str
     export_url: str
-    detail: str  # URL names taking public_id
-    edit: str
-    delete: str
-    share: str
+    detail: str  # URL names taking public_id; None where the model has no such page
+    edit: str | None
+    delete: str | None
+    share: str | None
     expected: dict
 
 
 PROTECTED = [
     ProtectedSpec(
         name="case",
+        author=("owner", P),
         make=lambda author: case_create(
             actor=author, number="26-CR-0142", title="State v. Harlan", status="intake"
         ),
@@ -74,9 +129,40 @@ PROTECTED = [
         share="cases:share",
         expected=CASE_EXPECTED,
     ),
+    ProtectedSpec(
+        name="arrest",
+        author=("owner_le", L),
+        make=_arrest,
+        marker=lambda arrest: arrest.arrestee.last_name,
+        list_url="cases:arrest_list",
+        export_url="cases:arrest_export",
+        detail="cases:arrest_detail",
+        edit=None,
+        delete=None,
+        share=None,
+        expected=ARREST_EXPECTED,
+    ),
+    ProtectedSpec(
+        name="operation",
+        author=("owner_le", L),
+        make=lambda author: operation_create(
+            actor=author,
+            name="Operation Harvest Moon",
+            kind="buyer_sting",
+            starts_on=dt.date(2026, 4, 1),
+        ),
+        marker=lambda operation: operation.name,
+        list_url="cases:operation_list",
+        export_url="cases:operation_export",
+        detail="cases:operation_detail",
+        edit="cases:operation_edit",
+        delete=None,
+        share=None,
+        expected=OPERATION_EXPECTED,
+    ),
 ]
 
-ACTORS = sorted(CASE_EXPECTED)
+ACTORS = sorted(NOBODY_ELSE)
 
 
 def outcome(response) -> int:
@@ -87,8 +173,9 @@ def outcome(response) -> int:
 @pytest.mark.parametrize("spec", PROTECTED, ids=lambda s: s.name)
 @pytest.mark.parametrize("actor_key", ACTORS, ids=lambda k: f"{k[0]}-{k[1]}")
 def test_each_channel_allows_exactly_what_the_matrix_says(client, world, spec, actor_key):
-    record = spec.make(world.owner_author)
-    share_record(world, record)
+    author = world.actors[spec.author]
+    record = spec.make(author)
+    share_record(world, record, author)
     allowed = spec.expected[actor_key]
     client.force_login(world.actors[actor_key])
     marker = spec.marker(record)
@@ -109,6 +196,8 @@ def test_each_channel_allows_exactly_what_the_matrix_says(client, world, spec, a
     assert detail.status_code == (200 if can_view else 404)
 
     for channel in ("edit", "delete", "share"):
+        if getattr(spec, channel) is None:
+            continue
         response = client.get(reverse(getattr(spec, channel), args=[record.public_id]))
         expected = 200 if channel in allowed else (403 if can_view else 404)
         assert response.status_code == expected, f"{channel}: {response.status_code}"
@@ -119,9 +208,9 @@ def test_each_channel_allows_exactly_what_the_matrix_says(client, world, spec, a
 def test_a_hidden_record_answers_exactly_like_a_missing_one(client, world, spec):
     import uuid
 
-    record = spec.make(world.owner_author)
+    record = spec.make(world.actors[spec.author])
     client.force_login(world.actors[("unshared_pros", P)])
-    for name in (spec.detail, spec.edit, spec.delete, spec.share):
+    for name in filter(None, (spec.detail, spec.edit, spec.delete, spec.share)):
         hidden = client.get(reverse(name, args=[record.public_id]))
         missing = client.get(reverse(name, args=[uuid.uuid4()]))
         assert hidden.status_code == missing.status_code == 404
@@ -132,8 +221,8 @@ def test_a_hidden_record_answers_exactly_like_a_missing_one(client, world, spec)
 @pytest.mark.django_db
 @pytest.mark.parametrize("spec", PROTECTED, ids=lambda s: s.name)
 def test_deactivated_and_agencyless_users_see_nothing(client, world, spec):
-    record = spec.make(world.owner_author)
-    insider = world.actors[("owner", S)]
+    record = spec.make(world.actors[spec.author])
+    insider = world.actors[(spec.author[0], S)]
     insider.is_active = False
     insider.save()
     from taskforce import access
