@@ -106,10 +106,16 @@ class SeedSummary:
     agencies_created: int = 0
     users_created: int = 0
     memberships_started: int = 0
+    operations_created: int = 0
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.agencies_created or self.users_created or self.memberships_started)
+        return bool(
+            self.agencies_created
+            or self.users_created
+            or self.memberships_started
+            or self.operations_created
+        )
 
 
 @transaction.atomic
@@ -149,6 +155,8 @@ def seed_demo() -> SeedSummary:
             membership_start(user=user, agency=agency, role=spec.role, title=spec.title)
             summary.memberships_started += 1
 
+    summary.operations_created += _seed_sting(agencies)
+
     admin, created = User.objects.get_or_create(
         username=DEMO_ADMIN,
         defaults={
@@ -164,3 +172,77 @@ def seed_demo() -> SeedSummary:
         admin.save(update_fields=["password"])
         summary.users_created += 1
     return summary
+
+
+DEMO_OPERATION = "Operation Northern Lights (demo)"
+# (last, first, born, county, days ago, hour, decoy's stated age, solicited)
+DEMO_ARRESTS = [
+    ("Halvorsen", "Eric", "1979-04-11", "Washington", 40, 20, 15, "text_online"),
+    ("Pruitt", "Daniel", "1986-09-02", "Washington", 40, 22, 14, "text_online"),
+    ("Moua", "Kevin", "1991-12-19", "Washington", 39, 19, 15, "public_place"),
+    ("Sandoval", "Luis", "1975-06-30", "Washington", 39, 21, 16, "text_online"),
+    ("Brandt", "Gregory", "1968-02-14", "Ramsey", 38, 20, 14, "text_online"),
+    ("Okonkwo", "Tobi", "1993-08-08", "Ramsey", 38, 23, 15, "in_person"),
+]
+
+
+def _seed_sting(agencies: dict[str, Agency]) -> int:
+    """A buyer sting led by the sheriff with two police departments, some of it handed off."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import CustodyStatus, Operation, Statute
+    from cases.services.arrests import ArrestRow, arrests_create
+    from cases.services.handoffs import handoff_create
+    from cases.services.operations import operation_create
+    from taskforce.models import County
+
+    sheriff = agencies["WCSO"]
+    if Operation.objects.filter(owner_agency=sheriff, name=DEMO_OPERATION).exists():
+        return 0
+    liaison = User.objects.get(username="wcso_liaison")
+    counties = {c.name: c for c in County.objects.filter(name__in=["Washington", "Ramsey"])}
+    today = timezone.localdate()
+    operation = operation_create(
+        actor=liaison,
+        name=DEMO_OPERATION,
+        kind="buyer_sting",
+        starts_on=today - dt.timedelta(days=41),
+        ends_on=today - dt.timedelta(days=37),
+        counties=list(counties.values()),
+        participants=[agencies["Woodbury PD"], agencies["Cottage Grove PD"]],
+        ads_posted=212,
+        responses=164,
+        contacts=58,
+        notes="Decoy ads stated ages 14 to 16. Demo data: every name is invented.",
+    )
+    statute = Statute.objects.get(citation="609.324 subd. 1(b)")
+    rows = []
+    for n, (last, first, born, county, days, hour, age, venue) in enumerate(DEMO_ARRESTS, 1):
+        arrested_at = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=days), dt.time(hour, 15))
+        )
+        rows.append(
+            ArrestRow(
+                last_name=last,
+                first_name=first,
+                date_of_birth=dt.date.fromisoformat(born),
+                arrested_at=arrested_at,
+                county=counties[county],
+                custody_status=CustodyStatus.BOOKED,
+                statutes=[statute],
+                booking_number=f"WC{today:%y}-{n:04d}",
+                decoy_stated_age=age,
+                decoy_age_stated_at=arrested_at - dt.timedelta(hours=2),
+                solicitation_venue=venue,
+                city="Woodbury" if county == "Washington" else "Saint Paul",
+                arresting_officer="Inv. Lindqvist",
+            )
+        )
+    arrests = arrests_create(
+        actor=liaison, operation=operation, arresting_agency=sheriff, rows=rows
+    )
+    handoff_create(actor=liaison, arrests=arrests[:3], to_agency=agencies["WCAO"])
+    handoff_create(actor=liaison, arrests=arrests[4:5], to_agency=agencies["RCAO"])
+    return 1

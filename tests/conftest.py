@@ -89,11 +89,12 @@ def coordinator(task_force):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
+def celery_worker_process(transactional_db, django_db_serialized_rollback):
     """A real `celery worker` process on the real broker, using the test database.
 
     Tests that need it write committed data (transactional_db) so the worker's own
-    connection sees it.
+    connection sees it. Serialized rollback puts back the reference data the migrations seeded
+    (counties, statutes), which the flush after a transactional test would otherwise remove.
     """
     from tests.workers import running_worker
 

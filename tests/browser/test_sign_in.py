@@ -6,7 +6,10 @@ from selenium.webdriver.common.by import By
 from taskforce.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.pages import sign_in, submit_and_wait
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.mark.parametrize(

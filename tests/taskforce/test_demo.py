@@ -10,7 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
+    from cases.models import Arrest, Case, HandOff, Operation
+
     return (
+        [model.objects.count() for model in (Operation, Arrest, Case, HandOff)],
         sorted(Agency.objects.values_list("name", "kind", "updated_at")),
         sorted(User.objects.values_list("username", "password", "last_login")),
         sorted(
@@ -60,3 +63,17 @@ def test_the_readme_lists_every_demo_login():
     for spec in DEMO_USERS:
         assert f"`{spec.username}`" in readme
     assert DEMO_PASSWORD in readme
+
+
+def test_the_demo_sting_is_shared_as_a_real_one_would_be():
+    from cases.models import Arrest, Operation
+    from taskforce import access
+
+    seed_demo()
+    users = {u.username: u for u in User.objects.all()}
+    operation = Operation.objects.get()
+    assert access.can(users["woodbury_liaison"], access.Action.VIEW, operation)
+    assert not access.can(users["oakdale_liaison"], access.Action.VIEW, operation)
+    assert access.visible(users["wash_prosecutor"], Arrest).count() == 3
+    assert access.visible(users["ramsey_prosecutor"], Arrest).count() == 1
+    assert not access.visible(users["scv_advocate"], Arrest).exists()

@@ -27,7 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data: {summary.agencies_created} agencies, {summary.users_created} "
-                    f"users and {summary.memberships_started} memberships created. "
+                    f"users, {summary.memberships_started} memberships and "
+                    f"{summary.operations_created} sting created. "
                     f"Password for every demo login: {DEMO_PASSWORD}"
                 )
             )
