@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from taskforce import access, selectors
-from taskforce.models import Role
+from taskforce.models import AgencyKind, Role
 
 HOME_TEMPLATES = {
     Role.PROSECUTOR: "taskforce/home/prosecutor.html",
@@ -24,12 +24,37 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = request.user.membership
     if membership is None:
         return render(request, "taskforce/home/no_membership.html", {"page_title": "No agency"})
-    context = {"page_title": "Home"}
+    context = {"page_title": "Home"} | _work_panels(request.user, membership)
     if membership.role == Role.SUPERVISOR:
         context["team"] = selectors.agency_team(membership.agency)
     elif membership.role == Role.COORDINATOR:
         context["agencies"] = selectors.active_agencies()
     return render(request, HOME_TEMPLATES[membership.role], context)
+
+
+def _work_panels(user, membership) -> dict:
+    """The few records each kind of agency starts its day with, through the usual selectors."""
+    from cases.selectors import arrests, cases, handoffs, operations
+
+    kind = membership.agency.kind
+    if kind == AgencyKind.PROSECUTION:
+        waiting = handoffs.intake_queue(actor=user).filter(case__status="intake")
+        mine = cases.case_list(
+            actor=user, filters=cases.CaseFilters(scope="mine"), size=5, with_total=False
+        )
+        return {"intake": waiting[:5], "intake_count": waiting.count(), "my_cases": mine.rows}
+    if kind in {AgencyKind.LAW_ENFORCEMENT, AgencyKind.TASK_FORCE} and membership.role != (
+        Role.COORDINATOR
+    ):
+        return {
+            "operations": operations.operation_list(
+                actor=user, filters=operations.OperationFilters(), size=5
+            ).rows,
+            "arrests": arrests.arrest_list(
+                actor=user, filters=arrests.ArrestFilters(), size=5
+            ).rows,
+        }
+    return {}
 
 
 @login_required

@@ -75,3 +75,25 @@ def test_static_files_are_served_by_the_app_not_a_cdn(client, wash_prosecutor):
     page = client.get(reverse("home")).content.decode()
     assert "https://" not in page
     assert "/static/css/app" in page
+
+
+def test_home_pages_start_the_day_with_real_work(client):
+    """On the demo task force: the prosecutor's intake, the liaison's sting, nothing foreign."""
+    from taskforce.demo import seed_demo
+    from taskforce.models import User
+
+    seed_demo()
+    client.force_login(User.objects.get(username="wash_prosecutor"))
+    context = client.get(reverse("home")).context
+    assert context["intake_count"] == 3
+    assert {h.to_agency.short_name for h in context["intake"]} == {"WCAO"}
+
+    client.force_login(User.objects.get(username="wcso_liaison"))
+    page = client.get(reverse("home"))
+    assert [op.name for op in page.context["operations"]] == ["Operation Northern Lights (demo)"]
+    assert len(page.context["arrests"]) == 5
+
+    client.force_login(User.objects.get(username="oakdale_liaison"))
+    page = client.get(reverse("home"))
+    assert page.context["operations"] == [] and page.context["arrests"] == []
+    assert "No operations yet." in page.content.decode()
