@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from taskforce.models import Agency, Heartbeat, Membership, User
+from taskforce.models import Agency, County, Heartbeat, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,3 +51,10 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["name", "state"]
+    list_filter = ["state"]
+    search_fields = ["name"]

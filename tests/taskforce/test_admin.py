@@ -75,3 +75,24 @@ def test_agency_changelist_lists_agencies(client, administrator, wash_cao, ramse
     page = client.get(reverse("admin:taskforce_agency_changelist")).content.decode()
     assert wash_cao.name.replace("'", "&#x27;") in page
     assert ramsey_cao.name.replace("'", "&#x27;") in page
+
+
+def test_administrator_edits_statutes_and_counties_but_sees_no_protected_records(
+    client, administrator
+):
+    from cases.models import Statute
+
+    client.force_login(administrator)
+    statute = Statute.objects.get(citation="609.3243")
+    response = client.post(
+        reverse("admin:cases_statute_change", args=[statute.pk]),
+        {"citation": "609.3243", "title": "Loitering with intent", "level": "misdemeanor",
+         "is_trafficking_related": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    statute.refresh_from_db()
+    assert (statute.title, statute.is_active) == ("Loitering with intent", False)
+    assert client.get(reverse("admin:taskforce_county_changelist")).status_code == 200
+    index = client.get(reverse("admin:index")).content.decode()
+    for protected in ("Cases", "Arrests", "People", "Operations", "Hand offs"):
+        assert f">{protected}<" not in index
