@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import (
+    Arrest,
     Case,
     CaseStatus,
     CustodyStatus,
@@ -292,3 +293,47 @@ class ArrestFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("arrested_to", "The end of the range is before its start.")
         return cleaned
+
+
+class ArrestForm(forms.ModelForm):
+    """Corrections to one arrest; the arrestee and charges are kept as entered."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Arrest
+        fields = [
+            "arrested_at",
+            "address",
+            "city",
+            "county",
+            "arresting_officer",
+            "booking_number",
+            "custody_status",
+            "jail",
+            "decoy_stated_age",
+            "decoy_age_stated_at",
+            "solicitation_venue",
+            "meeting_place",
+            "vehicle",
+            "victims_recovered",
+            "victims_screened",
+            "evidence",
+            "narrative",
+        ]
+        local = "%Y-%m-%dT%H:%M"
+        widgets = {
+            "arrested_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=local),
+            "decoy_age_stated_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format=local
+            ),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+            "narrative": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def validate_unique(self):
+        pass  # the service validates the full record, booking numbers included

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("arrests/export.csv", arrests.arrest_export, name="arrest_export"),
     path("arrests/<uuid:public_id>/", arrests.arrest_detail, name="arrest_detail"),
+    path("arrests/<uuid:public_id>/edit/", arrests.arrest_edit, name="arrest_edit"),
     path("handoffs/new/", handoffs.handoff_new, name="handoff_new"),
     path("handoffs/<uuid:public_id>/", handoffs.handoff_detail, name="handoff_detail"),
     path("people/<uuid:public_id>/", people.person_detail, name="person_detail"),

@@ -175,3 +175,17 @@ def arrests_create(
         )
         arrests.append(arrest)
     return arrests
+
+
+@transaction.atomic
+def arrest_update(*, actor: User, arrest: Arrest, expected_version: int, data: dict) -> Arrest:
+    """Correct an arrest's facts (not its arrestee or charges); a stale form is refused."""
+    now = timezone.now()
+    if data.get("arrested_at") and data["arrested_at"] > now:
+        raise ValidationError({"arrested_at": "The arrest time is in the future."})
+    stated_at, arrested_at = data.get("decoy_age_stated_at"), data.get("arrested_at")
+    if stated_at and arrested_at and stated_at > arrested_at:
+        raise ValidationError({"decoy_age_stated_at": "The age was stated after the arrest time."})
+    return records.record_update(
+        actor=actor, obj=arrest, expected_version=expected_version, data=data
+    )

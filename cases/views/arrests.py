@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from cases.forms import (
     ArrestEntryHeaderForm,
     ArrestFilterForm,
+    ArrestForm,
     ArrestImportForm,
     ArrestRowForm,
     ArrestRowFormSet,
@@ -21,10 +22,11 @@ from cases.selectors import arrests as selectors
 from cases.selectors.handoffs import handoffs_of
 from cases.selectors.people import likely_duplicates
 from cases.services import imports
-from cases.services.arrests import ArrestRow, arrest_rows_check, arrests_create
+from cases.services.arrests import ArrestRow, arrest_rows_check, arrest_update, arrests_create
 from taskforce import access, records
 from taskforce.exports import csv_response
-from taskforce.forms import add_service_errors
+from taskforce.forms import add_service_errors, refuse_stale
+from taskforce.models import StaleVersion
 
 ROWS_PER_STEP = 10
 MAX_ROWS = 200
@@ -305,8 +307,40 @@ def arrest_detail(request: HttpRequest, public_id) -> HttpResponse:
             "charges": arrest.charges.select_related("statute"),
             "handoffs": handoffs_of(actor=request.user, arrest=arrest),
             "can_hand_off": access.can(request.user, access.Action.SHARE, arrest),
+            "can_change": access.can(request.user, access.Action.CHANGE, arrest),
             "can_see_person": access.can(request.user, access.Action.VIEW, arrest.arrestee),
             "can_see_operation": arrest.operation is not None
             and access.can(request.user, access.Action.VIEW, arrest.operation),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def arrest_edit(request: HttpRequest, public_id) -> HttpResponse:
+    arrest = selectors.arrest_get(
+        actor=request.user, public_id=public_id, action=access.Action.CHANGE
+    )
+    form = ArrestForm(request.POST or None, instance=arrest)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            arrest_update(
+                actor=request.user,
+                arrest=arrest,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=data,
+            )
+        except StaleVersion:
+            refuse_stale(form, Arrest.objects.select_related("updated_by").get(pk=arrest.pk),
+                         "arrest")  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Arrest saved.")
+            return redirect("cases:arrest_detail", public_id=arrest.public_id)
+    return render(
+        request,
+        "cases/arrest_form.html",
+        {"page_title": f"Correct {arrest}", "form": form, "arrest": arrest},
     )

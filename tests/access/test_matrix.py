@@ -63,10 +63,10 @@ CASE_EXPECTED: dict[tuple[str, str], set[str]] = NOBODY_ELSE | {
     ("task_force", S): READ,
 }
 ARREST_EXPECTED = NOBODY_ELSE | {
-    ("owner_le", L): READ,
-    ("owner_le", S): READ,
+    ("owner_le", L): READ | {"edit"},
+    ("owner_le", S): READ | {"edit"},
     ("shared_change", P): READ,  # shared for change, but prosecutors never change arrests
-    ("shared_change", S): READ,
+    ("shared_change", S): READ | {"edit"},
     ("shared_view_le", L): READ,
     ("shared_view_le", S): READ,
     ("shared_view_vs", A): READ,
@@ -137,7 +137,7 @@ PROTECTED = [
         list_url="cases:arrest_list",
         export_url="cases:arrest_export",
         detail="cases:arrest_detail",
-        edit=None,
+        edit="cases:arrest_edit",
         delete=None,
         share=None,
         expected=ARREST_EXPECTED,

@@ -338,3 +338,24 @@ def test_operation_detail_counts_arrests_by_charge_and_county(
     assert [(r["statute__citation"], r["arrests"]) for r in summary.by_statute] == [
         ("609.324 subd. 1(b)", 3)
     ]
+
+
+def test_correcting_an_arrest_time_is_versioned_and_audited(
+    client, sheriff_liaison, operation, make_arrests
+):
+    [arrest] = make_arrests(sheriff_liaison, operation, 1)
+    client.force_login(sheriff_liaison)
+    url = reverse("cases:arrest_edit", args=[arrest.public_id])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "id"}
+    data |= {"arrested_at": "2026-03-05T23:30", "county": arrest.county_id, "version": 1}
+    data["decoy_age_stated_at"] = ""
+    assert client.post(url, data).status_code == 302
+    arrest.refresh_from_db()
+    assert timezone.localtime(arrest.arrested_at).strftime("%H:%M") == "23:30"
+    assert AuditEvent.objects.filter(action="arrest.changed", target_id=arrest.pk).exists()
+
+    stale = client.post(url, data | {"arrested_at": "2026-03-05T22:00"})
+    assert "changed this arrest" in stale.content.decode()
+    future = client.post(url, data | {"version": 2, "arrested_at": "2099-01-01T00:00"})
+    assert "in the future" in str(future.context["form"].errors["arrested_at"])
