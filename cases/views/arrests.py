@@ -23,7 +23,7 @@ from cases.selectors.handoffs import handoffs_of
 from cases.selectors.people import likely_duplicates
 from cases.services import imports
 from cases.services.arrests import ArrestRow, arrest_rows_check, arrest_update, arrests_create
-from taskforce import access, records
+from taskforce import access, listing, records
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
 from taskforce.models import StaleVersion
@@ -251,21 +251,16 @@ def _filters(request: HttpRequest) -> tuple[ArrestFilterForm, selectors.ArrestFi
 @login_required
 def arrest_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    after = None
-    if request.GET.get("after"):
-        after = selectors.arrest_get(actor=request.user, public_id=request.GET["after"])
-    page = selectors.arrest_list(actor=request.user, filters=filters, after=after)
-    query = request.GET.copy()
-    query.pop("after", None)
+    page = selectors.arrest_list(
+        actor=request.user, filters=filters, after=listing.cursor(request, Arrest)
+    )
     return render(
         request,
         "cases/arrest_list.html",
         {
             "page_title": "Arrests",
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "next_after": page.rows[-1].public_id if page.has_next else None,
+            **listing.page_links(request, page),
             "can_enter": request.user.role in access.rules_for(Arrest).change,
         },
     )

@@ -14,7 +14,7 @@ from cases.forms import CaseFilterForm, CaseForm, DeleteForm, ShareForm
 from cases.models import Case
 from cases.selectors import cases as selectors
 from cases.services import cases as services
-from taskforce import access, records
+from taskforce import access, listing, records
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
 from taskforce.models import StaleVersion
@@ -30,21 +30,16 @@ def _filters(request: HttpRequest) -> tuple[CaseFilterForm, selectors.CaseFilter
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    after = None
-    if request.GET.get("after"):
-        after = selectors.case_get(actor=request.user, public_id=request.GET["after"])
-    page = selectors.case_list(actor=request.user, filters=filters, after=after)
-    query = request.GET.copy()
-    query.pop("after", None)
+    page = selectors.case_list(
+        actor=request.user, filters=filters, after=listing.cursor(request, Case)
+    )
     return render(
         request,
         "cases/case_list.html",
         {
             "page_title": "Cases",
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "next_after": page.rows[-1].public_id if page.has_next else None,
+            **listing.page_links(request, page),
             "can_create": request.user.role in access.rules_for(Case).change,
         },
     )

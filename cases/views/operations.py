@@ -14,7 +14,7 @@ from cases.models import Operation
 from cases.selectors import operations as selectors
 from cases.services import operations as services
 from cases.services.operations import LEAD_KINDS
-from taskforce import access, records
+from taskforce import access, listing, records
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
 from taskforce.models import StaleVersion
@@ -39,21 +39,16 @@ def can_lead_operations(user) -> bool:
 @login_required
 def operation_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    after = None
-    if request.GET.get("after"):
-        after = selectors.operation_get(actor=request.user, public_id=request.GET["after"])
-    page = selectors.operation_list(actor=request.user, filters=filters, after=after)
-    query = request.GET.copy()
-    query.pop("after", None)
+    page = selectors.operation_list(
+        actor=request.user, filters=filters, after=listing.cursor(request, Operation)
+    )
     return render(
         request,
         "cases/operation_list.html",
         {
             "page_title": "Operations",
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "next_after": page.rows[-1].public_id if page.has_next else None,
+            **listing.page_links(request, page),
             "can_create": can_lead_operations(request.user),
         },
     )
