@@ -189,7 +189,11 @@ class ArrestRowForm(forms.Form):
     city = forms.CharField(max_length=80, required=False)
     county = forms.ModelChoiceField(queryset=County.objects.all())
     booking_number = forms.CharField(max_length=40, required=False, label="Booking #")
-    custody_status = forms.ChoiceField(choices=CustodyStatus.choices, label="Custody")
+    # An initial value, not a bare first option: a select always submits something, and a row
+    # counts as blank only while every field still holds its initial value.
+    custody_status = forms.ChoiceField(
+        choices=CustodyStatus.choices, initial=CustodyStatus.BOOKED, label="Custody"
+    )
     statute = forms.ModelChoiceField(queryset=Statute.objects.none(), label="Charge")
     decoy_stated_age = forms.IntegerField(
         required=False, min_value=1, max_value=99, label="Decoy age"

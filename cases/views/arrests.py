@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.forms import (
@@ -117,18 +118,20 @@ def arrest_bulk(request: HttpRequest) -> HttpResponse:
     filled = [form for form in formset.forms if form.has_changed()]
     if not filled:
         messages.error(request, "Type at least one arrest into the table.")
-    if not (rows_valid and header_valid and filled):
+        return _bulk_page(request, header, formset)
+    if not header_valid:
         return _bulk_page(request, header, formset)
 
+    # Check what can be checked on every row that is complete, so all problems show at once.
     agency = header.cleaned_data["arresting_agency"]
-    pairs = [(form, _row_from(form, header.cleaned_data)) for form in filled]
+    pairs = [(form, _row_from(form, header.cleaned_data)) for form in filled if form.is_valid()]
     arrest_rows_check(arresting_agency=agency, rows=[row for _, row in pairs])
     for form, row in pairs:
         for name, errors in row.errors.items():
             for error in errors:
                 form.add_error(ROW_FIELD.get(name, name), error)
     people_decided = _resolve_people(request, pairs)
-    if any(form.errors for form in filled) or not people_decided:
+    if not rows_valid or any(form.errors for form in filled) or not people_decided:
         return _bulk_page(request, header, formset)
 
     operation = header.cleaned_data["operation"]
@@ -204,10 +207,14 @@ def arrest_import_preview(request: HttpRequest, public_id) -> HttpResponse:
     staged = imports.arrest_import_get(actor=request.user, public_id=public_id)
     problems = []
     if request.method == "POST":
-        if "discard" in request.POST:
+        if "confirm" not in request.POST:
+            # Only an explicit "Save all" saves; anything else (Discard) throws the file away.
             imports.arrest_import_discard(actor=request.user, staged=staged)
             messages.info(request, "The file was discarded; nothing was saved.")
-            return redirect("cases:arrest_import")
+            again = reverse("cases:arrest_import")
+            if staged.operation is not None:
+                again += f"?operation={staged.operation.public_id}"
+            return redirect(again)
         choices = {
             int(key.removeprefix("person-")): value
             for key, value in request.POST.items()

@@ -27,6 +27,10 @@ def bulk_post(operation, sheriff, washington, patron, rows, total=10, **extra):
         "form-MAX_NUM_FORMS": "200",
         "save": "1",
     }
+    for i in range(len(rows), total):
+        # A blank row as a browser sends it: every select submits its shown option.
+        blank = {"custody_status": "booked", "solicitation_venue": "", "county": "", "statute": ""}
+        data |= {f"form-{i}-{key}": value for key, value in blank.items()}
     for i, row in enumerate(rows):
         values = {
             "last_name": f"Buyer{i}",
@@ -79,6 +83,19 @@ def test_one_bad_row_keeps_every_row_typed_and_saves_nothing(
     page = response.content.decode()
     assert 'value="Buyer2"' in page  # what was typed stays typed
     assert not Arrest.objects.exists()
+
+
+def test_every_problem_shows_in_one_round(
+    client, sheriff_liaison, operation, sheriff, washington, patron_13_15
+):
+    client.force_login(sheriff_liaison)
+    rows = [{}, {"last_name": ""}, {"booking_number": "B-0"}]
+    response = client.post(
+        reverse("cases:arrest_bulk"), bulk_post(operation, sheriff, washington, patron_13_15, rows)
+    )
+    forms = response.context["formset"].forms
+    assert "required" in str(forms[1].errors["last_name"])
+    assert "appears twice" in str(forms[2].errors["booking_number"])
 
 
 def test_a_likely_duplicate_asks_and_the_answer_is_used(
@@ -218,3 +235,17 @@ def test_csv_duplicates_must_be_answered_before_saving(client, sheriff_liaison, 
 
     client.post(location, {"confirm": "1", "person-2": str(known.public_id)})
     assert Arrest.objects.get(booking_number="C-0").arrestee == known
+
+
+def test_discarding_a_file_saves_nothing(client, sheriff_liaison, operation, sheriff):
+    client.force_login(sheriff_liaison)
+    location = upload(client, operation, sheriff, (HEADER + csv_rows(3)).encode())["Location"]
+    response = client.post(location, {"discard": "1"})
+    # Back to the upload page, still for the same operation.
+    assert (
+        response["Location"] == reverse("cases:arrest_import") + f"?operation={operation.public_id}"
+    )
+    assert not Arrest.objects.exists()
+    staged = ArrestImport.objects.get()
+    assert (staged.status, staged.content) == ("discarded", "")
+    assert client.get(location).status_code == 404  # a discarded file cannot be saved later
