@@ -18,6 +18,7 @@ from django.urls import reverse
 from cases.services.arrests import arrests_create
 from cases.services.cases import case_create
 from cases.services.operations import operation_create
+from cases.services.people import PersonData, person_create
 from taskforce.models import County, Role
 from tests.access.conftest import share_record
 from tests.cases.conftest import arrest_row
@@ -85,6 +86,19 @@ OPERATION_EXPECTED = NOBODY_ELSE | {
 }
 
 
+PERSON_EXPECTED = NOBODY_ELSE | {
+    ("owner_le", L): {"detail"},
+    ("owner_le", S): {"detail"},
+    ("shared_change", P): {"detail"},
+    ("shared_change", S): {"detail"},
+    ("shared_view_le", L): {"detail"},
+    ("shared_view_le", S): {"detail"},
+    ("shared_view_vs", A): {"detail"},
+    ("shared_view_vs", S): {"detail"},
+    ("task_force", S): {"detail"},
+}
+
+
 def _county():
     return County.objects.get(name="Washington")
 
@@ -104,8 +118,8 @@ class ProtectedSpec:
     author: tuple[str, str]  # (agency, role) of the actor who makes the record
     make: Callable  # (author) -> record owned by the author's agency
     marker: Callable  # record -> text that finds the record by search, and shows in an export
-    list_url: str
-    export_url: str
+    list_url: str | None  # None where the model has no list of its own
+    export_url: str | None
     detail: str  # URL names taking public_id; None where the model has no such page
     edit: str | None
     delete: str | None
@@ -160,6 +174,22 @@ PROTECTED = [
         share=None,
         expected=OPERATION_EXPECTED,
     ),
+    # People are listed only through their arrests and cases; each has a page of its own.
+    ProtectedSpec(
+        name="person",
+        author=("owner_le", L),
+        make=lambda author: person_create(
+            actor=author, data=PersonData(first_name="Dale", last_name="Harlan")
+        ),
+        marker=lambda person: person.last_name,
+        list_url=None,
+        export_url=None,
+        detail="cases:person_detail",
+        edit=None,
+        delete=None,
+        share=None,
+        expected=PERSON_EXPECTED,
+    ),
 ]
 
 ACTORS = sorted(NOBODY_ELSE)
@@ -183,14 +213,14 @@ def test_each_channel_allows_exactly_what_the_matrix_says(client, world, spec, a
 
     # Lists and search results show a record as a link to it (the search box echoes the query).
     link = f'href="{reverse(spec.detail, args=[record.public_id])}"'
-    listed = client.get(reverse(spec.list_url)).content.decode()
-    assert (link in listed) == ("list" in allowed)
-
-    searched = client.get(reverse(spec.list_url), {"q": marker}).content.decode()
-    assert (link in searched) == ("search" in allowed)
-
-    exported = b"".join(client.get(reverse(spec.export_url)).streaming_content).decode()
-    assert (marker in exported) == ("export" in allowed)
+    if spec.list_url:
+        listed = client.get(reverse(spec.list_url)).content.decode()
+        assert (link in listed) == ("list" in allowed)
+        searched = client.get(reverse(spec.list_url), {"q": marker}).content.decode()
+        assert (link in searched) == ("search" in allowed)
+    if spec.export_url:
+        exported = b"".join(client.get(reverse(spec.export_url)).streaming_content).decode()
+        assert (marker in exported) == ("export" in allowed)
 
     detail = client.get(reverse(spec.detail, args=[record.public_id]))
     assert detail.status_code == (200 if can_view else 404)
@@ -233,5 +263,6 @@ def test_deactivated_and_agencyless_users_see_nothing(client, world, spec):
 
     client.force_login(UserFactory())
     assert client.get(reverse(spec.detail, args=[record.public_id])).status_code == 404
-    link = f'href="{reverse(spec.detail, args=[record.public_id])}"'
-    assert link not in client.get(reverse(spec.list_url)).content.decode()
+    if spec.list_url:
+        link = f'href="{reverse(spec.detail, args=[record.public_id])}"'
+        assert link not in client.get(reverse(spec.list_url)).content.decode()

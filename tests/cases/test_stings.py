@@ -359,3 +359,21 @@ def test_correcting_an_arrest_time_is_versioned_and_audited(
     assert "changed this arrest" in stale.content.decode()
     future = client.post(url, data | {"version": 2, "arrested_at": "2099-01-01T00:00"})
     assert "in the future" in str(future.context["form"].errors["arrested_at"])
+
+
+def test_a_hand_off_opens_for_both_sides_and_is_404_for_anyone_else(
+    client, sheriff_liaison, operation, make_arrests, wash_cao, wash_prosecutor, ramsey_prosecutor
+):
+    [arrest] = make_arrests(sheriff_liaison, operation, 1)
+    [handoff] = handoff_create(actor=sheriff_liaison, arrests=[arrest], to_agency=wash_cao)
+    url = reverse("cases:handoff_detail", args=[handoff.public_id])
+    client.force_login(sheriff_liaison)
+    assert client.get(url)["Location"] == reverse("cases:arrest_detail", args=[arrest.public_id])
+    client.force_login(wash_prosecutor)
+    assert client.get(url)["Location"] == reverse("cases:arrest_detail", args=[arrest.public_id])
+    client.force_login(ramsey_prosecutor)
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("cases:person_detail", args=[arrest.arrestee.public_id])).status_code
+        == 404
+    )
