@@ -470,6 +470,17 @@ def assign(*, actor: User, obj: models.Model, person: User, level: str = ShareLe
     )
 
 
+@transaction.atomic
+def unassign(*, actor: User, obj: models.Model, person: User) -> int:
+    """Take back the grants `assign` gave one person on one record."""
+    require(actor, Action.SHARE, obj)
+    deleted, _ = (
+        get_user_obj_perms_model(type(obj)).objects.filter(user=person, content_object=obj).delete()
+    )
+    audit.record(actor, "access.unassigned", obj, changes={"person": person.get_username()})
+    return deleted
+
+
 def revoke_user_grants(user: User) -> int:
     """Remove every grant made to this person (assignments): used when they leave an agency.
 

@@ -1,6 +1,20 @@
 """Models of the stings and prosecution work, one module per domain word."""
 
-from cases.models.cases import Case, CaseGroupObjectPermission, CaseStatus, CaseUserObjectPermission
+from cases.models.cases import (
+    CASE_TRANSITIONS,
+    Case,
+    CaseDefendant,
+    CaseGroupObjectPermission,
+    CaseKind,
+    CaseStatus,
+    CaseStatusChange,
+    CaseUserObjectPermission,
+    Charge,
+    ChargeStatus,
+    ChargingDecision,
+    Decision,
+    Disposition,
+)
 from cases.models.handoffs import HandOff, HandOffGroupObjectPermission, HandOffUserObjectPermission
 from cases.models.imports import ArrestImport
 from cases.models.operations import (
@@ -27,15 +41,24 @@ from cases.models.people import (
 from cases.models.statutes import OffenceLevel, Statute
 
 __all__ = [
+    "CASE_TRANSITIONS",
     "Arrest",
     "ArrestGroupObjectPermission",
     "ArrestImport",
     "ArrestUserObjectPermission",
     "Case",
+    "CaseDefendant",
     "CaseGroupObjectPermission",
+    "CaseKind",
     "CaseStatus",
+    "CaseStatusChange",
     "CaseUserObjectPermission",
+    "Charge",
+    "ChargeStatus",
+    "ChargingDecision",
     "CustodyStatus",
+    "Decision",
+    "Disposition",
     "HandOff",
     "HandOffGroupObjectPermission",
     "HandOffUserObjectPermission",

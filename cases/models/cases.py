@@ -1,9 +1,19 @@
-"""Cases (grown by the prosecution work) with guardian's direct grant tables for shares."""
+"""Cases: status with a dated history, defendants, the charging decision, and charges.
+
+Charges are kept as a history: an amended charge stays, pointing at the charge that replaced it,
+and a dismissed one stays with its disposition (DESIGN.md §6: charges change over a case).
+"""
+
+import uuid
 
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from taskforce.models import GrantFields, ProtectedModel, User
+from cases.models.people import Person
+from cases.models.statutes import OffenceLevel, Statute
+from taskforce.models import Agency, County, GrantFields, ProtectedModel, User
 
 
 class CaseStatus(models.TextChoices):
@@ -17,6 +27,27 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# Where a case may go next from each status; anything else is refused.
+CASE_TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.INTAKE: {CaseStatus.UNDER_REVIEW, CaseStatus.CHARGED, CaseStatus.DECLINED},
+    CaseStatus.UNDER_REVIEW: {CaseStatus.CHARGED, CaseStatus.DECLINED},
+    CaseStatus.CHARGED: {CaseStatus.PRE_TRIAL, CaseStatus.CLOSED},
+    CaseStatus.PRE_TRIAL: {CaseStatus.TRIAL, CaseStatus.SENTENCED, CaseStatus.CLOSED},
+    CaseStatus.TRIAL: {CaseStatus.SENTENCED, CaseStatus.CLOSED},
+    CaseStatus.SENTENCED: {CaseStatus.CLOSED},
+    CaseStatus.DECLINED: {CaseStatus.UNDER_REVIEW},  # reopened, e.g. new evidence
+    CaseStatus.CLOSED: set(),
+}
+
+
+class CaseKind(models.TextChoices):
+    BUYER = "buyer", "Buyer / patron"
+    TRAFFICKING = "trafficking", "Promotion / sex trafficking"
+    SOLICITATION_OF_MINOR = "solicitation_minor", "Solicitation of a minor"
+    LABOR_TRAFFICKING = "labor_trafficking", "Labor trafficking"
+    OTHER = "other", "Other"
+
+
 class Case(ProtectedModel):
     """A prosecution case, owned by a prosecution agency."""
 
@@ -24,10 +55,31 @@ class Case(ProtectedModel):
         max_length=40, help_text="Your office's case number, e.g. 26-CR-0142."
     )
     title = models.CharField(max_length=200, help_text="e.g. State v. Doe")
-    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
+    kind = models.CharField(max_length=20, choices=CaseKind.choices, default=CaseKind.OTHER)
+    status = models.CharField(
+        max_length=20, choices=CaseStatus.choices, default=CaseStatus.INTAKE, editable=False
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    court_file_number = models.CharField(
+        max_length=40, blank=True, help_text="The district court's file number, once charged."
+    )
     assigned_prosecutor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases"
     )
+    lead_investigator = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="investigated_cases",
+        help_text="A police investigator; they are given access to the case.",
+    )
+    is_juvenile = models.BooleanField(
+        default=False, help_text="A victim is under 18: fewer people see identifying details."
+    )
+    defendants = models.ManyToManyField(Person, through="CaseDefendant", related_name="+")
 
     class Meta:
         constraints = [
@@ -47,6 +99,121 @@ class Case(ProtectedModel):
 
     def is_open(self) -> bool:
         return self.status not in {CaseStatus.DECLINED, CaseStatus.CLOSED}
+
+    def next_statuses(self) -> list[str]:
+        return [s for s in CaseStatus.values if s in CASE_TRANSITIONS[self.status]]
+
+
+class CaseStatusChange(models.Model):
+    """One step of a case's status, dated and attributed (the state machine's history)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class CaseDefendant(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_defendants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="defendant_in")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="defendant_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.case}"
+
+
+class Decision(models.TextChoices):
+    CHARGE = "charge", "Charge"
+    DECLINE = "decline", "Decline to charge"
+    REFER = "refer", "Refer to another office"
+
+
+class ChargingDecision(models.Model):
+    """The prosecutor's decision on an intake case; declines and referrals keep their reasons."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    referred_to = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="charge") | ~Q(reason=""),
+                name="decline_or_referral_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.case})"
+
+
+class ChargeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    AMENDED = "amended", "Amended (replaced)"
+    DISPOSED = "disposed", "Disposed"
+
+
+class Disposition(models.TextChoices):
+    DISMISSED = "dismissed", "Dismissed"
+    PLEADED_AS_CHARGED = "pleaded_as_charged", "Pleaded guilty as charged"
+    PLEADED_LESSER = "pleaded_lesser", "Pleaded guilty to a lesser offence"
+    CONVICTED = "convicted", "Convicted at trial"
+    ACQUITTED = "acquitted", "Acquitted"
+    DIVERTED = "diverted", "Diverted"
+
+
+class Charge(models.Model):
+    """One count against one defendant, by statute. Never deleted: amended or disposed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
+    defendant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="charges")
+    statute = models.ForeignKey(Statute, on_delete=models.PROTECT, related_name="charges")
+    count_number = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=20, choices=OffenceLevel.choices)
+    filed_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.ACTIVE
+    )
+    amended_to = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_from"
+    )
+    disposition = models.CharField(max_length=20, choices=Disposition.choices, blank=True)
+    disposed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["defendant_id", "count_number", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disposition="") | Q(disposed_on__isnull=False),
+                name="disposition_has_a_date",
+                violation_error_message="A disposition needs its date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Count {self.count_number}: {self.statute.citation}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase, GrantFields):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
@@ -73,3 +74,49 @@ def case_export_rows(*, actor: User, filters: CaseFilters) -> QuerySet[Case]:
 
 def case_get(*, actor: User, public_id, action: access.Action = access.Action.VIEW) -> Case:
     return access.get_for(actor, Case, public_id, action)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    what: str
+    who: str = ""
+    detail: str = ""
+
+
+def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
+    """Everything that happened to a case, oldest first: hand-offs, status, decisions, counts,
+    and (for its own agency) shares. The caller has checked the actor may view the case."""
+    entries = [
+        TimelineEntry(h.created_at, f"Handed off by {h.owner_agency.name}",
+                      h.created_by.display_name(), str(h.arrest))
+        for h in case.handoffs.select_related("owner_agency", "created_by", "arrest__arrestee")
+    ]  # fmt: skip
+    for change in case.status_changes.select_related("by"):
+        what = (
+            f"Opened in {change.get_to_status_display().lower()}"
+            if not change.from_status
+            else f"{change.get_from_status_display()} → {change.get_to_status_display()}"
+        )
+        entries.append(TimelineEntry(change.at, what, change.by.display_name(), change.reason))
+    for decision in case.decisions.select_related("decided_by", "referred_to"):
+        detail = decision.reason
+        if decision.referred_to:
+            detail = f"To {decision.referred_to.name}. {detail}"
+        entries.append(
+            TimelineEntry(decision.decided_at, f"Decision: {decision.get_decision_display()}",
+                          decision.decided_by.display_name(), detail)
+        )  # fmt: skip
+    for charge in case.charges.select_related("statute", "defendant", "created_by"):
+        entries.append(
+            TimelineEntry(charge.created_at, f"Count {charge.count_number} filed: "
+                          f"{charge.statute.citation}", charge.created_by.display_name(),
+                          f"Against {charge.defendant}")
+        )  # fmt: skip
+    if case.owner_agency_id == actor.membership.agency_id:
+        for share in access.shares_of(actor, case).select_related("created_by"):
+            entries.append(
+                TimelineEntry(share.created_at, f"Shared with {share.to_agency.name}",
+                              share.created_by.display_name(), share.reason)
+            )  # fmt: skip
+    return sorted(entries, key=lambda entry: entry.at)

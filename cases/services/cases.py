@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.models import Case
-from taskforce import records
-from taskforce.models import Role, User
+from cases.models import CASE_TRANSITIONS, Case, CaseDefendant, CaseStatus, CaseStatusChange
+from taskforce import access, records
+from taskforce.models import AgencyKind, Role, ShareLevel, User
 
 
 def _check_assignee(owner_agency_id: int, assignee: User | None) -> None:
@@ -24,33 +24,113 @@ def _check_assignee(owner_agency_id: int, assignee: User | None) -> None:
         )
 
 
+def _check_investigator(investigator: User | None) -> None:
+    if investigator is None:
+        return
+    membership = investigator.membership
+    if membership is None or membership.agency.kind != AgencyKind.LAW_ENFORCEMENT:
+        raise ValidationError({"lead_investigator": "Choose an investigator of a police agency."})
+
+
+def _grant_investigator(actor: User, case: Case) -> None:
+    """The lead investigator works the case with the prosecutor: they may view it."""
+    if case.lead_investigator is not None:
+        access.assign(actor=actor, obj=case, person=case.lead_investigator, level=ShareLevel.VIEW)
+
+
+def _status_step(actor: User, case: Case, from_status: str, to_status: str, reason="") -> None:
+    CaseStatusChange.objects.create(
+        case=case, from_status=from_status, to_status=to_status, by=actor, reason=reason
+    )
+
+
 @transaction.atomic
 def case_create(
-    *, actor: User, number: str, title: str, status: str, assigned_prosecutor: User | None = None
+    *,
+    actor: User,
+    number: str,
+    title: str,
+    kind: str = "other",
+    county=None,
+    court_file_number: str = "",
+    assigned_prosecutor: User | None = None,
+    lead_investigator: User | None = None,
+    is_juvenile: bool = False,
 ) -> Case:
     membership = actor.membership
     _check_assignee(membership.agency_id if membership else 0, assigned_prosecutor)
-    return records.record_create(
+    _check_investigator(lead_investigator)
+    case = records.record_create(
         actor=actor,
         model=Case,
         number=number,
         title=title,
-        status=status,
+        kind=kind,
+        county=county,
+        court_file_number=court_file_number,
         assigned_prosecutor=assigned_prosecutor,
+        lead_investigator=lead_investigator,
+        is_juvenile=is_juvenile,
     )
+    case_opened(actor=actor, case=case)
+    _grant_investigator(actor, case)
+    return case
+
+
+def case_opened(*, actor: User, case: Case) -> None:
+    """The first line of a new case's status history (however the case was opened)."""
+    _status_step(actor, case, "", case.status)
 
 
 @transaction.atomic
 def case_update(*, actor: User, case: Case, expected_version: int, data: dict) -> Case:
     if "assigned_prosecutor" in data:
         _check_assignee(case.owner_agency_id, data["assigned_prosecutor"])
-    return records.record_update(
+    if "lead_investigator" in data:
+        _check_investigator(data["lead_investigator"])
+    before = case.lead_investigator
+    case = records.record_update(
         actor=actor, obj=case, expected_version=expected_version, data=data
     )
+    if case.lead_investigator != before:
+        if before is not None:
+            access.unassign(actor=actor, obj=case, person=before)
+        _grant_investigator(actor, case)
+    return case
+
+
+@transaction.atomic
+def case_transition(*, actor: User, case: Case, to_status: str, reason: str = "") -> Case:
+    """Move a case along its state machine; an impossible step is refused with the choices."""
+    access.require(actor, access.Action.CHANGE, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    allowed = CASE_TRANSITIONS[case.status]
+    if to_status not in allowed:
+        names = ", ".join(CaseStatus(s).label.lower() for s in case.next_statuses()) or "nothing"
+        raise ValidationError(
+            {"to_status": f"A case that is {case.get_status_display().lower()} can go to: {names}."}
+        )
+    if to_status == CaseStatus.DECLINED and not reason.strip():
+        raise ValidationError({"reason": "Record why the case is declined."})
+    _status_step(actor, case, case.status, to_status, reason.strip())
+    return records.record_update(
+        actor=actor, obj=case, expected_version=case.version, data={"status": to_status}
+    )
+
+
+def case_defendant_add(*, case: Case, person) -> CaseDefendant:
+    defendant, _ = CaseDefendant.objects.get_or_create(case=case, person=person)
+    return defendant
 
 
 @transaction.atomic
 def case_delete(*, actor: User, case: Case, reason: str) -> None:
+    """Delete a case opened in error. A case that came from police, or has charges, is declined
+    or closed instead: its history belongs to the record."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the case is deleted; the audit keeps it."})
+    if case.handoffs.exists() or case.charges.exists():
+        raise ValidationError(
+            {"reason": "This case has a hand-off or charges; decline or close it instead."}
+        )
     records.record_delete(actor=actor, obj=case, reason=reason.strip())

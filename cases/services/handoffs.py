@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Arrest, Case, CaseStatus, HandOff
+from cases.models import Arrest, Case, CaseKind, CaseStatus, HandOff, OperationKind
+from cases.services.cases import case_defendant_add, case_opened
 from taskforce import access, audit, records
 from taskforce.models import Agency, AgencyKind, ShareLevel, User
 
@@ -17,6 +18,13 @@ def _next_intake_number(agency: Agency) -> str:
     prefix = f"INT-{timezone.localdate():%Y}-"
     used = Case.objects.filter(owner_agency=agency, number__startswith=prefix).count()
     return f"{prefix}{used + 1:05d}"
+
+
+def _case_kind(arrest: Arrest) -> str:
+    """A buyer sting's arrests are patron cases; anything else the prosecutor classifies."""
+    if arrest.operation is not None and arrest.operation.kind == OperationKind.BUYER_STING:
+        return CaseKind.BUYER
+    return CaseKind.OTHER
 
 
 def _case_title(arrests: list[Arrest]) -> str:
@@ -50,6 +58,7 @@ def handoff_create(
     groups = [arrests] if one_case else [[arrest] for arrest in arrests]
     handoffs = []
     for group in groups:
+        first = group[0]
         case = records.record_create_for(
             actor=actor,
             model=Case,
@@ -57,8 +66,12 @@ def handoff_create(
             number=_next_intake_number(to_agency),
             title=_case_title(group),
             status=CaseStatus.INTAKE,
+            kind=_case_kind(first),
+            county=first.county,
         )
+        case_opened(actor=actor, case=case)
         for arrest in group:
+            case_defendant_add(case=case, person=arrest.arrestee)
             access.share(
                 actor=actor,
                 obj=arrest,

@@ -10,10 +10,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cases.forms import CaseFilterForm, CaseForm, DeleteForm, ShareForm
-from cases.models import Case
+from cases.forms import (
+    CaseFilterForm,
+    CaseForm,
+    ChargeAmendForm,
+    ChargeDisposeForm,
+    ChargeFileForm,
+    DecisionForm,
+    DeleteForm,
+    ShareForm,
+    TransitionForm,
+)
+from cases.models import Case, CaseStatus, Decision
 from cases.selectors import cases as selectors
 from cases.services import cases as services
+from cases.services import charges as charge_services
 from taskforce import access, listing, records
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
@@ -72,16 +83,22 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     case = selectors.case_get(actor=request.user, public_id=public_id)
     records.record_viewed(actor=request.user, obj=case)
     allowed = access.allowed_actions(request.user, case)
+    can_change = access.Action.CHANGE in allowed
     return render(
         request,
         "cases/case_detail.html",
         {
             "page_title": str(case),
             "case": case,
-            "can_change": access.Action.CHANGE in allowed,
+            "can_change": can_change,
             "can_delete": access.Action.DELETE in allowed,
             "can_share": access.Action.SHARE in allowed,
             "shares": access.shares_of(request.user, case),
+            "defendants": case.defendants.order_by("last_name", "first_name"),
+            "charges": case.charges.select_related("statute", "defendant", "amended_to"),
+            "timeline": selectors.case_timeline(actor=request.user, case=case),
+            "needs_decision": can_change and case.status in charge_services.UNDECIDED,
+            "transition_form": TransitionForm(case=case) if can_change else None,
         },
     )
 
@@ -141,9 +158,13 @@ def case_delete(request: HttpRequest, public_id) -> HttpResponse:
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         number = case.number
-        services.case_delete(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Case {number} deleted.")
-        return redirect("cases:list")
+        try:
+            services.case_delete(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Case {number} deleted.")
+            return redirect("cases:list")
     return render(
         request,
         "cases/case_delete.html",
@@ -177,3 +198,132 @@ def case_share(request: HttpRequest, public_id) -> HttpResponse:
             "back": reverse("cases:detail", kwargs={"public_id": case.public_id}),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_decide(request: HttpRequest, public_id) -> HttpResponse:
+    """The charging decision on an intake case: charge, decline with a reason, or refer."""
+    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
+    form = DecisionForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        counts = []
+        if data["decision"] == Decision.CHARGE:
+            counts = [
+                charge_services.ChargeInput(data["defendant"], data["statute"], data["filed_on"])
+            ]
+        try:
+            charge_services.charging_decide(
+                actor=request.user,
+                case=case,
+                decision=data["decision"],
+                reason=data["reason"],
+                referred_to=data["referred_to"],
+                charges=counts,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Decision recorded: {Decision(data['decision']).label}.")
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/case_decide.html",
+        {"page_title": f"Charging decision: {case}", "form": form, "case": case},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def case_move(request: HttpRequest, public_id) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
+    form = TransitionForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.case_transition(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                f"Case moved to {CaseStatus(form.cleaned_data['to_status']).label.lower()}.",
+            )
+    else:
+        messages.error(request, "Choose where the case goes next.")
+    return redirect("cases:detail", public_id=case.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
+    form = ChargeFileForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge = charge_services.charge_file(
+                actor=request.user,
+                case=case,
+                charge=charge_services.ChargeInput(**form.cleaned_data),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Count {charge.count_number} filed.")
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/charge_form.html",
+        {"page_title": "File a count", "form": form, "case": case, "heading": "File a count"},
+    )
+
+
+def _charge_for(request: HttpRequest, public_id, charge_id) -> tuple:
+    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
+    charge = case.charges.filter(public_id=charge_id).select_related("statute", "defendant").first()
+    if charge is None:
+        raise access.NotFound
+    return case, charge
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_amend(request: HttpRequest, public_id, charge_id) -> HttpResponse:
+    case, charge = _charge_for(request, public_id, charge_id)
+    form = ChargeAmendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge_services.charge_amend(actor=request.user, charge=charge, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Count {charge.count_number} amended; the original is kept.")
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/charge_form.html",
+        {"page_title": "Amend a count", "form": form, "case": case, "charge": charge,
+         "heading": f"Amend count {charge.count_number}: {charge.statute}"},
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_dispose(request: HttpRequest, public_id, charge_id) -> HttpResponse:
+    case, charge = _charge_for(request, public_id, charge_id)
+    form = ChargeDisposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge_services.charge_dispose(actor=request.user, charge=charge, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Disposition of count {charge.count_number} recorded.")
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/charge_form.html",
+        {"page_title": "Record a disposition", "form": form, "case": case, "charge": charge,
+         "heading": f"Disposition of count {charge.count_number}: {charge.statute}"},
+    )  # fmt: skip

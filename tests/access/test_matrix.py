@@ -52,11 +52,12 @@ NOBODY_ELSE = {
     ("unshared_pros", P): set(),
     ("unshared_pros", S): set(),
 }
+WORK = {"edit", "decide", "charge"}  # the pages that change a case
 CASE_EXPECTED: dict[tuple[str, str], set[str]] = NOBODY_ELSE | {
-    ("owner", P): READ | {"edit", "share"},
-    ("owner", S): READ | {"edit", "share", "delete"},
-    ("shared_change", P): READ | {"edit"},
-    ("shared_change", S): READ | {"edit"},
+    ("owner", P): READ | WORK | {"share"},
+    ("owner", S): READ | WORK | {"share", "delete"},
+    ("shared_change", P): READ | WORK,
+    ("shared_change", S): READ | WORK,
     ("shared_view_le", L): READ,
     ("shared_view_le", S): READ,
     ("shared_view_vs", A): READ,
@@ -125,15 +126,14 @@ class ProtectedSpec:
     delete: str | None
     share: str | None
     expected: dict
+    more: tuple[tuple[str, str], ...] = ()  # further (channel, URL name) pages of one record
 
 
 PROTECTED = [
     ProtectedSpec(
         name="case",
         author=("owner", P),
-        make=lambda author: case_create(
-            actor=author, number="26-CR-0142", title="State v. Harlan", status="intake"
-        ),
+        make=lambda author: case_create(actor=author, number="26-CR-0142", title="State v. Harlan"),
         marker=lambda case: case.number,
         list_url="cases:list",
         export_url="cases:export",
@@ -142,6 +142,7 @@ PROTECTED = [
         delete="cases:delete",
         share="cases:share",
         expected=CASE_EXPECTED,
+        more=(("decide", "cases:decide"), ("charge", "cases:charge_new")),
     ),
     ProtectedSpec(
         name="arrest",
@@ -225,10 +226,9 @@ def test_each_channel_allows_exactly_what_the_matrix_says(client, world, spec, a
     detail = client.get(reverse(spec.detail, args=[record.public_id]))
     assert detail.status_code == (200 if can_view else 404)
 
-    for channel in ("edit", "delete", "share"):
-        if getattr(spec, channel) is None:
-            continue
-        response = client.get(reverse(getattr(spec, channel), args=[record.public_id]))
+    pages = [(c, getattr(spec, c)) for c in ("edit", "delete", "share") if getattr(spec, c)]
+    for channel, url_name in [*pages, *spec.more]:
+        response = client.get(reverse(url_name, args=[record.public_id]))
         expected = 200 if channel in allowed else (403 if can_view else 404)
         assert response.status_code == expected, f"{channel}: {response.status_code}"
 
@@ -240,7 +240,8 @@ def test_a_hidden_record_answers_exactly_like_a_missing_one(client, world, spec)
 
     record = spec.make(world.actors[spec.author])
     client.force_login(world.actors[("unshared_pros", P)])
-    for name in filter(None, (spec.detail, spec.edit, spec.delete, spec.share)):
+    for name in [*filter(None, (spec.detail, spec.edit, spec.delete, spec.share)),
+                 *(url for _, url in spec.more)]:  # fmt: skip
         hidden = client.get(reverse(name, args=[record.public_id]))
         missing = client.get(reverse(name, args=[uuid.uuid4()]))
         assert hidden.status_code == missing.status_code == 404

@@ -13,17 +13,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wash_case(wash_prosecutor):
-    return case_create(
-        actor=wash_prosecutor, number="26-CR-1", title="State v. Amos", status="intake"
-    )
+    return case_create(actor=wash_prosecutor, number="26-CR-1", title="State v. Amos")
 
 
 def test_a_prosecutor_who_moves_sees_the_new_agency_and_not_the_old(
     wash_case, wash_prosecutor, ramsey_cao, ramsey_prosecutor
 ):
-    ramsey_case = case_create(
-        actor=ramsey_prosecutor, number="R-9", title="State v. Bly", status="intake"
-    )
+    ramsey_case = case_create(actor=ramsey_prosecutor, number="R-9", title="State v. Bly")
     membership_start(user=wash_prosecutor, agency=ramsey_cao, role=Role.PROSECUTOR)
     assert list(access.visible(wash_prosecutor, Case)) == [ramsey_case]
     assert not access.can(wash_prosecutor, access.Action.VIEW, wash_case)

@@ -18,9 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case(wash_prosecutor):
-    return case_create(
-        actor=wash_prosecutor, number="26-CR-7", title="State v. Kline", status="intake"
-    )
+    return case_create(actor=wash_prosecutor, number="26-CR-7", title="State v. Kline")
 
 
 def test_sharing_lets_the_other_agency_see_it_and_records_who_and_why(

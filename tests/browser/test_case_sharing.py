@@ -74,7 +74,7 @@ def test_a_prosecutor_shares_a_case_with_another_office_and_revokes_it(
     assert h1(browser) == "New case"
     browser.find_element(By.ID, "id_number").send_keys(NUMBER)
     browser.find_element(By.ID, "id_title").send_keys(TITLE)
-    Select(browser.find_element(By.ID, "id_status")).select_by_visible_text("Charged")
+    Select(browser.find_element(By.ID, "id_kind")).select_by_visible_text("Buyer / patron")
     click(browser, "Save")
 
     assert NUMBER in h1(browser)

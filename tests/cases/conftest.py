@@ -78,3 +78,9 @@ def make_arrests(sheriff, washington, patron_13_15):
         return arrests_create(actor=actor, operation=operation, arresting_agency=sheriff, rows=rows)
 
     return make
+
+
+@pytest.fixture
+def woodbury_liaison_user(db):
+    woodbury = AgencyFactory(name="Woodbury Police Department", kind=AgencyKind.LAW_ENFORCEMENT)
+    return member(woodbury, Role.POLICE_LIAISON, username="woodbury_investigator")

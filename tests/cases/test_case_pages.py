@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_case(actor, number="26-CR-1", title="State v. Amos"):
-    return case_create(actor=actor, number=number, title=title, status="intake")
+    return case_create(actor=actor, number=number, title=title)
 
 
 def test_a_prosecutor_creates_a_case_from_the_form(client, wash_prosecutor):
@@ -23,7 +23,7 @@ def test_a_prosecutor_creates_a_case_from_the_form(client, wash_prosecutor):
         {
             "number": "26-CR-5",
             "title": "State v. Orr",
-            "status": "intake",
+            "kind": "buyer",
             "assigned_prosecutor": wash_prosecutor.pk,
         },
     )
@@ -38,7 +38,7 @@ def test_a_duplicate_number_is_refused_beside_the_field(client, wash_prosecutor,
     new_case(ramsey_prosecutor, number="26-CR-5")  # another agency may use the same number
     client.force_login(wash_prosecutor)
     response = client.post(
-        reverse("cases:create"), {"number": "26-CR-5", "title": "Dup", "status": "intake"}
+        reverse("cases:create"), {"number": "26-CR-5", "title": "Dup", "kind": "buyer"}
     )
     assert "already has a case with this number" in str(response.context["form"].errors)
     assert Case.objects.count() == 2
@@ -47,7 +47,7 @@ def test_a_duplicate_number_is_refused_beside_the_field(client, wash_prosecutor,
 def test_an_overlong_title_is_refused_not_truncated(client, wash_prosecutor):
     client.force_login(wash_prosecutor)
     response = client.post(
-        reverse("cases:create"), {"number": "1", "title": "x" * 201, "status": "intake"}
+        reverse("cases:create"), {"number": "1", "title": "x" * 201, "kind": "buyer"}
     )
     assert "at most 200 characters" in str(response.context["form"].errors["title"])
     assert not Case.objects.exists()
@@ -58,7 +58,7 @@ def test_a_stale_edit_is_refused_and_keeps_both_versions_visible(
 ):
     case = new_case(wash_prosecutor)
     url = reverse("cases:edit", args=[case.public_id])
-    form = {"number": case.number, "status": "intake", "version": case.version}
+    form = {"number": case.number, "kind": "buyer", "version": case.version}
 
     client.force_login(wash_supervisor)
     client.post(url, form | {"title": "State v. Amos (supervisor)"})
@@ -83,7 +83,7 @@ def test_an_assignee_from_another_agency_is_refused(client, wash_prosecutor, ram
     client.force_login(wash_prosecutor)
     response = client.post(
         reverse("cases:edit", args=[case.public_id]),
-        {"number": case.number, "title": case.title, "status": "intake", "version": 1,
+        {"number": case.number, "title": case.title, "kind": "buyer", "version": 1,
          "assigned_prosecutor": ramsey_prosecutor.pk},
     )  # fmt: skip
     assert "assigned_prosecutor" in response.context["form"].errors
