@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from cases.views import arrests, handoffs, operations, people
+from cases.views import arrests, court, handoffs, operations, people
 from cases.views import cases as case_views
 
 app_name = "cases"
+# fmt: off
 urlpatterns = [
     path("cases/", case_views.case_list, name="list"),
     path("cases/new/", case_views.case_create, name="create"),
@@ -16,17 +17,20 @@ urlpatterns = [
     path("cases/<uuid:public_id>/share/", case_views.case_share, name="share"),
     path("cases/<uuid:public_id>/decide/", case_views.case_decide, name="decide"),
     path("cases/<uuid:public_id>/move/", case_views.case_move, name="move"),
-    path("cases/<uuid:public_id>/charges/new/", case_views.charge_new, name="charge_new"),
-    path(
-        "cases/<uuid:public_id>/charges/<uuid:charge_id>/amend/",
-        case_views.charge_amend,
-        name="charge_amend",
-    ),
-    path(
-        "cases/<uuid:public_id>/charges/<uuid:charge_id>/dispose/",
-        case_views.charge_dispose,
-        name="charge_dispose",
-    ),
+    path("cases/<uuid:public_id>/charges/new/", court.charge_new, name="charge_new"),
+    path("cases/<uuid:public_id>/charges/<uuid:charge_id>/amend/", court.charge_amend,
+         name="charge_amend"),
+    path("cases/<uuid:public_id>/charges/<uuid:charge_id>/dispose/", court.charge_dispose,
+         name="charge_dispose"),
+    path("cases/<uuid:public_id>/charges/<uuid:charge_id>/sentence/", court.sentence_new,
+         name="sentence_new"),
+    path("cases/<uuid:public_id>/hearings/new/", court.hearing_new, name="hearing_new"),
+    path("cases/<uuid:public_id>/hearings/<uuid:event_id>/continue/", court.hearing_continue,
+         name="hearing_continue"),
+    path("cases/<uuid:public_id>/hearings/<uuid:event_id>/record/", court.hearing_record,
+         name="hearing_record"),
+    path("cases/<uuid:public_id>/victims/new/", court.victim_new, name="victim_new"),
+    path("cases/<uuid:public_id>/notices/new/", court.notice_new, name="notice_new"),
     path("intake/", handoffs.intake, name="intake"),
     path("operations/", operations.operation_list, name="operation_list"),
     path("operations/new/", operations.operation_create, name="operation_create"),
@@ -48,3 +52,4 @@ urlpatterns = [
     path("handoffs/<uuid:public_id>/", handoffs.handoff_detail, name="handoff_detail"),
     path("people/<uuid:public_id>/", people.person_detail, name="person_detail"),
 ]
+# fmt: on

@@ -15,6 +15,18 @@ from cases.models.cases import (
     Decision,
     Disposition,
 )
+from cases.models.court import (
+    CaseVictim,
+    ContinuanceBy,
+    CourtEvent,
+    CourtEventKind,
+    CourtEventStatus,
+    NoticeKind,
+    NoticeMethod,
+    Sentence,
+    VictimNotice,
+    VictimRole,
+)
 from cases.models.handoffs import HandOff, HandOffGroupObjectPermission, HandOffUserObjectPermission
 from cases.models.imports import ArrestImport
 from cases.models.operations import (
@@ -53,9 +65,14 @@ __all__ = [
     "CaseStatus",
     "CaseStatusChange",
     "CaseUserObjectPermission",
+    "CaseVictim",
     "Charge",
     "ChargeStatus",
     "ChargingDecision",
+    "ContinuanceBy",
+    "CourtEvent",
+    "CourtEventKind",
+    "CourtEventStatus",
     "CustodyStatus",
     "Decision",
     "Disposition",
@@ -63,6 +80,8 @@ __all__ = [
     "HandOffGroupObjectPermission",
     "HandOffUserObjectPermission",
     "IdentifierKind",
+    "NoticeKind",
+    "NoticeMethod",
     "OffenceLevel",
     "Operation",
     "OperationGroupObjectPermission",
@@ -74,7 +93,10 @@ __all__ = [
     "PersonIdentifier",
     "PersonUserObjectPermission",
     "RecommendedCharge",
+    "Sentence",
     "Sex",
     "SolicitationVenue",
     "Statute",
+    "VictimNotice",
+    "VictimRole",
 ]

@@ -215,6 +215,14 @@ class Charge(models.Model):
     def __str__(self) -> str:
         return f"Count {self.count_number}: {self.statute.citation}"
 
+    @property
+    def is_conviction(self) -> bool:
+        return self.disposition in {
+            Disposition.PLEADED_AS_CHARGED,
+            Disposition.PLEADED_LESSER,
+            Disposition.CONVICTED,
+        }
+
 
 class CaseUserObjectPermission(UserObjectPermissionBase, GrantFields):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

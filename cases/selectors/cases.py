@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from cases.models import Case
 from taskforce import access
@@ -113,7 +114,18 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
                           f"{charge.statute.citation}", charge.created_by.display_name(),
                           f"Against {charge.defendant}")
         )  # fmt: skip
+    for event in case.court_events.select_related("created_by"):
+        entries.append(
+            TimelineEntry(event.created_at, f"{event.get_kind_display()} scheduled for "
+                          f"{timezone.localtime(event.starts_at):%b %-d, %Y %H:%M}",
+                          event.created_by.display_name(), event.outcome)
+        )  # fmt: skip
     if case.owner_agency_id == actor.membership.agency_id:
+        for notice in case.victim_notices.select_related("given_by"):
+            entries.append(
+                TimelineEntry(notice.created_at, f"Victim notice: {notice.get_kind_display()}",
+                              notice.given_by.display_name(), notice.get_method_display())
+            )  # fmt: skip
         for share in access.shares_of(actor, case).select_related("created_by"):
             entries.append(
                 TimelineEntry(share.created_at, f"Shared with {share.to_agency.name}",

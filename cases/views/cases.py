@@ -13,9 +13,6 @@ from django.views.decorators.http import require_http_methods
 from cases.forms import (
     CaseFilterForm,
     CaseForm,
-    ChargeAmendForm,
-    ChargeDisposeForm,
-    ChargeFileForm,
     DecisionForm,
     DeleteForm,
     ShareForm,
@@ -25,6 +22,7 @@ from cases.models import Case, CaseStatus, Decision
 from cases.selectors import cases as selectors
 from cases.services import cases as services
 from cases.services import charges as charge_services
+from cases.services import court as court_services
 from taskforce import access, listing, records
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
@@ -95,7 +93,13 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_share": access.Action.SHARE in allowed,
             "shares": access.shares_of(request.user, case),
             "defendants": case.defendants.order_by("last_name", "first_name"),
-            "charges": case.charges.select_related("statute", "defendant", "amended_to"),
+            "charges": case.charges.select_related(
+                "statute", "defendant", "amended_to__statute", "sentence"
+            ),
+            "hearings": case.court_events.select_related("continued_to"),
+            "victims": case.case_victims.select_related("person"),
+            "notices": case.victim_notices.select_related("victim__person", "given_by"),
+            "notices_due": court_services.notices_due(case),
             "timeline": selectors.case_timeline(actor=request.user, case=case),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
             "transition_form": TransitionForm(case=case) if can_change else None,
@@ -253,77 +257,3 @@ def case_move(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.error(request, "Choose where the case goes next.")
     return redirect("cases:detail", public_id=case.public_id)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def charge_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
-    form = ChargeFileForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            charge = charge_services.charge_file(
-                actor=request.user,
-                case=case,
-                charge=charge_services.ChargeInput(**form.cleaned_data),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Count {charge.count_number} filed.")
-            return redirect("cases:detail", public_id=case.public_id)
-    return render(
-        request,
-        "cases/charge_form.html",
-        {"page_title": "File a count", "form": form, "case": case, "heading": "File a count"},
-    )
-
-
-def _charge_for(request: HttpRequest, public_id, charge_id) -> tuple:
-    case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
-    charge = case.charges.filter(public_id=charge_id).select_related("statute", "defendant").first()
-    if charge is None:
-        raise access.NotFound
-    return case, charge
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def charge_amend(request: HttpRequest, public_id, charge_id) -> HttpResponse:
-    case, charge = _charge_for(request, public_id, charge_id)
-    form = ChargeAmendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            charge_services.charge_amend(actor=request.user, charge=charge, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Count {charge.count_number} amended; the original is kept.")
-            return redirect("cases:detail", public_id=case.public_id)
-    return render(
-        request,
-        "cases/charge_form.html",
-        {"page_title": "Amend a count", "form": form, "case": case, "charge": charge,
-         "heading": f"Amend count {charge.count_number}: {charge.statute}"},
-    )  # fmt: skip
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def charge_dispose(request: HttpRequest, public_id, charge_id) -> HttpResponse:
-    case, charge = _charge_for(request, public_id, charge_id)
-    form = ChargeDisposeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            charge_services.charge_dispose(actor=request.user, charge=charge, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Disposition of count {charge.count_number} recorded.")
-            return redirect("cases:detail", public_id=case.public_id)
-    return render(
-        request,
-        "cases/charge_form.html",
-        {"page_title": "Record a disposition", "form": form, "case": case, "charge": charge,
-         "heading": f"Disposition of count {charge.count_number}: {charge.statute}"},
-    )  # fmt: skip

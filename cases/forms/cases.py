@@ -1,0 +1,187 @@
+"""Forms for cases and charging: what a prosecutor types, validated beside each field."""
+
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+
+from cases.forms.stings import active_statutes
+from cases.models import (
+    Case,
+    CaseStatus,
+    Decision,
+    Disposition,
+    Person,
+    Statute,
+)
+from taskforce.models import Agency, AgencyKind, Role, ShareLevel, User
+
+
+class CaseForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "title",
+            "kind",
+            "county",
+            "court_file_number",
+            "assigned_prosecutor",
+            "lead_investigator",
+            "is_juvenile",
+        ]
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {"memberships__ended_at__isnull": True, "is_active": True}
+        self.fields["assigned_prosecutor"].queryset = User.objects.filter(
+            memberships__agency=agency,
+            memberships__role__in=[Role.PROSECUTOR, Role.SUPERVISOR],
+            **current,
+        ).order_by("last_name", "first_name")
+        self.fields["lead_investigator"].queryset = (
+            User.objects.filter(
+                memberships__agency__kind=AgencyKind.LAW_ENFORCEMENT,
+                memberships__role=Role.POLICE_LIAISON,
+                **current,
+            )
+            .annotate(agency_name=F("memberships__agency__name"))
+            .order_by("last_name", "first_name")
+        )
+        self.fields["assigned_prosecutor"].label_from_instance = lambda u: u.display_name()
+        self.fields["lead_investigator"].label_from_instance = lambda u: (
+            f"{u.display_name()} ({u.agency_name})"
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def validate_unique(self):
+        # The service validates the full record (ownership is set there), uniqueness included.
+        pass
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CaseStatus.choices])
+    scope = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "All I can see"),
+            ("mine", "Assigned to me"),
+            ("agency", "My agency's"),
+            ("shared", "Shared with my agency"),
+        ],
+    )
+
+
+class ShareForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label="Share with", queryset=Agency.objects.none())
+    level = forms.ChoiceField(choices=ShareLevel.choices, initial=ShareLevel.VIEW)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="The receiving agency and the audit trail see this.",
+        error_messages={"required": "Say why this record is shared; the other agency sees it."},
+    )
+    expires_at = forms.DateTimeField(
+        label="Access ends",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty to share until revoked.",
+    )
+
+    def __init__(self, *args, owner: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
+            pk=owner.pk
+        )
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="Why this record is deleted; kept in the audit trail.",
+    )
+
+
+class _CountFields(forms.Form):
+    """Defendant, statute and filing date of one count."""
+
+    defendant = forms.ModelChoiceField(queryset=Person.objects.none())
+    statute = forms.ModelChoiceField(queryset=Statute.objects.none(), label="Charge")
+    filed_on = forms.DateField(
+        label="Filed on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["defendant"].queryset = case.defendants.order_by("last_name", "first_name")
+        self.fields["statute"].queryset = active_statutes()
+
+
+class DecisionForm(_CountFields):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Required to decline or refer; reported and kept with the case.",
+    )
+    referred_to = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, label="Refer to"
+    )
+    field_order = ["decision", "defendant", "statute", "filed_on", "reason", "referred_to"]
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        for name in ("defendant", "statute", "filed_on"):
+            self.fields[name].required = False
+        self.fields["referred_to"].queryset = Agency.objects.filter(
+            is_active=True, kind=AgencyKind.PROSECUTION
+        ).exclude(pk=case.owner_agency_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == Decision.CHARGE:
+            for name in ("defendant", "statute", "filed_on"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, "Needed to charge.")
+        return cleaned
+
+
+class ChargeFileForm(_CountFields):
+    pass
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (status, CaseStatus(status).label) for status in case.next_statuses()
+        ]
+
+
+class ChargeAmendForm(forms.Form):
+    statute = forms.ModelChoiceField(queryset=Statute.objects.none(), label="Amended charge")
+    amended_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statute"].queryset = active_statutes()
+
+
+class ChargeDisposeForm(forms.Form):
+    disposition = forms.ChoiceField(choices=Disposition.choices)
+    disposed_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), required=False, label="On"
+    )

@@ -1,0 +1,106 @@
+"""Forms of the court side of a case: hearings, victims, notices and sentences."""
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import (
+    CaseVictim,
+    ContinuanceBy,
+    CourtEvent,
+    CourtEventStatus,
+    NoticeKind,
+    NoticeMethod,
+    Sex,
+    VictimRole,
+)
+
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _when(**attrs) -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}, format=LOCAL)
+
+
+def _day() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class CourtEventForm(forms.ModelForm):
+    class Meta:
+        model = CourtEvent
+        fields = ["kind", "starts_at", "courtroom", "judge"]
+        widgets = {"starts_at": _when()}
+        labels = {"starts_at": "Date and time"}
+
+
+class ContinueForm(forms.Form):
+    starts_at = forms.DateTimeField(label="New date and time", widget=_when())
+    continued_by = forms.ChoiceField(label="Asked for by", choices=ContinuanceBy.choices)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class HearingRecordForm(forms.Form):
+    status = forms.ChoiceField(
+        label="The hearing was",
+        choices=[(CourtEventStatus.HELD, "Held"), (CourtEventStatus.CANCELLED, "Cancelled")],
+    )
+    outcome = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
+
+
+class VictimForm(forms.Form):
+    first_name = forms.CharField(max_length=80)
+    last_name = forms.CharField(max_length=80)
+    date_of_birth = forms.DateField(required=False, widget=_day())
+    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
+    role = forms.ChoiceField(choices=VictimRole.choices)
+    contact_notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="How and when it is safe to reach them.",
+    )
+
+
+class NoticeForm(forms.Form):
+    victim = forms.ModelChoiceField(queryset=CaseVictim.objects.none())
+    kind = forms.ChoiceField(label="Notice", choices=NoticeKind.choices)
+    given_on = forms.DateField(widget=_day(), initial=timezone.localdate)
+    method = forms.ChoiceField(choices=NoticeMethod.choices)
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["victim"].queryset = case.case_victims.select_related("person")
+
+
+class SentenceForm(forms.Form):
+    sentenced_on = forms.DateField(widget=_day(), initial=timezone.localdate)
+    custody_days = forms.IntegerField(min_value=0, initial=0, label="Custody (days)")
+    custody_stayed = forms.BooleanField(required=False, label="Custody stayed")
+    probation_months = forms.IntegerField(min_value=0, initial=0, label="Probation (months)")
+    fine = forms.DecimalField(min_value=0, max_digits=9, decimal_places=2, initial=0)
+    conditions = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    assessment = forms.DecimalField(
+        label="Penalty assessment (609.3241)",
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text="$500 to $1,000; not waivable. Shared 40% arresting agency, 20% prosecuting "
+        "agency, 40% victim services.",
+    )
+    assessment_reduced_for_indigence = forms.BooleanField(
+        required=False, label="Reduced for indigence (at least $100)"
+    )
+    reduction_reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    assessment_paid = forms.DecimalField(
+        min_value=0, max_digits=8, decimal_places=2, initial=0, label="Paid so far"
+    )
+    installments = forms.IntegerField(min_value=1, initial=1)

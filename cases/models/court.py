@@ -1,0 +1,174 @@
+"""Court events, victims and victims' rights notices, and sentences with the penalty assessment."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models.cases import Case, Charge
+from cases.models.people import Person
+from taskforce.models import User
+
+
+class CourtEventKind(models.TextChoices):
+    FIRST_APPEARANCE = "first_appearance", "First appearance"
+    OMNIBUS = "omnibus", "Omnibus hearing"
+    SETTLEMENT = "settlement", "Settlement conference"
+    TRIAL = "trial", "Trial"
+    SENTENCING = "sentencing", "Sentencing"
+    REVIEW = "review", "Review hearing"
+    OTHER = "other", "Other"
+
+
+class CourtEventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CONTINUED = "continued", "Continued"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ContinuanceBy(models.TextChoices):
+    STATE = "state", "The State"
+    DEFENSE = "defense", "The defense"
+    COURT = "court", "The court"
+    JOINT = "joint", "Both parties"
+
+
+class CourtEvent(models.Model):
+    """A hearing on a case. A continuance keeps the old event and points to the new one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="court_events")
+    kind = models.CharField(max_length=20, choices=CourtEventKind.choices)
+    starts_at = models.DateTimeField()
+    courtroom = models.CharField(max_length=80, blank=True)
+    judge = models.CharField(max_length=120, blank=True)
+    status = models.CharField(
+        max_length=10, choices=CourtEventStatus.choices, default=CourtEventStatus.SCHEDULED
+    )
+    outcome = models.TextField(blank=True)
+    continued_to = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continued_from"
+    )
+    continued_by = models.CharField(max_length=10, choices=ContinuanceBy.choices, blank=True)
+    continuance_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["case", "starts_at"], name="court_event_by_case")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+
+class VictimRole(models.TextChoices):
+    VICTIM = "victim", "Victim"
+    RECOVERED = "recovered", "Victim recovered in the operation"
+    WITNESS = "witness", "Witness"
+
+
+class CaseVictim(models.Model):
+    """A person harmed in the case, as the prosecution records them for notices."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_victims")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="victim_in")
+    role = models.CharField(max_length=12, choices=VictimRole.choices, default=VictimRole.VICTIM)
+    contact_notes = models.TextField(
+        blank=True, help_text="How and when it is safe to reach them (seen by the case's agency)."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="victim_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class NoticeKind(models.TextChoices):
+    """Victims' rights notices (Minn. Stat. ch. 611A)."""
+
+    CHARGING = "charging", "Charging decision (611A.02 subd. 2)"
+    DECLINE = "decline", "Decline or dismissal (611A.0315)"
+    PLEA = "plea", "Plea agreement, before the plea (611A.03)"
+    HEARING = "hearing", "Hearing dates"
+    SENTENCING = "sentencing", "Sentencing"
+    RELEASE = "release", "Release from custody"
+    DISPOSITION = "disposition", "Final disposition, within 15 working days (611A.039)"
+
+
+class NoticeMethod(models.TextChoices):
+    PHONE = "phone", "Phone"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    IN_PERSON = "in_person", "In person"
+    ADVOCATE = "advocate", "Through their advocate"
+
+
+class VictimNotice(models.Model):
+    """A notice given to a victim: what, when, how and by whom."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="victim_notices")
+    victim = models.ForeignKey(CaseVictim, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
+    given_on = models.DateField()
+    method = models.CharField(max_length=10, choices=NoticeMethod.choices)
+    notes = models.TextField(blank=True)
+    given_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["given_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.victim.person} on {self.given_on}"
+
+
+# Minn. Stat. 609.3241: assessment on a conviction of these offences, shared by statute.
+ASSESSMENT_MINIMUM = Decimal("500")
+ASSESSMENT_MAXIMUM = Decimal("1000")
+ASSESSMENT_INDIGENT_FLOOR = Decimal("100")
+ASSESSMENT_SPLIT = (("Arresting agency", Decimal("0.40")), ("Prosecuting agency", Decimal("0.20")),
+                    ("Victim services", Decimal("0.40")))  # fmt: skip
+
+
+class Sentence(models.Model):
+    """The sentence on one count of conviction, with the 609.3241 penalty assessment."""
+
+    charge = models.OneToOneField(Charge, on_delete=models.CASCADE, related_name="sentence")
+    sentenced_on = models.DateField()
+    custody_days = models.PositiveIntegerField(default=0)
+    custody_stayed = models.BooleanField(default=False, help_text="Stayed (suspended) custody.")
+    probation_months = models.PositiveIntegerField(default=0)
+    fine = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    conditions = models.TextField(blank=True)
+    assessment = models.DecimalField(
+        max_digits=8, decimal_places=2, help_text="Penalty assessment, $500 to $1,000."
+    )
+    assessment_reduced_for_indigence = models.BooleanField(default=False)
+    reduction_reason = models.TextField(blank=True)
+    assessment_paid = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    installments = models.PositiveSmallIntegerField(default=1)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(assessment_paid__lte=models.F("assessment")),
+                name="assessment_paid_at_most_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sentence on {self.charge}"
+
+    def split(self) -> list[tuple[str, Decimal]]:
+        """Who is owed what of the assessment ordered (40% / 20% / 40%)."""
+        return [(who, (self.assessment * share).quantize(Decimal("0.01")))
+                for who, share in ASSESSMENT_SPLIT]  # fmt: skip

@@ -1,0 +1,217 @@
+"""Writes of the court side of a case: hearings, victims and their notices, sentences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from cases.models import (
+    Arrest,
+    Case,
+    CaseVictim,
+    Charge,
+    ContinuanceBy,
+    CourtEvent,
+    CourtEventStatus,
+    Disposition,
+    NoticeKind,
+    Person,
+    Sentence,
+    VictimNotice,
+)
+from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, ASSESSMENT_MAXIMUM, ASSESSMENT_MINIMUM
+from cases.services.people import PersonData, person_create
+from taskforce import access, audit, records
+from taskforce.models import User
+
+
+def _arrested_at(case: Case) -> datetime | None:
+    return Arrest.objects.filter(handoffs__case=case).aggregate(first=Min("arrested_at"))["first"]
+
+
+@transaction.atomic
+def court_event_schedule(
+    *, actor: User, case: Case, kind: str, starts_at: datetime, courtroom="", judge=""
+) -> CourtEvent:
+    access.require(actor, access.Action.CHANGE, case)
+    arrested_at = _arrested_at(case)
+    if arrested_at and starts_at < arrested_at:
+        when = timezone.localtime(arrested_at).strftime("%b %-d, %Y %H:%M")
+        raise ValidationError({"starts_at": f"This is before the arrest ({when})."})
+    event = CourtEvent.objects.create(
+        case=case, kind=kind, starts_at=starts_at, courtroom=courtroom, judge=judge,
+        created_by=actor,
+    )  # fmt: skip
+    audit.record(actor, "court_event.scheduled", case, changes={"event": str(event)})
+    return event
+
+
+@transaction.atomic
+def court_event_continue(
+    *, actor: User, event: CourtEvent, starts_at: datetime, continued_by: str, reason: str
+) -> CourtEvent:
+    """Move a hearing: the old one stays, marked continued, and who asked is kept."""
+    access.require(actor, access.Action.CHANGE, event.case)
+    event = CourtEvent.objects.select_for_update().get(pk=event.pk)
+    if event.status != CourtEventStatus.SCHEDULED:
+        raise ValidationError("Only a scheduled hearing can be continued.")
+    if continued_by not in ContinuanceBy.values:
+        raise ValidationError({"continued_by": "Say who asked for the continuance."})
+    if starts_at <= event.starts_at:
+        raise ValidationError({"starts_at": "A continuance moves the hearing later."})
+    new = court_event_schedule(
+        actor=actor, case=event.case, kind=event.kind, starts_at=starts_at,
+        courtroom=event.courtroom, judge=event.judge,
+    )  # fmt: skip
+    event.status = CourtEventStatus.CONTINUED
+    event.continued_to = new
+    event.continued_by = continued_by
+    event.continuance_reason = reason.strip()
+    event.save(update_fields=["status", "continued_to", "continued_by", "continuance_reason"])
+    audit.record(actor, "court_event.continued", event.case, reason=reason,
+                 changes={"from": str(event), "to": str(new), "by": continued_by})  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def court_event_record(*, actor: User, event: CourtEvent, status: str, outcome: str) -> CourtEvent:
+    access.require(actor, access.Action.CHANGE, event.case)
+    if status not in {CourtEventStatus.HELD, CourtEventStatus.CANCELLED}:
+        raise ValidationError({"status": "A hearing is recorded as held or cancelled."})
+    if status == CourtEventStatus.HELD and event.starts_at > timezone.now():
+        raise ValidationError({"status": "This hearing has not happened yet."})
+    event.status = status
+    event.outcome = outcome.strip()
+    event.save(update_fields=["status", "outcome"])
+    audit.record(actor, "court_event.recorded", event.case, changes={"event": str(event),
+                                                                     "status": status})  # fmt: skip
+    return event
+
+
+def _age_on(born: date | None, day: date) -> int | None:
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@transaction.atomic
+def case_victim_add(
+    *, actor: User, case: Case, data: PersonData, role: str, contact_notes: str = ""
+) -> CaseVictim:
+    """Record a victim on the case; a victim under 18 marks the case juvenile."""
+    access.require(actor, access.Action.CHANGE, case)
+    person: Person = person_create(actor=actor, data=data)
+    victim = CaseVictim.objects.create(
+        case=case, person=person, role=role, contact_notes=contact_notes
+    )
+    age = _age_on(data.date_of_birth, timezone.localdate())
+    if age is not None and age < 18:
+        current = Case.objects.select_for_update().get(pk=case.pk)
+        if not current.is_juvenile:
+            records.record_update(
+                actor=actor, obj=current, expected_version=current.version,
+                data={"is_juvenile": True},
+            )  # fmt: skip
+    audit.record(actor, "case.victim_added", case, changes={"role": role})
+    return victim
+
+
+@transaction.atomic
+def victim_notice_record(
+    *, actor: User, case: Case, victim: CaseVictim, kind: str, given_on: date, method: str,
+    notes: str = "",
+) -> VictimNotice:  # fmt: skip
+    access.require(actor, access.Action.CHANGE, case)
+    if victim.case_id != case.pk:
+        raise ValidationError({"victim": "Choose a victim of this case."})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": "A notice cannot be given in the future."})
+    notice = VictimNotice.objects.create(
+        case=case, victim=victim, kind=kind, given_on=given_on, method=method, notes=notes,
+        given_by=actor,
+    )  # fmt: skip
+    audit.record(actor, "case.victim_notified", case, changes={"kind": kind, "method": method})
+    return notice
+
+
+def notices_due(case: Case) -> list[tuple[str, str]]:
+    """Notices the case's events call for and no victim has been given yet: (kind, why)."""
+    given = set(case.victim_notices.values_list("kind", flat=True))
+    if not case.case_victims.exists():
+        return []
+    due = []
+    decisions = {d.decision for d in case.decisions.all()}
+    if "charge" in decisions:
+        due.append((NoticeKind.CHARGING, "The case was charged."))
+    if decisions & {"decline", "refer"}:
+        due.append((NoticeKind.DECLINE, "The case was declined or referred."))
+    dispositions = set(case.charges.exclude(disposition="").values_list("disposition", flat=True))
+    if dispositions & {Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER}:
+        due.append((NoticeKind.PLEA, "A plea was entered."))
+    if case.court_events.filter(status=CourtEventStatus.SCHEDULED).exists():
+        due.append((NoticeKind.HEARING, "A hearing is scheduled."))
+    if Sentence.objects.filter(charge__case=case).exists():
+        due.append((NoticeKind.SENTENCING, "A sentence was recorded."))
+    if case.status in {"sentenced", "closed"} and dispositions:
+        due.append((NoticeKind.DISPOSITION, "The case reached its final disposition."))
+    return [(kind, why) for kind, why in due if kind not in given]
+
+
+@transaction.atomic
+def sentence_record(
+    *,
+    actor: User,
+    charge: Charge,
+    sentenced_on: date,
+    assessment: Decimal,
+    custody_days: int = 0,
+    custody_stayed: bool = False,
+    probation_months: int = 0,
+    fine: Decimal = Decimal("0"),
+    conditions: str = "",
+    assessment_reduced_for_indigence: bool = False,
+    reduction_reason: str = "",
+    assessment_paid: Decimal = Decimal("0"),
+    installments: int = 1,
+) -> Sentence:
+    """The sentence on a count of conviction, with the 609.3241 assessment (not waivable)."""
+    access.require(actor, access.Action.CHANGE, charge.case)
+    errors: dict[str, str] = {}
+    if not charge.is_conviction:
+        raise ValidationError("Only a count that ended in a conviction or plea can be sentenced.")
+    if Sentence.objects.filter(charge=charge).exists():
+        raise ValidationError("This count already has a sentence.")
+    if sentenced_on > timezone.localdate():
+        errors["sentenced_on"] = "This date is in the future."
+    elif charge.disposed_on and sentenced_on < charge.disposed_on:
+        errors["sentenced_on"] = "Sentencing cannot come before the conviction."
+    if assessment_reduced_for_indigence:
+        if assessment < ASSESSMENT_INDIGENT_FLOOR or assessment > ASSESSMENT_MAXIMUM:
+            errors["assessment"] = "Reduced for indigence, the assessment is at least $100."
+        if not reduction_reason.strip():
+            errors["reduction_reason"] = "Record why the assessment was reduced."
+    elif not ASSESSMENT_MINIMUM <= assessment <= ASSESSMENT_MAXIMUM:
+        errors["assessment"] = (
+            "The assessment is $500 to $1,000 and cannot be waived; "
+            "tick the indigence reduction to order less."
+        )
+    if assessment_paid > assessment:
+        errors["assessment_paid"] = "More is recorded as paid than was ordered."
+    if errors:
+        raise ValidationError(errors)
+    sentence = Sentence.objects.create(
+        charge=charge, sentenced_on=sentenced_on, custody_days=custody_days,
+        custody_stayed=custody_stayed, probation_months=probation_months, fine=fine,
+        conditions=conditions, assessment=assessment,
+        assessment_reduced_for_indigence=assessment_reduced_for_indigence,
+        reduction_reason=reduction_reason.strip(), assessment_paid=assessment_paid,
+        installments=installments, recorded_by=actor,
+    )  # fmt: skip
+    audit.record(actor, "charge.sentenced", charge.case,
+                 changes={"count": charge.count_number, "assessment": str(assessment)})  # fmt: skip
+    return sentence

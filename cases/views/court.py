@@ -1,0 +1,237 @@
+"""Pages that record one step on a case: hearings, victims, notices, counts and sentences.
+
+Each is a small form on its own page that saves through one service and returns to the case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases.forms import (
+    ChargeAmendForm,
+    ChargeDisposeForm,
+    ChargeFileForm,
+    ContinueForm,
+    CourtEventForm,
+    HearingRecordForm,
+    NoticeForm,
+    SentenceForm,
+    VictimForm,
+)
+from cases.models import Case, Charge, CourtEvent
+from cases.selectors.cases import case_get
+from cases.services import charges as charge_services
+from cases.services import court as court_services
+from cases.services.people import PersonData
+from taskforce import access
+from taskforce.forms import add_service_errors
+
+
+def _step(
+    request: HttpRequest,
+    case: Case,
+    form,
+    save: Callable[[dict], str],
+    *,
+    heading: str,
+    note: str = "",
+) -> HttpResponse:
+    """Show the form; on a valid submit run `save`, whose return is the success message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/case_step_form.html",
+        {"page_title": heading, "heading": heading, "note": note, "form": form, "case": case},
+    )
+
+
+def _case(request: HttpRequest, public_id) -> Case:
+    return case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
+
+
+def _part(queryset, public_id):
+    """A charge or hearing of a case the actor may change; anything else is NotFound."""
+    found = queryset.filter(public_id=public_id).first()
+    if found is None:
+        raise access.NotFound
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        charge = charge_services.charge_file(
+            actor=request.user, case=case, charge=charge_services.ChargeInput(**data)
+        )
+        return f"Count {charge.count_number} filed."
+
+    return _step(
+        request, case, ChargeFileForm(request.POST or None, case=case), save, heading="File a count"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_amend(request: HttpRequest, public_id, charge_id) -> HttpResponse:
+    case = _case(request, public_id)
+    charge: Charge = _part(case.charges.select_related("statute"), charge_id)
+
+    def save(data):
+        charge_services.charge_amend(actor=request.user, charge=charge, **data)
+        return f"Count {charge.count_number} amended; the original is kept."
+
+    return _step(
+        request,
+        case,
+        ChargeAmendForm(request.POST or None),
+        save,
+        heading=f"Amend count {charge.count_number}: {charge.statute}",
+        note="The count as filed stays on the case's record.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_dispose(request: HttpRequest, public_id, charge_id) -> HttpResponse:
+    case = _case(request, public_id)
+    charge: Charge = _part(case.charges.select_related("statute"), charge_id)
+
+    def save(data):
+        charge_services.charge_dispose(actor=request.user, charge=charge, **data)
+        return f"Disposition of count {charge.count_number} recorded."
+
+    return _step(
+        request,
+        case,
+        ChargeDisposeForm(request.POST or None),
+        save,
+        heading=f"Disposition of count {charge.count_number}: {charge.statute}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sentence_new(request: HttpRequest, public_id, charge_id) -> HttpResponse:
+    case = _case(request, public_id)
+    charge: Charge = _part(case.charges.select_related("statute"), charge_id)
+
+    def save(data):
+        court_services.sentence_record(actor=request.user, charge=charge, **data)
+        return f"Sentence on count {charge.count_number} recorded."
+
+    return _step(
+        request,
+        case,
+        SentenceForm(request.POST or None),
+        save,
+        heading=f"Sentence on count {charge.count_number}: {charge.statute}",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        event = court_services.court_event_schedule(actor=request.user, case=case, **data)
+        return f"{event.get_kind_display()} scheduled."
+
+    return _step(
+        request, case, CourtEventForm(request.POST or None), save, heading="Schedule a hearing"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_continue(request: HttpRequest, public_id, event_id) -> HttpResponse:
+    case = _case(request, public_id)
+    event: CourtEvent = _part(case.court_events, event_id)
+
+    def save(data):
+        court_services.court_event_continue(actor=request.user, event=event, **data)
+        return f"{event.get_kind_display()} continued; both dates stay on the record."
+
+    return _step(
+        request, case, ContinueForm(request.POST or None), save, heading=f"Continue the {event}"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hearing_record(request: HttpRequest, public_id, event_id) -> HttpResponse:
+    case = _case(request, public_id)
+    event: CourtEvent = _part(case.court_events, event_id)
+
+    def save(data):
+        court_services.court_event_record(actor=request.user, event=event, **data)
+        return "Hearing recorded."
+
+    return _step(
+        request, case, HearingRecordForm(request.POST or None), save, heading=f"Record the {event}"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        court_services.case_victim_add(
+            actor=request.user,
+            case=case,
+            data=PersonData(
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                sex=data["sex"],
+            ),
+            role=data["role"],
+            contact_notes=data["contact_notes"],
+        )
+        return "Victim recorded."
+
+    return _step(
+        request,
+        case,
+        VictimForm(request.POST or None),
+        save,
+        heading="Record a victim",
+        note="Seen by your agency only. A victim under 18 marks the case juvenile.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        court_services.victim_notice_record(actor=request.user, case=case, **data)
+        return "Notice recorded."
+
+    return _step(
+        request,
+        case,
+        NoticeForm(request.POST or None, case=case),
+        save,
+        heading="Record a victim notice",
+    )
