@@ -16,11 +16,16 @@ def cursor(request: HttpRequest, model: type[models.Model]) -> models.Model | No
 
 
 def page_links(request: HttpRequest, page: Page) -> dict:
-    """The filters to keep in page and export links, and the next page's cursor."""
+    """The filters to keep in page and export links, the next page's cursor, saved filters."""
+    from taskforce.saved_filters import saved_filters_for
+
     query = request.GET.copy()
     query.pop("after", None)
+    list_name = request.resolver_match.view_name
     return {
         "page": page,
         "query": query.urlencode(),
         "next_after": page.rows[-1].public_id if page.has_next else None,
+        "list_name": list_name,
+        "saved_filters": saved_filters_for(request.user, list_name),
     }

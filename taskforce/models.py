@@ -326,3 +326,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class SavedFilter(models.Model):
+    """A user's named set of list filters (e.g. 'My charged buyer cases'), private to them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters")
+    list_name = models.CharField(max_length=60)
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"],
+                name="saved_filter_name_once",
+                violation_error_message="You already have a saved filter with this name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

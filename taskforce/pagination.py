@@ -19,10 +19,13 @@ class Page(Generic[Row]):
 
 
 def _after(queryset: QuerySet, order: tuple[str, str], after: models.Model) -> QuerySet:
-    """Rows strictly after `after` in a descending (field, id) order."""
+    """Rows strictly after `after` in a (field, id) order, both descending or both ascending."""
     field = order[0].lstrip("-")
+    beyond = "lt" if order[0].startswith("-") else "gt"
     value = getattr(after, field)
-    return queryset.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "id__lt": after.id}))
+    return queryset.filter(
+        Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"id__{beyond}": after.id})
+    )
 
 
 def keyset_page(
@@ -33,9 +36,10 @@ def keyset_page(
     size: int = 50,
     select_related: tuple[str, ...] = (),
     prefetch_related: tuple[str, ...] = (),
+    annotate: dict | None = None,
     with_total: bool = True,
 ) -> Page:
-    """One page of the union of disjoint `parts`, in `order` (descending field, then id).
+    """One page of the union of disjoint `parts`, in `order` (a field, then id, same direction).
 
     Each part is ordered and limited on its own index and the parts merged: one query for the
     keys, one (plus prefetches) for the rows, one count per part.
@@ -55,6 +59,8 @@ def keyset_page(
     rows = model.objects.filter(pk__in=ids).select_related(*select_related)
     if prefetch_related:
         rows = rows.prefetch_related(*prefetch_related)
+    if annotate:
+        rows = rows.annotate(**annotate)
     by_id = {row.pk: row for row in rows}
     return Page(
         rows=[by_id[pk] for pk in ids],

@@ -7,13 +7,14 @@ from django.utils import timezone
 from cases.forms.stings import active_statutes
 from cases.models import (
     Case,
+    CaseKind,
     CaseStatus,
     Decision,
     Disposition,
     Person,
     Statute,
 )
-from taskforce.models import Agency, AgencyKind, Role, ShareLevel, User
+from taskforce.models import Agency, AgencyKind, County, Role, ShareLevel, User
 
 
 class CaseForm(forms.ModelForm):
@@ -62,8 +63,17 @@ class CaseForm(forms.ModelForm):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Number, title or a defendant's name.",
+    )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CaseStatus.choices])
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *CaseKind.choices])
+    county = forms.ModelChoiceField(
+        queryset=County.objects.all(), required=False, empty_label="Any county"
+    )
     scope = forms.ChoiceField(
         label="Show",
         required=False,
@@ -73,6 +83,11 @@ class CaseFilterForm(forms.Form):
             ("agency", "My agency's"),
             ("shared", "Shared with my agency"),
         ],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[("", "Last change"), ("number", "Number"), ("opened", "Newest opened")],
     )
 
 

@@ -5,28 +5,58 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, CaseDefendant, CourtEvent, CourtEventStatus
+from cases.selectors.people import people_named
 from taskforce import access
-from taskforce.models import User
+from taskforce.models import County, User
 from taskforce.pagination import Page, keyset_page
 
 ORDER = ("-updated_at", "-id")
+# The sorts a list offers, each a (field, id) order the keyset pages can follow.
+SORTS = {
+    "": ("-updated_at", "-id"),
+    "number": ("number", "id"),
+    "opened": ("-created_at", "-id"),
+}
 
 
 @dataclass(frozen=True)
 class CaseFilters:
     q: str = ""
     status: str = ""
+    kind: str = ""
+    county: County | None = None
     # "" = everything I may see; "mine" = assigned to me; "agency" = my agency's; "shared" = others'
     scope: str = ""
+    sort: str = ""
+
+
+def _text_search(queryset: QuerySet, text: str) -> QuerySet:
+    """Number, title and defendants' names; PostgreSQL full-text on the title where available."""
+    defendants = CaseDefendant.objects.filter(person__in=people_named(text)).values("case_id")
+    matches = Q(number__icontains=text) | Q(pk__in=defendants)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        queryset = queryset.annotate(title_search=SearchVector("title", config="english"))
+        matches |= Q(title_search=SearchQuery(text, config="english", search_type="websearch"))
+        matches |= Q(title__icontains=text)
+    else:
+        matches |= Q(title__icontains=text)
+    return queryset.filter(matches)
 
 
 def _filtered(queryset: QuerySet, actor: User, filters: CaseFilters) -> QuerySet:
     if filters.q:
-        queryset = queryset.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q))
+        queryset = _text_search(queryset, filters.q)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.county is not None:
+        queryset = queryset.filter(county=filters.county)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     agency_id = actor.membership.agency_id if actor.membership else None
@@ -50,12 +80,27 @@ def case_list(
     """One page of the cases the actor may see, newest change first, continuing after `after`."""
     return keyset_page(
         [_filtered(part, actor, filters) for part in access.visible_parts(actor, Case)],
-        order=ORDER,
+        order=SORTS.get(filters.sort, ORDER),
         after=after,
         size=size,
-        select_related=("owner_agency", "assigned_prosecutor"),
+        select_related=("owner_agency", "assigned_prosecutor", "county"),
+        prefetch_related=("defendants",),
+        annotate=caseload_columns(),
         with_total=with_total,
     )
+
+
+def caseload_columns() -> dict:
+    """What a caseload row shows beside the case: next hearing, counts of victims and counts."""
+    upcoming = CourtEvent.objects.filter(
+        case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED, starts_at__gte=timezone.now()
+    ).order_by("starts_at")
+    return {
+        "next_hearing": Subquery(upcoming.values("starts_at")[:1]),
+        "next_hearing_kind": Subquery(upcoming.values("kind")[:1]),
+        "victim_count": Count("case_victims", distinct=True),
+        "active_counts": Count("charges", filter=Q(charges__status="active"), distinct=True),
+    }
 
 
 def case_count(*, actor: User, filters: CaseFilters) -> int:
@@ -68,8 +113,10 @@ def case_count(*, actor: User, filters: CaseFilters) -> int:
 def case_export_rows(*, actor: User, filters: CaseFilters) -> QuerySet[Case]:
     return (
         _filtered(access.visible(actor, Case), actor, filters)
-        .select_related("owner_agency", "assigned_prosecutor")
-        .order_by(*ORDER)
+        .select_related("owner_agency", "assigned_prosecutor", "county")
+        .prefetch_related("defendants")
+        .annotate(**caseload_columns())
+        .order_by(*SORTS.get(filters.sort, ORDER))
     )
 
 

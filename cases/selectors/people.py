@@ -70,3 +70,18 @@ def person_search_q(text: str) -> Q:
 
 def people_matching(*, actor: User, text: str) -> QuerySet[Person]:
     return access.visible(actor, Person).filter(person_search_q(text))
+
+
+def people_named(text: str) -> QuerySet[Person]:
+    """People whose names start with each word typed (any order): 'harl dal' finds Dale Harlan.
+
+    Not filtered by access: callers use it inside a query of records the actor may see.
+    """
+    words = [normalise_name(word) for word in text.split()]
+    words = [word for word in words if word]
+    if not words:
+        return Person.objects.none()
+    match = Q()
+    for word in words:
+        match &= Q(first_name_key__startswith=word) | Q(last_name_key__startswith=word)
+    return Person.objects.filter(match)

@@ -61,19 +61,19 @@ def case_export(request: HttpRequest) -> HttpResponse:
     records.record_exported(actor=request.user, model=Case, count=rows.count(), query=request.GET)
     return csv_response(
         "cases.csv",
-        ["Number", "Title", "Status", "Agency", "Assigned prosecutor", "Last updated"],
+        ["Number", "Title", "Kind", "Status", "County", "Defendants", "Next hearing",
+         "Active counts", "Victims", "Agency", "Assigned prosecutor", "Last updated"],
         (
-            [
-                case.number,
-                case.title,
-                case.get_status_display(),
-                case.owner_agency.name,
-                case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
-                case.updated_at.isoformat(),
-            ]
+            [case.number, case.title, case.get_kind_display(), case.get_status_display(),
+             case.county.name if case.county else "",
+             "; ".join(f"{p.last_name}, {p.first_name}" for p in case.defendants.all()),
+             case.next_hearing.isoformat() if case.next_hearing else "",
+             case.active_counts, case.victim_count, case.owner_agency.name,
+             case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
+             case.updated_at.isoformat()]
             for case in rows.iterator(chunk_size=500)
         ),
-    )
+    )  # fmt: skip
 
 
 @login_required

@@ -1,0 +1,108 @@
+"""The prosecutor's caseload: columns that matter, search, filters, sort, saved filters, export."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.services.cases import case_create
+from cases.services.court import court_event_schedule
+from cases.services.handoffs import handoff_create
+from taskforce.models import County, SavedFilter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caseload(sheriff_liaison, operation, make_arrests, wash_cao, wash_prosecutor):
+    arrests = make_arrests(sheriff_liaison, operation, 2)
+    handed = handoff_create(actor=sheriff_liaison, arrests=arrests, to_agency=wash_cao)
+    other = case_create(
+        actor=wash_prosecutor, number="26-CR-0900", title="State v. Trafficking Ring",
+        kind="trafficking", county=County.objects.get(name="Ramsey"),
+        assigned_prosecutor=wash_prosecutor,
+    )  # fmt: skip
+    return [h.case for h in handed] + [other]
+
+
+def numbers(client, **params):
+    page = client.get(reverse("cases:list"), params).context["page"]
+    return [case.number for case in page.rows]
+
+
+def test_rows_show_defendants_next_hearing_and_counts(client, caseload, wash_prosecutor):
+    hearing_at = timezone.now() + dt.timedelta(days=3)
+    court_event_schedule(
+        actor=wash_prosecutor, case=caseload[0], kind="omnibus", starts_at=hearing_at
+    )
+    client.force_login(wash_prosecutor)
+    rows = {c.number: c for c in client.get(reverse("cases:list")).context["page"].rows}
+    first = rows[caseload[0].number]
+    assert [p.last_name for p in first.defendants.all()] == ["Buyer01"]
+    assert first.next_hearing == hearing_at
+    assert (first.active_counts, first.victim_count) == (0, 0)
+    assert rows["26-CR-0900"].next_hearing is None
+
+
+def test_search_finds_title_words_numbers_and_defendants(client, caseload, wash_prosecutor):
+    client.force_login(wash_prosecutor)
+    assert numbers(client, q="trafficking") == ["26-CR-0900"]  # full-text on the title
+    assert numbers(client, q="rings") == ["26-CR-0900"]  # stemmed: ring/rings
+    assert numbers(client, q="0900") == ["26-CR-0900"]
+    defendant = caseload[1].defendants.get()
+    defendant.last_name = "Okafor"
+    defendant.save()
+    assert numbers(client, q="okaf pat") == [caseload[1].number]  # any order, word starts
+    assert numbers(client, q="nothing like it") == []
+
+
+def test_filters_and_sorts(client, caseload, wash_prosecutor):
+    client.force_login(wash_prosecutor)
+    assert numbers(client, kind="trafficking") == ["26-CR-0900"]
+    washington = County.objects.get(name="Washington").pk
+    assert set(numbers(client, county=washington)) == {c.number for c in caseload[:2]}
+    assert numbers(client, scope="mine") == ["26-CR-0900"]
+    assert numbers(client, sort="number") == sorted(c.number for c in caseload)
+
+
+def test_a_saved_filter_comes_back_and_is_its_owners_alone(
+    client, caseload, wash_prosecutor, wash_supervisor
+):
+    client.force_login(wash_prosecutor)
+    response = client.post(
+        reverse("saved_filter_save"),
+        {
+            "list_name": "cases:list",
+            "name": "Buyer intake",
+            "query": "kind=buyer&status=intake&after=x",
+        },
+    )
+    saved = SavedFilter.objects.get()
+    assert saved.query == "kind=buyer&status=intake"  # the page cursor is never saved
+    assert response["Location"] == reverse("cases:list") + "?kind=buyer&status=intake"
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "Buyer intake" in page
+
+    client.force_login(wash_supervisor)
+    assert "Buyer intake" not in client.get(reverse("cases:list")).content.decode()
+    assert client.post(reverse("saved_filter_delete", args=[saved.pk])).status_code == 404
+    client.force_login(wash_prosecutor)
+    client.post(reverse("saved_filter_delete", args=[saved.pk]))
+    assert not SavedFilter.objects.exists()
+
+
+def test_a_saved_filter_for_an_unknown_page_is_refused(client, wash_prosecutor):
+    client.force_login(wash_prosecutor)
+    client.post(
+        reverse("saved_filter_save"), {"list_name": "admin:index", "name": "x", "query": ""}
+    )
+    assert not SavedFilter.objects.exists()
+
+
+def test_the_export_carries_the_caseload_columns(client, caseload, wash_prosecutor):
+    client.force_login(wash_prosecutor)
+    body = b"".join(client.get(reverse("cases:export")).streaming_content).decode()
+    header = body.splitlines()[0]
+    assert "Defendants" in header and "Next hearing" in header and "Victims" in header
+    assert "Buyer01, Pat" in body
