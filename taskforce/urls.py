@@ -11,9 +11,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("shares/", views.shares, name="shares"),
     path("filters/save/", saved_filters.saved_filter_save, name="saved_filter_save"),
-    path(
-        "filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"
-    ),
+    path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"),
     path("shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
