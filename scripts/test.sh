@@ -16,6 +16,7 @@ export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost,testserver}"
 export CELERY_QUEUE="${CELERY_QUEUE:-taskforce-test-$$}"
 # Kept apart from var/ so a demo run's collected files never mix with the suite's.
 export STATIC_ROOT="$PWD/test-artifacts/static"
+export PRIVATE_FILES_ROOT="$PWD/test-artifacts/private"
 mkdir -p "$STATIC_ROOT"
 
 ensure_build_deps

@@ -21,9 +21,14 @@ def pytest_configure(config):
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Pages link plain static names, which the live test server serves from the source folders;
     # tests/taskforce/test_static.py runs the production collectstatic (hashed names) itself.
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
+    # override_settings (not assignment) so Django drops storages it already built from the old
+    # value (the private document storage is built when the models load).
+    from django.test import override_settings
+
+    override_settings(
+        STORAGES=settings.STORAGES
+        | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    ).enable()
 
 
 @pytest.fixture

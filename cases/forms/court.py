@@ -1,4 +1,4 @@
-"""Forms of the court side of a case: hearings, victims, notices and sentences."""
+"""Forms of the court side of a case: hearings, victims, notices, sentences, notes, documents."""
 
 from django import forms
 from django.utils import timezone
@@ -8,6 +8,7 @@ from cases.models import (
     ContinuanceBy,
     CourtEvent,
     CourtEventStatus,
+    NoteVisibility,
     NoticeKind,
     NoticeMethod,
     Sex,
@@ -104,3 +105,21 @@ class SentenceForm(forms.Form):
         min_value=0, max_digits=8, decimal_places=2, initial=0, label="Paid so far"
     )
     installments = forms.IntegerField(min_value=1, initial=1)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    visibility = forms.ChoiceField(
+        label="Who sees it", choices=NoteVisibility.choices, initial=NoteVisibility.AGENCY
+    )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        help_text="PDF, DOCX, XLSX, PNG, JPG or TXT, at most 10 MB. Kept outside the web server; "
+        "opened only through this case."
+    )
+    title = forms.CharField(max_length=200, required=False, help_text="Defaults to the file name.")
+    visibility = forms.ChoiceField(
+        label="Who sees it", choices=NoteVisibility.choices, initial=NoteVisibility.AGENCY
+    )

@@ -29,6 +29,7 @@ from cases.models.court import (
 )
 from cases.models.handoffs import HandOff, HandOffGroupObjectPermission, HandOffUserObjectPermission
 from cases.models.imports import ArrestImport
+from cases.models.notes import CaseDocument, CaseNote, NoteVisibility
 from cases.models.operations import (
     Arrest,
     ArrestGroupObjectPermission,
@@ -60,8 +61,10 @@ __all__ = [
     "ArrestUserObjectPermission",
     "Case",
     "CaseDefendant",
+    "CaseDocument",
     "CaseGroupObjectPermission",
     "CaseKind",
+    "CaseNote",
     "CaseStatus",
     "CaseStatusChange",
     "CaseUserObjectPermission",
@@ -80,6 +83,7 @@ __all__ = [
     "HandOffGroupObjectPermission",
     "HandOffUserObjectPermission",
     "IdentifierKind",
+    "NoteVisibility",
     "NoticeKind",
     "NoticeMethod",
     "OffenceLevel",

@@ -23,6 +23,7 @@ from cases.selectors import cases as selectors
 from cases.services import cases as services
 from cases.services import charges as charge_services
 from cases.services import court as court_services
+from cases.services import notes as note_services
 from taskforce import access, listing, records
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
@@ -100,6 +101,9 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "victims": case.case_victims.select_related("person"),
             "notices": case.victim_notices.select_related("victim__person", "given_by"),
             "notices_due": court_services.notices_due(case),
+            "notes": note_services.notes_for(actor=request.user, case=case),
+            "documents": note_services.documents_for(actor=request.user, case=case),
+            "owns_case": case.owner_agency_id == request.user.membership.agency_id,
             "timeline": selectors.case_timeline(actor=request.user, case=case),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
             "transition_form": TransitionForm(case=case) if can_change else None,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +20,9 @@ from cases.forms import (
     ChargeFileForm,
     ContinueForm,
     CourtEventForm,
+    DocumentForm,
     HearingRecordForm,
+    NoteForm,
     NoticeForm,
     SentenceForm,
     VictimForm,
@@ -29,8 +31,9 @@ from cases.models import Case, Charge, CourtEvent
 from cases.selectors.cases import case_get
 from cases.services import charges as charge_services
 from cases.services import court as court_services
+from cases.services import notes as note_services
 from cases.services.people import PersonData
-from taskforce import access
+from taskforce import access, audit
 from taskforce.forms import add_service_errors
 
 
@@ -42,6 +45,7 @@ def _step(
     *,
     heading: str,
     note: str = "",
+    multipart: bool = False,
 ) -> HttpResponse:
     """Show the form; on a valid submit run `save`, whose return is the success message."""
     if request.method == "POST" and form.is_valid():
@@ -55,7 +59,14 @@ def _step(
     return render(
         request,
         "cases/case_step_form.html",
-        {"page_title": heading, "heading": heading, "note": note, "form": form, "case": case},
+        {
+            "page_title": heading,
+            "heading": heading,
+            "note": note,
+            "form": form,
+            "case": case,
+            "multipart": multipart,
+        },
     )
 
 
@@ -235,3 +246,52 @@ def notice_new(request: HttpRequest, public_id) -> HttpResponse:
         save,
         heading="Record a victim notice",
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        note_services.note_add(actor=request.user, case=case, **data)
+        return "Note added."
+
+    return _step(request, case, NoteForm(request.POST or None), save, heading="Add a note")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        document = note_services.document_upload(
+            actor=request.user,
+            case=case,
+            upload=data["file"],
+            title=data["title"],
+            visibility=data["visibility"],
+        )
+        return f"“{document.title}” uploaded."
+
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    return _step(request, case, form, save, heading="Upload a document", multipart=True)
+
+
+@login_required
+def document_download(request: HttpRequest, public_id, document_id) -> HttpResponse:
+    """Stream a document to someone the policy lets see it; everyone else gets 404."""
+    case = case_get(actor=request.user, public_id=public_id)
+    document = note_services.document_get(actor=request.user, case=case, public_id=document_id)
+    audit.record(request.user, "case.document_downloaded", case,
+                 changes={"document": document.title})  # fmt: skip
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response
