@@ -18,7 +18,7 @@ from cases.forms import (
     ShareForm,
     TransitionForm,
 )
-from cases.models import Case, CaseStatus, Decision
+from cases.models import Arrest, Case, CaseStatus, Decision
 from cases.selectors import cases as selectors
 from cases.services import cases as services
 from cases.services import charges as charge_services
@@ -101,6 +101,9 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "victims": case.case_victims.select_related("person"),
             "notices": case.victim_notices.select_related("victim__person", "given_by"),
             "notices_due": court_services.notices_due(case),
+            "arrests": access.visible(request.user, Arrest)
+            .filter(handoffs__case=case)
+            .select_related("arrestee", "operation", "county", "arresting_agency"),
             "notes": note_services.notes_for(actor=request.user, case=case),
             "documents": note_services.documents_for(actor=request.user, case=case),
             "owns_case": case.owner_agency_id == request.user.membership.agency_id,

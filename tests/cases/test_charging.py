@@ -220,3 +220,9 @@ def test_the_timeline_tells_the_story_in_order(
     assert "Decision: Charge" in whats
     assert "Count 1 filed: 609.324 subd. 1(b)" in whats
     assert "Intake → Charged" in whats
+
+
+def test_the_case_page_links_the_arrests_it_came_from(client, intake_case, wash_prosecutor):
+    client.force_login(wash_prosecutor)
+    arrests = client.get(reverse("cases:detail", args=[intake_case.public_id])).context["arrests"]
+    assert [a.arrestee.last_name for a in arrests] == ["Buyer01"]
