@@ -29,6 +29,7 @@ class CaseForm(forms.ModelForm):
             "county",
             "court_file_number",
             "assigned_prosecutor",
+            "other_prosecutors",
             "lead_investigator",
             "is_juvenile",
         ]
@@ -50,7 +51,10 @@ class CaseForm(forms.ModelForm):
             .annotate(agency_name=F("memberships__agency__name"))
             .order_by("last_name", "first_name")
         )
-        self.fields["assigned_prosecutor"].label_from_instance = lambda u: u.display_name()
+        self.fields["other_prosecutors"].queryset = self.fields["assigned_prosecutor"].queryset
+        self.fields["other_prosecutors"].widget.attrs["size"] = 4
+        for name in ("assigned_prosecutor", "other_prosecutors"):
+            self.fields[name].label_from_instance = lambda u: u.display_name()
         self.fields["lead_investigator"].label_from_instance = lambda u: (
             f"{u.display_name()} ({u.agency_name})"
         )

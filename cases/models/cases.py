@@ -68,6 +68,12 @@ class Case(ProtectedModel):
     assigned_prosecutor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases"
     )
+    other_prosecutors = models.ManyToManyField(
+        User,
+        blank=True,
+        related_name="co_counsel_cases",
+        help_text="Second chairs and others of the agency working the case.",
+    )
     lead_investigator = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

@@ -61,7 +61,8 @@ def _filtered(queryset: QuerySet, actor: User, filters: CaseFilters) -> QuerySet
         queryset = queryset.filter(status=filters.status)
     agency_id = actor.membership.agency_id if actor.membership else None
     if filters.scope == "mine":
-        queryset = queryset.filter(assigned_prosecutor=actor)
+        co_counsel = Case.other_prosecutors.through.objects.filter(user=actor).values("case_id")
+        queryset = queryset.filter(Q(assigned_prosecutor=actor) | Q(pk__in=co_counsel))
     elif filters.scope == "agency":
         queryset = queryset.filter(owner_agency_id=agency_id)
     elif filters.scope == "shared":

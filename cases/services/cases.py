@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import CASE_TRANSITIONS, Case, CaseDefendant, CaseStatus, CaseStatusChange
-from taskforce import access, records
+from taskforce import access, audit, records
 from taskforce.models import AgencyKind, Role, ShareLevel, User
 
 
@@ -54,11 +54,14 @@ def case_create(
     county=None,
     court_file_number: str = "",
     assigned_prosecutor: User | None = None,
+    other_prosecutors=(),
     lead_investigator: User | None = None,
     is_juvenile: bool = False,
 ) -> Case:
     membership = actor.membership
     _check_assignee(membership.agency_id if membership else 0, assigned_prosecutor)
+    for colleague in other_prosecutors:
+        _check_assignee(membership.agency_id if membership else 0, colleague)
     _check_investigator(lead_investigator)
     case = records.record_create(
         actor=actor,
@@ -72,6 +75,7 @@ def case_create(
         lead_investigator=lead_investigator,
         is_juvenile=is_juvenile,
     )
+    case.other_prosecutors.set(other_prosecutors)
     case_opened(actor=actor, case=case)
     _grant_investigator(actor, case)
     return case
@@ -84,6 +88,10 @@ def case_opened(*, actor: User, case: Case) -> None:
 
 @transaction.atomic
 def case_update(*, actor: User, case: Case, expected_version: int, data: dict) -> Case:
+    data = dict(data)
+    colleagues = data.pop("other_prosecutors", None)
+    for colleague in colleagues or ():
+        _check_assignee(case.owner_agency_id, colleague)
     if "assigned_prosecutor" in data:
         _check_assignee(case.owner_agency_id, data["assigned_prosecutor"])
     if "lead_investigator" in data:
@@ -92,6 +100,10 @@ def case_update(*, actor: User, case: Case, expected_version: int, data: dict) -
     case = records.record_update(
         actor=actor, obj=case, expected_version=expected_version, data=data
     )
+    if colleagues is not None and set(colleagues) != set(case.other_prosecutors.all()):
+        case.other_prosecutors.set(colleagues)
+        audit.record(actor, "case.changed", case, changes={
+            "other_prosecutors": sorted(c.get_username() for c in colleagues)})  # fmt: skip
     if case.lead_investigator != before:
         if before is not None:
             access.unassign(actor=actor, obj=case, person=before)

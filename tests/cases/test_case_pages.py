@@ -147,3 +147,18 @@ def test_a_foreign_cursor_is_a_404(client, wash_prosecutor, ramsey_prosecutor):
 def test_an_empty_caseload_says_so_plainly(client, wash_prosecutor):
     client.force_login(wash_prosecutor)
     assert "No cases yet." in client.get(reverse("cases:list")).content.decode()
+
+
+def test_second_chairs_find_the_case_under_mine_and_outsiders_cannot_be_one(
+    client, wash_prosecutor, wash_supervisor, ramsey_prosecutor
+):
+    case = new_case(wash_prosecutor)
+    client.force_login(wash_prosecutor)
+    url = reverse("cases:edit", args=[case.public_id])
+    form = {"number": case.number, "title": case.title, "kind": "buyer", "version": 1}
+    refused = client.post(url, form | {"other_prosecutors": [ramsey_prosecutor.pk]})
+    assert "other_prosecutors" in refused.context["form"].errors
+    assert client.post(url, form | {"other_prosecutors": [wash_supervisor.pk]}).status_code == 302
+    client.force_login(wash_supervisor)
+    page = client.get(reverse("cases:list"), {"scope": "mine"}).context["page"]
+    assert [c.number for c in page.rows] == [case.number]
