@@ -63,8 +63,10 @@ class Rules:
     # one (an operation's participants see its arrests) ...
     follows: tuple[str, ...] = ()
     # ... and whoever may view a record of another model that points here (model label, field)
-    # may view this one (who can see an arrest can see the arrestee).
+    # may view this one (who can see an arrest can see the arrestee) ...
     seen_through: tuple[tuple[str, str], ...] = ()
+    # ... and members of the agency a field names may view it (the agency that sent a referral).
+    seen_by_agency_in: tuple[str, ...] = ()
 
     def roles_for(self, action: Action) -> frozenset[str]:
         return getattr(self, action.value)
@@ -87,7 +89,7 @@ RULES: dict[str, Rules] = {
         delete=frozenset({S}),
         share=frozenset({P, S, L}),
         detail_url="cases:person_detail",
-        seen_through=(("cases.Arrest", "arrestee"),),
+        seen_through=(("cases.Arrest", "arrestee"), ("referrals.Referral", "person")),
     ),
     "cases.Operation": Rules(
         view=frozenset({P, S, L}),
@@ -113,6 +115,26 @@ RULES: dict[str, Rules] = {
         share=NOBODY,
         detail_url="cases:handoff_detail",
         follows=("case",),
+    ),
+    # Privileged advocacy records: other agencies see one only under the victim's consent (a
+    # share with the consent's expiry), and then only the fields its scope names (see
+    # `consent_scope`). Coordinators never.
+    "victims.Victim": Rules(
+        view=frozenset({A, S, P, L}),
+        change=frozenset({A, S}),
+        delete=frozenset({S}),
+        share=frozenset({A, S}),
+        detail_url="victims:detail",
+    ),
+    # Owned by the receiving victim-service agency; the sender keeps sight of it, and sees
+    # its progress only as the victim's consent allows (referrals.selectors).
+    "referrals.Referral": Rules(
+        view=frozenset({A, S, P, L}),
+        change=frozenset({A, S}),
+        delete=NOBODY,
+        share=NOBODY,
+        detail_url="referrals:detail",
+        seen_by_agency_in=("referring_agency",),
     ),
 }
 
@@ -192,7 +214,10 @@ def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
 def _extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     """Ids the actor may view beyond the owner agency's own: grants, then related records."""
     granted = _granted_ids(actor, membership, model, Action.VIEW)
-    derived = _derived_ids(actor, model)
+    derived = _derived_ids(actor, model) + [
+        model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
+        for field in rules_for(model).seen_by_agency_in
+    ]
     return granted.union(*derived, all=True) if derived else granted
 
 
@@ -522,3 +547,30 @@ def expire_lapsed_grants(now: datetime | None = None) -> int:
             },
         )
     return removed
+
+
+# --- Consent: what another agency may see of a victim ----------------------------------------
+
+
+def consent_scope(actor: User | None, victim: models.Model) -> str | None:
+    """The widest scope the actor may see of a victim's information, or None.
+
+    The victim's own agency sees everything ("full"); another agency sees what an active
+    consent to it releases (not revoked, not past its expiry, checked now, not when swept).
+    """
+    membership = acting_membership(actor)
+    if membership is None:
+        return None
+    if victim.owner_agency_id == membership.agency_id:
+        return "full" if membership.role in rules_for(type(victim)).view else None
+    if membership.role not in rules_for(type(victim)).view:
+        return None
+    from victims.models import SCOPE_ORDER
+
+    scopes = {
+        consent.scope
+        for consent in victim.consents.filter(to_agency_id=membership.agency_id, revoked_on=None)
+        if consent.is_active()
+    }
+    granted = [scope for scope in SCOPE_ORDER if scope in scopes]
+    return granted[-1] if granted else None

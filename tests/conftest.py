@@ -6,6 +6,8 @@ from django.conf import settings
 from taskforce.models import AgencyKind, Role
 from tests.factories import AgencyFactory, member
 
+pytest_plugins = ["tests.stings_fixtures"]
+
 
 def pytest_configure(config):
     engine = settings.DATABASES["default"]["ENGINE"]

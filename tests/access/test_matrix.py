@@ -21,7 +21,7 @@ from cases.services.operations import operation_create
 from cases.services.people import PersonData, person_create
 from taskforce.models import County, Role
 from tests.access.conftest import share_record
-from tests.cases.conftest import arrest_row
+from tests.stings_fixtures import arrest_row
 
 P, S, L, A, C = (
     Role.PROSECUTOR,

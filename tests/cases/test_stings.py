@@ -15,8 +15,8 @@ from cases.services.operations import operation_create, operation_participants_s
 from cases.services.people import PersonData, person_create
 from taskforce import access
 from taskforce.models import AgencyKind, AuditEvent, Role
-from tests.cases.conftest import arrest_row
 from tests.factories import AgencyFactory, member
+from tests.stings_fixtures import arrest_row
 
 pytestmark = pytest.mark.django_db
 

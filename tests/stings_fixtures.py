@@ -1,4 +1,4 @@
-"""Fixtures for the stings work: counties, statutes, an operation led by the sheriff."""
+"""Fixtures for the stings work, shared by every test package: counties, statutes, a sting."""
 
 import datetime as dt
 

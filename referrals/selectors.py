@@ -1,0 +1,62 @@
+"""Reads of referrals: the receiving agency's work list, the sender's view of what it sent."""
+
+from __future__ import annotations
+
+from referrals.models import Referral, ReferralStatus
+from taskforce import access
+from taskforce.models import User
+
+
+def referral_get(*, actor: User, public_id, action=access.Action.VIEW) -> Referral:
+    return access.get_for(actor, Referral, public_id, action)
+
+
+def is_receiver(actor: User, referral: Referral) -> bool:
+    membership = access.acting_membership(actor)
+    return membership is not None and membership.agency_id == referral.owner_agency_id
+
+
+def status_shown(actor: User, referral: Referral) -> str:
+    """The status the actor may see: the sender sees progress past 'received' only while the
+    victim's consent to the sender's agency is in force."""
+    if is_receiver(actor, referral):
+        return referral.status
+    if referral.status == ReferralStatus.SENT:
+        return ReferralStatus.SENT
+    if referral.victim is not None and access.consent_scope(actor, referral.victim):
+        return referral.status
+    return ReferralStatus.RECEIVED
+
+
+def referrals_received(*, actor: User, status: str = "", urgency: str = "") -> list[Referral]:
+    """The receiving agency's referrals: new and urgent first."""
+    membership = access.acting_membership(actor)
+    if membership is None:
+        return Referral.objects.none()
+    queryset = access.visible(actor, Referral).filter(owner_agency=membership.agency)
+    if status:
+        queryset = queryset.filter(status=status)
+    if urgency:
+        queryset = queryset.filter(urgency=urgency)
+    urgency_rank = {"emergency": 0, "urgent": 1, "routine": 2}
+    rows = list(
+        queryset.select_related(
+            "person", "referring_agency", "region", "assigned_advocate"
+        ).order_by("-created_at")[:500]
+    )
+    order = {ReferralStatus.SENT: 0, ReferralStatus.RECEIVED: 1}
+    return sorted(rows, key=lambda r: (order.get(r.status, 2), urgency_rank[r.urgency]))
+
+
+def referrals_sent(*, actor: User) -> list[tuple[Referral, str]]:
+    """What the actor's agency referred, with the status it may see of each."""
+    membership = access.acting_membership(actor)
+    if membership is None:
+        return []
+    rows = (
+        access.visible(actor, Referral)
+        .filter(referring_agency=membership.agency)
+        .select_related("person", "owner_agency", "victim")
+        .order_by("-created_at")[:500]
+    )
+    return [(referral, status_shown(actor, referral)) for referral in rows]

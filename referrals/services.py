@@ -1,0 +1,96 @@
+"""Writes to Safe Harbor referrals: sending one, and each step of its life, dated and audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cases.models import Person
+from referrals.models import (
+    REFERRAL_TRANSITIONS,
+    ClosureReason,
+    Referral,
+    ReferralStatus,
+    ReferralStatusChange,
+)
+from taskforce import access, audit, records
+from taskforce.models import Agency, AgencyKind, User
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor: User,
+    person: Person,
+    to_agency: Agency,
+    source: str,
+    reason: str,
+    urgency: str = "routine",
+    region=None,
+    arrest=None,
+    case=None,
+) -> Referral:
+    """Refer a person to a victim-service agency, which owns the referral from now on."""
+    membership = access.acting_membership(actor)
+    if membership is None:
+        raise access.Forbidden
+    access.require(actor, access.Action.VIEW, person)
+    for linked in (arrest, case):
+        if linked is not None:
+            access.require(actor, access.Action.VIEW, linked)
+    if to_agency.kind != AgencyKind.VICTIM_SERVICES or not to_agency.is_active:
+        raise ValidationError({"to_agency": "Refer to an active victim-service agency."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this person is referred."})
+    referral = records.record_create_for(
+        actor=actor,
+        model=Referral,
+        owner_agency=to_agency,
+        person=person,
+        referring_agency=membership.agency,
+        source=source,
+        reason=reason.strip(),
+        urgency=urgency,
+        region=region,
+        arrest=arrest,
+        case=case,
+    )
+    ReferralStatusChange.objects.create(
+        referral=referral, from_status="", to_status=ReferralStatus.SENT, by=actor
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_transition(
+    *, actor: User, referral: Referral, to_status: str, reason: str = "", closure_reason: str = ""
+) -> Referral:
+    """Move a referral along sent → received → accepted/declined → engaged → closed."""
+    access.require(actor, access.Action.CHANGE, referral)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if to_status not in REFERRAL_TRANSITIONS[referral.status]:
+        allowed = ", ".join(
+            ReferralStatus(s).label.lower() for s in sorted(REFERRAL_TRANSITIONS[referral.status])
+        )
+        raise ValidationError(
+            {"to_status": f"A {referral.get_status_display().lower()} referral can go to: "
+                          f"{allowed or 'nothing (it is finished)'}."}
+        )  # fmt: skip
+    data = {"status": to_status}
+    if to_status == ReferralStatus.DECLINED:
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the referral is declined."})
+        data["decline_reason"] = reason.strip()
+    if to_status == ReferralStatus.CLOSED:
+        if closure_reason not in ClosureReason.values:
+            raise ValidationError({"closure_reason": "Choose why the referral is closed."})
+        data["closure_reason"] = closure_reason
+    ReferralStatusChange.objects.create(
+        referral=referral, from_status=referral.status, to_status=to_status, by=actor,
+        reason=reason.strip(),
+    )  # fmt: skip
+    referral = records.record_update(
+        actor=actor, obj=referral, expected_version=referral.version, data=data
+    )
+    audit.record(actor, "referral.status", referral, changes={"to": to_status})
+    return referral

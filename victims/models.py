@@ -1,0 +1,158 @@
+"""Victims as the advocacy agency serves them, and their consent to release information.
+
+A victim's record is privileged (DESIGN.md §3, §6: VAWA/FVPSA/VOCA, Minn. Stat. 595.02 subd.
+1(k)): owned by the victim-service agency, seen elsewhere only under the victim's informed,
+written, time-limited consent, to the agency and scope it names.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.models import Person
+from taskforce.models import Agency, GrantFields, ProtectedModel, Share, User
+
+SAFE_HARBOR_AGE_LIMIT = 25  # Minnesota's Safe Harbor serves sexually exploited youth to age 24
+
+
+class IdentifiedHow(models.TextChoices):
+    STING = "sting", "Sting or operation"
+    TIP = "tip", "Tip line"
+    HOTEL = "hotel", "Hotel staff"
+    SCHOOL = "school", "School"
+    FAMILY = "family", "Family"
+    SELF = "self", "Self-identified"
+    OTHER_AGENCY = "other_agency", "Another agency"
+    OTHER = "other", "Other"
+
+
+class Victim(ProtectedModel):
+    """A person the victim-service agency serves."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="victim_records")
+    identified_on = models.DateField(default=timezone.localdate)
+    identified_how = models.CharField(max_length=20, choices=IdentifiedHow.choices)
+    safe_harbor_override = models.BooleanField(
+        null=True, blank=True, help_text="Leave empty to follow the date of birth."
+    )
+    override_reason = models.TextField(blank=True)
+    guardian_note = models.TextField(
+        blank=True, help_text="For a minor: who has custody, and any no-contact orders."
+    )
+    screening_tool = models.CharField(max_length=60, blank=True, help_text="e.g. MYTEI, TVIT")
+    screening_version = models.CharField(max_length=20, blank=True)
+    screened_on = models.DateField(null=True, blank=True)
+    screening_score = models.CharField(max_length=40, blank=True)
+    screener = models.CharField(max_length=120, blank=True)
+    safety_concerns = models.TextField(blank=True)
+    contact_method = models.CharField(max_length=120, blank=True)
+    safe_times = models.CharField(max_length=120, blank=True)
+    language = models.CharField(max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner_agency", "-updated_at", "-id"], name="victim_owner_recent")
+        ]
+
+    def __str__(self) -> str:
+        return f"Victim record {self.public_id.hex[:8]}"
+
+    def age_on(self, day: dt.date) -> int | None:
+        born = self.person.date_of_birth
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age_at_identification(self) -> int | None:
+        return self.age_on(self.identified_on)
+
+    @property
+    def is_juvenile(self) -> bool:
+        age = self.age_on(timezone.localdate())
+        return age is not None and age < 18
+
+    @property
+    def is_safe_harbor_eligible(self) -> bool | None:
+        if self.safe_harbor_override is not None:
+            return self.safe_harbor_override
+        age = self.age_on(timezone.localdate())
+        return None if age is None else age < SAFE_HARBOR_AGE_LIMIT
+
+
+class ConsentScope(models.TextChoices):
+    """What a consent releases, narrowest first; each includes those before it."""
+
+    STATUS = "status", "Referral status only"
+    CONTACT = "contact", "Contact information"
+    SUMMARY = "summary", "Service summary"
+    FULL = "full", "Full record"
+
+
+SCOPE_ORDER = [ConsentScope.STATUS, ConsentScope.CONTACT, ConsentScope.SUMMARY, ConsentScope.FULL]
+
+
+class Consent(models.Model):
+    """The victim's informed, written, time-limited release to one agency for one scope."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="consents")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=10, choices=ConsentScope.choices)
+    purpose = models.CharField(max_length=200, help_text="Why the information is released.")
+    signed_on = models.DateField()
+    expires_on = models.DateField()
+    signed_by_minor = models.BooleanField(default=False)
+    guardian_name = models.CharField(max_length=120, blank=True)
+    guardian_relationship = models.CharField(max_length=60, blank=True)
+    guardian_is_alleged_abuser = models.BooleanField(
+        default=False, help_text="An alleged abuser can never consent for a minor."
+    )
+    revoked_on = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    share = models.OneToOneField(
+        Share, on_delete=models.PROTECT, null=True, blank=True, related_name="consent"
+    )
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("signed_on")),
+                name="consent_expires_after_signing",
+                violation_error_message="Consent must expire after it is signed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(guardian_is_alleged_abuser=False),
+                name="abuser_never_consents",
+                violation_error_message="An alleged abuser cannot consent for a minor.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent to {self.to_agency} ({self.get_scope_display()})"
+
+    def ends_at(self) -> dt.datetime:
+        """Access ends at the start of the day after `expires_on`, local time."""
+        return timezone.make_aware(
+            dt.datetime.combine(self.expires_on, dt.time.min)
+        ) + dt.timedelta(days=1)
+
+    def is_active(self, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.revoked_on is None and at < self.ends_at()
+
+
+class VictimUserObjectPermission(UserObjectPermissionBase, GrantFields):
+    content_object = models.ForeignKey(Victim, on_delete=models.CASCADE)
+
+
+class VictimGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
+    content_object = models.ForeignKey(Victim, on_delete=models.CASCADE)

@@ -1,0 +1,121 @@
+"""Writes to victims' records and consents: one transaction each, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Person
+from taskforce import access, audit, records
+from taskforce.models import AgencyKind, ShareLevel, User
+from victims.models import Consent, Victim
+
+
+@transaction.atomic
+def victim_create(*, actor: User, person: Person, identified_how: str, **fields) -> Victim:
+    """Open the agency's record of a person it serves (the person may come from a referral)."""
+    membership = access.acting_membership(actor)
+    if membership is None or membership.agency.kind != AgencyKind.VICTIM_SERVICES:
+        raise access.Forbidden
+    access.require(actor, access.Action.VIEW, person)
+    if fields.get("safe_harbor_override") is not None and not fields.get("override_reason"):
+        raise ValidationError({"override_reason": "Say why eligibility is overridden."})
+    draft = Victim(person=person)
+    if draft.is_juvenile and not fields.get("guardian_note", "").strip():
+        raise ValidationError(
+            {"guardian_note": "For a minor, note who has custody (and any no-contact orders)."}
+        )
+    return records.record_create(
+        actor=actor, model=Victim, person=person, identified_how=identified_how, **fields
+    )
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    victim: Victim,
+    to_agency,
+    scope: str,
+    purpose: str,
+    signed_on: date,
+    expires_on: date,
+    signed_by_minor: bool = False,
+    guardian_name: str = "",
+    guardian_relationship: str = "",
+    guardian_is_alleged_abuser: bool = False,
+) -> Consent:
+    """Record a signed release; access for `to_agency` starts now and ends at expiry."""
+    access.require(actor, access.Action.SHARE, victim)
+    errors: dict[str, str] = {}
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = "Consent cannot be signed in the future."
+    if expires_on <= signed_on:
+        errors["expires_on"] = "Consent must expire after it is signed."
+    elif expires_on < timezone.localdate():
+        errors["expires_on"] = "This consent has already expired."
+    if to_agency.pk == victim.owner_agency_id:
+        errors["to_agency"] = "Your agency needs no consent to see its own record."
+    if victim.is_juvenile:
+        if guardian_is_alleged_abuser:
+            errors["guardian_is_alleged_abuser"] = (
+                "An alleged abuser can never consent for a minor."
+            )
+        if not (guardian_name.strip() and guardian_relationship.strip()):
+            errors["guardian_name"] = (
+                "For a minor, record the non-abusive parent or guardian who also consented."
+            )
+        if not signed_by_minor:
+            errors["signed_by_minor"] = "A minor signs their own consent too."
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent(
+        victim=victim,
+        to_agency=to_agency,
+        scope=scope,
+        purpose=purpose.strip(),
+        signed_on=signed_on,
+        expires_on=expires_on,
+        signed_by_minor=signed_by_minor,
+        guardian_name=guardian_name.strip(),
+        guardian_relationship=guardian_relationship.strip(),
+        guardian_is_alleged_abuser=guardian_is_alleged_abuser,
+        recorded_by=actor,
+    )
+    consent.full_clean(exclude=["share"])
+    consent.share = access.share(
+        actor=actor,
+        obj=victim,
+        to_agency=to_agency,
+        level=ShareLevel.VIEW,
+        reason=f"Victim's consent ({consent.get_scope_display().lower()}): {consent.purpose}",
+        expires_at=consent.ends_at(),
+    )
+    consent.save()
+    audit.record(
+        actor,
+        "consent.recorded",
+        victim,
+        changes={"to_agency": to_agency.name, "scope": scope, "expires_on": str(expires_on)},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: User, consent: Consent, reason: str = "") -> Consent:
+    """The victim withdrew consent: the other agency loses access at once."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    access.require(actor, access.Action.SHARE, consent.victim)
+    if consent.revoked_on is not None:
+        return consent
+    consent.revoked_on = timezone.now()
+    consent.revoked_by = actor
+    consent.save(update_fields=["revoked_on", "revoked_by"])
+    if consent.share is not None and consent.share.revoked_at is None:
+        access.unshare(actor=actor, share_row=consent.share, reason=reason or "Consent revoked")
+    audit.record(actor, "consent.revoked", consent.victim, reason=reason,
+                 changes={"to_agency": consent.to_agency.name})  # fmt: skip
+    return consent
