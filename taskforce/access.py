@@ -67,6 +67,8 @@ class Rules:
     seen_through: tuple[tuple[str, str], ...] = ()
     # ... and members of the agency a field names may view it (the agency that sent a referral).
     seen_by_agency_in: tuple[str, ...] = ()
+    # Shared only under a victim's recorded consent (victims.services.consent_record).
+    share_needs_consent: bool = False
 
     def roles_for(self, action: Action) -> frozenset[str]:
         return getattr(self, action.value)
@@ -125,6 +127,7 @@ RULES: dict[str, Rules] = {
         delete=frozenset({S}),
         share=frozenset({A, S}),
         detail_url="victims:detail",
+        share_needs_consent=True,
     ),
     # Owned by the receiving victim-service agency; the sender keeps sight of it, and sees
     # its progress only as the victim's consent allows (referrals.selectors).
@@ -359,6 +362,7 @@ def share(
     level: str = ShareLevel.VIEW,
     reason: str,
     expires_at: datetime | None = None,
+    under_consent: bool = False,
 ) -> Share:
     """Share a record with another agency (view, or view and change), until revoked or expiry.
 
@@ -367,6 +371,8 @@ def share(
     same agency replaces the earlier terms (e.g. consent extended).
     """
     require(actor, Action.SHARE, obj)
+    if rules_for(type(obj)).share_needs_consent and not (under_consent and expires_at):
+        raise ValidationError("This record is shared only under the victim's recorded consent.")
     _validate_share(obj, to_agency, reason, expires_at)
     content_type = ContentType.objects.get_for_model(obj)
     previous = (

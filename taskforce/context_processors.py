@@ -6,17 +6,23 @@ from taskforce.models import AgencyKind, Role
 
 HOME = ("Home", "home")
 SHARED = ("Shared", "shares")
+REFERRALS = ("Referrals", "referrals:list")
 POLICE = [("Operations", "cases:operation_list"), ("Arrests", "cases:arrest_list")]
 PROSECUTION = [("Intake", "cases:intake"), ("Cases", "cases:list")]
 
 # Navigation by agency kind and role: (label, URL name). Each feature adds its pages here.
 NAV: dict[tuple[str, str], list[tuple[str, str]]] = {
-    (AgencyKind.PROSECUTION, Role.PROSECUTOR): [HOME, *PROSECUTION, SHARED],
-    (AgencyKind.PROSECUTION, Role.SUPERVISOR): [HOME, *PROSECUTION, SHARED],
-    (AgencyKind.LAW_ENFORCEMENT, Role.POLICE_LIAISON): [HOME, *POLICE, SHARED],
-    (AgencyKind.LAW_ENFORCEMENT, Role.SUPERVISOR): [HOME, *POLICE, SHARED],
-    (AgencyKind.VICTIM_SERVICES, Role.ADVOCATE): [HOME, ("Cases", "cases:list"), SHARED],
-    (AgencyKind.VICTIM_SERVICES, Role.SUPERVISOR): [HOME, ("Cases", "cases:list"), SHARED],
+    (AgencyKind.PROSECUTION, Role.PROSECUTOR): [HOME, *PROSECUTION, REFERRALS, SHARED],
+    (AgencyKind.PROSECUTION, Role.SUPERVISOR): [HOME, *PROSECUTION, REFERRALS, SHARED],
+    (AgencyKind.LAW_ENFORCEMENT, Role.POLICE_LIAISON): [HOME, *POLICE, REFERRALS, SHARED],
+    (AgencyKind.LAW_ENFORCEMENT, Role.SUPERVISOR): [HOME, *POLICE, REFERRALS, SHARED],
+    (AgencyKind.VICTIM_SERVICES, Role.ADVOCATE): [HOME, REFERRALS, ("Cases", "cases:list"), SHARED],
+    (AgencyKind.VICTIM_SERVICES, Role.SUPERVISOR): [
+        HOME,
+        REFERRALS,
+        ("Cases", "cases:list"),
+        SHARED,
+    ],
     (AgencyKind.TASK_FORCE, Role.SUPERVISOR): [HOME, *POLICE, ("Cases", "cases:list"), SHARED],
     (AgencyKind.TASK_FORCE, Role.COORDINATOR): [HOME],
 }

@@ -9,6 +9,8 @@ from taskforce import saved_filters, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("victims/", include("victims.urls")),
     path("shares/", views.shares, name="shares"),
     path("filters/save/", saved_filters.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"),

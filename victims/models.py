@@ -6,6 +6,7 @@ written, time-limited consent, to the agency and scope it names.
 """
 
 import datetime as dt
+import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -99,6 +100,7 @@ SCOPE_ORDER = [ConsentScope.STATUS, ConsentScope.CONTACT, ConsentScope.SUMMARY, 
 class Consent(models.Model):
     """The victim's informed, written, time-limited release to one agency for one scope."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="consents")
     to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(max_length=10, choices=ConsentScope.choices)

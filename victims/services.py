@@ -93,6 +93,7 @@ def consent_record(
         level=ShareLevel.VIEW,
         reason=f"Victim's consent ({consent.get_scope_display().lower()}): {consent.purpose}",
         expires_at=consent.ends_at(),
+        under_consent=True,
     )
     consent.save()
     audit.record(

@@ -1,0 +1,13 @@
+"""Referral URLs, by public UUID."""
+
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("new/", views.referral_send, name="send"),
+    path("<uuid:public_id>/", views.referral_detail, name="detail"),
+    path("<uuid:public_id>/step/", views.referral_step, name="step"),
+]

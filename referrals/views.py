@@ -1,0 +1,123 @@
+"""Referral pages: the receiving agency's work list and steps; the sender's view of what it sent."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases.models import Arrest, Case
+from cases.services.people import PersonData, person_create
+from referrals import selectors, services
+from referrals.forms import ReferralFilterForm, ReferralSendForm, ReferralStepForm
+from referrals.models import REFERRAL_TRANSITIONS, SourceKind
+from taskforce import access, records
+from taskforce.forms import add_service_errors
+from taskforce.models import AgencyKind
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    membership = access.acting_membership(request.user)
+    receiving = membership is not None and membership.agency.kind == AgencyKind.VICTIM_SERVICES
+    form = ReferralFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    context = {"page_title": "Referrals", "form": form, "receiving": receiving}
+    if receiving:
+        context["received"] = selectors.referrals_received(actor=request.user, **filters)
+    context["sent"] = selectors.referrals_sent(actor=request.user)
+    return render(request, "referrals/referral_list.html", context)
+
+
+@login_required
+def referral_detail(request: HttpRequest, public_id) -> HttpResponse:
+    referral = selectors.referral_get(actor=request.user, public_id=public_id)
+    records.record_viewed(actor=request.user, obj=referral)
+    receiver = selectors.is_receiver(request.user, referral)
+    can_change = receiver and access.can(request.user, access.Action.CHANGE, referral)
+    next_steps = sorted(REFERRAL_TRANSITIONS[referral.status])
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "page_title": "Referral",
+            "referral": referral,
+            "receiver": receiver,
+            "status_shown": selectors.status_shown(request.user, referral),
+            "step_form": ReferralStepForm(choices=next_steps)
+            if can_change and next_steps
+            else None,
+            "history": referral.status_changes.select_related("by") if receiver else (),
+            "can_open_victim": can_change
+            and referral.victim is None
+            and referral.status in {"accepted", "engaged"},
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def referral_step(request: HttpRequest, public_id) -> HttpResponse:
+    referral = selectors.referral_get(
+        actor=request.user, public_id=public_id, action=access.Action.CHANGE
+    )
+    form = ReferralStepForm(request.POST, choices=sorted(REFERRAL_TRANSITIONS[referral.status]))
+    if not form.is_valid():
+        messages.error(request, "Choose the referral's next step.")
+    else:
+        try:
+            services.referral_transition(actor=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Referral updated.")
+    return redirect("referrals:detail", public_id=referral.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_send(request: HttpRequest) -> HttpResponse:
+    """Refer someone identified in an arrest or a case (`?arrest=` / `?case=`) to Safe Harbor."""
+    source = request.POST if request.method == "POST" else request.GET
+    arrest = (
+        access.get_for(request.user, Arrest, source["arrest"]) if source.get("arrest") else None
+    )
+    case = access.get_for(request.user, Case, source["case"]) if source.get("case") else None
+    membership = access.acting_membership(request.user)
+    if membership is None:
+        raise access.Forbidden
+    default_source = (
+        SourceKind.PROSECUTION if membership.agency.kind == AgencyKind.PROSECUTION else
+        SourceKind.POLICE if membership.agency.kind == AgencyKind.LAW_ENFORCEMENT else
+        SourceKind.SELF
+    )  # fmt: skip
+    form = ReferralSendForm(request.POST or None, initial={"source": default_source})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = person_create(
+                    actor=request.user,
+                    data=PersonData(first_name=data["first_name"], last_name=data["last_name"],
+                                    date_of_birth=data["date_of_birth"], sex=data["sex"]),
+                )  # fmt: skip
+                referral = services.referral_send(
+                    actor=request.user, person=person, to_agency=data["to_agency"],
+                    source=data["source"], reason=data["reason"], urgency=data["urgency"],
+                    region=data["region"], arrest=arrest, case=case,
+                )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Referral sent to {data['to_agency'].name}.")
+            return redirect("referrals:detail", public_id=referral.public_id)
+    return render(
+        request,
+        "referrals/referral_send.html",
+        {"page_title": "Refer to Safe Harbor", "form": form, "arrest": arrest, "case": case},
+    )

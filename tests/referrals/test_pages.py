@@ -1,0 +1,132 @@
+"""Referral and victim pages, as each side meets them: exactly what consent allows, else 404."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals.models import Referral
+from taskforce import access
+from victims.models import Victim
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def test_a_liaison_refers_a_victim_from_an_arrest(
+    client, sheriff_liaison, operation, make_arrests, advocacy_center, advocate
+):
+    [arrest] = make_arrests(sheriff_liaison, operation, 1)
+    client.force_login(sheriff_liaison)
+    form = client.get(reverse("referrals:send"), {"arrest": arrest.public_id})
+    assert form.context["form"].initial["source"] == "police"
+    response = client.post(
+        reverse("referrals:send"),
+        {"arrest": arrest.public_id, "first_name": "Kaya", "last_name": "Strand",
+         "date_of_birth": (TODAY() - dt.timedelta(days=16 * 365)).isoformat(), "sex": "female",
+         "to_agency": advocacy_center.pk, "urgency": "urgent", "source": "police",
+         "reason": "Recovered in the sting"},
+    )  # fmt: skip
+    referral = Referral.objects.get()
+    assert response["Location"] == reverse("referrals:detail", args=[referral.public_id])
+    assert (referral.owner_agency, referral.arrest) == (advocacy_center, arrest)
+    client.force_login(advocate)
+    page = client.get(reverse("referrals:list")).content.decode()
+    assert "Strand, Kaya" in page
+
+
+def test_a_referral_to_police_is_refused_beside_the_field(client, sheriff_liaison, wash_cao):
+    client.force_login(sheriff_liaison)
+    response = client.post(
+        reverse("referrals:send"),
+        {"first_name": "A", "last_name": "B", "sex": "unknown", "to_agency": wash_cao.pk,
+         "urgency": "routine", "source": "police", "reason": "x"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "to_agency" in response.context["form"].errors
+    assert not Referral.objects.exists()
+
+
+def test_the_advocate_works_the_referral_and_the_sender_sees_received(
+    client, referral, advocate, sheriff_liaison
+):
+    client.force_login(advocate)
+    url = reverse("referrals:step", args=[referral.public_id])
+    client.post(url, {"to_status": "received"})
+    client.post(url, {"to_status": "accepted"})
+    opened = client.post(
+        reverse("victims:open", args=[referral.public_id]),
+        {"identified_how": "sting", "guardian_note": "Mother has custody"},
+    )
+    victim = Victim.objects.get()
+    assert opened["Location"] == reverse("victims:detail", args=[victim.public_id])
+    client.force_login(sheriff_liaison)
+    page = client.get(reverse("referrals:detail", args=[referral.public_id])).content.decode()
+    assert "Received" in page and "Accepted" not in page
+    assert "Next step" not in page and "History" not in page
+
+
+def test_declining_without_a_reason_is_refused_with_a_message(client, referral, advocate):
+    client.force_login(advocate)
+    url = reverse("referrals:step", args=[referral.public_id])
+    client.post(url, {"to_status": "received"})
+    page = client.post(url, {"to_status": "declined"}, follow=True).content.decode()
+    assert "Say why the referral is declined." in page
+    referral.refresh_from_db()
+    assert referral.status == "received"
+
+
+def test_the_victim_page_shows_only_the_consented_scope(
+    client, referral, advocate, wash_cao, wash_prosecutor, ramsey_prosecutor, coordinator
+):
+    from victims.services import victim_create
+
+    victim = victim_create(
+        actor=advocate,
+        person=referral.person,
+        identified_how="sting",
+        guardian_note="Mother",
+        safety_concerns="Trafficker knows the school",
+    )
+    url = reverse("victims:detail", args=[victim.public_id])
+    for outsider in (wash_prosecutor, ramsey_prosecutor, coordinator):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+
+    client.force_login(advocate)
+    response = client.post(
+        reverse("victims:consent_new", args=[victim.public_id]),
+        {"to_agency": wash_cao.pk, "scope": "contact", "purpose": "Court notices",
+         "signed_on": TODAY().isoformat(),
+         "expires_on": (TODAY() + dt.timedelta(days=90)).isoformat(),
+         "signed_by_minor": "on", "guardian_name": "Ruth Strand",
+         "guardian_relationship": "Mother"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    client.force_login(wash_prosecutor)
+    page = client.get(url).content.decode()
+    assert "Strand, Kaya" in page  # contact scope: name and how to reach them
+    assert "Trafficker knows the school" not in page  # but not the record
+    client.force_login(ramsey_prosecutor)
+    assert client.get(url).status_code == 404
+
+    # An expired-looking consent form is refused beside its field.
+    client.force_login(advocate)
+    refused = client.post(
+        reverse("victims:consent_new", args=[victim.public_id]),
+        {"to_agency": wash_cao.pk, "scope": "full", "purpose": "x",
+         "signed_on": TODAY().isoformat(), "expires_on": TODAY().isoformat(),
+         "signed_by_minor": "on", "guardian_name": "R", "guardian_relationship": "Mother"},
+    )  # fmt: skip
+    assert "expire after it is signed" in str(refused.context["form"].errors["expires_on"])
+
+
+def test_a_victim_record_cannot_be_shared_without_consent(referral, advocate, wash_cao):
+    from victims.services import victim_create
+
+    victim = victim_create(actor=advocate, person=referral.person, identified_how="sting",
+                           guardian_note="Mother")  # fmt: skip
+    with pytest.raises(ValidationError, match="only under the victim's recorded consent"):
+        access.share(actor=advocate, obj=victim, to_agency=wash_cao, reason="Asked nicely")

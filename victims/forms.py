@@ -1,0 +1,62 @@
+"""Forms for victims' records and consents."""
+
+from django import forms
+from django.utils import timezone
+
+from taskforce.models import Agency
+from victims.models import ConsentScope, IdentifiedHow, Victim
+
+
+class VictimForm(forms.ModelForm):
+    class Meta:
+        model = Victim
+        fields = [
+            "identified_how",
+            "guardian_note",
+            "safe_harbor_override",
+            "override_reason",
+            "screening_tool",
+            "screening_version",
+            "screened_on",
+            "screening_score",
+            "screener",
+            "safety_concerns",
+            "contact_method",
+            "safe_times",
+            "language",
+            "interpreter_needed",
+        ]
+        widgets = {
+            "screened_on": forms.DateInput(attrs={"type": "date"}),
+            "guardian_note": forms.Textarea(attrs={"rows": 2}),
+            "override_reason": forms.Textarea(attrs={"rows": 2}),
+            "safety_concerns": forms.Textarea(attrs={"rows": 2}),
+            "safe_harbor_override": forms.NullBooleanSelect,
+        }
+        labels = {"safe_harbor_override": "Safe Harbor eligible (override)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identified_how"].choices = IdentifiedHow.choices
+
+
+class ConsentForm(forms.Form):
+    to_agency = forms.ModelChoiceField(label="Released to", queryset=Agency.objects.none())
+    scope = forms.ChoiceField(choices=ConsentScope.choices)
+    purpose = forms.CharField(max_length=200)
+    signed_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    signed_by_minor = forms.BooleanField(required=False, label="Signed by the minor")
+    guardian_name = forms.CharField(required=False, max_length=120)
+    guardian_relationship = forms.CharField(required=False, max_length=60)
+    guardian_is_alleged_abuser = forms.BooleanField(
+        required=False, label="This guardian is an alleged abuser"
+    )
+
+    def __init__(self, *args, owner: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
+            pk=owner.pk
+        )

@@ -1,0 +1,17 @@
+"""Victim URLs, by public UUID."""
+
+from django.urls import path
+
+from victims import views
+
+app_name = "victims"
+urlpatterns = [
+    path("<uuid:public_id>/", views.victim_detail, name="detail"),
+    path("open/<uuid:referral_id>/", views.victim_open, name="open"),
+    path("<uuid:public_id>/consents/new/", views.consent_new, name="consent_new"),
+    path(
+        "<uuid:public_id>/consents/<uuid:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+]

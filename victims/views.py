@@ -1,0 +1,113 @@
+"""Victim pages: the record as its agency keeps it, or as much as a consent releases."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from referrals.models import Referral
+from referrals.selectors import referral_get
+from taskforce import access, records
+from taskforce.forms import add_service_errors
+from victims.forms import ConsentForm, VictimForm
+from victims.models import SCOPE_ORDER, Victim
+from victims.services import consent_record, consent_revoke, victim_create
+
+
+def _victim(request: HttpRequest, public_id, action=access.Action.VIEW) -> Victim:
+    return access.get_for(request.user, Victim, public_id, action)
+
+
+def _sees(scope: str | None, needed: str) -> bool:
+    return scope is not None and SCOPE_ORDER.index(scope) >= SCOPE_ORDER.index(needed)
+
+
+@login_required
+def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
+    victim = _victim(request, public_id)
+    scope = access.consent_scope(request.user, victim)
+    records.record_viewed(actor=request.user, obj=victim)
+    own = scope == "full" and victim.owner_agency_id == request.user.membership.agency_id
+    return render(
+        request,
+        "victims/victim_detail.html",
+        {
+            "page_title": "Victim record",
+            "victim": victim,
+            "own": own,
+            "sees_contact": _sees(scope, "contact"),
+            "sees_summary": _sees(scope, "summary"),
+            "sees_full": _sees(scope, "full"),
+            "consents": victim.consents.select_related("to_agency", "recorded_by") if own else (),
+            "referrals": victim.referrals.select_related("referring_agency") if own else (),
+            "can_share": own and access.can(request.user, access.Action.SHARE, victim),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_open(request: HttpRequest, referral_id) -> HttpResponse:
+    """Open the agency's record of the person an accepted referral brought."""
+    referral: Referral = referral_get(
+        actor=request.user, public_id=referral_id, action=access.Action.CHANGE
+    )
+    form = VictimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                victim = victim_create(
+                    actor=request.user, person=referral.person, **form.cleaned_data
+                )
+                Referral.objects.filter(pk=referral.pk).update(victim=victim)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Victim record opened.")
+            return redirect("victims:detail", public_id=victim.public_id)
+    return render(
+        request,
+        "victims/victim_form.html",
+        {"page_title": "Open a victim record", "form": form, "referral": referral},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_new(request: HttpRequest, public_id) -> HttpResponse:
+    victim = _victim(request, public_id, access.Action.SHARE)
+    form = ConsentForm(request.POST or None, owner=victim.owner_agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = consent_record(actor=request.user, victim=victim, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Consent recorded: {consent.to_agency.name} may see "
+                f"{consent.get_scope_display().lower()} until {consent.expires_on:%b %-d, %Y}.",
+            )
+            return redirect("victims:detail", public_id=victim.public_id)
+    return render(
+        request,
+        "victims/consent_form.html",
+        {"page_title": "Record consent", "form": form, "victim": victim},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def consent_withdraw(request: HttpRequest, public_id, consent_id) -> HttpResponse:
+    victim = _victim(request, public_id, access.Action.SHARE)
+    consent = victim.consents.filter(public_id=consent_id).first()
+    if consent is None:
+        raise access.NotFound
+    consent_revoke(actor=request.user, consent=consent, reason=request.POST.get("reason", ""))
+    messages.success(request, f"{consent.to_agency.name} no longer has access.")
+    return redirect("victims:detail", public_id=victim.public_id)
