@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from taskforce.models import Agency
-from victims.models import ConsentScope, IdentifiedHow, Victim
+from victims.models import ConsentScope, Contact, IdentifiedHow, Service, Victim
 
 
 class VictimForm(forms.ModelForm):
@@ -60,3 +60,42 @@ class ConsentForm(forms.Form):
         self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(
             pk=owner.pk
         )
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["kind", "provider", "status", "offered_on", "started_on", "ended_on", "outcome"]
+        widgets = {
+            "offered_on": forms.DateInput(attrs={"type": "date"}),
+            "started_on": forms.DateInput(attrs={"type": "date"}),
+            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", "The service ends before it starts.")
+        return cleaned
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["at", "method", "reached", "outcome"]
+        widgets = {
+            "at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"at": "When", "reached": "Reached them"}
+
+
+class AdvocateNoteForm(forms.Form):
+    body = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        help_text="Private to your agency, always: no consent releases advocate notes.",
+    )

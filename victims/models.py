@@ -158,3 +158,95 @@ class VictimUserObjectPermission(UserObjectPermissionBase, GrantFields):
 
 class VictimGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
     content_object = models.ForeignKey(Victim, on_delete=models.CASCADE)
+
+
+class ServiceKind(models.TextChoices):
+    HOUSING = "housing", "Housing"
+    SHELTER = "shelter", "Emergency shelter"
+    COUNSELING = "counseling", "Counseling"
+    MEDICAL = "medical", "Medical"
+    CHEMICAL_HEALTH = "chemical_health", "Chemical health"
+    LEGAL = "legal", "Legal"
+    EDUCATION = "education", "Education"
+    EMPLOYMENT = "employment", "Employment"
+    TRANSPORTATION = "transportation", "Transportation"
+    BASIC_NEEDS = "basic_needs", "Basic needs"
+
+
+class ServiceStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    DELIVERING = "delivering", "Being delivered"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined by the person"
+
+
+class Service(models.Model):
+    """A service offered to and delivered for a person the agency serves."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="services")
+    kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    provider = models.CharField(max_length=160, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.OFFERED
+    )
+    offered_on = models.DateField(default=timezone.localdate)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-offered_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="service_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone"
+    TEXT = "text", "Text message"
+    IN_PERSON = "in_person", "In person"
+    EMAIL = "email", "Email"
+    THROUGH_OTHER = "through_other", "Through someone else"
+
+
+class Contact(models.Model):
+    """One attempt to reach the person, or one contact made: the follow-up log."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField()
+    method = models.CharField(max_length=15, choices=ContactMethod.choices)
+    reached = models.BooleanField(help_text="Did the attempt reach the person?")
+    outcome = models.TextField(blank=True)
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{'Contact' if self.reached else 'Attempt'} {self.at:%Y-%m-%d}"
+
+
+class AdvocateNote(models.Model):
+    """An advocate's note: private to the advocacy agency always, whatever any consent says
+    (Minn. Stat. 595.02 subd. 1(k))."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="notes")
+    body = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.at:%Y-%m-%d}"

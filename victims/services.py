@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.models import Person
 from taskforce import access, audit, records
 from taskforce.models import AgencyKind, ShareLevel, User
-from victims.models import Consent, Victim
+from victims.models import AdvocateNote, Consent, Contact, Service, Victim
 
 
 @transaction.atomic
@@ -120,3 +120,46 @@ def consent_revoke(*, actor: User, consent: Consent, reason: str = "") -> Consen
     audit.record(actor, "consent.revoked", consent.victim, reason=reason,
                  changes={"to_agency": consent.to_agency.name})  # fmt: skip
     return consent
+
+
+def _check_own(actor: User, victim: Victim) -> None:
+    """Services, contacts and notes are written by the victim's own agency only."""
+    access.require(actor, access.Action.CHANGE, victim)
+    if access.acting_membership(actor).agency_id != victim.owner_agency_id:
+        raise access.Forbidden
+
+
+@transaction.atomic
+def service_record(*, actor: User, victim: Victim, **fields) -> Service:
+    _check_own(actor, victim)
+    started, ended = fields.get("started_on"), fields.get("ended_on")
+    if started and ended and ended < started:
+        raise ValidationError({"ended_on": "The service ends before it starts."})
+    for name in ("offered_on", "started_on", "ended_on"):
+        if fields.get(name) and fields[name] > timezone.localdate():
+            raise ValidationError({name: "This date is in the future."})
+    service = Service.objects.create(victim=victim, recorded_by=actor, **fields)
+    audit.record(actor, "victim.service", victim, changes={"kind": service.kind,
+                                                           "status": service.status})  # fmt: skip
+    return service
+
+
+@transaction.atomic
+def contact_record(*, actor: User, victim: Victim, **fields) -> Contact:
+    _check_own(actor, victim)
+    if fields["at"] > timezone.now():
+        raise ValidationError({"at": "A contact cannot be in the future."})
+    contact = Contact.objects.create(victim=victim, by=actor, **fields)
+    audit.record(actor, "victim.contact", victim, changes={"reached": contact.reached})
+    return contact
+
+
+@transaction.atomic
+def advocate_note_add(*, actor: User, victim: Victim, body: str) -> AdvocateNote:
+    _check_own(actor, victim)
+    if not body.strip():
+        raise ValidationError({"body": "The note is empty."})
+    note = AdvocateNote.objects.create(victim=victim, body=body.strip(), by=actor)
+    # The audit says a note was written, never what it says.
+    audit.record(actor, "victim.note_added", victim)
+    return note

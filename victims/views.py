@@ -14,9 +14,16 @@ from referrals.models import Referral
 from referrals.selectors import referral_get
 from taskforce import access, records
 from taskforce.forms import add_service_errors
-from victims.forms import ConsentForm, VictimForm
+from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm, VictimForm
 from victims.models import SCOPE_ORDER, Victim
-from victims.services import consent_record, consent_revoke, victim_create
+from victims.services import (
+    advocate_note_add,
+    consent_record,
+    consent_revoke,
+    contact_record,
+    service_record,
+    victim_create,
+)
 
 
 def _victim(request: HttpRequest, public_id, action=access.Action.VIEW) -> Victim:
@@ -44,6 +51,9 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
             "sees_summary": _sees(scope, "summary"),
             "sees_full": _sees(scope, "full"),
             "consents": victim.consents.select_related("to_agency", "recorded_by") if own else (),
+            "services": victim.services.all() if _sees(scope, "summary") else (),
+            "contacts": victim.contacts.select_related("by") if own else (),
+            "notes": victim.notes.select_related("by") if own else (),
             "referrals": victim.referrals.select_related("referring_agency") if own else (),
             "can_share": own and access.can(request.user, access.Action.SHARE, victim),
         },
@@ -111,3 +121,53 @@ def consent_withdraw(request: HttpRequest, public_id, consent_id) -> HttpRespons
     consent_revoke(actor=request.user, consent=consent, reason=request.POST.get("reason", ""))
     messages.success(request, f"{consent.to_agency.name} no longer has access.")
     return redirect("victims:detail", public_id=victim.public_id)
+
+
+def _own_step(request, public_id, form_class, save, heading, note=""):
+    """A one-form page that records something on a victim's record and returns to it."""
+    victim = _victim(request, public_id, access.Action.CHANGE)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(victim, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("victims:detail", public_id=victim.public_id)
+    return render(
+        request,
+        "victims/victim_step_form.html",
+        {"page_title": heading, "heading": heading, "note": note, "form": form, "victim": victim},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_new(request: HttpRequest, public_id) -> HttpResponse:
+    return _own_step(
+        request, public_id, ServiceForm,
+        lambda victim, data: service_record(actor=request.user, victim=victim, **data),
+        "Record a service",
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request: HttpRequest, public_id) -> HttpResponse:
+    return _own_step(
+        request, public_id, ContactForm,
+        lambda victim, data: contact_record(actor=request.user, victim=victim, **data),
+        "Log a contact or attempt",
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_new(request: HttpRequest, public_id) -> HttpResponse:
+    return _own_step(
+        request, public_id, AdvocateNoteForm,
+        lambda victim, data: advocate_note_add(actor=request.user, victim=victim, **data),
+        "Add an advocate note",
+        note="Private to your agency, always.",
+    )  # fmt: skip
