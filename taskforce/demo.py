@@ -156,6 +156,7 @@ def seed_demo() -> SeedSummary:
             summary.memberships_started += 1
 
     summary.operations_created += _seed_sting(agencies)
+    _seed_regions(agencies)
 
     admin, created = User.objects.get_or_create(
         username=DEMO_ADMIN,
@@ -246,3 +247,25 @@ def _seed_sting(agencies: dict[str, Agency]) -> int:
     handoff_create(actor=liaison, arrests=arrests[:3], to_agency=agencies["WCAO"])
     handoff_create(actor=liaison, arrests=arrests[4:5], to_agency=agencies["RCAO"])
     return 1
+
+
+# DESIGN.md §6: the West Central region (19 counties) with its navigator at a shelter agency.
+WEST_CENTRAL = (
+    "Big Stone, Becker, Chippewa, Clay, Douglas, Grant, Kandiyohi, Lac qui Parle, McLeod, Meeker, "
+    "Otter Tail, Pope, Renville, Stevens, Swift, Traverse, Wadena, Wilkin, Yellow Medicine"
+)
+
+
+def _seed_regions(agencies: dict[str, Agency]) -> None:
+    from referrals.models import Region
+    from taskforce.models import County
+
+    regions = [
+        ("West Central", WEST_CENTRAL, agencies["WC Navigator"]),
+        ("Metro (demo)", "Washington, Ramsey", agencies["SCV Advocacy"]),
+    ]
+    for name, counties, navigator in regions:
+        region, created = Region.objects.get_or_create(name=name, defaults={"navigator": navigator})
+        if created:
+            names = [county.strip() for county in counties.split(",")]
+            region.counties.set(County.objects.filter(name__in=names))

@@ -43,6 +43,14 @@ def _work_panels(user, membership) -> dict:
             actor=user, filters=cases.CaseFilters(scope="mine"), size=5, with_total=False
         )
         return {"intake": waiting[:5], "intake_count": waiting.count(), "my_cases": mine.rows}
+    if kind == AgencyKind.VICTIM_SERVICES:
+        from referrals.selectors import referrals_received
+
+        received = referrals_received(actor=user)
+        return {
+            "incoming": [r for r in received if r.status in {"sent", "received"}][:8],
+            "in_service": [r for r in received if r.status in {"accepted", "engaged"}][:8],
+        }
     if kind in {AgencyKind.LAW_ENFORCEMENT, AgencyKind.TASK_FORCE} and membership.role != (
         Role.COORDINATOR
     ):

@@ -205,6 +205,7 @@ class Charge(models.Model):
     )
     disposition = models.CharField(max_length=20, choices=Disposition.choices, blank=True)
     disposed_on = models.DateField(null=True, blank=True)
+    disposition_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

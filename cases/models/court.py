@@ -80,6 +80,7 @@ class CaseVictim(models.Model):
     contact_notes = models.TextField(
         blank=True, help_text="How and when it is safe to reach them (seen by the case's agency)."
     )
+    added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -133,6 +133,10 @@ class TimelineEntry:
     detail: str = ""
 
 
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
 def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
     """Everything that happened to a case, oldest first: hand-offs, status, decisions, counts,
     and (for its own agency) shares. The caller has checked the actor may view the case."""
@@ -156,19 +160,43 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
             TimelineEntry(decision.decided_at, f"Decision: {decision.get_decision_display()}",
                           decision.decided_by.display_name(), detail)
         )  # fmt: skip
-    for charge in case.charges.select_related("statute", "defendant", "created_by"):
-        entries.append(
-            TimelineEntry(charge.created_at, f"Count {charge.count_number} filed: "
-                          f"{charge.statute.citation}", charge.created_by.display_name(),
-                          f"Against {charge.defendant}")
-        )  # fmt: skip
+    for charge in case.charges.select_related("statute", "defendant", "created_by", "sentence"):
+        replaces = getattr(charge, "amended_from", None)
+        what = (f"Count {charge.count_number} amended to {charge.statute.citation}" if replaces
+                else f"Count {charge.count_number} filed: {charge.statute.citation}")  # fmt: skip
+        entries.append(TimelineEntry(charge.created_at, what, charge.created_by.display_name(),
+                                     f"Against {charge.defendant}"))  # fmt: skip
+        if charge.disposed_on:
+            entries.append(TimelineEntry(
+                charge.disposition_recorded_at or _day_start(charge.disposed_on),
+                f"Count {charge.count_number}: {charge.get_disposition_display()}",
+                detail=f"On {charge.disposed_on:%b %-d, %Y}",
+            ))  # fmt: skip
+        sentence = getattr(charge, "sentence", None)
+        if sentence is not None:
+            entries.append(TimelineEntry(
+                sentence.recorded_at, f"Count {charge.count_number} sentenced",
+                sentence.recorded_by.display_name(),
+                f"{sentence.custody_days} days, {sentence.probation_months} months' probation, "
+                f"assessment ${sentence.assessment}",
+            ))  # fmt: skip
     for event in case.court_events.select_related("created_by"):
         entries.append(
             TimelineEntry(event.created_at, f"{event.get_kind_display()} scheduled for "
                           f"{timezone.localtime(event.starts_at):%b %-d, %Y %H:%M}",
-                          event.created_by.display_name(), event.outcome)
+                          event.created_by.display_name())
         )  # fmt: skip
+        if event.status in {"held", "cancelled"}:
+            entries.append(TimelineEntry(
+                max(event.starts_at, event.created_at),
+                f"{event.get_kind_display()} {event.get_status_display().lower()}",
+                detail=event.outcome,
+            ))  # fmt: skip
     if case.owner_agency_id == actor.membership.agency_id:
+        for victim in case.case_victims.all():
+            entries.append(
+                TimelineEntry(victim.added_at, f"Victim recorded ({victim.get_role_display()})")
+            )
         for notice in case.victim_notices.select_related("given_by"):
             entries.append(
                 TimelineEntry(notice.created_at, f"Victim notice: {notice.get_kind_display()}",

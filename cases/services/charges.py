@@ -105,6 +105,9 @@ def charging_decide(
     if decision == Decision.CHARGE:
         for charge in charges:
             charge_file(actor=actor, case=case, charge=charge)
+        if case.assigned_prosecutor_id is None:
+            # Whoever charges a case from intake is its prosecutor until someone reassigns it.
+            Case.objects.filter(pk=case.pk).update(assigned_prosecutor=actor)
         case_transition(actor=actor, case=case, to_status=CaseStatus.CHARGED)
     else:
         note = f"Referred to {referred_to.name}: {reason}" if referred_to else reason
@@ -177,8 +180,9 @@ def charge_dispose(
     _check_day(disposed_on, "disposed_on", not_before=charge.filed_on)
     charge.disposition = disposition
     charge.disposed_on = disposed_on
+    charge.disposition_recorded_at = timezone.now()
     charge.status = ChargeStatus.DISPOSED
-    charge.save(update_fields=["disposition", "disposed_on", "status"])
+    charge.save(update_fields=["disposition", "disposed_on", "disposition_recorded_at", "status"])
     audit.record(
         actor,
         "charge.disposed",

@@ -109,7 +109,12 @@ def case_victim_add(
     victim = CaseVictim.objects.create(
         case=case, person=person, role=role, contact_notes=contact_notes
     )
-    age = _age_on(data.date_of_birth, timezone.localdate())
+    # A minor at the time of the offence, not on the day the record is made.
+    offence_day = _arrested_at(case)
+    age = _age_on(
+        data.date_of_birth,
+        timezone.localdate(offence_day) if offence_day else timezone.localdate(),
+    )
     if age is not None and age < 18:
         current = Case.objects.select_for_update().get(pk=case.pk)
         if not current.is_juvenile:
@@ -140,26 +145,48 @@ def victim_notice_record(
 
 
 def notices_due(case: Case) -> list[tuple[str, str]]:
-    """Notices the case's events call for and no victim has been given yet: (kind, why)."""
-    given = set(case.victim_notices.values_list("kind", flat=True))
-    if not case.case_victims.exists():
+    """Notices the case's events call for, for each victim not yet given them: (kind, why).
+
+    Each victim is notified on their own; a hearing notice falls due again when a hearing is
+    scheduled (or moved) after the last one given; the plea notice falls due as soon as a
+    settlement conference is scheduled, since it must come before the plea (611A.03).
+    """
+    victims = list(case.case_victims.select_related("person"))
+    if not victims:
         return []
-    due = []
+    calls: list[tuple[str, str, object]] = []  # (kind, why, since when, or None for once)
     decisions = {d.decision for d in case.decisions.all()}
     if "charge" in decisions:
-        due.append((NoticeKind.CHARGING, "The case was charged."))
+        calls.append((NoticeKind.CHARGING, "The case was charged.", None))
     if decisions & {"decline", "refer"}:
-        due.append((NoticeKind.DECLINE, "The case was declined or referred."))
+        calls.append((NoticeKind.DECLINE, "The case was declined or referred.", None))
     dispositions = set(case.charges.exclude(disposition="").values_list("disposition", flat=True))
-    if dispositions & {Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER}:
-        due.append((NoticeKind.PLEA, "A plea was entered."))
-    if case.court_events.filter(status=CourtEventStatus.SCHEDULED).exists():
-        due.append((NoticeKind.HEARING, "A hearing is scheduled."))
+    pleaded = dispositions & {Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER}
+    if pleaded or case.court_events.filter(kind="settlement").exists():
+        calls.append((NoticeKind.PLEA, "A plea is offered or was entered.", None))
+    latest_hearing = (
+        case.court_events.filter(status=CourtEventStatus.SCHEDULED).order_by("-created_at").first()
+    )
+    if latest_hearing is not None:
+        calls.append((NoticeKind.HEARING, "A hearing is scheduled.", latest_hearing.created_at))
     if Sentence.objects.filter(charge__case=case).exists():
-        due.append((NoticeKind.SENTENCING, "A sentence was recorded."))
+        calls.append((NoticeKind.SENTENCING, "A sentence was recorded.", None))
     if case.status in {"sentenced", "closed"} and dispositions:
-        due.append((NoticeKind.DISPOSITION, "The case reached its final disposition."))
-    return [(kind, why) for kind, why in due if kind not in given]
+        calls.append((NoticeKind.DISPOSITION, "The case reached its final disposition.", None))
+    given: dict[tuple[int, str], object] = {}
+    for notice in case.victim_notices.all():
+        key = (notice.victim_id, notice.kind)
+        given[key] = max(given.get(key, notice.created_at), notice.created_at)
+    due = []
+    for kind, why, since in calls:
+        missing = [
+            v for v in victims
+            if (v.pk, kind) not in given or (since is not None and given[(v.pk, kind)] < since)
+        ]  # fmt: skip
+        if missing:
+            names = ", ".join(f"{v.person.first_name} {v.person.last_name}" for v in missing)
+            due.append((kind, f"{why} Not yet told: {names}."))
+    return due
 
 
 @transaction.atomic

@@ -190,3 +190,31 @@ def test_steps_on_another_agencys_case_are_404(client, case, count, ramsey_prose
         ("cases:charge_amend", [case.public_id, count.public_id]),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 404, name
+
+
+def test_each_victim_is_notified_and_a_new_hearing_needs_a_new_notice(case, count, wash_prosecutor):
+    first = case_victim_add(actor=wash_prosecutor, case=case, role="victim",
+                            data=PersonData(first_name="Ava", last_name="Doe"))  # fmt: skip
+    case_victim_add(actor=wash_prosecutor, case=case, role="victim",
+                    data=PersonData(first_name="Bea", last_name="Roe"))  # fmt: skip
+    victim_notice_record(actor=wash_prosecutor, case=case, victim=first, kind="charging",
+                         given_on=TODAY(), method="phone")  # fmt: skip
+    [(kind, why)] = notices_due(case)
+    assert kind == "charging" and "Bea Roe" in why and "Ava Doe" not in why
+
+    court_event_schedule(actor=wash_prosecutor, case=case, kind="omnibus", starts_at=soon())
+    victim_notice_record(actor=wash_prosecutor, case=case, victim=first, kind="hearing",
+                         given_on=TODAY(), method="phone")  # fmt: skip
+    assert all("Ava Doe" not in why for kind, why in notices_due(case) if kind == "hearing")
+    court_event_schedule(actor=wash_prosecutor, case=case, kind="trial", starts_at=soon(30))
+    hearing = [why for kind, why in notices_due(case) if kind == "hearing"]
+    assert hearing and "Ava Doe" in hearing[0]  # told of the omnibus, not of the trial date
+
+
+def test_a_victim_who_was_a_minor_at_the_arrest_marks_the_case_juvenile(case, wash_prosecutor):
+    arrested_on = timezone.localdate(case.handoffs.get().arrest.arrested_at)
+    born = arrested_on.replace(year=arrested_on.year - 18) + dt.timedelta(days=5)  # 17 then
+    minor = PersonData(first_name="Cy", last_name="Lund", date_of_birth=born)
+    case_victim_add(actor=wash_prosecutor, case=case, role="victim", data=minor)
+    case.refresh_from_db()
+    assert case.is_juvenile

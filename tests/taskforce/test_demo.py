@@ -77,3 +77,12 @@ def test_the_demo_sting_is_shared_as_a_real_one_would_be():
     assert access.visible(users["wash_prosecutor"], Arrest).count() == 3
     assert access.visible(users["ramsey_prosecutor"], Arrest).count() == 1
     assert not access.visible(users["scv_advocate"], Arrest).exists()
+
+
+def test_the_west_central_region_has_its_nineteen_counties_and_navigator():
+    from referrals.models import Region
+
+    seed_demo()
+    region = Region.objects.get(name="West Central")
+    assert region.counties.count() == 19
+    assert region.navigator.short_name == "WC Navigator"
