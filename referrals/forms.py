@@ -51,5 +51,6 @@ class ReferralStepForm(forms.Form):
 
 
 class ReferralFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100, help_text="A name.")
     status = forms.ChoiceField(required=False, choices=[("", "Any"), *ReferralStatus.choices])
     urgency = forms.ChoiceField(required=False, choices=[("", "Any"), *Urgency.choices])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cases.selectors.people import people_named
 from referrals.models import Referral, ReferralStatus
 from taskforce import access
 from taskforce.models import User
@@ -28,12 +29,16 @@ def status_shown(actor: User, referral: Referral) -> str:
     return ReferralStatus.RECEIVED
 
 
-def referrals_received(*, actor: User, status: str = "", urgency: str = "") -> list[Referral]:
+def referrals_received(
+    *, actor: User, status: str = "", urgency: str = "", q: str = ""
+) -> list[Referral]:
     """The receiving agency's referrals: new and urgent first."""
     membership = access.acting_membership(actor)
     if membership is None:
-        return Referral.objects.none()
+        return []
     queryset = access.visible(actor, Referral).filter(owner_agency=membership.agency)
+    if q:
+        queryset = queryset.filter(person__in=people_named(q))
     if status:
         queryset = queryset.filter(status=status)
     if urgency:

@@ -14,8 +14,9 @@ from cases.models import Arrest, Case
 from cases.services.people import PersonData, person_create
 from referrals import selectors, services
 from referrals.forms import ReferralFilterForm, ReferralSendForm, ReferralStepForm
-from referrals.models import REFERRAL_TRANSITIONS, SourceKind
+from referrals.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus, SourceKind
 from taskforce import access, records
+from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors
 from taskforce.models import AgencyKind
 
@@ -121,3 +122,32 @@ def referral_send(request: HttpRequest) -> HttpResponse:
         "referrals/referral_send.html",
         {"page_title": "Refer to Safe Harbor", "form": form, "arrest": arrest, "case": case},
     )
+
+
+@login_required
+def referral_export(request: HttpRequest) -> HttpResponse:
+    """The receiving agency's referrals as CSV (the sender's list carries only what it may see)."""
+    form = ReferralFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    received = selectors.referrals_received(actor=request.user, **filters)
+    sent = selectors.referrals_sent(actor=request.user)
+    records.record_exported(
+        actor=request.user, model=Referral, count=len(received) + len(sent), query=request.GET
+    )
+    rows = [
+        ["received", r.person.last_name, r.person.first_name, r.referring_agency.name,
+         r.owner_agency.name, r.created_at.isoformat(), r.get_urgency_display(),
+         r.get_status_display(), r.region.name if r.region else ""]
+        for r in received
+    ] + [
+        ["sent", r.person.last_name, r.person.first_name, r.referring_agency.name,
+         r.owner_agency.name, r.created_at.isoformat(), r.get_urgency_display(),
+         ReferralStatus(shown).label, ""]
+        for r, shown in sent
+    ]  # fmt: skip
+    return csv_response(
+        "referrals.csv",
+        ["Direction", "Last name", "First name", "From", "To", "Sent", "Urgency", "Status",
+         "Region"],
+        rows,
+    )  # fmt: skip

@@ -54,7 +54,10 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
             "services": victim.services.all() if _sees(scope, "summary") else (),
             "contacts": victim.contacts.select_related("by") if own else (),
             "notes": victim.notes.select_related("by") if own else (),
-            "referrals": victim.referrals.select_related("referring_agency") if own else (),
+            # Every consent releases at least the referrals' status.
+            "referrals": victim.referrals.select_related("referring_agency", "owner_agency")
+            if scope
+            else (),
             "can_share": own and access.can(request.user, access.Action.SHARE, victim),
         },
     )

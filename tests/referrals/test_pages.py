@@ -130,3 +130,50 @@ def test_a_victim_record_cannot_be_shared_without_consent(referral, advocate, wa
                            guardian_note="Mother")  # fmt: skip
     with pytest.raises(ValidationError, match="only under the victim's recorded consent"):
         access.share(actor=advocate, obj=victim, to_agency=wash_cao, reason="Asked nicely")
+
+
+def test_a_status_consent_shows_the_referrals_progress_and_nothing_else(
+    client, referral, advocate, wash_cao, wash_prosecutor
+):
+    from referrals.services import referral_transition
+    from victims.services import consent_record, victim_create
+
+    referral_transition(actor=advocate, referral=referral, to_status="received")
+    referral_transition(actor=advocate, referral=referral, to_status="accepted")
+    victim = victim_create(actor=advocate, person=referral.person, identified_how="sting",
+                           guardian_note="Mother")  # fmt: skip
+    Referral.objects.filter(pk=referral.pk).update(victim=victim)
+    consent_record(
+        actor=advocate,
+        victim=victim,
+        to_agency=wash_cao,
+        scope="status",
+        purpose="Court",
+        signed_on=TODAY(),
+        expires_on=TODAY() + dt.timedelta(days=90),
+        signed_by_minor=True,
+        guardian_name="Ruth",
+        guardian_relationship="Mother",
+    )
+    client.force_login(wash_prosecutor)
+    page = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
+    assert "<strong>Accepted</strong>" in page
+    assert "Strand" not in page and "Kaya" not in page  # no identity under a status consent
+
+
+def test_referrals_are_searched_and_exported_as_each_side_may_see_them(
+    client, referral, advocate, sheriff_liaison
+):
+    from referrals.services import referral_transition
+
+    referral_transition(actor=advocate, referral=referral, to_status="received")
+    referral_transition(actor=advocate, referral=referral, to_status="accepted")
+    client.force_login(advocate)
+    assert client.get(reverse("referrals:list"), {"q": "strand"}).context["received"]
+    assert not client.get(reverse("referrals:list"), {"q": "nobody"}).context["received"]
+    body = b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
+    assert "received,Strand,Kaya" in body and ",Accepted," in body
+    client.force_login(sheriff_liaison)
+    body = b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
+    assert "sent,Strand,Kaya" in body
+    assert ",Received," in body and "Accepted" not in body
