@@ -177,3 +177,23 @@ def test_referrals_are_searched_and_exported_as_each_side_may_see_them(
     body = b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
     assert "sent,Strand,Kaya" in body
     assert ",Received," in body and "Accepted" not in body
+
+
+def test_a_referral_is_404_to_everyone_but_its_two_agencies(
+    client, referral, advocate, sheriff_liaison, wash_prosecutor, coordinator, woodbury_liaison
+):
+    detail = reverse("referrals:detail", args=[referral.public_id])
+    step = reverse("referrals:step", args=[referral.public_id])
+    for outsider in (wash_prosecutor, coordinator, woodbury_liaison):
+        client.force_login(outsider)
+        assert client.get(detail).status_code == 404
+        assert client.post(step, {"to_status": "received"}).status_code == 404
+        assert (
+            "Strand"
+            not in b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
+        )
+    client.force_login(sheriff_liaison)
+    assert client.get(detail).status_code == 200
+    assert client.post(step, {"to_status": "received"}).status_code == 403  # sees, cannot work it
+    client.force_login(advocate)
+    assert client.get(detail).status_code == 200
