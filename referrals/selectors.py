@@ -17,6 +17,13 @@ def is_receiver(actor: User, referral: Referral) -> bool:
     return membership is not None and membership.agency_id == referral.owner_agency_id
 
 
+def status_capped(actor: User, referral: Referral) -> bool:
+    """Whether the actor sees the referral's status only as far as 'received' (no consent)."""
+    if is_receiver(actor, referral):
+        return False
+    return not (referral.victim is not None and access.consent_scope(actor, referral.victim))
+
+
 def status_shown(actor: User, referral: Referral) -> str:
     """The status the actor may see: the sender sees progress past 'received' only while the
     victim's consent to the sender's agency is in force."""
@@ -54,7 +61,7 @@ def referrals_received(
 
 
 def referrals_sent(*, actor: User) -> list[tuple[Referral, str]]:
-    """What the actor's agency referred, with the status it may see of each."""
+    """What the actor's agency referred, with the label of the status it may see of each."""
     membership = access.acting_membership(actor)
     if membership is None:
         return []
@@ -64,4 +71,4 @@ def referrals_sent(*, actor: User) -> list[tuple[Referral, str]]:
         .select_related("person", "owner_agency", "victim")
         .order_by("-created_at")[:500]
     )
-    return [(referral, status_shown(actor, referral)) for referral in rows]
+    return [(referral, ReferralStatus(status_shown(actor, referral)).label) for referral in rows]

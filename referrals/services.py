@@ -14,6 +14,7 @@ from referrals.models import (
     ReferralStatusChange,
 )
 from taskforce import access, audit, records
+from taskforce.deadlines.services import deadline_schedule
 from taskforce.models import Agency, AgencyKind, User
 
 
@@ -58,6 +59,8 @@ def referral_send(
     ReferralStatusChange.objects.create(
         referral=referral, from_status="", to_status=ReferralStatus.SENT, by=actor
     )
+    deadline_schedule(obj=referral, rule="first_contact", event_at=referral.created_at,
+                      responsible_agency=to_agency, actor=actor)  # fmt: skip
     return referral
 
 
@@ -94,3 +97,21 @@ def referral_transition(
     )
     audit.record(actor, "referral.status", referral, changes={"to": to_status})
     return referral
+
+
+@transaction.atomic
+def referral_open_victim(*, actor: User, referral: Referral, **fields):
+    """Open the agency's record of the person an accepted referral brought, once."""
+    from victims.services import victim_create
+
+    access.require(actor, access.Action.CHANGE, referral)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in {ReferralStatus.ACCEPTED, ReferralStatus.ENGAGED}:
+        raise ValidationError("Accept the referral before opening a victim record.")
+    if referral.victim_id is not None:
+        raise ValidationError("This referral already has a victim record.")
+    victim = victim_create(actor=actor, person=referral.person, **fields)
+    records.record_update(
+        actor=actor, obj=referral, expected_version=referral.version, data={"victim": victim}
+    )
+    return victim

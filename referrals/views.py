@@ -34,13 +34,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/referral_list.html", context)
 
 
-@login_required
-def referral_detail(request: HttpRequest, public_id) -> HttpResponse:
-    referral = selectors.referral_get(actor=request.user, public_id=public_id)
-    records.record_viewed(actor=request.user, obj=referral)
+def _detail(request: HttpRequest, referral, step_form=None, status=200) -> HttpResponse:
     receiver = selectors.is_receiver(request.user, referral)
     can_change = receiver and access.can(request.user, access.Action.CHANGE, referral)
     next_steps = sorted(REFERRAL_TRANSITIONS[referral.status])
+    if step_form is None and can_change and next_steps:
+        step_form = ReferralStepForm(choices=next_steps)
+    shown = selectors.status_shown(request.user, referral)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -48,16 +48,23 @@ def referral_detail(request: HttpRequest, public_id) -> HttpResponse:
             "page_title": "Referral",
             "referral": referral,
             "receiver": receiver,
-            "status_shown": selectors.status_shown(request.user, referral),
-            "step_form": ReferralStepForm(choices=next_steps)
-            if can_change and next_steps
-            else None,
+            "status_label": ReferralStatus(shown).label,
+            "status_capped": selectors.status_capped(request.user, referral),
+            "step_form": step_form if can_change else None,
             "history": referral.status_changes.select_related("by") if receiver else (),
             "can_open_victim": can_change
             and referral.victim is None
             and referral.status in {"accepted", "engaged"},
         },
+        status=status,
     )
+
+
+@login_required
+def referral_detail(request: HttpRequest, public_id) -> HttpResponse:
+    referral = selectors.referral_get(actor=request.user, public_id=public_id)
+    records.record_viewed(actor=request.user, obj=referral)
+    return _detail(request, referral)
 
 
 @login_required
@@ -67,17 +74,16 @@ def referral_step(request: HttpRequest, public_id) -> HttpResponse:
         actor=request.user, public_id=public_id, action=access.Action.CHANGE
     )
     form = ReferralStepForm(request.POST, choices=sorted(REFERRAL_TRANSITIONS[referral.status]))
-    if not form.is_valid():
-        messages.error(request, "Choose the referral's next step.")
-    else:
+    if form.is_valid():
         try:
             services.referral_transition(actor=request.user, referral=referral, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Referral updated.")
-    return redirect("referrals:detail", public_id=referral.public_id)
+            return redirect("referrals:detail", public_id=referral.public_id)
+    # What was typed stays, with the problem beside its field.
+    return _detail(request, referral, step_form=form)
 
 
 @login_required
@@ -142,7 +148,7 @@ def referral_export(request: HttpRequest) -> HttpResponse:
     ] + [
         ["sent", r.person.last_name, r.person.first_name, r.referring_agency.name,
          r.owner_agency.name, r.created_at.isoformat(), r.get_urgency_display(),
-         ReferralStatus(shown).label, ""]
+         shown, ""]
         for r, shown in sent
     ]  # fmt: skip
     return csv_response(

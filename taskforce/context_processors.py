@@ -7,6 +7,7 @@ from taskforce.models import AgencyKind, Role
 HOME = ("Home", "home")
 SHARED = ("Shared", "shares")
 REFERRALS = ("Referrals", "referrals:list")
+DEADLINES = ("Deadlines", "deadlines")
 POLICE = [("Operations", "cases:operation_list"), ("Arrests", "cases:arrest_list")]
 PROSECUTION = [("Intake", "cases:intake"), ("Cases", "cases:list")]
 
@@ -38,5 +39,15 @@ def membership(request: HttpRequest) -> dict:
         "current_membership": current,
         "current_agency": current.agency if current else None,
         "current_role": current.role if current else None,
-        "nav_items": [{"label": label, "url_name": name} for label, name in NAV.get(key, [])],
+        "nav_items": [
+            {"label": label, "url_name": name} for label, name in _with_deadlines(NAV.get(key, []))
+        ],
     }
+
+
+def _with_deadlines(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Everyone who works records has a deadlines page, just before Shared."""
+    if SHARED not in items:
+        return items
+    position = items.index(SHARED)
+    return [*items[:position], DEADLINES, *items[position:]]

@@ -67,6 +67,12 @@ class Agency(models.Model):
     )
     county = models.CharField(max_length=60, blank=True)
     is_active = models.BooleanField(default=True)
+    charging_target_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Prosecution: days to decide on a handed-off arrest."
+    )
+    first_contact_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Victim services: business days to first contact after a referral."
+    )
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, related_name="agency", editable=False
     )
@@ -349,3 +355,70 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Holiday(models.Model):
+    """A legal holiday the courts close for; deadline rules skip it (admin-editable)."""
+
+    day = models.DateField(unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.day:%Y-%m-%d})"
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MET = "met", "Met"
+    MISSED = "missed", "Missed"
+    WAIVED = "waived", "Waived"
+
+
+class Deadline(models.Model):
+    """A due time computed from an event by a named rule, kept with the rule's name and version
+    so that a changed rule never rewrites history silently. Seen by whoever may see its record."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    rule_version = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=120, help_text="The rule or statute it implements.")
+    event_at = models.DateTimeField(help_text="When the event it counts from happened.")
+    due_at = models.DateTimeField()
+    responsible_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    responsible_user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    waiver_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule"],
+                name="one_deadline_per_rule_and_record",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["responsible_agency", "status", "due_at"], name="deadline_agency"),
+            models.Index(fields=["content_type", "object_id"], name="deadline_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} by {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
+
+    def is_overdue(self, at=None) -> bool:
+        return self.status == DeadlineStatus.OPEN and self.due_at < (at or timezone.now())

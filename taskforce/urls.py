@@ -5,6 +5,7 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from taskforce import saved_filters, views
+from taskforce.deadlines import views as deadline_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,12 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("victims/", include("victims.urls")),
     path("shares/", views.shares, name="shares"),
+    path("deadlines/", deadline_views.deadlines, name="deadlines"),
+    path(
+        "deadlines/<uuid:public_id>/waive/",
+        deadline_views.deadline_waive_view,
+        name="deadline_waive",
+    ),
     path("filters/save/", saved_filters.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"),
     path("shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),

@@ -25,6 +25,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "taskforce/home/no_membership.html", {"page_title": "No agency"})
     context = {"page_title": "Home"} | _work_panels(request.user, membership)
+    if membership.role != Role.COORDINATOR:
+        from taskforce.deadlines.selectors import agency_deadlines, attach_urls
+
+        due = agency_deadlines(request.user)
+        context["deadlines_due"] = (due["overdue"] + due["today"] + due["week"])[:6]
+        context["overdue_count"] = len(due["overdue"])
+        attach_urls(context["deadlines_due"])
     if membership.role == Role.SUPERVISOR:
         context["team"] = selectors.agency_team(membership.agency)
     elif membership.role == Role.COORDINATOR:

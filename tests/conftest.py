@@ -6,7 +6,7 @@ from django.conf import settings
 from taskforce.models import AgencyKind, Role
 from tests.factories import AgencyFactory, member
 
-pytest_plugins = ["tests.stings_fixtures"]
+pytest_plugins = ["tests.stings_fixtures", "tests.referral_fixtures"]
 
 
 def pytest_configure(config):

@@ -84,3 +84,9 @@ def make_arrests(sheriff, washington, patron_13_15):
 def woodbury_liaison_user(db):
     woodbury = AgencyFactory(name="Woodbury Police Department", kind=AgencyKind.LAW_ENFORCEMENT)
     return member(woodbury, Role.POLICE_LIAISON, username="woodbury_investigator")
+
+
+@pytest.fixture
+def oakdale_liaison_user(db):
+    oakdale = AgencyFactory(name="Oakdale Police Department", kind=AgencyKind.LAW_ENFORCEMENT)
+    return member(oakdale, Role.POLICE_LIAISON, username="oakdale_investigator")

@@ -119,8 +119,10 @@ class Consent(models.Model):
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    share = models.OneToOneField(
-        Share, on_delete=models.PROTECT, null=True, blank=True, related_name="consent"
+    # The share that currently carries this consent's access. Several consents to one agency
+    # share one grant, which lasts as long as the latest of them (victims.services).
+    share = models.ForeignKey(
+        Share, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
     )
 
     class Meta:

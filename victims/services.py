@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Person
 from taskforce import access, audit, records
-from taskforce.models import AgencyKind, ShareLevel, User
+from taskforce.deadlines.services import deadline_close
+from taskforce.models import AgencyKind, DeadlineStatus, Share, ShareLevel, User
 from victims.models import AdvocateNote, Consent, Contact, Service, Victim
 
 
@@ -86,23 +88,46 @@ def consent_record(
         recorded_by=actor,
     )
     consent.full_clean(exclude=["share"])
-    consent.share = access.share(
-        actor=actor,
-        obj=victim,
-        to_agency=to_agency,
-        level=ShareLevel.VIEW,
-        reason=f"Victim's consent ({consent.get_scope_display().lower()}): {consent.purpose}",
-        expires_at=consent.ends_at(),
-        under_consent=True,
-    )
     consent.save()
+    _sync_consent_share(actor, victim, to_agency)
     audit.record(
         actor,
         "consent.recorded",
         victim,
         changes={"to_agency": to_agency.name, "scope": scope, "expires_on": str(expires_on)},
     )
+    consent.refresh_from_db()
     return consent
+
+
+def _sync_consent_share(actor: User, victim: Victim, agency) -> None:
+    """One grant per agency, lasting exactly as long as the latest consent in force to it;
+    none when no consent is in force. Which fields it shows is `access.consent_scope`'s."""
+    active = [c for c in victim.consents.filter(to_agency=agency, revoked_on=None) if c.is_active()]
+    current = Share.objects.filter(
+        content_type=ContentType.objects.get_for_model(Victim),
+        object_id=victim.pk,
+        to_agency=agency,
+        revoked_at__isnull=True,
+    ).first()
+    if not active:
+        if current is not None:
+            access.unshare(actor=actor, share_row=current, reason="No consent in force")
+        return
+    latest = max(active, key=lambda c: c.ends_at())
+    if current is not None and current.expires_at == latest.ends_at():
+        share_row = current
+    else:
+        share_row = access.share(
+            actor=actor,
+            obj=victim,
+            to_agency=agency,
+            level=ShareLevel.VIEW,
+            reason=f"Victim's consent: {latest.purpose}",
+            expires_at=latest.ends_at(),
+            under_consent=True,
+        )
+    Consent.objects.filter(pk__in=[c.pk for c in active]).update(share=share_row)
 
 
 @transaction.atomic
@@ -115,8 +140,8 @@ def consent_revoke(*, actor: User, consent: Consent, reason: str = "") -> Consen
     consent.revoked_on = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_on", "revoked_by"])
-    if consent.share is not None and consent.share.revoked_at is None:
-        access.unshare(actor=actor, share_row=consent.share, reason=reason or "Consent revoked")
+    # Another consent in force to the same agency keeps its access; otherwise it ends now.
+    _sync_consent_share(actor, consent.victim, consent.to_agency)
     audit.record(actor, "consent.revoked", consent.victim, reason=reason,
                  changes={"to_agency": consent.to_agency.name})  # fmt: skip
     return consent
@@ -150,6 +175,9 @@ def contact_record(*, actor: User, victim: Victim, **fields) -> Contact:
     if fields["at"] > timezone.now():
         raise ValidationError({"at": "A contact cannot be in the future."})
     contact = Contact.objects.create(victim=victim, by=actor, **fields)
+    for referral in victim.referrals.all():
+        # Reaching the person, or trying to, is the first contact the referral's clock awaits.
+        deadline_close(actor=actor, obj=referral, rule="first_contact", status=DeadlineStatus.MET)
     audit.record(actor, "victim.contact", victim, changes={"reached": contact.reached})
     return contact
 

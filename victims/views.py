@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from referrals.models import Referral
 from referrals.selectors import referral_get
+from referrals.services import referral_open_victim
 from taskforce import access, records
 from taskforce.forms import add_service_errors
 from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm, VictimForm
@@ -22,7 +22,6 @@ from victims.services import (
     consent_revoke,
     contact_record,
     service_record,
-    victim_create,
 )
 
 
@@ -38,6 +37,9 @@ def _sees(scope: str | None, needed: str) -> bool:
 def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
     victim = _victim(request, public_id)
     scope = access.consent_scope(request.user, victim)
+    if scope is None:
+        # A grant without a consent in force (or a role that sees none) shows nothing at all.
+        raise access.NotFound
     records.record_viewed(actor=request.user, obj=victim)
     own = scope == "full" and victim.owner_agency_id == request.user.membership.agency_id
     return render(
@@ -50,6 +52,7 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
             "sees_contact": _sees(scope, "contact"),
             "sees_summary": _sees(scope, "summary"),
             "sees_full": _sees(scope, "full"),
+            "status_only": scope == "status",
             "consents": victim.consents.select_related("to_agency", "recorded_by") if own else (),
             "services": victim.services.all() if _sees(scope, "summary") else (),
             "contacts": victim.contacts.select_related("by") if own else (),
@@ -73,11 +76,8 @@ def victim_open(request: HttpRequest, referral_id) -> HttpResponse:
     form = VictimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                victim = victim_create(
-                    actor=request.user, person=referral.person, **form.cleaned_data
-                )
-                Referral.objects.filter(pk=referral.pk).update(victim=victim)
+            victim = referral_open_victim(actor=request.user, referral=referral,
+                                          **form.cleaned_data)  # fmt: skip
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from cases.models import Case, CaseDefendant, CourtEvent, CourtEventStatus
 from cases.selectors.people import people_named
 from taskforce import access
-from taskforce.models import County, User
+from taskforce.models import County, Deadline, DeadlineStatus, User
 from taskforce.pagination import Page, keyset_page
 
 ORDER = ("-updated_at", "-id")
@@ -96,7 +97,14 @@ def caseload_columns() -> dict:
     upcoming = CourtEvent.objects.filter(
         case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
+    due = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case),
+        object_id=OuterRef("pk"),
+        status=DeadlineStatus.OPEN,
+    ).order_by("due_at")
     return {
+        "next_deadline": Subquery(due.values("due_at")[:1]),
+        "next_deadline_title": Subquery(due.values("title")[:1]),
         "next_hearing": Subquery(upcoming.values("starts_at")[:1]),
         "next_hearing_kind": Subquery(upcoming.values("kind")[:1]),
         "victim_count": Count("case_victims", distinct=True),

@@ -16,7 +16,8 @@ from django.utils import timezone
 from cases.models import Arrest, CustodyStatus, Operation, Person, RecommendedCharge, Statute
 from cases.services.people import PersonData, check_birth_date, person_create
 from taskforce import access, records
-from taskforce.models import Agency, AgencyKind, County, User
+from taskforce.deadlines.services import deadline_close, deadline_schedule
+from taskforce.models import Agency, AgencyKind, County, DeadlineStatus, User
 
 ARREST_AGENCY_KINDS = {AgencyKind.LAW_ENFORCEMENT, AgencyKind.TASK_FORCE}
 
@@ -173,8 +174,21 @@ def arrests_create(
         RecommendedCharge.objects.bulk_create(
             [RecommendedCharge(arrest=arrest, statute=statute) for statute in row.statutes]
         )
+        custody_clocks(actor=actor, arrest=arrest)
         arrests.append(arrest)
     return arrests
+
+
+def custody_clocks(*, actor: User, arrest: Arrest) -> None:
+    """An arrestee held in jail starts the first-appearance and probable-cause clocks; one
+    released has neither, so open ones are waived."""
+    for rule in ("first_appearance", "probable_cause"):
+        if arrest.custody_status == CustodyStatus.BOOKED:
+            deadline_schedule(obj=arrest, rule=rule, event_at=arrest.arrested_at,
+                              responsible_agency=arrest.owner_agency, actor=actor)  # fmt: skip
+        else:
+            deadline_close(actor=actor, obj=arrest, rule=rule, status=DeadlineStatus.WAIVED,
+                           reason="Released from custody: no custody clock")  # fmt: skip
 
 
 @transaction.atomic
@@ -186,6 +200,8 @@ def arrest_update(*, actor: User, arrest: Arrest, expected_version: int, data: d
     stated_at, arrested_at = data.get("decoy_age_stated_at"), data.get("arrested_at")
     if stated_at and arrested_at and stated_at > arrested_at:
         raise ValidationError({"decoy_age_stated_at": "The age was stated after the arrest time."})
-    return records.record_update(
+    arrest = records.record_update(
         actor=actor, obj=arrest, expected_version=expected_version, data=data
     )
+    custody_clocks(actor=actor, arrest=arrest)
+    return arrest

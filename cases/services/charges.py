@@ -24,7 +24,8 @@ from cases.models import (
 )
 from cases.services.cases import case_transition
 from taskforce import access, audit
-from taskforce.models import Agency, AgencyKind, ShareLevel, User
+from taskforce.deadlines.services import deadline_close
+from taskforce.models import Agency, AgencyKind, DeadlineStatus, ShareLevel, User
 
 UNDECIDED = {CaseStatus.INTAKE, CaseStatus.UNDER_REVIEW}
 
@@ -102,6 +103,7 @@ def charging_decide(
     made = ChargingDecision.objects.create(
         case=case, decision=decision, reason=reason, referred_to=referred_to, decided_by=actor
     )
+    deadline_close(actor=actor, obj=case, rule="charging_decision", status=DeadlineStatus.MET)
     if decision == Decision.CHARGE:
         for charge in charges:
             charge_file(actor=actor, case=case, charge=charge)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Arrest, Case, CaseKind, CaseStatus, HandOff, OperationKind
 from cases.services.cases import case_defendant_add, case_opened
 from taskforce import access, audit, records
+from taskforce.deadlines.services import deadline_schedule
 from taskforce.models import Agency, AgencyKind, ShareLevel, User
 
 
@@ -70,6 +71,8 @@ def handoff_create(
             county=first.county,
         )
         case_opened(actor=actor, case=case)
+        deadline_schedule(obj=case, rule="charging_decision", event_at=case.created_at,
+                          responsible_agency=to_agency, actor=actor)  # fmt: skip
         for arrest in group:
             case_defendant_add(case=case, person=arrest.arrestee)
             access.share(

@@ -63,12 +63,14 @@ def case_export(request: HttpRequest) -> HttpResponse:
     return csv_response(
         "cases.csv",
         ["Number", "Title", "Kind", "Status", "County", "Defendants", "Next hearing",
-         "Active counts", "Victims", "Agency", "Assigned prosecutor", "Last updated"],
+         "Next deadline", "Active counts", "Victims", "Agency", "Assigned prosecutor",
+         "Last updated"],
         (
             [case.number, case.title, case.get_kind_display(), case.get_status_display(),
              case.county.name if case.county else "",
              "; ".join(f"{p.last_name}, {p.first_name}" for p in case.defendants.all()),
              case.next_hearing.isoformat() if case.next_hearing else "",
+             case.next_deadline.isoformat() if case.next_deadline else "",
              case.active_counts, case.victim_count, case.owner_agency.name,
              case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
              case.updated_at.isoformat()]

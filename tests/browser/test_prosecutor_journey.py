@@ -406,7 +406,8 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     [row] = [row for row in table(browser, "main") if row[0] == number]
     assert row[1] == f"State v. {defendant}"
     assert row[2:5] == ["Sentenced", defendant, f"{hearing_at:%b %-d, %Y %H:%M}"]
-    assert row[6] == "1"  # victims
+    assert row[5] == "—"  # its charging deadline was met
+    assert row[7] == "1"  # victims
     type_into(browser, "id_q", last_name)
     click(browser, "Apply")
     assert [row[0] for row in table(browser, "main")] == [number]

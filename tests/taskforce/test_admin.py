@@ -31,6 +31,8 @@ def test_administrator_creates_an_agency_and_it_gets_a_group(client, administrat
             "name": "Oakdale Police Department",
             "kind": AgencyKind.LAW_ENFORCEMENT,
             "is_active": "on",
+            "charging_target_days": 30,
+            "first_contact_days": 2,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
         ("wash_prosecutor", "My caseload", "No cases are assigned to you yet."),
         ("woodbury_liaison", "Operations and arrests", "No operations yet."),
         ("advocate", "Referrals and follow-ups", "No new Safe Harbor referrals."),
-        ("wash_supervisor", "Washington County Attorney", "Nothing in your agency is overdue."),
+        ("wash_supervisor", "Washington County Attorney", "Nothing is due this week."),
         ("coordinator", "Task force overview", "Coordinators see counts only"),
     ],
 )

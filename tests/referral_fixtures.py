@@ -1,4 +1,4 @@
-"""A referral from a sting: the sheriff's liaison refers a recovered youth to an advocacy center."""
+"""Fixtures shared by every test package: a referral from a sting to an advocacy center."""
 
 import datetime as dt
 

@@ -1,0 +1,90 @@
+"""Writes of deadlines: schedule or recompute from an event, and close (met or waived)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from taskforce import access, audit
+from taskforce.deadlines.calendar import Calendar
+from taskforce.deadlines.rules import RULES
+from taskforce.models import Agency, Deadline, DeadlineStatus, User
+
+
+@transaction.atomic
+def deadline_schedule(
+    *,
+    obj: models.Model,
+    rule: str,
+    event_at: dt.datetime,
+    responsible_agency: Agency,
+    responsible_user: User | None = None,
+    actor: User | None = None,
+    calendar: Calendar | None = None,
+) -> Deadline:
+    """Compute the rule's deadline for a record, or recompute it when its event moved.
+
+    A deadline already met or waived is left as it is: history is never reopened silently.
+    """
+    spec = RULES[rule]
+    due_at = spec.compute(calendar or Calendar.current(), event_at, agency=responsible_agency)
+    content_type = ContentType.objects.get_for_model(obj)
+    existing = (
+        Deadline.objects.select_for_update()
+        .filter(content_type=content_type, object_id=obj.pk, rule=rule)
+        .first()
+    )
+    if existing is None:
+        return Deadline.objects.create(
+            content_type=content_type, object_id=obj.pk, rule=rule, rule_version=spec.version,
+            title=spec.title, source=spec.source, event_at=event_at, due_at=due_at,
+            responsible_agency=responsible_agency, responsible_user=responsible_user,
+        )  # fmt: skip
+    if existing.status != DeadlineStatus.OPEN or (
+        existing.event_at == event_at and existing.due_at == due_at
+    ):
+        return existing
+    before = existing.due_at
+    existing.event_at, existing.due_at, existing.rule_version = event_at, due_at, spec.version
+    existing.save(update_fields=["event_at", "due_at", "rule_version"])
+    audit.record(
+        actor, "deadline.recomputed", obj,
+        changes={"rule": rule, "due_at": [before.isoformat(), due_at.isoformat()]},
+    )  # fmt: skip
+    return existing
+
+
+@transaction.atomic
+def deadline_close(
+    *, actor: User | None, obj: models.Model, rule: str, status: str, reason: str = ""
+) -> Deadline | None:
+    """Mark a record's deadline met (by the event it waited for) or waived (with a reason)."""
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, rule=rule)
+        .first()
+    )
+    if deadline is None or deadline.status != DeadlineStatus.OPEN:
+        return deadline
+    if status == DeadlineStatus.WAIVED and not reason.strip():
+        raise ValidationError({"reason": "Say why the deadline is waived."})
+    deadline.status = status
+    deadline.closed_at = timezone.now()
+    deadline.closed_by = actor
+    deadline.waiver_reason = reason.strip()
+    deadline.save(update_fields=["status", "closed_at", "closed_by", "waiver_reason"])
+    audit.record(actor, f"deadline.{status}", obj, changes={"rule": rule})
+    return deadline
+
+
+def deadline_waive(*, actor: User, deadline: Deadline, reason: str) -> Deadline:
+    """A person waives a deadline they may change the record of (e.g. the defendant waived)."""
+    obj = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
+    access.require(actor, access.Action.CHANGE, obj)
+    return deadline_close(
+        actor=actor, obj=obj, rule=deadline.rule, status=DeadlineStatus.WAIVED, reason=reason
+    )
