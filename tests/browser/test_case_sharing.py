@@ -15,7 +15,14 @@ from selenium.webdriver.support.select import Select
 
 from taskforce.demo import DEMO_PASSWORD, seed_demo
 from taskforce.models import Share
-from tests.browser.pages import sign_in, submit_and_wait
+from tests.browser.pages import (
+    click,
+    follow_nav,
+    h1,
+    sign_in,
+    submit_and_wait,
+    texts,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,31 +33,6 @@ NUMBER = "26-CR-0142"
 TITLE = "State v. Harlan"
 RAMSEY = "Ramsey County Attorney's Office"
 REASON = "Co-defendant charged in Ramsey County; coordinating plea offers."
-
-
-def texts(browser, selector):
-    """Visible text of every match, right now (no implicit wait when there are none)."""
-    return browser.execute_script(
-        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())",
-        selector,
-    )
-
-
-def h1(browser):
-    return browser.find_element(By.TAG_NAME, "h1").text
-
-
-def follow_nav(browser, label):
-    nav = browser.find_element(By.CSS_SELECTOR, "nav[aria-label=Main]")
-    submit_and_wait(browser, nav.find_element(By.LINK_TEXT, label))
-
-
-def click(browser, text):
-    """Follow the link or press the button in the page's main part whose whole text is `text`."""
-    element = browser.find_element(
-        By.XPATH, f"//main//*[self::a or self::button][normalize-space()='{text}']"
-    )
-    submit_and_wait(browser, element)
 
 
 def who_can_see(browser):

@@ -22,7 +22,17 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 from cases.models import Arrest, ArrestImport, HandOff
 from taskforce.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.pages import sign_in, submit_and_wait
+from tests.browser.pages import (
+    click,
+    field_error,
+    follow_nav,
+    h1,
+    messages,
+    sign_in,
+    table,
+    texts,
+    value,
+)
 
 # Counties and statutes are seeded by data migrations, and an earlier transactional test flushes
 # them: serialized_rollback starts this test from the migrated database instead.
@@ -93,48 +103,8 @@ CSV_HEADER = [
 # --- Reading pages ------------------------------------------------------------------------------
 
 
-def texts(browser, selector):
-    """Visible text of every match, right now (no implicit wait when there are none)."""
-    return browser.execute_script(
-        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())",
-        selector,
-    )
-
-
-def table(browser, selector):
-    """Each body row of the matching table(s), as its cells' texts."""
-    return browser.execute_script(
-        "return [...document.querySelectorAll(arguments[0] + ' tbody tr')]"
-        ".map(tr => [...tr.cells].map(td => td.innerText.trim()))",
-        selector,
-    )
-
-
-def h1(browser):
-    return browser.find_element(By.TAG_NAME, "h1").text
-
-
-def messages(browser):
-    return texts(browser, ".messages .message")
-
-
 def selected(browser, select_id):
     return Select(browser.find_element(By.ID, select_id)).first_selected_option.text
-
-
-def value(browser, input_id):
-    return browser.find_element(By.ID, input_id).get_attribute("value")
-
-
-def field_error(browser, input_id):
-    """The error shown for a field, checked to sit in the field's own table cell or field group
-    and to be announced with it."""
-    field = browser.find_element(By.ID, input_id)
-    error = browser.find_element(By.ID, f"{input_id}_error")
-    container = "./ancestor::*[self::td or contains(@class, 'field')][1]"
-    assert error.find_element(By.XPATH, container) == field.find_element(By.XPATH, container)
-    assert f"{input_id}_error" in (field.get_attribute("aria-describedby") or "").split()
-    return error.text
 
 
 def operation_arrests(browser):
@@ -153,19 +123,6 @@ def saved_arrests():
 
 
 # --- Acting on pages ----------------------------------------------------------------------------
-
-
-def follow_nav(browser, label):
-    nav = browser.find_element(By.CSS_SELECTOR, "nav[aria-label=Main]")
-    submit_and_wait(browser, nav.find_element(By.LINK_TEXT, label))
-
-
-def click(browser, text):
-    """Follow the link or press the button in the page's main part whose whole text is `text`."""
-    element = browser.find_element(
-        By.XPATH, f"//main//*[self::a or self::button][normalize-space()='{text}']"
-    )
-    submit_and_wait(browser, element)
 
 
 def pick(select, text):
