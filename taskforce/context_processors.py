@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 
 from taskforce.models import AgencyKind, Role
+from taskforce.notifications import unread_count
 
 HOME = ("Home", "home")
 SHARED = ("Shared", "shares")
@@ -39,6 +40,7 @@ def membership(request: HttpRequest) -> dict:
         "current_membership": current,
         "current_agency": current.agency if current else None,
         "current_role": current.role if current else None,
+        "unread_notifications": unread_count(user),
         "nav_items": [
             {"label": label, "url_name": name} for label, name in _with_deadlines(NAV.get(key, []))
         ],

@@ -422,3 +422,62 @@ class Deadline(models.Model):
 
     def is_overdue(self, at=None) -> bool:
         return self.status == DeadlineStatus.OPEN and self.due_at < (at or timezone.now())
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped (deadline closed or recipient has no access)"
+
+
+class Reminder(models.Model):
+    """One reminder of one deadline to one person at one lead time: sent exactly once.
+
+    The unique row is the guarantee: dispatchers claim due rows with SELECT … FOR UPDATE SKIP
+    LOCKED, write the notification and mark the row sent in one transaction.
+    """
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    lead_minutes = models.PositiveIntegerField()
+    send_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "recipient", "lead_minutes"], name="reminder_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["send_at"], name="reminder_due", condition=Q(status="pending"))
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.pk} of {self.deadline} to {self.recipient}"
+
+
+class Notification(models.Model):
+    """What a person finds under the bell. One per reminder at most (the second is refused)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    reminder = models.OneToOneField(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notification"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -27,3 +27,11 @@ def expire_lapsed_grants() -> int:
     from taskforce import access
 
     return access.expire_lapsed_grants()
+
+
+@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+def dispatch_reminders() -> int:
+    """Every minute (beat): send the reminders that are due, each exactly once."""
+    from taskforce.deadlines.reminders import send_due_reminders
+
+    return send_due_reminders()

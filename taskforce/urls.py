@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from taskforce import saved_filters, views
+from taskforce import notifications, saved_filters, views
 from taskforce.deadlines import views as deadline_views
 
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("shares/", views.shares, name="shares"),
     path("deadlines/", deadline_views.deadlines, name="deadlines"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("notifications/read/", notifications.notifications_read_all, name="notifications_read"),
     path(
         "deadlines/<uuid:public_id>/waive/",
         deadline_views.deadline_waive_view,

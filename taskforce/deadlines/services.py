@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from taskforce import access, audit
 from taskforce.deadlines.calendar import Calendar
+from taskforce.deadlines.reminders import reminders_plan
 from taskforce.deadlines.rules import RULES
 from taskforce.models import Agency, Deadline, DeadlineStatus, User
 
@@ -39,11 +40,13 @@ def deadline_schedule(
         .first()
     )
     if existing is None:
-        return Deadline.objects.create(
+        created = Deadline.objects.create(
             content_type=content_type, object_id=obj.pk, rule=rule, rule_version=spec.version,
             title=spec.title, source=spec.source, event_at=event_at, due_at=due_at,
             responsible_agency=responsible_agency, responsible_user=responsible_user,
         )  # fmt: skip
+        reminders_plan(created)
+        return created
     if existing.status != DeadlineStatus.OPEN or (
         existing.event_at == event_at and existing.due_at == due_at
     ):
@@ -51,6 +54,7 @@ def deadline_schedule(
     before = existing.due_at
     existing.event_at, existing.due_at, existing.rule_version = event_at, due_at, spec.version
     existing.save(update_fields=["event_at", "due_at", "rule_version"])
+    reminders_plan(existing)
     audit.record(
         actor, "deadline.recomputed", obj,
         changes={"rule": rule, "due_at": [before.isoformat(), due_at.isoformat()]},
@@ -77,6 +81,7 @@ def deadline_close(
     deadline.closed_by = actor
     deadline.waiver_reason = reason.strip()
     deadline.save(update_fields=["status", "closed_at", "closed_by", "waiver_reason"])
+    reminders_plan(deadline)
     audit.record(actor, f"deadline.{status}", obj, changes={"rule": rule})
     return deadline
 

@@ -1,0 +1,65 @@
+"""Reminders through real Celery worker processes on Redis: beat twice, two workers, no repeats."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from taskforce.models import Notification, Reminder
+from taskforce.tasks import dispatch_reminders
+from tests.workers import running_worker
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture
+def due_reminders(transactional_db, django_db_serialized_rollback, sheriff_liaison, operation,
+                  sheriff, washington, patron_13_15):  # fmt: skip
+    """120 arrests booked six days ago: 480 reminders, all due now."""
+    from cases.services.arrests import arrests_create
+    from tests.stings_fixtures import arrest_row
+
+    six_days_ago = timezone.now() - dt.timedelta(days=6)
+    rows = [arrest_row(washington, patron_13_15, n, arrested_at=six_days_ago)
+            for n in range(1, 121)]  # fmt: skip
+    arrests_create(actor=sheriff_liaison, operation=operation, arresting_agency=sheriff, rows=rows)
+    assert Reminder.objects.filter(status="pending", send_at__lte=timezone.now()).count() == 480
+    return 480
+
+
+def test_beat_firing_twice_sends_each_reminder_once(due_reminders):
+    with running_worker():
+        first = dispatch_reminders.delay()
+        second = dispatch_reminders.delay()
+        counts = sorted([first.get(timeout=120), second.get(timeout=120)])
+    assert sum(counts) == due_reminders
+    assert Notification.objects.count() == due_reminders
+    assert Reminder.objects.filter(status="sent").count() == due_reminders
+
+
+def test_two_workers_dispatching_at_once_never_send_twice(due_reminders):
+    with running_worker() as one, running_worker() as two:
+        results = [dispatch_reminders.delay() for _ in range(4)]
+        total = sum(result.get(timeout=120) for result in results)
+    assert total == due_reminders
+    assert Notification.objects.count() == due_reminders
+    # Both workers took part, or the test proved nothing about concurrency.
+    logs = one.log() + two.log()
+    assert logs.count("dispatch_reminders") >= 4
+    assert "reminder" in one.log() and "reminder" in two.log()
+
+
+def test_a_reminder_is_not_sent_before_its_time(transactional_db, django_db_serialized_rollback,
+                                                sheriff_liaison, operation, sheriff, washington,
+                                                patron_13_15):  # fmt: skip
+    from cases.services.arrests import arrests_create
+    from tests.stings_fixtures import arrest_row
+
+    row = arrest_row(
+        washington, patron_13_15, 1, arrested_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    arrests_create(actor=sheriff_liaison, operation=operation, arresting_agency=sheriff, rows=[row])
+    with running_worker():
+        assert dispatch_reminders.delay().get(timeout=60) == 0
+    assert not Notification.objects.exists()
+    assert Reminder.objects.filter(status="pending").count() == 4
