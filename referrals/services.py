@@ -14,8 +14,8 @@ from referrals.models import (
     ReferralStatusChange,
 )
 from taskforce import access, audit, records
-from taskforce.deadlines.services import deadline_schedule
-from taskforce.models import Agency, AgencyKind, User
+from taskforce.deadlines.services import deadline_close, deadline_schedule
+from taskforce.models import Agency, AgencyKind, DeadlineStatus, User
 
 
 @transaction.atomic
@@ -95,6 +95,10 @@ def referral_transition(
     referral = records.record_update(
         actor=actor, obj=referral, expected_version=referral.version, data=data
     )
+    if to_status in {ReferralStatus.DECLINED, ReferralStatus.CLOSED}:
+        for rule in ("first_contact", "follow_up"):
+            deadline_close(actor=actor, obj=referral, rule=rule, status=DeadlineStatus.WAIVED,
+                           reason=f"Referral {to_status}")  # fmt: skip
     audit.record(actor, "referral.status", referral, changes={"to": to_status})
     return referral
 

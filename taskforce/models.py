@@ -73,6 +73,9 @@ class Agency(models.Model):
     first_contact_days = models.PositiveSmallIntegerField(
         default=2, help_text="Victim services: business days to first contact after a referral."
     )
+    follow_up_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Victim services: days between follow-ups while in services."
+    )
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, related_name="agency", editable=False
     )
@@ -385,6 +388,8 @@ class Deadline(models.Model):
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
     object_id = models.BigIntegerField()
     rule = models.CharField(max_length=60)
+    # Recurring rules (follow-ups) number their deadlines; one-off rules stay at 1.
+    sequence = models.PositiveSmallIntegerField(default=1)
     rule_version = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=120, help_text="The rule or statute it implements.")
@@ -408,7 +413,7 @@ class Deadline(models.Model):
         ordering = ["due_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "object_id", "rule"],
+                fields=["content_type", "object_id", "rule", "sequence"],
                 name="one_deadline_per_rule_and_record",
             ),
         ]

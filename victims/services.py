@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from cases.models import Person
 from taskforce import access, audit, records
-from taskforce.deadlines.services import deadline_close
-from taskforce.models import AgencyKind, DeadlineStatus, Share, ShareLevel, User
+from taskforce.deadlines.services import deadline_close, deadline_schedule
+from taskforce.models import AgencyKind, Deadline, DeadlineStatus, Share, ShareLevel, User
 from victims.models import AdvocateNote, Consent, Contact, Service, Victim
 
 
@@ -176,8 +176,20 @@ def contact_record(*, actor: User, victim: Victim, **fields) -> Contact:
         raise ValidationError({"at": "A contact cannot be in the future."})
     contact = Contact.objects.create(victim=victim, by=actor, **fields)
     for referral in victim.referrals.all():
-        # Reaching the person, or trying to, is the first contact the referral's clock awaits.
+        # Reaching the person, or trying to, is the contact the referral's clocks await; while
+        # the person is in services, the next follow-up falls due an interval after it.
         deadline_close(actor=actor, obj=referral, rule="first_contact", status=DeadlineStatus.MET)
+        deadline_close(actor=actor, obj=referral, rule="follow_up", status=DeadlineStatus.MET)
+        if referral.status in {"accepted", "engaged"}:
+            done = Deadline.objects.filter(
+                content_type=ContentType.objects.get_for_model(referral),
+                object_id=referral.pk,
+                rule="follow_up",
+            ).count()
+            deadline_schedule(obj=referral, rule="follow_up", event_at=contact.at,
+                              responsible_agency=referral.owner_agency, actor=actor,
+                              responsible_user=referral.assigned_advocate,
+                              sequence=done + 1)  # fmt: skip
     audit.record(actor, "victim.contact", victim, changes={"reached": contact.reached})
     return contact
 

@@ -39,6 +39,7 @@ LEAD_MINUTES: dict[str, list[int]] = {
     "probable_cause": [12 * 60, 2 * 60],
     "charging_decision": [7 * 24 * 60, 24 * 60],
     "first_contact": [24 * 60, 2 * 60],
+    "follow_up": [24 * 60],
     "disposition_notice": [3 * 24 * 60, 24 * 60],
 }
 # Who at the responsible agency hears of a deadline with no one person responsible.

@@ -93,6 +93,17 @@ def first_contact(calendar: Calendar, sent_at: dt.datetime, *, agency, **_) -> d
 
 
 @rule(
+    "follow_up",
+    version=1,
+    title="Follow-up with the person served",
+    source="Victim-service agency's interval (Agency.follow_up_days)",
+)
+def follow_up(calendar: Calendar, last_contact_at: dt.datetime, *, agency, **_) -> dt.datetime:
+    """The agency's interval after the last contact (14 days unless set), on a court day."""
+    return _at(calendar.add_days(timezone.localdate(last_contact_at), agency.follow_up_days))
+
+
+@rule(
     "disposition_notice",
     version=1,
     title="Notify the victim of the final disposition",

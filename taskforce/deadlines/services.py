@@ -26,6 +26,7 @@ def deadline_schedule(
     responsible_user: User | None = None,
     actor: User | None = None,
     calendar: Calendar | None = None,
+    sequence: int = 1,
 ) -> Deadline:
     """Compute the rule's deadline for a record, or recompute it when its event moved.
 
@@ -36,12 +37,13 @@ def deadline_schedule(
     content_type = ContentType.objects.get_for_model(obj)
     existing = (
         Deadline.objects.select_for_update()
-        .filter(content_type=content_type, object_id=obj.pk, rule=rule)
+        .filter(content_type=content_type, object_id=obj.pk, rule=rule, sequence=sequence)
         .first()
     )
     if existing is None:
         created = Deadline.objects.create(
-            content_type=content_type, object_id=obj.pk, rule=rule, rule_version=spec.version,
+            content_type=content_type, object_id=obj.pk, rule=rule, sequence=sequence,
+            rule_version=spec.version,
             title=spec.title, source=spec.source, event_at=event_at, due_at=due_at,
             responsible_agency=responsible_agency, responsible_user=responsible_user,
         )  # fmt: skip
@@ -70,10 +72,12 @@ def deadline_close(
     deadline = (
         Deadline.objects.select_for_update()
         .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, rule=rule)
+        .filter(status=DeadlineStatus.OPEN)
+        .order_by("-sequence")
         .first()
     )
-    if deadline is None or deadline.status != DeadlineStatus.OPEN:
-        return deadline
+    if deadline is None:
+        return None
     if status == DeadlineStatus.WAIVED and not reason.strip():
         raise ValidationError({"reason": "Say why the deadline is waived."})
     deadline.status = status

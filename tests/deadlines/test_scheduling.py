@@ -115,3 +115,28 @@ def test_waiving_needs_a_reason_and_is_404_to_others(
     client.post(url, {"reason": "Defendant waived the 36-hour rule on the record"})
     deadline.refresh_from_db()
     assert (deadline.status, deadline.waiver_reason[:9]) == ("waived", "Defendant")
+
+
+def test_follow_ups_recur_while_in_services_and_stop_at_closure(referral, advocate):
+    from referrals.services import referral_open_victim, referral_transition
+
+    referral_transition(actor=advocate, referral=referral, to_status="received")
+    referral_transition(actor=advocate, referral=referral, to_status="accepted")
+    victim = referral_open_victim(actor=advocate, referral=referral, identified_how="sting",
+                                  guardian_note="Mother")  # fmt: skip
+    first_call = local(2026, 3, 2, 10, 0)
+    contact_record(actor=advocate, victim=victim, at=first_call, method="phone", reached=True)
+    [follow_up] = Deadline.objects.filter(rule="follow_up")
+    assert (follow_up.sequence, follow_up.due_at) == (1, local(2026, 3, 16, 17, 0))  # 14 days
+
+    contact_record(actor=advocate, victim=victim, at=local(2026, 3, 12, 15, 0), method="text",
+                   reached=True)  # fmt: skip
+    steps = list(Deadline.objects.filter(rule="follow_up").values_list("sequence", "status"))
+    assert steps == [(1, "met"), (2, "open")]
+
+    referral_transition(actor=advocate, referral=referral, to_status="closed",
+                        closure_reason="goals_met")  # fmt: skip
+    assert set(Deadline.objects.filter(rule="follow_up").values_list("status", flat=True)) == {
+        "met",
+        "waived",
+    }
