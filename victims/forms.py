@@ -21,6 +21,8 @@ class VictimForm(forms.ModelForm):
             "screening_score",
             "screener",
             "safety_concerns",
+            "address",
+            "phone",
             "contact_method",
             "safe_times",
             "language",
@@ -53,6 +55,11 @@ class ConsentForm(forms.Form):
     guardian_relationship = forms.CharField(required=False, max_length=60)
     guardian_is_alleged_abuser = forms.BooleanField(
         required=False, label="This guardian is an alleged abuser"
+    )
+    signed_form = forms.FileField(
+        required=False,
+        label="Signed release (optional)",
+        help_text="A scan of the signed form: PDF, PNG or JPG, at most 10 MB.",
     )
 
     def __init__(self, *args, owner: Agency, **kwargs):

@@ -7,6 +7,7 @@ written, time-limited consent, to the agency and scope it names.
 
 import datetime as dt
 import uuid
+from pathlib import PurePath
 
 from django.db import models
 from django.db.models import Q
@@ -49,6 +50,8 @@ class Victim(ProtectedModel):
     screening_score = models.CharField(max_length=40, blank=True)
     screener = models.CharField(max_length=120, blank=True)
     safety_concerns = models.TextField(blank=True)
+    address = models.CharField(max_length=200, blank=True, help_text="Where they are staying.")
+    phone = models.CharField(max_length=40, blank=True)
     contact_method = models.CharField(max_length=120, blank=True)
     safe_times = models.CharField(max_length=120, blank=True)
     language = models.CharField(max_length=60, blank=True)
@@ -85,6 +88,18 @@ class Victim(ProtectedModel):
         return None if age is None else age < SAFE_HARBOR_AGE_LIMIT
 
 
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def _consent_path(consent: "Consent", filename: str) -> str:
+    # A random name keeping only the checked extension: nothing of the person reaches the disk.
+    suffix = PurePath(filename).suffix.lower()
+    return f"consents/{consent.public_id.hex[:2]}/{consent.public_id.hex}{suffix}"
+
+
 class ConsentScope(models.TextChoices):
     """What a consent releases, narrowest first; each includes those before it."""
 
@@ -119,6 +134,9 @@ class Consent(models.Model):
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    signed_form = models.FileField(
+        storage=_private_storage, upload_to=_consent_path, max_length=200, blank=True
+    )
     # The share that currently carries this consent's access. Several consents to one agency
     # share one grant, which lasts as long as the latest of them (victims.services).
     share = models.ForeignKey(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePath
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -49,6 +50,7 @@ def consent_record(
     guardian_name: str = "",
     guardian_relationship: str = "",
     guardian_is_alleged_abuser: bool = False,
+    signed_form=None,
 ) -> Consent:
     """Record a signed release; access for `to_agency` starts now and ends at expiry."""
     access.require(actor, access.Action.SHARE, victim)
@@ -87,7 +89,13 @@ def consent_record(
         guardian_is_alleged_abuser=guardian_is_alleged_abuser,
         recorded_by=actor,
     )
-    consent.full_clean(exclude=["share"])
+    if signed_form:
+        from cases.services.notes import check_upload
+
+        check_upload(signed_form, field="signed_form", allowed={".pdf", ".png", ".jpg", ".jpeg"})
+        suffix = PurePath(signed_form.name).suffix.lower()
+        consent.signed_form.save(f"signed{suffix}", signed_form, save=False)
+    consent.full_clean(exclude=["share", "signed_form"])
     consent.save()
     _sync_consent_share(actor, victim, to_agency)
     audit.record(

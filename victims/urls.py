@@ -13,6 +13,11 @@ urlpatterns = [
     path("<uuid:public_id>/contacts/new/", views.contact_new, name="contact_new"),
     path("<uuid:public_id>/notes/new/", views.note_new, name="note_new"),
     path(
+        "<uuid:public_id>/consents/<uuid:consent_id>/form/",
+        views.consent_signed_form,
+        name="consent_form",
+    ),
+    path(
         "<uuid:public_id>/consents/<uuid:consent_id>/withdraw/",
         views.consent_withdraw,
         name="consent_withdraw",

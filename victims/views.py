@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from referrals.models import Referral
 from referrals.selectors import referral_get
 from referrals.services import referral_open_victim
-from taskforce import access, records
+from taskforce import access, audit, records
 from taskforce.forms import add_service_errors
 from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm, VictimForm
 from victims.models import SCOPE_ORDER, Victim
@@ -94,7 +96,7 @@ def victim_open(request: HttpRequest, referral_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_new(request: HttpRequest, public_id) -> HttpResponse:
     victim = _victim(request, public_id, access.Action.SHARE)
-    form = ConsentForm(request.POST or None, owner=victim.owner_agency)
+    form = ConsentForm(request.POST or None, request.FILES or None, owner=victim.owner_agency)
     if request.method == "POST" and form.is_valid():
         try:
             consent = consent_record(actor=request.user, victim=victim, **form.cleaned_data)
@@ -174,3 +176,21 @@ def note_new(request: HttpRequest, public_id) -> HttpResponse:
         "Add an advocate note",
         note="Private to your agency, always.",
     )  # fmt: skip
+
+
+@login_required
+def consent_signed_form(request: HttpRequest, public_id, consent_id) -> HttpResponse:
+    """The scanned release, for the victim's own agency only (it names the person)."""
+    victim = _victim(request, public_id, access.Action.SHARE)
+    consent = victim.consents.filter(public_id=consent_id).exclude(signed_form="").first()
+    if consent is None:
+        raise access.NotFound
+    audit.record(request.user, "consent.form_downloaded", victim)
+    response = FileResponse(
+        consent.signed_form.open("rb"),
+        as_attachment=True,
+        filename=f"consent-{consent.signed_on}{PurePath(consent.signed_form.name).suffix}",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -200,6 +200,16 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
                 f"{event.get_kind_display()} {event.get_status_display().lower()}",
                 detail=event.outcome,
             ))  # fmt: skip
+    from referrals.models import Referral
+
+    for referral in (
+        access.visible(actor, Referral)
+        .filter(case=case)
+        .select_related("owner_agency", "created_by")
+    ):
+        entries.append(TimelineEntry(referral.created_at,
+                                     f"Referred to Safe Harbor: {referral.owner_agency.name}",
+                                     referral.created_by.display_name()))  # fmt: skip
     if case.owner_agency_id == actor.membership.agency_id:
         for victim in case.case_victims.all():
             entries.append(

@@ -73,17 +73,29 @@ def _sniffed_type(upload: UploadedFile) -> str:
     return content_type
 
 
+def check_upload(upload: UploadedFile, *, field: str = "file", allowed: set[str] | None = None):
+    """Size, emptiness and type (by name and first bytes) of an upload; returns its type."""
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ValidationError({field: f"The file is larger than {limit} MB."})
+    if upload.size == 0:
+        raise ValidationError({field: "The file is empty."})
+    extension = PurePath(upload.name).suffix.lower()
+    if allowed is not None and extension not in allowed:
+        names = ", ".join(sorted(e.lstrip(".").upper() for e in allowed if e != ".jpeg"))
+        raise ValidationError({field: f"This kind of file is not accepted. Use {names}."})
+    try:
+        return _sniffed_type(upload)
+    except ValidationError as error:
+        raise ValidationError({field: error.message_dict["file"]}) from None
+
+
 @transaction.atomic
 def document_upload(
     *, actor: User, case: Case, upload: UploadedFile, title: str, visibility: str
 ) -> CaseDocument:
     _check_owner(actor, case)
-    if upload.size > settings.MAX_UPLOAD_BYTES:
-        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise ValidationError({"file": f"The file is larger than {limit} MB."})
-    if upload.size == 0:
-        raise ValidationError({"file": "The file is empty."})
-    content_type = _sniffed_type(upload)
+    content_type = check_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

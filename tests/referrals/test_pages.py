@@ -197,3 +197,39 @@ def test_a_referral_is_404_to_everyone_but_its_two_agencies(
     assert client.post(step, {"to_status": "received"}).status_code == 403  # sees, cannot work it
     client.force_login(advocate)
     assert client.get(detail).status_code == 200
+
+
+def test_a_signed_release_is_kept_and_opened_only_by_the_victims_agency(
+    client, referral, advocate, wash_cao, wash_prosecutor
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from victims.models import Consent
+    from victims.services import victim_create
+
+    victim = victim_create(actor=advocate, person=referral.person, identified_how="sting",
+                           guardian_note="Mother", address="Lakes Youth Shelter")  # fmt: skip
+    client.force_login(advocate)
+    data = {
+        "to_agency": wash_cao.pk,
+        "scope": "contact",
+        "purpose": "Court",
+        "signed_on": TODAY().isoformat(),
+        "expires_on": (TODAY() + dt.timedelta(days=90)).isoformat(),
+        "signed_by_minor": "on",
+        "guardian_name": "Ruth",
+        "guardian_relationship": "Mother",
+    }
+    url = reverse("victims:consent_new", args=[victim.public_id])
+    fake = client.post(url, data | {"signed_form": SimpleUploadedFile("form.pdf", b"<html>")})
+    assert "not a PDF" in str(fake.context["form"].errors["signed_form"])
+    assert not Consent.objects.exists()
+    pdf = SimpleUploadedFile("release.pdf", b"%PDF-1.7 signed")
+    assert client.post(url, data | {"signed_form": pdf}).status_code == 302
+    consent = Consent.objects.get()
+    form_url = reverse("victims:consent_form", args=[victim.public_id, consent.public_id])
+    assert b"".join(client.get(form_url).streaming_content) == b"%PDF-1.7 signed"
+    client.force_login(wash_prosecutor)
+    assert client.get(form_url).status_code == 403  # the release names the person: agency only
+    page = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
+    assert "Lakes Youth Shelter" in page  # the contact scope includes where they stay
