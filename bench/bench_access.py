@@ -67,7 +67,7 @@ from django.utils import timezone
 from psycopg2 import sql
 
 from cases.models import Case, CaseGroupObjectPermission
-from cases.selectors.cases import ORDER, CaseFilters, case_count, case_list
+from cases.selectors.cases import ORDER, CaseFilters, case_count, case_list, caseload_columns
 from taskforce.models import ROLES_BY_AGENCY_KIND, Agency, AgencyKind, Membership, Role, User
 
 SHARE_FRACTION = 0.02
@@ -334,10 +334,16 @@ def p95(times: list[float]) -> float:
 
 
 def _page_of(queryset, size: int) -> list[Case]:
-    """A first page built the way the selector builds one: ordered keys, then the rows."""
+    """A first page built exactly as the selector builds one, minus the access filter: the
+    ordered keys, then the rows with the same related rows and caseload columns."""
     keys = list(queryset.order_by(*ORDER).values_list("updated_at", "id")[: size + 1])
     ids = [pk for _, pk in keys[:size]]
-    rows = Case.objects.filter(pk__in=ids).select_related("owner_agency", "assigned_prosecutor")
+    rows = (
+        Case.objects.filter(pk__in=ids)
+        .select_related("owner_agency", "assigned_prosecutor", "county")
+        .prefetch_related("defendants")
+        .annotate(**caseload_columns())
+    )
     by_id = {case.pk: case for case in rows}
     return [by_id[pk] for pk in ids]
 
