@@ -50,7 +50,26 @@ class ReferralStepForm(forms.Form):
         self.fields["to_status"].choices = [(s, ReferralStatus(s).label) for s in choices]
 
 
+class ReferralAssignForm(forms.Form):
+    advocate = forms.ModelChoiceField(
+        label="Assigned advocate", queryset=None, required=False, empty_label="No one yet"
+    )
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        from taskforce.models import Role, User
+
+        self.fields["advocate"].queryset = User.objects.filter(
+            memberships__agency=agency,
+            memberships__ended_at__isnull=True,
+            memberships__role__in=[Role.ADVOCATE, Role.SUPERVISOR],
+            is_active=True,
+        ).order_by("last_name", "first_name")
+        self.fields["advocate"].label_from_instance = lambda u: u.display_name()
+
+
 class ReferralFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100, help_text="A name.")
+    mine = forms.BooleanField(label="Assigned to me", required=False)
     status = forms.ChoiceField(required=False, choices=[("", "Any"), *ReferralStatus.choices])
     urgency = forms.ChoiceField(required=False, choices=[("", "Any"), *Urgency.choices])

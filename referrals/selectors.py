@@ -37,7 +37,7 @@ def status_shown(actor: User, referral: Referral) -> str:
 
 
 def referrals_received(
-    *, actor: User, status: str = "", urgency: str = "", q: str = ""
+    *, actor: User, status: str = "", urgency: str = "", q: str = "", mine: bool = False
 ) -> list[Referral]:
     """The receiving agency's referrals: new and urgent first."""
     membership = access.acting_membership(actor)
@@ -46,6 +46,8 @@ def referrals_received(
     queryset = access.visible(actor, Referral).filter(owner_agency=membership.agency)
     if q:
         queryset = queryset.filter(person__in=people_named(q))
+    if mine:
+        queryset = queryset.filter(assigned_advocate=actor)
     if status:
         queryset = queryset.filter(status=status)
     if urgency:

@@ -119,3 +119,18 @@ def referral_open_victim(*, actor: User, referral: Referral, **fields):
         actor=actor, obj=referral, expected_version=referral.version, data={"victim": victim}
     )
     return victim
+
+
+@transaction.atomic
+def referral_assign(*, actor: User, referral: Referral, advocate: User | None) -> Referral:
+    """Give the referral to one of the agency's advocates (or to no one)."""
+    access.require(actor, access.Action.CHANGE, referral)
+    if advocate is not None:
+        membership = advocate.membership
+        if membership is None or membership.agency_id != referral.owner_agency_id:
+            raise ValidationError({"advocate": "Choose an advocate of your agency."})
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    return records.record_update(
+        actor=actor, obj=referral, expected_version=referral.version,
+        data={"assigned_advocate": advocate},
+    )  # fmt: skip

@@ -11,4 +11,5 @@ urlpatterns = [
     path("export.csv", views.referral_export, name="export"),
     path("<uuid:public_id>/", views.referral_detail, name="detail"),
     path("<uuid:public_id>/step/", views.referral_step, name="step"),
+    path("<uuid:public_id>/assign/", views.referral_assign, name="assign"),
 ]

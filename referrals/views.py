@@ -13,7 +13,12 @@ from django.views.decorators.http import require_http_methods
 from cases.models import Arrest, Case
 from cases.services.people import PersonData, person_create
 from referrals import selectors, services
-from referrals.forms import ReferralFilterForm, ReferralSendForm, ReferralStepForm
+from referrals.forms import (
+    ReferralAssignForm,
+    ReferralFilterForm,
+    ReferralSendForm,
+    ReferralStepForm,
+)
 from referrals.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus, SourceKind
 from taskforce import access, records
 from taskforce.exports import csv_response
@@ -51,6 +56,11 @@ def _detail(request: HttpRequest, referral, step_form=None, status=200) -> HttpR
             "status_label": ReferralStatus(shown).label,
             "status_capped": selectors.status_capped(request.user, referral),
             "step_form": step_form if can_change else None,
+            "assign_form": ReferralAssignForm(
+                initial={"advocate": referral.assigned_advocate}, agency=referral.owner_agency
+            )
+            if can_change
+            else None,
             "history": referral.status_changes.select_related("by") if receiver else (),
             "can_open_victim": can_change
             and referral.victim is None
@@ -157,3 +167,25 @@ def referral_export(request: HttpRequest) -> HttpResponse:
          "Region"],
         rows,
     )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["POST"])
+def referral_assign(request: HttpRequest, public_id) -> HttpResponse:
+    referral = selectors.referral_get(
+        actor=request.user, public_id=public_id, action=access.Action.CHANGE
+    )
+    form = ReferralAssignForm(request.POST, agency=referral.owner_agency)
+    if form.is_valid():
+        try:
+            services.referral_assign(
+                actor=request.user, referral=referral, advocate=form.cleaned_data["advocate"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Assignment saved.")
+    else:
+        messages.error(request, "Choose an advocate of your agency.")
+    return redirect("referrals:detail", public_id=referral.public_id)

@@ -55,6 +55,7 @@ def _work_panels(user, membership) -> dict:
 
         received = referrals_received(actor=user)
         return {
+            "mine": [r for r in received if r.assigned_advocate_id == user.pk][:8],
             "incoming": [r for r in received if r.status in {"sent", "received"}][:8],
             "in_service": [r for r in received if r.status in {"accepted", "engaged"}][:8],
         }

@@ -233,3 +233,19 @@ def test_a_signed_release_is_kept_and_opened_only_by_the_victims_agency(
     assert client.get(form_url).status_code == 403  # the release names the person: agency only
     page = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
     assert "Lakes Youth Shelter" in page  # the contact scope includes where they stay
+
+
+def test_a_referral_is_assigned_to_an_advocate_who_finds_it_as_theirs(
+    client, referral, advocate, advocate_supervisor, wash_prosecutor
+):
+    client.force_login(advocate_supervisor)
+    url = reverse("referrals:assign", args=[referral.public_id])
+    client.post(url, {"advocate": wash_prosecutor.pk})  # not of this agency: refused
+    referral.refresh_from_db()
+    assert referral.assigned_advocate is None
+    client.post(url, {"advocate": advocate.pk})
+    referral.refresh_from_db()
+    assert referral.assigned_advocate == advocate
+    client.force_login(advocate)
+    assert [r.pk for r in client.get(reverse("home")).context["mine"]] == [referral.pk]
+    assert client.get(reverse("referrals:list"), {"mine": "on"}).context["received"]
