@@ -407,6 +407,9 @@ class Deadline(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     waiver_reason = models.TextField(blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agency's supervisors were told it was missed."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "taskforce.tasks.record_heartbeat", "schedule": 60.0},
     "expire-lapsed-grants": {"task": "taskforce.tasks.expire_lapsed_grants", "schedule": 300.0},
     "dispatch-reminders": {"task": "taskforce.tasks.dispatch_reminders", "schedule": 60.0},
+    "escalate-missed-deadlines": {
+        "task": "taskforce.tasks.escalate_missed_deadlines",
+        "schedule": 300.0,
+    },
 }
 
 # --- Email ---------------------------------------------------------------------------------
@@ -200,6 +204,8 @@ globals().update(
     {key: value for key, value in env_email("EMAIL_URL", "consolemail://").items() if value}
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Task Force Caseload <noreply@localhost>")
+# How long past due an open deadline waits before its agency's supervisors are told.
+DEADLINE_GRACE_MINUTES = env_int("DEADLINE_GRACE_MINUTES", 60, minimum=0)
 # The address people reach the app at, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -35,3 +35,11 @@ def dispatch_reminders() -> int:
     from taskforce.deadlines.reminders import send_due_reminders
 
     return send_due_reminders()
+
+
+@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+def escalate_missed_deadlines() -> int:
+    """Every five minutes (beat): tell supervisors, once, of deadlines missed past the grace."""
+    from taskforce.deadlines.reminders import escalate_missed_deadlines as escalate
+
+    return escalate()

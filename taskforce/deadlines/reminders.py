@@ -141,3 +141,51 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 200) ->
                 else:
                     reminder.status = ReminderStatus.SKIPPED
             Reminder.objects.bulk_update(batch, ["status", "sent_at"])
+
+
+def escalate_missed_deadlines(now: dt.datetime | None = None) -> int:
+    """Tell the responsible agency's supervisors, once, of each deadline missed by more than
+    the grace period (DEADLINE_GRACE_MINUTES). Returns how many deadlines were escalated."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.DEADLINE_GRACE_MINUTES)
+    escalated = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=DeadlineStatus.OPEN, escalated_at__isnull=True, due_at__lt=cutoff)
+                .select_related("content_type", "responsible_agency")
+                .order_by("due_at", "id")[:200]
+            )
+            if not batch:
+                return escalated
+            from taskforce.deadlines.selectors import attach_urls
+
+            attach_urls(batch)
+            for deadline in batch:
+                record = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
+                supervisors = [
+                    m.user
+                    for m in Membership.objects.filter(
+                        agency=deadline.responsible_agency, ended_at__isnull=True,
+                        role=Role.SUPERVISOR, user__is_active=True,
+                    ).select_related("user")
+                    if access.can(m.user, access.Action.VIEW, record)
+                ]  # fmt: skip
+                due = timezone.localtime(deadline.due_at)
+                title = f"Missed: {deadline.title} (was due {due:%a %b %-d, %H:%M})"
+                for supervisor in supervisors:
+                    Notification.objects.create(user=supervisor, title=title, url=deadline.url)
+                    if supervisor.email:
+                        EmailMultiAlternatives(
+                            subject=title,
+                            body=f"{title}\n{settings.SITE_URL}{deadline.url}\n",
+                            to=[supervisor.email],
+                            headers={"Message-ID": f"<escalation-{deadline.pk}-{supervisor.pk}"
+                                                   "@taskforce-caseload>"},
+                        ).send()  # fmt: skip
+                deadline.escalated_at = now
+                escalated += 1
+                logger.info("deadline %s escalated to %d supervisors", deadline.public_id,
+                            len(supervisors))  # fmt: skip
+            Deadline.objects.bulk_update(batch, ["escalated_at"])

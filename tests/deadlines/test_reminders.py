@@ -86,3 +86,32 @@ def test_a_moved_deadline_moves_its_pending_reminders(arrest, sheriff_liaison):
         first.due_at - dt.timedelta(hours=12),
         first.due_at - dt.timedelta(hours=2),
     ]
+
+
+def test_a_missed_deadline_reaches_the_supervisor_once_after_the_grace(arrest, sheriff):
+    from taskforce.deadlines.reminders import escalate_missed_deadlines
+    from tests.factories import member
+
+    supervisor = member(sheriff, "supervisor", username="wcso_supervisor_t", email="sup@x.invalid")
+    # Probable cause was due Monday 23:30; with an hour's grace nothing is escalated at 00:15.
+    with time_machine.travel(local(2026, 3, 10, 0, 15)):
+        assert escalate_missed_deadlines() == 0
+    with time_machine.travel(local(2026, 3, 10, 1, 0)):
+        assert escalate_missed_deadlines() == 1
+        assert escalate_missed_deadlines() == 0  # once
+    [note] = Notification.objects.filter(user=supervisor)
+    assert note.title.startswith("Missed: Judicial probable-cause determination")
+    assert [m.to for m in mail.outbox] == [["sup@x.invalid"]]
+
+
+def test_a_met_deadline_is_never_escalated(arrest, sheriff_liaison, sheriff):
+    from taskforce.deadlines.reminders import escalate_missed_deadlines
+    from taskforce.deadlines.services import deadline_close
+    from tests.factories import member
+
+    member(sheriff, "supervisor", username="wcso_supervisor_u")
+    for rule in ("first_appearance", "probable_cause"):
+        deadline_close(actor=sheriff_liaison, obj=arrest, rule=rule, status="met")
+    with time_machine.travel(local(2026, 3, 12, 9, 0)):
+        assert escalate_missed_deadlines() == 0
+    assert not Notification.objects.filter(title__startswith="Missed").exists()
