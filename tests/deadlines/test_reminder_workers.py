@@ -63,3 +63,52 @@ def test_a_reminder_is_not_sent_before_its_time(transactional_db, django_db_seri
         assert dispatch_reminders.delay().get(timeout=60) == 0
     assert not Notification.objects.exists()
     assert Reminder.objects.filter(status="pending").count() == 4
+
+
+def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing(
+    transactional_db, django_db_serialized_rollback, sheriff_liaison, operation, sheriff,
+    washington, patron_13_15,
+):  # fmt: skip
+    """SIGKILL a worker while it sends 3,000 reminders; the batch it held rolls back, and the
+    next sweep (the task redelivered, or beat's next tick) sends exactly the rest."""
+    import os
+    import signal
+    import time
+
+    from cases.services.arrests import arrests_create
+    from taskforce.models import Deadline, Membership, User
+    from tests.stings_fixtures import arrest_row
+
+    row = arrest_row(washington, patron_13_15, 1, arrested_at=timezone.now() - dt.timedelta(days=6))
+    arrests_create(actor=sheriff_liaison, operation=operation, arresting_agency=sheriff, rows=[row])
+    users = User.objects.bulk_create([User(username=f"deputy{n:04d}") for n in range(1500)])
+    Membership.objects.bulk_create(
+        [Membership(user=u, agency=sheriff, role="police_liaison") for u in users]
+    )
+    Reminder.objects.bulk_create(
+        [
+            Reminder(deadline=d, recipient=u, lead_minutes=1, send_at=d.due_at)
+            for d in Deadline.objects.all()
+            for u in users
+        ]
+    )
+    total = Reminder.objects.filter(status="pending", send_at__lte=timezone.now()).count()
+    assert total >= 3000
+
+    with running_worker() as doomed:
+        dispatch_reminders.delay()
+        deadline = time.monotonic() + 60
+        while Reminder.objects.filter(status="sent").count() == 0:
+            assert time.monotonic() < deadline, doomed.log()
+            time.sleep(0.05)
+        os.kill(doomed.process.pid, signal.SIGKILL)
+        doomed.process.wait()
+    partly = Reminder.objects.filter(status="sent").count()
+    assert 0 < partly < total  # killed in the middle, committed batches kept
+    assert Notification.objects.count() == partly  # the interrupted batch left nothing
+
+    with running_worker():
+        dispatch_reminders.delay().get(timeout=240)
+    assert Reminder.objects.filter(status="sent").count() == total
+    assert Notification.objects.count() == total
+    assert Notification.objects.values("reminder").distinct().count() == total
