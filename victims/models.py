@@ -15,6 +15,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import Person
+from cases.models.notes import private_storage
 from taskforce.models import Agency, GrantFields, ProtectedModel, Share, User
 
 SAFE_HARBOR_AGE_LIMIT = 25  # Minnesota's Safe Harbor serves sexually exploited youth to age 24
@@ -88,12 +89,6 @@ class Victim(ProtectedModel):
         return None if age is None else age < SAFE_HARBOR_AGE_LIMIT
 
 
-def _private_storage():
-    from django.core.files.storage import storages
-
-    return storages["private"]
-
-
 def _consent_path(consent: "Consent", filename: str) -> str:
     # A random name keeping only the checked extension: nothing of the person reaches the disk.
     suffix = PurePath(filename).suffix.lower()
@@ -135,7 +130,7 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     signed_form = models.FileField(
-        storage=_private_storage, upload_to=_consent_path, max_length=200, blank=True
+        storage=private_storage, upload_to=_consent_path, max_length=200, blank=True
     )
     # The share that currently carries this consent's access. Several consents to one agency
     # share one grant, which lasts as long as the latest of them (victims.services).

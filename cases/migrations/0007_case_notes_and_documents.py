@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(max_length=200, storage=cases.models.notes._private_storage, upload_to=cases.models.notes._document_path)),
+                ('file', models.FileField(max_length=200, storage=cases.models.notes.private_storage, upload_to=cases.models.notes._document_path)),
                 ('title', models.CharField(max_length=200)),
                 ('original_name', models.CharField(max_length=200)),
                 ('content_type', models.CharField(max_length=100)),

@@ -31,7 +31,8 @@ class CaseNote(models.Model):
         return f"Note on {self.case} by {self.author}"
 
 
-def _private_storage():
+def private_storage():
+    """The storage of uploaded files: off the web root, no URL (settings.PRIVATE_FILES_ROOT)."""
     return storages["private"]
 
 
@@ -45,7 +46,7 @@ class CaseDocument(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(storage=_private_storage, upload_to=_document_path, max_length=200)
+    file = models.FileField(storage=private_storage, upload_to=_document_path, max_length=200)
     title = models.CharField(max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

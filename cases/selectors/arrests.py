@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import Arrest, HandOff, Operation
 from cases.selectors.people import person_search_q
 from taskforce import access
+from taskforce.deadlines.calendar import start_of_day
 from taskforce.models import Agency, County, User
 from taskforce.pagination import Page, keyset_page
 
@@ -30,10 +31,6 @@ class ArrestFilters:
     handed_off: str = ""  # "yes", "no" or "" for either
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _filtered(queryset: QuerySet, filters: ArrestFilters) -> QuerySet:
     if filters.q:
         from cases.models import Person
@@ -46,9 +43,9 @@ def _filtered(queryset: QuerySet, filters: ArrestFilters) -> QuerySet:
         if getattr(filters, name) is not None:
             queryset = queryset.filter(**{name: getattr(filters, name)})
     if filters.arrested_from:
-        queryset = queryset.filter(arrested_at__gte=_day_start(filters.arrested_from))
+        queryset = queryset.filter(arrested_at__gte=start_of_day(filters.arrested_from))
     if filters.arrested_to:
-        next_day = _day_start(filters.arrested_to) + timezone.timedelta(days=1)
+        next_day = start_of_day(filters.arrested_to) + timezone.timedelta(days=1)
         queryset = queryset.filter(arrested_at__lt=next_day)
     if filters.custody_status:
         queryset = queryset.filter(custody_status=filters.custody_status)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.models import Case, CaseDefendant, CourtEvent, CourtEventStatus
 from cases.selectors.people import people_named
 from taskforce import access
+from taskforce.deadlines.calendar import start_of_day
 from taskforce.models import County, Deadline, DeadlineStatus, User
 from taskforce.pagination import Page, keyset_page
 
@@ -141,10 +142,6 @@ class TimelineEntry:
     detail: str = ""
 
 
-def _day_start(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
-
-
 def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
     """Everything that happened to a case, oldest first: hand-offs, status, decisions, counts,
     and (for its own agency) shares. The caller has checked the actor may view the case."""
@@ -176,7 +173,7 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
                                      f"Against {charge.defendant}"))  # fmt: skip
         if charge.disposed_on:
             entries.append(TimelineEntry(
-                charge.disposition_recorded_at or _day_start(charge.disposed_on),
+                charge.disposition_recorded_at or start_of_day(charge.disposed_on),
                 f"Count {charge.count_number}: {charge.get_disposition_display()}",
                 detail=f"On {charge.disposed_on:%b %-d, %Y}",
             ))  # fmt: skip

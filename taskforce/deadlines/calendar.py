@@ -104,6 +104,11 @@ class Calendar:
             moment = day_end
 
 
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of a day, local time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _midnight_after(moment: dt.datetime) -> dt.datetime:
     tz = moment.tzinfo
     next_day = moment.date() + dt.timedelta(days=1)
