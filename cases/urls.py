@@ -29,6 +29,8 @@ urlpatterns = [
          name="hearing_continue"),
     path("cases/<uuid:public_id>/hearings/<uuid:event_id>/record/", court.hearing_record,
          name="hearing_record"),
+    path("cases/<uuid:public_id>/speedy-trial-demand/", court.speedy_demand_new,
+         name="speedy_demand_new"),
     path("cases/<uuid:public_id>/victims/new/", court.victim_new, name="victim_new"),
     path("cases/<uuid:public_id>/notices/new/", court.notice_new, name="notice_new"),
     path("cases/<uuid:public_id>/notes/new/", court.note_new, name="note_new"),

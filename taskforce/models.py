@@ -489,3 +489,44 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReminderSettings(models.Model):
+    """One person's choices: lead times per rule, email or not, the hour of their daily digest,
+    and the secret of their calendar feed (only its SHA-256 is kept; rotating it replaces it)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reminder_settings")
+    # {rule name: [minutes before the due time, ...]}; a rule not listed keeps its defaults.
+    lead_minutes = models.JSONField(default=dict, blank=True)
+    email_reminders = models.BooleanField(default=True)
+    digest_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Local hour (0 to 23) of the daily digest; empty for none."
+    )
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    calendar_token_created_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__isnull=True) | Q(digest_hour__lte=23),
+                name="digest_hour_in_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder settings of {self.user}"
+
+
+class Digest(models.Model):
+    """A daily digest sent to one person on one day: the unique row makes it once a day."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    deadline_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.day}"

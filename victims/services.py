@@ -98,6 +98,7 @@ def consent_record(
     consent.full_clean(exclude=["share", "signed_form"])
     consent.save()
     _sync_consent_share(actor, victim, to_agency)
+    _plan_consent_expiry(actor, consent)
     audit.record(
         actor,
         "consent.recorded",
@@ -106,6 +107,19 @@ def consent_record(
     )
     consent.refresh_from_db()
     return consent
+
+
+def _plan_consent_expiry(actor: User, consent: Consent) -> None:
+    """Remind the victim's agency before the release runs out; an earlier release to the same
+    agency that this one outlasts needs no reminder any more."""
+    for earlier in consent.victim.consents.filter(
+        to_agency=consent.to_agency, revoked_on=None, expires_on__lt=consent.expires_on
+    ).exclude(pk=consent.pk):
+        deadline_close(actor=actor, obj=earlier, rule="consent_expiry", status=DeadlineStatus.MET)
+    deadline_schedule(
+        obj=consent, rule="consent_expiry", event_at=consent.ends_at(),
+        responsible_agency=consent.victim.owner_agency,
+    )  # fmt: skip
 
 
 def _sync_consent_share(actor: User, victim: Victim, agency) -> None:
@@ -148,6 +162,8 @@ def consent_revoke(*, actor: User, consent: Consent, reason: str = "") -> Consen
     consent.revoked_on = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_on", "revoked_by"])
+    deadline_close(actor=actor, obj=consent, rule="consent_expiry", status=DeadlineStatus.WAIVED,
+                   reason="The victim withdrew consent.")  # fmt: skip
     # Another consent in force to the same agency keeps its access; otherwise it ends now.
     _sync_consent_share(actor, consent.victim, consent.to_agency)
     audit.record(actor, "consent.revoked", consent.victim, reason=reason,

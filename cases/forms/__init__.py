@@ -19,6 +19,7 @@ from cases.forms.court import (
     NoteForm,
     NoticeForm,
     SentenceForm,
+    SpeedyTrialDemandForm,
     VictimForm,
 )
 from cases.forms.stings import (
@@ -58,6 +59,7 @@ __all__ = [
     "OperationForm",
     "SentenceForm",
     "ShareForm",
+    "SpeedyTrialDemandForm",
     "TransitionForm",
     "VictimForm",
 ]

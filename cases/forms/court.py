@@ -8,6 +8,8 @@ from cases.models import (
     ContinuanceBy,
     CourtEvent,
     CourtEventStatus,
+    DemandBy,
+    DemandLevel,
     NoteVisibility,
     NoticeKind,
     NoticeMethod,
@@ -47,6 +49,27 @@ class HearingRecordForm(forms.Form):
     )
     outcome = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )
+    combined_with_rule8 = forms.BooleanField(
+        required=False,
+        label="The Rule 8 hearing was held with this first appearance",
+        help_text="Then the omnibus hearing is due within 28 days instead of 42 (Rule 11.01).",
+    )
+
+    def __init__(self, *args, event: CourtEvent, **kwargs):
+        super().__init__(*args, **kwargs)
+        if event.kind != "first_appearance":
+            del self.fields["combined_with_rule8"]
+
+
+class SpeedyTrialDemandForm(forms.Form):
+    demanded_on = forms.DateField(label="Demand made on", widget=_day(), initial=timezone.localdate)
+    level = forms.ChoiceField(label="Offence level", choices=DemandLevel.choices)
+    made_by = forms.ChoiceField(label="Made by", choices=DemandBy.choices)
+    in_custody = forms.BooleanField(
+        required=False,
+        label="The defendant is in custody",
+        help_text="Starts the release clock: 120 days, or 10 for a misdemeanor.",
     )
 
 

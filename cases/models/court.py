@@ -65,6 +65,32 @@ class CourtEvent(models.Model):
         return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
+class DemandLevel(models.TextChoices):
+    FELONY = "felony", "Felony or gross misdemeanor (Rule 11.09)"
+    MISDEMEANOR = "misdemeanor", "Misdemeanor (Rule 6.06)"
+
+
+class DemandBy(models.TextChoices):
+    DEFENSE = "defense", "The defense"
+    STATE = "state", "The State (at the victim's request, 611A.033)"
+
+
+class SpeedyTrialDemand(models.Model):
+    """A demand for a speedy trial: it starts the 60-day trial clock, and for a defendant in
+    custody the release clock (120 days; 10 for a misdemeanor)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="speedy_demand")
+    demanded_on = models.DateField()
+    level = models.CharField(max_length=12, choices=DemandLevel.choices)
+    made_by = models.CharField(max_length=8, choices=DemandBy.choices, default=DemandBy.DEFENSE)
+    in_custody = models.BooleanField(help_text="Is the defendant held in custody?")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Speedy-trial demand of {self.demanded_on}"
+
+
 class VictimRole(models.TextChoices):
     VICTIM = "victim", "Victim"
     RECOVERED = "recovered", "Victim recovered in the operation"

@@ -125,9 +125,17 @@ def case_transition(*, actor: User, case: Case, to_status: str, reason: str = ""
     if to_status == CaseStatus.DECLINED and not reason.strip():
         raise ValidationError({"reason": "Record why the case is declined."})
     _status_step(actor, case, case.status, to_status, reason.strip())
-    return records.record_update(
+    case = records.record_update(
         actor=actor, obj=case, expected_version=case.version, data={"status": to_status}
     )
+    if (
+        to_status in {CaseStatus.SENTENCED, CaseStatus.CLOSED}
+        and case.charges.exclude(disposition="").exists()
+    ):
+        from cases.services.court import plan_disposition_notice
+
+        plan_disposition_notice(case)
+    return case
 
 
 def case_defendant_add(*, case: Case, person) -> CaseDefendant:

@@ -17,17 +17,22 @@ from cases.models import (
     Charge,
     ContinuanceBy,
     CourtEvent,
+    CourtEventKind,
     CourtEventStatus,
+    DemandLevel,
     Disposition,
     NoticeKind,
     Person,
     Sentence,
+    SpeedyTrialDemand,
     VictimNotice,
 )
 from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, ASSESSMENT_MAXIMUM, ASSESSMENT_MINIMUM
 from cases.services.people import PersonData, person_create
 from taskforce import access, audit, records
-from taskforce.models import User
+from taskforce.deadlines.calendar import start_of_day
+from taskforce.deadlines.services import deadline_close, deadline_schedule
+from taskforce.models import DeadlineStatus, User
 
 
 def _arrested_at(case: Case) -> datetime | None:
@@ -47,8 +52,36 @@ def court_event_schedule(
         case=case, kind=kind, starts_at=starts_at, courtroom=courtroom, judge=judge,
         created_by=actor,
     )  # fmt: skip
+    _case_deadline(case, obj=event, rule="court_event", event_at=starts_at)
+    _plan_plea_notice(case)
     audit.record(actor, "court_event.scheduled", case, changes={"event": str(event)})
     return event
+
+
+def _case_deadline(case: Case, *, obj=None, rule: str, event_at: datetime, **context) -> None:
+    """A deadline the case's agency answers for, through its assigned prosecutor if any."""
+    deadline_schedule(
+        obj=obj or case, rule=rule, event_at=event_at, responsible_agency=case.owner_agency,
+        responsible_user=case.assigned_prosecutor, context=context,
+    )  # fmt: skip
+
+
+def _plan_plea_notice(case: Case) -> None:
+    """611A.03: once a settlement conference is set, the victims are to hear of the plea
+    agreement before it; the deadline follows the next such hearing when it moves."""
+    hearing = (
+        case.court_events.filter(kind=CourtEventKind.SETTLEMENT, status=CourtEventStatus.SCHEDULED)
+        .order_by("starts_at")
+        .first()
+    )
+    if hearing is not None and NoticeKind.PLEA in {kind for kind, _ in notices_due(case)}:
+        _case_deadline(case, rule="plea_notice", event_at=hearing.starts_at)
+
+
+def _close_when_told(actor: User, case: Case, kind: str, rule: str) -> None:
+    """A notice deadline is met once every victim of the case has been given that notice."""
+    if kind not in {due_kind for due_kind, _ in notices_due(case)}:
+        deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.MET)
 
 
 @transaction.atomic
@@ -73,13 +106,20 @@ def court_event_continue(
     event.continued_by = continued_by
     event.continuance_reason = reason.strip()
     event.save(update_fields=["status", "continued_to", "continued_by", "continuance_reason"])
+    deadline_close(actor=actor, obj=event, rule="court_event", status=DeadlineStatus.WAIVED,
+                   reason=f"Continued to {new}")  # fmt: skip
+    _plan_plea_notice(event.case)
     audit.record(actor, "court_event.continued", event.case, reason=reason,
                  changes={"from": str(event), "to": str(new), "by": continued_by})  # fmt: skip
     return new
 
 
 @transaction.atomic
-def court_event_record(*, actor: User, event: CourtEvent, status: str, outcome: str) -> CourtEvent:
+def court_event_record(
+    *, actor: User, event: CourtEvent, status: str, outcome: str, combined_with_rule8: bool = False
+) -> CourtEvent:
+    """Record a hearing held or cancelled, and what its outcome starts or ends: a first
+    appearance starts the omnibus clock; an omnibus hearing or a trial held meets its own."""
     access.require(actor, access.Action.CHANGE, event.case)
     if status not in {CourtEventStatus.HELD, CourtEventStatus.CANCELLED}:
         raise ValidationError({"status": "A hearing is recorded as held or cancelled."})
@@ -88,6 +128,19 @@ def court_event_record(*, actor: User, event: CourtEvent, status: str, outcome: 
     event.status = status
     event.outcome = outcome.strip()
     event.save(update_fields=["status", "outcome"])
+    case = event.case
+    if status == CourtEventStatus.CANCELLED:
+        deadline_close(actor=actor, obj=event, rule="court_event", status=DeadlineStatus.WAIVED,
+                       reason="The hearing was cancelled.")  # fmt: skip
+    else:
+        deadline_close(actor=actor, obj=event, rule="court_event", status=DeadlineStatus.MET)
+        if event.kind == CourtEventKind.FIRST_APPEARANCE:
+            _case_deadline(case, rule="omnibus_hearing", event_at=event.starts_at,
+                           combined_with_rule8=combined_with_rule8)  # fmt: skip
+        met = {CourtEventKind.OMNIBUS: ["omnibus_hearing"],
+               CourtEventKind.TRIAL: ["speedy_trial", "custody_release"]}  # fmt: skip
+        for rule in met.get(event.kind, []):
+            deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.MET)
     audit.record(actor, "court_event.recorded", event.case, changes={"event": str(event),
                                                                      "status": status})  # fmt: skip
     return event
@@ -122,6 +175,7 @@ def case_victim_add(
                 actor=actor, obj=current, expected_version=current.version,
                 data={"is_juvenile": True},
             )  # fmt: skip
+    _plan_plea_notice(case)
     audit.record(actor, "case.victim_added", case, changes={"role": role})
     return victim
 
@@ -141,7 +195,55 @@ def victim_notice_record(
         given_by=actor,
     )  # fmt: skip
     audit.record(actor, "case.victim_notified", case, changes={"kind": kind, "method": method})
+    notice_rules = {NoticeKind.PLEA: "plea_notice", NoticeKind.DISPOSITION: "disposition_notice"}
+    if kind in notice_rules:
+        _close_when_told(actor, case, kind, notice_rules[kind])
     return notice
+
+
+def plan_disposition_notice(case: Case) -> None:
+    """611A.039: 15 working days to tell each victim of the final disposition, counted from
+    when the case first reaches it (a later step to closed does not restart the count)."""
+    from taskforce.models import Deadline
+
+    if (
+        not case.case_victims.exists()
+        or Deadline.objects.filter(
+            object_id=case.pk, rule="disposition_notice", content_type__model="case"
+        ).exists()
+    ):
+        return
+    _case_deadline(case, rule="disposition_notice", event_at=timezone.now())
+
+
+@transaction.atomic
+def speedy_trial_demand_record(
+    *, actor: User, case: Case, demanded_on: date, level: str, made_by: str, in_custody: bool
+) -> SpeedyTrialDemand:
+    """A speedy-trial demand starts the trial clock (60 days) and, for a defendant in custody,
+    the release clock (Rule 11.09: 120 days; Rule 6.06 misdemeanor: 10 days)."""
+    access.require(actor, access.Action.CHANGE, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    earlier = SpeedyTrialDemand.objects.filter(case=case).first()
+    if earlier is not None:
+        raise ValidationError(
+            {"demanded_on": f"A demand of {earlier.demanded_on:%b %-d, %Y} is already recorded."}
+        )
+    if demanded_on > timezone.localdate():
+        raise ValidationError({"demanded_on": "A demand cannot be dated in the future."})
+    demand = SpeedyTrialDemand.objects.create(
+        case=case, demanded_on=demanded_on, level=level, made_by=made_by, in_custody=in_custody,
+        recorded_by=actor,
+    )  # fmt: skip
+    demanded_at = start_of_day(demanded_on)
+    _case_deadline(case, rule="speedy_trial", event_at=demanded_at)
+    if in_custody:
+        _case_deadline(case, rule="custody_release", event_at=demanded_at,
+                       misdemeanor=level == DemandLevel.MISDEMEANOR)  # fmt: skip
+    audit.record(actor, "case.speedy_trial_demanded", case,
+                 changes={"demanded_on": str(demanded_on), "level": level,
+                          "in_custody": in_custody, "made_by": made_by})  # fmt: skip
+    return demand
 
 
 def notices_due(case: Case) -> list[tuple[str, str]]:

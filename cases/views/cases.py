@@ -25,6 +25,7 @@ from cases.services import charges as charge_services
 from cases.services import court as court_services
 from cases.services import notes as note_services
 from taskforce import access, listing, records
+from taskforce.deadlines.selectors import case_deadlines
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
 from taskforce.models import StaleVersion
@@ -110,6 +111,8 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "documents": note_services.documents_for(actor=request.user, case=case),
             "owns_case": case.owner_agency_id == request.user.membership.agency_id,
             "timeline": selectors.case_timeline(actor=request.user, case=case),
+            "deadlines": case_deadlines(request.user, case),
+            "speedy_demand": getattr(case, "speedy_demand", None),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
             "transition_form": TransitionForm(case=case) if can_change else None,
         },

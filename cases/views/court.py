@@ -25,6 +25,7 @@ from cases.forms import (
     NoteForm,
     NoticeForm,
     SentenceForm,
+    SpeedyTrialDemandForm,
     VictimForm,
 )
 from cases.models import Case, Charge, CourtEvent
@@ -196,8 +197,25 @@ def hearing_record(request: HttpRequest, public_id, event_id) -> HttpResponse:
         return "Hearing recorded."
 
     return _step(
-        request, case, HearingRecordForm(request.POST or None), save, heading=f"Record the {event}"
-    )
+        request, case, HearingRecordForm(request.POST or None, event=event), save,
+        heading=f"Record the {event}",
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def speedy_demand_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        court_services.speedy_trial_demand_record(actor=request.user, case=case, **data)
+        return "Speedy-trial demand recorded; its deadlines are on the case."
+
+    return _step(
+        request, case, SpeedyTrialDemandForm(request.POST or None), save,
+        heading="Record a speedy-trial demand",
+        note="Trial is due within 60 days of the demand (Rules 11.09, 6.06).",
+    )  # fmt: skip
 
 
 @login_required

@@ -98,9 +98,11 @@ class Calendar:
                 moment = _midnight_after(moment)
                 continue
             day_end = _midnight_after(moment)
-            if moment + left <= day_end:
-                return moment + left
-            left -= day_end - moment
+            # Elapsed time, not wall-clock time: a day with a clock change is 23 or 25 hours.
+            in_day = day_end.astimezone(dt.UTC) - moment.astimezone(dt.UTC)
+            if left <= in_day:
+                return (moment.astimezone(dt.UTC) + left).astimezone(tz)
+            left -= in_day
             moment = day_end
 
 

@@ -1,9 +1,9 @@
 """Reminders of deadlines: planned as rows with the deadline, dispatched exactly once.
 
 Not Celery ETA tasks: Redis redelivers unacknowledged ETA tasks (shared/STACK.md). A beat task
-runs `send_due_reminders` every minute; each batch claims due rows with SELECT … FOR UPDATE
-SKIP LOCKED, so two dispatchers never take the same row, writes the in-app notification and the
-email, and marks the rows sent in the same transaction. A worker killed mid-batch rolls its
+runs `send_due_reminders` every minute; each batch claims due rows with SELECT … FOR UPDATE SKIP
+LOCKED, so two dispatchers never take the same row, writes the in-app notifications and the
+emails, and marks the rows sent in the same transaction. A worker killed mid-batch rolls its
 batch back, and the rows are sent by the next run. Email cannot be exactly-once across such a
 crash; each message carries a Message-ID made from the reminder, so a mail system can drop a
 repeat.
@@ -13,40 +13,62 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
 from taskforce import access
+from taskforce.deadlines.records import guard_records
+from taskforce.deadlines.rules import RULES
 from taskforce.models import (
     Deadline,
     DeadlineStatus,
     Membership,
     Notification,
     Reminder,
+    ReminderSettings,
     ReminderStatus,
     Role,
+    User,
 )
 
 logger = logging.getLogger(__name__)
 
-# Lead times by rule, in minutes before the due time.
-LEAD_MINUTES: dict[str, list[int]] = {
-    "first_appearance": [12 * 60, 2 * 60],
-    "probable_cause": [12 * 60, 2 * 60],
-    "charging_decision": [7 * 24 * 60, 24 * 60],
-    "first_contact": [24 * 60, 2 * 60],
-    "follow_up": [24 * 60],
-    "disposition_notice": [3 * 24 * 60, 24 * 60],
-}
 # Who at the responsible agency hears of a deadline with no one person responsible.
 RECIPIENT_ROLES = {Role.PROSECUTOR, Role.POLICE_LIAISON, Role.ADVOCATE}
 
 
-def _recipients(deadline: Deadline):
+def _court_event_recipients(deadline: Deadline) -> list[User]:
+    """A hearing reminds the case's assigned prosecutor and the advocates assigned to the
+    referrals made from the case (each still has to be allowed to see the case when sent)."""
+    from cases.models import CourtEvent
+    from referrals.models import Referral
+
+    event = CourtEvent.objects.select_related("case__assigned_prosecutor").get(
+        pk=deadline.object_id
+    )
+    people = [event.case.assigned_prosecutor] if event.case.assigned_prosecutor else []
+    advocates = User.objects.filter(
+        pk__in=Referral.objects.filter(case=event.case, assigned_advocate__isnull=False).values(
+            "assigned_advocate"
+        )
+    )
+    return people + list(advocates)
+
+
+# Rules whose reminders go to more than the responsible person.
+RECIPIENTS_BY_RULE = {"court_event": _court_event_recipients}
+
+
+def _recipients(deadline: Deadline) -> list[User]:
+    if deadline.rule in RECIPIENTS_BY_RULE:
+        people = RECIPIENTS_BY_RULE[deadline.rule](deadline)
+        if people:
+            return list({person.pk: person for person in people if person.is_active}.values())
     if deadline.responsible_user is not None:
         return [deadline.responsible_user]
     memberships = Membership.objects.filter(
@@ -58,70 +80,109 @@ def _recipients(deadline: Deadline):
     return [membership.user for membership in memberships]
 
 
+def lead_minutes_for(user: User, rule: str, chosen: dict | None = None) -> list[int]:
+    """The person's own lead times for a rule, or the rule's defaults."""
+    if chosen is None:
+        chosen = (
+            ReminderSettings.objects.filter(user=user)
+            .values_list("lead_minutes", flat=True)
+            .first()
+            or {}
+        )
+    own = chosen.get(rule)
+    return sorted(set(own), reverse=True) if own is not None else list(RULES[rule].lead_minutes)
+
+
 def reminders_plan(deadline: Deadline) -> None:
-    """Create (or move) the pending reminders of an open deadline; close them if it is not."""
+    """Create, move or drop the pending reminders of a deadline so they match its due time, its
+    recipients and their lead times; a deadline no longer open keeps none pending."""
     pending = deadline.reminders.filter(status=ReminderStatus.PENDING)
     if deadline.status != DeadlineStatus.OPEN:
         pending.update(status=ReminderStatus.SKIPPED)
         return
-    for lead in LEAD_MINUTES.get(deadline.rule, []):
-        send_at = deadline.due_at - dt.timedelta(minutes=lead)
-        for recipient in _recipients(deadline):
-            reminder, created = Reminder.objects.get_or_create(
-                deadline=deadline,
-                recipient=recipient,
-                lead_minutes=lead,
-                defaults={"send_at": send_at},
-            )
-            if not created and reminder.status == ReminderStatus.PENDING:
-                Reminder.objects.filter(pk=reminder.pk).update(send_at=send_at)
+    recipients = _recipients(deadline)
+    chosen = dict(
+        ReminderSettings.objects.filter(user__in=recipients).values_list("user", "lead_minutes")
+    )
+    existing = {(r.recipient_id, r.lead_minutes): r for r in deadline.reminders.all()}
+    wanted = set()
+    for recipient in recipients:
+        for lead in lead_minutes_for(recipient, deadline.rule, chosen.get(recipient.pk, {})):
+            key = (recipient.pk, lead)
+            wanted.add(key)
+            send_at = deadline.due_at - dt.timedelta(minutes=lead)
+            reminder = existing.get(key)
+            if reminder is None:
+                Reminder.objects.create(
+                    deadline=deadline, recipient=recipient, lead_minutes=lead, send_at=send_at
+                )
+            elif reminder.status != ReminderStatus.SENT and (
+                reminder.send_at != send_at or reminder.status != ReminderStatus.PENDING
+            ):
+                Reminder.objects.filter(pk=reminder.pk).update(
+                    send_at=send_at, status=ReminderStatus.PENDING
+                )
+    dropped = [r.pk for key, r in existing.items() if key not in wanted]
+    pending.filter(pk__in=dropped).update(status=ReminderStatus.SKIPPED)
 
 
-def _still_wanted(reminder: Reminder) -> bool:
-    """Re-checked at sending: the deadline is still open, the person may still see its record."""
+def _wanted(batch: list[Reminder]) -> set[int]:
+    """The reminders still to send: the deadline is open and the person may still see its
+    record. One query per recipient and kind of record in the batch, not one per reminder."""
+    open_ones = [r for r in batch if r.deadline.status == DeadlineStatus.OPEN]
+    guards = guard_records([r.deadline for r in open_ones])  # deadline pk -> protected record
+    asked: dict[tuple[int, type], set[int]] = defaultdict(set)
+    by_pk = {}
+    for reminder in open_ones:
+        record = guards.get(reminder.deadline_id)
+        if record is not None:
+            asked[(reminder.recipient_id, type(record))].add(record.pk)
+            by_pk[reminder.recipient_id] = reminder.recipient
+    seen: dict[tuple[int, type], set[int]] = {}
+    for (user_id, model), ids in asked.items():
+        seen[(user_id, model)] = set(
+            access.visible(by_pk[user_id], model).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+    wanted = set()
+    for reminder in open_ones:
+        record = guards.get(reminder.deadline_id)
+        if record is not None and record.pk in seen[(reminder.recipient_id, type(record))]:
+            wanted.add(reminder.pk)
+    return wanted
+
+
+def _message(reminder: Reminder) -> tuple[Notification, EmailMultiAlternatives | None]:
     deadline = reminder.deadline
-    if deadline.status != DeadlineStatus.OPEN:
-        return False
-    record = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
-    return access.can(reminder.recipient, access.Action.VIEW, record)
-
-
-def _deliver(reminder: Reminder, now: dt.datetime) -> None:
-    from taskforce.deadlines.selectors import attach_urls
-
-    deadline = reminder.deadline
-    attach_urls([deadline])
     due = timezone.localtime(deadline.due_at)
     # No victim's or defendant's identity in the reminder: the link leads into the app.
     title = f"{deadline.title}: due {due:%a %b %-d, %H:%M}"
-    Notification.objects.create(
+    notification = Notification(
         user=reminder.recipient, title=title, url=deadline.url, reminder=reminder
     )
-    if reminder.recipient.email:
-        message = EmailMultiAlternatives(
-            subject=f"Reminder: {title}",
-            body=(
-                f"{title}\n({deadline.source})\n\n"
-                f"Open it in Task Force Caseload: {settings.SITE_URL}{deadline.url}\n"
-            ),
-            to=[reminder.recipient.email],
-            headers={"Message-ID": f"<reminder-{reminder.pk}@taskforce-caseload>"},
-        )
-        link = escape(f"{settings.SITE_URL}{deadline.url}")
-        message.attach_alternative(
-            f"<p><strong>{escape(title)}</strong><br>{escape(deadline.source)}</p>"
-            f'<p><a href="{link}">Open it in Task Force Caseload</a></p>',
-            "text/html",
-        )
-        message.send()
-    logger.info("reminder %s sent to user %s for deadline %s", reminder.pk,
-                reminder.recipient_id, deadline.public_id)  # fmt: skip
+    if not reminder.recipient.email or not reminder.email_wanted:
+        return notification, None
+    link = f"{settings.SITE_URL}{deadline.url}"
+    message = EmailMultiAlternatives(
+        subject=f"Reminder: {title}",
+        body=f"{title}\n({deadline.source})\n\nOpen it in Task Force Caseload: {link}\n",
+        to=[reminder.recipient.email],
+        headers={"Message-ID": f"<reminder-{reminder.pk}@taskforce-caseload>"},
+    )
+    message.attach_alternative(
+        f"<p><strong>{escape(title)}</strong><br>{escape(deadline.source)}</p>"
+        f'<p><a href="{escape(link)}">Open it in Task Force Caseload</a></p>',
+        "text/html",
+    )
+    return notification, message
 
 
-def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 200) -> int:
+def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) -> int:
     """Send every reminder due by `now`, batch by batch; returns how many were sent."""
+    from taskforce.deadlines.selectors import attach_urls
+
     now = now or timezone.now()
     sent = 0
+    connection = get_connection()
     while True:
         with transaction.atomic():
             batch = list(
@@ -132,21 +193,57 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 200) ->
             )
             if not batch:
                 return sent
+            wanted = _wanted(batch)
+            attach_urls([r.deadline for r in batch])
+            no_email = set(
+                ReminderSettings.objects.filter(
+                    user__in={r.recipient_id for r in batch}, email_reminders=False
+                ).values_list("user", flat=True)
+            )
+            notifications, emails = [], []
+            stamp = timezone.now()
             for reminder in batch:
-                if _still_wanted(reminder):
-                    _deliver(reminder, now)
-                    reminder.status = ReminderStatus.SENT
-                    reminder.sent_at = timezone.now()
-                    sent += 1
-                else:
+                if reminder.pk not in wanted:
                     reminder.status = ReminderStatus.SKIPPED
+                    continue
+                reminder.email_wanted = reminder.recipient_id not in no_email
+                notification, email = _message(reminder)
+                notifications.append(notification)
+                if email is not None:
+                    emails.append(email)
+                reminder.status, reminder.sent_at = ReminderStatus.SENT, stamp
+            Notification.objects.bulk_create(notifications)
             Reminder.objects.bulk_update(batch, ["status", "sent_at"])
+            if emails:
+                connection.send_messages(emails)
+            for reminder in batch:
+                if reminder.status == ReminderStatus.SENT:
+                    logger.info("reminder %s sent to user %s for deadline %s", reminder.pk,
+                                reminder.recipient_id, reminder.deadline.public_id)  # fmt: skip
+            sent += len(notifications)
+
+
+def _supervisors_who_see(deadline: Deadline, record) -> list[User]:
+    memberships = Membership.objects.filter(
+        agency=deadline.responsible_agency, ended_at__isnull=True, role=Role.SUPERVISOR,
+        user__is_active=True,
+    ).select_related("user")  # fmt: skip
+    return [m.user for m in memberships if access.can(m.user, access.Action.VIEW, record)]
 
 
 def escalate_missed_deadlines(now: dt.datetime | None = None) -> int:
     """Tell the responsible agency's supervisors, once, of each deadline missed by more than
-    the grace period (DEADLINE_GRACE_MINUTES). Returns how many deadlines were escalated."""
+    the grace period (DEADLINE_GRACE_MINUTES). Returns how many deadlines were escalated.
+
+    Deadlines of rules that do not escalate (a consent running out) are closed as met when
+    their time comes: the event they announced has happened."""
+    from taskforce.deadlines.selectors import attach_urls
+
     now = now or timezone.now()
+    quiet = [name for name, spec in RULES.items() if not spec.escalates]
+    Deadline.objects.filter(status=DeadlineStatus.OPEN, rule__in=quiet, due_at__lte=now).update(
+        status=DeadlineStatus.MET, closed_at=now
+    )
     cutoff = now - dt.timedelta(minutes=settings.DEADLINE_GRACE_MINUTES)
     escalated = 0
     while True:
@@ -154,24 +251,17 @@ def escalate_missed_deadlines(now: dt.datetime | None = None) -> int:
             batch = list(
                 Deadline.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=DeadlineStatus.OPEN, escalated_at__isnull=True, due_at__lt=cutoff)
+                .exclude(rule__in=quiet)
                 .select_related("content_type", "responsible_agency")
                 .order_by("due_at", "id")[:200]
             )
             if not batch:
                 return escalated
-            from taskforce.deadlines.selectors import attach_urls
-
             attach_urls(batch)
+            guards = guard_records(batch)
             for deadline in batch:
-                record = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
-                supervisors = [
-                    m.user
-                    for m in Membership.objects.filter(
-                        agency=deadline.responsible_agency, ended_at__isnull=True,
-                        role=Role.SUPERVISOR, user__is_active=True,
-                    ).select_related("user")
-                    if access.can(m.user, access.Action.VIEW, record)
-                ]  # fmt: skip
+                record = guards.get(deadline.pk)
+                supervisors = _supervisors_who_see(deadline, record) if record else []
                 due = timezone.localtime(deadline.due_at)
                 title = f"Missed: {deadline.title} (was due {due:%a %b %-d, %H:%M})"
                 for supervisor in supervisors:

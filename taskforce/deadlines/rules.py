@@ -2,7 +2,12 @@
 
 A rule turns an event's time (and its context: the agency's own targets) into a due time. Its
 name and version are stored with each deadline; change a rule by adding a version, so deadlines
-already computed keep saying which rule made them.
+already computed keep saying which rule made them. Each rule also says when its reminders go out by
+default (people may choose their own lead times) and whether missing it escalates to a supervisor.
+
+Hours are counted as elapsed time (UTC), so a count across a daylight-saving change is still that
+many real hours. In Minnesota the clocks change at 02:00 on a Sunday, and every rule that counts
+hours around skipped days skips Sundays, so the change never falls inside such a count.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from django.utils import timezone
 
 from taskforce.deadlines.calendar import Calendar
 
+HOUR, DAY = 60, 24 * 60
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -23,14 +30,24 @@ class Rule:
     title: str
     source: str
     compute: Callable[..., dt.datetime]
+    lead_minutes: tuple[int, ...]  # default reminder lead times, before the due time
+    escalates: bool = True  # a missed deadline reaches the agency's supervisors
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, *, version: int, title: str, source: str):
+def rule(
+    name: str,
+    *,
+    version: int,
+    title: str,
+    source: str,
+    lead_minutes: tuple[int, ...],
+    escalates: bool = True,
+):
     def register(compute):
-        RULES[name] = Rule(name, version, title, source, compute)
+        RULES[name] = Rule(name, version, title, source, compute, lead_minutes, escalates)
         return compute
 
     return register
@@ -46,6 +63,7 @@ def _at(day: dt.date, hour: int = 17) -> dt.datetime:
     version=1,
     title="First appearance (warrantless arrest, in custody)",
     source="Minn. R. Crim. P. 4.02 subd. 5(1)",
+    lead_minutes=(12 * HOUR, 2 * HOUR),
 )
 def first_appearance(calendar: Calendar, arrested_at: dt.datetime, **_) -> dt.datetime:
     """Not more than 36 hours after the arrest, exclusive of the day of arrest, Sundays and
@@ -63,10 +81,11 @@ def first_appearance(calendar: Calendar, arrested_at: dt.datetime, **_) -> dt.da
     version=1,
     title="Judicial probable-cause determination",
     source="Minn. R. Crim. P. 4.03; County of Riverside v. McLaughlin, 500 U.S. 44 (1991)",
+    lead_minutes=(12 * HOUR, 2 * HOUR),
 )
 def probable_cause(calendar: Calendar, arrested_at: dt.datetime, **_) -> dt.datetime:
     """Within 48 actual hours of a warrantless arrest, weekends and holidays included."""
-    return arrested_at + dt.timedelta(hours=48)
+    return timezone.localtime(arrested_at.astimezone(dt.UTC) + dt.timedelta(hours=48))
 
 
 @rule(
@@ -74,6 +93,7 @@ def probable_cause(calendar: Calendar, arrested_at: dt.datetime, **_) -> dt.date
     version=1,
     title="Charging decision on a handed-off arrest",
     source="Prosecution agency's target (Agency.charging_target_days)",
+    lead_minutes=(7 * DAY, DAY),
 )
 def charging_decision(calendar: Calendar, handed_off_at: dt.datetime, *, agency, **_):
     """The agency's target in days (30 unless it set another), ending on a court day."""
@@ -86,6 +106,7 @@ def charging_decision(calendar: Calendar, handed_off_at: dt.datetime, *, agency,
     version=1,
     title="First contact with the person referred",
     source="Victim-service agency's target (Agency.first_contact_days)",
+    lead_minutes=(DAY, 2 * HOUR),
 )
 def first_contact(calendar: Calendar, sent_at: dt.datetime, *, agency, **_) -> dt.datetime:
     """Within the receiving agency's target in business days (2 unless it set another)."""
@@ -97,6 +118,7 @@ def first_contact(calendar: Calendar, sent_at: dt.datetime, *, agency, **_) -> d
     version=1,
     title="Follow-up with the person served",
     source="Victim-service agency's interval (Agency.follow_up_days)",
+    lead_minutes=(DAY,),
 )
 def follow_up(calendar: Calendar, last_contact_at: dt.datetime, *, agency, **_) -> dt.datetime:
     """The agency's interval after the last contact (14 days unless set), on a court day."""
@@ -108,7 +130,139 @@ def follow_up(calendar: Calendar, last_contact_at: dt.datetime, *, agency, **_) 
     version=1,
     title="Notify the victim of the final disposition",
     source="Minn. Stat. 611A.039 subd. 1",
+    lead_minutes=(3 * DAY, DAY),
 )
 def disposition_notice(calendar: Calendar, disposed_at: dt.datetime, **_) -> dt.datetime:
     """Within 15 working days of the final disposition."""
     return _at(calendar.add_court_days(timezone.localdate(disposed_at), 15))
+
+
+@rule(
+    "omnibus_hearing",
+    version=1,
+    title="Omnibus hearing",
+    source="Minn. R. Crim. P. 11.01",
+    lead_minutes=(7 * DAY, DAY),
+)
+def omnibus_hearing(
+    calendar: Calendar, appeared_at: dt.datetime, *, combined_with_rule8: bool = False, **_
+) -> dt.datetime:
+    """Within 42 days after the Rule 5 first appearance, or 28 days when the Rule 8 hearing
+    was held with it; a last day on a weekend or holiday runs to the next court day."""
+    days = 28 if combined_with_rule8 else 42
+    return _at(calendar.add_days(timezone.localdate(appeared_at), days))
+
+
+@rule(
+    "speedy_trial",
+    version=1,
+    title="Trial after a speedy-trial demand",
+    source="Minn. R. Crim. P. 11.09 (felony, gross misdemeanor), 6.06 (misdemeanor); "
+    "Minn. Stat. 611A.033",
+    lead_minutes=(14 * DAY, 3 * DAY),
+)
+def speedy_trial(calendar: Calendar, demanded_at: dt.datetime, **_) -> dt.datetime:
+    """Trial within 60 days of the demand, for every level of offence."""
+    return _at(calendar.add_days(timezone.localdate(demanded_at), 60))
+
+
+@rule(
+    "custody_release",
+    version=1,
+    title="Release from custody if not tried",
+    source="Minn. R. Crim. P. 11.09(b) (120 days), 6.06 (misdemeanor: 10 days)",
+    lead_minutes=(7 * DAY, DAY),
+)
+def custody_release(
+    calendar: Calendar, demanded_at: dt.datetime, *, misdemeanor: bool = False, **_
+) -> dt.datetime:
+    """A defendant in custody and not tried is released 120 days after the demand (10 days
+    for a misdemeanor after the not-guilty plea). Counted in calendar days, not moved."""
+    days = 10 if misdemeanor else 120
+    return _at(timezone.localdate(demanded_at) + dt.timedelta(days=days))
+
+
+JUVENILE_DETENTION_HOURS = {"secure_juvenile": 36, "adult_jail": 24, "metro_adult_jail": 6}
+
+
+@rule(
+    "juvenile_detention_hearing",
+    version=1,
+    title="Detention hearing for a detained juvenile",
+    source="Minn. R. Juv. Delinq. P. 5.07 subd. 1",
+    lead_minutes=(6 * HOUR, 2 * HOUR),
+)
+def juvenile_detention_hearing(
+    calendar: Calendar, detained_at: dt.datetime, *, facility: str = "secure_juvenile", **_
+) -> dt.datetime:
+    """36 hours in a secure juvenile facility, 24 in an adult jail (6 in a metropolitan adult
+    jail), excluding Saturdays, Sundays and holidays; the count starts when the child is taken."""
+    return calendar.add_hours_skipping(
+        detained_at,
+        JUVENILE_DETENTION_HOURS[facility],
+        skip=lambda day: not calendar.is_court_day(day),
+    )
+
+
+@rule(
+    "juvenile_detention_review",
+    version=1,
+    title="Detention review for a juvenile still detained",
+    source="Minn. R. Juv. Delinq. P. 5.08",
+    lead_minutes=(DAY,),
+)
+def juvenile_detention_review(calendar: Calendar, last_hearing_at: dt.datetime, **_) -> dt.datetime:
+    """Every 8 days, excluding weekends and holidays, after the last detention hearing."""
+    return _at(calendar.add_court_days(timezone.localdate(last_hearing_at), 8))
+
+
+@rule(
+    "juvenile_trial",
+    version=1,
+    title="Juvenile trial after a demand",
+    source="Minn. R. Juv. Delinq. P. 13.02",
+    lead_minutes=(7 * DAY, DAY),
+)
+def juvenile_trial(
+    calendar: Calendar, demanded_at: dt.datetime, *, detained: bool = False, **_
+) -> dt.datetime:
+    """Within 30 days of the demand when the child is detained, 60 when not."""
+    return _at(calendar.add_days(timezone.localdate(demanded_at), 30 if detained else 60))
+
+
+@rule(
+    "plea_notice",
+    version=1,
+    title="Tell the victims of the plea agreement before the plea",
+    source="Minn. Stat. 611A.03 subd. 1",
+    lead_minutes=(3 * DAY, DAY),
+)
+def plea_notice(calendar: Calendar, hearing_at: dt.datetime, **_) -> dt.datetime:
+    """Before the plea is entered: due when the hearing where it may be entered starts."""
+    return hearing_at
+
+
+@rule(
+    "court_event",
+    version=1,
+    title="Hearing",
+    source="Court calendar",
+    lead_minutes=(7 * DAY, DAY, 2 * HOUR),
+)
+def court_event(calendar: Calendar, starts_at: dt.datetime, **_) -> dt.datetime:
+    """Due when the hearing starts; met when its outcome is recorded."""
+    return starts_at
+
+
+@rule(
+    "consent_expiry",
+    version=1,
+    title="Victim's consent to share expires",
+    source="Victim's signed release (34 U.S.C. 12291(b)(2): reasonably time-limited)",
+    lead_minutes=(14 * DAY, 2 * DAY),
+    escalates=False,
+)
+def consent_expiry(calendar: Calendar, ends_at: dt.datetime, **_) -> dt.datetime:
+    """When the release ends, access ends (the grant's own expiry); the reminder lets the
+    advocate ask the victim whether to renew it before then."""
+    return ends_at

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from taskforce import access
+from taskforce.deadlines.records import deadlines_visible, guard_records
 from taskforce.models import Deadline, DeadlineStatus, User
-
-# The records deadlines hang on; each is a protected model the policy knows.
-DEADLINE_RECORDS = ["cases.Arrest", "cases.Case", "referrals.Referral"]
-
-
-def deadlines_visible(actor: User) -> QuerySet[Deadline]:
-    """Deadlines protected like their records: visible exactly when the record is."""
-    match = Q(pk__in=[])
-    for label in DEADLINE_RECORDS:
-        model = apps.get_model(label)
-        match |= Q(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id__in=access.visible(actor, model).values("pk"),
-        )
-    return Deadline.objects.filter(match)
 
 
 def agency_deadlines(actor: User, *, now: dt.datetime | None = None) -> dict[str, list[Deadline]]:
@@ -52,14 +35,29 @@ def agency_deadlines(actor: User, *, now: dt.datetime | None = None) -> dict[str
 
 
 def attach_urls(deadlines: list[Deadline]) -> None:
-    """Give each deadline `.url`, its record's page: one query per kind of record."""
-    by_type: dict[int, list[Deadline]] = {}
+    """Give each deadline `.url`: the page of the record it is seen through."""
+    guards = guard_records(deadlines)
     for deadline in deadlines:
-        by_type.setdefault(deadline.content_type_id, []).append(deadline)
-    for group in by_type.values():
-        model = group[0].content_type.model_class()
-        ids = dict(
-            model.objects.filter(pk__in=[d.object_id for d in group]).values_list("pk", "public_id")
-        )
-        for deadline in group:
-            deadline.url = access.detail_url(model, ids[deadline.object_id])
+        record = guards.get(deadline.pk)
+        deadline.url = access.detail_url(type(record), record.public_id) if record else ""
+
+
+def case_deadlines(actor: User, case) -> list[Deadline]:
+    """A case's deadlines and its hearings', open first, for the case page."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from cases.models import Case, CourtEvent
+
+    on_case = Q(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
+    on_hearings = Q(
+        content_type=ContentType.objects.get_for_model(CourtEvent),
+        object_id__in=case.court_events.values("pk"),
+    )
+    found = list(
+        deadlines_visible(actor)
+        .filter(on_case | on_hearings)
+        .select_related("responsible_user", "closed_by")
+    )
+    found.sort(key=lambda d: (d.status != DeadlineStatus.OPEN, d.due_at))
+    return found

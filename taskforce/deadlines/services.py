@@ -27,13 +27,17 @@ def deadline_schedule(
     actor: User | None = None,
     calendar: Calendar | None = None,
     sequence: int = 1,
+    context: dict | None = None,
 ) -> Deadline:
     """Compute the rule's deadline for a record, or recompute it when its event moved.
 
+    `context` carries what else the rule counts by (e.g. the kind of detention facility).
     A deadline already met or waived is left as it is: history is never reopened silently.
     """
     spec = RULES[rule]
-    due_at = spec.compute(calendar or Calendar.current(), event_at, agency=responsible_agency)
+    due_at = spec.compute(
+        calendar or Calendar.current(), event_at, agency=responsible_agency, **(context or {})
+    )
     content_type = ContentType.objects.get_for_model(obj)
     existing = (
         Deadline.objects.select_for_update()
@@ -50,9 +54,14 @@ def deadline_schedule(
         reminders_plan(created)
         return created
     if existing.status != DeadlineStatus.OPEN or (
-        existing.event_at == event_at and existing.due_at == due_at
+        existing.event_at == event_at
+        and existing.due_at == due_at
+        and existing.responsible_user == responsible_user
     ):
         return existing
+    if existing.responsible_user != responsible_user:
+        existing.responsible_user = responsible_user
+        existing.save(update_fields=["responsible_user"])
     before = existing.due_at
     existing.event_at, existing.due_at, existing.rule_version = event_at, due_at, spec.version
     existing.save(update_fields=["event_at", "due_at", "rule_version"])

@@ -93,10 +93,11 @@ def test_a_missed_deadline_reaches_the_supervisor_once_after_the_grace(arrest, s
     from tests.factories import member
 
     supervisor = member(sheriff, "supervisor", username="wcso_supervisor_t", email="sup@x.invalid")
-    # Probable cause was due Monday 23:30; with an hour's grace nothing is escalated at 00:15.
-    with time_machine.travel(local(2026, 3, 10, 0, 15)):
+    # Probable cause was due Tuesday 00:30 (48 real hours across the spring clock change);
+    # with an hour's grace nothing is escalated at 01:15.
+    with time_machine.travel(local(2026, 3, 10, 1, 15)):
         assert escalate_missed_deadlines() == 0
-    with time_machine.travel(local(2026, 3, 10, 1, 0)):
+    with time_machine.travel(local(2026, 3, 10, 1, 45)):
         assert escalate_missed_deadlines() == 1
         assert escalate_missed_deadlines() == 0  # once
     [note] = Notification.objects.filter(user=supervisor)

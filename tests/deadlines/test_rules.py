@@ -50,9 +50,109 @@ def test_first_appearance_after_a_tuesday_morning_arrest(calendar):
 
 
 def test_probable_cause_is_48_actual_hours(calendar):
-    assert RULES["probable_cause"].compute(calendar, local(2026, 3, 7, 23, 30)) == local(
-        2026, 3, 9, 23, 30
+    assert RULES["probable_cause"].compute(calendar, local(2026, 3, 3, 23, 30)) == local(
+        2026, 3, 5, 23, 30
     )
+
+
+def test_probable_cause_counts_real_hours_across_the_spring_clock_change(calendar):
+    """Saturday March 7, 2026, 23:30 CST; clocks jump from 02:00 to 03:00 on Sunday the 8th.
+    48 elapsed hours end Tuesday at 00:30 CDT, not Monday at 23:30 on the wall clock."""
+    due = RULES["probable_cause"].compute(calendar, local(2026, 3, 7, 23, 30))
+    assert due == local(2026, 3, 10, 0, 30)
+    # (Subtracting two times of one zone in Python is wall-clock: compare in UTC.)
+    elapsed = due.astimezone(dt.UTC) - local(2026, 3, 7, 23, 30).astimezone(dt.UTC)
+    assert elapsed == dt.timedelta(hours=48)
+
+
+def test_probable_cause_counts_real_hours_across_the_autumn_clock_change(calendar):
+    """Saturday October 31, 2026, 12:00 CDT; clocks fall back on Sunday November 1."""
+    due = RULES["probable_cause"].compute(calendar, local(2026, 10, 31, 12, 0))
+    assert due == local(2026, 11, 2, 11, 0)
+
+
+def test_omnibus_hearing_is_42_days_after_the_first_appearance(calendar):
+    # Appeared Monday March 2, 2026; 42 days is Monday April 13.
+    due = RULES["omnibus_hearing"].compute(calendar, local(2026, 3, 2, 9))
+    assert due == local(2026, 4, 13, 17)
+
+
+def test_omnibus_hearing_is_28_days_when_combined_with_the_rule_8_hearing(calendar):
+    # Appeared Friday October 16, 2026; 28 days is Friday November 13.
+    due = RULES["omnibus_hearing"].compute(
+        calendar, local(2026, 10, 16, 9), combined_with_rule8=True
+    )
+    assert due == local(2026, 11, 13, 17)
+    # Day 42 is Friday November 27, the day after Thanksgiving: it runs to Monday the 30th.
+    assert RULES["omnibus_hearing"].compute(calendar, local(2026, 10, 16, 9)) == local(
+        2026, 11, 30, 17
+    )
+
+
+def test_speedy_trial_is_60_days_from_the_demand(calendar):
+    # Demand Tuesday September 1, 2026; day 60 is Saturday October 31: Monday November 2.
+    due = RULES["speedy_trial"].compute(calendar, local(2026, 9, 1, 10))
+    assert due == local(2026, 11, 2, 17)
+
+
+def test_custody_release_at_120_days_or_10_for_a_misdemeanor(calendar):
+    assert RULES["custody_release"].compute(calendar, local(2026, 9, 1, 10)) == local(
+        2026, 12, 30, 17
+    )
+    # Release is not moved to a court day: 10 days from Tuesday September 1 is Friday the 11th,
+    # and from Thursday September 3 is Sunday the 13th.
+    assert RULES["custody_release"].compute(
+        calendar, local(2026, 9, 3, 10), misdemeanor=True
+    ) == local(2026, 9, 13, 17)
+
+
+def test_juvenile_detention_hearing_skips_saturdays_sundays_and_holidays(calendar):
+    """Taken Friday November 20, 2026 at 20:00 into a secure juvenile facility: 4 hours on
+    Friday, the weekend skipped, 24 hours on Monday, Tuesday to 08:00 makes 36."""
+    due = RULES["juvenile_detention_hearing"].compute(calendar, local(2026, 11, 20, 20))
+    assert due == local(2026, 11, 24, 8)
+    # Wednesday November 25 at 12:00: 12 h Wednesday, Thanksgiving and the day after skipped,
+    # the weekend skipped, 24 h Monday the 30th.
+    assert RULES["juvenile_detention_hearing"].compute(calendar, local(2026, 11, 25, 12)) == local(
+        2026, 12, 1, 0
+    )
+
+
+def test_juvenile_detention_hearing_is_sooner_in_an_adult_jail(calendar):
+    start = local(2026, 11, 17, 20)  # a Tuesday
+    assert RULES["juvenile_detention_hearing"].compute(
+        calendar, start, facility="adult_jail"
+    ) == local(2026, 11, 18, 20)
+    assert RULES["juvenile_detention_hearing"].compute(
+        calendar, start, facility="metro_adult_jail"
+    ) == local(2026, 11, 18, 2)
+
+
+def test_juvenile_detention_review_every_8_working_days(calendar):
+    # Hearing Monday November 16, 2026: 8 working days skip the weekend, Thanksgiving and the
+    # day after: 17, 18, 19, 20, 23, 24, 25, 30 November.
+    due = RULES["juvenile_detention_review"].compute(calendar, local(2026, 11, 16, 10))
+    assert due == local(2026, 11, 30, 17)
+
+
+def test_juvenile_trial_30_days_detained_60_not(calendar):
+    assert RULES["juvenile_trial"].compute(calendar, local(2026, 3, 2, 9), detained=True) == (
+        local(2026, 4, 1, 17)
+    )
+    assert RULES["juvenile_trial"].compute(calendar, local(2026, 3, 2, 9)) == local(2026, 5, 1, 17)
+
+
+def test_plea_notice_is_due_when_the_plea_hearing_starts(calendar):
+    hearing = local(2026, 5, 4, 9, 30)
+    assert RULES["plea_notice"].compute(calendar, hearing) == hearing
+
+
+def test_a_hearing_is_due_when_it_starts_and_consent_expiry_when_it_ends(calendar):
+    hearing = local(2026, 5, 4, 9, 30)
+    assert RULES["court_event"].compute(calendar, hearing) == hearing
+    ends = local(2026, 6, 1, 0, 0)
+    assert RULES["consent_expiry"].compute(calendar, ends) == ends
+    assert not RULES["consent_expiry"].escalates
 
 
 def test_charging_target_ends_on_a_court_day(calendar, wash_cao):

@@ -1,0 +1,271 @@
+"""Deadlines started, moved and met by what happens on a case or to a consent."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.services.cases import case_update
+from cases.services.charges import ChargeInput, charging_decide
+from cases.services.court import (
+    case_victim_add,
+    court_event_continue,
+    court_event_record,
+    court_event_schedule,
+    speedy_trial_demand_record,
+    victim_notice_record,
+)
+from cases.services.handoffs import handoff_create
+from cases.services.people import PersonData
+from referrals.services import referral_assign, referral_send, referral_transition
+from taskforce.deadlines.reminders import escalate_missed_deadlines
+from taskforce.models import Deadline, Reminder
+from victims.services import consent_record, consent_revoke, victim_create
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def local(*args):
+    return timezone.make_aware(dt.datetime(*args))
+
+
+def days_ahead(days, hour=9):
+    return timezone.make_aware(
+        dt.datetime.combine(TODAY() + dt.timedelta(days=days), dt.time(hour))
+    )
+
+
+@pytest.fixture
+def case(sheriff_liaison, operation, make_arrests, wash_cao, wash_prosecutor):
+    [arrest] = make_arrests(sheriff_liaison, operation, 1)
+    case = handoff_create(actor=sheriff_liaison, arrests=[arrest], to_agency=wash_cao)[0].case
+    return case_update(actor=wash_prosecutor, case=case, expected_version=case.version,
+                       data={"assigned_prosecutor": wash_prosecutor})  # fmt: skip
+
+
+def deadline(rule, **filters):
+    return Deadline.objects.get(rule=rule, **filters)
+
+
+def test_a_hearing_reminds_the_prosecutor_and_the_advocate_at_its_lead_times(
+    case, wash_prosecutor, advocacy_center, advocate
+):
+    kaya = PersonData(first_name="Kaya", last_name="Strand")
+    youth = case_victim_add(actor=wash_prosecutor, case=case, role="recovered", data=kaya).person
+    referral = referral_send(actor=wash_prosecutor, person=youth, to_agency=advocacy_center,
+                             source="prosecution", reason="Recovered", case=case)  # fmt: skip
+    referral_transition(actor=advocate, referral=referral, to_status="received")
+    referral_assign(actor=advocate, referral=referral, advocate=advocate)
+    event = court_event_schedule(actor=wash_prosecutor, case=case, kind="omnibus",
+                                 starts_at=days_ahead(10))  # fmt: skip
+    hearing = deadline("court_event")
+    assert (hearing.due_at, hearing.responsible_user) == (event.starts_at, wash_prosecutor)
+    planned = set(hearing.reminders.values_list("recipient__username", "lead_minutes"))
+    leads = {7 * 24 * 60, 24 * 60, 120}
+    assert planned == {(who, lead) for who in ("wash_prosecutor", advocate.username)
+                       for lead in leads}  # fmt: skip
+
+
+def test_a_continued_hearing_waives_the_old_date_and_plans_the_new(case, wash_prosecutor):
+    event = court_event_schedule(actor=wash_prosecutor, case=case, kind="omnibus",
+                                 starts_at=days_ahead(10))  # fmt: skip
+    new = court_event_continue(actor=wash_prosecutor, event=event, starts_at=days_ahead(30),
+                               continued_by="defense", reason="New counsel")  # fmt: skip
+    old, moved = Deadline.objects.filter(rule="court_event").order_by("due_at")
+    assert old.status == "waived" and "Continued to" in old.waiver_reason
+    assert not old.reminders.filter(status="pending").exists()
+    assert moved.due_at == new.starts_at and moved.status == "open"
+
+
+def test_a_first_appearance_held_starts_the_omnibus_clock_and_the_omnibus_meets_it(
+    case, wash_prosecutor
+):
+    from taskforce.deadlines.calendar import Calendar
+    from taskforce.deadlines.rules import RULES
+
+    appeared = days_ahead(-20)
+    first = court_event_schedule(actor=wash_prosecutor, case=case, kind="first_appearance",
+                                 starts_at=appeared)  # fmt: skip
+    court_event_record(actor=wash_prosecutor, event=first, status="held", outcome="",
+                       combined_with_rule8=True)  # fmt: skip
+    assert deadline("court_event").status == "met"
+    omnibus = deadline("omnibus_hearing")
+    assert omnibus.due_at == RULES["omnibus_hearing"].compute(
+        Calendar.current(), appeared, combined_with_rule8=True
+    )
+    assert omnibus.event_at == appeared and omnibus.status == "open"
+    hearing = court_event_schedule(actor=wash_prosecutor, case=case, kind="omnibus",
+                                   starts_at=days_ahead(-1))  # fmt: skip
+    court_event_record(actor=wash_prosecutor, event=hearing, status="held", outcome="")
+    assert deadline("omnibus_hearing").status == "met"
+
+
+def test_a_cancelled_hearing_is_waived_with_the_reason(case, wash_prosecutor):
+    event = court_event_schedule(actor=wash_prosecutor, case=case, kind="review",
+                                 starts_at=days_ahead(5))  # fmt: skip
+    court_event_record(actor=wash_prosecutor, event=event, status="cancelled", outcome="")
+    assert deadline("court_event").waiver_reason == "The hearing was cancelled."
+
+
+def test_the_plea_notice_is_due_before_the_settlement_conference_and_met_when_told(
+    case, wash_prosecutor
+):
+    victim = case_victim_add(actor=wash_prosecutor, case=case, role="victim",
+                             data=PersonData(first_name="Ana", last_name="Ruiz"))  # fmt: skip
+    event = court_event_schedule(actor=wash_prosecutor, case=case, kind="settlement",
+                                 starts_at=days_ahead(14))  # fmt: skip
+    assert deadline("plea_notice").due_at == event.starts_at
+    court_event_continue(actor=wash_prosecutor, event=event, starts_at=days_ahead(21),
+                         continued_by="court", reason="Calendar")  # fmt: skip
+    assert deadline("plea_notice").due_at == days_ahead(21)  # it follows the hearing
+    victim_notice_record(actor=wash_prosecutor, case=case, victim=victim, kind="plea",
+                         given_on=TODAY(), method="phone")  # fmt: skip
+    assert deadline("plea_notice").status == "met"
+
+
+def test_no_plea_notice_without_victims_on_the_case(case, wash_prosecutor):
+    court_event_schedule(actor=wash_prosecutor, case=case, kind="settlement",
+                         starts_at=days_ahead(14))  # fmt: skip
+    assert not Deadline.objects.filter(rule="plea_notice").exists()
+
+
+def test_a_speedy_trial_demand_in_custody_starts_two_clocks_that_a_trial_meets(
+    case, wash_prosecutor
+):
+    from taskforce.deadlines.calendar import Calendar, start_of_day
+    from taskforce.deadlines.rules import RULES
+
+    demanded = TODAY() - dt.timedelta(days=10)
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=demanded,
+                               level="felony", made_by="defense", in_custody=True)  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
+                                   level="felony", made_by="defense", in_custody=True)  # fmt: skip
+    assert "already recorded" in raised.value.message_dict["demanded_on"][0]
+    calendar, start = Calendar.current(), start_of_day(demanded)
+    assert deadline("speedy_trial").due_at == RULES["speedy_trial"].compute(calendar, start)
+    assert deadline("custody_release").due_at == RULES["custody_release"].compute(calendar, start)
+    trial = court_event_schedule(actor=wash_prosecutor, case=case, kind="trial",
+                                 starts_at=days_ahead(-1))  # fmt: skip
+    court_event_record(actor=wash_prosecutor, event=trial, status="held", outcome="Verdict")
+    assert {
+        d.status for d in Deadline.objects.filter(rule__in=["speedy_trial", "custody_release"])
+    } == {"met"}
+
+
+def test_a_misdemeanor_demand_not_in_custody_has_no_release_clock(case, wash_prosecutor):
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
+                               level="misdemeanor", made_by="state", in_custody=False)  # fmt: skip
+    assert set(Deadline.objects.values_list("rule", flat=True)) >= {"speedy_trial"}
+    assert not Deadline.objects.filter(rule="custody_release").exists()
+
+
+def test_the_final_disposition_starts_the_15_working_day_notice(
+    case, wash_prosecutor, patron_13_15
+):
+    from cases.services.cases import case_transition
+    from cases.services.charges import charge_dispose
+
+    victim = case_victim_add(actor=wash_prosecutor, case=case, role="victim",
+                             data=PersonData(first_name="Ana", last_name="Ruiz"))  # fmt: skip
+    charging_decide(actor=wash_prosecutor, case=case, decision="charge",
+                    charges=[ChargeInput(case.defendants.get(), patron_13_15,
+                                         TODAY() - dt.timedelta(days=30))])  # fmt: skip
+    charge = case.charges.get()
+    charge_dispose(actor=wash_prosecutor, charge=charge, disposition="convicted",
+                   disposed_on=TODAY())  # fmt: skip
+    case.refresh_from_db()
+    for step in ("pre_trial", "trial", "sentenced"):
+        case = case_transition(actor=wash_prosecutor, case=case, to_status=step)
+    notice = deadline("disposition_notice")
+    assert notice.status == "open" and notice.responsible_user == wash_prosecutor
+    case_transition(actor=wash_prosecutor, case=case, to_status="closed")
+    assert Deadline.objects.filter(rule="disposition_notice").count() == 1  # not restarted
+    victim_notice_record(actor=wash_prosecutor, case=case, victim=victim, kind="disposition",
+                         given_on=TODAY(), method="letter")  # fmt: skip
+    assert deadline("disposition_notice").status == "met"
+
+
+@pytest.fixture
+def victim(referral, advocate):
+    referral_transition(actor=advocate, referral=referral, to_status="received")
+    referral_transition(actor=advocate, referral=referral, to_status="accepted")
+    return victim_create(actor=advocate, person=referral.person, identified_how="sting",
+                         guardian_note="Mother has custody")  # fmt: skip
+
+
+def consent(advocate, victim, agency, days):
+    return consent_record(
+        actor=advocate, victim=victim, to_agency=agency, scope="status", purpose="Case updates",
+        signed_on=TODAY(), expires_on=TODAY() + dt.timedelta(days=days), signed_by_minor=True,
+        guardian_name="Ruth Strand", guardian_relationship="Mother",
+    )  # fmt: skip
+
+
+def test_consent_expiry_reminds_the_advocates_and_never_escalates(
+    victim, advocate, wash_cao, advocate_supervisor
+):
+    given = consent(advocate, victim, wash_cao, days=30)
+    expiry = deadline("consent_expiry")
+    assert expiry.due_at == given.ends_at()
+    assert set(expiry.reminders.values_list("recipient__username", flat=True)) == {
+        advocate.username
+    }
+    with time_machine.travel(given.ends_at() + dt.timedelta(days=2)):
+        escalate_missed_deadlines()
+    expiry.refresh_from_db()
+    assert expiry.status == "met" and expiry.escalated_at is None
+
+
+def test_a_renewed_consent_replaces_the_reminder_and_a_revoked_one_has_none(
+    victim, advocate, wash_cao
+):
+    first = consent(advocate, victim, wash_cao, days=30)
+    second = consent(advocate, victim, wash_cao, days=90)
+    assert deadline("consent_expiry", object_id=first.pk).status == "met"
+    consent_revoke(actor=advocate, consent=second, reason="Asked to stop")
+    revoked = deadline("consent_expiry", object_id=second.pk)
+    assert revoked.status == "waived"
+    assert not Reminder.objects.filter(deadline=revoked, status="pending").exists()
+
+
+def test_the_demand_page_records_the_demand_and_the_case_page_lists_its_deadlines(
+    case, wash_prosecutor, client
+):
+    from django.urls import reverse
+
+    client.force_login(wash_prosecutor)
+    url = reverse("cases:speedy_demand_new", args=[case.public_id])
+    future = TODAY() + dt.timedelta(days=3)
+    answer = client.post(url, {"demanded_on": future, "level": "felony", "made_by": "defense"})
+    assert answer.status_code == 200
+    assert "cannot be dated in the future" in answer.content.decode()
+    assert not Deadline.objects.filter(rule="speedy_trial").exists()
+    answer = client.post(
+        url, {"demanded_on": TODAY(), "level": "felony", "made_by": "defense", "in_custody": "on"},
+        follow=True,
+    )  # fmt: skip
+    page = answer.content.decode()
+    assert "Speedy-trial demand recorded" in page
+    assert "Trial after a speedy-trial demand" in page and "Release from custody" in page
+
+
+def test_another_agency_gets_404_on_the_demand_page_and_sees_no_deadline(
+    case, wash_prosecutor, ramsey_prosecutor, client
+):
+    from django.urls import reverse
+
+    from taskforce.deadlines.selectors import deadlines_visible
+
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
+                               level="felony", made_by="defense", in_custody=False)  # fmt: skip
+    client.force_login(ramsey_prosecutor)
+    url = reverse("cases:speedy_demand_new", args=[case.public_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"demanded_on": TODAY(), "level": "felony",
+                             "made_by": "defense"}).status_code == 404  # fmt: skip
+    assert not deadlines_visible(ramsey_prosecutor).exists()
+    assert deadlines_visible(wash_prosecutor).filter(rule="speedy_trial").count() == 1
