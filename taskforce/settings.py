@@ -196,6 +196,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "taskforce.tasks.escalate_missed_deadlines",
         "schedule": 300.0,
     },
+    "daily-digests": {"task": "taskforce.tasks.send_daily_digests", "schedule": 600.0},
 }
 
 # --- Email ---------------------------------------------------------------------------------

@@ -43,3 +43,11 @@ def escalate_missed_deadlines() -> int:
     from taskforce.deadlines.reminders import escalate_missed_deadlines as escalate
 
     return escalate()
+
+
+@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+def send_daily_digests() -> int:
+    """Every ten minutes (beat): each person's digest once a day, at the hour they chose."""
+    from taskforce.deadlines.digests import send_daily_digests as send
+
+    return send()

@@ -1,4 +1,4 @@
-"""The agency's deadlines page: overdue, due today, due this week."""
+"""Deadline pages: the agency's deadlines, waivers, a person's reminder settings and feed."""
 
 from django import forms
 from django.contrib import messages
@@ -6,10 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from taskforce import access
-from taskforce.deadlines import selectors
+from taskforce import access, audit
+from taskforce.deadlines import preferences, selectors
+from taskforce.deadlines.feed import feed_for
+from taskforce.deadlines.preferences import format_leads, parse_leads
+from taskforce.deadlines.rules import RULES
 from taskforce.deadlines.services import deadline_waive
 from taskforce.forms import add_service_errors
 
@@ -47,3 +52,113 @@ def deadline_waive_view(request: HttpRequest, public_id) -> HttpResponse:
         "taskforce/deadline_waive.html",
         {"page_title": "Waive a deadline", "form": form, "deadline": deadline},
     )
+
+
+class ReminderSettingsForm(forms.Form):
+    """Lead times per kind of deadline ('7d, 1d, 2h'), email on or off, the digest hour."""
+
+    email_reminders = forms.BooleanField(
+        required=False, label="Also send my reminders by email", help_text=(
+            "Emails never name a victim or a defendant: they link into the app."
+        ),
+    )  # fmt: skip
+    digest_hour = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Daily digest",
+        choices=[("", "No daily digest")] + [(h, f"Every day at {h:02d}:00") for h in range(24)],
+    )  # fmt: skip
+
+    def __init__(self, *args, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule_fields = []
+        for rule in RULES.values():
+            name = f"lead_{rule.name}"
+            chosen = current.lead_minutes.get(rule.name)
+            self.fields[name] = forms.CharField(
+                required=False, max_length=60, label=rule.title,
+                help_text=f"Default: {format_leads(list(rule.lead_minutes))}. "
+                "Leave empty for the default; write “none” for no reminders.",
+                initial=format_leads(chosen) if chosen is not None else "",
+            )  # fmt: skip
+            self.rule_fields.append(name)
+        if not self.is_bound:
+            self.initial.update(
+                email_reminders=current.email_reminders, digest_hour=current.digest_hour
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        leads = {}
+        for rule in RULES:
+            name = f"lead_{rule}"
+            try:
+                parsed = parse_leads(cleaned.get(name, ""))
+            except ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if parsed is not None:
+                leads[rule] = parsed
+        cleaned["lead_minutes"] = leads
+        return cleaned
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    current = preferences.settings_for(request.user)
+    form = ReminderSettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            preferences.reminder_settings_update(
+                actor=request.user, lead_minutes=data["lead_minutes"],
+                email_reminders=data["email_reminders"], digest_hour=data["digest_hour"],
+            )  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Reminder settings saved; your pending reminders moved.")
+            return redirect("reminder_settings")
+    return render(
+        request,
+        "taskforce/reminder_settings.html",
+        {
+            "page_title": "Reminder settings",
+            "form": form,
+            "current": current,
+            "feed_url": request.session.pop("calendar_feed_url", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed_rotate(request: HttpRequest) -> HttpResponse:
+    token = preferences.calendar_feed_rotate(actor=request.user)
+    # Shown once, on the next page, then forgotten: only its hash is stored.
+    request.session["calendar_feed_url"] = request.build_absolute_uri(
+        reverse("calendar_feed", args=[token])
+    )
+    messages.success(request, "New calendar link made. The old link, if any, no longer works.")
+    return redirect("reminder_settings")
+
+
+@login_required
+@require_POST
+def calendar_feed_disable(request: HttpRequest) -> HttpResponse:
+    preferences.calendar_feed_disable(actor=request.user)
+    messages.success(request, "Calendar link turned off.")
+    return redirect("reminder_settings")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Calendar apps fetch this without a session: the secret in the address is the key."""
+    user = preferences.calendar_feed_owner(token)
+    if user is None:
+        raise access.NotFound
+    body = feed_for(user)
+    audit.record(user, "calendar_feed.fetched")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="taskforce.ics"'
+    return response

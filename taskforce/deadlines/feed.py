@@ -1,0 +1,73 @@
+"""A person's calendar feed (iCalendar): hearings and open deadlines they may see, no names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar as ICalendar
+from icalendar import Event
+
+from taskforce import access
+from taskforce.deadlines.records import deadlines_visible
+from taskforce.deadlines.selectors import attach_urls
+from taskforce.models import DeadlineStatus, User
+
+PAST_DAYS, FUTURE_DAYS, MOST_EVENTS = 30, 365, 1000
+
+
+def feed_for(user: User, *, now: dt.datetime | None = None) -> bytes:
+    """Hearings of the cases the person may see and the open deadlines of their agency, from a
+    month ago to a year ahead. Titles carry the kind and the case number, never a person's name:
+    calendars are synced to phones and shared more widely than the app."""
+    from cases.models import Case, CourtEvent, CourtEventStatus
+
+    now = now or timezone.now()
+    start, end = now - dt.timedelta(days=PAST_DAYS), now + dt.timedelta(days=FUTURE_DAYS)
+    feed = ICalendar()
+    feed.add("prodid", "-//Task Force Caseload//Deadlines and hearings//EN")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", "Task Force Caseload")
+    hearings = (
+        CourtEvent.objects.filter(
+            case__in=access.visible(user, Case), status=CourtEventStatus.SCHEDULED,
+            starts_at__range=(start, end),
+        )
+        .select_related("case")
+        .order_by("starts_at")[:MOST_EVENTS]
+    )  # fmt: skip
+    for hearing in hearings:
+        url = settings.SITE_URL + access.detail_url(Case, hearing.case.public_id)
+        event = Event()
+        event.add("uid", f"hearing-{hearing.public_id}@taskforce-caseload")
+        event.add("dtstamp", now)
+        event.add("dtstart", hearing.starts_at)
+        event.add("duration", dt.timedelta(hours=1))
+        event.add("summary", f"{hearing.get_kind_display()}: case {hearing.case.number}")
+        if hearing.courtroom:
+            event.add("location", hearing.courtroom)
+        event.add("url", url)
+        event.add("description", f"Open the case in Task Force Caseload: {url}")
+        feed.add_component(event)
+    membership = access.acting_membership(user)
+    deadlines = list(
+        deadlines_visible(user)
+        .filter(status=DeadlineStatus.OPEN, due_at__range=(start, end))
+        .filter(responsible_agency=membership.agency if membership else None)
+        .exclude(rule="court_event")  # the hearing itself is above
+        .select_related("content_type")
+        .order_by("due_at")[:MOST_EVENTS]
+    )
+    attach_urls(deadlines)
+    for deadline in deadlines:
+        event = Event()
+        event.add("uid", f"deadline-{deadline.public_id}@taskforce-caseload")
+        event.add("dtstamp", now)
+        event.add("dtstart", deadline.due_at)
+        event.add("duration", dt.timedelta(minutes=15))
+        event.add("summary", f"Due: {deadline.title}")
+        event.add("url", settings.SITE_URL + deadline.url)
+        event.add("description", f"{deadline.source}\n{settings.SITE_URL}{deadline.url}")
+        feed.add_component(event)
+    return feed.to_ical()
