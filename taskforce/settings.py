@@ -191,7 +191,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "taskforce.tasks.record_heartbeat", "schedule": 60.0},
     "expire-lapsed-grants": {"task": "taskforce.tasks.expire_lapsed_grants", "schedule": 300.0},
-    "dispatch-reminders": {"task": "taskforce.tasks.dispatch_reminders", "schedule": 60.0},
+    "dispatch-reminders": {
+        "task": "taskforce.tasks.dispatch_reminders",
+        "schedule": float(env_int("REMINDER_SWEEP_SECONDS", 60, minimum=1)),
+    },
     "escalate-missed-deadlines": {
         "task": "taskforce.tasks.escalate_missed_deadlines",
         "schedule": 300.0,

@@ -37,12 +37,17 @@ def _test_database_url() -> str:
 
 
 @contextlib.contextmanager
-def running_worker(*, concurrency: int = 1, ready_timeout: float = 60):
+def running_worker(
+    *, concurrency: int = 1, ready_timeout: float = 60, beat: bool = False, env: dict | None = None
+):
+    """A worker process on the suite's queue; `beat` embeds the beat scheduler; `env` overrides
+    its environment (e.g. a broker of the test's own), and readiness is then read from its log,
+    since the test process cannot ping a worker on another broker."""
     hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log_dir = ROOT / "test-artifacts" / "workers"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{hostname.split('@')[0]}.log"
-    env = os.environ | {"DATABASE_URL": _test_database_url()}
+    full_env = os.environ | {"DATABASE_URL": _test_database_url()} | (env or {})
     command = [
         sys.executable, "-m", "celery", "-A", "taskforce", "worker",
         "--hostname", hostname,
@@ -52,14 +57,83 @@ def running_worker(*, concurrency: int = 1, ready_timeout: float = 60):
         "--without-gossip", "--without-mingle",
         "--loglevel", "INFO",
     ]  # fmt: skip
+    if beat:
+        command += ["--beat", "--schedule", str(log_dir / f"{hostname.split('@')[0]}.beat")]
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
+        )
     worker = Worker(hostname=hostname, process=process, log_path=log_path)
     try:
-        _wait_until_ready(worker, ready_timeout)
+        if env:
+            _wait_for_log(worker, " ready.", ready_timeout)
+        else:
+            _wait_until_ready(worker, ready_timeout)
         yield worker
     finally:
         _stop(process)
+
+
+def _wait_for_log(worker: Worker, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in worker.log():
+        if worker.process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited early:\n{worker.log()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Celery worker not ready after {timeout}s:\n{worker.log()}")
+        time.sleep(0.1)
+
+
+@dataclass
+class RedisServer:
+    """A Redis server of a test's own, which the test may kill and start again."""
+
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not _port_open(self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: the server and every queued message are gone, as in a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def private_redis():
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    server = RedisServer(port)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
 
 
 def _wait_until_ready(worker: Worker, timeout: float) -> None:

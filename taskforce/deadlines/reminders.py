@@ -216,11 +216,12 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
             Reminder.objects.bulk_update(batch, ["status", "sent_at"])
             if emails:
                 connection.send_messages(emails)
-            for reminder in batch:
-                if reminder.status == ReminderStatus.SENT:
-                    logger.info("reminder %s sent to user %s for deadline %s", reminder.pk,
-                                reminder.recipient_id, reminder.deadline.public_id)  # fmt: skip
-            sent += len(notifications)
+        # Logged once committed: a batch rolled back by a crash was not sent.
+        for reminder in batch:
+            if reminder.status == ReminderStatus.SENT:
+                logger.info("reminder %s sent to user %s for deadline %s", reminder.pk,
+                            reminder.recipient_id, reminder.deadline.public_id)  # fmt: skip
+        sent += len(notifications)
 
 
 def _supervisors_who_see(deadline: Deadline, record) -> list[User]:

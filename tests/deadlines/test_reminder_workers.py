@@ -65,16 +65,10 @@ def test_a_reminder_is_not_sent_before_its_time(transactional_db, django_db_seri
     assert Reminder.objects.filter(status="pending").count() == 4
 
 
-def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing(
-    transactional_db, django_db_serialized_rollback, sheriff_liaison, operation, sheriff,
-    washington, patron_13_15,
-):  # fmt: skip
-    """SIGKILL a worker while it sends 3,000 reminders; the batch it held rolls back, and the
-    next sweep (the task redelivered, or beat's next tick) sends exactly the rest."""
-    import os
-    import signal
-    import time
-
+@pytest.fixture
+def many_due_reminders(transactional_db, django_db_serialized_rollback, sheriff_liaison,
+                       operation, sheriff, washington, patron_13_15):  # fmt: skip
+    """One arrest's two deadlines, each with a reminder due to 1,500 deputies: 3,000 and more."""
     from cases.services.arrests import arrests_create
     from taskforce.models import Deadline, Membership, User
     from tests.stings_fixtures import arrest_row
@@ -94,6 +88,42 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing(
     )
     total = Reminder.objects.filter(status="pending", send_at__lte=timezone.now()).count()
     assert total >= 3000
+    return total
+
+
+def _wait_until(condition, timeout: float, log) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, log()
+        time.sleep(0.05)
+
+
+def _sent() -> int:
+    return Reminder.objects.filter(status="sent").count()
+
+
+def _assert_each_sent_once(total: int, *logs: str, killed: bool = False) -> None:
+    import re
+
+    assert _sent() == total
+    assert Notification.objects.count() == total
+    assert Notification.objects.values("reminder").distinct().count() == total
+    lines = re.findall(r"reminder (\d+) sent to user", "".join(logs))
+    assert len(lines) == len(set(lines))  # no reminder went out twice
+    # A SIGKILLed worker loses the log lines it had not flushed; one left alive logs them all.
+    assert len(lines) <= total if killed else len(lines) == total
+
+
+def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing(many_due_reminders):
+    """SIGKILL a worker while it sends 3,000 reminders; the batch it held rolls back, and the
+    next sweep (the task redelivered, or beat's next tick) sends exactly the rest."""
+    import os
+    import signal
+    import time
+
+    total = many_due_reminders
 
     with running_worker() as doomed:
         dispatch_reminders.delay()
@@ -107,8 +137,32 @@ def test_a_worker_killed_mid_sweep_loses_nothing_and_repeats_nothing(
     assert 0 < partly < total  # killed in the middle, committed batches kept
     assert Notification.objects.count() == partly  # the interrupted batch left nothing
 
-    with running_worker():
+    with running_worker() as survivor:
         dispatch_reminders.delay().get(timeout=240)
-    assert Reminder.objects.filter(status="sent").count() == total
-    assert Notification.objects.count() == total
-    assert Notification.objects.values("reminder").distinct().count() == total
+    _assert_each_sent_once(total, doomed.log(), survivor.log(), killed=True)
+
+
+def test_a_redis_restart_mid_sweep_loses_nothing_and_repeats_nothing(many_due_reminders):
+    """The broker dies (SIGKILL: every queued task is gone) while a worker with embedded beat
+    sends 3,000 reminders, and comes back empty. The worker reconnects, beat's next ticks sweep
+    again, and every reminder goes out exactly once: the rows in PostgreSQL are the truth."""
+    import time
+
+    from tests.workers import private_redis
+
+    total = many_due_reminders
+    with private_redis() as redis:
+        env = {"REDIS_URL": redis.url, "CELERY_BROKER_URL": redis.url,
+               "CELERY_RESULT_BACKEND": redis.url, "REMINDER_SWEEP_SECONDS": "1"}  # fmt: skip
+        with running_worker(beat=True, env=env) as worker:
+            _wait_until(lambda: _sent() > 0, 60, worker.log)
+            redis.kill()
+            during = _sent()
+            time.sleep(3)
+            assert worker.process.poll() is None, worker.log()  # the worker rides it out
+            redis.start()
+            _wait_until(lambda: _sent() == total, 180, worker.log)
+            time.sleep(2)  # beat keeps firing: later sweeps must find nothing to send
+            log = worker.log()
+    assert during < total, "the broker died after the sweep had finished: nothing was tested"
+    _assert_each_sent_once(total, log)
