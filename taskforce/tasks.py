@@ -1,6 +1,23 @@
-"""Background tasks of the core: liveness of the worker and the beat schedule."""
+"""Background tasks of the core: liveness of the worker and the beat schedule.
+
+The sweeps are idempotent (each claims rows in PostgreSQL and marks them done), so a task that
+runs twice, or is retried, repeats nothing. A lost database connection is retried with
+exponential backoff; every other error is logged by Celery and the next beat tick tries again.
+"""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+SWEEP = {
+    "acks_late": True,
+    "time_limit": 240,
+    "soft_time_limit": 200,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
 @shared_task
@@ -21,7 +38,7 @@ def record_heartbeat(name: str = "beat") -> str:
     return now.isoformat()
 
 
-@shared_task
+@shared_task(**SWEEP)
 def expire_lapsed_grants() -> int:
     """Deletes grants whose time ran out (consent expiry); the policy already ignores them."""
     from taskforce import access
@@ -29,7 +46,7 @@ def expire_lapsed_grants() -> int:
     return access.expire_lapsed_grants()
 
 
-@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+@shared_task(**SWEEP)
 def dispatch_reminders() -> int:
     """Every minute (beat): send the reminders that are due, each exactly once."""
     from taskforce.deadlines.reminders import send_due_reminders
@@ -37,7 +54,7 @@ def dispatch_reminders() -> int:
     return send_due_reminders()
 
 
-@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+@shared_task(**SWEEP)
 def escalate_missed_deadlines() -> int:
     """Every five minutes (beat): tell supervisors, once, of deadlines missed past the grace."""
     from taskforce.deadlines.reminders import escalate_missed_deadlines as escalate
@@ -45,7 +62,7 @@ def escalate_missed_deadlines() -> int:
     return escalate()
 
 
-@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+@shared_task(**SWEEP)
 def send_daily_digests() -> int:
     """Every ten minutes (beat): each person's digest once a day, at the hour they chose."""
     from taskforce.deadlines.digests import send_daily_digests as send

@@ -10,6 +10,7 @@ from cases.models import (
     CourtEventStatus,
     DemandBy,
     DemandLevel,
+    DetentionFacility,
     NoteVisibility,
     NoticeKind,
     NoticeMethod,
@@ -60,6 +61,15 @@ class HearingRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         if event.kind != "first_appearance":
             del self.fields["combined_with_rule8"]
+
+
+class DetentionForm(forms.Form):
+    detained_at = forms.DateTimeField(label="Taken into detention at", widget=_when())
+    facility = forms.ChoiceField(label="Held in", choices=DetentionFacility.choices)
+
+
+class ReleaseForm(forms.Form):
+    released_at = forms.DateTimeField(label="Released at", widget=_when())
 
 
 class SpeedyTrialDemandForm(forms.Form):

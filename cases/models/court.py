@@ -19,6 +19,7 @@ class CourtEventKind(models.TextChoices):
     TRIAL = "trial", "Trial"
     SENTENCING = "sentencing", "Sentencing"
     REVIEW = "review", "Review hearing"
+    DETENTION = "detention", "Detention hearing or review (juvenile)"
     OTHER = "other", "Other"
 
 
@@ -68,6 +69,7 @@ class CourtEvent(models.Model):
 class DemandLevel(models.TextChoices):
     FELONY = "felony", "Felony or gross misdemeanor (Rule 11.09)"
     MISDEMEANOR = "misdemeanor", "Misdemeanor (Rule 6.06)"
+    JUVENILE = "juvenile", "Juvenile delinquency (Juv. R. 13.02)"
 
 
 class DemandBy(models.TextChoices):
@@ -89,6 +91,35 @@ class SpeedyTrialDemand(models.Model):
 
     def __str__(self) -> str:
         return f"Speedy-trial demand of {self.demanded_on}"
+
+
+class DetentionFacility(models.TextChoices):
+    SECURE_JUVENILE = "secure_juvenile", "Secure juvenile facility (hearing within 36 hours)"
+    ADULT_JAIL = "adult_jail", "Adult jail outside the metropolitan area (24 hours)"
+    METRO_ADULT_JAIL = "metro_adult_jail", "Adult jail in the metropolitan area (6 hours)"
+
+
+class JuvenileDetention(models.Model):
+    """A juvenile defendant held: starts the detention-hearing clock (Juv. R. 5.07) and, while
+    held, a review every 8 working days (5.08). Release ends both."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="detentions")
+    detained_at = models.DateTimeField()
+    facility = models.CharField(max_length=20, choices=DetentionFacility.choices)
+    released_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["detained_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(released_at__isnull=True), name="one_open_detention"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Detained {timezone.localtime(self.detained_at):%Y-%m-%d %H:%M}"
 
 
 class VictimRole(models.TextChoices):

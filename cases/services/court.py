@@ -21,6 +21,7 @@ from cases.models import (
     CourtEventStatus,
     DemandLevel,
     Disposition,
+    JuvenileDetention,
     NoticeKind,
     Person,
     Sentence,
@@ -58,11 +59,20 @@ def court_event_schedule(
     return event
 
 
-def _case_deadline(case: Case, *, obj=None, rule: str, event_at: datetime, **context) -> None:
+# The deadlines a hearing meets when it is held.
+MET_BY_HEARING = {
+    CourtEventKind.OMNIBUS: ["omnibus_hearing"],
+    CourtEventKind.TRIAL: ["speedy_trial", "custody_release", "juvenile_trial"],
+}
+
+
+def _case_deadline(
+    case: Case, *, obj=None, rule: str, event_at: datetime, sequence: int = 1, **context
+) -> None:
     """A deadline the case's agency answers for, through its assigned prosecutor if any."""
     deadline_schedule(
         obj=obj or case, rule=rule, event_at=event_at, responsible_agency=case.owner_agency,
-        responsible_user=case.assigned_prosecutor, context=context,
+        responsible_user=case.assigned_prosecutor, sequence=sequence, context=context,
     )  # fmt: skip
 
 
@@ -137,10 +147,10 @@ def court_event_record(
         if event.kind == CourtEventKind.FIRST_APPEARANCE:
             _case_deadline(case, rule="omnibus_hearing", event_at=event.starts_at,
                            combined_with_rule8=combined_with_rule8)  # fmt: skip
-        met = {CourtEventKind.OMNIBUS: ["omnibus_hearing"],
-               CourtEventKind.TRIAL: ["speedy_trial", "custody_release"]}  # fmt: skip
-        for rule in met.get(event.kind, []):
+        for rule in MET_BY_HEARING.get(event.kind, []):
             deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.MET)
+        if event.kind == CourtEventKind.DETENTION:
+            _detention_hearing_held(actor, case, event)
     audit.record(actor, "court_event.recorded", event.case, changes={"event": str(event),
                                                                      "status": status})  # fmt: skip
     return event
@@ -236,8 +246,12 @@ def speedy_trial_demand_record(
         recorded_by=actor,
     )  # fmt: skip
     demanded_at = start_of_day(demanded_on)
-    _case_deadline(case, rule="speedy_trial", event_at=demanded_at)
-    if in_custody:
+    if level == DemandLevel.JUVENILE:
+        detained = case.detentions.filter(released_at__isnull=True).exists()
+        _case_deadline(case, rule="juvenile_trial", event_at=demanded_at, detained=detained)
+    else:
+        _case_deadline(case, rule="speedy_trial", event_at=demanded_at)
+    if in_custody and level != DemandLevel.JUVENILE:
         _case_deadline(case, rule="custody_release", event_at=demanded_at,
                        misdemeanor=level == DemandLevel.MISDEMEANOR)  # fmt: skip
     audit.record(actor, "case.speedy_trial_demanded", case,
@@ -344,3 +358,67 @@ def sentence_record(
     audit.record(actor, "charge.sentenced", charge.case,
                  changes={"count": charge.count_number, "assessment": str(assessment)})  # fmt: skip
     return sentence
+
+
+JUVENILE_DETENTION_RULES = ["juvenile_detention_hearing", "juvenile_detention_review"]
+
+
+def _open_detention(case: Case) -> JuvenileDetention | None:
+    return case.detentions.filter(released_at__isnull=True).first()
+
+
+@transaction.atomic
+def juvenile_detention_record(
+    *, actor: User, case: Case, detained_at: datetime, facility: str
+) -> JuvenileDetention:
+    """A juvenile defendant is held: the detention hearing is due within 36 hours (24 or 6 in an
+    adult jail), not counting Saturdays, Sundays or holidays (Juv. R. 5.07 subd. 1)."""
+    access.require(actor, access.Action.CHANGE, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if _open_detention(case) is not None:
+        raise ValidationError(
+            {"detained_at": "A detention is already open on this case: record the release first."}
+        )
+    if detained_at > timezone.now():
+        raise ValidationError({"detained_at": "A detention cannot start in the future."})
+    detention = JuvenileDetention.objects.create(
+        case=case, detained_at=detained_at, facility=facility, recorded_by=actor
+    )
+    _case_deadline(case, rule="juvenile_detention_hearing", event_at=detained_at,
+                   facility=facility, sequence=case.detentions.count())  # fmt: skip
+    audit.record(actor, "case.juvenile_detained", case, changes={"facility": facility})
+    return detention
+
+
+def _detention_hearing_held(actor: User, case: Case, event: CourtEvent) -> None:
+    """A detention hearing or review held while the child is still held: the one due is met and
+    the next review falls due 8 working days later (Juv. R. 5.08)."""
+    if _open_detention(case) is None:
+        return
+    for rule in JUVENILE_DETENTION_RULES:
+        deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.MET)
+    from taskforce.models import Deadline
+
+    reviews = Deadline.objects.filter(
+        content_type__model="case", object_id=case.pk, rule="juvenile_detention_review"
+    ).count()
+    _case_deadline(case, rule="juvenile_detention_review", event_at=event.starts_at,
+                   sequence=reviews + 1)  # fmt: skip
+
+
+@transaction.atomic
+def juvenile_release_record(*, actor: User, case: Case, released_at: datetime) -> JuvenileDetention:
+    """The child is released: the detention clocks stop (waived, with the release as reason)."""
+    access.require(actor, access.Action.CHANGE, case)
+    detention = case.detentions.select_for_update().filter(released_at__isnull=True).first()
+    if detention is None:
+        raise ValidationError({"released_at": "No open detention on this case."})
+    if released_at < detention.detained_at or released_at > timezone.now():
+        raise ValidationError({"released_at": "The release is between the detention and now."})
+    detention.released_at = released_at
+    detention.save(update_fields=["released_at"])
+    for rule in JUVENILE_DETENTION_RULES:
+        deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.WAIVED,
+                       reason="Released from detention.")  # fmt: skip
+    audit.record(actor, "case.juvenile_released", case)
+    return detention

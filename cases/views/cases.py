@@ -113,6 +113,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "timeline": selectors.case_timeline(actor=request.user, case=case),
             "deadlines": case_deadlines(request.user, case),
             "speedy_demand": getattr(case, "speedy_demand", None),
+            "detention": case.detentions.filter(released_at__isnull=True).first(),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
             "transition_form": TransitionForm(case=case) if can_change else None,
         },

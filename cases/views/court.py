@@ -20,10 +20,12 @@ from cases.forms import (
     ChargeFileForm,
     ContinueForm,
     CourtEventForm,
+    DetentionForm,
     DocumentForm,
     HearingRecordForm,
     NoteForm,
     NoticeForm,
+    ReleaseForm,
     SentenceForm,
     SpeedyTrialDemandForm,
     VictimForm,
@@ -200,6 +202,37 @@ def hearing_record(request: HttpRequest, public_id, event_id) -> HttpResponse:
         request, case, HearingRecordForm(request.POST or None, event=event), save,
         heading=f"Record the {event}",
     )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detention_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        court_services.juvenile_detention_record(actor=request.user, case=case, **data)
+        return "Detention recorded; the detention hearing deadline is on the case."
+
+    return _step(
+        request, case, DetentionForm(request.POST or None), save,
+        heading="Record a juvenile detention",
+        note="The detention hearing is due within 36 hours in a secure juvenile facility (24 "
+        "in an adult jail, 6 in a metropolitan one), not counting weekends or holidays.",
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detention_release(request: HttpRequest, public_id) -> HttpResponse:
+    case = _case(request, public_id)
+
+    def save(data):
+        court_services.juvenile_release_record(actor=request.user, case=case, **data)
+        return "Release recorded; the detention deadlines are closed."
+
+    return _step(
+        request, case, ReleaseForm(request.POST or None), save, heading="Record the release"
+    )
 
 
 @login_required

@@ -269,3 +269,80 @@ def test_another_agency_gets_404_on_the_demand_page_and_sees_no_deadline(
                              "made_by": "defense"}).status_code == 404  # fmt: skip
     assert not deadlines_visible(ramsey_prosecutor).exists()
     assert deadlines_visible(wash_prosecutor).filter(rule="speedy_trial").count() == 1
+
+
+def test_a_juvenile_detention_starts_the_hearing_clock_then_reviews_every_8_working_days(
+    case, wash_prosecutor
+):
+    from cases.services.court import juvenile_detention_record, juvenile_release_record
+    from taskforce.deadlines.calendar import Calendar
+    from taskforce.deadlines.rules import RULES
+
+    calendar = Calendar.current()
+    detained = days_ahead(-12, hour=20)
+    juvenile_detention_record(actor=wash_prosecutor, case=case, detained_at=detained,
+                              facility="adult_jail")  # fmt: skip
+    hearing_due = deadline("juvenile_detention_hearing")
+    assert hearing_due.due_at == RULES["juvenile_detention_hearing"].compute(
+        calendar, detained, facility="adult_jail"
+    )
+    with pytest.raises(ValidationError) as raised:
+        juvenile_detention_record(actor=wash_prosecutor, case=case, detained_at=detained,
+                                  facility="secure_juvenile")  # fmt: skip
+    assert "already open" in raised.value.message_dict["detained_at"][0]
+    held = court_event_schedule(actor=wash_prosecutor, case=case, kind="detention",
+                                starts_at=days_ahead(-11))  # fmt: skip
+    court_event_record(actor=wash_prosecutor, event=held, status="held", outcome="Continued")
+    assert deadline("juvenile_detention_hearing").status == "met"
+    first_review = deadline("juvenile_detention_review", sequence=1)
+    assert first_review.due_at == RULES["juvenile_detention_review"].compute(
+        calendar, held.starts_at
+    )
+    review = court_event_schedule(actor=wash_prosecutor, case=case, kind="detention",
+                                  starts_at=days_ahead(-2))  # fmt: skip
+    court_event_record(actor=wash_prosecutor, event=review, status="held", outcome="")
+    assert deadline("juvenile_detention_review", sequence=1).status == "met"
+    assert deadline("juvenile_detention_review", sequence=2).status == "open"
+    juvenile_release_record(actor=wash_prosecutor, case=case, released_at=days_ahead(-1))
+    second = deadline("juvenile_detention_review", sequence=2)
+    assert (second.status, second.waiver_reason) == ("waived", "Released from detention.")
+
+
+def test_a_juvenile_trial_demand_while_detained_is_due_in_30_days(case, wash_prosecutor):
+    from cases.services.court import juvenile_detention_record
+
+    juvenile_detention_record(actor=wash_prosecutor, case=case, detained_at=days_ahead(-3),
+                              facility="secure_juvenile")  # fmt: skip
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
+                               level="juvenile", made_by="defense", in_custody=True)  # fmt: skip
+    trial = deadline("juvenile_trial")
+    assert timezone.localdate(trial.due_at) >= TODAY() + dt.timedelta(days=30)
+    assert timezone.localdate(trial.due_at) <= TODAY() + dt.timedelta(days=34)  # to a court day
+    assert not Deadline.objects.filter(rule__in=["speedy_trial", "custody_release"]).exists()
+
+
+def test_another_agency_gets_404_on_the_detention_pages(case, ramsey_prosecutor, client):
+    from django.urls import reverse
+
+    client.force_login(ramsey_prosecutor)
+    for name in ("cases:detention_new", "cases:detention_release"):
+        url = reverse(name, args=[case.public_id])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"detained_at": days_ahead(-1), "facility": "adult_jail",
+                                 "released_at": days_ahead(-1)}).status_code == 404  # fmt: skip
+    assert not case.detentions.exists()
+
+
+def test_the_detention_page_refuses_a_future_time_next_to_the_field(case, wash_prosecutor, client):
+    from django.urls import reverse
+
+    client.force_login(wash_prosecutor)
+    url = reverse("cases:detention_new", args=[case.public_id])
+    future = days_ahead(2).strftime("%Y-%m-%dT%H:%M")
+    answer = client.post(url, {"detained_at": future, "facility": "adult_jail"})
+    assert answer.status_code == 200
+    assert "cannot start in the future" in answer.content.decode()
+    past = days_ahead(-1).strftime("%Y-%m-%dT%H:%M")
+    answer = client.post(url, {"detained_at": past, "facility": "adult_jail"}, follow=True)
+    assert "Detention recorded" in answer.content.decode()
+    assert "Detention hearing for a detained juvenile" in answer.content.decode()
