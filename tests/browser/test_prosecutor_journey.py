@@ -339,7 +339,12 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     [row] = [row for row in table(browser, "main") if row[0] == number]
     assert row[1] == f"State v. {defendant}"
     assert row[2:5] == ["Sentenced", defendant, f"{hearing_at:%b %-d, %Y %H:%M}"]
-    assert row[5] == "—"  # its charging deadline was met
+    # Its charging deadline was met; next is telling the victim of the disposition (611A.039).
+    from taskforce.deadlines.calendar import Calendar
+    from taskforce.deadlines.rules import RULES
+
+    notice_due = RULES["disposition_notice"].compute(Calendar.current(), timezone.now())
+    assert row[5] == f"{timezone.localtime(notice_due):%b %-d, %Y %H:%M}"
     assert row[7] == "1"  # victims
     type_into(browser, "id_q", last_name)
     click(browser, "Apply")
