@@ -39,17 +39,12 @@ def feed_for(user: User, *, now: dt.datetime | None = None) -> bytes:
     )  # fmt: skip
     for hearing in hearings:
         url = settings.SITE_URL + access.detail_url(Case, hearing.case.public_id)
-        event = Event()
-        event.add("uid", f"hearing-{hearing.public_id}@taskforce-caseload")
-        event.add("dtstamp", now)
-        event.add("dtstart", hearing.starts_at)
-        event.add("duration", dt.timedelta(hours=1))
-        event.add("summary", f"{hearing.get_kind_display()}: case {hearing.case.number}")
-        if hearing.courtroom:
-            event.add("location", hearing.courtroom)
-        event.add("url", url)
-        event.add("description", f"Open the case in Task Force Caseload: {url}")
-        feed.add_component(event)
+        feed.add_component(_event(
+            uid=f"hearing-{hearing.public_id}", now=now, start=hearing.starts_at,
+            length=dt.timedelta(hours=1), location=hearing.courtroom, url=url,
+            summary=f"{hearing.get_kind_display()}: case {hearing.case.number}",
+            description=f"Open the case in Task Force Caseload: {url}",
+        ))  # fmt: skip
     membership = access.acting_membership(user)
     deadlines = list(
         deadlines_visible(user)
@@ -61,13 +56,24 @@ def feed_for(user: User, *, now: dt.datetime | None = None) -> bytes:
     )
     attach_urls(deadlines)
     for deadline in deadlines:
-        event = Event()
-        event.add("uid", f"deadline-{deadline.public_id}@taskforce-caseload")
-        event.add("dtstamp", now)
-        event.add("dtstart", deadline.due_at)
-        event.add("duration", dt.timedelta(minutes=15))
-        event.add("summary", f"Due: {deadline.title}")
-        event.add("url", settings.SITE_URL + deadline.url)
-        event.add("description", f"{deadline.source}\n{settings.SITE_URL}{deadline.url}")
-        feed.add_component(event)
+        url = settings.SITE_URL + deadline.url
+        feed.add_component(_event(
+            uid=f"deadline-{deadline.public_id}", now=now, start=deadline.due_at,
+            length=dt.timedelta(minutes=15), url=url, summary=f"Due: {deadline.title}",
+            description=f"{deadline.source}\n{url}",
+        ))  # fmt: skip
     return feed.to_ical()
+
+
+def _event(*, uid, now, start, length, summary, url, description, location="") -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@taskforce-caseload")
+    event.add("dtstamp", now)
+    event.add("dtstart", start)
+    event.add("duration", length)
+    event.add("summary", summary)
+    if location:
+        event.add("location", location)
+    event.add("url", url)
+    event.add("description", description)
+    return event

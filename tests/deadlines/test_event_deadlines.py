@@ -7,7 +7,6 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases.services.cases import case_update
 from cases.services.charges import ChargeInput, charging_decide
 from cases.services.court import (
     case_victim_add,
@@ -17,33 +16,15 @@ from cases.services.court import (
     speedy_trial_demand_record,
     victim_notice_record,
 )
-from cases.services.handoffs import handoff_create
 from cases.services.people import PersonData
 from referrals.services import referral_assign, referral_send, referral_transition
 from taskforce.deadlines.reminders import escalate_missed_deadlines
 from taskforce.models import Deadline, Reminder
+from tests.deadlines.conftest import days_ahead
 from victims.services import consent_record, consent_revoke, victim_create
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def local(*args):
-    return timezone.make_aware(dt.datetime(*args))
-
-
-def days_ahead(days, hour=9):
-    return timezone.make_aware(
-        dt.datetime.combine(TODAY() + dt.timedelta(days=days), dt.time(hour))
-    )
-
-
-@pytest.fixture
-def case(sheriff_liaison, operation, make_arrests, wash_cao, wash_prosecutor):
-    [arrest] = make_arrests(sheriff_liaison, operation, 1)
-    case = handoff_create(actor=sheriff_liaison, arrests=[arrest], to_agency=wash_cao)[0].case
-    return case_update(actor=wash_prosecutor, case=case, expected_version=case.version,
-                       data={"assigned_prosecutor": wash_prosecutor})  # fmt: skip
 
 
 def deadline(rule, **filters):

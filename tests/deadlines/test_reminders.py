@@ -5,26 +5,12 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
 
 from taskforce.deadlines.reminders import send_due_reminders
 from taskforce.models import Deadline, Notification, Reminder
-from tests.stings_fixtures import arrest_row
+from tests.deadlines.conftest import local
 
 pytestmark = pytest.mark.django_db
-
-
-def local(*args):
-    return timezone.make_aware(dt.datetime(*args))
-
-
-@pytest.fixture
-def arrest(sheriff_liaison, operation, sheriff, washington, patron_13_15):
-    from cases.services.arrests import arrests_create
-
-    row = arrest_row(washington, patron_13_15, 1, arrested_at=local(2026, 3, 7, 23, 30))
-    return arrests_create(actor=sheriff_liaison, operation=operation, arresting_agency=sheriff,
-                          rows=[row])[0]  # fmt: skip
 
 
 def test_each_deadline_plans_a_reminder_per_lead_time_and_person(arrest, sheriff_liaison):

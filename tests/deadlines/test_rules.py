@@ -3,16 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from taskforce.deadlines.calendar import Calendar, minnesota_holidays
 from taskforce.deadlines.rules import RULES
+from tests.deadlines.conftest import local
 
 pytestmark = pytest.mark.django_db
-
-
-def local(*args) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(*args))
 
 
 @pytest.fixture

@@ -11,14 +11,11 @@ from cases.services.charges import charging_decide
 from cases.services.handoffs import handoff_create
 from taskforce.deadlines.selectors import agency_deadlines, deadlines_visible
 from taskforce.models import AuditEvent, Deadline
+from tests.deadlines.conftest import local
 from tests.stings_fixtures import arrest_row
 from victims.services import contact_record
 
 pytestmark = pytest.mark.django_db
-
-
-def local(*args):
-    return timezone.make_aware(dt.datetime(*args))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar as ICalendar
 
-from cases.services.cases import case_update
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
 from taskforce.deadlines.digests import send_daily_digests
@@ -21,37 +20,10 @@ from taskforce.deadlines.preferences import (
 )
 from taskforce.deadlines.reminders import send_due_reminders
 from taskforce.models import AuditEvent, Deadline, Digest, Notification, ReminderSettings
-from tests.stings_fixtures import arrest_row
+from tests.deadlines.conftest import days_ahead, local
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-def local(*args):
-    return timezone.make_aware(dt.datetime(*args))
-
-
-def days_ahead(days, hour=9):
-    return timezone.make_aware(
-        dt.datetime.combine(TODAY() + dt.timedelta(days=days), dt.time(hour))
-    )
-
-
-@pytest.fixture
-def arrest(sheriff_liaison, operation, sheriff, washington, patron_13_15):
-    from cases.services.arrests import arrests_create
-
-    row = arrest_row(washington, patron_13_15, 1, arrested_at=local(2026, 3, 7, 23, 30))
-    return arrests_create(actor=sheriff_liaison, operation=operation, arresting_agency=sheriff,
-                          rows=[row])[0]  # fmt: skip
-
-
-@pytest.fixture
-def case(sheriff_liaison, operation, make_arrests, wash_cao, wash_prosecutor):
-    [arrest] = make_arrests(sheriff_liaison, operation, 1)
-    case = handoff_create(actor=sheriff_liaison, arrests=[arrest], to_agency=wash_cao)[0].case
-    return case_update(actor=wash_prosecutor, case=case, expected_version=case.version,
-                       data={"assigned_prosecutor": wash_prosecutor})  # fmt: skip
 
 
 def test_lead_times_are_read_and_written_in_days_hours_and_minutes():
