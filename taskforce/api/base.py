@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from taskforce import access, records
 from taskforce.api.errors import Conflict
+from taskforce.api.fields import DateTimeField
 from taskforce.models import Agency, ShareLevel, StaleVersion
 
 # The policy action each HTTP verb needs on a single record.
@@ -70,7 +71,7 @@ class ShareRequest(serializers.Serializer):
     to_agency = AgencyField()
     level = serializers.ChoiceField(choices=ShareLevel.choices, default=ShareLevel.VIEW)
     reason = serializers.CharField(max_length=2000)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = DateTimeField(required=False, allow_null=True)
 
 
 class ShareResponse(serializers.Serializer):

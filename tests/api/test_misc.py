@@ -109,3 +109,11 @@ def test_session_sign_in_works_for_the_browser(client, sheriff_liaison):
     strict.force_login(sheriff_liaison)
     response = strict.post("/api/operations/", data="{}", content_type="application/json")
     assert response.status_code == 403 and set(response.json()) == {"code", "message", "fields"}
+
+
+def test_out_of_range_times_are_refused_not_a_500(api, sheriff_liaison):
+    # Found by the fuzzer: an ISO 8601 offset PostgreSQL refuses reached the query.
+    client = api(sheriff_liaison)
+    for value in ("0825-05-29T01:37:40+17:57", "9999-12-31T23:59:59-23:00"):
+        response = client.get("/api/arrests/", {"arrested_from": value})
+        assert response.status_code == 400 and "arrested_from" in response.json()["fields"]

@@ -15,6 +15,7 @@ from cases.models import (
     SolicitationVenue,
 )
 from taskforce.api.base import AgencyField, AgencyRef, VersionSerializer
+from taskforce.api.fields import DateTimeField
 from taskforce.models import County
 
 
@@ -173,7 +174,7 @@ class ArrestSerializer(serializers.ModelSerializer):
 class ArrestUpdate(VersionSerializer):
     """The corrections the arrest page allows: the arrestee and charges stay as entered."""
 
-    arrested_at = serializers.DateTimeField(required=False)
+    arrested_at = DateTimeField(required=False)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     city = serializers.CharField(max_length=80, required=False, allow_blank=True)
     county = CountyField(required=False)
@@ -184,7 +185,7 @@ class ArrestUpdate(VersionSerializer):
     decoy_stated_age = serializers.IntegerField(
         min_value=1, max_value=99, required=False, allow_null=True
     )
-    decoy_age_stated_at = serializers.DateTimeField(required=False, allow_null=True)
+    decoy_age_stated_at = DateTimeField(required=False, allow_null=True)
     solicitation_venue = serializers.ChoiceField(
         choices=SolicitationVenue.choices, required=False, allow_blank=True
     )

@@ -8,6 +8,7 @@ from rest_framework.pagination import CursorPagination
 
 from taskforce import access
 from taskforce.api.base import AgencyRef
+from taskforce.api.fields import IsoDateTimeFilter
 from taskforce.deadlines.selectors import attach_urls, deadlines_visible
 from taskforce.models import Agency, AgencyKind, Deadline, DeadlineStatus, Notification
 
@@ -71,8 +72,8 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
 class DeadlineFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DeadlineStatus.choices)
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    due_before = IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
 
     class Meta:
         model = Deadline

@@ -19,6 +19,7 @@ from cases.services.imports import arrest_import_records, arresting_agency_defau
 from cases.services.operations import operation_create, operation_update
 from taskforce import access
 from taskforce.api.base import ListRetrieve, Shareable, VersionedUpdate
+from taskforce.api.fields import IsoDateTimeFilter
 from taskforce.api.serializers.stings import (
     ArrestImport,
     ArrestSerializer,
@@ -86,8 +87,8 @@ class ArrestFilter(django_filters.FilterSet):
     operation = django_filters.UUIDFilter(field_name="operation__public_id")
     county = django_filters.CharFilter(field_name="county__name", lookup_expr="iexact")
     custody_status = django_filters.ChoiceFilter(choices=CustodyStatus.choices)
-    arrested_from = django_filters.IsoDateTimeFilter(field_name="arrested_at", lookup_expr="gte")
-    arrested_to = django_filters.IsoDateTimeFilter(field_name="arrested_at", lookup_expr="lte")
+    arrested_from = IsoDateTimeFilter(field_name="arrested_at", lookup_expr="gte")
+    arrested_to = IsoDateTimeFilter(field_name="arrested_at", lookup_expr="lte")
     booking_number = django_filters.CharFilter(lookup_expr="iexact")
     handed_off = django_filters.BooleanFilter(method="filter_handed_off")
 
