@@ -93,7 +93,9 @@ class ProtectedViewSet(viewsets.GenericViewSet):
     lookup_field = "public_id"
     lookup_url_kwarg = "public_id"
     pagination_class = Pagination
-    # Reads of these are audited per record (victims, referrals: privileged), lists included.
+    # A single record's read is audited as its page audits it (records.record_viewed) ...
+    audit_reads = True
+    # ... and privileged records (victims, referrals) are audited in lists too, row by row.
     audit_list_reads = False
 
     def visible(self):
@@ -107,7 +109,8 @@ class ProtectedViewSet(viewsets.GenericViewSet):
         return access.get_for(self.request.user, self.model, self.kwargs["public_id"], wanted)
 
     def viewed(self, obj) -> None:
-        records.record_viewed(actor=self.request.user, obj=obj)
+        if self.audit_reads:
+            records.record_viewed(actor=self.request.user, obj=obj)
 
     def stale(self, obj) -> Conflict:
         current = type(obj).objects.select_related("updated_by").get(pk=obj.pk)
@@ -123,10 +126,6 @@ class ProtectedViewSet(viewsets.GenericViewSet):
 
 
 class ListRetrieve(mixins.ListModelMixin, ProtectedViewSet):
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        return response
-
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if self.audit_list_reads and page is not None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from taskforce.models import AgencyKind, Notification
+from taskforce.models import AgencyKind, AuditEvent, Notification
 from tests.api.conftest import ApiClient
 from tests.api.test_stings import import_row
 
@@ -49,6 +49,10 @@ def test_case_list_filters_and_pages(api, sheriff_liaison, wash_cao, wash_prosec
     assert len(handoffs) == 3
     one = police.get(f"/api/handoffs/{handoffs[0]['public_id']}/")
     assert one.status_code == 200 and one.json()["case_number"].startswith("INT-")
+    # As the pages: the hand-off page is not audited as a read, a case's is.
+    assert not AuditEvent.objects.filter(action="handoff.viewed").exists()
+    client.get(f"/api/cases/{one.json()['case']}/")
+    assert AuditEvent.objects.filter(action="case.viewed", actor=wash_prosecutor).count() == 1
 
 
 def test_people_list_and_share(api, sheriff_liaison, woodbury_liaison):

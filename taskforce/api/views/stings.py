@@ -202,6 +202,8 @@ class HandOffViewSet(mixins.CreateModelMixin, ListRetrieve):
 
     model = HandOff
     serializer_class = HandOffSerializer
+    # As the hand-off page: its arrest and case are audited where they are read.
+    audit_reads = False
     filterset_class = HandOffFilter
     http_method_names = ["get", "post", "head", "options"]
 
