@@ -1,5 +1,6 @@
 """Settings for Task Force Caseload, all read from the environment (README: Configuration)."""
 
+import re
 from pathlib import Path
 
 from taskforce.config import (
@@ -44,6 +45,12 @@ INSTALLED_APPS = [
     "cases",
     "victims",
     "referrals",
+    # REST API (taskforce/api): DRF, filters, OpenAPI schema, docs assets served locally
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "taskforce.api",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +237,55 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # The health endpoint answers load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# --- REST API (taskforce/api; README: API) ------------------------------------------------
+# Requests per token (per user for a browser session), e.g. "600/minute" or "20000/hour".
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
+    raise ConfigError(
+        f"API_RATE_LIMIT={API_RATE_LIMIT!r} is not a rate like 600/minute "
+        "(a number, then /second, /minute, /hour or /day)"
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "taskforce.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["taskforce.api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "taskforce.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Task Force Caseload API",
+    "DESCRIPTION": "Records under the same access policy as the pages: a record you may not "
+    "see answers 404, like a missing one. See the README's API section.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "taskforce.api.schema.add_error_responses",
+    ],
+    # One name per choice set shared by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "taskforce.models.AgencyKind",
+        "OperationKindEnum": "cases.models.OperationKind",
+        "CaseKindEnum": "cases.models.CaseKind",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "ChargeStatusEnum": "cases.models.ChargeStatus",
+        "CourtEventKindEnum": "cases.models.CourtEventKind",
+        "CourtEventStatusEnum": "cases.models.CourtEventStatus",
+        "DeadlineStatusEnum": "taskforce.models.DeadlineStatus",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+    },
+}
 
 # --- Logging -------------------------------------------------------------------------------
 LOGGING = {

@@ -5,6 +5,7 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from taskforce import notifications, saved_filters, views
+from taskforce.api import token_views
 from taskforce.deadlines import views as deadline_views
 
 urlpatterns = [
@@ -29,6 +30,14 @@ urlpatterns = [
     path("filters/save/", saved_filters.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"),
     path("shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
+    # REST API and the person's API tokens page (taskforce/api)
+    path("api/", include("taskforce.api.urls")),
+    path("accounts/tokens/", token_views.token_list, name="api_tokens"),
+    path(
+        "accounts/tokens/<uuid:public_id>/revoke/",
+        token_views.token_revoke,
+        name="api_token_revoke",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path(

@@ -107,6 +107,11 @@ class ConsentScope(models.TextChoices):
 SCOPE_ORDER = [ConsentScope.STATUS, ConsentScope.CONTACT, ConsentScope.SUMMARY, ConsentScope.FULL]
 
 
+def scope_includes(scope: str | None, needed: str) -> bool:
+    """Whether a consent scope (see access.consent_scope) releases what `needed` names."""
+    return scope is not None and SCOPE_ORDER.index(scope) >= SCOPE_ORDER.index(needed)
+
+
 class Consent(models.Model):
     """The victim's informed, written, time-limited release to one agency for one scope."""
 

@@ -17,7 +17,7 @@ from referrals.services import referral_open_victim
 from taskforce import access, audit, records
 from taskforce.forms import add_service_errors
 from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm, VictimForm
-from victims.models import SCOPE_ORDER, Victim
+from victims.models import Victim, scope_includes
 from victims.services import (
     advocate_note_add,
     consent_record,
@@ -31,8 +31,7 @@ def _victim(request: HttpRequest, public_id, action=access.Action.VIEW) -> Victi
     return access.get_for(request.user, Victim, public_id, action)
 
 
-def _sees(scope: str | None, needed: str) -> bool:
-    return scope is not None and SCOPE_ORDER.index(scope) >= SCOPE_ORDER.index(needed)
+_sees = scope_includes
 
 
 @login_required

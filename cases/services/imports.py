@@ -246,14 +246,26 @@ def _to_arrest_row(raw: dict[str, str], lookups: _Lookups) -> tuple[ArrestRow | 
 
 def arrest_import_rows(*, actor: User, staged: ArrestImport) -> list[ImportRow]:
     """Every row of the staged file, checked as it would be saved, with possible matches."""
+    return _checked_rows(
+        actor=actor,
+        raws=csv.DictReader(io.StringIO(staged.content)),
+        arresting_agency=staged.arresting_agency,
+        first_line=2,
+    )
+
+
+def _checked_rows(
+    *, actor: User, raws, arresting_agency: Agency, first_line: int
+) -> list[ImportRow]:
+    """Rows in the import's columns (a file's lines or the API's records), each checked."""
     lookups = _Lookups()
     rows = []
-    for line, raw in enumerate(csv.DictReader(io.StringIO(staged.content)), start=2):
+    for line, raw in enumerate(raws, start=first_line):
         raw = {(key or "").strip().lower(): value or "" for key, value in raw.items()}
         arrest, errors = _to_arrest_row(raw, lookups)
         rows.append(ImportRow(line=line, raw=raw, arrest=arrest, errors=errors))
     parsed = [row.arrest for row in rows if row.arrest is not None]
-    arrest_rows_check(arresting_agency=staged.arresting_agency, rows=parsed)
+    arrest_rows_check(arresting_agency=arresting_agency, rows=parsed)
     for row in rows:
         if row.arrest is None:
             continue
@@ -278,25 +290,12 @@ def arrest_import_confirm(
     if staged.status != ArrestImport.Status.PREVIEWED:
         raise ValidationError("This file was already saved or discarded.")
     rows = arrest_import_rows(actor=actor, staged=staged)
-    problems = [f"Line {row.line}: {'; '.join(row.errors)}" for row in rows if row.errors]
-    for row in rows:
-        if row.is_ok and row.matches:
-            choice = choices.get(row.line)
-            if choice is None:
-                problems.append(f"Line {row.line}: choose the existing person or a new one.")
-            elif choice != "new":
-                by_id = {str(person.public_id): person for person in row.matches}
-                if choice not in by_id:
-                    problems.append(f"Line {row.line}: that person is not one of the matches.")
-                else:
-                    row.arrest.person = by_id[choice]
-    if problems:
-        raise ValidationError(problems)
-    arrests = arrests_create(
+    arrests = _save_rows(
         actor=actor,
+        rows=rows,
+        choices=choices,
         operation=staged.operation,
         arresting_agency=staged.arresting_agency,
-        rows=[row.arrest for row in rows],
     )
     staged.status = ArrestImport.Status.SAVED
     staged.content = ""
@@ -306,6 +305,67 @@ def arrest_import_confirm(
         "arrest.imported",
         staged.operation,
         changes={"file": staged.file_name, "rows": len(arrests)},
+    )
+    return arrests
+
+
+def _save_rows(
+    *,
+    actor: User,
+    rows: list[ImportRow],
+    choices: dict[int, str],
+    operation: Operation | None,
+    arresting_agency: Agency,
+    label: str = "Line",
+) -> list[Arrest]:
+    """Save every row or none; a row with possible matches needs the uploader's choice."""
+    problems = [f"{label} {row.line}: {'; '.join(row.errors)}" for row in rows if row.errors]
+    for row in rows:
+        if row.is_ok and row.matches:
+            choice = choices.get(row.line)
+            if choice is None:
+                problems.append(f"{label} {row.line}: choose the existing person or a new one.")
+            elif choice != "new":
+                by_id = {str(person.public_id): person for person in row.matches}
+                if choice not in by_id:
+                    problems.append(f"{label} {row.line}: that person is not one of the matches.")
+                else:
+                    row.arrest.person = by_id[choice]
+    if problems:
+        raise ValidationError(problems)
+    return arrests_create(
+        actor=actor,
+        operation=operation,
+        arresting_agency=arresting_agency,
+        rows=[row.arrest for row in rows],
+    )
+
+
+@transaction.atomic
+def arrest_import_records(
+    *,
+    actor: User,
+    records: list[dict[str, str]],
+    operation: Operation | None,
+    arresting_agency: Agency,
+    choices: dict[int, str],
+) -> list[Arrest]:
+    """The API's bulk import: records in the CSV's columns, the file's checks, all or none.
+
+    Rows are numbered from 1 (`choices` too): a row whose arrestee may already be on record
+    needs a person's public id or "new", as the file's preview asks.
+    """
+    if operation is not None:
+        access.require(actor, access.Action.VIEW, operation)
+    if len(records) > MAX_ROWS:
+        raise ValidationError({"rows": f"{len(records)} rows; at most {MAX_ROWS} at once."})
+    rows = _checked_rows(actor=actor, raws=records, arresting_agency=arresting_agency, first_line=1)
+    arrests = _save_rows(
+        actor=actor, rows=rows, choices=choices, operation=operation,
+        arresting_agency=arresting_agency, label="Row",
+    )  # fmt: skip
+    audit.record(
+        actor, "arrest.imported", operation, changes={"source": "api", "rows": len(arrests)}
     )
     return arrests
 

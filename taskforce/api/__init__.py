@@ -1,0 +1,1 @@
+"""The REST API: the same records under the same access policy, for other systems."""

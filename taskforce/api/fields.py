@@ -1,0 +1,43 @@
+"""Input fields that refuse what the database cannot store, with a message instead of a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from rest_framework import serializers
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+RANGE_MESSAGE = f"Give a date and time between {EARLIEST_YEAR} and {LATEST_YEAR}."
+
+
+def _in_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """The instant in UTC: PostgreSQL refuses odd offsets (e.g. +17:57) that ISO 8601 allows."""
+    if value is None:
+        return None
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(RANGE_MESSAGE)
+    return value.astimezone(dt.UTC) if value.tzinfo else value
+
+
+class DateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        try:
+            return _in_utc(parsed)
+        except (ValueError, OverflowError):
+            raise serializers.ValidationError(RANGE_MESSAGE) from None
+
+
+class _IsoDateTimeFormField(django_filters.fields.IsoDateTimeField):
+    def clean(self, value):
+        parsed = super().clean(value)
+        try:
+            return _in_utc(parsed)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(RANGE_MESSAGE) from None
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _IsoDateTimeFormField

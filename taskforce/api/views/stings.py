@@ -1,0 +1,229 @@
+"""Operations, arrests (with the bulk import), people and hand-offs over the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases.models import Arrest, CustodyStatus, HandOff, Operation, OperationKind, Person
+from cases.selectors.arrests import arrests_by_ids
+from cases.selectors.operations import operation_get
+from cases.services.arrests import arrest_update
+from cases.services.handoffs import handoff_create
+from cases.services.imports import arrest_import_records, arresting_agency_default
+from cases.services.operations import operation_create, operation_update
+from taskforce import access
+from taskforce.api.base import ListRetrieve, Shareable, VersionedUpdate
+from taskforce.api.fields import IsoDateTimeFilter
+from taskforce.api.serializers.stings import (
+    ArrestImport,
+    ArrestSerializer,
+    ArrestUpdate,
+    HandOffCreate,
+    HandOffSerializer,
+    OperationSerializer,
+    OperationUpdate,
+    OperationWrite,
+    PersonSerializer,
+)
+
+
+class OperationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name contains")
+    kind = django_filters.ChoiceFilter(choices=OperationKind.choices)
+    starts_from = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+
+    class Meta:
+        model = Operation
+        fields = ["q", "kind", "starts_from", "starts_to"]
+
+
+class OperationViewSet(mixins.CreateModelMixin, VersionedUpdate, Shareable, ListRetrieve):
+    """Stings and investigations: the lead agency and the participating agencies see them."""
+
+    model = Operation
+    serializer_class = OperationSerializer
+    update_serializer_class = OperationUpdate
+    filterset_class = OperationFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            self.visible()
+            .select_related("owner_agency")
+            .prefetch_related("counties", "participants__agency")
+        )
+
+    @extend_schema(request=OperationWrite, responses={201: OperationSerializer})
+    def create(self, request, *args, **kwargs):
+        incoming = OperationWrite(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        operation = operation_create(actor=request.user, **incoming.validated_data)
+        operation = self.get_queryset().get(pk=operation.pk)
+        return Response(OperationSerializer(operation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OperationUpdate)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def apply_update(self, obj, data, version):
+        return operation_update(
+            actor=self.request.user,
+            operation=obj,
+            expected_version=version,
+            data={k: v for k, v in data.items() if k not in {"counties", "participants"}},
+            counties=data.get("counties"),
+            participants=data.get("participants"),
+        )
+
+
+class ArrestFilter(django_filters.FilterSet):
+    operation = django_filters.UUIDFilter(field_name="operation__public_id")
+    county = django_filters.CharFilter(field_name="county__name", lookup_expr="iexact")
+    custody_status = django_filters.ChoiceFilter(choices=CustodyStatus.choices)
+    arrested_from = IsoDateTimeFilter(field_name="arrested_at", lookup_expr="gte")
+    arrested_to = IsoDateTimeFilter(field_name="arrested_at", lookup_expr="lte")
+    booking_number = django_filters.CharFilter(lookup_expr="iexact")
+    handed_off = django_filters.BooleanFilter(method="filter_handed_off")
+
+    class Meta:
+        model = Arrest
+        fields = [
+            "operation",
+            "county",
+            "custody_status",
+            "arrested_from",
+            "arrested_to",
+            "booking_number",
+            "handed_off",
+        ]
+
+    def filter_handed_off(self, queryset, name, value):
+        handed = Exists(HandOff.objects.filter(arrest=OuterRef("pk")))
+        return queryset.filter(handed if value else ~handed)
+
+
+class ArrestViewSet(VersionedUpdate, Shareable, ListRetrieve):
+    """Arrests; new ones arrive through `import` (all or none), as a sting's arrests do."""
+
+    model = Arrest
+    serializer_class = ArrestSerializer
+    update_serializer_class = ArrestUpdate
+    filterset_class = ArrestFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            self.visible()
+            .select_related("arrestee", "county", "arresting_agency", "operation", "owner_agency")
+            .prefetch_related("charges__statute", "handoffs__to_agency")
+        )
+
+    @extend_schema(request=ArrestUpdate)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def apply_update(self, obj, data, version):
+        return arrest_update(
+            actor=self.request.user, arrest=obj, expected_version=version, data=data
+        )
+
+    @extend_schema(
+        request=ArrestImport,
+        responses={201: ArrestSerializer(many=True)},
+        description="Create a batch of arrests in the CSV import's columns and formats, with "
+        "the same checks: every row is saved, or none and the answer lists each row's problems.",
+    )
+    @action(detail=False, methods=["post"], url_path="import")
+    def bulk_import(self, request, *args, **kwargs):
+        incoming = ArrestImport(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        operation = None
+        if data.get("operation"):
+            operation = operation_get(actor=request.user, public_id=data["operation"])
+        agency = data.get("arresting_agency") or arresting_agency_default(request.user)
+        if agency is None:
+            raise ValidationError({"arresting_agency": "Name the police agency that arrested."})
+        rows = [dict(row) for row in data["rows"]]
+        choices = {n: row.pop("person") for n, row in enumerate(rows, start=1) if "person" in row}
+        try:
+            arrests = arrest_import_records(
+                actor=request.user,
+                records=rows,
+                operation=operation,
+                arresting_agency=agency,
+                choices=choices,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
+            raise ValidationError({"rows": error.messages}) from None
+        created = self.get_queryset().filter(pk__in=[a.pk for a in arrests]).order_by("id")
+        return Response(ArrestSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class PersonFilter(django_filters.FilterSet):
+    last_name = django_filters.CharFilter(lookup_expr="iexact")
+    first_name = django_filters.CharFilter(lookup_expr="iexact")
+    date_of_birth = django_filters.DateFilter()
+
+    class Meta:
+        model = Person
+        fields = ["last_name", "first_name", "date_of_birth"]
+
+
+class PersonViewSet(Shareable, ListRetrieve):
+    """People the caller may see: their agency's, shared ones, and arrestees of visible arrests."""
+
+    model = Person
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+
+class HandOffFilter(django_filters.FilterSet):
+    arrest = django_filters.UUIDFilter(field_name="arrest__public_id")
+    to_agency = django_filters.UUIDFilter(field_name="to_agency__public_id")
+
+    class Meta:
+        model = HandOff
+        fields = ["arrest", "to_agency"]
+
+
+class HandOffViewSet(mixins.CreateModelMixin, ListRetrieve):
+    """Arrests handed to a prosecution agency: each becomes a case in its intake."""
+
+    model = HandOff
+    serializer_class = HandOffSerializer
+    # As the hand-off page: its arrest and case are audited where they are read.
+    audit_reads = False
+    filterset_class = HandOffFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return self.visible().select_related("arrest", "to_agency", "case", "owner_agency")
+
+    @extend_schema(request=HandOffCreate, responses={201: HandOffSerializer(many=True)})
+    def create(self, request, *args, **kwargs):
+        incoming = HandOffCreate(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        arrests = arrests_by_ids(
+            actor=request.user, public_ids=data["arrests"], action=access.Action.SHARE
+        )
+        handoffs = handoff_create(
+            actor=request.user,
+            arrests=arrests,
+            to_agency=data["to_agency"],
+            one_case=data["one_case"],
+            note=data.get("note", ""),
+        )
+        created = self.get_queryset().filter(pk__in=[h.pk for h in handoffs]).order_by("id")
+        return Response(HandOffSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
