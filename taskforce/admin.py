@@ -32,6 +32,14 @@ class UserAdmin(DjangoUserAdmin):
     def current_agency(self, obj: User) -> str:
         return obj.agency.label if obj.agency else "—"
 
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and obj.is_active:
+            from taskforce.accounts.sessions import account_reactivated
+
+            # Re-enabled after the inactivity rule disabled it: its 90 days start again.
+            account_reactivated(actor=request.user, account=obj)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

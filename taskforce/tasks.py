@@ -43,3 +43,11 @@ def escalate_missed_deadlines() -> int:
     from taskforce.deadlines.reminders import escalate_missed_deadlines as escalate
 
     return escalate()
+
+
+@shared_task(acks_late=True, time_limit=240, soft_time_limit=200)
+def disable_inactive_accounts() -> int:
+    """Hourly (beat): disable accounts unused for ACCOUNT_INACTIVE_DAYS (CJIS 5.9.5)."""
+    from taskforce.accounts.sessions import disable_inactive_accounts as disable
+
+    return disable()

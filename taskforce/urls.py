@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from taskforce import notifications, saved_filters, views
+from taskforce import hardening, notifications, saved_filters, views
 from taskforce.deadlines import views as deadline_views
 
 urlpatterns = [
@@ -25,7 +25,11 @@ urlpatterns = [
     path("filters/save/", saved_filters.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", saved_filters.saved_filter_delete, name="saved_filter_delete"),
     path("shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
+    # Sign-in security (issue #9): the second step, settings, lockouts; then Django's sign-in.
+    path("accounts/", include("taskforce.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path(".well-known/security.txt", hardening.security_txt, name="security_txt"),
+    path(".well-known/security-policy.txt", hardening.security_policy, name="security_policy"),
     path("admin/", admin.site.urls),
     path(
         "health/",
