@@ -14,16 +14,18 @@ from taskforce.models import AuditEvent, User
 SIGNED_IN_AT = "signed_in_at"
 
 
-def account_event(
-    action: str, account: User | None, *, actor: User | None = None, **details
-) -> AuditEvent:
+# The person acted on their own account (the default actor of `account_event`).
+THEMSELVES = object()
+
+
+def account_event(action: str, account: User | None, *, actor=THEMSELVES, **details) -> AuditEvent:
     """Audit something that happened to an account, filed under the person's agency so its
-    supervisors see it. The actor is the person themselves unless someone else acted.
+    supervisors see it. The actor is the person themselves, someone else, or None (a task).
 
     Never pass a password, a one-time code or a recovery code in `details`.
     """
     return audit.record(
-        account if actor is None else actor,
+        account if actor is THEMSELVES else actor,
         action,
         account,
         target_agency=account.agency if account is not None else None,

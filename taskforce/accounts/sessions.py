@@ -34,7 +34,8 @@ def inactive_accounts(now: datetime | None = None):
         User.objects.filter(is_active=True)
         .annotate(
             last_active=Greatest(
-                Coalesce("last_login", "date_joined"), Coalesce("reactivated_at", "date_joined")
+                Coalesce("last_login", "date_joined"),
+                Coalesce("reactivated_at", "last_login", "date_joined"),
             )
         )
         .filter(last_active__lt=cutoff)

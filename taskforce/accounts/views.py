@@ -188,13 +188,13 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{account.display_name()} can sign in again.")
             return redirect("lockouts")
+    failed = form.data.get("username") if form.is_bound else None
+    rows = [
+        (row, form.errors.get("reason") if row.account.username == failed else None)
+        for row in lockout.locked_accounts_for(request.user)
+    ]
     return render(
         request,
         "accounts/lockouts.html",
-        {
-            "page_title": "Locked accounts",
-            "locked": lockout.locked_accounts_for(request.user),
-            "form": form,
-            "failed_username": form.data.get("username") if form.is_bound else None,
-        },
+        {"page_title": "Locked accounts", "rows": rows, "form": form},
     )
