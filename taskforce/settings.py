@@ -314,5 +314,8 @@ LOGGING = {
         # Replaces Django's own console handler, which would print every line twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # Sign-in security: axes says "successful login" at INFO on every sign-in; the audit
+        # trail has those. Its warnings (failures, lockouts) stay, with usernames masked.
+        "axes": {"level": "WARNING"},
     },
 }
