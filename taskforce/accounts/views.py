@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -51,7 +52,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         try:
             result = mfa.second_step_verify(actor=user, token=form.cleaned_data["token"])
         except mfa.Throttled as throttled:
-            wait = f" after {throttled.until:%H:%M:%S}" if throttled.until else " in a while"
+            until = throttled.until and timezone.localtime(throttled.until)
+            wait = f" after {until:%H:%M:%S}" if until else " in a while"
             form.add_error("token", f"Too many wrong codes. Try again{wait}.")
         else:
             if result is None:

@@ -171,3 +171,16 @@ def test_a_kept_consent_form_downloads_as_an_attachment_that_cannot_run(
     assert re.search(r"default-src 'none'", response["Content-Security-Policy"])
     # The stored name is random: nothing of the person's reaches the disk.
     assert "release" not in consent.signed_form.name
+
+
+def test_every_environment_variable_of_the_settings_is_in_the_readme_table():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    settings_source = (root / "taskforce" / "settings.py").read_text()
+    names = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', settings_source))
+    readme = (root / "README.md").read_text()
+    assert {"MFA_REQUIRED", "SESSION_MAX_AGE_SECONDS", "SECURITY_CONTACT"} <= names
+    assert not {
+        name for name in names if f"| `{name}`" not in readme and f"`{name}`," not in readme
+    }
