@@ -223,3 +223,34 @@ def test_the_settings_page_shows_the_authenticator_and_recovery_codes(client, wa
     assert "10 unused recovery codes left." in page
     assert "Sign out everywhere else" in page
     assert "Locked accounts" not in page  # prosecutors do not release lockouts
+
+
+def test_an_administrator_resets_a_lost_second_factor_and_it_is_audited(client, wash_prosecutor):
+    TOTPDevice.objects.create(user=wash_prosecutor, name="lost phone", confirmed=True)
+    StaticToken.objects.create(
+        device=wash_prosecutor.staticdevice_set.create(name="codes", confirmed=True), token="abc"
+    )
+    administrator = UserFactory(is_staff=True, is_superuser=True)
+    verified_login(client, administrator)
+    lost = TOTPDevice.objects.get(user=wash_prosecutor)
+    url = reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=wash_prosecutor).exists()
+    assert not StaticToken.objects.filter(device__user=wash_prosecutor).exists()
+    event = AuditEvent.objects.get(action="mfa.reset_by_administrator")
+    assert (event.actor, event.target_id) == (administrator, wash_prosecutor.pk)
+    client.logout()
+    password_step(client, wash_prosecutor)
+    assert client.get(reverse("home"))["Location"].startswith(reverse("mfa_enrol"))
+
+
+def test_one_time_codes_never_reach_the_logs(client, wash_prosecutor, caplog):
+    caplog.set_level("DEBUG")
+    device = TOTPDevice.objects.create(user=wash_prosecutor, name="app", confirmed=True)
+    code = totp_code(device)
+    password_step(client, wash_prosecutor)
+    client.post(reverse("mfa_verify"), {"token": "918273"})
+    with after_the_pause():
+        client.post(reverse("mfa_verify"), {"token": code})
+    assert code not in caplog.text and "918273" not in caplog.text
+    assert TEST_PASSWORD not in caplog.text
