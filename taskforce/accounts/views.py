@@ -100,7 +100,7 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your authenticator app is set up.")
             query = urlencode({"next": _next(request)})
             return redirect(f"{reverse('mfa_recovery_codes')}?{query}")
-    return render(
+    response = render(
         request,
         "accounts/mfa_enrol.html",
         {
@@ -113,6 +113,9 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
             "next": _next(request),
         },
     )
+    # The page carries the authenticator's secret: never keep it in a cache.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

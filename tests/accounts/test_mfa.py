@@ -67,6 +67,7 @@ def test_a_newcomer_enrols_gets_ten_recovery_codes_once_and_reaches_home(client,
     html = page.content.decode()
     assert "<svg" in html and "<path" in html  # the QR code is drawn in the page, no script
     assert "<script" not in html
+    assert page["Cache-Control"] == "no-store"  # it carries the secret
 
     done = enrol(client)
     assert done["Location"].startswith(reverse("mfa_recovery_codes"))
