@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 export DEBUG="${DEBUG:-true}"
+# The demo's public logins sign in with a password alone, and every page says so in a banner.
+# MFA_REQUIRED=true bash scripts/run.sh tries the real second step (README: Security).
+export MFA_REQUIRED="${MFA_REQUIRED:-false}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 

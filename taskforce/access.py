@@ -580,3 +580,34 @@ def consent_scope(actor: User | None, victim: models.Model) -> str | None:
     }
     granted = [scope for scope in SCOPE_ORDER if scope in scopes]
     return granted[-1] if granted else None
+
+
+# --- Accounts: whose sign-in a person may look after -------------------------------------------
+
+
+def manages_accounts(actor: User | None) -> bool:
+    """Administrators and supervisors look after sign-in (release lockouts); CJIS 5.9.5."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    membership = acting_membership(actor)
+    return actor.is_superuser or (membership is not None and membership.role == Role.SUPERVISOR)
+
+
+def accounts_managed_by(actor: User | None) -> QuerySet[User]:
+    """People whose account the actor may act on: an administrator anyone's, a supervisor those
+    of their agency's current members; never their own (someone else checks it is them)."""
+    if not manages_accounts(actor):
+        return User.objects.none()
+    if actor.is_superuser:
+        return User.objects.exclude(pk=actor.pk)
+    return User.objects.filter(
+        memberships__agency_id=actor.membership.agency_id, memberships__ended_at__isnull=True
+    ).exclude(pk=actor.pk)
+
+
+def account_for(actor: User | None, username: str) -> User:
+    """One account the actor may act on; anyone else's, or no such person, is NotFound."""
+    account = accounts_managed_by(actor).filter(username=username).first()
+    if account is None:
+        raise NotFound
+    return account

@@ -1,7 +1,10 @@
 """The admin site: open to administrators (superusers) only."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 
 class TaskforceAdminSite(admin.AdminSite):
@@ -13,3 +16,7 @@ class TaskforceAdminSite(admin.AdminSite):
         # Staff flags alone are not enough: guardian's object-permission pages in the admin
         # would let any staff user grant access (shared/STACK.md). Administrators only.
         return request.user.is_active and request.user.is_superuser
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        # One way in for everyone: the app's sign-in, with its lockout, second step and audit.
+        return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index"))

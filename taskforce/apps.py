@@ -10,7 +10,11 @@ class TaskforceConfig(AppConfig):
     verbose_name = "Task force: agencies and people"
 
     def ready(self) -> None:
-        from taskforce import signals  # noqa: F401 - connects the membership → group sync
+        from taskforce import (
+            hardening,  # noqa: F401 - registers the deploy check on MFA
+            signals,  # noqa: F401 - connects the membership → group sync
+        )
+        from taskforce.accounts import events  # noqa: F401 - audits signing in and out
 
 
 class TaskforceAdminConfig(admin_apps.AdminConfig):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import zoneinfo
+from datetime import date
 from urllib.parse import urlsplit
 
 import environ
@@ -76,6 +77,16 @@ def env_timezone(name: str, default: str) -> str:
             f"{name}={value!r} is not a time zone name (e.g. America/Chicago)"
         ) from None
     return value
+
+
+def env_date(name: str) -> date | None:
+    value = _raw(name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 
@@ -103,8 +104,28 @@ class Agency(models.Model):
 class User(AbstractUser):
     """A person who signs in. Agency and role come from the current membership."""
 
+    # Sign-in security (issue #9). A new salt ends every session of the person at once ("sign
+    # out everywhere"): it is folded into the hash Django checks on each request.
+    session_salt = models.CharField(max_length=32, blank=True, editable=False)
+    # When an administrator last re-enabled the account: the inactivity clock starts again then.
+    reactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["username"]
+
+    def get_session_auth_hash(self) -> str:
+        return self._salted(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self):
+        for fallback in super().get_session_auth_fallback_hash():
+            yield self._salted(fallback)
+
+    def _salted(self, auth_hash: str) -> str:
+        if not self.session_salt:
+            return auth_hash
+        return salted_hmac(
+            "taskforce.User.session_salt", auth_hash + self.session_salt, algorithm="sha256"
+        ).hexdigest()
 
     @cached_property
     def membership(self) -> Membership | None:

@@ -8,6 +8,7 @@ from taskforce.config import (
     env_bool,
     env_choice,
     env_database,
+    env_date,
     env_email,
     env_int,
     env_list,
@@ -41,6 +42,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "health_check",
+    # Sign-in security (issue #9): TOTP and recovery codes, lockout, Content-Security-Policy.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "taskforce",
     "cases",
     "victims",
@@ -60,9 +67,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "taskforce.audit.RequestOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Sign-in security (issue #9): CSP header, the 12-hour sign-in limit, MFA before any page,
+    # and axes last (it turns a lockout into its page).
+    "csp.middleware.CSPMiddleware",
+    "taskforce.accounts.middleware.SignInLifetimeMiddleware",
+    "taskforce.accounts.middleware.MFARequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "taskforce.urls"
@@ -79,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "taskforce.context_processors.membership",
+                "taskforce.accounts.context_processors.sign_in_security",
             ],
         },
     },
@@ -102,6 +117,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users, sign-in -------------------------------------------------------------------------
 AUTH_USER_MODEL = "taskforce.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -113,19 +130,50 @@ GUARDIAN_RENDER_403 = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# NIST SP 800-63B 3.1.1.2 (CJIS 5.9.5): at least 8 characters, checked against a blocklist of
+# common passwords and the person's own details; no composition rules and no expiry (a password
+# is changed when it may be compromised).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # CJIS 5.9.5: lock the session after 30 minutes idle (sliding window).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Sign-in security (issue #9; README: Security) ------------------------------------------
+# CJIS 5.9.5: sign in again at least every 12 hours, however active the session.
+SESSION_MAX_AGE_SECONDS = env_int("SESSION_MAX_AGE_SECONDS", 12 * 60 * 60, minimum=60)
+# Every account signs in with a second factor (TOTP or a recovery code). Only the embedded demo
+# turns this off, and every page then says so.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Task Force Caseload")
+# The authenticator's secret is not shown in the admin once saved.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+MFA_RECOVERY_CODES = 10
+# CJIS 5.9.5: 5 failed sign-ins within 15 minutes lock the account (by username, from any
+# address) until a supervisor of the person's agency or an administrator releases it.
+AXES_FAILURE_LIMIT = 5
+AXES_FAILURE_WINDOW_SECONDS = 15 * 60
+AXES_COOLOFF_TIME = None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks to lock addresses too. A CJIS lock is per account and lasts until released:
+# locking an address would lock a whole agency behind one office NAT. Every failure is audited.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HANDLER = "taskforce.accounts.lockout.WindowedLockoutHandler"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Releases go through the lockouts page, which audits them; not through the admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# CJIS 5.9.5: accounts unused this long are disabled by a nightly task.
+ACCOUNT_INACTIVE_DAYS = env_int("ACCOUNT_INACTIVE_DAYS", 90, minimum=1)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -207,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "daily-digests": {"task": "taskforce.tasks.send_daily_digests", "schedule": 600.0},
+    # Sign-in security (issue #9): hourly is enough for a 90-day rule.
+    "disable-inactive-accounts": {
+        "task": "taskforce.tasks.disable_inactive_accounts",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Email ---------------------------------------------------------------------------------
@@ -237,6 +290,26 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # The health endpoint answers load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+CSRF_COOKIE_HTTPONLY = True
+# A strict Content-Security-Policy (django-csp): scripts, styles and images from this site only,
+# no inline script or style, no plugins, never framed, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# RFC 9116 /.well-known/security.txt: where to report a vulnerability, and until when it holds.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", "mailto:security@localhost")
+SECURITY_POLICY_URL = env_str("SECURITY_POLICY_URL", f"{SITE_URL}/.well-known/security-policy.txt")
+# An explicit date (e.g. 2027-06-30), or else always 180 days ahead (RFC 9116 §2.5.5: < 1 year).
+SECURITY_TXT_EXPIRES = env_date("SECURITY_TXT_EXPIRES")
 
 # --- REST API (taskforce/api; README: API) ------------------------------------------------
 # Requests per token (per user for a browser session), e.g. "600/minute" or "20000/hour".
@@ -301,5 +374,8 @@ LOGGING = {
         # Replaces Django's own console handler, which would print every line twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        # Sign-in security: axes says "successful login" at INFO on every sign-in; the audit
+        # trail has those. Its warnings (failures, lockouts) stay, with usernames masked.
+        "axes": {"level": "WARNING"},
     },
 }

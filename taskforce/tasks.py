@@ -68,3 +68,11 @@ def send_daily_digests() -> int:
     from taskforce.deadlines.digests import send_daily_digests as send
 
     return send()
+
+
+@shared_task(**SWEEP)
+def disable_inactive_accounts() -> int:
+    """Hourly (beat): disable accounts unused for ACCOUNT_INACTIVE_DAYS (CJIS 5.9.5)."""
+    from taskforce.accounts.sessions import disable_inactive_accounts as disable
+
+    return disable()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from taskforce import notifications, saved_filters, views
+from taskforce import hardening, notifications, saved_filters, views
 from taskforce.api import token_views
 from taskforce.deadlines import views as deadline_views
 
@@ -38,7 +38,11 @@ urlpatterns = [
         token_views.token_revoke,
         name="api_token_revoke",
     ),
+    # Sign-in security (issue #9): the second step, settings, lockouts; then Django's sign-in.
+    path("accounts/", include("taskforce.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path(".well-known/security.txt", hardening.security_txt, name="security_txt"),
+    path(".well-known/security-policy.txt", hardening.security_policy, name="security_policy"),
     path("admin/", admin.site.urls),
     path(
         "health/",

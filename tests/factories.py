@@ -35,3 +35,24 @@ def member(agency: Agency, role: str = Role.SUPERVISOR, **user_fields) -> User:
     user = UserFactory(**user_fields)
     membership_start(user=user, agency=agency, role=role)
     return user
+
+
+def totp_code(device) -> str:
+    """The code an authenticator app shows for this device now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def verified_login(client, user):
+    """Sign the client in as `user` through both steps, the way a person passes the second one:
+    a TOTP device of their own (a new one per call, so a second sign-in in the same 30 seconds
+    is not a replayed code) and its current code posted to the real verify page."""
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    response = client.post(reverse("mfa_verify"), {"token": totp_code(device)})
+    assert response.status_code == 302, "the second step refused a correct code"
+    return client

@@ -21,6 +21,7 @@ from cases.services.operations import operation_create
 from cases.services.people import PersonData, person_create
 from taskforce.models import County, Role
 from tests.access.conftest import share_record
+from tests.factories import verified_login
 from tests.stings_fixtures import arrest_row
 
 P, S, L, A, C = (
@@ -208,7 +209,7 @@ def test_each_channel_allows_exactly_what_the_matrix_says(client, world, spec, a
     record = spec.make(author)
     share_record(world, record, author)
     allowed = spec.expected[actor_key]
-    client.force_login(world.actors[actor_key])
+    verified_login(client, world.actors[actor_key])
     marker = spec.marker(record)
     can_view = "detail" in allowed
 
@@ -239,7 +240,7 @@ def test_a_hidden_record_answers_exactly_like_a_missing_one(client, world, spec)
     import uuid
 
     record = spec.make(world.actors[spec.author])
-    client.force_login(world.actors[("unshared_pros", P)])
+    verified_login(client, world.actors[("unshared_pros", P)])
     for name in [*filter(None, (spec.detail, spec.edit, spec.delete, spec.share)),
                  *(url for _, url in spec.more)]:  # fmt: skip
         hidden = client.get(reverse(name, args=[record.public_id]))
@@ -262,7 +263,7 @@ def test_deactivated_and_agencyless_users_see_nothing(client, world, spec):
     assert not access.can(insider, access.Action.VIEW, record)
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory())
+    verified_login(client, UserFactory())
     assert client.get(reverse(spec.detail, args=[record.public_id])).status_code == 404
     if spec.list_url:
         link = f'href="{reverse(spec.detail, args=[record.public_id])}"'

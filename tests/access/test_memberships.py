@@ -7,6 +7,7 @@ from cases.services.cases import case_create
 from taskforce import access
 from taskforce.models import Role
 from taskforce.services import membership_end, membership_start
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_leaving_the_agency_ends_access(wash_case, wash_prosecutor):
 
 
 def test_deactivation_signs_the_user_out_and_ends_access(client, wash_case, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     wash_prosecutor.is_active = False
     wash_prosecutor.save()
     assert client.get("/cases/").status_code == 302  # back to the sign-in page

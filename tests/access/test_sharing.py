@@ -12,6 +12,7 @@ from cases.models import Case, CaseGroupObjectPermission
 from cases.services.cases import case_create
 from taskforce import access
 from taskforce.models import AuditEvent, Role, Share, ShareLevel
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_sharing_lets_the_other_agency_see_it_and_records_who_and_why(
     client, case, wash_prosecutor, ramsey_prosecutor, ramsey_cao
 ):
     assert not access.can(ramsey_prosecutor, access.Action.VIEW, case)
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:share", args=[case.public_id]),
         {"to_agency": ramsey_cao.pk, "level": ShareLevel.VIEW, "reason": "Buyer lives in Ramsey"},
@@ -50,22 +51,22 @@ def test_both_agencies_see_the_share_in_their_shared_lists(
     client, case, wash_prosecutor, ramsey_prosecutor, ramsey_cao
 ):
     access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Joint charging")
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     assert [s.object_id for s in client.get(reverse("shares")).context["shared_with_us"]] == [
         case.pk
     ]
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert [s.object_id for s in client.get(reverse("shares")).context["shared_by_us"]] == [case.pk]
 
 
 def test_revoking_ends_access_at_once(client, case, wash_prosecutor, ramsey_prosecutor, ramsey_cao):
     share = access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Review")
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     client.post(reverse("share_revoke", args=[share.public_id]), {"reason": "Review done"})
     assert not access.can(ramsey_prosecutor, access.Action.VIEW, case)
     assert not CaseGroupObjectPermission.objects.exists()
     assert AuditEvent.objects.filter(action="share.revoked", reason="Review done").exists()
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     assert client.get(reverse("cases:detail", args=[case.public_id])).status_code == 404
 
 
@@ -73,7 +74,7 @@ def test_the_receiving_agency_cannot_revoke_or_reshare(
     client, case, wash_prosecutor, ramsey_prosecutor, ramsey_cao, woodbury_pd
 ):
     share = access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Review")
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     assert client.post(reverse("share_revoke", args=[share.public_id])).status_code == 403
     with pytest.raises(access.Forbidden):
         access.share(actor=ramsey_prosecutor, obj=case, to_agency=woodbury_pd, reason="Pass it on")
@@ -90,7 +91,7 @@ def test_the_receiving_agency_cannot_revoke_or_reshare(
 def test_a_bad_share_is_refused_next_to_the_field_and_nothing_is_saved(
     client, case, wash_prosecutor, ramsey_cao, fields, field, message
 ):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     data = {"to_agency": ramsey_cao.pk, "level": ShareLevel.VIEW, "reason": "Joint"} | fields
     response = client.post(reverse("cases:share", args=[case.public_id]), data)
     assert response.status_code == 200
@@ -162,7 +163,7 @@ def test_the_shared_list_links_to_the_record_for_the_receiver(
     client, case, wash_prosecutor, ramsey_prosecutor, ramsey_cao
 ):
     access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Joint")
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     page = client.get(reverse("shares")).content.decode()
     assert f'href="{reverse("cases:detail", args=[case.public_id])}"' in page
     assert client.get(reverse("cases:detail", args=[case.public_id])).status_code == 200
@@ -172,8 +173,8 @@ def test_the_revoke_page_is_404_for_an_agency_with_no_part_in_the_share(
     client, case, wash_prosecutor, ramsey_cao, woodbury_liaison
 ):
     share = access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Joint")
-    client.force_login(woodbury_liaison)
+    verified_login(client, woodbury_liaison)
     assert client.get(reverse("share_revoke", args=[share.public_id])).status_code == 404
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     page = client.get(reverse("share_revoke", args=[share.public_id])).content.decode()
     assert "<h1>Revoke Ramsey County Attorney&#x27;s Office's access?</h1>" in page

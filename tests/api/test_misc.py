@@ -5,6 +5,7 @@ import pytest
 from taskforce.models import AgencyKind, AuditEvent, Notification
 from tests.api.conftest import ApiClient
 from tests.api.test_stings import import_row
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -104,13 +105,13 @@ def test_every_error_has_one_shape(api, sheriff_liaison, wash_prosecutor):
 
 
 def test_session_sign_in_works_for_the_browser(client, sheriff_liaison):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     assert client.get("/api/operations/").status_code == 200
     # Session writes need the CSRF token, as any browser form does.
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(sheriff_liaison)
+    strict.cookies = client.cookies  # the same signed-in, verified session
     response = strict.post("/api/operations/", data="{}", content_type="application/json")
     assert response.status_code == 403 and set(response.json()) == {"code", "message", "fields"}
 
@@ -121,3 +122,10 @@ def test_out_of_range_times_are_refused_not_a_500(api, sheriff_liaison):
     for value in ("0825-05-29T01:37:40+17:57", "9999-12-31T23:59:59-23:00"):
         response = client.get("/api/arrests/", {"arrested_from": value})
         assert response.status_code == 400 and "arrested_from" in response.json()["fields"]
+
+
+def test_a_session_not_past_the_second_step_gets_a_json_401_from_the_api(client, sheriff_liaison):
+    client.force_login(sheriff_liaison)  # a password only: the second step is not done
+    answer = client.get("/api/operations/")
+    assert answer.status_code == 401
+    assert answer.json()["code"] == "mfa_required"

@@ -7,6 +7,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from tests.factories import verified_login
+
 pytestmark = pytest.mark.django_db
 
 # Every (path, method) of the schema, and the test that exercises it ("module::function").
@@ -98,7 +100,7 @@ def test_schema_and_docs_need_sign_in_and_serve_no_cdn(client, api, sheriff_liai
     assert client.get("/api/schema/").status_code in (401, 403)
     token_client = api(sheriff_liaison)
     assert token_client.get("/api/schema/").status_code == 200
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     page = client.get("/api/docs/")
     assert page.status_code == 200
     html = page.content.decode()

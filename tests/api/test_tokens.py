@@ -11,12 +11,13 @@ from django.utils import timezone
 from taskforce.api.models import ApiToken
 from taskforce.models import AuditEvent
 from tests.api.conftest import ApiClient, token_for
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 
 
 def test_token_page_shows_the_secret_once_and_stores_only_its_hash(client, woodbury_liaison):
-    client.force_login(woodbury_liaison)
+    verified_login(client, woodbury_liaison)
     response = client.post(reverse("api_tokens"), {"name": "RMS nightly export", "days": 30})
     assert response.status_code == 200
     token = ApiToken.objects.get(owner=woodbury_liaison)
@@ -34,7 +35,7 @@ def test_token_page_shows_the_secret_once_and_stores_only_its_hash(client, woodb
 
 
 def test_token_form_errors_sit_next_to_their_field(client, woodbury_liaison):
-    client.force_login(woodbury_liaison)
+    verified_login(client, woodbury_liaison)
     response = client.post(reverse("api_tokens"), {"name": "", "days": 4000})
     assert response.status_code == 200
     assert ApiToken.objects.count() == 0
@@ -43,14 +44,14 @@ def test_token_form_errors_sit_next_to_their_field(client, woodbury_liaison):
 
 
 def test_empty_token_list_says_so(client, woodbury_liaison):
-    client.force_login(woodbury_liaison)
+    verified_login(client, woodbury_liaison)
     assert "You have no API tokens" in client.get(reverse("api_tokens")).content.decode()
 
 
 def test_revoked_token_is_refused_and_the_refusal_audited(client, woodbury_liaison):
     secret = token_for(woodbury_liaison)
     token = ApiToken.objects.get(owner=woodbury_liaison)
-    client.force_login(woodbury_liaison)
+    verified_login(client, woodbury_liaison)
     response = client.post(reverse("api_token_revoke", args=[token.public_id]))
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="api_token.revoked").exists()
@@ -65,7 +66,7 @@ def test_revoked_token_is_refused_and_the_refusal_audited(client, woodbury_liais
 def test_someone_elses_token_cannot_be_revoked(client, woodbury_liaison, sheriff_liaison):
     token_for(woodbury_liaison)
     token = ApiToken.objects.get(owner=woodbury_liaison)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     response = client.post(reverse("api_token_revoke", args=[token.public_id]))
     assert response.status_code == 404
     token.refresh_from_db()

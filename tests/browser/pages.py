@@ -7,6 +7,24 @@ from selenium.webdriver.support.wait import WebDriverWait
 
 
 def sign_in(browser, live_server, username, password):
+    """Password, then the second step with a code from the person's authenticator (a new TOTP
+    device per sign-in, so signing in twice within 30 seconds is no replayed code)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from taskforce.models import User
+    from tests.factories import totp_code
+
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    sign_in_password_only(browser, live_server, username, password)
+    if "/accounts/mfa/verify/" not in browser.current_url:
+        return  # a wrong password stays on the sign-in page
+    browser.find_element(By.ID, "id_token").send_keys(totp_code(device))
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+
+
+def sign_in_password_only(browser, live_server, username, password):
     browser.delete_all_cookies()
     browser.get(f"{live_server.url}/accounts/login/")
     browser.find_element(By.ID, "id_username").send_keys(username)

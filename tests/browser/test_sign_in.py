@@ -4,7 +4,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from taskforce.demo import DEMO_PASSWORD, seed_demo
-from tests.browser.pages import sign_in, submit_and_wait
+from tests.browser.pages import h1, messages, sign_in, sign_in_password_only, submit_and_wait
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,3 +55,27 @@ def test_keyboard_user_reaches_the_main_content_with_the_skip_link(browser, live
     assert focused.text == "Skip to main content"
     focused.send_keys("\ue007")  # Enter
     assert browser.switch_to.active_element.get_attribute("id") == "main"
+
+
+def test_a_newcomer_sets_up_the_authenticator_and_keeps_the_recovery_codes(
+    browser, live_server, screenshot
+):
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    seed_demo()
+    sign_in_password_only(browser, live_server, "wash_prosecutor", DEMO_PASSWORD)
+    assert h1(browser) == "Set up two-step sign-in"
+    assert browser.find_element(By.CSS_SELECTOR, ".qr-code svg path")
+    screenshot("mfa-enrol")
+    secret = browser.find_element(By.CSS_SELECTOR, ".secret").text.replace(" ", "")
+    code = f"{totp(b32decode(secret)):06d}"
+    browser.find_element(By.ID, "id_token").send_keys(code)
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
+
+    assert h1(browser) == "Your recovery codes"
+    assert "Your authenticator app is set up." in messages(browser)
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".recovery-codes li")) == 10
+    submit_and_wait(browser, browser.find_element(By.LINK_TEXT, "I have saved them"))
+    assert h1(browser) == "My caseload"

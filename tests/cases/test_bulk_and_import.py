@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Arrest, ArrestImport, Person
 from cases.services.people import PersonData, person_create
 from taskforce.models import AuditEvent
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def bulk_post(operation, sheriff, washington, patron, rows, total=10, **extra):
 def test_a_liaison_saves_a_table_of_arrests_and_blank_rows_are_skipped(
     client, sheriff_liaison, operation, sheriff, washington, patron_13_15
 ):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     response = client.post(
         reverse("cases:arrest_bulk"),
         bulk_post(operation, sheriff, washington, patron_13_15, [{}, {}, {}], total=10),
@@ -70,7 +71,7 @@ def test_a_liaison_saves_a_table_of_arrests_and_blank_rows_are_skipped(
 def test_one_bad_row_keeps_every_row_typed_and_saves_nothing(
     client, sheriff_liaison, operation, sheriff, washington, patron_13_15
 ):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     rows = [{}, {"arrested_on": "2099-01-01"}, {"booking_number": "B-0"}]
     response = client.post(
         reverse("cases:arrest_bulk"), bulk_post(operation, sheriff, washington, patron_13_15, rows)
@@ -88,7 +89,7 @@ def test_one_bad_row_keeps_every_row_typed_and_saves_nothing(
 def test_every_problem_shows_in_one_round(
     client, sheriff_liaison, operation, sheriff, washington, patron_13_15
 ):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     rows = [{}, {"last_name": ""}, {"booking_number": "B-0"}]
     response = client.post(
         reverse("cases:arrest_bulk"), bulk_post(operation, sheriff, washington, patron_13_15, rows)
@@ -105,7 +106,7 @@ def test_a_likely_duplicate_asks_and_the_answer_is_used(
         actor=sheriff_liaison,
         data=PersonData(first_name="Pat", last_name="Buyer0", date_of_birth=dt.date(1980, 1, 1)),
     )
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     data = bulk_post(operation, sheriff, washington, patron_13_15, [{}])
     asked = client.post(reverse("cases:arrest_bulk"), data)
     assert asked.status_code == 200
@@ -120,7 +121,7 @@ def test_a_likely_duplicate_asks_and_the_answer_is_used(
 def test_add_rows_keeps_what_was_typed(
     client, sheriff_liaison, operation, sheriff, washington, patron_13_15
 ):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     data = bulk_post(operation, sheriff, washington, patron_13_15, [{}], total=10)
     data.pop("save")
     response = client.post(reverse("cases:arrest_bulk"), data | {"add_rows": "1"})
@@ -154,7 +155,7 @@ def csv_rows(count, county="Washington", start=0):
 
 
 def test_a_csv_is_previewed_then_saved_all_at_once(client, sheriff_liaison, operation, sheriff):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     staged = upload(
         client, operation, sheriff, (HEADER + csv_rows(8) + csv_rows(2, "Ramsey", 8)).encode()
     )
@@ -175,7 +176,7 @@ def test_a_csv_with_a_bad_row_shows_why_and_cannot_be_saved(
     client, sheriff_liaison, operation, sheriff
 ):
     bad = "Nobody,,1980-01-01,next tuesday,Atlantis,,,jailed,999.999,\n"
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     staged = upload(client, operation, sheriff, (HEADER + csv_rows(3) + bad).encode())
     preview = client.get(staged["Location"])
     errors = preview.context["rows"][3].errors
@@ -205,7 +206,7 @@ def test_a_csv_with_a_bad_row_shows_why_and_cannot_be_saved(
 def test_a_wrong_file_is_refused_beside_the_file_field(
     client, sheriff_liaison, operation, sheriff, content, message
 ):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     response = upload(client, operation, sheriff, content)
     assert response.status_code == 200
     assert message in str(response.context["form"].errors["file"])
@@ -215,9 +216,9 @@ def test_a_wrong_file_is_refused_beside_the_file_field(
 def test_a_staged_file_is_its_uploaders_alone(
     client, sheriff_liaison, operation, sheriff, wash_supervisor
 ):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     location = upload(client, operation, sheriff, (HEADER + csv_rows(1)).encode())["Location"]
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     assert client.get(location).status_code == 404
 
 
@@ -226,7 +227,7 @@ def test_csv_duplicates_must_be_answered_before_saving(client, sheriff_liaison, 
         actor=sheriff_liaison,
         data=PersonData(first_name="Pat", last_name="Buyer0", date_of_birth=dt.date(1980, 1, 1)),
     )
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     location = upload(client, operation, sheriff, (HEADER + csv_rows(2)).encode())["Location"]
     assert client.get(location).context["matched_rows"] == 1
     refused = client.post(location, {"confirm": "1"})
@@ -238,7 +239,7 @@ def test_csv_duplicates_must_be_answered_before_saving(client, sheriff_liaison, 
 
 
 def test_discarding_a_file_saves_nothing(client, sheriff_liaison, operation, sheriff):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     location = upload(client, operation, sheriff, (HEADER + csv_rows(3)).encode())["Location"]
     response = client.post(location, {"discard": "1"})
     # Back to the upload page, still for the same operation.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from cases.models import Case
 from cases.services.cases import case_create
 from taskforce.models import AuditEvent
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def new_case(actor, number="26-CR-1", title="State v. Amos"):
 
 
 def test_a_prosecutor_creates_a_case_from_the_form(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:create"),
         {
@@ -36,7 +37,7 @@ def test_a_prosecutor_creates_a_case_from_the_form(client, wash_prosecutor):
 def test_a_duplicate_number_is_refused_beside_the_field(client, wash_prosecutor, ramsey_prosecutor):
     new_case(wash_prosecutor, number="26-CR-5")
     new_case(ramsey_prosecutor, number="26-CR-5")  # another agency may use the same number
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:create"), {"number": "26-CR-5", "title": "Dup", "kind": "buyer"}
     )
@@ -45,7 +46,7 @@ def test_a_duplicate_number_is_refused_beside_the_field(client, wash_prosecutor,
 
 
 def test_an_overlong_title_is_refused_not_truncated(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:create"), {"number": "1", "title": "x" * 201, "kind": "buyer"}
     )
@@ -60,9 +61,9 @@ def test_a_stale_edit_is_refused_and_keeps_both_versions_visible(
     url = reverse("cases:edit", args=[case.public_id])
     form = {"number": case.number, "kind": "buyer", "version": case.version}
 
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     client.post(url, form | {"title": "State v. Amos (supervisor)"})
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     stale = client.post(url, form | {"title": "State v. Amos (prosecutor)"})
 
     case.refresh_from_db()
@@ -80,7 +81,7 @@ def test_a_stale_edit_is_refused_and_keeps_both_versions_visible(
 
 def test_an_assignee_from_another_agency_is_refused(client, wash_prosecutor, ramsey_prosecutor):
     case = new_case(wash_prosecutor)
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:edit", args=[case.public_id]),
         {"number": case.number, "title": case.title, "kind": "buyer", "version": 1,
@@ -93,7 +94,7 @@ def test_an_assignee_from_another_agency_is_refused(client, wash_prosecutor, ram
 
 def test_export_neutralises_spreadsheet_formulas(client, wash_prosecutor):
     new_case(wash_prosecutor, title='=HYPERLINK("http://evil.example","open")')
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.get(reverse("cases:export"))
     body = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK" in body
@@ -102,7 +103,7 @@ def test_export_neutralises_spreadsheet_formulas(client, wash_prosecutor):
 
 def test_viewing_a_case_is_audited_with_who_and_from_where(client, wash_prosecutor):
     case = new_case(wash_prosecutor)
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     client.get(reverse("cases:detail", args=[case.public_id]), HTTP_USER_AGENT="Firefox/140")
     event = AuditEvent.objects.get(action="case.viewed")
     assert (event.actor, event.actor_agency, event.target_id) == (
@@ -116,7 +117,7 @@ def test_viewing_a_case_is_audited_with_who_and_from_where(client, wash_prosecut
 def test_the_list_pages_by_keyset_with_the_same_number_of_queries(client, wash_prosecutor):
     for n in range(7):
         new_case(wash_prosecutor, number=f"N-{n}")
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     from cases.selectors import cases as selectors
 
     with CaptureQueriesContext(connection) as small:
@@ -140,12 +141,12 @@ def test_the_list_pages_by_keyset_with_the_same_number_of_queries(client, wash_p
 
 def test_a_foreign_cursor_is_a_404(client, wash_prosecutor, ramsey_prosecutor):
     foreign = new_case(ramsey_prosecutor)
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert client.get(reverse("cases:list"), {"after": str(foreign.public_id)}).status_code == 404
 
 
 def test_an_empty_caseload_says_so_plainly(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert "No cases yet." in client.get(reverse("cases:list")).content.decode()
 
 
@@ -153,12 +154,12 @@ def test_second_chairs_find_the_case_under_mine_and_outsiders_cannot_be_one(
     client, wash_prosecutor, wash_supervisor, ramsey_prosecutor
 ):
     case = new_case(wash_prosecutor)
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     url = reverse("cases:edit", args=[case.public_id])
     form = {"number": case.number, "title": case.title, "kind": "buyer", "version": 1}
     refused = client.post(url, form | {"other_prosecutors": [ramsey_prosecutor.pk]})
     assert "other_prosecutors" in refused.context["form"].errors
     assert client.post(url, form | {"other_prosecutors": [wash_supervisor.pk]}).status_code == 302
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     page = client.get(reverse("cases:list"), {"scope": "mine"}).context["page"]
     assert [c.number for c in page.rows] == [case.number]

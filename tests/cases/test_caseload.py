@@ -10,6 +10,7 @@ from cases.services.cases import case_create
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
 from taskforce.models import County, SavedFilter
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_rows_show_defendants_next_hearing_and_counts(client, caseload, wash_pro
     court_event_schedule(
         actor=wash_prosecutor, case=caseload[0], kind="omnibus", starts_at=hearing_at
     )
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     rows = {c.number: c for c in client.get(reverse("cases:list")).context["page"].rows}
     first = rows[caseload[0].number]
     assert [p.last_name for p in first.defendants.all()] == ["Buyer01"]
@@ -46,7 +47,7 @@ def test_rows_show_defendants_next_hearing_and_counts(client, caseload, wash_pro
 
 
 def test_search_finds_title_words_numbers_and_defendants(client, caseload, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert numbers(client, q="trafficking") == ["26-CR-0900"]  # full-text on the title
     assert numbers(client, q="rings") == ["26-CR-0900"]  # stemmed: ring/rings
     assert numbers(client, q="0900") == ["26-CR-0900"]
@@ -58,7 +59,7 @@ def test_search_finds_title_words_numbers_and_defendants(client, caseload, wash_
 
 
 def test_filters_and_sorts(client, caseload, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert numbers(client, kind="trafficking") == ["26-CR-0900"]
     washington = County.objects.get(name="Washington").pk
     assert set(numbers(client, county=washington)) == {c.number for c in caseload[:2]}
@@ -69,7 +70,7 @@ def test_filters_and_sorts(client, caseload, wash_prosecutor):
 def test_a_saved_filter_comes_back_and_is_its_owners_alone(
     client, caseload, wash_prosecutor, wash_supervisor
 ):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("saved_filter_save"),
         {
@@ -84,16 +85,16 @@ def test_a_saved_filter_comes_back_and_is_its_owners_alone(
     page = client.get(reverse("cases:list")).content.decode()
     assert "Buyer intake" in page
 
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     assert "Buyer intake" not in client.get(reverse("cases:list")).content.decode()
     assert client.post(reverse("saved_filter_delete", args=[saved.pk])).status_code == 404
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     client.post(reverse("saved_filter_delete", args=[saved.pk]))
     assert not SavedFilter.objects.exists()
 
 
 def test_a_saved_filter_for_an_unknown_page_is_refused(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     client.post(
         reverse("saved_filter_save"), {"list_name": "admin:index", "name": "x", "query": ""}
     )
@@ -101,7 +102,7 @@ def test_a_saved_filter_for_an_unknown_page_is_refused(client, wash_prosecutor):
 
 
 def test_the_export_carries_the_caseload_columns(client, caseload, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     body = b"".join(client.get(reverse("cases:export")).streaming_content).decode()
     header = body.splitlines()[0]
     assert "Defendants" in header and "Next hearing" in header and "Victims" in header

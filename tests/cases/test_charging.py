@@ -19,6 +19,7 @@ from cases.services.charges import (
 from cases.services.handoffs import handoff_create
 from taskforce import access
 from taskforce.models import AuditEvent
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -52,7 +53,7 @@ def test_a_handed_off_case_arrives_with_its_defendant_kind_and_history(intake_ca
 def test_charging_files_the_first_count_and_moves_the_case(
     client, intake_case, defendant, patron_13_15, wash_prosecutor
 ):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:decide", args=[intake_case.public_id]),
         {"decision": "charge", "defendant": defendant.pk, "statute": patron_13_15.pk,
@@ -70,7 +71,7 @@ def test_charging_files_the_first_count_and_moves_the_case(
 
 
 def test_charging_needs_a_count_beside_its_fields(client, intake_case, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:decide", args=[intake_case.public_id]), {"decision": "charge"}
     )
@@ -117,7 +118,7 @@ def test_an_impossible_step_is_refused_with_the_possible_ones(client, intake_cas
     with pytest.raises(ValidationError) as raised:
         case_transition(actor=wash_prosecutor, case=intake_case, to_status="sentenced")
     assert "can go to: under review, charged, declined" in str(raised.value)
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:move", args=[intake_case.public_id]), {"to_status": "trial"}, follow=True
     )
@@ -194,7 +195,7 @@ def test_the_lead_investigator_sees_the_case_until_replaced(
 def test_a_case_that_came_from_police_is_declined_not_deleted(client, intake_case, wash_supervisor):
     with pytest.raises(ValidationError, match="decline or close it instead"):
         case_delete(actor=wash_supervisor, case=intake_case, reason="Entered twice")
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     response = client.post(
         reverse("cases:delete", args=[intake_case.public_id]), {"reason": "Entered twice"}
     )
@@ -212,7 +213,7 @@ def test_the_timeline_tells_the_story_in_order(
         decision="charge",
         charges=[ChargeInput(defendant, patron_13_15, TODAY())],
     )
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     timeline = client.get(reverse("cases:detail", args=[intake_case.public_id])).context["timeline"]
     whats = [entry.what for entry in timeline]
     assert whats[0] == "Opened in intake"  # the hand-off opened it, in the same moment
@@ -223,6 +224,6 @@ def test_the_timeline_tells_the_story_in_order(
 
 
 def test_the_case_page_links_the_arrests_it_came_from(client, intake_case, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     arrests = client.get(reverse("cases:detail", args=[intake_case.public_id])).context["arrests"]
     assert [a.arrestee.last_name for a in arrests] == ["Buyer01"]

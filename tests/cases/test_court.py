@@ -22,6 +22,7 @@ from cases.services.court import (
 from cases.services.handoffs import handoff_create
 from cases.services.people import PersonData
 from taskforce.models import AuditEvent
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -83,7 +84,7 @@ def test_a_continuance_keeps_both_dates_and_who_asked(case, wash_prosecutor):
 
 
 def test_the_hearing_page_shows_errors_beside_the_field(client, case, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("cases:hearing_new", args=[case.public_id]),
         {"kind": "omnibus", "starts_at": "2001-01-01T09:00"},
@@ -126,10 +127,10 @@ def test_victims_are_seen_only_by_the_case_agency(
     case_victim_add(actor=wash_prosecutor, case=case, role="victim",
                     data=PersonData(first_name="Ava", last_name="Doe"))  # fmt: skip
     access.share(actor=wash_prosecutor, obj=case, to_agency=ramsey_cao, reason="Conflict check")
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     page = client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
     assert "Doe" not in page
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert "Doe, Ava" in client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
 
 
@@ -170,7 +171,7 @@ def test_an_acquitted_count_cannot_be_sentenced_from_the_page(client, case, coun
     charge_dispose(
         actor=wash_prosecutor, charge=count, disposition="acquitted", disposed_on=TODAY()
     )
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     url = reverse("cases:sentence_new", args=[case.public_id, count.public_id])
     response = client.post(url, {"sentenced_on": TODAY().isoformat(), "custody_days": 0,
                                  "probation_months": 0, "fine": 0, "assessment": 500,
@@ -181,7 +182,7 @@ def test_an_acquitted_count_cannot_be_sentenced_from_the_page(client, case, coun
 
 
 def test_steps_on_another_agencys_case_are_404(client, case, count, ramsey_prosecutor):
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     for name, args in [
         ("cases:hearing_new", [case.public_id]),
         ("cases:victim_new", [case.public_id]),

@@ -9,6 +9,7 @@ from cases.services.cases import case_create
 from cases.services.notes import document_upload, note_add
 from taskforce import access
 from taskforce.models import AuditEvent, ShareLevel
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -34,7 +35,7 @@ def upload(client, case, content, name, **extra):
 
 
 def test_a_document_is_uploaded_and_downloaded_through_the_case(client, case, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert upload(client, case, PDF, "complaint.pdf", title="Complaint").status_code == 302
     document = CaseDocument.objects.get()
     assert (document.content_type, document.size, document.original_name) == (
@@ -64,7 +65,7 @@ def test_a_document_is_uploaded_and_downloaded_through_the_case(client, case, wa
 def test_a_bad_file_is_refused_beside_the_field(
     client, case, wash_prosecutor, content, name, message
 ):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = upload(client, case, content, name)
     assert response.status_code == 200
     assert message in str(response.context["form"].errors["file"])
@@ -73,7 +74,7 @@ def test_a_bad_file_is_refused_beside_the_field(
 
 def test_a_file_over_the_limit_is_refused(client, case, wash_prosecutor, settings):
     settings.MAX_UPLOAD_BYTES = 1024
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = upload(client, case, PDF + b"0" * 2048, "big.pdf")
     assert "larger than" in str(response.context["form"].errors["file"])
     assert not CaseDocument.objects.exists()
@@ -92,7 +93,7 @@ def test_the_receiving_agency_sees_only_what_is_marked_shared(
     private = document_upload(actor=wash_prosecutor, case=shared_case, title="Advocate memo",
                               visibility="agency",
                               upload=SimpleUploadedFile("memo.txt", b"private"))  # fmt: skip
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     page = client.get(reverse("cases:detail", args=[shared_case.public_id])).content.decode()
     assert "Plea offer sent" in page
     assert "Victim fears retaliation" not in page and "Advocate memo" not in page
@@ -103,7 +104,7 @@ def test_the_receiving_agency_sees_only_what_is_marked_shared(
 def test_only_the_case_agency_writes_notes_even_with_change_access(
     client, shared_case, ramsey_prosecutor
 ):
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     response = client.post(
         reverse("cases:note_new", args=[shared_case.public_id]),
         {"body": "x", "visibility": "agency"},
@@ -122,6 +123,6 @@ def test_documents_of_a_case_you_cannot_see_are_404(
         visibility="shared",
         upload=SimpleUploadedFile("c.pdf", PDF),
     )
-    client.force_login(woodbury_liaison)
+    verified_login(client, woodbury_liaison)
     url = reverse("cases:document_download", args=[case.public_id, document.public_id])
     assert client.get(url).status_code == 404

@@ -15,7 +15,7 @@ from cases.services.operations import operation_create, operation_participants_s
 from cases.services.people import PersonData, person_create
 from taskforce import access
 from taskforce.models import AgencyKind, AuditEvent, Role
-from tests.factories import AgencyFactory, member
+from tests.factories import AgencyFactory, member, verified_login
 from tests.stings_fixtures import arrest_row
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_an_operation_cannot_end_before_it_starts(sheriff_liaison):
 
 
 def test_the_form_shows_the_date_error_beside_the_field(client, sheriff_liaison, washington):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     response = client.post(
         reverse("cases:operation_create"),
         {"name": "Backwards", "kind": "buyer_sting", "starts_on": "2026-03-10",
@@ -215,7 +215,7 @@ def test_handing_off_opens_an_intake_case_per_arrest_in_the_prosecution_agency(
     assert not access.can(wash_prosecutor, access.Action.VIEW, arrests[2])
     assert not access.visible(ramsey_prosecutor, Arrest).exists()
     # The intake queue shows them; the referring agency keeps its hand-off records.
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     page = client.get(reverse("cases:intake")).content.decode()
     assert arrests[0].arrestee.last_name in page and arrests[2].arrestee.last_name not in page
     assert set(access.visible(sheriff_liaison, HandOff)) == set(handoffs)
@@ -252,7 +252,7 @@ def test_only_the_arrests_agency_can_hand_it_off(
     operation_participants_set(actor=sheriff_liaison, operation=operation, agencies=[woodbury])
     with pytest.raises(access.Forbidden):
         handoff_create(actor=woodbury_liaison, arrests=[arrest], to_agency=wash_cao)
-    client.force_login(woodbury_liaison)
+    verified_login(client, woodbury_liaison)
     url = reverse("cases:handoff_new") + f"?arrest={arrest.public_id}"
     assert client.get(url).status_code == 403
 
@@ -261,7 +261,7 @@ def test_the_hand_off_page_hands_off_and_reports_where(
     client, sheriff_liaison, operation, make_arrests, wash_cao
 ):
     arrests = make_arrests(sheriff_liaison, operation, 2)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     response = client.post(
         reverse("cases:handoff_new"),
         {
@@ -286,7 +286,7 @@ def test_arrests_are_found_by_name_phone_handle_and_booking_number(
         arrest_row(washington, patron_13_15, 2, last_name="Okafor", handle="@bluecar77"),
     ]
     arrests_create(actor=sheriff_liaison, operation=operation, arresting_agency=sheriff, rows=rows)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
 
     def found(q):
         page = client.get(reverse("cases:arrest_list"), {"q": q}).context["page"]
@@ -305,7 +305,7 @@ def test_arrest_filters_by_county_date_and_hand_off(
     washington_arrests = make_arrests(sheriff_liaison, operation, 2, start=1)
     make_arrests(sheriff_liaison, operation, 3, start=10, county=ramsey)
     handoff_create(actor=sheriff_liaison, arrests=washington_arrests[:1], to_agency=wash_cao)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
 
     def total(**params):
         return client.get(reverse("cases:arrest_list"), params).context["page"].total
@@ -327,7 +327,7 @@ def test_operation_detail_counts_arrests_by_charge_and_county(
 ):
     make_arrests(sheriff_liaison, operation, 2, start=1)
     make_arrests(sheriff_liaison, operation, 1, start=5, county=ramsey)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     summary = client.get(reverse("cases:operation_detail", args=[operation.public_id])).context[
         "summary"
     ]
@@ -344,7 +344,7 @@ def test_correcting_an_arrest_time_is_versioned_and_audited(
     client, sheriff_liaison, operation, make_arrests
 ):
     [arrest] = make_arrests(sheriff_liaison, operation, 1)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     url = reverse("cases:arrest_edit", args=[arrest.public_id])
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None and k != "id"}
@@ -367,11 +367,11 @@ def test_a_hand_off_opens_for_both_sides_and_is_404_for_anyone_else(
     [arrest] = make_arrests(sheriff_liaison, operation, 1)
     [handoff] = handoff_create(actor=sheriff_liaison, arrests=[arrest], to_agency=wash_cao)
     url = reverse("cases:handoff_detail", args=[handoff.public_id])
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     assert client.get(url)["Location"] == reverse("cases:arrest_detail", args=[arrest.public_id])
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert client.get(url)["Location"] == reverse("cases:arrest_detail", args=[arrest.public_id])
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     assert client.get(url).status_code == 404
     assert (
         client.get(reverse("cases:person_detail", args=[arrest.arrestee.public_id])).status_code

@@ -3,12 +3,14 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import verified_login
+
 pytestmark = pytest.mark.django_db
 
 
 def test_sting_pages_render(client, sheriff_liaison, operation, make_arrests):
     arrests = make_arrests(sheriff_liaison, operation, 3)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     for url in [
         reverse("cases:operation_list"),
         reverse("cases:operation_create"),

@@ -21,6 +21,7 @@ from referrals.services import referral_assign, referral_send, referral_transiti
 from taskforce.deadlines.reminders import escalate_missed_deadlines
 from taskforce.models import Deadline, Reminder
 from tests.deadlines.conftest import days_ahead
+from tests.factories import verified_login
 from victims.services import consent_record, consent_revoke, victim_create
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,7 @@ def test_the_demand_page_records_the_demand_and_the_case_page_lists_its_deadline
 ):
     from django.urls import reverse
 
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     url = reverse("cases:speedy_demand_new", args=[case.public_id])
     future = TODAY() + dt.timedelta(days=3)
     answer = client.post(url, {"demanded_on": future, "level": "felony", "made_by": "defense"})
@@ -243,7 +244,7 @@ def test_another_agency_gets_404_on_the_demand_page_and_sees_no_deadline(
 
     speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
                                level="felony", made_by="defense", in_custody=False)  # fmt: skip
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     url = reverse("cases:speedy_demand_new", args=[case.public_id])
     assert client.get(url).status_code == 404
     assert client.post(url, {"demanded_on": TODAY(), "level": "felony",
@@ -305,7 +306,7 @@ def test_a_juvenile_trial_demand_while_detained_is_due_in_30_days(case, wash_pro
 def test_another_agency_gets_404_on_the_detention_pages(case, ramsey_prosecutor, client):
     from django.urls import reverse
 
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     for name in ("cases:detention_new", "cases:detention_release"):
         url = reverse(name, args=[case.public_id])
         assert client.get(url).status_code == 404
@@ -317,7 +318,7 @@ def test_another_agency_gets_404_on_the_detention_pages(case, ramsey_prosecutor,
 def test_the_detention_page_refuses_a_future_time_next_to_the_field(case, wash_prosecutor, client):
     from django.urls import reverse
 
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     url = reverse("cases:detention_new", args=[case.public_id])
     future = days_ahead(2).strftime("%Y-%m-%dT%H:%M")
     answer = client.post(url, {"detained_at": future, "facility": "adult_jail"})

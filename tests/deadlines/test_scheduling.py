@@ -12,6 +12,7 @@ from cases.services.handoffs import handoff_create
 from taskforce.deadlines.selectors import agency_deadlines, deadlines_visible
 from taskforce.models import AuditEvent, Deadline
 from tests.deadlines.conftest import local
+from tests.factories import verified_login
 from tests.stings_fixtures import arrest_row
 from victims.services import contact_record
 
@@ -95,7 +96,7 @@ def test_the_deadlines_page_groups_overdue_today_and_this_week(
     groups = agency_deadlines(sheriff_liaison, now=now)
     assert [d.rule for d in groups["overdue"]] == ["probable_cause"]
     assert [d.rule for d in groups["today"]] == ["first_appearance"]
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     page = client.get(reverse("deadlines")).content.decode()
     assert "First appearance" in page
 
@@ -105,9 +106,9 @@ def test_waiving_needs_a_reason_and_is_404_to_others(
 ):
     deadline = Deadline.objects.get(rule="first_appearance")
     url = reverse("deadline_waive", args=[deadline.public_id])
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert client.get(url).status_code == 404
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     assert "reason" in client.post(url, {"reason": ""}).context["form"].errors
     client.post(url, {"reason": "Defendant waived the 36-hour rule on the record"})
     deadline.refresh_from_db()

@@ -21,6 +21,7 @@ from taskforce.deadlines.preferences import (
 from taskforce.deadlines.reminders import send_due_reminders
 from taskforce.models import AuditEvent, Deadline, Digest, Notification, ReminderSettings
 from tests.deadlines.conftest import days_ahead, local
+from tests.factories import verified_login
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -55,7 +56,7 @@ def test_a_person_moves_their_own_reminders_and_no_one_elses(arrest, sheriff_lia
 
 
 def test_the_settings_page_shows_a_bad_lead_time_next_to_its_field(client, sheriff_liaison):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     data = {"lead_first_appearance": "tomorrow", "email_reminders": "on"}
     answer = client.post(reverse("reminder_settings"), data)
     assert answer.status_code == 200
@@ -100,7 +101,7 @@ def test_the_daily_digest_comes_once_at_the_chosen_hour_without_names(
 
 @pytest.fixture
 def feed_client(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     answer = client.post(reverse("calendar_feed_rotate"), follow=True)
     page = answer.content.decode()
     start = page.index("http://testserver/calendar/")
@@ -142,7 +143,7 @@ def test_a_rotated_or_disabled_feed_address_answers_404(feed_client, wash_prosec
     assert client.get("/calendar/not-a-token.ics").status_code == 404
     token = calendar_feed_rotate(actor=wash_prosecutor)
     assert client.get(reverse("calendar_feed", args=[token])).status_code == 200
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     client.post(reverse("calendar_feed_disable"))
     client.logout()
     assert client.get(reverse("calendar_feed", args=[token])).status_code == 404
@@ -150,7 +151,7 @@ def test_a_rotated_or_disabled_feed_address_answers_404(feed_client, wash_prosec
 
 
 def test_the_feed_address_is_shown_once(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     first = client.post(reverse("calendar_feed_rotate"), follow=True).content.decode()
     assert "/calendar/" in first
     again = client.get(reverse("reminder_settings")).content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from referrals.services import referral_open_victim, referral_transition
 from taskforce import access
+from tests.factories import verified_login
 from victims.models import Consent
 from victims.services import consent_record, consent_revoke
 
@@ -55,7 +56,7 @@ def test_a_grant_without_a_consent_in_force_shows_nothing(
     # The consent's term is corrected to have ended, the grant not yet: the page still refuses.
     Consent.objects.update(signed_on=TODAY() - dt.timedelta(days=100),
                            expires_on=TODAY() - dt.timedelta(days=1))  # fmt: skip
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert client.get(reverse("victims:detail", args=[victim.public_id])).status_code == 404
 
 
@@ -74,7 +75,7 @@ def test_opening_a_record_before_accepting_is_refused(referral, advocate):
 def test_closing_without_a_reason_keeps_the_form_with_the_error_beside_it(
     client, victim, referral, advocate
 ):
-    client.force_login(advocate)
+    verified_login(client, advocate)
     response = client.post(
         reverse("referrals:step", args=[referral.public_id]),
         {"to_status": "closed", "reason": "All done"},
@@ -90,6 +91,6 @@ def test_closing_without_a_reason_keeps_the_form_with_the_error_beside_it(
 def test_the_sender_is_told_its_view_is_capped_even_at_received(client, referral, advocate,
                                                                  sheriff_liaison):  # fmt: skip
     referral_transition(actor=advocate, referral=referral, to_status="received")
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     page = client.get(reverse("referrals:detail", args=[referral.public_id])).content.decode()
     assert "sees no further than" in page

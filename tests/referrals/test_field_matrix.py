@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals.models import Referral
+from tests.factories import verified_login
 from victims.services import (
     advocate_note_add,
     consent_record,
@@ -67,7 +68,7 @@ def test_each_scope_shows_exactly_its_fields(client, victim, advocate, wash_cao,
             signed_on=TODAY(), expires_on=TODAY() + dt.timedelta(days=30), signed_by_minor=True,
             guardian_name="Ruth", guardian_relationship="Mother",
         )  # fmt: skip
-    client.force_login(viewer)
+    verified_login(client, viewer)
     response = client.get(reverse("victims:detail", args=[victim.public_id]))
     if scope is None:
         assert response.status_code == 404

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from referrals.models import Referral
 from taskforce import access
+from tests.factories import verified_login
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def test_a_liaison_refers_a_victim_from_an_arrest(
     client, sheriff_liaison, operation, make_arrests, advocacy_center, advocate
 ):
     [arrest] = make_arrests(sheriff_liaison, operation, 1)
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     form = client.get(reverse("referrals:send"), {"arrest": arrest.public_id})
     assert form.context["form"].initial["source"] == "police"
     response = client.post(
@@ -32,13 +33,13 @@ def test_a_liaison_refers_a_victim_from_an_arrest(
     referral = Referral.objects.get()
     assert response["Location"] == reverse("referrals:detail", args=[referral.public_id])
     assert (referral.owner_agency, referral.arrest) == (advocacy_center, arrest)
-    client.force_login(advocate)
+    verified_login(client, advocate)
     page = client.get(reverse("referrals:list")).content.decode()
     assert "Strand, Kaya" in page
 
 
 def test_a_referral_to_police_is_refused_beside_the_field(client, sheriff_liaison, wash_cao):
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     response = client.post(
         reverse("referrals:send"),
         {"first_name": "A", "last_name": "B", "sex": "unknown", "to_agency": wash_cao.pk,
@@ -52,7 +53,7 @@ def test_a_referral_to_police_is_refused_beside_the_field(client, sheriff_liaiso
 def test_the_advocate_works_the_referral_and_the_sender_sees_received(
     client, referral, advocate, sheriff_liaison
 ):
-    client.force_login(advocate)
+    verified_login(client, advocate)
     url = reverse("referrals:step", args=[referral.public_id])
     client.post(url, {"to_status": "received"})
     client.post(url, {"to_status": "accepted"})
@@ -62,14 +63,14 @@ def test_the_advocate_works_the_referral_and_the_sender_sees_received(
     )
     victim = Victim.objects.get()
     assert opened["Location"] == reverse("victims:detail", args=[victim.public_id])
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     page = client.get(reverse("referrals:detail", args=[referral.public_id])).content.decode()
     assert "Received" in page and "Accepted" not in page
     assert "Next step" not in page and "History" not in page
 
 
 def test_declining_without_a_reason_is_refused_with_a_message(client, referral, advocate):
-    client.force_login(advocate)
+    verified_login(client, advocate)
     url = reverse("referrals:step", args=[referral.public_id])
     client.post(url, {"to_status": "received"})
     page = client.post(url, {"to_status": "declined"}, follow=True).content.decode()
@@ -92,10 +93,10 @@ def test_the_victim_page_shows_only_the_consented_scope(
     )
     url = reverse("victims:detail", args=[victim.public_id])
     for outsider in (wash_prosecutor, ramsey_prosecutor, coordinator):
-        client.force_login(outsider)
+        verified_login(client, outsider)
         assert client.get(url).status_code == 404
 
-    client.force_login(advocate)
+    verified_login(client, advocate)
     response = client.post(
         reverse("victims:consent_new", args=[victim.public_id]),
         {"to_agency": wash_cao.pk, "scope": "contact", "purpose": "Court notices",
@@ -105,15 +106,15 @@ def test_the_victim_page_shows_only_the_consented_scope(
          "guardian_relationship": "Mother"},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     page = client.get(url).content.decode()
     assert "Strand, Kaya" in page  # contact scope: name and how to reach them
     assert "Trafficker knows the school" not in page  # but not the record
-    client.force_login(ramsey_prosecutor)
+    verified_login(client, ramsey_prosecutor)
     assert client.get(url).status_code == 404
 
     # An expired-looking consent form is refused beside its field.
-    client.force_login(advocate)
+    verified_login(client, advocate)
     refused = client.post(
         reverse("victims:consent_new", args=[victim.public_id]),
         {"to_agency": wash_cao.pk, "scope": "full", "purpose": "x",
@@ -155,7 +156,7 @@ def test_a_status_consent_shows_the_referrals_progress_and_nothing_else(
         guardian_name="Ruth",
         guardian_relationship="Mother",
     )
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     page = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
     assert "<strong>Accepted</strong>" in page
     assert "Strand" not in page and "Kaya" not in page  # no identity under a status consent
@@ -168,12 +169,12 @@ def test_referrals_are_searched_and_exported_as_each_side_may_see_them(
 
     referral_transition(actor=advocate, referral=referral, to_status="received")
     referral_transition(actor=advocate, referral=referral, to_status="accepted")
-    client.force_login(advocate)
+    verified_login(client, advocate)
     assert client.get(reverse("referrals:list"), {"q": "strand"}).context["received"]
     assert not client.get(reverse("referrals:list"), {"q": "nobody"}).context["received"]
     body = b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
     assert "received,Strand,Kaya" in body and ",Accepted," in body
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     body = b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
     assert "sent,Strand,Kaya" in body
     assert ",Received," in body and "Accepted" not in body
@@ -185,17 +186,17 @@ def test_a_referral_is_404_to_everyone_but_its_two_agencies(
     detail = reverse("referrals:detail", args=[referral.public_id])
     step = reverse("referrals:step", args=[referral.public_id])
     for outsider in (wash_prosecutor, coordinator, woodbury_liaison):
-        client.force_login(outsider)
+        verified_login(client, outsider)
         assert client.get(detail).status_code == 404
         assert client.post(step, {"to_status": "received"}).status_code == 404
         assert (
             "Strand"
             not in b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
         )
-    client.force_login(sheriff_liaison)
+    verified_login(client, sheriff_liaison)
     assert client.get(detail).status_code == 200
     assert client.post(step, {"to_status": "received"}).status_code == 403  # sees, cannot work it
-    client.force_login(advocate)
+    verified_login(client, advocate)
     assert client.get(detail).status_code == 200
 
 
@@ -209,7 +210,7 @@ def test_a_signed_release_is_kept_and_opened_only_by_the_victims_agency(
 
     victim = victim_create(actor=advocate, person=referral.person, identified_how="sting",
                            guardian_note="Mother", address="Lakes Youth Shelter")  # fmt: skip
-    client.force_login(advocate)
+    verified_login(client, advocate)
     data = {
         "to_agency": wash_cao.pk,
         "scope": "contact",
@@ -229,7 +230,7 @@ def test_a_signed_release_is_kept_and_opened_only_by_the_victims_agency(
     consent = Consent.objects.get()
     form_url = reverse("victims:consent_form", args=[victim.public_id, consent.public_id])
     assert b"".join(client.get(form_url).streaming_content) == b"%PDF-1.7 signed"
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     assert client.get(form_url).status_code == 403  # the release names the person: agency only
     page = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
     assert "Lakes Youth Shelter" in page  # the contact scope includes where they stay
@@ -238,7 +239,7 @@ def test_a_signed_release_is_kept_and_opened_only_by_the_victims_agency(
 def test_a_referral_is_assigned_to_an_advocate_who_finds_it_as_theirs(
     client, referral, advocate, advocate_supervisor, wash_prosecutor
 ):
-    client.force_login(advocate_supervisor)
+    verified_login(client, advocate_supervisor)
     url = reverse("referrals:assign", args=[referral.public_id])
     client.post(url, {"advocate": wash_prosecutor.pk})  # not of this agency: refused
     referral.refresh_from_db()
@@ -246,6 +247,6 @@ def test_a_referral_is_assigned_to_an_advocate_who_finds_it_as_theirs(
     client.post(url, {"advocate": advocate.pk})
     referral.refresh_from_db()
     assert referral.assigned_advocate == advocate
-    client.force_login(advocate)
+    verified_login(client, advocate)
     assert [r.pk for r in client.get(reverse("home")).context["mine"]] == [referral.pk]
     assert client.get(reverse("referrals:list"), {"mine": "on"}).context["received"]

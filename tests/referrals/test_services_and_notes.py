@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from taskforce import access
 from taskforce.models import AuditEvent
+from tests.factories import verified_login
 from victims.models import AdvocateNote, Service
 from victims.services import (
     advocate_note_add,
@@ -30,7 +31,7 @@ def victim(referral, advocate):
 
 
 def test_services_contacts_and_notes_are_recorded_by_the_agency(client, victim, advocate):
-    client.force_login(advocate)
+    verified_login(client, advocate)
     response = client.post(
         reverse("victims:service_new", args=[victim.public_id]),
         {"kind": "shelter", "provider": "Lakes Youth Shelter", "status": "delivering",
@@ -48,7 +49,7 @@ def test_services_contacts_and_notes_are_recorded_by_the_agency(client, victim, 
 
 
 def test_a_service_that_ends_before_it_starts_is_refused_beside_the_date(client, victim, advocate):
-    client.force_login(advocate)
+    verified_login(client, advocate)
     response = client.post(
         reverse("victims:service_new", args=[victim.public_id]),
         {"kind": "housing", "status": "completed", "offered_on": TODAY().isoformat(),
@@ -69,7 +70,7 @@ def test_a_summary_consent_shows_services_but_never_the_notes(
                    purpose="Prosecution", signed_on=TODAY(),
                    expires_on=TODAY() + dt.timedelta(days=30), signed_by_minor=True,
                    guardian_name="Ruth", guardian_relationship="Mother")  # fmt: skip
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     page = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
     assert "Counseling" in page
     assert "Disclosed the trafficker" not in page  # not even under a full consent

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from taskforce.models import Agency, AgencyKind, Membership, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,14 @@ def administrator():
 def test_staff_flag_alone_does_not_open_the_admin(client, wash_supervisor):
     wash_supervisor.is_staff = True
     wash_supervisor.save()
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 
 
 def test_administrator_creates_an_agency_and_it_gets_a_group(client, administrator):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     response = client.post(
         reverse("admin:taskforce_agency_add"),
         {
@@ -43,7 +43,7 @@ def test_administrator_creates_an_agency_and_it_gets_a_group(client, administrat
 
 def test_administrator_adds_a_membership_and_the_role_is_checked(client, administrator, wash_cao):
     user = UserFactory()
-    client.force_login(administrator)
+    verified_login(client, administrator)
     url = reverse("admin:taskforce_membership_add")
     refused = client.post(
         url,
@@ -74,7 +74,7 @@ def test_administrator_adds_a_membership_and_the_role_is_checked(client, adminis
 
 
 def test_agency_changelist_lists_agencies(client, administrator, wash_cao, ramsey_cao):
-    client.force_login(administrator)
+    verified_login(client, administrator)
     page = client.get(reverse("admin:taskforce_agency_changelist")).content.decode()
     assert wash_cao.name.replace("'", "&#x27;") in page
     assert ramsey_cao.name.replace("'", "&#x27;") in page
@@ -85,7 +85,7 @@ def test_administrator_edits_statutes_and_counties_but_sees_no_protected_records
 ):
     from cases.models import Statute
 
-    client.force_login(administrator)
+    verified_login(client, administrator)
     statute = Statute.objects.get(citation="609.3243")
     response = client.post(
         reverse("admin:cases_statute_change", args=[statute.pk]),

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,9 @@ def test_correct_password_signs_in_and_lands_on_home(client, wash_prosecutor):
     response = sign_in(client, "wash_prosecutor", TEST_PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    # The password is the first step; home waits for the second (tests/accounts/test_mfa.py).
+    home = client.get(reverse("home"))
+    assert home["Location"].startswith(reverse("mfa_enrol"))
 
 
 def test_wrong_password_and_unknown_user_get_the_same_message(client, wash_prosecutor):
@@ -60,14 +62,14 @@ def test_the_login_form_labels_its_fields_and_shows_errors_next_to_them(client):
 
 
 def test_sign_out_is_a_post_and_ends_the_session(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
 
 
 def test_password_change_needs_the_old_password(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("password_change"),
         {
@@ -83,10 +85,10 @@ def test_password_change_needs_the_old_password(client, wash_prosecutor):
 
 
 def test_short_and_common_passwords_are_refused(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     response = client.post(
         reverse("password_change"),
-        {"old_password": TEST_PASSWORD, "new_password1": "password", "new_password2": "password"},
+        {"old_password": TEST_PASSWORD, "new_password1": "qwerty", "new_password2": "qwerty"},
     )
     page = response.content.decode()
     assert "too short" in page

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import verified_login
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_each_role_lands_on_its_own_home(client, request, actor, heading, empty_state):
     user = request.getfixturevalue(actor)
-    client.force_login(user)
+    verified_login(client, user)
     page = client.get(reverse("home")).content.decode()
     assert f"<h1>{heading}" in page
     assert empty_state in page
@@ -28,7 +30,7 @@ def test_each_role_lands_on_its_own_home(client, request, actor, heading, empty_
 def test_supervisor_sees_their_own_team_and_no_one_elses(
     client, wash_supervisor, wash_prosecutor, ramsey_prosecutor
 ):
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     team = client.get(reverse("home")).context["team"]
     assert {m.user for m in team} == {wash_supervisor, wash_prosecutor}
 
@@ -36,7 +38,7 @@ def test_supervisor_sees_their_own_team_and_no_one_elses(
 def test_a_deactivated_colleague_leaves_the_team_list(client, wash_supervisor, wash_prosecutor):
     wash_prosecutor.is_active = False
     wash_prosecutor.save()
-    client.force_login(wash_supervisor)
+    verified_login(client, wash_supervisor)
     team = client.get(reverse("home")).context["team"]
     assert [m.user for m in team] == [wash_supervisor]
 
@@ -46,7 +48,7 @@ def test_coordinator_sees_member_agencies_but_not_inactive_ones(
 ):
     ramsey_cao.is_active = False
     ramsey_cao.save()
-    client.force_login(coordinator)
+    verified_login(client, coordinator)
     agencies = list(client.get(reverse("home")).context["agencies"])
     assert wash_cao in agencies
     assert ramsey_cao not in agencies
@@ -55,13 +57,13 @@ def test_coordinator_sees_member_agencies_but_not_inactive_ones(
 def test_a_user_without_an_agency_is_told_to_ask_an_administrator(client):
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory())
+    verified_login(client, UserFactory())
     page = client.get(reverse("home")).content.decode()
     assert "Your account is not in an agency" in page
 
 
 def test_pages_have_landmarks_a_skip_link_and_a_title(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     page = client.get(reverse("home")).content.decode()
     assert '<html lang="en">' in page
     assert '<a class="skip-link" href="#main">' in page
@@ -71,7 +73,7 @@ def test_pages_have_landmarks_a_skip_link_and_a_title(client, wash_prosecutor):
 
 
 def test_static_files_are_served_by_the_app_not_a_cdn(client, wash_prosecutor):
-    client.force_login(wash_prosecutor)
+    verified_login(client, wash_prosecutor)
     page = client.get(reverse("home")).content.decode()
     assert "https://" not in page
     assert "/static/css/app" in page
@@ -83,17 +85,17 @@ def test_home_pages_start_the_day_with_real_work(client):
     from taskforce.models import User
 
     seed_demo()
-    client.force_login(User.objects.get(username="wash_prosecutor"))
+    verified_login(client, User.objects.get(username="wash_prosecutor"))
     context = client.get(reverse("home")).context
     assert context["intake_count"] == 3
     assert {h.to_agency.short_name for h in context["intake"]} == {"WCAO"}
 
-    client.force_login(User.objects.get(username="wcso_liaison"))
+    verified_login(client, User.objects.get(username="wcso_liaison"))
     page = client.get(reverse("home"))
     assert [op.name for op in page.context["operations"]] == ["Operation Northern Lights (demo)"]
     assert len(page.context["arrests"]) == 5
 
-    client.force_login(User.objects.get(username="oakdale_liaison"))
+    verified_login(client, User.objects.get(username="oakdale_liaison"))
     page = client.get(reverse("home"))
     assert page.context["operations"] == [] and page.context["arrests"] == []
     assert "No operations yet." in page.content.decode()
