@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q, QuerySet
 
 Row = TypeVar("Row", bound=models.Model)
@@ -51,8 +51,16 @@ def keyset_page(
         if after is not None:
             part = _after(part, order, after)
         limited.append(part.order_by(*order).values_list(field, "id")[: size + 1])
-    if len(limited) > 1:
+    if len(limited) > 1 and connection.features.supports_slicing_ordering_in_compound:
         keys = list(limited[0].union(*limited[1:], all=True).order_by(*order)[: size + 1])
+    elif len(limited) > 1:
+        # SQLite (the embedded demo) cannot limit inside a UNION: merge the parts' keys here,
+        # one query per part, which is the same page.
+        merged = {key for part in limited for key in part}
+        # Empty values last going up, first going down, as PostgreSQL orders them.
+        keys = sorted(
+            merged, key=lambda key: (key[0] is None, key), reverse=order[0].startswith("-")
+        )[: size + 1]
     else:
         keys = list(limited[0])
     ids = [pk for _, pk in keys[:size]]
