@@ -211,7 +211,8 @@ CREATE UNIQUE INDEX ON bench_staff (agency_id);
 # per agency by construction. updated_at is uniform over the last 730 days.
 CASES_SQL = """
 INSERT INTO cases_case (public_id, owner_agency_id, created_by_id, updated_by_id, created_at,
-                        updated_at, version, number, title, status, assigned_prosecutor_id)
+                        updated_at, version, number, title, status, assigned_prosecutor_id,
+                        court_file_number, is_juvenile, kind)
 SELECT gen_random_uuid(),
        s.agency_id,
        s.user_ids[1 + (g.i / %(agencies)s) %% s.n],
@@ -222,7 +223,10 @@ SELECT gen_random_uuid(),
        to_char(g.updated_at - g.age, 'YY') || '-CR-' || lpad((g.i / %(agencies)s)::text, 6, '0'),
        'State v. Doe ' || g.i,
        'intake',
-       NULL
+       NULL,
+       '',
+       false,
+       'buyer'
 FROM (
     SELECT i,
            now() - random() * interval '730 days' AS updated_at,

@@ -280,6 +280,40 @@ def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
     return frozenset(allowed)
 
 
+def viewable_pairs(pairs: list[tuple[User, models.Model]]) -> set[tuple[int, type, int]]:
+    """(user pk, model, record pk) of the pairs whose user may view the record: the same decision as
+    `allowed_actions`, made for many people and records at once (a sweep of reminders).
+
+    The current memberships come in one query and a record of the person's own agency is
+    decided from their role; only records of other agencies ask `visible`, once per person and
+    kind of record.
+    """
+    memberships = {
+        membership.user_id: membership
+        for membership in Membership.objects.filter(
+            user_id__in={user.pk for user, _ in pairs}, ended_at__isnull=True,
+            agency__is_active=True, user__is_active=True,
+        ).select_related("agency")
+    }  # fmt: skip
+    allowed: set[tuple[int, type, int]] = set()
+    elsewhere: dict[tuple[int, type], set[int]] = {}
+    people = {}
+    for user, record in pairs:
+        membership = memberships.get(user.pk)
+        if membership is None or membership.role not in rules_for(type(record)).view:
+            continue
+        if record.owner_agency_id == membership.agency_id:
+            allowed.add((user.pk, type(record), record.pk))
+        else:
+            elsewhere.setdefault((user.pk, type(record)), set()).add(record.pk)
+            user.__dict__["membership"] = membership  # what User.membership would load
+            people[user.pk] = user
+    for (user_pk, model), ids in elsewhere.items():
+        seen = visible(people[user_pk], model).filter(pk__in=ids).values_list("pk", flat=True)
+        allowed.update((user_pk, model, pk) for pk in seen)
+    return allowed
+
+
 def can(actor: User | None, action: Action, obj: models.Model) -> bool:
     return action in allowed_actions(actor, obj)
 

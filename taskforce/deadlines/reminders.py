@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -128,27 +127,25 @@ def reminders_plan(deadline: Deadline) -> None:
 
 def _wanted(batch: list[Reminder]) -> set[int]:
     """The reminders still to send: the deadline is open and the person may still see its
-    record. One query per recipient and kind of record in the batch, not one per reminder."""
+    record, decided for the whole batch at once by the policy."""
     open_ones = [r for r in batch if r.deadline.status == DeadlineStatus.OPEN]
     guards = guard_records([r.deadline for r in open_ones])  # deadline pk -> protected record
-    asked: dict[tuple[int, type], set[int]] = defaultdict(set)
-    by_pk = {}
-    for reminder in open_ones:
-        record = guards.get(reminder.deadline_id)
-        if record is not None:
-            asked[(reminder.recipient_id, type(record))].add(record.pk)
-            by_pk[reminder.recipient_id] = reminder.recipient
-    seen: dict[tuple[int, type], set[int]] = {}
-    for (user_id, model), ids in asked.items():
-        seen[(user_id, model)] = set(
-            access.visible(by_pk[user_id], model).filter(pk__in=ids).values_list("pk", flat=True)
-        )
-    wanted = set()
-    for reminder in open_ones:
-        record = guards.get(reminder.deadline_id)
-        if record is not None and record.pk in seen[(reminder.recipient_id, type(record))]:
-            wanted.add(reminder.pk)
-    return wanted
+    pairs = [
+        (reminder.recipient, guards[reminder.deadline_id])
+        for reminder in open_ones
+        if reminder.deadline_id in guards
+    ]
+    allowed = access.viewable_pairs(pairs)
+    return {
+        reminder.pk
+        for reminder in open_ones
+        if reminder.deadline_id in guards
+        and _key(reminder.recipient_id, guards[reminder.deadline_id]) in allowed
+    }
+
+
+def _key(user_pk: int, record) -> tuple[int, type, int]:
+    return (user_pk, type(record), record.pk)
 
 
 def _message(reminder: Reminder) -> tuple[Notification, EmailMultiAlternatives | None]:

@@ -178,3 +178,35 @@ def test_the_revoke_page_is_404_for_an_agency_with_no_part_in_the_share(
     verified_login(client, wash_prosecutor)
     page = client.get(reverse("share_revoke", args=[share.public_id])).content.decode()
     assert "<h1>Revoke Ramsey County Attorney&#x27;s Office's access?</h1>" in page
+
+
+def test_the_batch_decision_agrees_with_the_one_record_decision(
+    wash_prosecutor, wash_supervisor, ramsey_prosecutor, ramsey_cao, sheriff_liaison, advocate,
+    coordinator, operation, make_arrests,
+):  # fmt: skip
+    """`viewable_pairs` (used by the reminder sweep) answers exactly as `can` for owned, shared,
+    derived, foreign and lapsed access, and for a person who has left their agency."""
+    from taskforce.services import membership_end
+
+    own = case_create(actor=wash_prosecutor, number="26-CR-8", title="State v. Own")
+    shared = case_create(actor=wash_prosecutor, number="26-CR-9", title="State v. Shared")
+    lapsed = case_create(actor=wash_prosecutor, number="26-CR-10", title="State v. Lapsed")
+    access.share(actor=wash_prosecutor, obj=shared, to_agency=ramsey_cao, reason="Venue")
+    with time_machine.travel(timezone.now() - dt.timedelta(days=2)):
+        access.share(actor=wash_prosecutor, obj=lapsed, to_agency=ramsey_cao, reason="Venue",
+                     expires_at=timezone.now() + dt.timedelta(days=1))  # fmt: skip
+    arrests = make_arrests(sheriff_liaison, operation, 2)
+    people = [wash_prosecutor, wash_supervisor, ramsey_prosecutor, sheriff_liaison, advocate,
+              coordinator]  # fmt: skip
+    records = [own, shared, lapsed, *arrests]
+    membership_end(membership=wash_prosecutor.membership)
+    pairs = [(person, record) for person in people for record in records]
+    expected = {
+        (person.pk, type(record), record.pk) for person, record in pairs
+        if access.can(type(person).objects.get(pk=person.pk), access.Action.VIEW, record)
+    }  # fmt: skip
+    assert access.viewable_pairs(pairs) == expected
+    assert (ramsey_prosecutor.pk, Case, shared.pk) in expected
+    assert (ramsey_prosecutor.pk, Case, lapsed.pk) not in expected
+    assert (sheriff_liaison.pk, type(arrests[0]), arrests[0].pk) in expected
+    assert not any(user == wash_prosecutor.pk for user, _, _ in expected)  # has left
