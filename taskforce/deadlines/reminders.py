@@ -125,11 +125,10 @@ def reminders_plan(deadline: Deadline) -> None:
     pending.filter(pk__in=dropped).update(status=ReminderStatus.SKIPPED)
 
 
-def _wanted(batch: list[Reminder]) -> set[int]:
+def _wanted(batch: list[Reminder], guards: dict) -> set[int]:
     """The reminders still to send: the deadline is open and the person may still see its
-    record, decided for the whole batch at once by the policy."""
+    record (`guards`: deadline pk → that record), decided for the whole batch at once."""
     open_ones = [r for r in batch if r.deadline.status == DeadlineStatus.OPEN]
-    guards = guard_records([r.deadline for r in open_ones])  # deadline pk -> protected record
     pairs = [
         (reminder.recipient, guards[reminder.deadline_id])
         for reminder in open_ones
@@ -190,8 +189,9 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
             )
             if not batch:
                 return sent
-            wanted = _wanted(batch)
-            attach_urls([r.deadline for r in batch])
+            guards = guard_records([r.deadline for r in batch])
+            wanted = _wanted(batch, guards)
+            attach_urls([r.deadline for r in batch], guards)
             no_email = set(
                 ReminderSettings.objects.filter(
                     user__in={r.recipient_id for r in batch}, email_reminders=False
@@ -210,7 +210,14 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
                     emails.append(email)
                 reminder.status, reminder.sent_at = ReminderStatus.SENT, stamp
             Notification.objects.bulk_create(notifications)
-            Reminder.objects.bulk_update(batch, ["status", "sent_at"])
+            # Two plain UPDATEs: bulk_update's CASE per row cost more than the sending itself.
+            sent_ids = [r.pk for r in batch if r.status == ReminderStatus.SENT]
+            Reminder.objects.filter(pk__in=sent_ids).update(
+                status=ReminderStatus.SENT, sent_at=stamp
+            )
+            Reminder.objects.filter(pk__in=[r.pk for r in batch if r.pk not in wanted]).update(
+                status=ReminderStatus.SKIPPED
+            )
             if emails:
                 connection.send_messages(emails)
         # Logged once committed: a batch rolled back by a crash was not sent.

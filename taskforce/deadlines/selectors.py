@@ -34,9 +34,10 @@ def agency_deadlines(actor: User, *, now: dt.datetime | None = None) -> dict[str
     }
 
 
-def attach_urls(deadlines: list[Deadline]) -> None:
-    """Give each deadline `.url`: the page of the record it is seen through."""
-    guards = guard_records(deadlines)
+def attach_urls(deadlines: list[Deadline], guards: dict | None = None) -> None:
+    """Give each deadline `.url`: the page of the record it is seen through (`guards`, when the
+    caller already loaded them: deadline pk → record)."""
+    guards = guard_records(deadlines) if guards is None else guards
     for deadline in deadlines:
         record = guards.get(deadline.pk)
         deadline.url = access.detail_url(type(record), record.public_id) if record else ""
