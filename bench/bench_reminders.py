@@ -178,10 +178,12 @@ def sweep_with_workers(due: int) -> dict:
         started = time.perf_counter()
         for _ in range(4):  # more than two, so neither worker idles while the other sweeps
             dispatch_reminders.delay()
-        while Reminder.objects.filter(status="sent").count() < due:
+        # Polled on the partial index of pending rows: a count of sent rows would scan all
+        # 3,000,000 rows and take a core from the workers being measured.
+        while Reminder.objects.filter(status="pending", send_at__lt=time_now()).exists():
             if time.perf_counter() - started > 1800:
                 break
-            time.sleep(0.2)
+            time.sleep(0.5)
         elapsed = time.perf_counter() - started
         time.sleep(2)  # let the remaining sweeps find nothing and log it
     finally:

@@ -21,6 +21,7 @@ from referrals.forms import (
 )
 from referrals.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus, SourceKind
 from taskforce import access, records
+from taskforce.audit_log import access_history_context
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors
 from taskforce.models import AgencyKind
@@ -65,6 +66,7 @@ def _detail(request: HttpRequest, referral, step_form=None, status=200) -> HttpR
             "can_open_victim": can_change
             and referral.victim is None
             and referral.status in {"accepted", "engaged"},
+            **access_history_context(request.user, referral),
         },
         status=status,
     )

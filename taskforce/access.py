@@ -28,7 +28,16 @@ from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from taskforce import audit
-from taskforce.models import Agency, AgencyKind, Membership, Role, Share, ShareLevel, User
+from taskforce.models import (
+    Agency,
+    AgencyKind,
+    AuditEvent,
+    Membership,
+    Role,
+    Share,
+    ShareLevel,
+    User,
+)
 
 
 class NotFound(Http404):
@@ -645,3 +654,44 @@ def account_for(actor: User | None, username: str) -> User:
     if account is None:
         raise NotFound
     return account
+
+
+# --- The audit trail: who may read it -------------------------------------------------------
+
+
+def may_read_audit_trail(actor: User | None) -> bool:
+    """Supervisors review their agency's trail (CJIS: reviewed weekly); administrators all."""
+    if actor is not None and actor.is_active and actor.is_superuser:
+        return True
+    membership = acting_membership(actor)
+    return membership is not None and membership.role == Role.SUPERVISOR
+
+
+def audit_trail_visible(actor: User | None) -> QuerySet:
+    """The audit rows a person may read: for a supervisor, those about records their agency
+    owns and those written by their agency's people; for an administrator, every row."""
+    if not may_read_audit_trail(actor):
+        return AuditEvent.objects.none()
+    if actor.is_superuser:
+        return AuditEvent.objects.all()
+    agency_id = acting_membership(actor).agency_id
+    return AuditEvent.objects.filter(Q(target_agency_id=agency_id) | Q(actor_agency_id=agency_id))
+
+
+def may_read_access_history(actor: User | None, obj: models.Model) -> bool:
+    """A record's access history is for the supervisors of the agency that owns it."""
+    membership = acting_membership(actor)
+    return (
+        membership is not None
+        and membership.role == Role.SUPERVISOR
+        and getattr(obj, "owner_agency_id", None) == membership.agency_id
+    )
+
+
+def access_history(actor: User | None, obj: models.Model) -> QuerySet:
+    """Who read or changed this record, newest first; nothing for anyone else."""
+    if not may_read_access_history(actor, obj):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
+    ).order_by("-at", "-id")

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from taskforce import access
 from taskforce.models import AgencyKind, Role
 from taskforce.notifications import unread_count
 
@@ -42,7 +43,9 @@ def membership(request: HttpRequest) -> dict:
         "current_role": current.role if current else None,
         "unread_notifications": unread_count(user),
         "nav_items": [
-            {"label": label, "url_name": name} for label, name in _with_deadlines(NAV.get(key, []))
+            {"label": label, "url_name": name}
+            for label, name in _with_deadlines(NAV.get(key, []))
+            + ([("Access log", "audit_log")] if access.may_read_audit_trail(user) else [])
         ],
     }
 

@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "daily-digests": {"task": "taskforce.tasks.send_daily_digests", "schedule": 600.0},
+    "prune-audit-trail": {"task": "taskforce.tasks.prune_audit_trail", "schedule": 86400.0},
     # Sign-in security (issue #9): hourly is enough for a 90-day rule.
     "disable-inactive-accounts": {
         "task": "taskforce.tasks.disable_inactive_accounts",
@@ -270,6 +271,8 @@ globals().update(
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Task Force Caseload <noreply@localhost>")
 # How long past due an open deadline waits before its agency's supervisors are told.
 DEADLINE_GRACE_MINUTES = env_int("DEADLINE_GRACE_MINUTES", 60, minimum=0)
+# How long audit rows are kept (CJIS 5.4.7: at least a year); nothing younger is ever pruned.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=365)
 # The address people reach the app at, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

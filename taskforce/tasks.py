@@ -76,3 +76,11 @@ def disable_inactive_accounts() -> int:
     from taskforce.accounts.sessions import disable_inactive_accounts as disable
 
     return disable()
+
+
+@shared_task(**SWEEP)
+def prune_audit_trail() -> int:
+    """Daily (beat): drop audit rows past AUDIT_RETENTION_DAYS, never younger than a year."""
+    from taskforce.audit_log import audit_trail_prune
+
+    return audit_trail_prune()

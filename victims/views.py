@@ -15,6 +15,7 @@ from referrals.models import Referral
 from referrals.selectors import referral_get
 from referrals.services import referral_open_victim
 from taskforce import access, audit, records
+from taskforce.audit_log import access_history_context
 from taskforce.forms import add_service_errors
 from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm, VictimForm
 from victims.models import Victim, scope_includes
@@ -49,6 +50,7 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "page_title": "Victim record",
             "victim": victim,
+            **access_history_context(request.user, victim),
             "own": own,
             "sees_contact": _sees(scope, "contact"),
             "sees_summary": _sees(scope, "summary"),

@@ -25,6 +25,7 @@ from cases.services import charges as charge_services
 from cases.services import court as court_services
 from cases.services import notes as note_services
 from taskforce import access, listing, records
+from taskforce.audit_log import access_history_context
 from taskforce.deadlines.selectors import case_deadlines
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors, refuse_stale
@@ -112,6 +113,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "owns_case": case.owner_agency_id == request.user.membership.agency_id,
             "timeline": selectors.case_timeline(actor=request.user, case=case),
             "deadlines": case_deadlines(request.user, case),
+            **access_history_context(request.user, case),
             "speedy_demand": getattr(case, "speedy_demand", None),
             "detention": case.detentions.filter(released_at__isnull=True).first(),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,

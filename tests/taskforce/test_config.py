@@ -48,6 +48,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         ("TIME_ZONE", "Minnesota", "TIME_ZONE='Minnesota' is not a time zone name"),
         ("EMAIL_URL", "pigeon://loft", "EMAIL_URL is not an email URL"),
         ("SECRET_KEY", "", "SECRET_KEY is required when DEBUG is off"),
+        ("AUDIT_RETENTION_DAYS", "90", "AUDIT_RETENTION_DAYS=90 must be at least 365"),
     ],
 )
 def test_malformed_variable_stops_start_up_with_one_line_naming_it(name, value, expected):
