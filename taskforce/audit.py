@@ -11,6 +11,32 @@ from django.http import HttpRequest
 
 from taskforce.models import AuditEvent, User
 
+# Identifying content of people and victims: the trail says such a field changed, never what it
+# was or became (issue #9; DESIGN.md §6). Records of these kinds are labelled by id, not name.
+PROTECTED_FIELDS: dict[str, frozenset[str]] = {
+    "cases.Person": frozenset({"first_name", "middle_name", "last_name", "date_of_birth"}),
+    "cases.Arrest": frozenset({"address", "narrative"}),
+    "victims.Victim": frozenset({
+        "address", "phone", "contact_method", "safe_times", "safety_concerns", "guardian_note",
+        "override_reason",
+    }),
+    "referrals.Referral": frozenset({"reason", "decline_reason"}),
+}  # fmt: skip
+REDACTED = "(changed; content not recorded)"
+
+
+def redact(target: models.Model | None, changes: dict) -> dict:
+    """The changes with protected fields' values replaced by a marker that they changed."""
+    protected = PROTECTED_FIELDS.get(target._meta.label, frozenset()) if target else frozenset()
+    return {name: REDACTED if name in protected else value for name, value in changes.items()}
+
+
+def label_for(target: models.Model) -> str:
+    """How the trail names a record: a person by kind and short id, never by name."""
+    if target._meta.label in PROTECTED_FIELDS and hasattr(target, "public_id"):
+        return f"{target._meta.verbose_name} {target.public_id.hex[:8]}"
+    return str(target)[:300]
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -65,10 +91,10 @@ def record(
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=target.pk if target is not None else None,
-        target_label=str(target)[:300] if target is not None else "",
+        target_label=label_for(target) if target is not None else "",
         target_agency=target_agency,
         reason=reason,
-        changes=changes or {},
+        changes=redact(target, changes or {}),
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",
     )

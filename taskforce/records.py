@@ -17,7 +17,7 @@ from taskforce.models import ProtectedModel, StaleVersion, User
 
 def _display(value: Any) -> Any:
     if isinstance(value, models.Model):
-        return str(value)
+        return audit.label_for(value)  # a person by short id, never by name
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

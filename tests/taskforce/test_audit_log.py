@@ -146,3 +146,32 @@ def test_retention_prunes_only_rows_older_than_the_setting(case, settings):
     summary = AuditEvent.objects.get(action="audit.pruned")
     assert summary.changes["rows"] == 1 and summary.changes["retention_days"] == 400
     assert audit_trail_prune() == 0
+
+
+def test_protected_values_never_reach_the_trail_or_the_logs(advocate, referral, caplog, client):
+    """Names, birth dates, addresses and phone numbers are recorded as changed, without content."""
+    import logging
+
+    from referrals.services import referral_open_victim, referral_transition
+
+    caplog.set_level(logging.DEBUG)
+    for status in ("received", "accepted"):
+        referral_transition(actor=advocate, referral=referral, to_status=status)
+    victim = referral_open_victim(
+        actor=advocate, referral=referral, identified_how="sting", guardian_note="Aunt Wilma",
+        address="1427 Larkspur Lane", phone="651-555-0199",
+    )  # fmt: skip
+    moved = {"address": "88 Juniper Court", "phone": "651-555-0142"}
+    records.record_update(actor=advocate, obj=victim, expected_version=victim.version, data=moved)
+    verified_login(client, advocate)
+    client.get(reverse("victims:detail", args=[victim.public_id]))
+    secrets = ["Kaya", "Strand", "Larkspur", "Juniper", "555-0199", "555-0142", "Aunt Wilma",
+               str(referral.person.date_of_birth)]  # fmt: skip
+    trail = " ".join(str(row) for row in AuditEvent.objects.values())
+    for secret in secrets:
+        found = [row for row in AuditEvent.objects.values() if secret in str(row)]
+        assert not found, [(r["action"], r["target_label"], r["changes"]) for r in found]
+        assert secret not in caplog.text, secret
+    change = AuditEvent.objects.get(action="victim.changed")
+    assert change.changes == {"address": audit.REDACTED, "phone": audit.REDACTED}
+    assert change.target_label == f"victim {victim.public_id.hex[:8]}"
