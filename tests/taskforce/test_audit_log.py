@@ -167,7 +167,6 @@ def test_protected_values_never_reach_the_trail_or_the_logs(advocate, referral, 
     client.get(reverse("victims:detail", args=[victim.public_id]))
     secrets = ["Kaya", "Strand", "Larkspur", "Juniper", "555-0199", "555-0142", "Aunt Wilma",
                str(referral.person.date_of_birth)]  # fmt: skip
-    trail = " ".join(str(row) for row in AuditEvent.objects.values())
     for secret in secrets:
         found = [row for row in AuditEvent.objects.values() if secret in str(row)]
         assert not found, [(r["action"], r["target_label"], r["changes"]) for r in found]
