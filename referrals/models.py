@@ -135,3 +135,9 @@ class ReferralUserObjectPermission(UserObjectPermissionBase, GrantFields):
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+# Change history (taskforce/history.py): triggers write a row per insert, update and delete.
+from taskforce.history import track  # noqa: E402
+
+track(Referral)

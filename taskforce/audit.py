@@ -9,19 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
+from taskforce.history import PROTECTED_FIELDS
 from taskforce.models import AuditEvent, User
 
-# Identifying content of people and victims: the trail says such a field changed, never what it
-# was or became (issue #9; DESIGN.md §6). Records of these kinds are labelled by id, not name.
-PROTECTED_FIELDS: dict[str, frozenset[str]] = {
-    "cases.Person": frozenset({"first_name", "middle_name", "last_name", "date_of_birth"}),
-    "cases.Arrest": frozenset({"address", "narrative"}),
-    "victims.Victim": frozenset({
-        "address", "phone", "contact_method", "safe_times", "safety_concerns", "guardian_note",
-        "override_reason",
-    }),
-    "referrals.Referral": frozenset({"reason", "decline_reason"}),
-}  # fmt: skip
 REDACTED = "(changed; content not recorded)"
 
 

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taskforce.api",
+    # Change history by PostgreSQL triggers (taskforce/history.py)
+    "pgtrigger",
+    "pghistory",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "taskforce.audit.RequestOriginMiddleware",
+    "taskforce.history.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Sign-in security (issue #9): CSP header, the 12-hour sign-in limit, MFA before any page,

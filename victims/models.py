@@ -270,3 +270,9 @@ class AdvocateNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.at:%Y-%m-%d}"
+
+
+# Change history (taskforce/history.py): triggers write a row per insert, update and delete.
+from taskforce.history import track  # noqa: E402
+
+track(Victim, Consent, Service, Contact, AdvocateNote)

@@ -114,3 +114,11 @@ __all__ = [
     "VictimNotice",
     "VictimRole",
 ]
+
+# Change history (taskforce/history.py): triggers write a row per insert, update and delete.
+from taskforce.history import track
+
+track(
+    Operation, Arrest, Person, HandOff, Case, Charge, CourtEvent, CaseVictim, VictimNotice,
+    Sentence, SpeedyTrialDemand, JuvenileDetention, CaseNote,
+)  # fmt: skip
