@@ -237,8 +237,8 @@ def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return model.objects.none().values_list("pk", flat=True)
-    owned = model.objects.filter(owner_agency_id=membership.agency_id).values_list("pk", flat=True)
-    return owned.union(_extra_ids(actor, membership, model), all=True)
+    owned = model.objects.filter(owner_agency_id=membership.agency_id, sealed_at__isnull=True)
+    return owned.values_list("pk", flat=True).union(_extra_ids(actor, membership, model), all=True)
 
 
 def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
@@ -246,7 +246,7 @@ def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return model.objects.none()
-    return model.objects.filter(pk__in=_visible_ids(actor, model))
+    return model.objects.filter(pk__in=_visible_ids(actor, model), sealed_at__isnull=True)
 
 
 def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySet]:
@@ -258,9 +258,10 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return [model.objects.none()]
+    unsealed = model.objects.filter(sealed_at__isnull=True)
     return [
-        model.objects.filter(owner_agency_id=membership.agency_id),
-        model.objects.filter(pk__in=_extra_ids(actor, membership, model)).exclude(
+        unsealed.filter(owner_agency_id=membership.agency_id),
+        unsealed.filter(pk__in=_extra_ids(actor, membership, model)).exclude(
             owner_agency_id=membership.agency_id
         ),
     ]
@@ -269,7 +270,7 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
 def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
     """What the actor may do to this record; empty when they may not even view it."""
     membership = acting_membership(actor)
-    if membership is None:
+    if membership is None or getattr(obj, "sealed_at", None) is not None:
         return frozenset()
     model = type(obj)
     rules = rules_for(model)
@@ -310,6 +311,8 @@ def viewable_pairs(pairs: list[tuple[User, models.Model]]) -> set[tuple[int, typ
     for user, record in pairs:
         membership = memberships.get(user.pk)
         if membership is None or membership.role not in rules_for(type(record)).view:
+            continue
+        if getattr(record, "sealed_at", None) is not None:
             continue
         if record.owner_agency_id == membership.agency_id:
             allowed.add((user.pk, type(record), record.pk))

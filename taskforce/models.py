@@ -226,6 +226,13 @@ class ProtectedModel(models.Model):
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Sealed by an administrator (with a reason): gone from every list, search, export, page
+    # and the API for everyone; only administrators see and unseal it (taskforce/sealing.py).
+    sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sealed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    seal_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         abstract = True

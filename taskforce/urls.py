@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from taskforce import audit_log, hardening, notifications, saved_filters, views
+from taskforce import audit_log, hardening, notifications, saved_filters, sealing, views
 from taskforce.api import token_views
 from taskforce.deadlines import views as deadline_views
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("shares/", views.shares, name="shares"),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("sealing/", sealing.sealing, name="sealing"),
+    path("sealing/<uuid:public_id>/<str:act>/", sealing.sealing_act, name="sealing_act"),
     path("deadlines/", deadline_views.deadlines, name="deadlines"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),

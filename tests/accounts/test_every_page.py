@@ -138,6 +138,7 @@ def world(
             "pk": SavedFilter.objects.create(user=wash_prosecutor, list_name="cases", name="M").pk
         },
         "calendar_feed": {"token": calendar_feed_rotate(actor=wash_prosecutor)},
+        "sealing_act": {"public_id": case.public_id, "act": "unseal"},
         "api_token_": {
             "public_id": api_token_create(actor=wash_prosecutor, name="Sync").token.public_id
         },
