@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/taskforce_bench")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bench-only-field-key")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-real-deployment-0123456789")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

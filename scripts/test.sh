@@ -11,6 +11,7 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/1}"
 # The suite runs with production defaults except HTTPS, which the test servers do not speak.
 export DEBUG=false
 export SECRET_KEY="${SECRET_KEY:-test-only-secret-key-not-for-any-real-deployment-0123456789}"
+export FIELD_ENCRYPTION_KEYS="${FIELD_ENCRYPTION_KEYS:-test-only-field-key}"
 export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost,testserver}"
 export CELERY_QUEUE="${CELERY_QUEUE:-taskforce-test-$$}"

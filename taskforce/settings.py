@@ -29,6 +29,15 @@ if SECRET_KEY is None:
         raise ConfigError("SECRET_KEY is required when DEBUG is off")
     SECRET_KEY = "django-insecure-embedded-default-only-for-local-demo-never-production"  # noqa: S105
 
+# Victims' identifying fields are encrypted at rest (taskforce/encryption.py). The first key
+# encrypts, every key decrypts: prepend a new one, run `manage.py rotate_field_keys`, then drop
+# the old one. (django-fernet-encrypted-fields derives each Fernet key from SECRET_KEY and these.)
+SALT_KEY = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not SALT_KEY:
+    if not DEBUG:
+        raise ConfigError("FIELD_ENCRYPTION_KEYS is required when DEBUG is off")
+    SALT_KEY = ["embedded-demo-field-key-never-production"]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

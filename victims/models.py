@@ -16,6 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import Person
 from cases.models.notes import private_storage
+from taskforce.encryption import EncryptedCharField, EncryptedTextField
 from taskforce.models import Agency, GrantFields, ProtectedModel, Share, User
 
 SAFE_HARBOR_AGE_LIMIT = 25  # Minnesota's Safe Harbor serves sexually exploited youth to age 24
@@ -41,8 +42,8 @@ class Victim(ProtectedModel):
     safe_harbor_override = models.BooleanField(
         null=True, blank=True, help_text="Leave empty to follow the date of birth."
     )
-    override_reason = models.TextField(blank=True)
-    guardian_note = models.TextField(
+    override_reason = EncryptedTextField(blank=True)
+    guardian_note = EncryptedTextField(
         blank=True, help_text="For a minor: who has custody, and any no-contact orders."
     )
     screening_tool = models.CharField(max_length=60, blank=True, help_text="e.g. MYTEI, TVIT")
@@ -50,11 +51,11 @@ class Victim(ProtectedModel):
     screened_on = models.DateField(null=True, blank=True)
     screening_score = models.CharField(max_length=40, blank=True)
     screener = models.CharField(max_length=120, blank=True)
-    safety_concerns = models.TextField(blank=True)
-    address = models.CharField(max_length=200, blank=True, help_text="Where they are staying.")
-    phone = models.CharField(max_length=40, blank=True)
-    contact_method = models.CharField(max_length=120, blank=True)
-    safe_times = models.CharField(max_length=120, blank=True)
+    safety_concerns = EncryptedTextField(blank=True)
+    address = EncryptedCharField(max_length=200, blank=True, help_text="Where they are staying.")
+    phone = EncryptedCharField(max_length=40, blank=True)
+    contact_method = EncryptedCharField(max_length=120, blank=True)
+    safe_times = EncryptedCharField(max_length=120, blank=True)
     language = models.CharField(max_length=60, blank=True)
     interpreter_needed = models.BooleanField(default=False)
 
@@ -246,7 +247,7 @@ class Contact(models.Model):
     at = models.DateTimeField()
     method = models.CharField(max_length=15, choices=ContactMethod.choices)
     reached = models.BooleanField(help_text="Did the attempt reach the person?")
-    outcome = models.TextField(blank=True)
+    outcome = EncryptedTextField(blank=True)
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -261,7 +262,7 @@ class AdvocateNote(models.Model):
     (Minn. Stat. 595.02 subd. 1(k))."""
 
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="notes")
-    body = models.TextField()
+    body = EncryptedTextField()
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases.models.cases import Case, Charge
 from cases.models.people import Person
+from taskforce.encryption import EncryptedTextField
 from taskforce.models import User
 
 
@@ -134,7 +135,7 @@ class CaseVictim(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_victims")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="victim_in")
     role = models.CharField(max_length=12, choices=VictimRole.choices, default=VictimRole.VICTIM)
-    contact_notes = models.TextField(
+    contact_notes = EncryptedTextField(
         blank=True, help_text="How and when it is safe to reach them (seen by the case's agency)."
     )
     added_at = models.DateTimeField(default=timezone.now)

@@ -14,6 +14,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "caseload.example.gov",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/taskforce",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "FIELD_ENCRYPTION_KEYS": "b7Yq2pLx9-production-like-field-key",
 }
 # Variables the suite sets that a production deployment would not.
 TEST_ONLY = ["SECURE_SSL_REDIRECT", "SECURE_COOKIES", "CELERY_QUEUE"]
@@ -49,6 +50,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         ("EMAIL_URL", "pigeon://loft", "EMAIL_URL is not an email URL"),
         ("SECRET_KEY", "", "SECRET_KEY is required when DEBUG is off"),
         ("AUDIT_RETENTION_DAYS", "90", "AUDIT_RETENTION_DAYS=90 must be at least 365"),
+        ("FIELD_ENCRYPTION_KEYS", "", "FIELD_ENCRYPTION_KEYS is required when DEBUG is off"),
     ],
 )
 def test_malformed_variable_stops_start_up_with_one_line_naming_it(name, value, expected):
