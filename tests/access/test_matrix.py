@@ -268,3 +268,35 @@ def test_deactivated_and_agencyless_users_see_nothing(client, world, spec):
     if spec.list_url:
         link = f'href="{reverse(spec.detail, args=[record.public_id])}"'
         assert link not in client.get(reverse(spec.list_url)).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spec", PROTECTED, ids=lambda s: s.name)
+def test_a_sealed_record_is_gone_from_every_channel_for_every_actor(client, world, spec):
+    """Sealed by an administrator, the record is missing for everyone in the matrix, its owners
+    included: no list, search or export shows it, and every page of it answers 404."""
+    from taskforce.sealing import record_seal
+    from tests.factories import UserFactory
+
+    author = world.actors[spec.author]
+    record = spec.make(author)
+    share_record(world, record, author)
+    administrator = UserFactory(is_staff=True, is_superuser=True)
+    record_seal(actor=administrator, obj=record, reason="Court order")
+    link = f'href="{reverse(spec.detail, args=[record.public_id])}"'
+    marker = spec.marker(record)
+    for actor_key in ACTORS:
+        client.logout()
+        verified_login(client, world.actors[actor_key])
+        if spec.list_url:
+            assert link not in client.get(reverse(spec.list_url)).content.decode(), actor_key
+            searched = client.get(reverse(spec.list_url), {"q": marker}).content.decode()
+            assert link not in searched, actor_key
+        if spec.export_url:
+            exported = b"".join(client.get(reverse(spec.export_url)).streaming_content).decode()
+            assert marker not in exported, actor_key
+        pages = [spec.detail, *filter(None, (spec.edit, spec.delete, spec.share)),
+                 *(url for _, url in spec.more)]  # fmt: skip
+        for name in pages:
+            answer = client.get(reverse(name, args=[record.public_id]))
+            assert answer.status_code == 404, (actor_key, name)
