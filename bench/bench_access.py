@@ -213,7 +213,7 @@ CREATE UNIQUE INDEX ON bench_staff (agency_id);
 CASES_SQL = """
 INSERT INTO cases_case (public_id, owner_agency_id, created_by_id, updated_by_id, created_at,
                         updated_at, version, number, title, status, assigned_prosecutor_id,
-                        court_file_number, is_juvenile, kind)
+                        court_file_number, is_juvenile, kind, seal_reason)
 SELECT gen_random_uuid(),
        s.agency_id,
        s.user_ids[1 + (g.i / %(agencies)s) %% s.n],
@@ -227,7 +227,8 @@ SELECT gen_random_uuid(),
        NULL,
        '',
        false,
-       'buyer'
+       'buyer',
+       ''
 FROM (
     SELECT i,
            now() - random() * interval '730 days' AS updated_at,
