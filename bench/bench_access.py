@@ -362,8 +362,10 @@ def unfiltered_page(size: int) -> list[Case]:
 
 
 def owner_only_page(actor: User, size: int) -> list[Case]:
-    """The first page if the agency had nothing shared in: the owner part alone."""
-    return _page_of(Case.objects.filter(owner_agency_id=actor.membership.agency_id), size)
+    """The first page if the agency had nothing shared in: the owner part alone, as the policy
+    asks for it (unsealed records only)."""
+    owned = Case.objects.filter(owner_agency_id=actor.membership.agency_id, sealed_at__isnull=True)
+    return _page_of(owned, size)
 
 
 def timed_with_global_index(run: Callable[[], object], repeat: int) -> list[float]:
