@@ -13,6 +13,7 @@ Model of access (DESIGN.md §3):
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -153,6 +154,20 @@ RULES: dict[str, Rules] = {
 
 def protected_models() -> list[type[models.Model]]:
     return [apps.get_model(label) for label in RULES]
+
+
+def record_by_public_id(public_id) -> models.Model | None:
+    """Any protected record by its public id, with no access decision: only for administrators
+    (sealing) and for filtering an audit trail already limited to what its reader may see."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    for model in protected_models():
+        found = model.objects.filter(public_id=public_id).first()
+        if found is not None:
+            return found
+    return None
 
 
 def rules_for(model: type[models.Model]) -> Rules:

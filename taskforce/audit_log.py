@@ -49,16 +49,15 @@ class AuditFilterForm(forms.Form):
         if not value:
             return None
         try:
-            public_id = uuid.UUID(value)
+            uuid.UUID(value)
         except ValueError:
             raise ValidationError(
                 "That is not a record id: copy it from the record's address."
             ) from None
-        for model in access.protected_models():
-            found = model.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
-            if found is not None:
-                return ContentType.objects.get_for_model(model), found
-        return ContentType.objects.get_for_model(AuditEvent), -1  # no such record: no rows
+        found = access.record_by_public_id(value)
+        if found is None:
+            return ContentType.objects.get_for_model(AuditEvent), -1  # no such record: no rows
+        return ContentType.objects.get_for_model(found), found.pk
 
     def clean(self):
         cleaned = super().clean()

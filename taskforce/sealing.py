@@ -8,8 +8,6 @@ tombstone, so counts and references elsewhere stay whole.
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.apps import apps
 from django.contrib import messages
@@ -31,19 +29,6 @@ EXPUNGED = "(expunged)"
 def _require_administrator(actor: User) -> None:
     if not (actor.is_active and actor.is_superuser):
         raise access.NotFound
-
-
-def find_record(public_id) -> models.Model | None:
-    """Any protected record by its public id, sealed or not (administrators only)."""
-    try:
-        public_id = uuid.UUID(str(public_id))
-    except ValueError:
-        return None
-    for model in access.protected_models():
-        found = model.objects.filter(public_id=public_id).first()
-        if found is not None:
-            return found
-    return None
 
 
 def _reason(reason: str) -> str:
@@ -141,7 +126,7 @@ def sealing(request: HttpRequest) -> HttpResponse:
     _require_administrator(request.user)
     form = SealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        obj = find_record(form.cleaned_data["record"])
+        obj = access.record_by_public_id(form.cleaned_data["record"])
         if obj is None:
             form.add_error("record", "No record has this id.")
         else:
@@ -164,7 +149,7 @@ def sealing(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sealing_act(request: HttpRequest, public_id, act: str) -> HttpResponse:
     _require_administrator(request.user)
-    obj = find_record(public_id)
+    obj = access.record_by_public_id(public_id)
     if obj is None or obj.sealed_at is None or act not in {"unseal", "expunge"}:
         raise access.NotFound
     form = ReasonForm(request.POST)
