@@ -69,7 +69,9 @@ class ReferralAssignForm(forms.Form):
 
 
 class ReferralFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100, help_text="A name.")
+    q = forms.CharField(
+        label="Search", required=False, max_length=100, help_text="A whole first or last name."
+    )
     mine = forms.BooleanField(label="Assigned to me", required=False)
     status = forms.ChoiceField(required=False, choices=[("", "Any"), *ReferralStatus.choices])
     urgency = forms.ChoiceField(required=False, choices=[("", "Any"), *Urgency.choices])

@@ -1,18 +1,53 @@
-"""Victims' identifying fields at rest: which columns are encrypted, and re-encrypting them.
+"""Identifying fields at rest: which columns are encrypted, their lookup keys, re-encrypting.
 
 The fields are django-fernet-encrypted-fields' (Fernet: AES-128-CBC with HMAC-SHA256), keyed
 from SECRET_KEY and FIELD_ENCRYPTION_KEYS (settings.SALT_KEY). Reading tries every key;
-writing uses the first. Nobody looks these columns up by value, so no search index is needed.
+writing uses the first. A value stored encrypted that no configured key opens stops the request
+with UnreadableCiphertext instead of showing the ciphertext as if it were the text.
+
+People's names and birth dates are found by exact value through keyed hashes (`lookup_key`:
+HMAC-SHA256 under a key derived from the first FIELD_ENCRYPTION_KEYS entry), so equal names
+can be matched in SQL without the database ever holding the name.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from cryptography.fernet import InvalidToken
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from encrypted_fields import fields as encrypted
 
+FERNET_PREFIX = "gAAAAA"  # version byte 0x80 and the high bytes of a timestamp, base64url
 
-class _KeepEmpty:
+
+class UnreadableCiphertext(ImproperlyConfigured):
+    """A stored value is encrypted under no key in FIELD_ENCRYPTION_KEYS: the keys are wrong."""
+
+
+def looks_encrypted(value: str) -> bool:
+    return value.startswith(FERNET_PREFIX) and len(value) >= 100
+
+
+class _Strict:
+    """The library hands back the stored token when no key opens it; refuse instead."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        opened = not (isinstance(result, str) and result == value and looks_encrypted(value))
+        if not opened and not hasattr(self, "_already_decrypted"):
+            raise UnreadableCiphertext(
+                f"{self.model._meta.label}.{self.name} holds a value that none of "
+                "FIELD_ENCRYPTION_KEYS decrypts: check the keys and SECRET_KEY."
+            )
+        return result
+
+
+class _KeepEmpty(_Strict):
     """An empty value is stored as an empty string, as Django stores blank text (the library
     would store NULL, which the NOT NULL text columns refuse); it reveals nothing."""
 
@@ -30,7 +65,36 @@ class EncryptedTextField(_KeepEmpty, encrypted.EncryptedTextField):
     pass
 
 
+class EncryptedDateField(_Strict, encrypted.EncryptedDateField):
+    """A date kept as a Fernet token (NULL when there is none). Never filter or sort on it."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and looks_encrypted(value):
+            try:
+                value = self.f.decrypt(value.encode()).decode()
+            except InvalidToken:
+                raise UnreadableCiphertext(
+                    f"{self.model._meta.label}.{self.name} holds a value that none of "
+                    "FIELD_ENCRYPTION_KEYS decrypts: check the keys and SECRET_KEY."
+                ) from None
+            return models.DateField.to_python(self, value)
+        return super().to_python(value)
+
+
+def _lookup_secret() -> bytes:
+    first = settings.SALT_KEY[0] if isinstance(settings.SALT_KEY, list) else settings.SALT_KEY
+    return hmac.new(first.encode(), b"taskforce person lookup v1", hashlib.sha256).digest()
+
+
+def lookup_key(value: str) -> str:
+    """The keyed hash of an already normalised value; empty stays empty (nothing to match)."""
+    if not value:
+        return ""
+    return hmac.new(_lookup_secret(), value.encode(), hashlib.sha256).hexdigest()
+
+
 ENCRYPTED: dict[str, tuple[str, ...]] = {
+    "cases.Person": ("first_name", "middle_name", "last_name", "date_of_birth"),
     "victims.Victim": ("address", "phone", "contact_method", "safe_times", "safety_concerns",
                        "guardian_note", "override_reason"),
     "victims.Contact": ("outcome",),
@@ -43,11 +107,14 @@ def reencrypt(model: type[models.Model], fields: tuple[str, ...], batch: int = 5
     """Read each row (any key, or plaintext written before encryption) and write it back under
     the first key. Returns how many rows were rewritten."""
     rewritten = 0
+    derived = getattr(model, "lookup_keys", None)  # e.g. people's name and birth-date keys
     pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
         with transaction.atomic():
             for row in model.objects.filter(pk__in=pks[start : start + batch]):
                 values = {name: getattr(row, name) for name in fields}
+                if derived is not None:
+                    values.update(derived(row))
                 model.objects.filter(pk=row.pk).update(**values)
                 rewritten += 1
     return rewritten
@@ -67,6 +134,23 @@ def rotate_field_keys() -> dict[str, int]:
     """Re-encrypt every encrypted column under the first key (run after prepending a new key)."""
     forget_derived_keys()
     return {label: reencrypt(apps.get_model(label), fields) for label, fields in ENCRYPTED.items()}
+
+
+def unreadable_columns() -> list[str]:
+    """Encrypted columns holding a value the configured keys cannot open (one row read each)."""
+    unreadable = []
+    for label, fields in ENCRYPTED.items():
+        model = apps.get_model(label)
+        for name in fields:
+            rows = model.objects.exclude(**{f"{name}__isnull": True})
+            if not isinstance(model._meta.get_field(name), EncryptedDateField):
+                rows = rows.exclude(**{name: ""})
+            sample = rows.order_by("-pk").values_list(name, flat=True)[:1]
+            try:
+                list(sample)
+            except UnreadableCiphertext:
+                unreadable.append(f"{label}.{name}")
+    return unreadable
 
 
 def migration_encrypting(label: str):

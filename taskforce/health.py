@@ -21,3 +21,19 @@ class Broker(HealthCheck):
                 connection.ensure_connection(max_retries=1, timeout=2)
         except Exception as exc:  # any transport error means the broker is unusable
             raise ServiceUnavailable("broker unreachable") from exc
+
+
+@dataclasses.dataclass
+class FieldKeys(HealthCheck):
+    """Opens the newest stored value of each encrypted column: after a deploy with the wrong
+    FIELD_ENCRYPTION_KEYS or SECRET_KEY this fails at once, before anyone reads a record."""
+
+    timeout = datetime.timedelta(seconds=5)
+
+    def run(self) -> None:
+        from taskforce.encryption import unreadable_columns
+
+        unreadable = unreadable_columns()
+        if unreadable:
+            # Column names only; never a value.
+            raise ServiceUnavailable("encryption keys do not open " + ", ".join(unreadable))

@@ -16,7 +16,7 @@ from pghistory.middleware import HistoryMiddleware
 PROTECTED_FIELDS: dict[str, frozenset[str]] = {
     "cases.Person": frozenset(
         {"first_name", "middle_name", "last_name", "date_of_birth", "first_name_key",
-         "last_name_key"}
+         "last_name_key", "birth_key"}
     ),
     "cases.Arrest": frozenset({"address", "narrative"}),
     "cases.CaseVictim": frozenset({"contact_notes"}),

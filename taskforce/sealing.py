@@ -67,7 +67,8 @@ def _wipe(obj: models.Model) -> dict:
     if label == "cases.Person":
         obj.identifiers.all().delete()
         return {"first_name": EXPUNGED, "middle_name": "", "last_name": EXPUNGED,
-                "date_of_birth": None, "first_name_key": "", "last_name_key": ""}  # fmt: skip
+                "date_of_birth": None, "first_name_key": "", "last_name_key": "",
+                "birth_key": ""}  # fmt: skip
     if label == "victims.Victim":
         obj.notes.update(body=EXPUNGED)
         obj.contacts.update(outcome="")

@@ -50,7 +50,11 @@ urlpatterns = [
     path(
         "health/",
         HealthCheckView.as_view(
-            checks=["health_check.checks.Database", "taskforce.health.Broker"],
+            checks=[
+                "health_check.checks.Database",
+                "taskforce.health.Broker",
+                "taskforce.health.FieldKeys",
+            ],
         ),
         name="health",
     ),

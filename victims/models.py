@@ -16,6 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import Person
 from cases.models.notes import private_storage
+from cases.models.people import AgeGroup, age_group_on
 from taskforce.encryption import EncryptedCharField, EncryptedTextField
 from taskforce.models import Agency, GrantFields, ProtectedModel, Share, User
 
@@ -39,6 +40,10 @@ class Victim(ProtectedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="victim_records")
     identified_on = models.DateField(default=timezone.localdate)
     identified_how = models.CharField(max_length=20, choices=IdentifiedHow.choices)
+    # Age when identified, in reporting bands: the birth date itself is encrypted (see save()).
+    age_group = models.CharField(
+        max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN, editable=False
+    )
     safe_harbor_override = models.BooleanField(
         null=True, blank=True, help_text="Leave empty to follow the date of birth."
     )
@@ -66,6 +71,13 @@ class Victim(ProtectedModel):
 
     def __str__(self) -> str:
         return f"Victim record {self.public_id.hex[:8]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.age_group = age_group_on(self.person.date_of_birth, self.identified_on)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "age_group"}
+        super().save(*args, **kwargs)
 
     def age_on(self, day: dt.date) -> int | None:
         born = self.person.date_of_birth

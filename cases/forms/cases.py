@@ -14,6 +14,7 @@ from cases.models import (
     Person,
     Statute,
 )
+from cases.models.people import by_name
 from taskforce.models import Agency, AgencyKind, County, Role, ShareLevel, User
 
 
@@ -71,7 +72,7 @@ class CaseFilterForm(forms.Form):
         label="Search",
         required=False,
         max_length=100,
-        help_text="Number, title or a defendant's name.",
+        help_text="Number, title words, or a defendant's whole first or last name.",
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CaseStatus.choices])
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *CaseKind.choices])
@@ -137,7 +138,11 @@ class _CountFields(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["defendant"].queryset = case.defendants.order_by("last_name", "first_name")
+        self.fields["defendant"].queryset = case.defendants.all()
+        # Names are encrypted: sorted here, after decryption (a case has a few defendants).
+        self.fields["defendant"].choices = [("", "---------")] + [
+            (person.pk, str(person)) for person in by_name(case.defendants.all())
+        ]
         self.fields["statute"].queryset = active_statutes()
 
 

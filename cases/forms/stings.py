@@ -190,7 +190,7 @@ class ArrestFilterForm(forms.Form):
         label="Search",
         required=False,
         max_length=100,
-        help_text="Name, alias, booking number, phone or handle.",
+        help_text="Whole first or last name, alias, booking number, phone or handle.",
     )
     operation = forms.ModelChoiceField(queryset=Operation.objects.none(), required=False)
     county = forms.ModelChoiceField(queryset=County.objects.all(), required=False)

@@ -1,11 +1,13 @@
 """People: one record per human (arrestee, defendant, victim, witness), with their identifiers."""
 
+import datetime as dt
 import re
 import unicodedata
 
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from taskforce.encryption import EncryptedCharField, EncryptedDateField, lookup_key
 from taskforce.models import GrantFields, ProtectedModel
 
 
@@ -22,18 +24,49 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+def name_key(value: str) -> str:
+    """The lookup key of a name: the keyed hash of its normalised form."""
+    return lookup_key(normalise_name(value))
+
+
+def birth_key(value: dt.date | None) -> str:
+    return lookup_key(value.isoformat()) if value else ""
+
+
+class AgeGroup(models.TextChoices):
+    """The reporting bands of victims served (issue #11), fixed when a victim is identified."""
+
+    MINOR = "minor", "Under 18"
+    YOUNG_ADULT = "18-24", "18 to 24"
+    ADULT = "25+", "25 and over"
+    UNKNOWN = "unknown", "Age unknown"
+
+
+def age_group_on(born: dt.date | None, day: dt.date) -> str:
+    if born is None:
+        return AgeGroup.UNKNOWN
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if age < 18:
+        return AgeGroup.MINOR
+    return AgeGroup.YOUNG_ADULT if age < 25 else AgeGroup.ADULT
+
+
 class Person(ProtectedModel):
     """A human the task force records. Visible to the agency that entered them, to agencies it
-    shared with, and to agencies that can see an arrest of theirs."""
+    shared with, and to agencies that can see an arrest of theirs.
 
-    first_name = models.CharField(max_length=80)
-    middle_name = models.CharField(max_length=80, blank=True)
-    last_name = models.CharField(max_length=80)
-    date_of_birth = models.DateField(null=True, blank=True)
+    Names and the birth date are encrypted at rest; they are matched by exact value through
+    the keyed hashes below and never filtered or sorted on in SQL."""
+
+    first_name = EncryptedCharField(max_length=80)
+    middle_name = EncryptedCharField(max_length=80, blank=True)
+    last_name = EncryptedCharField(max_length=80)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
     sex = models.CharField(max_length=12, choices=Sex.choices, default=Sex.UNKNOWN)
-    # Kept in step with the names by save(): duplicate checks compare these.
-    first_name_key = models.CharField(max_length=80, editable=False, db_index=True)
-    last_name_key = models.CharField(max_length=80, editable=False)
+    # Kept in step by save() (and by rotate_field_keys): duplicate checks and searches match these.
+    first_name_key = models.CharField(max_length=64, editable=False, db_index=True)
+    last_name_key = models.CharField(max_length=64, editable=False)
+    birth_key = models.CharField(max_length=64, editable=False, blank=True)
 
     class Meta:
         indexes = [
@@ -45,10 +78,32 @@ class Person(ProtectedModel):
         born = f" (b. {self.date_of_birth:%Y-%m-%d})" if self.date_of_birth else ""
         return f"{self.last_name}, {self.first_name}{born}"
 
+    def lookup_keys(self) -> dict[str, str]:
+        return {
+            "first_name_key": name_key(self.first_name),
+            "last_name_key": name_key(self.last_name),
+            "birth_key": birth_key(self.date_of_birth),
+        }
+
     def save(self, *args, **kwargs) -> None:
-        self.first_name_key = normalise_name(self.first_name)
-        self.last_name_key = normalise_name(self.last_name)
+        for name, key in self.lookup_keys().items():
+            setattr(self, name, key)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *self.lookup_keys()}
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if adding:
+            return
+        # Victims' age bands follow a corrected birth date (they are what reports count).
+        for victim in self.victim_records.only("pk", "identified_on"):
+            band = age_group_on(self.date_of_birth, victim.identified_on)
+            self.victim_records.filter(pk=victim.pk).exclude(age_group=band).update(age_group=band)
+
+
+def by_name(people) -> list["Person"]:
+    """People in the order of their names (sorted in Python: SQL sees only ciphertext)."""
+    return sorted(people, key=lambda p: (normalise_name(p.last_name), normalise_name(p.first_name)))
 
 
 class IdentifierKind(models.TextChoices):

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from cases.models import IdentifierKind, Person, PersonIdentifier
-from cases.models.people import normalise_identifier, normalise_name
+from cases.models.people import birth_key, name_key, normalise_identifier, normalise_name
 from taskforce import access
 from taskforce.models import User
 
@@ -27,12 +27,11 @@ def likely_duplicates(
 ) -> list[Person]:
     """People the actor may see who are probably this person: the same name and date of birth
     (or a birth date missing on either side), or a shared phone, handle, email or booking number.
+    Names and birth dates are compared through their keyed hashes (they are encrypted).
     """
-    same_name = Q(
-        first_name_key=normalise_name(first_name), last_name_key=normalise_name(last_name)
-    )
+    same_name = Q(first_name_key=name_key(first_name), last_name_key=name_key(last_name))
     if date_of_birth is not None:
-        same_name &= Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True)
+        same_name &= Q(birth_key=birth_key(date_of_birth)) | Q(birth_key="")
     matches = same_name
     keys = [
         (kind, normalise_identifier(kind, value))
@@ -49,14 +48,25 @@ def likely_duplicates(
     )
 
 
+def name_words_q(text: str) -> Q | None:
+    """Each word typed is a whole first or last name (any order): 'harlan dale' finds Dale
+    Harlan. Names are encrypted, so a word matches whole names only, case- and accent-blind;
+    the whole text also matches a name of several words ('de la cruz')."""
+    keys = [key for key in (name_key(word) for word in text.split()) if key]
+    if not keys:
+        return None
+    match = Q()
+    for key in keys:
+        match &= Q(first_name_key=key) | Q(last_name_key=key)
+    if len(keys) > 1:
+        whole = name_key(text)
+        match |= Q(first_name_key=whole) | Q(last_name_key=whole)
+    return match
+
+
 def person_search_q(text: str) -> Q:
     """Matches a person by name, alias, phone, handle or booking number (for arrest search)."""
-    words = text.split()
-    by_name = Q()
-    for word in words:
-        key = normalise_name(word)
-        if key:
-            by_name &= Q(first_name_key__startswith=key) | Q(last_name_key__startswith=key)
+    by_name = name_words_q(text)
     by_identifier = Q(normalised__icontains=text.strip().lower().lstrip("@"))
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) >= 4:
@@ -65,7 +75,7 @@ def person_search_q(text: str) -> Q:
     if alias:
         by_identifier |= Q(kind=IdentifierKind.ALIAS, normalised__contains=alias)
     identified = PersonIdentifier.objects.filter(by_identifier).values("person_id")
-    return (by_name if words else Q(pk__in=[])) | Q(pk__in=identified)
+    return (by_name if by_name is not None else Q(pk__in=[])) | Q(pk__in=identified)
 
 
 def people_matching(*, actor: User, text: str) -> QuerySet[Person]:
@@ -73,15 +83,9 @@ def people_matching(*, actor: User, text: str) -> QuerySet[Person]:
 
 
 def people_named(text: str) -> QuerySet[Person]:
-    """People whose names start with each word typed (any order): 'harl dal' finds Dale Harlan.
+    """People named by the words typed (see name_words_q).
 
     Not filtered by access: callers use it inside a query of records the actor may see.
     """
-    words = [normalise_name(word) for word in text.split()]
-    words = [word for word in words if word]
-    if not words:
-        return Person.objects.none()
-    match = Q()
-    for word in words:
-        match &= Q(first_name_key__startswith=word) | Q(last_name_key__startswith=word)
-    return Person.objects.filter(match)
+    match = name_words_q(text)
+    return Person.objects.none() if match is None else Person.objects.filter(match)

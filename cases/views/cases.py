@@ -19,6 +19,7 @@ from cases.forms import (
     TransitionForm,
 )
 from cases.models import Arrest, Case, CaseStatus, Decision
+from cases.models.people import by_name
 from cases.selectors import cases as selectors
 from cases.services import cases as services
 from cases.services import charges as charge_services
@@ -97,7 +98,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_delete": access.Action.DELETE in allowed,
             "can_share": access.Action.SHARE in allowed,
             "shares": access.shares_of(request.user, case),
-            "defendants": case.defendants.order_by("last_name", "first_name"),
+            "defendants": by_name(case.defendants.all()),
             "charges": case.charges.select_related(
                 "statute", "defendant", "amended_to__statute", "sentence"
             ),

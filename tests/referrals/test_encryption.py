@@ -61,3 +61,16 @@ def test_a_key_rotation_keeps_every_value_readable(victim, settings):
     assert fresh.address == SECRETS["address"] and fresh.guardian_note == "Aunt Wilma"
     assert fresh.notes.get().body == "Disclosed a second trafficker"
     forget_derived_keys()  # leave no keys of this test behind
+
+
+def test_a_victims_age_band_is_stored_and_follows_a_corrected_birth_date(victim):
+    assert victim.age_group == "minor"  # the youth fixture is 16
+    person = victim.person
+    person.date_of_birth = victim.identified_on.replace(year=victim.identified_on.year - 30)
+    person.save()
+    victim.refresh_from_db()
+    assert victim.age_group == "25+"
+    person.date_of_birth = None
+    person.save()
+    victim.refresh_from_db()
+    assert victim.age_group == "unknown"

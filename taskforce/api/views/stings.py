@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.models import Arrest, CustodyStatus, HandOff, Operation, OperationKind, Person
+from cases.models.people import birth_key, name_key
 from cases.selectors.arrests import arrests_by_ids
 from cases.selectors.operations import operation_get
 from cases.services.arrests import arrest_update
@@ -170,13 +171,22 @@ class ArrestViewSet(VersionedUpdate, Shareable, ListRetrieve):
 
 
 class PersonFilter(django_filters.FilterSet):
-    last_name = django_filters.CharFilter(lookup_expr="iexact")
-    first_name = django_filters.CharFilter(lookup_expr="iexact")
-    date_of_birth = django_filters.DateFilter()
+    """Exact (case- and accent-blind) matches only: names and birth dates are encrypted and
+    looked up through their keyed hashes."""
+
+    last_name = django_filters.CharFilter(method="by_key", help_text="Whole last name.")
+    first_name = django_filters.CharFilter(method="by_key", help_text="Whole first name.")
+    date_of_birth = django_filters.DateFilter(method="by_birth_date")
 
     class Meta:
         model = Person
         fields = ["last_name", "first_name", "date_of_birth"]
+
+    def by_key(self, queryset, name, value):
+        return queryset.filter(**{f"{name}_key": name_key(value)})
+
+    def by_birth_date(self, queryset, name, value):
+        return queryset.filter(birth_key=birth_key(value))
 
 
 class PersonViewSet(Shareable, ListRetrieve):
