@@ -25,6 +25,7 @@ from taskforce.audit_log import access_history_context
 from taskforce.exports import csv_response
 from taskforce.forms import add_service_errors
 from taskforce.models import AgencyKind
+from taskforce.private_search import link_query
 
 
 @login_required
@@ -33,7 +34,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     receiving = membership is not None and membership.agency.kind == AgencyKind.VICTIM_SERVICES
     form = ReferralFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    context = {"page_title": "Referrals", "form": form, "receiving": receiving}
+    context = {
+        "page_title": "Referrals",
+        "form": form,
+        "receiving": receiving,
+        "query": link_query(request.GET.copy()).urlencode(),
+    }
     if receiving:
         context["received"] = selectors.referrals_received(actor=request.user, **filters)
     context["sent"] = selectors.referrals_sent(actor=request.user)

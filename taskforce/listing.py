@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from taskforce import access
 from taskforce.pagination import Page
+from taskforce.private_search import link_query
 
 
 def cursor(request: HttpRequest, model: type[models.Model]) -> models.Model | None:
@@ -19,7 +20,7 @@ def page_links(request: HttpRequest, page: Page) -> dict:
     """The filters to keep in page and export links, the next page's cursor, saved filters."""
     from taskforce.saved_filters import saved_filters_for
 
-    query = request.GET.copy()
+    query = link_query(request.GET.copy())
     query.pop("after", None)
     list_name = request.resolver_match.view_name
     return {

@@ -93,9 +93,11 @@ def record_viewed(*, actor: User, obj: ProtectedModel) -> None:
 
 
 def record_exported(*, actor: User, model: type[ProtectedModel], count: int, query) -> None:
-    """An export is a read of every row in it: one audit event with the filter and the count."""
+    """An export is a read of every row in it: one audit event with the filter and the count.
+    Search words (often a name) are noted as used, not recorded, like protected values."""
+    filters = {k: v for k, v in query.items() if v and k != "s"}
+    if filters.get("q"):
+        filters["q"] = "(search words not recorded)"
     audit.record(
-        actor,
-        f"{model._meta.model_name}.exported",
-        changes={"rows": count, "filters": {k: v for k, v in query.items() if v}},
+        actor, f"{model._meta.model_name}.exported", changes={"rows": count, "filters": filters}
     )

@@ -25,8 +25,10 @@ class SavedFilterForm(forms.Form):
     query = forms.CharField(max_length=1000, required=False)
 
     def clean_query(self) -> str:
-        # Keep only real filter parameters; the page cursor is never part of a saved filter.
-        pairs = [(k, v) for k, v in parse_qsl(self.cleaned_data["query"]) if v and k != "after"]
+        # Keep only real filter parameters: never the page cursor, and never search words (often
+        # a name, kept out of addresses and stored queries; see taskforce/private_search.py).
+        dropped = {"after", "q", "s"}
+        pairs = [(k, v) for k, v in parse_qsl(self.cleaned_data["query"]) if v and k not in dropped]
         return urlencode(pairs)
 
 

@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "taskforce.accounts.middleware.SignInLifetimeMiddleware",
     "taskforce.accounts.middleware.MFARequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Search words typed into list pages never reach an address (issue #9: nothing sensitive
+    # in URLs or logs).
+    "taskforce.private_search.PrivateSearchMiddleware",
 ]
 
 ROOT_URLCONF = "taskforce.urls"

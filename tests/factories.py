@@ -56,3 +56,12 @@ def verified_login(client, user):
     response = client.post(reverse("mfa_verify"), {"token": totp_code(device)})
     assert response.status_code == 302, "the second step refused a correct code"
     return client
+
+
+def search(client, url: str, words: str, **filters):
+    """A list page searched as a person does: the filter form posts, the page follows at a
+    token address (search words never enter a URL). Returns the page's response."""
+    answer = client.post(url, {"_filters": "1", "q": words, **filters}, follow=True)
+    assert answer.status_code == 200, answer.status_code
+    assert words.split()[0] not in answer.request["QUERY_STRING"] if words.strip() else True
+    return answer

@@ -10,7 +10,7 @@ from cases.services.people import PersonData, person_create
 from taskforce import access
 from taskforce.models import AuditEvent
 from taskforce.sealing import record_expunge, record_seal, record_unseal
-from tests.factories import UserFactory, verified_login
+from tests.factories import UserFactory, search, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def channels(client, case):
     """What the owner's prosecutor gets from each channel: page, list, search, export, API."""
     page = client.get(reverse("cases:detail", args=[case.public_id])).status_code
     listed = "State v. Sealed" in client.get(reverse("cases:list")).content.decode()
-    found = "State v. Sealed" in client.get(reverse("cases:list"), {"q": "Sealed"}).content.decode()
+    found = "State v. Sealed" in search(client, reverse("cases:list"), "Sealed").content.decode()
     export = client.get(reverse("cases:export"))
     exported = "State v. Sealed" in b"".join(export.streaming_content).decode()
     api = client.get(f"/api/cases/{case.public_id}/").status_code

@@ -349,6 +349,7 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     type_into(browser, "id_q", last_name)
     click(browser, "Apply")
     assert [row[0] for row in table(browser, "main")] == [number]
+    assert last_name.lower() not in browser.current_url.lower()  # search words stay out of URLs
     assert listed_cases(browser) == [case_path]
     assert screenshot("caseload").stat().st_size > 0
 

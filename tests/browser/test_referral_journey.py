@@ -26,6 +26,7 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
+from cases.models.people import name_key
 from referrals.models import Referral
 from taskforce.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
 from taskforce.models import Share
@@ -165,7 +166,7 @@ def test_a_police_referral_is_served_under_consent_and_closed(browser, live_serv
     assert fact(browser, "facts", "From") == f"{SHERIFF} (police)"
     assert fact(browser, "facts", "To") == ADVOCACY
     referral_url = browser.current_url
-    referral = Referral.objects.get(person__last_name=YOUTH[1])
+    referral = Referral.objects.get(person__last_name_key=name_key(YOUTH[1]))
     assert referral.arrest is not None
     assert referral.arrest.operation.name == DEMO_OPERATION
 

@@ -1,6 +1,7 @@
 """The prosecutor's caseload: columns that matter, search, filters, sort, saved filters, export."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from cases.services.cases import case_create
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
 from taskforce.models import County, SavedFilter
-from tests.factories import verified_login
+from tests.factories import search, verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,10 @@ def caseload(sheriff_liaison, operation, make_arrests, wash_cao, wash_prosecutor
 
 
 def numbers(client, **params):
-    page = client.get(reverse("cases:list"), params).context["page"]
+    if "q" in params:
+        page = search(client, reverse("cases:list"), params.pop("q"), **params).context["page"]
+    else:
+        page = client.get(reverse("cases:list"), params).context["page"]
     return [case.number for case in page.rows]
 
 
@@ -109,3 +113,56 @@ def test_the_export_carries_the_caseload_columns(client, caseload, wash_prosecut
     header = body.splitlines()[0]
     assert "Defendants" in header and "Next hearing" in header and "Victims" in header
     assert "Buyer01, Pat" in body
+
+
+def test_search_words_never_reach_an_address_a_link_or_the_audit_trail(
+    client, caseload, wash_prosecutor
+):
+    from taskforce.models import AuditEvent
+
+    defendant = caseload[1].defendants.get()
+    defendant.last_name = "Lindqvist"
+    defendant.save()
+    verified_login(client, wash_prosecutor)
+    posted = client.post(reverse("cases:list"), {"_filters": "1", "q": "Lindqvist", "kind": ""})
+    assert posted.status_code == 302
+    assert "Lindqvist" not in posted["Location"] and posted["Location"].startswith("/cases/?s=")
+    page = client.get(posted["Location"])
+    assert [case.number for case in page.context["page"].rows] == [caseload[1].number]
+    assert 'value="Lindqvist"' in page.content.decode()  # the box still holds the words
+    links = [link for link in re.findall(r'href="([^"]*)"', page.content.decode()) if "s=" in link]
+    assert links and not any("Lindqvist" in link for link in links)
+    export_url = reverse("cases:export") + "?" + page.context["query"]
+    exported = b"".join(client.get(export_url).streaming_content).decode()
+    assert caseload[1].number in exported and caseload[0].number not in exported
+    event = AuditEvent.objects.filter(action="case.exported").latest("id")
+    assert "Lindqvist" not in str(event.changes)
+    assert event.changes["filters"]["q"] == "(search words not recorded)"
+
+    # An old link with the words is moved to a token address at once.
+    moved = client.get(reverse("cases:list"), {"q": "Lindqvist"})
+    assert moved.status_code == 302 and "Lindqvist" not in moved["Location"]
+
+    # A token is this session's alone: elsewhere it stands for no search at all.
+    token_address = posted["Location"]
+    client.logout()
+    verified_login(client, wash_prosecutor)
+    assert len(client.get(token_address).context["page"].rows) == len(caseload)
+
+
+def test_a_saved_filter_keeps_the_filters_but_not_the_search_words(
+    client, caseload, wash_prosecutor
+):
+    verified_login(client, wash_prosecutor)
+    client.post(
+        reverse("saved_filter_save"),
+        {"list_name": "cases:list", "name": "Mine", "query": "scope=mine&q=Lindqvist&s=abc"},
+    )
+    assert SavedFilter.objects.get(user=wash_prosecutor).query == "scope=mine"
+
+
+def test_the_api_keeps_its_query_parameters(client, caseload, wash_prosecutor):
+    verified_login(client, wash_prosecutor)
+    answer = client.get("/api/cases/", {"number": "26-cr-0900", "q": "Trafficking"})
+    assert answer.status_code == 200
+    assert [row["number"] for row in answer.json()["results"]] == ["26-CR-0900"]

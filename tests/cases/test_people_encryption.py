@@ -102,7 +102,7 @@ def test_a_rotation_re_encrypts_and_re_keys_so_lookups_still_work(
 
 
 # The health checks run in threads with connections of their own: the rows must be committed.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_wrong_key_stops_reads_and_fails_the_health_check_naming_columns_only(
     person, client, settings, fresh_keys
 ):
@@ -117,7 +117,7 @@ def test_a_wrong_key_stops_reads_and_fails_the_health_check_naming_columns_only(
     assert "gAAAA" not in answer.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_health_check_passes_with_the_right_keys(person, client):
     assert Person.objects.exists()
     answer = client.get(reverse("health"), HTTP_ACCEPT="application/json")

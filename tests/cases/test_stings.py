@@ -15,7 +15,7 @@ from cases.services.operations import operation_create, operation_participants_s
 from cases.services.people import PersonData, person_create
 from taskforce import access
 from taskforce.models import AgencyKind, AuditEvent, Role
-from tests.factories import AgencyFactory, member, verified_login
+from tests.factories import AgencyFactory, member, search, verified_login
 from tests.stings_fixtures import arrest_row
 
 pytestmark = pytest.mark.django_db
@@ -289,7 +289,7 @@ def test_arrests_are_found_by_name_phone_handle_and_booking_number(
     verified_login(client, sheriff_liaison)
 
     def found(q):
-        page = client.get(reverse("cases:arrest_list"), {"q": q}).context["page"]
+        page = search(client, reverse("cases:arrest_list"), q).context["page"]
         return [a.arrestee.last_name for a in page.rows]
 
     assert found("LINDQVIST") == ["Lindqvist"]  # a whole name: names are encrypted

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from referrals.models import Referral
 from taskforce import access
-from tests.factories import verified_login
+from tests.factories import search, verified_login
 from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +170,8 @@ def test_referrals_are_searched_and_exported_as_each_side_may_see_them(
     referral_transition(actor=advocate, referral=referral, to_status="received")
     referral_transition(actor=advocate, referral=referral, to_status="accepted")
     verified_login(client, advocate)
-    assert client.get(reverse("referrals:list"), {"q": "strand"}).context["received"]
-    assert not client.get(reverse("referrals:list"), {"q": "nobody"}).context["received"]
+    assert search(client, reverse("referrals:list"), "strand").context["received"]
+    assert not search(client, reverse("referrals:list"), "nobody").context["received"]
     body = b"".join(client.get(reverse("referrals:export")).streaming_content).decode()
     assert "received,Strand,Kaya" in body and ",Accepted," in body
     verified_login(client, sheriff_liaison)
