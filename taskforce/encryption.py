@@ -36,6 +36,7 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.Contact": ("outcome",),
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),
+    "cases.RunawayReport": ("notes",),
 }  # fmt: skip
 
 
