@@ -380,3 +380,17 @@ def test_a_police_agency_shown_a_report_sees_it_but_cannot_review_it(
     verified_login(client, sheriff_liaison)
     assert client.get(reverse("cases:runaway_detail", args=[report.public_id])).status_code == 200
     assert client.get(reverse("cases:runaway_review", args=[report.public_id])).status_code == 403
+
+
+def test_the_demo_queue_shows_the_runaway_who_turns_up_in_the_sting(client):
+    from taskforce.demo import DEMO_OPERATION, seed_demo
+    from taskforce.models import User
+
+    seed_demo()
+    verified_login(client, User.objects.get(username="wash_prosecutor"))
+
+    page = queue(client)
+
+    assert "Lindgren, Kayla" in page
+    assert f"also recorded for someone arrested in {DEMO_OPERATION}" in page
+    assert "Aune, Brianna" not in page
