@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,37 +53,53 @@ def _sting_arrests(actor: User) -> QuerySet[Arrest]:
     return access.visible(actor, Arrest).filter(operation__isnull=False)
 
 
-def _matched(actor: User) -> Q:
-    """The reports whose youth turns up in what the actor may see (one SQL condition)."""
-    youth = OuterRef("youth_id")
+def _people_seen_elsewhere(actor: User) -> QuerySet:
+    """Ids of the people who turn up in what the actor may see: arrested, defendant or victim in
+    a case, referred, or sharing a phone or handle with someone arrested in a sting.
+
+    One uncorrelated set (a UNION of id lists): PostgreSQL builds it once and probes it for each
+    report, where a correlated EXISTS per report re-ran the policy's subqueries row after row
+    (bench/bench_runaway.py). Someone arrested in a sting is their own match, through the arrest.
+    """
     cases = access.visible(actor, Case).values("pk")
     stung_people = _sting_arrests(actor).values("arrestee_id")
-    same_identifier = PersonIdentifier.objects.filter(
-        kind=OuterRef("kind"), normalised=OuterRef("normalised"), person_id__in=stung_people
-    ).exclude(person_id=OuterRef("person_id"))
-    youth_identifier = PersonIdentifier.objects.filter(
-        person_id=youth, kind__in=MATCHED_KINDS
-    ).filter(Exists(same_identifier))
-    at_address = ~Q(address="") & _address_match(actor)
+    people = [
+        access.visible(actor, Arrest).values_list("arrestee_id", flat=True),
+        CaseDefendant.objects.filter(case_id__in=cases).values_list("person_id", flat=True),
+        CaseVictim.objects.filter(case_id__in=cases).values_list("person_id", flat=True),
+        _referrals(actor).values_list("person_id", flat=True),
+    ]
+    for kind in MATCHED_KINDS:
+        seen = PersonIdentifier.objects.filter(kind=kind, person_id__in=stung_people)
+        people.append(
+            PersonIdentifier.objects.filter(kind=kind, normalised__in=seen.values("normalised"))
+            .values_list("person_id", flat=True)
+        )  # fmt: skip
+    people = [part.order_by() for part in people]
+    return people[0].union(*people[1:], all=True)
+
+
+def _addresses_seen_in_stings(actor: User) -> QuerySet:
+    """The address keys of visible sting arrests: where they happened and where they met."""
+    arrests = _sting_arrests(actor).order_by()
     return (
-        Q(Exists(access.visible(actor, Arrest).filter(arrestee_id=youth)))
-        | Q(Exists(CaseDefendant.objects.filter(person_id=youth, case_id__in=cases)))
-        | Q(Exists(CaseVictim.objects.filter(person_id=youth, case_id__in=cases)))
-        | Q(Exists(_referrals(actor).filter(person_id=youth)))
-        | Q(Exists(youth_identifier))
-        | at_address
+        arrests.exclude(address="")
+        .annotate(key=address_key("address"))
+        .values_list("key", flat=True)
+        .union(
+            arrests.exclude(meeting_place="")
+            .annotate(key=address_key("meeting_place"))
+            .values_list("key", flat=True),
+            all=True,
+        )
     )
 
 
-def _address_match(actor: User) -> Q:
-    """True when the report's address is an address or meeting place of a visible sting arrest."""
-    key = OuterRef("address_key")
-    arrests = _sting_arrests(actor)
-    by_address = arrests.exclude(address="").annotate(key=address_key("address")).filter(key=key)
-    by_place = (
-        arrests.exclude(meeting_place="").annotate(key=address_key("meeting_place")).filter(key=key)
+def _matched(actor: User) -> Q:
+    """The reports whose youth, or whose address, turns up in what the actor may see."""
+    return Q(youth_id__in=_people_seen_elsewhere(actor)) | (
+        ~Q(address="") & Q(address_key__in=_addresses_seen_in_stings(actor))
     )
-    return Exists(by_address) | Exists(by_place)
 
 
 def _queue_part(actor: User, part: QuerySet, outcome: str) -> QuerySet:
