@@ -63,6 +63,7 @@ def runaway_detail(request: HttpRequest, public_id) -> HttpResponse:
             "reasons": selectors.match_reasons(actor=request.user, reports=[report])[report.pk],
             "identifiers": report.youth.identifiers.all(),
             "can_review": can_review,
+            "can_see_youth": access.can(request.user, access.Action.VIEW, report.youth),
             "can_see_case": report.linked_case is not None
             and access.can(request.user, access.Action.VIEW, report.linked_case),
             **access_history_context(request.user, report),

@@ -394,3 +394,18 @@ def test_the_demo_queue_shows_the_runaway_who_turns_up_in_the_sting(client):
     assert "Lindgren, Kayla" in page
     assert f"also recorded for someone arrested in {DEMO_OPERATION}" in page
     assert "Aune, Brianna" not in page
+
+
+def test_expunging_a_report_removes_its_address_notes_and_history(wash_prosecutor):
+    from cases.models import RunawayReportHistory
+    from taskforce.sealing import record_expunge
+    from tests.factories import UserFactory
+
+    report = runaway(wash_prosecutor, youth_named(wash_prosecutor), notes="Seen with an adult",
+                     address="12 Elm St", returned_from="A motel")  # fmt: skip
+    administrator = UserFactory(is_staff=True, is_superuser=True)
+    record_expunge(actor=administrator, obj=report, reason="Court order 24-JV-77")
+    report.refresh_from_db()
+    assert (report.notes, report.address, report.returned_from) == ("", "", "")
+    assert report.sealed_at is not None
+    assert not RunawayReportHistory.objects.filter(pgh_obj_id=report.pk).exists()
