@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import arrests, court, handoffs, operations, people
+from cases.views import arrests, court, handoffs, operations, people, runaways
 from cases.views import cases as case_views
 
 app_name = "cases"
@@ -60,5 +60,11 @@ urlpatterns = [
     path("handoffs/new/", handoffs.handoff_new, name="handoff_new"),
     path("handoffs/<uuid:public_id>/", handoffs.handoff_detail, name="handoff_detail"),
     path("people/<uuid:public_id>/", people.person_detail, name="person_detail"),
+    path("runaways/", runaways.runaway_queue, name="runaway_queue"),
+    path("runaways/import/", runaways.runaway_import, name="runaway_import"),
+    path("runaways/import/<uuid:public_id>/", runaways.runaway_import_preview,
+         name="runaway_import_preview"),
+    path("runaways/<uuid:public_id>/", runaways.runaway_detail, name="runaway_detail"),
+    path("runaways/<uuid:public_id>/review/", runaways.runaway_review, name="runaway_review"),
 ]
 # fmt: on

@@ -101,7 +101,11 @@ RULES: dict[str, Rules] = {
         delete=frozenset({S}),
         share=frozenset({P, S, L}),
         detail_url="cases:person_detail",
-        seen_through=(("cases.Arrest", "arrestee"), ("referrals.Referral", "person")),
+        seen_through=(
+            ("cases.Arrest", "arrestee"),
+            ("referrals.Referral", "person"),
+            ("cases.RunawayReport", "youth"),
+        ),
     ),
     "cases.Operation": Rules(
         view=frozenset({P, S, L}),
@@ -127,6 +131,16 @@ RULES: dict[str, Rules] = {
         share=NOBODY,
         detail_url="cases:handoff_detail",
         follows=("case",),
+    ),
+    # A youth reported missing, reviewed for links to trafficking by prosecutors (the juvenile
+    # division) and supervisors; shared with police for follow-up. Advocates and coordinators
+    # never see these rows.
+    "cases.RunawayReport": Rules(
+        view=frozenset({P, S, L}),
+        change=frozenset({P, S}),
+        delete=frozenset({S}),
+        share=frozenset({P, S}),
+        detail_url="cases:runaway_detail",
     ),
     # Privileged advocacy records: other agencies see one only under the victim's consent (a
     # share with the consent's expiry), and then only the fields its scope names (see
@@ -641,6 +655,15 @@ def consent_scope(actor: User | None, victim: models.Model) -> str | None:
     }
     granted = [scope for scope in SCOPE_ORDER if scope in scopes]
     return granted[-1] if granted else None
+
+
+# --- Runaway review: who works the queue ------------------------------------------------------
+
+
+def may_review_runaways(actor: User | None) -> bool:
+    """Prosecutors and supervisors review runaway reports for links to trafficking."""
+    membership = acting_membership(actor)
+    return membership is not None and membership.role in RULES["cases.RunawayReport"].change
 
 
 # --- Accounts: whose sign-in a person may look after -------------------------------------------

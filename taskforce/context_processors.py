@@ -45,6 +45,11 @@ def membership(request: HttpRequest) -> dict:
         "nav_items": [
             {"label": label, "url_name": name}
             for label, name in _with_deadlines(NAV.get(key, []))
+            + (
+                [("Runaway review", "cases:runaway_queue")]
+                if access.may_review_runaways(user)
+                else []
+            )
             + ([("Access log", "audit_log")] if access.may_read_audit_trail(user) else [])
         ],
     }

@@ -107,6 +107,7 @@ class SeedSummary:
     users_created: int = 0
     memberships_started: int = 0
     operations_created: int = 0
+    runaway_reports_created: int = 0
 
     @property
     def changed_anything(self) -> bool:
@@ -115,6 +116,7 @@ class SeedSummary:
             or self.users_created
             or self.memberships_started
             or self.operations_created
+            or self.runaway_reports_created
         )
 
 
@@ -156,6 +158,7 @@ def seed_demo() -> SeedSummary:
             summary.memberships_started += 1
 
     summary.operations_created += _seed_sting(agencies)
+    summary.runaway_reports_created += _seed_runaways(agencies)
     _seed_regions(agencies)
 
     admin, created = User.objects.get_or_create(
@@ -247,6 +250,53 @@ def _seed_sting(agencies: dict[str, Agency]) -> int:
     handoff_create(actor=liaison, arrests=arrests[:3], to_agency=agencies["WCAO"])
     handoff_create(actor=liaison, arrests=arrests[4:5], to_agency=agencies["RCAO"])
     return 1
+
+
+# (last, first, born, reported days ago, reported by, days away, came back from, handle, notes)
+DEMO_RUNAWAYS = [
+    ("Lindgren", "Kayla", "2009-03-02", 420, "Mother", 6, "A motel on Hudson Road, Woodbury",
+     "sunny_mn", "Third report this year; came back with a new phone and new clothes."),
+    ("Aune", "Brianna", "2010-07-19", 300, "Group home (Oakdale)", 2, "A friend's apartment",
+     "", "Back on her own; says she stayed with a friend from school."),
+]  # fmt: skip
+# The handle the demo sting's first buyer answered: the first report above matches through it.
+DEMO_AD_HANDLE = "@sunny_mn"
+
+
+def _seed_runaways(agencies: dict[str, Agency]) -> int:
+    """Old runaway reports in the county attorney's review queue, one of them matching the sting."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import HandOff, IdentifierKind, RunawayReport
+    from cases.services.people import PersonData, person_create, person_identifier_add
+    from taskforce.records import record_create
+
+    attorney = agencies["WCAO"]
+    if RunawayReport.objects.filter(owner_agency=attorney).exists():
+        return 0
+    prosecutor = User.objects.get(username="wash_prosecutor")
+    handed = HandOff.objects.filter(to_agency=attorney).select_related("arrest__arrestee").first()
+    if handed is not None:
+        person_identifier_add(
+            person=handed.arrest.arrestee, kind=IdentifierKind.HANDLE, value=DEMO_AD_HANDLE
+        )
+    now = timezone.now()
+    for last, first, born, days, by, away, back_from, handle, notes in DEMO_RUNAWAYS:
+        identifiers = ((IdentifierKind.HANDLE, handle),) if handle else ()
+        youth = person_create(
+            actor=prosecutor,
+            data=PersonData(first_name=first, last_name=last,
+                            date_of_birth=dt.date.fromisoformat(born), identifiers=identifiers),
+        )  # fmt: skip
+        reported_at = now - dt.timedelta(days=days)
+        record_create(
+            actor=prosecutor, model=RunawayReport, youth=youth, reported_at=reported_at,
+            reported_by=by, returned_at=reported_at + dt.timedelta(days=away),
+            returned_from=back_from, notes=notes,
+        )  # fmt: skip
+    return len(DEMO_RUNAWAYS)
 
 
 # DESIGN.md §6: the West Central region (19 counties) with its navigator at a shelter agency.

@@ -100,6 +100,7 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.Contact": ("outcome",),
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),
+    "cases.RunawayReport": ("notes",),
 }  # fmt: skip
 
 

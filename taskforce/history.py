@@ -19,6 +19,7 @@ PROTECTED_FIELDS: dict[str, frozenset[str]] = {
          "last_name_key", "birth_key"}
     ),
     "cases.Arrest": frozenset({"address", "narrative"}),
+    "cases.RunawayReport": frozenset({"address", "notes", "review_note"}),
     "cases.CaseVictim": frozenset({"contact_notes"}),
     "victims.Victim": frozenset({
         "address", "phone", "contact_method", "safe_times", "safety_concerns", "guardian_note",

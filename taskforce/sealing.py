@@ -78,6 +78,8 @@ def _wipe(obj: models.Model) -> dict:
         return {"reason": EXPUNGED, "decline_reason": ""}
     if label == "cases.Arrest":
         return {"address": "", "narrative": "", "meeting_place": "", "vehicle": ""}
+    if label == "cases.RunawayReport":
+        return {"address": "", "notes": "", "returned_from": "", "review_note": ""}
     if label == "cases.Case":
         obj.notes.update(body=EXPUNGED)
         return {"title": "Expunged case"}

@@ -33,7 +33,7 @@ from cases.models.court import (
     VictimRole,
 )
 from cases.models.handoffs import HandOff, HandOffGroupObjectPermission, HandOffUserObjectPermission
-from cases.models.imports import ArrestImport
+from cases.models.imports import ArrestImport, RunawayImport
 from cases.models.notes import CaseDocument, CaseNote, NoteVisibility
 from cases.models.operations import (
     Arrest,
@@ -55,6 +55,12 @@ from cases.models.people import (
     PersonIdentifier,
     PersonUserObjectPermission,
     Sex,
+)
+from cases.models.runaways import (
+    ReviewOutcome,
+    RunawayReport,
+    RunawayReportGroupObjectPermission,
+    RunawayReportUserObjectPermission,
 )
 from cases.models.statutes import OffenceLevel, Statute
 
@@ -106,6 +112,11 @@ __all__ = [
     "PersonIdentifier",
     "PersonUserObjectPermission",
     "RecommendedCharge",
+    "ReviewOutcome",
+    "RunawayImport",
+    "RunawayReport",
+    "RunawayReportGroupObjectPermission",
+    "RunawayReportUserObjectPermission",
     "Sentence",
     "Sex",
     "SolicitationVenue",
@@ -120,5 +131,5 @@ from taskforce.history import track
 
 track(
     Operation, Arrest, Person, HandOff, Case, Charge, CourtEvent, CaseVictim, VictimNotice,
-    Sentence, SpeedyTrialDemand, JuvenileDetention, CaseNote,
+    Sentence, SpeedyTrialDemand, JuvenileDetention, CaseNote, RunawayReport,
 )  # fmt: skip

@@ -29,3 +29,23 @@ class ArrestImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class RunawayImport(models.Model):
+    """A CSV of runaway reports waiting for its uploader to confirm, like an arrest import."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Waiting for confirmation"
+        SAVED = "saved", "Saved"
+        DISCARDED = "discarded", "Discarded"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=200)
+    content = models.TextField(help_text="The file's text; cleared when saved or discarded.")
+    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -1,13 +1,23 @@
 """Operations (stings, investigations) and the arrests they produce."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models.people import Person
 from cases.models.statutes import Statute
 from taskforce.models import Agency, County, GrantFields, ProtectedModel
+
+
+def address_key(field: str):
+    """An address compared blind to case, spaces and punctuation ("12 Elm St." = "12 elm st"),
+    computed by the database so both sides of a match, and their indexes, agree."""
+    expression = F(field)
+    for mark in (" ", ",", ".", "#", "-"):
+        expression = Replace(expression, Value(mark), Value(""))
+    return Lower(expression)
 
 
 class OperationKind(models.TextChoices):
@@ -131,6 +141,15 @@ class Arrest(ProtectedModel):
         indexes = [
             models.Index(fields=["owner_agency", "-updated_at", "-id"], name="arrest_owner_recent"),
             models.Index(fields=["operation", "-arrested_at"], name="arrest_by_operation"),
+            # Runaway review: addresses seen in stings, matched to where a youth stayed.
+            models.Index(
+                address_key("address"), name="arrest_address_key", condition=~Q(address="")
+            ),
+            models.Index(
+                address_key("meeting_place"),
+                name="arrest_meeting_place_key",
+                condition=~Q(meeting_place=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -90,13 +90,15 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def _check_header(text: str) -> list[str]:
+def _check_header(
+    text: str, required: list[str] = REQUIRED, columns: list[str] = COLUMNS
+) -> list[str]:
     reader = csv.reader(io.StringIO(text))
     header = [name.strip().lower() for name in next(reader, [])]
     if not header or header == [""]:
         raise ValidationError({"file": "The file is empty."})
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name and name not in COLUMNS]
+    missing = [name for name in required if name not in header]
+    unknown = [name for name in header if name and name not in columns]
     problems = []
     if missing:
         problems.append(f"missing columns: {', '.join(missing)}")
@@ -105,7 +107,7 @@ def _check_header(text: str) -> list[str]:
     if problems:
         raise ValidationError(
             {"file": f"The header row is not right ({'; '.join(problems)}). "
-                     f"Expected columns: {', '.join(COLUMNS)}."}
+                     f"Expected columns: {', '.join(columns)}."}
         )  # fmt: skip
     return header
 

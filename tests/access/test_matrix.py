@@ -100,9 +100,31 @@ PERSON_EXPECTED = NOBODY_ELSE | {
     ("task_force", S): {"detail"},
 }
 
+# Runaway reports: prosecutors and supervisors review; police see what is shared, never review.
+RUNAWAY_EXPECTED = NOBODY_ELSE | {
+    ("owner", P): {"detail", "edit"},
+    ("owner", S): {"detail", "edit"},
+    ("shared_change", P): {"detail", "edit"},
+    ("shared_change", S): {"detail", "edit"},
+    ("shared_view_le", L): {"detail"},
+    ("shared_view_le", S): {"detail"},
+    ("shared_view_vs", S): {"detail"},  # advocates see no runaway reports, even shared ones
+    ("task_force", S): {"detail"},
+}
+
 
 def _county():
     return County.objects.get(name="Washington")
+
+
+def _runaway(author):
+    from cases.models import RunawayReport
+    from taskforce.records import record_create
+
+    youth = person_create(actor=author, data=PersonData(first_name="Kayla", last_name="Lindgren"))
+    reported_at = dt.datetime(2024, 5, 1, 22, tzinfo=dt.UTC)
+    return record_create(actor=author, model=RunawayReport, youth=youth, reported_at=reported_at,
+                         reported_by="Group home")  # fmt: skip
 
 
 def _arrest(author):
@@ -191,6 +213,20 @@ PROTECTED = [
         delete=None,
         share=None,
         expected=PERSON_EXPECTED,
+    ),
+    # The queue lists only reports that match other records: tests/cases/test_runaway.py.
+    ProtectedSpec(
+        name="runaway",
+        author=("owner", P),
+        make=_runaway,
+        marker=lambda r: r.reported_by,
+        list_url=None,
+        export_url=None,
+        detail="cases:runaway_detail",
+        edit="cases:runaway_review",
+        delete=None,
+        share=None,
+        expected=RUNAWAY_EXPECTED,
     ),
 ]
 

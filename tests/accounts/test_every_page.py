@@ -58,7 +58,7 @@ def world(
     wash_supervisor, referral, advocate, advocate_supervisor, sheriff,
 ):  # fmt: skip
     """One record of every kind a page shows, made through the services."""
-    from cases.models import CaseDocument
+    from cases.models import CaseDocument, RunawayReport
     from cases.services.arrests import ArrestRow  # noqa: F401 - arrests come from make_arrests
     from cases.services.charges import ChargeInput, charging_decide
     from cases.services.court import case_victim_add, court_event_schedule
@@ -109,6 +109,17 @@ def world(
         arresting_agency=sheriff,
         data=(header + "Doe,John,2026-03-14 21:30,Washington,booked,609.324 subd. 1(b)\n").encode(),
     )  # fmt: skip
+    from cases.services.runaways import runaway_import_stage
+    from taskforce.records import record_create
+
+    report = record_create(
+        actor=wash_prosecutor, model=RunawayReport, youth=case.defendants.get(),
+        reported_at=timezone.now() - dt.timedelta(days=300), reported_by="Group home",
+    )  # fmt: skip
+    runaways = runaway_import_stage(
+        actor=wash_prosecutor, file_name="runaways.csv",
+        data=b"last_name,first_name,reported_at,reported_by\nDoe,Jo,2024-05-01,Mother\n",
+    )  # fmt: skip
     administrator = UserFactory(username="administrator", is_staff=True, is_superuser=True)
     kwargs = {
         "cases:": {"public_id": case.public_id},
@@ -124,6 +135,8 @@ def world(
         "cases:arrest_import_preview": {"public_id": staged.public_id},
         "cases:arrest_": {"public_id": arrest.public_id},
         "cases:handoff_": {"public_id": handoff.public_id},
+        "cases:runaway_": {"public_id": report.public_id},
+        "cases:runaway_import_preview": {"public_id": runaways.public_id},
         "cases:person_": {"public_id": arrest.arrestee.public_id},
         "referrals:": {"public_id": referral.public_id},
         "victims:open": {"referral_id": referral.public_id},

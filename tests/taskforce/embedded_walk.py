@@ -20,8 +20,11 @@ from django.urls import reverse  # noqa: E402
 from taskforce.models import User  # noqa: E402
 
 PAGES = ["home", "cases:list", "cases:intake", "cases:operation_list", "cases:arrest_list",
-         "referrals:list", "deadlines", "notifications", "reminder_settings", "shares"]  # fmt: skip
-DETAIL = re.compile(r'href="(/(?:cases|operations|arrests|referrals|victims)/[0-9a-f-]{36}/)"')
+         "referrals:list", "deadlines", "notifications", "reminder_settings", "shares",
+         "cases:runaway_queue"]  # fmt: skip
+DETAIL = re.compile(
+    r'href="(/(?:cases|operations|arrests|referrals|victims|runaways)/[0-9a-f-]{36}/)"'
+)
 
 failures = {}
 opened = 0

@@ -28,7 +28,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Demo data: {summary.agencies_created} agencies, {summary.users_created} "
                     f"users, {summary.memberships_started} memberships and "
-                    f"{summary.operations_created} sting created. "
+                    f"{summary.operations_created} sting and "
+                    f"{summary.runaway_reports_created} runaway reports created. "
                     f"Password for every demo login: {DEMO_PASSWORD}"
                 )
             )
