@@ -44,6 +44,28 @@ COVERAGE = {
     ("/api/cases/{public_id}/share/", "post"): "test_cases_api::test_case_share_and_delete",
     ("/api/cases/{public_id}/transition/", "post"):
         "test_stings::test_case_moves_and_stale_edit_is_409",
+    ("/api/cases/{public_id}/decision/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/{charge_id}/amend/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/{charge_id}/dispose/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/{charge_id}/sentence/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/hearings/", "post"):
+        "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
+    ("/api/cases/{public_id}/hearings/{event_id}/continue/", "post"):
+        "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
+    ("/api/cases/{public_id}/hearings/{event_id}/record/", "post"):
+        "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
+    ("/api/cases/{public_id}/speedy-trial-demand/", "post"):
+        "test_court_api::test_speedy_trial_demand_and_juvenile_detention_start_their_clocks",
+    ("/api/cases/{public_id}/detention/", "post"):
+        "test_court_api::test_speedy_trial_demand_and_juvenile_detention_start_their_clocks",
+    ("/api/cases/{public_id}/detention/release/", "post"):
+        "test_court_api::test_speedy_trial_demand_and_juvenile_detention_start_their_clocks",
     ("/api/victims/", "get"): "test_advocacy::test_each_scope_shows_exactly_the_pages_fields",
     ("/api/victims/{public_id}/", "get"):
         "test_advocacy::test_each_scope_shows_exactly_the_pages_fields",
