@@ -72,6 +72,26 @@ COVERAGE = {
     ("/api/referrals/", "get"): "test_advocacy::test_referral_reads_are_audited_and_others_get_404",
     ("/api/referrals/{public_id}/", "get"):
         "test_advocacy::test_sender_sees_the_referral_received_and_no_further_without_consent",
+    ("/api/referrals/", "post"):
+        "test_referrals_api::test_police_send_and_the_advocacy_agency_works_the_referral",
+    ("/api/referrals/{public_id}/transition/", "post"):
+        "test_referrals_api::test_a_stale_version_is_409_and_nothing_moves",
+    ("/api/referrals/{public_id}/assign/", "post"):
+        "test_referrals_api::test_police_send_and_the_advocacy_agency_works_the_referral",
+    ("/api/referrals/{public_id}/victim/", "post"):
+        "test_referrals_api::test_police_send_and_the_advocacy_agency_works_the_referral",
+    ("/api/victims/{public_id}/consents/", "post"):
+        "test_victims_api::test_consent_recorded_opens_the_record_and_revoked_closes_it",
+    ("/api/victims/{public_id}/consents/{consent_id}/revoke/", "post"):
+        "test_victims_api::test_consent_recorded_opens_the_record_and_revoked_closes_it",
+    ("/api/victims/{public_id}/services/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
+    ("/api/victims/{public_id}/services/{service_id}/end/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
+    ("/api/victims/{public_id}/contacts/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
+    ("/api/victims/{public_id}/notes/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
     ("/api/deadlines/", "get"): "test_misc::test_deadlines_follow_their_records",
     ("/api/notifications/", "get"): "test_misc::test_notifications_are_the_callers_own",
 }  # fmt: skip
