@@ -94,6 +94,14 @@ COVERAGE = {
         "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
     ("/api/deadlines/", "get"): "test_misc::test_deadlines_follow_their_records",
     ("/api/notifications/", "get"): "test_misc::test_notifications_are_the_callers_own",
+    ("/api/deadlines/{public_id}/", "get"):
+        "test_deadlines_api::test_deadline_is_read_and_waived_with_a_reason",
+    ("/api/deadlines/{public_id}/waive/", "post"):
+        "test_deadlines_api::test_deadline_is_read_and_waived_with_a_reason",
+    ("/api/notifications/{public_id}/read/", "post"):
+        "test_deadlines_api::test_notifications_are_marked_read_one_by_one_or_all",
+    ("/api/notifications/read-all/", "post"):
+        "test_deadlines_api::test_notifications_are_marked_read_one_by_one_or_all",
 }  # fmt: skip
 
 
