@@ -102,6 +102,22 @@ COVERAGE = {
         "test_deadlines_api::test_notifications_are_marked_read_one_by_one_or_all",
     ("/api/notifications/read-all/", "post"):
         "test_deadlines_api::test_notifications_are_marked_read_one_by_one_or_all",
+    ("/api/operations/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/operations/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/arrests/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/arrests/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/people/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/people/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/cases/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/cases/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
 }  # fmt: skip
 
 
