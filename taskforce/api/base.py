@@ -26,6 +26,28 @@ POLICY_ACTION = {
 }
 
 
+# A path segment naming a part of a record by its public id; part_of turns a bad one into 404.
+UUID_PART = r"(?P<{}>[^/.]+)"
+
+
+def part_of(queryset, public_id):
+    """A part (count, hearing, consent, …) of a record already found through the policy, or
+    a deadline among those visible; anything else, a malformed id included, is NotFound."""
+    try:
+        found = queryset.filter(public_id=public_id).first()
+    except (DjangoValidationError, ValueError):
+        found = None
+    if found is None:
+        raise access.NotFound
+    return found
+
+
+def valid(serializer_class, request, **kwargs) -> dict:
+    incoming = serializer_class(data=request.data, **kwargs)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
+
+
 class Pagination(CursorPagination):
     """Keyset (cursor) pages: stable while records change, no deep OFFSET scans."""
 

@@ -16,7 +16,7 @@ from cases.services.people import PersonData, person_create
 from referrals import services as referral_services
 from referrals.models import Referral, ReferralStatus, Urgency
 from taskforce import access
-from taskforce.api.base import ListRetrieve
+from taskforce.api.base import UUID_PART, ListRetrieve, part_of, valid
 from taskforce.api.serializers.advocacy import (
     ConsentOut,
     ContactOut,
@@ -37,7 +37,6 @@ from taskforce.api.serializers.victims import (
     ServiceWrite,
     VictimOpen,
 )
-from taskforce.api.views.court import UUID_PART, part_of, valid
 from taskforce.models import StaleVersion, User
 from victims import services as victim_services
 from victims.models import Victim

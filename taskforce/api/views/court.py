@@ -14,6 +14,7 @@ from cases.models import Person
 from cases.services import charges as charge_services
 from cases.services import court as court_services
 from taskforce import access
+from taskforce.api.base import UUID_PART, part_of, valid
 from taskforce.api.serializers.cases import (
     CaseSerializer,
     ChargeSerializer,
@@ -38,24 +39,6 @@ from taskforce.api.serializers.court import (
 
 CHARGE_ID = OpenApiParameter("charge_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 EVENT_ID = OpenApiParameter("event_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
-UUID_PART = r"(?P<{}>[^/.]+)"
-
-
-def part_of(queryset, public_id):
-    """A count, hearing, consent … of the record already found; anything else is NotFound."""
-    try:
-        found = queryset.filter(public_id=public_id).first()
-    except (ValidationError, ValueError):
-        found = None
-    if found is None:
-        raise access.NotFound
-    return found
-
-
-def valid(serializer_class, request, **kwargs) -> dict:
-    incoming = serializer_class(data=request.data, **kwargs)
-    incoming.is_valid(raise_exception=True)
-    return dict(incoming.validated_data)
 
 
 def _charge_input(case, data: dict) -> charge_services.ChargeInput:

@@ -10,9 +10,8 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from taskforce import access
-from taskforce.api.base import AgencyRef
+from taskforce.api.base import AgencyRef, part_of, valid
 from taskforce.api.fields import IsoDateTimeFilter
-from taskforce.api.views.court import part_of, valid
 from taskforce.deadlines.selectors import attach_urls, deadlines_visible
 from taskforce.deadlines.services import deadline_waive
 from taskforce.models import Agency, AgencyKind, Deadline, DeadlineStatus, Notification
