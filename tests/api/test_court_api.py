@@ -234,3 +234,30 @@ def test_speedy_trial_demand_and_juvenile_detention_start_their_clocks(api, case
     assert hearing_due.status == "waived"
     none_open = client.post(path + "detention/release/", {"released_at": at(0, 0)})
     assert none_open.status_code == 400 and "released_at" in none_open.json()["fields"]
+
+
+def test_days_and_amounts_at_the_ends_of_their_ranges_are_400_not_500(api, case, wash_prosecutor):
+    client = api(wash_prosecutor)
+    path = f"/api/cases/{case.public_id}/"
+    charged(api, wash_prosecutor, case)
+    count = f"charges/{case.charges.get().public_id}/"
+    steps = [
+        ("speedy-trial-demand/", {"demanded_on": "0001-01-01", "level": "felony"}, "demanded_on"),
+        ("speedy-trial-demand/", {"demanded_on": "9999-12-31", "level": "felony"}, "demanded_on"),
+        (
+            count + "dispose/",
+            {"disposition": "dismissed", "disposed_on": "0001-01-01"},
+            "disposed_on",
+        ),
+        (count + "sentence/", {"sentenced_on": days(0), "assessment": "NaN"}, "assessment"),
+        (count + "sentence/", {"sentenced_on": days(0), "assessment": "1e9"}, "assessment"),
+        ("hearings/", {"kind": "trial", "starts_at": "9999-12-31T23:00:00Z"}, "starts_at"),
+    ]
+    for step, body, field in steps:
+        answer = client.post(path + step, body)
+        assert answer.status_code == 400 and field in answer.json()["fields"], (step, body)
+    # A detention long ago is a fact the engine can count from, not an error.
+    old = client.post(
+        path + "detention/", {"detained_at": "1900-01-02T00:00:00Z", "facility": "adult_jail"}
+    )
+    assert old.status_code == 201

@@ -188,3 +188,12 @@ def test_others_get_404_on_victim_writes_and_consent_holders_403(
     assert service.ended_on is None and Service.objects.count() == 1
     assert Consent.objects.get().revoked_on is None
     assert not Contact.objects.exists() and not AdvocateNote.objects.exists()
+
+
+def test_a_consent_expiring_at_the_end_of_the_calendar_is_400_not_500(
+    api, victim, advocate, wash_cao
+):
+    path = f"/api/victims/{victim.public_id}/consents/"
+    answer = api(advocate).post(path, consent_body(wash_cao, expires_on="9999-12-31"))
+    assert answer.status_code == 400 and "expires_on" in answer.json()["fields"]
+    assert not Consent.objects.exists()

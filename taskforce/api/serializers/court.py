@@ -21,7 +21,7 @@ from cases.models import (
 )
 from cases.models.statutes import OffenceLevel
 from taskforce.api.base import AgencyField
-from taskforce.api.fields import DateTimeField
+from taskforce.api.fields import DateField, DateTimeField
 
 MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": 0}
 
@@ -42,7 +42,7 @@ class StatuteField(serializers.SlugRelatedField):
 class ChargeFile(serializers.Serializer):
     defendant = serializers.UUIDField(help_text="The public id of a defendant of this case.")
     statute = StatuteField()
-    filed_on = serializers.DateField()
+    filed_on = DateField()
     level = serializers.ChoiceField(
         choices=OffenceLevel.choices,
         required=False,
@@ -64,17 +64,17 @@ class CaseDecision(serializers.Serializer):
 
 class ChargeAmend(serializers.Serializer):
     statute = StatuteField(help_text="The amended charge.")
-    amended_on = serializers.DateField()
+    amended_on = DateField()
     level = serializers.ChoiceField(choices=OffenceLevel.choices, required=False, allow_blank=True)
 
 
 class ChargeDispose(serializers.Serializer):
     disposition = serializers.ChoiceField(choices=Disposition.choices)
-    disposed_on = serializers.DateField()
+    disposed_on = DateField()
 
 
 class SentenceWrite(serializers.Serializer):
-    sentenced_on = serializers.DateField()
+    sentenced_on = DateField()
     assessment = serializers.DecimalField(
         **MONEY, help_text="609.3241 penalty assessment: $500 to $1,000, not waivable."
     )
@@ -137,7 +137,7 @@ class HearingRecord(serializers.Serializer):
 
 
 class SpeedyTrialDemandWrite(serializers.Serializer):
-    demanded_on = serializers.DateField()
+    demanded_on = DateField()
     level = serializers.ChoiceField(choices=DemandLevel.choices)
     made_by = serializers.ChoiceField(choices=DemandBy.choices, default=DemandBy.DEFENSE)
     in_custody = serializers.BooleanField(default=False)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from cases.models import Sex
 from referrals.models import ClosureReason, ReferralStatus, Region, SourceKind, Urgency
 from taskforce.api.base import AgencyField, VersionSerializer
+from taskforce.api.fields import DateField
 
 
 class ReferralSend(serializers.Serializer):
@@ -16,7 +17,7 @@ class ReferralSend(serializers.Serializer):
     person = serializers.UUIDField(required=False, help_text="A person you can see.")
     first_name = serializers.CharField(max_length=80, required=False)
     last_name = serializers.CharField(max_length=80, required=False)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
     to_agency = AgencyField(help_text="An active victim-service agency.")
     region = serializers.SlugRelatedField(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from taskforce.api.base import AgencyField
-from taskforce.api.fields import DateTimeField
+from taskforce.api.fields import DateField, DateTimeField
 from victims.models import ConsentScope, ContactMethod, IdentifiedHow, ServiceKind, ServiceStatus
 
 
@@ -25,7 +25,7 @@ class VictimOpen(serializers.Serializer):
     override_reason = _text(4000)
     screening_tool = _text(60, help_text="e.g. MYTEI, TVIT")
     screening_version = _text(20)
-    screened_on = serializers.DateField(required=False, allow_null=True)
+    screened_on = DateField(required=False, allow_null=True)
     screening_score = _text(40)
     screener = _text(120)
     safety_concerns = _text(4000)
@@ -41,8 +41,8 @@ class ConsentWrite(serializers.Serializer):
     to_agency = AgencyField(help_text="The agency the victim releases information to.")
     scope = serializers.ChoiceField(choices=ConsentScope.choices)
     purpose = serializers.CharField(max_length=200)
-    signed_on = serializers.DateField()
-    expires_on = serializers.DateField()
+    signed_on = DateField()
+    expires_on = DateField()
     signed_by_minor = serializers.BooleanField(default=False)
     guardian_name = _text(120)
     guardian_relationship = _text(60)
@@ -57,14 +57,14 @@ class ServiceWrite(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ServiceKind.choices)
     provider = _text(160)
     status = serializers.ChoiceField(choices=ServiceStatus.choices, default=ServiceStatus.OFFERED)
-    offered_on = serializers.DateField(required=False, help_text="Today unless given.")
-    started_on = serializers.DateField(required=False, allow_null=True)
-    ended_on = serializers.DateField(required=False, allow_null=True)
+    offered_on = DateField(required=False, help_text="Today unless given.")
+    started_on = DateField(required=False, allow_null=True)
+    ended_on = DateField(required=False, allow_null=True)
     outcome = _text(4000, help_text="Stays with your agency whatever any consent says.")
 
 
 class ServiceEnd(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
     status = serializers.ChoiceField(
         choices=[(ServiceStatus.COMPLETED, "Completed"), (ServiceStatus.DECLINED, "Declined")]
     )
