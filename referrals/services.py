@@ -15,7 +15,7 @@ from referrals.models import (
 )
 from taskforce import access, audit, records
 from taskforce.deadlines.services import deadline_close, deadline_schedule
-from taskforce.models import Agency, AgencyKind, DeadlineStatus, User
+from taskforce.models import Agency, AgencyKind, DeadlineStatus, Role, StaleVersion, User
 
 
 @transaction.atomic
@@ -64,13 +64,29 @@ def referral_send(
     return referral
 
 
+def _locked(referral: Referral, expected_version: int | None) -> Referral:
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion
+    return current
+
+
 @transaction.atomic
 def referral_transition(
-    *, actor: User, referral: Referral, to_status: str, reason: str = "", closure_reason: str = ""
+    *,
+    actor: User,
+    referral: Referral,
+    to_status: str,
+    reason: str = "",
+    closure_reason: str = "",
+    expected_version: int | None = None,
 ) -> Referral:
-    """Move a referral along sent → received → accepted/declined → engaged → closed."""
+    """Move a referral along sent → received → accepted/declined → engaged → closed.
+
+    With `expected_version` (the API's optimistic lock), a referral saved since is StaleVersion.
+    """
     access.require(actor, access.Action.CHANGE, referral)
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = _locked(referral, expected_version)
     if to_status not in REFERRAL_TRANSITIONS[referral.status]:
         allowed = ", ".join(
             ReferralStatus(s).label.lower() for s in sorted(REFERRAL_TRANSITIONS[referral.status])
@@ -122,14 +138,20 @@ def referral_open_victim(*, actor: User, referral: Referral, **fields):
 
 
 @transaction.atomic
-def referral_assign(*, actor: User, referral: Referral, advocate: User | None) -> Referral:
-    """Give the referral to one of the agency's advocates (or to no one)."""
+def referral_assign(
+    *, actor: User, referral: Referral, advocate: User | None, expected_version: int | None = None
+) -> Referral:
+    """Give the referral to one of the agency's advocates or supervisors (or to no one)."""
     access.require(actor, access.Action.CHANGE, referral)
     if advocate is not None:
-        membership = advocate.membership
-        if membership is None or membership.agency_id != referral.owner_agency_id:
+        membership = access.acting_membership(advocate)
+        if (
+            membership is None
+            or membership.agency_id != referral.owner_agency_id
+            or membership.role not in {Role.ADVOCATE, Role.SUPERVISOR}
+        ):
             raise ValidationError({"advocate": "Choose an advocate of your agency."})
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = _locked(referral, expected_version)
     return records.record_update(
         actor=actor, obj=referral, expected_version=referral.version,
         data={"assigned_advocate": advocate},

@@ -503,6 +503,7 @@ class Reminder(models.Model):
 class Notification(models.Model):
     """What a person finds under the bell. One per reminder at most (the second is refused)."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)

@@ -3,12 +3,15 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from taskforce.access import NotFound
 from taskforce.models import Notification
+from taskforce.services import (
+    notification_get,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
 
 
 def unread_count(user) -> int:
@@ -27,14 +30,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: HttpRequest, public_id) -> HttpResponse:
     """Mark one read and go to what it is about (the record's page checks access again)."""
-    notification = Notification.objects.filter(pk=pk, user=request.user).first()
-    if notification is None:
-        raise NotFound
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    notification = notification_get(actor=request.user, public_id=public_id)
+    notification_mark_read(actor=request.user, notification=notification)
     if notification.url and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}
     ):
@@ -45,7 +44,5 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    notifications_mark_all_read(actor=request.user)
     return redirect("notifications")

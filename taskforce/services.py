@@ -1,15 +1,17 @@
-"""Writes to agencies and memberships: every change keeps the user's agency Group in step."""
+"""Writes of the core: agencies and memberships (every change keeps the user's agency Group in
+step), and a person's own notifications marked read."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from taskforce import access
-from taskforce.models import Agency, Membership, User
+from taskforce.models import Agency, Membership, Notification, User
 
 
 def agency_group_sync(user: User) -> None:
@@ -49,3 +51,35 @@ def membership_end(*, membership: Membership, at: datetime | None = None) -> Mem
         membership.save(update_fields=["ended_at"])
         access.revoke_user_grants(membership.user)
     return membership
+
+
+# --- The bell: each person reads and marks only their own notifications ----------------------
+
+
+def notification_get(*, actor: User, public_id) -> Notification:
+    """One of the actor's own notifications; anyone else's, or none, is NotFound."""
+    try:
+        found = Notification.objects.filter(user=actor, public_id=public_id).first()
+    except (ValidationError, ValueError):
+        found = None
+    if found is None:
+        raise access.NotFound
+    return found
+
+
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark one read (once: the first reading time is kept)."""
+    if notification.user_id != actor.pk:
+        raise access.NotFound
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notification of the actor read; returns how many were unread."""
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

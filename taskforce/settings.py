@@ -376,6 +376,9 @@ SPECTACULAR_SETTINGS = {
         "CourtEventStatusEnum": "cases.models.CourtEventStatus",
         "DeadlineStatusEnum": "taskforce.models.DeadlineStatus",
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "OffenceLevelEnum": "cases.models.statutes.OffenceLevel",
+        "DemandLevelEnum": "cases.models.DemandLevel",
+        "ShareLevelEnum": "taskforce.models.ShareLevel",
     },
 }
 

@@ -19,7 +19,11 @@ urlpatterns = [
     path("sealing/<uuid:public_id>/<str:act>/", sealing.sealing_act, name="sealing_act"),
     path("deadlines/", deadline_views.deadlines, name="deadlines"),
     path("notifications/", notifications.notification_list, name="notifications"),
-    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path(
+        "notifications/<uuid:public_id>/open/",
+        notifications.notification_open,
+        name="notification_open",
+    ),
     path("notifications/read/", notifications.notifications_read_all, name="notifications_read"),
     path(
         "deadlines/<uuid:public_id>/waive/",

@@ -14,7 +14,7 @@ from cases.models import Person
 from taskforce import access, audit, records
 from taskforce.deadlines.services import deadline_close, deadline_schedule
 from taskforce.models import AgencyKind, Deadline, DeadlineStatus, Share, ShareLevel, User
-from victims.models import AdvocateNote, Consent, Contact, Service, Victim
+from victims.models import AdvocateNote, Consent, Contact, Service, ServiceStatus, Victim
 
 
 @transaction.atomic
@@ -227,3 +227,31 @@ def advocate_note_add(*, actor: User, victim: Victim, body: str) -> AdvocateNote
     # The audit says a note was written, never what it says.
     audit.record(actor, "victim.note_added", victim)
     return note
+
+
+ENDED = {ServiceStatus.COMPLETED, ServiceStatus.DECLINED}
+
+
+@transaction.atomic
+def service_end(
+    *, actor: User, service: Service, ended_on: date, status: str, outcome: str = ""
+) -> Service:
+    """A service comes to its end: completed, or declined by the person; the outcome stays with
+    the advocacy agency."""
+    _check_own(actor, service.victim)
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    if service.ended_on is not None or service.status in ENDED:
+        raise ValidationError("This service has already ended.")
+    if status not in ENDED:
+        raise ValidationError({"status": "A service ends completed or declined."})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "This date is in the future."})
+    if ended_on < (service.started_on or service.offered_on):
+        raise ValidationError({"ended_on": "The service ends before it starts."})
+    service.ended_on, service.status = ended_on, status
+    if outcome.strip():
+        service.outcome = outcome.strip()
+    service.save(update_fields=["ended_on", "status", "outcome"])
+    audit.record(actor, "victim.service_ended", service.victim,
+                 changes={"kind": service.kind, "status": status})  # fmt: skip
+    return service

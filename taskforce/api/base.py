@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -22,6 +24,28 @@ POLICY_ACTION = {
     "PUT": access.Action.CHANGE,
     "DELETE": access.Action.DELETE,
 }
+
+
+# A path segment naming a part of a record by its public id; part_of turns a bad one into 404.
+UUID_PART = r"(?P<{}>[^/.]+)"
+
+
+def part_of(queryset, public_id):
+    """A part (count, hearing, consent, …) of a record already found through the policy, or
+    a deadline among those visible; anything else, a malformed id included, is NotFound."""
+    try:
+        found = queryset.filter(public_id=public_id).first()
+    except (DjangoValidationError, ValueError):
+        found = None
+    if found is None:
+        raise access.NotFound
+    return found
+
+
+def valid(serializer_class, request, **kwargs) -> dict:
+    incoming = serializer_class(data=request.data, **kwargs)
+    incoming.is_valid(raise_exception=True)
+    return dict(incoming.validated_data)
 
 
 class Pagination(CursorPagination):
@@ -80,6 +104,22 @@ class ShareResponse(serializers.Serializer):
     level = serializers.CharField()
     reason = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class ShareListed(ShareResponse):
+    created_by = serializers.CharField(source="created_by.username")
+    created_at = serializers.DateTimeField()
+
+
+class ShareRevoked(ShareResponse):
+    revoked_at = serializers.DateTimeField()
+    revoke_reason = serializers.CharField()
+
+
+class ShareRevoke(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text="Kept in the audit trail."
+    )
 
 
 class ProtectedViewSet(viewsets.GenericViewSet):
@@ -164,7 +204,8 @@ class VersionedUpdate:
 
 
 class Shareable:
-    """POST …/share/: share the record with another agency (owning agency only), audited."""
+    """POST …/share/: share the record with another agency (owning agency only), audited;
+    GET …/shares/: its active shares; POST …/shares/{share_id}/revoke/: end one."""
 
     @extend_schema(request=ShareRequest, responses={201: ShareResponse})
     @action(detail=True, methods=["post"])
@@ -174,3 +215,35 @@ class Shareable:
         incoming.is_valid(raise_exception=True)
         share_row = access.share(actor=request.user, obj=obj, **incoming.validated_data)
         return Response(ShareResponse(share_row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: ShareListed(many=True)})
+    @action(
+        detail=True, methods=["get"], url_path="shares", pagination_class=None, filter_backends=[]
+    )
+    def shares(self, request, *args, **kwargs):
+        """The record's active shares, for its owning agency (empty for anyone else)."""
+        obj = self.get_object(access.Action.VIEW)
+        shares = access.shares_of(request.user, obj).select_related("created_by")
+        return Response(ShareListed(shares, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("share_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        request=ShareRevoke,
+        responses={200: ShareRevoked},
+    )
+    @action(detail=True, methods=["post"], url_path=r"shares/(?P<share_id>[^/.]+)/revoke")
+    def unshare(self, request, *args, **kwargs):
+        """Revoke a share: the other agency loses access at once (owning agency only)."""
+        obj = self.get_object(access.Action.SHARE)
+        try:
+            share_row = access.share_for_owner(request.user, kwargs["share_id"])
+        except (DjangoValidationError, ValueError):
+            raise access.NotFound from None
+        if share_row.content_type.model_class() is not type(obj) or share_row.object_id != obj.pk:
+            raise access.NotFound  # a share of another record
+        incoming = ShareRevoke(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        share_row = access.unshare(
+            actor=request.user, share_row=share_row, **incoming.validated_data
+        )
+        return Response(ShareRevoked(share_row).data)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 RANGE_MESSAGE = f"Give a date and time between {EARLIEST_YEAR} and {LATEST_YEAR}."
+DAY_RANGE_MESSAGE = f"Give a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
 
 
 def _in_utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -28,6 +29,17 @@ class DateTimeField(serializers.DateTimeField):
             return _in_utc(parsed)
         except (ValueError, OverflowError):
             raise serializers.ValidationError(RANGE_MESSAGE) from None
+
+
+class DateField(serializers.DateField):
+    """A day within the years any record can hold: rules count days past it (a consent ends the
+    day after it expires), and an overflowing date would be a 500, not an answer."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            raise serializers.ValidationError(DAY_RANGE_MESSAGE)
+        return parsed
 
 
 class _IsoDateTimeFormField(django_filters.fields.IsoDateTimeField):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from taskforce import access, audit
 from taskforce.deadlines.calendar import Calendar
+from taskforce.deadlines.records import guard_records
 from taskforce.deadlines.reminders import reminders_plan
 from taskforce.deadlines.rules import RULES
 from taskforce.models import Agency, Deadline, DeadlineStatus, User
@@ -87,6 +88,10 @@ def deadline_close(
     )
     if deadline is None:
         return None
+    return _close(deadline, actor=actor, obj=obj, status=status, reason=reason)
+
+
+def _close(deadline: Deadline, *, actor: User | None, obj, status: str, reason: str) -> Deadline:
     if status == DeadlineStatus.WAIVED and not reason.strip():
         raise ValidationError({"reason": "Say why the deadline is waived."})
     deadline.status = status
@@ -95,14 +100,18 @@ def deadline_close(
     deadline.waiver_reason = reason.strip()
     deadline.save(update_fields=["status", "closed_at", "closed_by", "waiver_reason"])
     reminders_plan(deadline)
-    audit.record(actor, f"deadline.{status}", obj, changes={"rule": rule})
+    audit.record(actor, f"deadline.{status}", obj, changes={"rule": deadline.rule})
     return deadline
 
 
+@transaction.atomic
 def deadline_waive(*, actor: User, deadline: Deadline, reason: str) -> Deadline:
     """A person waives a deadline they may change the record of (e.g. the defendant waived)."""
     obj = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
-    access.require(actor, access.Action.CHANGE, obj)
-    return deadline_close(
-        actor=actor, obj=obj, rule=deadline.rule, status=DeadlineStatus.WAIVED, reason=reason
-    )
+    # A hearing's or a consent's deadline is changed by whoever may change its case or victim.
+    access.require(actor, access.Action.CHANGE, guard_records([deadline])[deadline.pk])
+    # This deadline, not another of the same rule on the record; one already closed stays so.
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status != DeadlineStatus.OPEN:
+        raise ValidationError(f"This deadline is already {deadline.get_status_display().lower()}.")
+    return _close(deadline, actor=actor, obj=obj, status=DeadlineStatus.WAIVED, reason=reason)

@@ -145,7 +145,8 @@ def world(
         "deadline_": {"public_id": Deadline.objects.first().public_id},
         "share_": {"public_id": share.public_id},
         "notification_": {
-            "pk": Notification.objects.create(user=wash_prosecutor, title="Due", url="/").pk
+            "public_id": Notification.objects.create(user=wash_prosecutor, title="Due",
+                                                     url="/").public_id
         },
         "saved_filter_": {
             "pk": SavedFilter.objects.create(user=wash_prosecutor, list_name="cases", name="M").pk

@@ -14,8 +14,8 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.conftest import token_for
 from tests.api.test_stings import import_row
 
-# Bounded: about 30 operations x this many examples keeps the run near a minute on 2 cores.
-MAX_EXAMPLES = 25
+# Bounded: about 60 operations x this many examples keeps the run near a minute on 2 cores.
+MAX_EXAMPLES = 15
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -44,14 +44,80 @@ COVERAGE = {
     ("/api/cases/{public_id}/share/", "post"): "test_cases_api::test_case_share_and_delete",
     ("/api/cases/{public_id}/transition/", "post"):
         "test_stings::test_case_moves_and_stale_edit_is_409",
+    ("/api/cases/{public_id}/decision/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/{charge_id}/amend/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/{charge_id}/dispose/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/charges/{charge_id}/sentence/", "post"):
+        "test_court_api::test_prosecutor_charges_amends_disposes_and_sentences_counts",
+    ("/api/cases/{public_id}/hearings/", "post"):
+        "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
+    ("/api/cases/{public_id}/hearings/{event_id}/continue/", "post"):
+        "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
+    ("/api/cases/{public_id}/hearings/{event_id}/record/", "post"):
+        "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
+    ("/api/cases/{public_id}/speedy-trial-demand/", "post"):
+        "test_court_api::test_speedy_trial_demand_and_juvenile_detention_start_their_clocks",
+    ("/api/cases/{public_id}/detention/", "post"):
+        "test_court_api::test_speedy_trial_demand_and_juvenile_detention_start_their_clocks",
+    ("/api/cases/{public_id}/detention/release/", "post"):
+        "test_court_api::test_speedy_trial_demand_and_juvenile_detention_start_their_clocks",
     ("/api/victims/", "get"): "test_advocacy::test_each_scope_shows_exactly_the_pages_fields",
     ("/api/victims/{public_id}/", "get"):
         "test_advocacy::test_each_scope_shows_exactly_the_pages_fields",
     ("/api/referrals/", "get"): "test_advocacy::test_referral_reads_are_audited_and_others_get_404",
     ("/api/referrals/{public_id}/", "get"):
         "test_advocacy::test_sender_sees_the_referral_received_and_no_further_without_consent",
+    ("/api/referrals/", "post"):
+        "test_referrals_api::test_police_send_and_the_advocacy_agency_works_the_referral",
+    ("/api/referrals/{public_id}/transition/", "post"):
+        "test_referrals_api::test_a_stale_version_is_409_and_nothing_moves",
+    ("/api/referrals/{public_id}/assign/", "post"):
+        "test_referrals_api::test_police_send_and_the_advocacy_agency_works_the_referral",
+    ("/api/referrals/{public_id}/victim/", "post"):
+        "test_referrals_api::test_police_send_and_the_advocacy_agency_works_the_referral",
+    ("/api/victims/{public_id}/consents/", "post"):
+        "test_victims_api::test_consent_recorded_opens_the_record_and_revoked_closes_it",
+    ("/api/victims/{public_id}/consents/{consent_id}/revoke/", "post"):
+        "test_victims_api::test_consent_recorded_opens_the_record_and_revoked_closes_it",
+    ("/api/victims/{public_id}/services/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
+    ("/api/victims/{public_id}/services/{service_id}/end/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
+    ("/api/victims/{public_id}/contacts/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
+    ("/api/victims/{public_id}/notes/", "post"):
+        "test_victims_api::test_services_contacts_and_notes_are_recorded_by_the_agency",
     ("/api/deadlines/", "get"): "test_misc::test_deadlines_follow_their_records",
     ("/api/notifications/", "get"): "test_misc::test_notifications_are_the_callers_own",
+    ("/api/deadlines/{public_id}/", "get"):
+        "test_deadlines_api::test_deadline_is_read_and_waived_with_a_reason",
+    ("/api/deadlines/{public_id}/waive/", "post"):
+        "test_deadlines_api::test_deadline_is_read_and_waived_with_a_reason",
+    ("/api/notifications/{public_id}/read/", "post"):
+        "test_deadlines_api::test_notifications_are_marked_read_one_by_one_or_all",
+    ("/api/notifications/read-all/", "post"):
+        "test_deadlines_api::test_notifications_are_marked_read_one_by_one_or_all",
+    ("/api/operations/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/operations/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/arrests/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/arrests/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/people/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/people/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/cases/{public_id}/shares/", "get"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/cases/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
 }  # fmt: skip
 
 

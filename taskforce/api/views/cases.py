@@ -18,6 +18,7 @@ from taskforce.api.serializers.cases import (
     CaseTransition,
     CaseUpdate,
 )
+from taskforce.api.views.court import CourtSteps
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -31,7 +32,7 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["number", "status", "kind", "county"]
 
 
-class CaseViewSet(VersionedUpdate, Shareable, ListRetrieve):
+class CaseViewSet(CourtSteps, VersionedUpdate, Shareable, ListRetrieve):
     """Prosecution cases: the owning office's, shared ones, and cases a person is assigned."""
 
     model = Case

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 
 from taskforce import access
-from taskforce.api.base import AgencyRef
+from taskforce.api.base import AgencyRef, part_of, valid
 from taskforce.api.fields import IsoDateTimeFilter
 from taskforce.deadlines.selectors import attach_urls, deadlines_visible
+from taskforce.deadlines.services import deadline_waive
 from taskforce.models import Agency, AgencyKind, Deadline, DeadlineStatus, Notification
+from taskforce.services import (
+    notification_get,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -66,8 +75,13 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "record_type",
             "record_url",
             "closed_at",
+            "waiver_reason",
         ]
         read_only_fields = fields
+
+
+class DeadlineWaive(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why, e.g. the defendant waived it.")
 
 
 class DeadlineFilter(django_filters.FilterSet):
@@ -93,6 +107,25 @@ class DeadlineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = DeadlineSerializer
     filterset_class = DeadlineFilter
     pagination_class = ByDue
+    lookup_field = "public_id"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _deadline(self) -> Deadline:
+        deadline = part_of(self.get_queryset(), self.kwargs["public_id"])
+        attach_urls([deadline])
+        return deadline
+
+    def retrieve(self, request, *args, **kwargs):
+        """One deadline: its rule, due time, status and the record it belongs to."""
+        return Response(DeadlineSerializer(self._deadline()).data)
+
+    @extend_schema(request=DeadlineWaive, responses={200: DeadlineSerializer})
+    @action(detail=True, methods=["post"])
+    def waive(self, request, *args, **kwargs):
+        """Waive an open deadline, with the reason (whoever may change its record)."""
+        deadline = self._deadline()
+        deadline_waive(actor=request.user, deadline=deadline, **valid(DeadlineWaive, request))
+        return Response(DeadlineSerializer(self._deadline()).data)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
@@ -110,8 +143,12 @@ class DeadlineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
-        fields = ["title", "body", "url", "created_at", "read_at"]
+        fields = ["public_id", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields
+
+
+class MarkedRead(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many were unread.")
 
 
 class Newest(CursorPagination):
@@ -124,8 +161,24 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = NotificationSerializer
     pagination_class = Newest
+    lookup_field = "public_id"
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
             return Notification.objects.none()
         return Notification.objects.filter(user=self.request.user)
+
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request, *args, **kwargs):
+        """Mark one of your notifications read."""
+        notification = notification_get(actor=request.user, public_id=kwargs["public_id"])
+        notification = notification_mark_read(actor=request.user, notification=notification)
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses={200: MarkedRead})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request, *args, **kwargs):
+        """Mark all your notifications read."""
+        return Response({"marked": notifications_mark_all_read(actor=request.user)})
