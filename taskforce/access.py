@@ -33,6 +33,7 @@ from taskforce.models import (
     Agency,
     AgencyKind,
     AuditEvent,
+    County,
     Membership,
     Role,
     Share,
@@ -736,3 +737,54 @@ def access_history(actor: User | None, obj: models.Model) -> QuerySet:
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
     ).order_by("-at", "-id")
+
+
+# --- Reports: what aggregates may count -----------------------------------------------------
+
+
+def may_view_reports(actor: User | None) -> bool:
+    """Supervisors report on what their agency may open; the coordinator on the task force."""
+    membership = acting_membership(actor)
+    return membership is not None and membership.role in {Role.SUPERVISOR, Role.COORDINATOR}
+
+
+def reports_task_force_wide(actor: User | None) -> bool:
+    """The coordinator's figures count every agency's records (never showing one), so small
+    counts of victims and referrals are suppressed (DESIGN.md §3)."""
+    membership = acting_membership(actor)
+    return membership is not None and membership.role == Role.COORDINATOR
+
+
+def report_rows(actor: User | None, model: type[models.Model]) -> QuerySet:
+    """The rows a report may count: for a supervisor exactly those they may open; for the
+    coordinator every unsealed row (aggregates only: no page, list or export ever shows them,
+    and `visible` still gives the coordinator nothing). Nobody else counts anything."""
+    if not may_view_reports(actor):
+        return model.objects.none()
+    if reports_task_force_wide(actor):
+        return model.objects.filter(sealed_at__isnull=True)
+    return visible(actor, model)
+
+
+def report_counties(actor: User | None) -> QuerySet[County]:
+    """The counties a person may break reports down by: the coordinator every one; a supervisor
+    those of their agency's jurisdiction (its county, and the counties of regions it navigates),
+    or every one for an agency without a county (a statewide bureau)."""
+    from referrals.models import Region
+
+    if not may_view_reports(actor):
+        return County.objects.none()
+    agency = acting_membership(actor).agency
+    if reports_task_force_wide(actor) or not agency.county:
+        return County.objects.all()
+    navigated = Region.objects.filter(navigator=agency).values("counties")
+    return County.objects.filter(Q(name__iexact=agency.county) | Q(pk__in=navigated))
+
+
+def report_agencies(actor: User | None) -> QuerySet[Agency]:
+    """The agencies a report may be narrowed to: any for the coordinator, one's own otherwise."""
+    if not may_view_reports(actor):
+        return Agency.objects.none()
+    if reports_task_force_wide(actor):
+        return Agency.objects.filter(is_active=True)
+    return Agency.objects.filter(pk=acting_membership(actor).agency_id)

@@ -50,6 +50,7 @@ def membership(request: HttpRequest) -> dict:
                 if access.may_review_runaways(user)
                 else []
             )
+            + ([("Reports", "reports")] if access.may_view_reports(user) else [])
             + ([("Access log", "audit_log")] if access.may_read_audit_trail(user) else [])
         ],
     }

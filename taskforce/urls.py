@@ -15,6 +15,7 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("shares/", views.shares, name="shares"),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("reports/", include("taskforce.reports.urls")),
     path("sealing/", sealing.sealing, name="sealing"),
     path("sealing/<uuid:public_id>/<str:act>/", sealing.sealing_act, name="sealing_act"),
     path("deadlines/", deadline_views.deadlines, name="deadlines"),

@@ -153,6 +153,7 @@ def world(
         },
         "calendar_feed": {"token": calendar_feed_rotate(actor=wash_prosecutor)},
         "sealing_act": {"public_id": case.public_id, "act": "unseal"},
+        "report": {"section": "victims"},
         "api_token_": {
             "public_id": api_token_create(actor=wash_prosecutor, name="Sync").token.public_id
         },

@@ -1,0 +1,604 @@
+"""The numbers of the reports pages, each an aggregate query over the rows the policy lets the
+viewer count (`access.report_rows`): nothing here loops over records in Python.
+
+Each section function takes the viewer and a `Scope` (dates, counties, agencies) and returns
+tables and headline figures; views.py draws them and suppresses small counts where needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from cases.models import Arrest, Charge, Disposition, HandOff, Operation, Sentence
+from cases.models import Case as CaseRecord
+from cases.models.cases import CaseKind, CaseStatus
+from cases.models.people import AgeGroup, Sex
+from cases.models.statutes import OffenceLevel
+from referrals.models import ClosureReason, Referral, ReferralStatus, SourceKind
+from taskforce import access
+from taskforce.deadlines.records import DEADLINE_RECORDS, guard_model
+from taskforce.deadlines.rules import RULES
+from taskforce.models import Agency, Deadline, DeadlineStatus, User
+from taskforce.reports.tables import Cell, Figure, Table
+from victims.models import Contact, Service, ServiceKind, ServiceStatus, Victim
+
+CONVICTIONS = [Disposition.CONVICTED, Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER]
+DISMISSALS = [Disposition.DISMISSED, Disposition.DIVERTED]
+OUTCOMES = [  # an arrest's outcome, as the operations tables count it
+    ("convicted", "Convicted"),
+    ("acquitted", "Acquitted"),
+    ("dismissed", "Dismissed"),
+    ("declined", "Declined"),
+    ("pending", "Pending"),
+]
+DELIVERED = [ServiceStatus.DELIVERING, ServiceStatus.COMPLETED]
+# 609.3241 subd. 2: of what is collected, 40% to the arresting agency, 20% to the prosecuting
+# agency, 40% to victim services.
+SPLIT = {"arresting": Decimal("0.40"), "prosecuting": Decimal("0.20"), "victims": Decimal("0.40")}
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: dt.date
+    end: dt.date  # inclusive
+    counties: tuple[int, ...] = ()  # county ids; empty: every county the viewer may see
+    agencies: tuple[int, ...] = ()  # agency ids; empty: every agency the viewer may see
+
+    @property
+    def since(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    @property
+    def until(self) -> dt.datetime:
+        return timezone.make_aware(
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)
+        )
+
+    def datetimes(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.since, f"{field}__lt": self.until})
+
+    def dates(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
+
+    def where(self, county: str | None = None, agency: str | None = "owner_agency") -> Q:
+        match = Q()
+        if county and self.counties:
+            match &= Q(**{f"{county}__in": self.counties})
+        if agency and self.agencies:
+            match &= Q(**{f"{agency}__in": self.agencies})
+        return match
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class DaysBetween(Func):
+    """Days (with fractions) from `earlier` to `later`, dates or times."""
+
+    output_field = FloatField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+    def as_sql(self, compiler, connection):  # PostgreSQL
+        later, earlier = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = (
+            f"(EXTRACT(EPOCH FROM ({later[0]})::timestamptz - ({earlier[0]})::timestamptz)"
+            " / 86400.0)"
+        )
+        return sql, (*later[1], *earlier[1])
+
+    def as_sqlite(self, compiler, connection):
+        later, earlier = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"(julianday({later[0]}) - julianday({earlier[0]}))", (*later[1], *earlier[1])
+
+
+def median_days(rows: QuerySet, days) -> tuple[float | None, int]:
+    """The median of an expression in days over the rows, and how many rows had it."""
+    rows = rows.annotate(_days=days).filter(_days__isnull=False)
+    if connection.vendor == "postgresql":
+        result = rows.aggregate(median=Median("_days"), n=Count("pk"))
+        return result["median"], result["n"]
+    # SQLite (the laptop demo) has no percentile function: the demo's few rows sorted here.
+    values = sorted(rows.values_list("_days", flat=True))
+    if not values:
+        return None, 0
+    middle = len(values) // 2
+    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    return median, len(values)
+
+
+def _labels(choices) -> dict[str, str]:
+    return dict(choices)
+
+
+def _cross(rows: QuerySet, row_field: str, col_field: str, row_labels, col_labels, **table):
+    """A table of counts from one GROUP BY over two fields, every label shown, zeros kept."""
+    counts = {
+        (r[row_field], r[col_field]): r["n"]
+        for r in rows.values(row_field, col_field).annotate(n=Count("pk")).order_by()
+    }
+    return Table(
+        columns=[label for _, label in col_labels],
+        rows=[
+            (label, [counts.get((key, col), 0) for col, _ in col_labels])
+            for key, label in row_labels
+        ],
+        **table,
+    )
+
+
+def _single(rows: QuerySet, field: str, labels, column: str, **table) -> Table:
+    counts = {r[field]: r["n"] for r in rows.values(field).annotate(n=Count("pk")).order_by()}
+    known = [(key, label) for key, label in labels]
+    extra = [(key, str(key)) for key in counts if key not in dict(known)]
+    return Table(
+        columns=[column],
+        rows=[(label, [counts.get(key, 0)]) for key, label in [*known, *extra]],
+        **table,
+    )
+
+
+# --- Operations -----------------------------------------------------------------------------
+
+
+def case_outcome(cases: QuerySet) -> Case:
+    """A case's outcome from its counts: convicted on any, else acquitted, else dismissed."""
+    charges = Charge.objects.filter(case=OuterRef("pk"))
+    return Case(
+        When(Exists(charges.filter(disposition__in=CONVICTIONS)), then=Value("convicted")),
+        When(Exists(charges.filter(disposition=Disposition.ACQUITTED)), then=Value("acquitted")),
+        When(Exists(charges.filter(disposition__in=DISMISSALS)), then=Value("dismissed")),
+        When(status=CaseStatus.DECLINED, then=Value("declined")),
+        default=Value("pending"),
+        output_field=CharField(),
+    )
+
+
+def _arrests_with_outcome(actor: User, scope: Scope) -> QuerySet:
+    """Arrests in scope, each with its hand-off and the outcome of the case it became, when the
+    viewer may count that case (otherwise it counts as handed off, outcome pending)."""
+    cases = access.report_rows(actor, CaseRecord)
+    handed = HandOff.objects.filter(arrest=OuterRef("pk"))
+    outcomes = (
+        cases.filter(handoffs__arrest=OuterRef("pk"))
+        .annotate(outcome=case_outcome(cases))
+        .values("outcome")[:1]
+    )
+    charged = Charge.objects.filter(case__handoffs__arrest=OuterRef("pk"), case__in=cases)
+    return (
+        access.report_rows(actor, Arrest)
+        .filter(scope.datetimes("arrested_at"), scope.where("county", "arresting_agency"))
+        .annotate(
+            is_handed=Exists(handed), is_charged=Exists(charged), outcome_of=Subquery(outcomes)
+        )
+    )
+
+
+def _outcome_columns() -> dict:
+    columns = {
+        "arrests": Count("pk"),
+        "handed": Count("pk", filter=Q(is_handed=True)),
+        "charged": Count("pk", filter=Q(is_charged=True)),
+    }
+    for key, _ in OUTCOMES:
+        if key == "pending":
+            columns[key] = Count(
+                "pk", filter=Q(is_handed=True) & (Q(outcome_of="pending") | Q(outcome_of=None))
+            )
+        else:
+            columns[key] = Count("pk", filter=Q(outcome_of=key))
+    return columns
+
+
+OUTCOME_HEADERS = ["Arrests", "Handed off", "Charged", *[label for _, label in OUTCOMES]]
+
+
+def _outcomes_by(arrests: QuerySet, field: str, key: str, title: str, header: str) -> Table:
+    rows = arrests.values(field).annotate(**_outcome_columns()).order_by(field)
+    names = [*_outcome_columns()]
+    return Table(
+        key=key,
+        title=title,
+        row_header=header,
+        columns=OUTCOME_HEADERS,
+        rows=[(r[field] or "Not recorded", [r[n] for n in names]) for r in rows],
+        totals=False,
+        chart="stacked",
+        stack=tuple(range(3, 3 + len(OUTCOMES))),
+        note="The outcome columns split the arrests handed off; the chart shows them.",
+    )
+
+
+def operations_section(actor: User, scope: Scope) -> dict:
+    operations = access.report_rows(actor, Operation).filter(
+        scope.dates("starts_on"), scope.where("counties")
+    )
+    arrests = _arrests_with_outcome(actor, scope)
+    totals = arrests.aggregate(**_outcome_columns())
+    resolved = totals["convicted"] + totals["acquitted"] + totals["dismissed"]
+    rate = round(100 * totals["convicted"] / resolved, 1) if resolved else None
+    figures = [
+        Figure("Operations run", Cell(operations.distinct().count())),
+        Figure("Arrests", Cell(totals["arrests"])),
+        Figure("Handed off to prosecution", Cell(totals["handed"])),
+        Figure("Charged", Cell(totals["charged"])),
+        Figure("Declined", Cell(totals["declined"])),
+        Figure("Convicted", Cell(totals["convicted"])),
+        Figure("Acquitted", Cell(totals["acquitted"])),
+        Figure("Dismissed", Cell(totals["dismissed"])),
+        Figure("Pending", Cell(totals["pending"])),
+        Figure("Conviction rate of resolved cases (%)", Cell(rate)),
+    ]
+    tables = [
+        _outcomes_by(
+            arrests, "operation__name", "by-operation", "Arrests by operation", "Operation"
+        ),
+        _outcomes_by(arrests, "county__name", "by-county", "Arrests by county", "County"),
+        _outcomes_by(
+            arrests, "arresting_agency__name", "by-agency", "Arrests by arresting agency", "Agency"
+        ),
+    ]
+    return {"figures": figures, "tables": tables}
+
+
+# --- Prosecution ----------------------------------------------------------------------------
+
+
+def _first_arrest(case_path: str) -> Subquery:
+    return Subquery(
+        HandOff.objects.filter(case=OuterRef(case_path))
+        .order_by("arrest__arrested_at")
+        .values("arrest__arrested_at")[:1]
+    )
+
+
+def prosecution_section(actor: User, scope: Scope) -> dict:
+    all_cases = access.report_rows(actor, CaseRecord).filter(scope.where("county"))
+    cases = all_cases.filter(scope.datetimes("created_at"))
+    charges = Charge.objects.filter(case__in=all_cases)
+    filed = charges.filter(scope.dates("filed_on"))
+    disposed = charges.filter(scope.dates("disposed_on"), disposition__isnull=False)
+    sentences = Sentence.objects.filter(charge__in=charges).filter(scope.dates("sentenced_on"))
+
+    by_kind = _cross(
+        cases, "kind", "status", CaseKind.choices, CaseStatus.choices,
+        key="cases", title="Cases opened, by kind and status", row_header="Kind", chart="stacked",
+    )  # fmt: skip
+    statutes = [
+        (c, c) for c in filed.values_list("statute__citation", flat=True).distinct().order_by()
+    ]
+    by_statute = _cross(
+        filed, "statute__citation", "level", sorted(statutes), OffenceLevel.choices,
+        key="charges", title="Counts filed, by statute and level", row_header="Statute",
+    )  # fmt: skip
+    by_disposition = _cross(
+        disposed, "disposition", "level", Disposition.choices, OffenceLevel.choices,
+        key="dispositions", title="Counts disposed, by disposition and level",
+        row_header="Disposition", chart="stacked",
+    )  # fmt: skip
+    sentenced = sentences.aggregate(
+        n=Count("pk"),
+        executed=Count("pk", filter=Q(custody_days__gt=0, custody_stayed=False)),
+        stayed=Count("pk", filter=Q(custody_days__gt=0, custody_stayed=True)),
+        probation=Count("pk", filter=Q(probation_months__gt=0)),
+        ordered=Sum("assessment"),
+        collected=Sum("assessment_paid"),
+    )
+    to_charge, charged_n = median_days(filed, DaysBetween(F("filed_on"), _first_arrest("case_id")))
+    first_filed = Subquery(
+        Charge.objects.filter(case=OuterRef("case_id"), defendant=OuterRef("defendant_id"))
+        .order_by("filed_on")
+        .values("filed_on")[:1]
+    )
+    to_disposition, disposed_n = median_days(disposed, DaysBetween(F("disposed_on"), first_filed))
+    figures = [
+        Figure("Cases opened", Cell(cases.count())),
+        Figure("Counts filed", Cell(filed.count())),
+        Figure("Counts disposed", Cell(disposed.count())),
+        Figure("Sentences", Cell(sentenced["n"])),
+        Figure("… with custody served", Cell(sentenced["executed"])),
+        Figure("… with custody stayed", Cell(sentenced["stayed"])),
+        Figure("… with probation", Cell(sentenced["probation"])),
+        Figure(
+            "Median days, arrest to charge",
+            Cell(_round(to_charge)),
+            basis=charged_n,
+            basis_unit="counts",
+        ),
+        Figure(
+            "Median days, charge to disposition",
+            Cell(_round(to_disposition)),
+            basis=disposed_n,
+            basis_unit="counts",
+        ),
+    ]
+    return {
+        "figures": figures,
+        "tables": [by_kind, by_statute, by_disposition, assessments_table(sentences, sentenced)],
+    }
+
+
+def _round(days: float | None) -> float | None:
+    return None if days is None else round(days, 1)
+
+
+def assessments_table(sentences: QuerySet, sentenced: dict) -> Table:
+    """609.3241 assessments ordered and collected, and what each agency is owed of what was
+    collected: 40% to the arresting agency, 20% to the prosecuting agency, 40% to victim
+    services (the state's victim-services share is one line)."""
+    arresting = Subquery(
+        HandOff.objects.filter(case=OuterRef("charge__case"))
+        .order_by("arrest__arrested_at")
+        .values("arrest__arresting_agency__name")[:1]
+    )
+    by_arresting = (
+        sentences.annotate(agency=arresting)
+        .values("agency")
+        .annotate(ordered=Sum("assessment"), collected=Sum("assessment_paid"))
+        .order_by("agency")
+    )
+    by_prosecuting = (
+        sentences.values("charge__case__owner_agency__name")
+        .annotate(ordered=Sum("assessment"), collected=Sum("assessment_paid"))
+        .order_by("charge__case__owner_agency__name")
+    )
+    rows = [
+        (f"{r['agency'] or 'No arrest recorded'} (arresting, 40%)",
+         [r["ordered"] * SPLIT["arresting"], r["collected"] * SPLIT["arresting"]])
+        for r in by_arresting
+    ] + [
+        (f"{r['charge__case__owner_agency__name']} (prosecuting, 20%)",
+         [r["ordered"] * SPLIT["prosecuting"], r["collected"] * SPLIT["prosecuting"]])
+        for r in by_prosecuting
+    ]  # fmt: skip
+    ordered, collected = sentenced["ordered"] or Decimal(0), sentenced["collected"] or Decimal(0)
+    rows.append(
+        ("Victim services (40%)", [ordered * SPLIT["victims"], collected * SPLIT["victims"]])
+    )
+    return Table(
+        key="assessments",
+        title="609.3241 penalty assessments: each agency's share",
+        row_header="Agency",
+        columns=["Share of ordered ($)", "Owed of collected ($)"],
+        rows=[(label, [v.quantize(Decimal("0.01")) for v in values]) for label, values in rows],
+        note=f"Ordered ${ordered:,.2f}; collected ${collected:,.2f}.",
+    )
+
+
+# --- Victims and referrals ------------------------------------------------------------------
+
+AGE_GROUPS = [(g.value, g.label) for g in AgeGroup]
+GENDERS = [(s.value, s.label) for s in Sex]
+
+
+def served_victims(actor: User, scope: Scope) -> QuerySet:
+    """Victims with a service being delivered at some time in the period."""
+    services = Service.objects.filter(
+        victim=OuterRef("pk"), status__in=DELIVERED, started_on__lte=scope.end
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
+    return access.report_rows(actor, Victim).filter(scope.where()).filter(Exists(services))
+
+
+def victims_section(actor: User, scope: Scope) -> dict:
+    victims = access.report_rows(actor, Victim).filter(scope.where())
+    identified = victims.filter(scope.dates("identified_on"))
+    served = served_victims(actor, scope)
+    referrals = access.report_rows(actor, Referral).filter(
+        scope.datetimes("created_at"), scope.where("region__counties")
+    )
+    if scope.counties:
+        referrals = referrals.distinct()
+    services = Service.objects.filter(
+        victim__in=victims, status__in=DELIVERED, started_on__lte=scope.end
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
+    first_contact = Subquery(
+        Contact.objects.filter(victim=OuterRef("victim_id"), at__gte=OuterRef("created_at"))
+        .order_by("at")
+        .values("at")[:1]
+    )
+    to_contact, contacted = median_days(
+        referrals.filter(victim__isnull=False), DaysBetween(first_contact, F("created_at"))
+    )
+    sensitive = {"sensitive": True}
+    tables = [
+        _cross(identified, "age_group", "person__sex", AGE_GROUPS, GENDERS, key="identified",
+               title="Victims identified, by age group and gender", row_header="Age group",
+               chart="stacked", **sensitive),
+        _cross(served, "age_group", "person__sex", AGE_GROUPS, GENDERS, key="served",
+               title="Victims served, by age group and gender", row_header="Age group",
+               chart="stacked", **sensitive),
+        _single(referrals, "source", SourceKind.choices, "Referrals", key="referral-source",
+                title="Safe Harbor referrals, by source", row_header="Source", chart="bars",
+                **sensitive),
+        _single(referrals, "region__name", [], "Referrals", key="referral-region",
+                title="Safe Harbor referrals, by region", row_header="Region", chart="bars",
+                **sensitive),
+        _single(referrals, "status", ReferralStatus.choices, "Referrals", key="referral-status",
+                title="Safe Harbor referrals, by status", row_header="Status", **sensitive),
+        _single(referrals.filter(status=ReferralStatus.CLOSED), "closure_reason",
+                ClosureReason.choices, "Referrals", key="referral-outcome",
+                title="Closed referrals, by outcome", row_header="Outcome", **sensitive),
+        _single(services, "kind", ServiceKind.choices, "Services", key="services",
+                title="Services delivered, by type", row_header="Service", chart="bars",
+                **sensitive),
+    ]  # fmt: skip
+    for table in tables:
+        for index, (label, values) in enumerate(table.rows):
+            if label is None or label == "None":
+                table.rows[index] = ("Not recorded", values)
+    figures = [
+        Figure("Victims identified", Cell(identified.count()), sensitive=True),
+        Figure("Victims served", Cell(served.count()), sensitive=True),
+        Figure("Safe Harbor referrals", Cell(referrals.count()), sensitive=True),
+        Figure("Services delivered", Cell(services.count()), sensitive=True),
+        Figure(
+            "Median days, referral to first contact",
+            Cell(_round(to_contact)),
+            sensitive=True,
+            basis=contacted,
+            basis_unit="referrals",
+        ),
+    ]
+    return {"figures": figures, "tables": tables, "contacted": contacted}
+
+
+# --- Deadlines ------------------------------------------------------------------------------
+
+DEADLINE_OUTCOMES = [
+    ("on_time", "Met on time"),
+    ("late", "Met late"),
+    ("missed", "Missed"),
+    ("waived", "Waived"),
+    ("open", "Not yet due"),
+]
+# Deadlines about victims' and referrals' records count those people: suppressed like them.
+PEOPLE_RECORDS = {"referrals.Referral", "victims.Consent"}
+
+
+def report_deadlines(actor: User) -> QuerySet:
+    """Deadlines counted exactly when their record may be (see access.report_rows)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    match = Q(pk__in=[])
+    for label, path in DEADLINE_RECORDS.items():
+        model = apps.get_model(label)
+        rows = access.report_rows(actor, guard_model(label)).values("pk")
+        ids = rows if not path else model.objects.filter(**{f"{path}__in": rows}).values("pk")
+        match |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return Deadline.objects.filter(match)
+
+
+def _deadline_columns(now: dt.datetime) -> dict:
+    met = Q(status=DeadlineStatus.MET)
+    return {
+        "on_time": Count("pk", filter=met & Q(closed_at__lte=F("due_at"))),
+        "late": Count("pk", filter=met & Q(closed_at__gt=F("due_at"))),
+        # A missed deadline stays open, escalated, past its time (taskforce/deadlines).
+        "missed": Count(
+            "pk",
+            filter=Q(status=DeadlineStatus.MISSED) | Q(status=DeadlineStatus.OPEN, due_at__lt=now),
+        ),
+        "waived": Count("pk", filter=Q(status=DeadlineStatus.WAIVED)),
+        "open": Count("pk", filter=Q(status=DeadlineStatus.OPEN, due_at__gte=now)),
+    }
+
+
+def deadlines_section(actor: User, scope: Scope) -> dict:
+    from django.contrib.contenttypes.models import ContentType
+
+    now = timezone.now()
+    deadlines = report_deadlines(actor).filter(
+        scope.datetimes("due_at"), scope.where(None, "responsible_agency")
+    )
+    columns = _deadline_columns(now)
+    people_types = {
+        ContentType.objects.get_for_model(guard_model(label)).pk for label in PEOPLE_RECORDS
+    } | {ContentType.objects.get_for_model(Referral).pk}
+    by_rule = deadlines.values("rule").annotate(**columns).order_by("rule")
+    rule_types = dict(deadlines.values_list("rule", "content_type").distinct().order_by())
+    names = [key for key, _ in DEADLINE_OUTCOMES]
+    headers = [label for _, label in DEADLINE_OUTCOMES]
+
+    def rule_label(rule: str) -> str:
+        return RULES[rule].title if rule in RULES else rule
+
+    case_rows = [r for r in by_rule if rule_types.get(r["rule"]) not in people_types]
+    people_rows = [r for r in by_rule if rule_types.get(r["rule"]) in people_types]
+    tables = [
+        Table(key="deadlines-cases", title="Court and case deadlines, by rule", row_header="Rule",
+              columns=headers, chart="stacked",
+              rows=[(rule_label(r["rule"]), [r[n] for n in names]) for r in case_rows]),
+        Table(key="deadlines-people", title="Victims' and referrals' deadlines, by rule",
+              row_header="Rule", columns=headers, sensitive=True,
+              rows=[(rule_label(r["rule"]), [r[n] for n in names]) for r in people_rows]),
+        Table(key="deadlines-agency", title="Court and case deadlines, by responsible agency",
+              row_header="Agency", columns=headers, chart="stacked",
+              rows=[(r["responsible_agency__name"] or "No agency", [r[n] for n in names])
+                    for r in deadlines.exclude(content_type__in=people_types)
+                    .values("responsible_agency__name").annotate(**columns)
+                    .order_by("responsible_agency__name")]),
+    ]  # fmt: skip
+    return {"figures": [], "tables": tables}
+
+
+# --- Year over year -------------------------------------------------------------------------
+
+
+def headline_series(actor: User, scope: Scope, years: int = 5) -> tuple[list[int], list[Table]]:
+    """Each headline figure per calendar year, the last `years` up to the end of the range."""
+    last = scope.end.year
+    span = list(range(last - years + 1, last + 1))
+    first_day = dt.date(span[0], 1, 1)
+    wide = Scope(first_day, dt.date(last, 12, 31), scope.counties, scope.agencies)
+    cases = access.report_rows(actor, CaseRecord).filter(scope.where("county"))
+    series = [
+        ("operations", "Operations run", False,
+         access.report_rows(actor, Operation)
+         .filter(wide.dates("starts_on"), scope.where("counties")).distinct(), "starts_on"),
+        ("arrests", "Arrests", False,
+         access.report_rows(actor, Arrest).filter(wide.datetimes("arrested_at"),
+                                                  scope.where("county", "arresting_agency")),
+         "arrested_at"),
+        ("charged", "Counts filed", False,
+         Charge.objects.filter(case__in=cases).filter(wide.dates("filed_on")), "filed_on"),
+        ("convictions", "Convictions (counts)", False,
+         Charge.objects.filter(case__in=cases, disposition__in=CONVICTIONS)
+         .filter(wide.dates("disposed_on")), "disposed_on"),
+        ("victims", "Victims identified", True,
+         access.report_rows(actor, Victim).filter(wide.dates("identified_on"), scope.where()),
+         "identified_on"),
+        ("referrals", "Safe Harbor referrals", True,
+         access.report_rows(actor, Referral).filter(wide.datetimes("created_at"), scope.where()),
+         "created_at"),
+    ]  # fmt: skip
+    tables = []
+    for key, title, sensitive, rows, field in series:
+        counts = dict(
+            rows.annotate(year=ExtractYear(field)).values("year")
+            .annotate(n=Count("pk", distinct=True)).order_by().values_list("year", "n")
+        )  # fmt: skip
+        tables.append(
+            Table(
+                key=f"trend-{key}",
+                title=title,
+                row_header="Headline",
+                columns=[str(y) for y in span],
+                rows=[(title, [counts.get(y, 0) for y in span])],
+                totals=False,
+                sensitive=sensitive,
+                chart="line",
+            )
+        )
+    return span, tables
+
+
+def agencies_named(ids: tuple[int, ...]) -> list[str]:
+    return list(Agency.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))

@@ -1,0 +1,132 @@
+"""The grant-report export: counts shaped like the federal performance measures victim-service
+and task-force grants ask for (OVC TIMS, BJA PMT). One row per measure and category; the README's
+"Grant export" section maps each measure to its source.
+
+Victims are counted "new" when identified in the period and "continuing" when identified before
+it and served in it (DESIGN.md §7: a victim is new once per period). Breakdowns of victims and
+services are suppressed like the report tables in the task-force-wide view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+
+from cases.models import Arrest, CaseVictim, Charge
+from cases.models import Case as CaseRecord
+from cases.models.cases import CaseKind
+from taskforce import access
+from taskforce.models import User
+from taskforce.reports.figures import (
+    AGE_GROUPS,
+    CONVICTIONS,
+    DELIVERED,
+    GENDERS,
+    Scope,
+    served_victims,
+)
+from taskforce.reports.tables import Table
+from victims.models import Service, ServiceKind, Victim
+
+HEADER = ["section", "measure", "category", "value"]
+TRAFFICKING_TYPES = [("sex", "Sex trafficking"), ("labor", "Labor trafficking"),
+                     ("both", "Sex and labor trafficking")]  # fmt: skip
+
+
+@dataclass
+class GrantRow:
+    section: str
+    measure: str
+    category: str
+    value: str
+
+    def as_list(self) -> list[str]:
+        return [self.section, self.measure, self.category, self.value]
+
+
+def trafficking_type(cases: QuerySet) -> Case:
+    """A victim's type of trafficking from the cases they are a victim in: labor when a labor
+    trafficking case names them, sex when any other case does or when none does (Safe Harbor
+    serves sexually exploited youth), both when both kinds do."""
+    named = CaseVictim.objects.filter(person=OuterRef("person_id"), case__in=cases)
+    labor = Exists(named.filter(case__kind=CaseKind.LABOR_TRAFFICKING))
+    other = Exists(named.exclude(case__kind=CaseKind.LABOR_TRAFFICKING))
+    return Case(
+        When(labor & other, then=Value("both")),
+        When(labor, then=Value("labor")),
+        default=Value("sex"),
+        output_field=CharField(),
+    )
+
+
+def _breakdowns(victims: QuerySet, measure: str, cases: QuerySet, wide: bool) -> list[GrantRow]:
+    typed = victims.annotate(trafficking=trafficking_type(cases))
+    rows = []
+    for field, labels, category in (
+        ("trafficking", TRAFFICKING_TYPES, "type of trafficking"),
+        ("age_group", AGE_GROUPS, "age group"),
+        ("person__sex", GENDERS, "gender"),
+    ):
+        counts = dict(
+            typed.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
+        )
+        table = Table(
+            key=field, title=measure, row_header=category, columns=["n"], sensitive=True,
+            rows=[(label, [counts.get(key, 0)]) for key, label in labels],
+        )  # fmt: skip
+        if wide:
+            table.suppress()
+        for label, cells in table.body:
+            rows.append(GrantRow("Victims", measure, f"{category}: {label}", cells[0].shown))
+        rows.append(GrantRow("Victims", measure, f"{category}: total", table.total_row[0].shown))
+    return rows
+
+
+def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
+    wide = access.reports_task_force_wide(actor)
+    cases = access.report_rows(actor, CaseRecord)
+    victims = access.report_rows(actor, Victim).filter(scope.where())
+    new = victims.filter(scope.dates("identified_on"))
+    continuing = served_victims(actor, scope).filter(identified_on__lt=scope.start)
+    rows = _breakdowns(new, "Victims served, new", cases, wide)
+    rows += _breakdowns(continuing, "Victims served, continuing", cases, wide)
+
+    services = Service.objects.filter(
+        victim__in=victims, status__in=DELIVERED, started_on__lte=scope.end
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
+    counts = dict(
+        services.values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n")
+    )
+    table = Table(
+        key="services", title="Services delivered", row_header="service", columns=["n"],
+        sensitive=True, rows=[(label, [counts.get(k, 0)]) for k, label in ServiceKind.choices],
+    )  # fmt: skip
+    if wide:
+        table.suppress()
+    rows += [
+        GrantRow("Services", "Services delivered", label, c[0].shown) for label, c in table.body
+    ]
+    rows.append(GrantRow("Services", "Services delivered", "total", table.total_row[0].shown))
+
+    in_scope = cases.filter(scope.where("county"))
+    arrests = access.report_rows(actor, Arrest).filter(
+        scope.datetimes("arrested_at"), scope.where("county", "arresting_agency")
+    )
+    charges = Charge.objects.filter(case__in=in_scope)
+    convicted = charges.filter(scope.dates("disposed_on"), disposition__in=CONVICTIONS)
+    by_kind = dict(
+        in_scope.filter(scope.datetimes("created_at")).values("kind").annotate(n=Count("pk"))
+        .order_by().values_list("kind", "n")
+    )  # fmt: skip
+    rows += [GrantRow("Cases", "Cases opened", label, f"{by_kind.get(k, 0):,}")
+             for k, label in CaseKind.choices]  # fmt: skip
+    defendants = charges.filter(scope.dates("filed_on")).values("case", "defendant").distinct()
+    rows += [
+        GrantRow("Cases", "Arrests", "total", f"{arrests.count():,}"),
+        GrantRow("Cases", "Defendants charged", "total", f"{defendants.count():,}"),
+        GrantRow("Cases", "Cases with a conviction", "total",
+                 f"{convicted.values('case').distinct().count():,}"),
+        GrantRow("Cases", "Counts convicted", "total", f"{convicted.count():,}"),
+    ]  # fmt: skip
+    return rows

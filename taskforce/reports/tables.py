@@ -1,0 +1,152 @@
+"""A report table (counts by row and column, with totals) and small-cell suppression.
+
+Every table of the reports pages is one of these: the page draws it, a chart draws it, the CSV
+export writes it, all from the same cells, so a value hidden in one is hidden in all.
+
+Suppression (DESIGN.md §3; issue #11): in the task-force-wide view, a count of victims or
+referrals from 1 to 4 shows as "<5" (primary). Then, wherever a row or column total is shown
+with exactly one hidden cell, that cell could be worked out from the total, so another cell is
+hidden too (complementary): the smallest count of 5 or more in that line, or else the line's
+total. Repeated until no line has a single hidden cell. Complementary cells show as "—".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SMALL = "<5"
+HIDDEN = "—"
+PRIMARY, COMPLEMENT = "primary", "complement"
+
+
+@dataclass
+class Cell:
+    value: int | float | str | None
+    hidden: str = ""  # "", PRIMARY or COMPLEMENT
+
+    @property
+    def shown(self) -> str:
+        if self.hidden == PRIMARY:
+            return SMALL
+        if self.hidden == COMPLEMENT:
+            return HIDDEN
+        if self.value is None:
+            return "n/a"
+        if isinstance(self.value, Decimal):
+            return f"{self.value:,.2f}"
+        if isinstance(self.value, float):
+            return f"{self.value:,.1f}"
+        if isinstance(self.value, int):
+            return f"{self.value:,}"
+        return str(self.value)
+
+    @property
+    def number(self) -> int | float | None:
+        """The value a chart may draw: nothing for a hidden or missing cell."""
+        return None if self.hidden or not isinstance(self.value, int | float) else self.value
+
+
+@dataclass
+class Table:
+    """Counts by row label and column label. `totals` adds a Total column and row."""
+
+    key: str  # stable id: the page's anchor and the CSV export's name
+    title: str
+    row_header: str
+    columns: list[str]
+    rows: list[tuple[str, list]]  # (label, values by column)
+    totals: bool = True
+    sensitive: bool = False  # counts of victims or referrals
+    chart: str = ""  # "stacked", "bars" or "line"; "" for none
+    stack: tuple[int, ...] = ()  # the columns a stacked chart splits each bar into (all if empty)
+    note: str = ""
+    cells: list[list[Cell]] = field(default_factory=list, init=False)
+    total_row: list[Cell] = field(default_factory=list, init=False)
+    suppressed: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        self.cells = [[Cell(v) for v in values] for _, values in self.rows]
+        if self.totals:
+            for label_cells in self.cells:
+                label_cells.append(Cell(sum(c.value or 0 for c in label_cells)))
+            width = len(self.columns) + 1
+            self.total_row = [
+                Cell(sum(row[j].value or 0 for row in self.cells)) for j in range(width)
+            ]
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.row_header, *self.columns, *(["Total"] if self.totals else [])]
+
+    @property
+    def body(self) -> list[tuple[str, list[Cell]]]:
+        return [(label, cells) for (label, _), cells in zip(self.rows, self.cells, strict=True)]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows or all(
+            not (c.value or 0) for row in self.cells for c in row if isinstance(c.value, int)
+        )
+
+    def csv_rows(self) -> list[list[str]]:
+        rows = [[label, *(c.shown for c in cells)] for label, cells in self.body]
+        if self.totals:
+            rows.append(["Total", *(c.shown for c in self.total_row)])
+        return [self.headers, *rows]
+
+    def suppress(self) -> Table:
+        """Hide small counts and whatever would give them away (see the module's docstring)."""
+        if not self.sensitive:
+            return self
+        grid = [*self.cells, *([self.total_row] if self.totals else [])]
+        for row in grid:
+            for cell in row:
+                if isinstance(cell.value, int) and 1 <= cell.value <= 4:
+                    cell.hidden = PRIMARY
+        if self.totals:
+            lines = [row for row in grid] + [list(col) for col in zip(*grid, strict=True)]
+            changed = True
+            while changed:
+                changed = False
+                for line in lines:
+                    *parts, total = line
+                    if total.hidden or sum(1 for c in parts if c.hidden) != 1:
+                        continue
+                    candidates = [c for c in parts if not c.hidden and (c.value or 0) >= 5]
+                    pick = min(candidates, key=lambda c: c.value) if candidates else total
+                    pick.hidden = COMPLEMENT
+                    changed = True
+        self.suppressed = any(c.hidden for row in grid for c in row)
+        return self
+
+
+@dataclass
+class Figure:
+    """One headline number. `basis` is how many rows a median stands on; a sensitive figure
+    (victims, referrals) of 1 to 4, or a median over fewer than 5 of them, is hidden in the
+    task-force-wide view."""
+
+    label: str
+    value: Cell
+    sensitive: bool = False
+    basis: int | None = None
+    basis_unit: str = ""
+
+    def suppress(self) -> Figure:
+        if not self.sensitive:
+            return self
+        if self.basis is not None:
+            if 1 <= self.basis <= 4:
+                self.value.hidden = PRIMARY
+        elif isinstance(self.value.value, int) and 1 <= self.value.value <= 4:
+            self.value.hidden = PRIMARY
+        return self
+
+    @property
+    def basis_shown(self) -> str:
+        if self.basis is None:
+            return ""
+        if self.value.hidden:
+            return f"fewer than 5 {self.basis_unit}"
+        return f"{self.basis:,} {self.basis_unit}"
