@@ -29,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 
 from cases.models import Arrest, Charge, Disposition, HandOff, Operation, Sentence
@@ -271,11 +271,14 @@ def operations_section(actor: User, scope: Scope) -> dict:
 # --- Prosecution ----------------------------------------------------------------------------
 
 
-def _first_arrest(case_path: str) -> Subquery:
-    return Subquery(
-        HandOff.objects.filter(case=OuterRef(case_path))
-        .order_by("arrest__arrested_at")
-        .values("arrest__arrested_at")[:1]
+def _first_arrest(case_path: str) -> TruncDate:
+    """The day (local) of the case's first arrest: days to a charge count whole days."""
+    return TruncDate(
+        Subquery(
+            HandOff.objects.filter(case=OuterRef(case_path))
+            .order_by("arrest__arrested_at")
+            .values("arrest__arrested_at")[:1]
+        )
     )
 
 

@@ -1,0 +1,318 @@
+"""Reports: every number checked against a data set with known counts, small counts suppressed
+with their complements in the coordinator's view, only what the viewer may count, clear errors."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Charge, Sentence, Statute
+from cases.models.people import Person, Sex
+from cases.services.charges import ChargeInput, charge_dispose, charging_decide
+from cases.services.handoffs import handoff_create
+from taskforce.models import AuditEvent, County, Deadline, DeadlineStatus, Role
+from taskforce.reports.tables import COMPLEMENT, PRIMARY, Table
+from tests.factories import member, verified_login
+from victims.models import Victim
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def report(client, section, **params):
+    answer = client.get(reverse("report", args=[section]), params)
+    assert answer.status_code == 200, answer.content.decode()[:500]
+    return answer
+
+
+def table(answer, key) -> Table:
+    [found] = [t for t, _ in answer.context["tables"] if t.key == key]
+    return found
+
+
+def shown(found: Table) -> dict[str, list[str]]:
+    rows = {label: [c.shown for c in cells] for label, cells in found.body}
+    if found.totals:
+        rows["Total"] = [c.shown for c in found.total_row]
+    return rows
+
+
+def figures(answer) -> dict[str, str]:
+    return {f.label: f.value.shown for f in answer.context["figures"]}
+
+
+def make_victims(agency, by, count, sex, age, identified_on=None):
+    identified_on = identified_on or TODAY() - dt.timedelta(days=10)
+    born = identified_on.replace(year=identified_on.year - age) - dt.timedelta(days=1)
+    for n in range(count):
+        person = Person.objects.create(
+            first_name="Survivor", last_name=f"{sex}{age}n{n}", sex=sex, date_of_birth=born,
+            owner_agency=agency, created_by=by, updated_by=by,
+        )  # fmt: skip
+        Victim.objects.create(
+            person=person, identified_on=identified_on, identified_how="sting",
+            owner_agency=agency, created_by=by, updated_by=by,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def survey(advocacy_center, advocate):
+    """The victims survey of DESIGN.md §1: 5 men, 79 women, 11 boys, 80 girls."""
+    make_victims(advocacy_center, advocate, 5, Sex.MALE, 30)
+    make_victims(advocacy_center, advocate, 79, Sex.FEMALE, 30)
+    make_victims(advocacy_center, advocate, 11, Sex.MALE, 15)
+    make_victims(advocacy_center, advocate, 80, Sex.FEMALE, 15)
+    make_victims(advocacy_center, advocate, 7, Sex.FEMALE, 20)
+    make_victims(advocacy_center, advocate, 2, Sex.FEMALE, 40, TODAY() - dt.timedelta(days=900))
+
+
+SURVEY = {  # Female, Male, Non-binary / other, Unknown, Total
+    "Under 18": ["80", "11", "0", "0", "91"],
+    "18 to 24": ["7", "0", "0", "0", "7"],
+    "25 and over": ["79", "5", "0", "0", "84"],
+    "Age unknown": ["0", "0", "0", "0", "0"],
+    "Total": ["166", "16", "0", "0", "182"],
+}
+
+
+def test_the_victims_survey_figures_come_out_exactly_for_the_agency_and_the_coordinator(
+    client, survey, advocate_supervisor, coordinator
+):
+    for viewer in (advocate_supervisor, coordinator):
+        client.logout()
+        verified_login(client, viewer)
+        page = report(client, "victims")
+        assert shown(table(page, "identified")) == SURVEY, viewer
+        assert figures(page)["Victims identified"] == "182"
+    # The two identified 900 days ago fall outside the default last 12 months, inside a wider one.
+    wide = report(client, "victims", start=(TODAY() - dt.timedelta(days=1000)).isoformat())
+    assert shown(table(wide, "identified"))["25 and over"][-1] == "86"
+
+
+def lines_of(found: Table):
+    grid = [cells for _, cells in found.body] + [found.total_row]
+    return grid + [list(column) for column in zip(*grid, strict=True)]
+
+
+def test_small_counts_are_hidden_with_complements_for_the_coordinator_only(
+    client, survey, advocacy_center, advocate, advocate_supervisor, coordinator
+):
+    make_victims(advocacy_center, advocate, 3, Sex.NONBINARY, 16)
+    verified_login(client, coordinator)
+    found = table(report(client, "victims"), "identified")
+    cells = shown(found)
+    assert cells["Under 18"][2] == "<5" and cells["Total"][2] == "<5"
+    for line in lines_of(found):
+        assert not any(
+            isinstance(c.value, int) and 1 <= c.value <= 4 and not c.hidden for c in line
+        )
+        *parts, total = line
+        if not total.hidden:  # a shown total never leaves exactly one cell to work out
+            assert sum(1 for c in parts if c.hidden) != 1
+    hidden = {c.hidden for line in lines_of(found) for c in line}
+    assert {PRIMARY, COMPLEMENT} <= hidden
+    assert "<5" not in {c.shown for line in lines_of(found) for c in line if c.hidden == COMPLEMENT}
+
+    exported = client.get(reverse("report", args=["victims"]), {"export": "identified"})
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["Age group", "Female", "Male", "Non-binary / other", "Unknown", "Total"]
+    assert rows[1][3] == "<5" and "3" not in rows[1]
+    event = AuditEvent.objects.filter(action="report.exported").latest("id")
+    assert event.changes["table"] == "victims/identified" and event.actor_id == coordinator.pk
+
+    client.logout()
+    verified_login(client, advocate_supervisor)  # the agency's own records: real numbers
+    assert shown(table(report(client, "victims"), "identified"))["Under 18"][2] == "3"
+
+
+def test_suppression_covers_a_single_column_list_and_its_total():
+    counts = [("Police", [12]), ("School", [2]), ("Hotel", [9]), ("Self", [0])]
+    listed = Table(
+        key="t", title="T", row_header="Source", columns=["Referrals"], sensitive=True, rows=counts
+    )
+    listed.suppress()
+    assert [c.shown for _, [c, _] in listed.body] == ["12", "<5", "—", "0"]
+    assert listed.total_row[0].shown == "23"
+    open_table = Table(key="o", title="O", row_header="x", columns=["n"], rows=[("a", [2])])
+    assert open_table.suppress().body[0][1][0].shown == "2"  # not sensitive: nothing hidden
+
+
+@pytest.fixture
+def sheriff_supervisor(sheriff):
+    return member(sheriff, Role.SUPERVISOR, username="wcso_supervisor")
+
+
+@pytest.fixture
+def handed_cases(sheriff_liaison, operation, make_arrests, wash_cao, wash_prosecutor):
+    """Six arrests; five handed off: convicted, dismissed, declined, acquitted, still pending."""
+    arrests = make_arrests(sheriff_liaison, operation, 6)
+    handed = handoff_create(actor=sheriff_liaison, arrests=arrests[:5], to_agency=wash_cao)
+    cases = [h.case for h in handed]
+    statute = Statute.objects.get(citation="609.324 subd. 1(b)")
+    filed = TODAY() - dt.timedelta(days=20)
+    for case, disposition in zip(cases[:4], ["pleaded_as_charged", "dismissed", None, "acquitted"],
+                                 strict=True):  # fmt: skip
+        defendant = case.defendants.get()
+        if disposition is None:
+            charging_decide(actor=wash_prosecutor, case=case, decision="decline", reason="Weak ID")
+            continue
+        count = ChargeInput(defendant=defendant, statute=statute, filed_on=filed)
+        charging_decide(actor=wash_prosecutor, case=case, decision="charge", charges=[count])
+        charge = case.charges.get()
+        charge_dispose(actor=wash_prosecutor, charge=charge, disposition=disposition,
+                       disposed_on=filed + dt.timedelta(days=10))  # fmt: skip
+    return cases
+
+
+def test_operation_figures_follow_each_arrest_to_its_outcome(
+    client, handed_cases, coordinator, sheriff_supervisor
+):
+    verified_login(client, coordinator)
+    page = report(client, "operations")
+    assert figures(page) == {
+        "Operations run": "1", "Arrests": "6", "Handed off to prosecution": "5", "Charged": "3",
+        "Declined": "1", "Convicted": "1", "Acquitted": "1", "Dismissed": "1", "Pending": "1",
+        "Conviction rate of resolved cases (%)": "33.3",
+    }  # fmt: skip
+    by_county = shown(table(page, "by-county"))
+    assert by_county == {"Washington": ["6", "5", "3", "1", "1", "1", "1", "1"]}
+    assert 'role="img"' in page.content.decode()  # the chart beside the table
+
+    # The sheriff's supervisor may not open the county attorney's cases: their arrests are
+    # counted, handed off, and their outcomes stay pending for them.
+    client.logout()
+    verified_login(client, sheriff_supervisor)
+    theirs = figures(report(client, "operations"))
+    assert (theirs["Arrests"], theirs["Handed off to prosecution"], theirs["Convicted"]) == (
+        "6", "5", "0",
+    )  # fmt: skip
+
+
+def test_prosecution_figures_dispositions_medians_and_the_assessment_split(
+    client, handed_cases, wash_supervisor, wash_prosecutor
+):
+    convicted = Charge.objects.get(case=handed_cases[0])
+    Sentence.objects.create(
+        charge=convicted, sentenced_on=TODAY() - dt.timedelta(days=5), assessment=Decimal("750"),
+        assessment_paid=Decimal("500"), recorded_by=wash_prosecutor, probation_months=12,
+    )  # fmt: skip
+    verified_login(client, wash_supervisor)
+    page = report(client, "prosecution")
+    numbers = figures(page)
+    assert numbers["Cases opened"] == "5" and numbers["Counts filed"] == "3"
+    assert numbers["Counts disposed"] == "3" and numbers["Sentences"] == "1"
+    assert numbers["… with probation"] == "1"
+    arrested = timezone.localdate(handed_cases[0].handoffs.get().arrest.arrested_at)
+    assert numbers["Median days, arrest to charge"] == f"{(convicted.filed_on - arrested).days}.0"
+    assert numbers["Median days, charge to disposition"] == "10.0"
+    dispositions = shown(table(page, "dispositions"))
+    assert dispositions["Pleaded guilty as charged"][-1] == "1"
+    assert dispositions["Acquitted"][-1] == "1" and dispositions["Dismissed"][-1] == "1"
+    split = shown(table(page, "assessments"))
+    assert split["Washington County Sheriff's Office (arresting, 40%)"] == [
+        "300.00",
+        "200.00",
+        "500.00",
+    ]
+    assert split["Washington County Attorney's Office (prosecuting, 20%)"] == [
+        "150.00",
+        "100.00",
+        "250.00",
+    ]
+    assert split["Victim services (40%)"] == ["300.00", "200.00", "500.00"]
+
+
+def test_deadlines_are_counted_met_on_time_late_missed_and_waived(
+    client, handed_cases, wash_supervisor
+):
+    now = timezone.now()
+    rows = Deadline.objects.filter(object_id__in=[c.pk for c in handed_cases])
+    assert rows.exists()
+    base = rows.first()
+    Deadline.objects.all().delete()
+    kept = {
+        name: getattr(base, name)
+        for name in ("content_type", "object_id", "rule", "rule_version", "title",
+                     "responsible_agency")
+    } | {"event_at": now}  # fmt: skip
+    made = [
+        (now - dt.timedelta(days=3), DeadlineStatus.MET, now - dt.timedelta(days=4)),
+        (now - dt.timedelta(days=3), DeadlineStatus.MET, now - dt.timedelta(days=1)),
+        (now - dt.timedelta(days=2), DeadlineStatus.OPEN, None),
+        (now - dt.timedelta(days=2), DeadlineStatus.WAIVED, now),
+        (now + dt.timedelta(days=2), DeadlineStatus.OPEN, None),
+    ]
+    for sequence, (due, status, closed) in enumerate(made):
+        Deadline.objects.create(**kept, sequence=sequence, due_at=due, status=status,
+                                closed_at=closed)  # fmt: skip
+    verified_login(client, wash_supervisor)
+    ahead = (TODAY() + dt.timedelta(days=7)).isoformat()  # a period may end in the future
+    found = shown(table(report(client, "deadlines", end=ahead), "deadlines-cases"))
+    [rule_row] = [label for label in found if label != "Total"]
+    assert found[rule_row] == ["1", "1", "1", "1", "1", "5"]
+
+
+def test_the_year_over_year_page_counts_each_year(client, survey, advocate_supervisor):
+    verified_login(client, advocate_supervisor)
+    page = report(client, "trends")
+    victims = table(page, "trend-victims")
+    this_year, two_years_ago = TODAY().year, (TODAY() - dt.timedelta(days=900)).year
+    counts = dict(zip(victims.columns, [c.value for c in victims.body[0][1]], strict=True))
+    identified = Victim.objects.filter(identified_on__year=this_year).count()
+    assert counts[str(this_year)] == identified
+    assert counts[str(two_years_ago)] == 2 + (identified if two_years_ago == this_year else 0)
+
+
+def test_the_grant_export_counts_new_victims_by_type_age_and_gender(
+    client, survey, advocate_supervisor
+):
+    verified_login(client, advocate_supervisor)
+    answer = client.get(reverse("report_grant"))
+    rows = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["section", "measure", "category", "value"]
+    values = {(r[1], r[2]): r[3] for r in rows[1:]}
+    assert values[("Victims served, new", "age group: Under 18")] == "91"
+    assert values[("Victims served, new", "gender: Male")] == "16"
+    assert values[("Victims served, new", "type of trafficking: Sex trafficking")] == "182"
+    assert values[("Victims served, new", "type of trafficking: total")] == "182"
+    assert AuditEvent.objects.filter(action="report.exported", changes__table="grant").exists()
+
+
+def test_only_supervisors_and_the_coordinator_reach_reports_and_nobody_reaches_a_victim_row(
+    client, survey, coordinator, advocate, wash_prosecutor, sheriff_liaison
+):
+    for person in (advocate, wash_prosecutor, sheriff_liaison):
+        client.logout()
+        verified_login(client, person)
+        for url in (reverse("report", args=["victims"]), reverse("report_grant"), "/reports/"):
+            assert client.get(url).status_code == 404, (person, url)
+    client.logout()
+    verified_login(client, coordinator)
+    assert client.get(reverse("report", args=["nothing-here"])).status_code == 404
+    victim = Victim.objects.first()
+    assert client.get(reverse("victims:detail", args=[victim.public_id])).status_code == 404
+    page = report(client, "victims").content.decode()
+    assert "Survivor" not in page and str(victim.public_id) not in page
+
+
+def test_bad_periods_and_counties_get_a_message_beside_the_field(
+    client, wash_supervisor, coordinator
+):
+    verified_login(client, wash_supervisor)
+    url = reverse("report", args=["operations"])
+    backwards = client.get(url, {"start": "2026-05-01", "end": "2026-04-01"})
+    assert backwards.status_code == 400
+    assert backwards.context["form"].errors["end"] == ["The end date is before the start date."]
+    ramsey = County.objects.get(name="Ramsey")  # the Washington County Attorney's is Washington
+    foreign = client.get(reverse("report", args=["operations"]), {"counties": ramsey.pk})
+    assert foreign.status_code == 400
+    assert "is not a county you may report on" in foreign.context["form"].errors["counties"][0]
+    nonsense = client.get(reverse("report", args=["operations"]), {"start": "last spring"})
+    assert nonsense.status_code == 400 and "start" in nonsense.context["form"].errors
+    client.logout()
+    verified_login(client, coordinator)
+    assert report(client, "operations", counties=ramsey.pk).status_code == 200
