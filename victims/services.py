@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from pathlib import PurePath
 
@@ -36,6 +37,9 @@ def victim_create(*, actor: User, person: Person, identified_how: str, **fields)
     )
 
 
+CONSENT_LONGEST = dt.timedelta(days=366)
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -61,6 +65,11 @@ def consent_record(
         errors["expires_on"] = "Consent must expire after it is signed."
     elif expires_on < timezone.localdate():
         errors["expires_on"] = "This consent has already expired."
+    elif expires_on > signed_on + CONSENT_LONGEST:
+        # VAWA/FVPSA/VOCA: a release is "reasonably time-limited"; a new consent renews it.
+        errors["expires_on"] = (
+            "A release lasts at most a year from signing; record a new consent to renew it."
+        )
     if to_agency.pk == victim.owner_agency_id:
         errors["to_agency"] = "Your agency needs no consent to see its own record."
     if victim.is_juvenile:

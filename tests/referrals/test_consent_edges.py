@@ -94,3 +94,18 @@ def test_the_sender_is_told_its_view_is_capped_even_at_received(client, referral
     verified_login(client, sheriff_liaison)
     page = client.get(reverse("referrals:detail", args=[referral.public_id])).content.decode()
     assert "sees no further than" in page
+
+
+def test_a_release_longer_than_a_year_is_refused_beside_its_field(
+    client, victim, advocate, wash_cao
+):
+    verified_login(client, advocate)
+    answer = client.post(
+        reverse("victims:consent_new", args=[victim.public_id]),
+        {"to_agency": wash_cao.pk, "scope": "status", "purpose": "Prosecution contact",
+         "signed_on": TODAY().isoformat(), "expires_on": "9999-12-31", "signed_by_minor": "on",
+         "guardian_name": "Aunt", "guardian_relationship": "Aunt"},
+    )  # fmt: skip
+    assert answer.status_code in (200, 400)
+    assert "A release lasts at most a year" in answer.content.decode()
+    assert not victim.consents.exists()
