@@ -46,6 +46,11 @@ urlpatterns = [
     path("operations/export.csv", operations.operation_export, name="operation_export"),
     path("operations/<uuid:public_id>/", operations.operation_detail, name="operation_detail"),
     path("operations/<uuid:public_id>/edit/", operations.operation_edit, name="operation_edit"),
+    path(
+        "operations/<uuid:public_id>/ad-responses/",
+        operations.ad_responses_add,
+        name="ad_responses_add",
+    ),
     path("arrests/", arrests.arrest_list, name="arrest_list"),
     path("arrests/new/", arrests.arrest_bulk, name="arrest_bulk"),
     path("arrests/import/", arrests.arrest_import, name="arrest_import"),

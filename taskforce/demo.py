@@ -259,7 +259,7 @@ DEMO_RUNAWAYS = [
     ("Aune", "Brianna", "2010-07-19", 300, "Group home (Oakdale)", 2, "A friend's apartment",
      "", "Back on her own; says she stayed with a friend from school."),
 ]  # fmt: skip
-# The handle the demo sting's first buyer answered: the first report above matches through it.
+# A handle that answered the demo sting's decoy ads: the first report above matches through it.
 DEMO_AD_HANDLE = "@sunny_mn"
 
 
@@ -269,7 +269,7 @@ def _seed_runaways(agencies: dict[str, Agency]) -> int:
 
     from django.utils import timezone
 
-    from cases.models import HandOff, IdentifierKind, RunawayReport
+    from cases.models import AdResponse, HandOff, IdentifierKind, RunawayReport
     from cases.services.people import PersonData, person_create, person_identifier_add
     from taskforce.records import record_create
 
@@ -277,11 +277,24 @@ def _seed_runaways(agencies: dict[str, Agency]) -> int:
     if RunawayReport.objects.filter(owner_agency=attorney).exists():
         return 0
     prosecutor = User.objects.get(username="wash_prosecutor")
-    handed = HandOff.objects.filter(to_agency=attorney).select_related("arrest__arrestee").first()
+    handed = (
+        HandOff.objects.filter(to_agency=attorney)
+        .select_related("arrest__arrestee", "arrest__operation")
+        .first()
+    )
     if handed is not None:
+        # The buyer answered the sting's decoy ad from this handle: it is recorded on the
+        # operation's page and among his identifiers (which the county attorney sees).
         person_identifier_add(
             person=handed.arrest.arrestee, kind=IdentifierKind.HANDLE, value=DEMO_AD_HANDLE
         )
+        if handed.arrest.operation is not None:
+            AdResponse.objects.get_or_create(
+                operation=handed.arrest.operation, kind=IdentifierKind.HANDLE,
+                value=DEMO_AD_HANDLE,
+                defaults={"seen_on": handed.arrest.arrested_at.date(),
+                          "recorded_by": handed.arrest.created_by},
+            )  # fmt: skip
     now = timezone.now()
     for last, first, born, days, by, away, back_from, handle, notes in DEMO_RUNAWAYS:
         identifiers = ((IdentifierKind.HANDLE, handle),) if handle else ()

@@ -25,6 +25,7 @@ from cases.forms.court import (
     VictimForm,
 )
 from cases.forms.stings import (
+    AdResponsesForm,
     ArrestEntryHeaderForm,
     ArrestFilterForm,
     ArrestForm,
@@ -37,6 +38,7 @@ from cases.forms.stings import (
 )
 
 __all__ = [
+    "AdResponsesForm",
     "ArrestEntryHeaderForm",
     "ArrestFilterForm",
     "ArrestForm",

@@ -266,3 +266,14 @@ class ArrestForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # the service validates the full record, booking numbers included
+
+
+class AdResponsesForm(forms.Form):
+    text = forms.CharField(
+        label="Phone numbers and @handles, one per line",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=60000,
+    )
+    seen_on = forms.DateField(
+        label="Seen on", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )

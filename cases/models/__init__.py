@@ -36,6 +36,8 @@ from cases.models.handoffs import HandOff, HandOffGroupObjectPermission, HandOff
 from cases.models.imports import ArrestImport, RunawayImport
 from cases.models.notes import CaseDocument, CaseNote, NoteVisibility
 from cases.models.operations import (
+    AdResponse,
+    AdResponseKind,
     Arrest,
     ArrestGroupObjectPermission,
     ArrestUserObjectPermission,
@@ -66,6 +68,8 @@ from cases.models.statutes import OffenceLevel, Statute
 
 __all__ = [
     "CASE_TRANSITIONS",
+    "AdResponse",
+    "AdResponseKind",
     "Arrest",
     "ArrestGroupObjectPermission",
     "ArrestImport",

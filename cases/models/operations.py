@@ -1,12 +1,14 @@
 """Operations (stings, investigations) and the arrests they produce."""
 
+import uuid
+
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Lower, Replace
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.models.people import Person
+from cases.models.people import Person, normalise_identifier
 from cases.models.statutes import Statute
 from taskforce.models import Agency, County, GrantFields, ProtectedModel
 
@@ -74,6 +76,42 @@ class OperationParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} in {self.operation}"
+
+
+class AdResponseKind(models.TextChoices):
+    PHONE = "phone", "Phone number"
+    HANDLE = "handle", "Online handle"
+
+
+class AdResponse(models.Model):
+    """A phone number or online handle seen in an operation: someone who answered a decoy ad or
+    contacted a decoy, or an ad observed (in a recovery operation, the number advertising a
+    person). Seen by whoever may see the operation; matched against runaway reports."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="ad_responses")
+    kind = models.CharField(max_length=10, choices=AdResponseKind.choices)
+    value = models.CharField(max_length=120)
+    # The same normal form as PersonIdentifier.normalised, so the two join on equality.
+    normalised = models.CharField(max_length=120, editable=False)
+    seen_on = models.DateField()
+    recorded_by = models.ForeignKey("taskforce.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "kind", "normalised"], name="ad_response_once_per_operation"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "normalised"], name="ad_response_key")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = normalise_identifier(self.kind, self.value)
+        super().save(*args, **kwargs)
 
 
 class CustodyStatus(models.TextChoices):

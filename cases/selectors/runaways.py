@@ -17,11 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import (
+    AdResponse,
     Arrest,
     Case,
     CaseDefendant,
     CaseVictim,
     IdentifierKind,
+    Operation,
     PersonIdentifier,
     RunawayReport,
 )
@@ -55,7 +57,8 @@ def _sting_arrests(actor: User) -> QuerySet[Arrest]:
 
 def _people_seen_elsewhere(actor: User) -> QuerySet:
     """Ids of the people who turn up in what the actor may see: arrested, defendant or victim in
-    a case, referred, or sharing a phone or handle with someone arrested in a sting.
+    a case, referred, or sharing a phone or handle with someone arrested in a sting or with an
+    ad response recorded in an operation.
 
     One uncorrelated set (a UNION of id lists): PostgreSQL builds it once and probes it for each
     report, where a correlated EXISTS per report re-ran the policy's subqueries row after row
@@ -69,10 +72,16 @@ def _people_seen_elsewhere(actor: User) -> QuerySet:
         CaseVictim.objects.filter(case_id__in=cases).values_list("person_id", flat=True),
         _referrals(actor).values_list("person_id", flat=True),
     ]
+    operations = access.visible(actor, Operation).values("pk")
     for kind in MATCHED_KINDS:
         seen = PersonIdentifier.objects.filter(kind=kind, person_id__in=stung_people)
         people.append(
             PersonIdentifier.objects.filter(kind=kind, normalised__in=seen.values("normalised"))
+            .values_list("person_id", flat=True)
+        )  # fmt: skip
+        answered = AdResponse.objects.filter(kind=kind, operation_id__in=operations)
+        people.append(
+            PersonIdentifier.objects.filter(kind=kind, normalised__in=answered.values("normalised"))
             .values_list("person_id", flat=True)
         )  # fmt: skip
     people = [part.order_by() for part in people]
@@ -193,6 +202,18 @@ def _identifier_reasons(actor: User, youth_ids: list[int], add) -> None:
     if not youth_identifiers:
         return
     keys = {(identifier.kind, identifier.normalised) for identifier in youth_identifiers}
+    answered = AdResponse.objects.filter(
+        operation__in=access.visible(actor, Operation),
+        normalised__in={key for _, key in keys},
+    ).select_related("operation")
+    for response in answered.order_by("seen_on"):
+        for identifier in youth_identifiers:
+            if (identifier.kind, identifier.normalised) == (response.kind, response.normalised):
+                add(identifier.person_id, Reason(
+                    f"{identifier.get_kind_display()} {identifier.value}",
+                    f"seen in {response.operation} on {response.seen_on:%Y-%m-%d}",
+                    reverse("cases:operation_detail", args=[response.operation.public_id]),
+                ))  # fmt: skip
     stung = (
         _sting_arrests(actor)
         .filter(arrestee__identifiers__normalised__in={key for _, key in keys})

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from cases.models import Operation, OperationParticipant
-from taskforce import access, records
+from cases.models import AdResponse, AdResponseKind, Operation, OperationParticipant
+from cases.models.people import normalise_identifier
+from taskforce import access, audit, records
 from taskforce.models import Agency, AgencyKind, County, ShareLevel, User
 
 PARTICIPANT_KINDS = {AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTION, AgencyKind.TASK_FORCE}
 LEAD_KINDS = {AgencyKind.LAW_ENFORCEMENT, AgencyKind.TASK_FORCE}
+AD_RESPONSES_AT_ONCE = 500
 
 
 def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
@@ -105,3 +109,49 @@ def operation_participants_set(
             )
             OperationParticipant.objects.create(operation=operation, agency=agency, share=share_row)
     return list(operation.participants.all())
+
+
+@transaction.atomic
+def ad_responses_add(
+    *, actor: User, operation: Operation, text: str, seen_on: date
+) -> list[AdResponse]:
+    """Record the phone numbers and handles seen in an operation, one per line (a handle starts
+    with @). All or nothing: a bad line is named with its number and nothing is saved. A value
+    already recorded for this operation is skipped."""
+    access.require(actor, access.Action.CHANGE, operation)
+    problems: dict[str, list[str]] = {}
+    if seen_on > timezone.localdate():
+        problems["seen_on"] = ["This date is in the future."]
+    elif operation.starts_on and seen_on < operation.starts_on:
+        problems["seen_on"] = ["This date is before the operation started."]
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    found, errors = [], []
+    if not lines:
+        errors.append("Enter at least one phone number or @handle.")
+    elif len(lines) > AD_RESPONSES_AT_ONCE:
+        errors.append(f"Enter at most {AD_RESPONSES_AT_ONCE} lines at a time ({len(lines)} given).")
+    for number, line in lines[:AD_RESPONSES_AT_ONCE]:
+        if len(line) > 120:
+            errors.append(f"Line {number}: longer than 120 characters.")
+        elif line.startswith("@"):
+            found.append(AdResponse(kind=AdResponseKind.HANDLE, value=line))
+        elif len(re.sub(r"\D", "", line)) >= 7 and not re.search(r"[A-Za-z]", line):
+            found.append(AdResponse(kind=AdResponseKind.PHONE, value=line))
+        else:
+            errors.append(f"Line {number}: “{line}” is neither a phone number nor an @handle.")
+    if errors:
+        problems["text"] = errors
+    if problems:
+        raise ValidationError(problems)
+    seen = set(operation.ad_responses.values_list("kind", "normalised"))
+    added = []
+    for response in found:
+        key = (response.kind, normalise_identifier(response.kind, response.value))
+        if key in seen:
+            continue
+        seen.add(key)
+        response.operation, response.seen_on, response.recorded_by = operation, seen_on, actor
+        response.save()
+        added.append(response)
+    audit.record(actor, "operation.ad_responses_added", operation, changes={"added": len(added)})
+    return added

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from cases.forms import OperationFilterForm, OperationForm
+from cases.forms import AdResponsesForm, OperationFilterForm, OperationForm
 from cases.models import Operation
 from cases.selectors import operations as selectors
 from cases.services import operations as services
@@ -75,7 +76,9 @@ def operation_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def operation_detail(request: HttpRequest, public_id) -> HttpResponse:
+def operation_detail(
+    request: HttpRequest, public_id, ad_form: AdResponsesForm | None = None, status: int = 200
+) -> HttpResponse:
     operation = selectors.operation_get(actor=request.user, public_id=public_id)
     records.record_viewed(actor=request.user, obj=operation)
     summary = selectors.operation_summary(actor=request.user, operation=operation)
@@ -91,8 +94,32 @@ def operation_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_change": access.can(request.user, access.Action.CHANGE, operation),
             "participants": operation.participants.select_related("agency"),
             "counties": operation.counties.all(),
+            "ad_responses": operation.ad_responses.order_by("-seen_on", "value"),
+            "ad_form": ad_form or AdResponsesForm(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def ad_responses_add(request: HttpRequest, public_id) -> HttpResponse:
+    operation = selectors.operation_get(
+        actor=request.user, public_id=public_id, action=access.Action.CHANGE
+    )
+    form = AdResponsesForm(request.POST)
+    if form.is_valid():
+        try:
+            added = services.ad_responses_add(
+                actor=request.user, operation=operation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{len(added)} number(s) or handle(s) added.")
+            detail = reverse("cases:operation_detail", args=[operation.public_id])
+            return redirect(f"{detail}#ad-responses")
+    return operation_detail(request, public_id, ad_form=form, status=400)
 
 
 @login_required

@@ -410,3 +410,53 @@ def test_expunging_a_report_removes_its_address_notes_and_history(wash_prosecuto
     assert (report.notes, report.address, report.returned_from) == ("", "", "")
     assert report.sealed_at is not None
     assert not RunawayReportHistory.objects.filter(pgh_obj_id=report.pk).exists()
+
+
+# --- Ad responses recorded in stings ----------------------------------------------------------
+
+
+def test_a_youth_whose_handle_answers_a_decoy_ad_is_in_the_queue_once_the_sting_is_shared(
+    client, wash_cao, wash_prosecutor, sheriff_liaison, operation
+):
+    from cases.services.operations import ad_responses_add
+
+    youth = youth_named(wash_prosecutor, identifiers=(("handle", "@kay_la"),))
+    report = runaway(wash_prosecutor, youth)
+    added = ad_responses_add(
+        actor=sheriff_liaison, operation=operation, text="651-555-0199\n@KAY_LA\n@kay_la",
+        seen_on=timezone.localdate(),
+    )  # fmt: skip
+    assert [r.normalised for r in added] == ["6515550199", "kay_la"]  # the repeat is skipped
+    verified_login(client, wash_prosecutor)
+    assert detail_link(report) not in queue(client)  # the sting is not theirs to see
+
+    access.share(actor=sheriff_liaison, obj=operation, to_agency=wash_cao, reason="Task force")
+    page = queue(client)
+    assert detail_link(report) in page
+    assert f"seen in Operation Guardian Angel on {timezone.localdate():%Y-%m-%d}" in page
+
+
+def test_ad_responses_are_entered_on_the_operation_page_all_or_nothing(
+    client, sheriff_liaison, operation, wash_prosecutor
+):
+    verified_login(client, sheriff_liaison)
+    url = reverse("cases:ad_responses_add", args=[operation.public_id])
+    bad = client.post(
+        url, {"text": "651 555 0100\nsomeone nice\n@ok", "seen_on": timezone.localdate()}
+    )
+    assert bad.status_code == 400
+    assert (
+        "Line 2: “someone nice” is neither a phone number nor an @handle." in bad.content.decode()
+    )
+    assert not operation.ad_responses.exists()
+    good = client.post(url, {"text": "651 555 0100\n@ok", "seen_on": timezone.localdate()})
+    assert good.status_code == 302
+    page = client.get(reverse("cases:operation_detail", args=[operation.public_id]))
+    assert (
+        "@ok" in page.content.decode() and "Numbers and handles seen (2)" in page.content.decode()
+    )
+
+    client.logout()
+    verified_login(client, wash_prosecutor)  # another agency, nothing shared: the sting is missing
+    assert client.post(url, {"text": "@x", "seen_on": "2026-01-05"}).status_code == 404
+    assert operation.ad_responses.count() == 2
