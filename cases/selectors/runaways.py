@@ -133,6 +133,17 @@ def runaway_queue(
     )
 
 
+def runaway_queue_rows(*, actor: User, outcome: str = "") -> QuerySet[RunawayReport]:
+    """The queue as one queryset (for the API's cursor pages): the same matches as the page."""
+    if not access.may_review_runaways(actor):
+        raise access.NotFound
+    parts = [
+        _queue_part(actor, part, outcome).values("pk")
+        for part in access.visible_parts(actor, RunawayReport)
+    ]
+    return RunawayReport.objects.filter(pk__in=parts[0].union(*parts[1:], all=True))
+
+
 def runaway_get(*, actor: User, public_id, action=access.Action.VIEW) -> RunawayReport:
     return access.get_for(actor, RunawayReport, public_id, action)
 

@@ -8,6 +8,7 @@ from taskforce.api.schema import DocsView
 from taskforce.api.views.advocacy import ReferralViewSet, VictimViewSet
 from taskforce.api.views.cases import CaseViewSet
 from taskforce.api.views.misc import AgencyViewSet, DeadlineViewSet, NotificationViewSet
+from taskforce.api.views.runaways import RunawayReportViewSet
 from taskforce.api.views.stings import (
     ArrestViewSet,
     HandOffViewSet,
@@ -27,6 +28,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("victims", VictimViewSet, basename="victim")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("runaways", RunawayReportViewSet, basename="runaway")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -118,6 +118,24 @@ COVERAGE = {
         "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
     ("/api/cases/{public_id}/shares/{share_id}/revoke/", "post"):
         "test_shares_api::test_owner_lists_and_revokes_shares_and_access_ends",
+    ("/api/operations/{public_id}/ad-responses/", "get"):
+        "test_runaways_api::test_ad_responses_are_added_and_read_and_another_agency_gets_404",
+    ("/api/operations/{public_id}/ad-responses/", "post"):
+        "test_runaways_api::test_ad_responses_are_added_and_read_and_another_agency_gets_404",
+    ("/api/runaways/", "get"):
+        "test_runaways_api::test_another_agency_gets_404_on_every_runaway_endpoint_and_an_empty_list",
+    ("/api/runaways/{public_id}/", "get"):
+        "test_runaways_api::test_a_runaway_report_is_read_queued_and_reviewed_with_its_version",
+    ("/api/runaways/queue/", "get"):
+        "test_runaways_api::test_a_runaway_report_is_read_queued_and_reviewed_with_its_version",
+    ("/api/runaways/{public_id}/review/", "post"):
+        "test_runaways_api::test_a_runaway_report_is_read_queued_and_reviewed_with_its_version",
+    ("/api/runaways/{public_id}/share/", "post"):
+        "test_runaways_api::test_a_report_is_shared_with_police_listed_and_revoked",
+    ("/api/runaways/{public_id}/shares/", "get"):
+        "test_runaways_api::test_a_report_is_shared_with_police_listed_and_revoked",
+    ("/api/runaways/{public_id}/shares/{share_id}/revoke/", "post"):
+        "test_runaways_api::test_a_report_is_shared_with_police_listed_and_revoked",
 }  # fmt: skip
 
 

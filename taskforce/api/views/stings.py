@@ -17,10 +17,11 @@ from cases.selectors.operations import operation_get
 from cases.services.arrests import arrest_update
 from cases.services.handoffs import handoff_create
 from cases.services.imports import arrest_import_records, arresting_agency_default
-from cases.services.operations import operation_create, operation_update
+from cases.services.operations import ad_responses_add, operation_create, operation_update
 from taskforce import access
-from taskforce.api.base import ListRetrieve, Shareable, VersionedUpdate
+from taskforce.api.base import ListRetrieve, Shareable, VersionedUpdate, valid
 from taskforce.api.fields import IsoDateTimeFilter
+from taskforce.api.serializers.runaways import AdResponseSerializer, AdResponsesWrite
 from taskforce.api.serializers.stings import (
     ArrestImport,
     ArrestSerializer,
@@ -72,6 +73,39 @@ class OperationViewSet(mixins.CreateModelMixin, VersionedUpdate, Shareable, List
     @extend_schema(request=OperationUpdate)
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(
+        methods=["get"],
+        responses={200: AdResponseSerializer(many=True)},
+        description="The phone numbers and handles seen in the operation.",
+    )
+    @extend_schema(
+        methods=["post"],
+        request=AdResponsesWrite,
+        responses={201: AdResponseSerializer(many=True)},
+        description="Record numbers and handles seen (all or none); repeats are skipped.",
+    )
+    @action(
+        detail=True, methods=["get", "post"], url_path="ad-responses", pagination_class=None,
+        filter_backends=[],
+    )  # fmt: skip
+    def ad_responses(self, request, *args, **kwargs):
+        if request.method == "GET":
+            operation = self.get_object(access.Action.VIEW)
+            rows = operation.ad_responses.order_by("-seen_on", "value")
+            return Response(AdResponseSerializer(rows, many=True).data)
+        operation = self.get_object(access.Action.CHANGE)
+        data = valid(AdResponsesWrite, request)
+        try:
+            added = ad_responses_add(
+                actor=request.user, operation=operation, text="\n".join(data["values"]),
+                seen_on=data["seen_on"],
+            )  # fmt: skip
+        except ValidationError as error:
+            raise ValidationError(
+                {"values" if k == "text" else k: v for k, v in error.message_dict.items()}
+            ) from None
+        return Response(AdResponseSerializer(added, many=True).data, status=status.HTTP_201_CREATED)
 
     def apply_update(self, obj, data, version):
         return operation_update(
