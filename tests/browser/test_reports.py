@@ -238,6 +238,7 @@ def test_the_coordinator_reads_operations_and_suppressed_referrals(
     assert drawn["values"] == [str(expected["Handed off"])]
     assert f"{DEMO_OPERATION}: Convicted {expected['Convicted']}" in drawn["bars"]
     assert f"{DEMO_OPERATION}: Pending {expected['Pending']}" in drawn["bars"]
+    browser.execute_script("document.querySelector('dl.figures').scrollIntoView()")
     assert screenshot("reports-operations-coordinator").stat().st_size > 0
 
     # 2. A shorter period, typed into the date input and submitted with Enter.
@@ -296,6 +297,7 @@ def test_the_coordinator_reads_operations_and_suppressed_referrals(
         By.LINK_TEXT, "Grant export (CSV)"
     )
     assert grant.get_attribute("href").startswith(f"{live_server.url}/reports/grant.csv")
+    browser.execute_script("document.querySelector('dl.figures').scrollIntoView()")
     assert screenshot("reports-victims-coordinator").stat().st_size > 0
 
 
