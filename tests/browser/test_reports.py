@@ -10,7 +10,8 @@ referrals taken up by the St. Croix Valley advocacy center):
 3. On "Victims and referrals" the demo's few victims and referrals show as "<5" (in figures,
    tables and charts alike), no victim's name is anywhere in the page, and every table has its
    CSV link (nothing is downloaded).
-4. Washington's county attorney's supervisor sees the real small numbers of its own records.
+4. Washington's county attorney's supervisor sees the real small numbers of its own records,
+   and of the referral its office sent, no more progress than the referral's page shows it.
 Every page is checked for what keyboard and screen-reader users rely on.
 """
 
@@ -24,11 +25,11 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from cases.models import Arrest, CaseStatus, Disposition, Operation
-from referrals.models import Referral
+from referrals.models import Referral, ReferralStatus
 from taskforce.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
 from taskforce.models import Agency
 from tests.browser.pages import follow_nav, h1, sign_in, submit_and_wait, texts, type_date
-from victims.models import Victim
+from victims.models import Consent, Victim
 
 # Counties and statutes are seeded by data migrations, and an earlier transactional test flushes
 # them: serialized_rollback starts this test from the migrated database instead.
@@ -328,3 +329,14 @@ def test_a_supervisor_sees_the_real_small_numbers_of_its_own_records(browser, li
     )
     main = browser.find_element(By.TAG_NAME, "main").text
     assert "<5" not in main and "—" not in set(all_cells(browser))
+
+    # As on the referral's own page, the sender sees its progress no further than "received"
+    # without the victim's consent to it (none in the demo), nor the advocates' contact log.
+    assert not Consent.objects.filter(to_agency=attorney).exists()
+    assert sent_here.filter(status=ReferralStatus.ENGAGED).exists()  # what it may not learn
+    statuses = report_table(browser, "referral-status")
+    assert statuses["Received"]["Referrals"] == str(
+        sent_here.exclude(status=ReferralStatus.SENT).count()
+    )
+    assert statuses["Engaged in services"]["Referrals"] == "0"
+    assert figures(browser)["Median days, referral to first contact"] == "n/a"
