@@ -108,6 +108,8 @@ class SeedSummary:
     memberships_started: int = 0
     operations_created: int = 0
     runaway_reports_created: int = 0
+    cases_sentenced: int = 0
+    referrals_created: int = 0
 
     @property
     def changed_anything(self) -> bool:
@@ -117,6 +119,8 @@ class SeedSummary:
             or self.memberships_started
             or self.operations_created
             or self.runaway_reports_created
+            or self.cases_sentenced
+            or self.referrals_created
         )
 
 
@@ -160,6 +164,8 @@ def seed_demo() -> SeedSummary:
     summary.operations_created += _seed_sting(agencies)
     summary.runaway_reports_created += _seed_runaways(agencies)
     _seed_regions(agencies)
+    summary.cases_sentenced += _seed_prosecution(agencies)
+    summary.referrals_created += _seed_referrals(agencies)
 
     admin, created = User.objects.get_or_create(
         username=DEMO_ADMIN,
@@ -332,3 +338,113 @@ def _seed_regions(agencies: dict[str, Agency]) -> None:
         if created:
             names = [county.strip() for county in counties.split(",")]
             region.counties.set(County.objects.filter(name__in=names))
+
+
+def _seed_prosecution(agencies: dict[str, Agency]) -> int:
+    """Ramsey's county attorney takes its one handed-off arrest to sentence (a plea), so the
+    reports have a charge, a disposition and a 609.3241 assessment to count. Washington's three
+    stay in intake for a newcomer to work."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from cases.models import CaseStatus, Charge, Decision, Disposition, HandOff, Statute
+    from cases.services.cases import case_transition
+    from cases.services.charges import ChargeInput, charge_dispose, charging_decide
+    from cases.services.court import sentence_record
+
+    ramsey = agencies["RCAO"]
+    handed = HandOff.objects.filter(to_agency=ramsey).select_related("case", "arrest").first()
+    if handed is None or Charge.objects.filter(case=handed.case).exists():
+        return 0
+    prosecutor = User.objects.get(username="ramsey_prosecutor")
+    case, arrest = handed.case, handed.arrest
+    today = timezone.localdate()
+    arrested_on = timezone.localdate(arrest.arrested_at)
+    statute = Statute.objects.get(citation="609.324 subd. 1(b)")
+    filed_on = min(arrested_on + dt.timedelta(days=8), today)
+    charging_decide(
+        actor=prosecutor, case=case, decision=Decision.CHARGE,
+        charges=[ChargeInput(defendant=arrest.arrestee, statute=statute, filed_on=filed_on)],
+    )  # fmt: skip
+    [charge] = Charge.objects.filter(case=case)
+    pleaded_on = min(charge.filed_on + dt.timedelta(days=21), today)
+    charge = charge_dispose(
+        actor=prosecutor, charge=charge, disposition=Disposition.PLEADED_AS_CHARGED,
+        disposed_on=pleaded_on,
+    )  # fmt: skip
+    sentence_record(
+        actor=prosecutor, charge=charge, sentenced_on=pleaded_on, assessment=Decimal("750"),
+        custody_days=30, custody_stayed=True, probation_months=12,
+        assessment_paid=Decimal("250"), installments=3,
+    )  # fmt: skip
+    for status in (CaseStatus.PRE_TRIAL, CaseStatus.SENTENCED):
+        case_transition(actor=prosecutor, case=case, to_status=status)
+    return 1
+
+
+def _seed_referrals(agencies: dict[str, Agency]) -> int:
+    """Two Safe Harbor referrals to the St. Croix Valley advocacy center, both taken up: the
+    runaway youth whose ad the sting's first buyer answered (referred by Washington's county
+    attorney) and an adult who called for help herself. Few on purpose: the coordinator's
+    reports show them as "<5", a supervisor of either agency sees the real numbers."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import RunawayReport, Sex
+    from cases.models.people import name_key
+    from cases.services.people import PersonData, person_create
+    from referrals.models import Referral, ReferralStatus, Region
+    from referrals.services import referral_open_victim, referral_send, referral_transition
+    from victims.models import ContactMethod, IdentifiedHow, ServiceKind, ServiceStatus
+    from victims.services import contact_record, service_record
+
+    advocacy = agencies["SCV Advocacy"]
+    if Referral.objects.filter(owner_agency=advocacy).exists():
+        return 0
+    prosecutor = User.objects.get(username="wash_prosecutor")
+    advocate = User.objects.get(username="scv_advocate")
+    region = Region.objects.filter(name="Metro (demo)").first()
+    runaway = (
+        RunawayReport.objects.filter(
+            owner_agency=agencies["WCAO"], youth__last_name_key=name_key(DEMO_RUNAWAYS[0][0])
+        )
+        .select_related("youth")
+        .first()
+    )
+    sent = []  # (referral, how identified, custody note for a minor, services delivered)
+    if runaway is not None:
+        referral = referral_send(
+            actor=prosecutor, person=runaway.youth, to_agency=advocacy, source="prosecution",
+            region=region, urgency="urgent",
+            reason="Her ad's handle was answered by a buyer arrested in the demo sting.",
+        )  # fmt: skip
+        custody = "Lives with her mother, who has custody. Demo data: invented."
+        sent.append((referral, IdentifiedHow.OTHER_AGENCY, custody, [ServiceKind.SHELTER]))
+    adult = person_create(
+        actor=advocate,
+        data=PersonData(first_name="Rosa", last_name="Delacroix", sex=Sex.FEMALE,
+                        date_of_birth=dt.date(2004, 5, 17)),
+    )  # fmt: skip
+    referral = referral_send(
+        actor=advocate, person=adult, to_agency=advocacy, source="self", region=region,
+        reason="Called the crisis line; wants help leaving.",
+    )  # fmt: skip
+    sent.append((referral, IdentifiedHow.SELF, "", [ServiceKind.COUNSELING, ServiceKind.HOUSING]))
+
+    today = timezone.localdate()
+    for referral, how, custody, services in sent:
+        for status in (ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED):
+            referral = referral_transition(actor=advocate, referral=referral, to_status=status)
+        victim = referral_open_victim(
+            actor=advocate, referral=referral, identified_how=how, guardian_note=custody
+        )
+        for kind in services:
+            service_record(actor=advocate, victim=victim, kind=kind,
+                           status=ServiceStatus.DELIVERING, started_on=today)  # fmt: skip
+        contact_record(actor=advocate, victim=victim, at=timezone.now(),
+                       method=ContactMethod.PHONE, reached=True)  # fmt: skip
+        referral_transition(actor=advocate, referral=referral, to_status=ReferralStatus.ENGAGED)
+    return len(sent)

@@ -9,7 +9,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from taskforce.reports.tables import Table
 
-WIDTH, LABEL, ROW, GAP = 720, 200, 22, 8
+WIDTH, LABEL, ROW, GAP = 720, 250, 22, 8
+LABEL_CHARS = 34  # what fits in LABEL at the labels' 12px; longer ones end in …
 PLOT = WIDTH - LABEL - 60
 
 
@@ -27,6 +28,10 @@ def _frame(table: Table, height: int, body: str, legend: str = "") -> SafeString
         mark_safe(body),  # noqa: S308 (built below from escaped labels and numbers)
         mark_safe(legend),  # noqa: S308
     )
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _legend(names: list[str]) -> str:
@@ -49,7 +54,7 @@ def stacked_bars(table: Table, columns: list[int]) -> SafeString:
         y = GAP + index * (ROW + GAP)
         parts.append(
             f'<text class="chart__label" x="{LABEL - 8}" y="{y + ROW * 0.7:.1f}" '
-            f'text-anchor="end">{escape(label[:32])}</text>'
+            f'text-anchor="end">{escape(_short(label))}</text>'
         )
         x = float(LABEL)
         for series, j in enumerate(columns):

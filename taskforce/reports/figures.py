@@ -43,7 +43,7 @@ from taskforce.deadlines.records import DEADLINE_RECORDS, guard_model
 from taskforce.deadlines.rules import RULES
 from taskforce.models import Agency, Deadline, DeadlineStatus, User
 from taskforce.reports.tables import Cell, Figure, Table
-from victims.models import Contact, Service, ServiceKind, ServiceStatus, Victim
+from victims.models import Consent, Contact, Service, ServiceKind, ServiceStatus, Victim
 
 CONVICTIONS = [Disposition.CONVICTED, Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER]
 DISMISSALS = [Disposition.DISMISSED, Disposition.DIVERTED]
@@ -409,6 +409,37 @@ def served_victims(actor: User, scope: Scope) -> QuerySet:
     return access.report_rows(actor, Victim).filter(scope.where()).filter(Exists(services))
 
 
+def _status_shown(actor: User) -> F | Case:
+    """A referral's status as the viewer may see it (referrals.selectors.status_shown, in SQL):
+    in the task-force-wide view the real one (counted, never shown); otherwise the real one for
+    a referral its agency received, or sent with the victim's consent to it in force; else no
+    further than "received"."""
+    membership = access.acting_membership(actor)
+    if access.reports_task_force_wide(actor) or membership is None:
+        return F("status")
+    consented = Consent.objects.filter(
+        victim=OuterRef("victim_id"),
+        to_agency_id=membership.agency_id,
+        revoked_on__isnull=True,
+        expires_on__gte=timezone.localdate(),  # Consent.is_active: to the end of that day
+    )
+    return Case(
+        When(Q(owner_agency_id=membership.agency_id) | Q(Exists(consented)), then=F("status")),
+        When(status=ReferralStatus.SENT, then=Value(ReferralStatus.SENT)),
+        default=Value(ReferralStatus.RECEIVED),
+        output_field=CharField(),
+    )
+
+
+def _received(actor: User, referrals: QuerySet) -> QuerySet:
+    """The referrals the viewer's agency received (all of them task-force-wide): their contact
+    logs are the receiving agency's own."""
+    membership = access.acting_membership(actor)
+    if access.reports_task_force_wide(actor) or membership is None:
+        return referrals
+    return referrals.filter(owner_agency_id=membership.agency_id)
+
+
 def victims_section(actor: User, scope: Scope) -> dict:
     victims = access.report_rows(actor, Victim).filter(scope.where())
     identified = victims.filter(scope.dates("identified_on"))
@@ -427,8 +458,10 @@ def victims_section(actor: User, scope: Scope) -> dict:
         .values("at")[:1]
     )
     to_contact, contacted = median_days(
-        referrals.filter(victim__isnull=False), DaysBetween(first_contact, F("created_at"))
+        _received(actor, referrals).filter(victim__isnull=False),
+        DaysBetween(first_contact, F("created_at")),
     )
+    shown = referrals.annotate(shown_status=_status_shown(actor))
     sensitive = {"sensitive": True}
     tables = [
         _cross(identified, "age_group", "person__sex", AGE_GROUPS, GENDERS, key="identified",
@@ -443,9 +476,10 @@ def victims_section(actor: User, scope: Scope) -> dict:
         _single(referrals, "region__name", [], "Referrals", key="referral-region",
                 title="Safe Harbor referrals, by region", row_header="Region", chart="bars",
                 **sensitive),
-        _single(referrals, "status", ReferralStatus.choices, "Referrals", key="referral-status",
-                title="Safe Harbor referrals, by status", row_header="Status", **sensitive),
-        _single(referrals.filter(status=ReferralStatus.CLOSED), "closure_reason",
+        _single(shown, "shown_status", ReferralStatus.choices, "Referrals",
+                key="referral-status", title="Safe Harbor referrals, by status",
+                row_header="Status", **sensitive),
+        _single(shown.filter(shown_status=ReferralStatus.CLOSED), "closure_reason",
                 ClosureReason.choices, "Referrals", key="referral-outcome",
                 title="Closed referrals, by outcome", row_header="Outcome", **sensitive),
         _single(services, "kind", ServiceKind.choices, "Services", key="services",

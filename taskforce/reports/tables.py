@@ -149,4 +149,5 @@ class Figure:
             return ""
         if self.value.hidden:
             return f"fewer than 5 {self.basis_unit}"
-        return f"{self.basis:,} {self.basis_unit}"
+        unit = self.basis_unit.removesuffix("s") if self.basis == 1 else self.basis_unit
+        return f"{self.basis:,} {unit}"

@@ -33,3 +33,9 @@ def test_the_embedded_demo_migrates_seeds_and_serves_every_login_on_sqlite(tmp_p
     walked = json.loads(run("tests/taskforce/embedded_walk.py").strip().splitlines()[-1])
     assert walked["failures"] == {}
     assert walked["opened"] > 150  # 16 logins by 10 pages, and the records they list
+    # The coordinator and every supervisor read each reports page, its tables' CSVs and the
+    # grant export (the medians on SQLite's fallback); everyone else is answered 404.
+    reports = walked["reports"]
+    assert {"taskforce_coordinator", "wash_supervisor", "scv_supervisor"} <= set(reports)
+    assert "wash_prosecutor" not in reports
+    assert reports["taskforce_coordinator"] > 6 + 20  # 6 pages and their tables' CSVs

@@ -27,9 +27,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data: {summary.agencies_created} agencies, {summary.users_created} "
-                    f"users, {summary.memberships_started} memberships and "
-                    f"{summary.operations_created} sting and "
-                    f"{summary.runaway_reports_created} runaway reports created. "
+                    f"users, {summary.memberships_started} memberships, "
+                    f"{summary.operations_created} sting, "
+                    f"{summary.runaway_reports_created} runaway reports, "
+                    f"{summary.cases_sentenced} sentenced case and "
+                    f"{summary.referrals_created} Safe Harbor referrals created. "
                     f"Password for every demo login: {DEMO_PASSWORD}"
                 )
             )
