@@ -742,6 +742,9 @@ def access_history(actor: User | None, obj: models.Model) -> QuerySet:
 # --- Reports: what aggregates may count -----------------------------------------------------
 
 
+COUNTED_BY_OWNER_ONLY = {"victims.Victim"}
+
+
 def may_view_reports(actor: User | None) -> bool:
     """Supervisors report on what their agency may open; the coordinator on the task force."""
     membership = acting_membership(actor)
@@ -763,6 +766,10 @@ def report_rows(actor: User | None, model: type[models.Model]) -> QuerySet:
         return model.objects.none()
     if reports_task_force_wide(actor):
         return model.objects.filter(sealed_at__isnull=True)
+    if model._meta.label in COUNTED_BY_OWNER_ONLY:
+        # A victim shared under consent shows another agency only what the consent's scope
+        # names; counting their age, gender or services would tell more. Their owner counts them.
+        return visible(actor, model).filter(owner_agency_id=acting_membership(actor).agency_id)
     return visible(actor, model)
 
 

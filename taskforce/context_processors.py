@@ -13,6 +13,9 @@ DEADLINES = ("Deadlines", "deadlines")
 POLICE = [("Operations", "cases:operation_list"), ("Arrests", "cases:arrest_list")]
 PROSECUTION = [("Intake", "cases:intake"), ("Cases", "cases:list")]
 
+# Pages a nav item stands for beyond its own (the item is marked current on them).
+ALSO_CURRENT = {"reports": ("report", "report_grant")}
+
 # Navigation by agency kind and role: (label, URL name). Each feature adds its pages here.
 NAV: dict[tuple[str, str], list[tuple[str, str]]] = {
     (AgencyKind.PROSECUTION, Role.PROSECUTOR): [HOME, *PROSECUTION, REFERRALS, SHARED],
@@ -43,7 +46,7 @@ def membership(request: HttpRequest) -> dict:
         "current_role": current.role if current else None,
         "unread_notifications": unread_count(user),
         "nav_items": [
-            {"label": label, "url_name": name}
+            {"label": label, "url_name": name, "current": {name, *ALSO_CURRENT.get(name, ())}}
             for label, name in _with_deadlines(NAV.get(key, []))
             + (
                 [("Runaway review", "cases:runaway_queue")]

@@ -316,3 +316,27 @@ def test_bad_periods_and_counties_get_a_message_beside_the_field(
     client.logout()
     verified_login(client, coordinator)
     assert report(client, "operations", counties=ramsey.pk).status_code == 200
+
+
+def test_a_victim_shared_under_consent_is_counted_by_the_owning_agency_only(
+    client, referral, advocate, advocate_supervisor, sheriff, sheriff_supervisor
+):
+    from referrals.services import referral_open_victim, referral_transition
+    from victims.services import consent_record
+
+    for status in ("received", "accepted"):
+        referral_transition(actor=advocate, referral=referral, to_status=status)
+    victim = referral_open_victim(
+        actor=advocate, referral=referral, identified_how="sting", guardian_note="Aunt"
+    )
+    consent_record(
+        actor=advocate, victim=victim, to_agency=sheriff, scope="status", purpose="Updates",
+        signed_on=TODAY(), expires_on=TODAY() + dt.timedelta(days=30), signed_by_minor=True,
+        guardian_name="Aunt", guardian_relationship="Aunt",
+    )  # fmt: skip
+    verified_login(client, sheriff_supervisor)
+    assert client.get(reverse("victims:detail", args=[victim.public_id])).status_code == 200
+    assert figures(report(client, "victims"))["Victims identified"] == "0"
+    client.logout()
+    verified_login(client, advocate_supervisor)
+    assert figures(report(client, "victims"))["Victims identified"] == "1"
