@@ -215,11 +215,7 @@ def arrest_import_preview(request: HttpRequest, public_id) -> HttpResponse:
             if staged.operation is not None:
                 again += f"?operation={staged.operation.public_id}"
             return redirect(again)
-        choices = {
-            int(key.removeprefix("person-")): value
-            for key, value in request.POST.items()
-            if key.startswith("person-") and key.removeprefix("person-").isdigit() and value
-        }
+        choices = person_choices(request.POST)
         try:
             arrests = imports.arrest_import_confirm(
                 actor=request.user, staged=staged, choices=choices
@@ -232,20 +228,34 @@ def arrest_import_preview(request: HttpRequest, public_id) -> HttpResponse:
                 return redirect("cases:operation_detail", public_id=staged.operation.public_id)
             return redirect("cases:arrest_list")
     rows = imports.arrest_import_rows(actor=request.user, staged=staged)
-    for row in rows:
-        row.chosen = request.POST.get(f"person-{row.line}", "")
     return render(
         request,
         "cases/arrest_import_preview.html",
-        {
-            "page_title": f"Check {staged.file_name}",
-            "staged": staged,
-            "rows": rows,
-            "bad_rows": sum(1 for row in rows if row.errors),
-            "matched_rows": sum(1 for row in rows if row.is_ok and row.matches),
-            "problems": problems,
-        },
+        preview_context(request, staged, rows, problems),
     )
+
+
+def person_choices(post) -> dict[int, str]:
+    """Line number → the uploader's choice for a row whose person may be on record already."""
+    return {
+        int(key.removeprefix("person-")): value
+        for key, value in post.items()
+        if key.startswith("person-") and key.removeprefix("person-").isdigit() and value
+    }
+
+
+def preview_context(request: HttpRequest, staged, rows, problems: list[str]) -> dict:
+    """What an import's preview page shows: every checked row, with the choices kept."""
+    for row in rows:
+        row.chosen = request.POST.get(f"person-{row.line}", "")
+    return {
+        "page_title": f"Check {staged.file_name}",
+        "staged": staged,
+        "rows": rows,
+        "bad_rows": sum(1 for row in rows if row.errors),
+        "matched_rows": sum(1 for row in rows if row.is_ok and row.matches),
+        "problems": problems,
+    }
 
 
 def _filters(request: HttpRequest) -> tuple[ArrestFilterForm, selectors.ArrestFilters]:

@@ -14,6 +14,7 @@ from cases.models import ReviewOutcome, RunawayReport
 from cases.selectors import runaways as selectors
 from cases.services import runaways as services
 from cases.services.imports import MAX_BYTES
+from cases.views.arrests import person_choices, preview_context
 from taskforce import access, listing, records
 from taskforce.audit_log import access_history_context
 from taskforce.forms import add_service_errors, refuse_stale
@@ -152,11 +153,7 @@ def runaway_import_preview(request: HttpRequest, public_id) -> HttpResponse:
             services.runaway_import_discard(actor=request.user, staged=staged)
             messages.info(request, "The file was discarded; nothing was saved.")
             return redirect("cases:runaway_import")
-        choices = {
-            int(key.removeprefix("person-")): value
-            for key, value in request.POST.items()
-            if key.startswith("person-") and key.removeprefix("person-").isdigit() and value
-        }
+        choices = person_choices(request.POST)
         try:
             reports = services.runaway_import_confirm(
                 actor=request.user, staged=staged, choices=choices
@@ -169,17 +166,8 @@ def runaway_import_preview(request: HttpRequest, public_id) -> HttpResponse:
             )
             return redirect("cases:runaway_queue")
     rows = services.runaway_import_rows(actor=request.user, staged=staged)
-    for row in rows:
-        row.chosen = request.POST.get(f"person-{row.line}", "")
     return render(
         request,
         "cases/runaway_import_preview.html",
-        {
-            "page_title": f"Check {staged.file_name}",
-            "staged": staged,
-            "rows": rows,
-            "bad_rows": sum(1 for row in rows if row.errors),
-            "matched_rows": sum(1 for row in rows if row.is_ok and row.matches),
-            "problems": problems,
-        },
+        preview_context(request, staged, rows, problems),
     )
