@@ -201,34 +201,50 @@ def _arrests_with_outcome(actor: User, scope: Scope) -> QuerySet:
     )
 
 
-def _outcome_columns() -> dict:
-    columns = {
-        "arrests": Count("pk"),
-        "handed": Count("pk", filter=Q(is_handed=True)),
-        "charged": Count("pk", filter=Q(is_charged=True)),
-    }
-    for key, _ in OUTCOMES:
-        if key == "pending":
-            columns[key] = Count(
-                "pk", filter=Q(is_handed=True) & (Q(outcome_of="pending") | Q(outcome_of=None))
-            )
-        else:
-            columns[key] = Count("pk", filter=Q(outcome_of=key))
+OUTCOME_KEYS = [key for key, _ in OUTCOMES]
+OUTCOME_COLUMNS = ["arrests", "handed", "charged", *OUTCOME_KEYS]
+OUTCOME_HEADERS = ["Arrests", "Handed off", "Charged", *[label for _, label in OUTCOMES]]
+PER_ARREST = ["is_handed", "is_charged", "outcome_of"]
+
+
+def _outcome_groups(arrests: QuerySet, field: str) -> list[dict]:
+    """Arrests counted by `field` and by what became of them (handed, charged, outcome), in the
+    order of `field`. One GROUP BY, so each per-arrest subquery runs once an arrest: aggregates
+    filtered on the annotations would repeat the subqueries in every FILTER clause naming them
+    (seven times an arrest, bench/bench_reports.py)."""
+    return list(arrests.values(field, *PER_ARREST).annotate(n=Count("pk")).order_by(field))
+
+
+def _fold(groups: list[dict]) -> dict[str, int]:
+    """The outcome columns of the arrests in these groups of `_outcome_groups`."""
+    columns = dict.fromkeys(OUTCOME_COLUMNS, 0)
+    for group in groups:
+        n, outcome = group["n"], group["outcome_of"]
+        columns["arrests"] += n
+        columns["handed"] += n if group["is_handed"] else 0
+        columns["charged"] += n if group["is_charged"] else 0
+        if outcome in OUTCOME_KEYS and outcome != "pending":
+            columns[outcome] += n
+        # Pending: handed off, and its case (if the viewer may count it) has no outcome yet.
+        if group["is_handed"] and outcome in ("pending", None):
+            columns["pending"] += n
     return columns
 
 
-OUTCOME_HEADERS = ["Arrests", "Handed off", "Charged", *[label for _, label in OUTCOMES]]
-
-
-def _outcomes_by(arrests: QuerySet, field: str, key: str, title: str, header: str) -> Table:
-    rows = arrests.values(field).annotate(**_outcome_columns()).order_by(field)
-    names = [*_outcome_columns()]
+def _outcomes_by(groups: list[dict], field: str, key: str, title: str, header: str) -> Table:
+    by_value: dict[str | None, list[dict]] = {}
+    for group in groups:  # ordered by the field: the table keeps that order
+        by_value.setdefault(group[field], []).append(group)
+    rows = []
+    for value, groups_of_value in by_value.items():
+        columns = _fold(groups_of_value)
+        rows.append((value or "Not recorded", [columns[n] for n in OUTCOME_COLUMNS]))
     return Table(
         key=key,
         title=title,
         row_header=header,
         columns=OUTCOME_HEADERS,
-        rows=[(r[field] or "Not recorded", [r[n] for n in names]) for r in rows],
+        rows=rows,
         totals=False,
         chart="stacked",
         stack=tuple(range(3, 3 + len(OUTCOMES))),
@@ -241,7 +257,8 @@ def operations_section(actor: User, scope: Scope) -> dict:
         scope.dates("starts_on"), scope.where("counties")
     )
     arrests = _arrests_with_outcome(actor, scope)
-    totals = arrests.aggregate(**_outcome_columns())
+    by_operation = _outcome_groups(arrests, "operation__name")
+    totals = _fold(by_operation)  # every arrest is in one group, with or without an operation
     resolved = totals["convicted"] + totals["acquitted"] + totals["dismissed"]
     rate = round(100 * totals["convicted"] / resolved, 1) if resolved else None
     figures = [
@@ -258,13 +275,17 @@ def operations_section(actor: User, scope: Scope) -> dict:
     ]
     tables = [
         _outcomes_by(
-            arrests, "operation__name", "by-operation", "Arrests by operation", "Operation"
+            by_operation, "operation__name", "by-operation", "Arrests by operation", "Operation"
         ),
-        _outcomes_by(arrests, "county__name", "by-county", "Arrests by county", "County"),
         _outcomes_by(
-            arrests, "arresting_agency__name", "by-agency", "Arrests by arresting agency", "Agency"
+            _outcome_groups(arrests, "county__name"),
+            "county__name", "by-county", "Arrests by county", "County",
         ),
-    ]
+        _outcomes_by(
+            _outcome_groups(arrests, "arresting_agency__name"),
+            "arresting_agency__name", "by-agency", "Arrests by arresting agency", "Agency",
+        ),
+    ]  # fmt: skip
     return {"figures": figures, "tables": tables}
 
 
