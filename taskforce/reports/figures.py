@@ -41,7 +41,7 @@ from referrals.models import ClosureReason, Referral, ReferralStatus, SourceKind
 from taskforce import access
 from taskforce.deadlines.records import DEADLINE_RECORDS, guard_model
 from taskforce.deadlines.rules import RULES
-from taskforce.models import Agency, Deadline, DeadlineStatus, User
+from taskforce.models import Agency, County, Deadline, DeadlineStatus, User
 from taskforce.reports.tables import Cell, Figure, Table
 from victims.models import Contact, Service, ServiceKind, ServiceStatus, Victim
 
@@ -207,12 +207,16 @@ OUTCOME_HEADERS = ["Arrests", "Handed off", "Charged", *[label for _, label in O
 PER_ARREST = ["is_handed", "is_charged", "outcome_of"]
 
 
-def _outcome_groups(arrests: QuerySet, field: str) -> list[dict]:
-    """Arrests counted by `field` and by what became of them (handed, charged, outcome), in the
-    order of `field`. One GROUP BY, so each per-arrest subquery runs once an arrest: aggregates
-    filtered on the annotations would repeat the subqueries in every FILTER clause naming them
-    (seven times an arrest, bench/bench_reports.py)."""
-    return list(arrests.values(field, *PER_ARREST).annotate(n=Count("pk")).order_by(field))
+BY_FIELDS = {"operation__name": Operation, "county__name": County,
+             "arresting_agency__name": Agency}  # fmt: skip
+
+
+def _outcome_groups(arrests: QuerySet) -> list[dict]:
+    """Arrests counted by operation, county and arresting agency and by what became of them
+    (handed, charged, outcome). One GROUP BY for the three tables and the totals, so each
+    per-arrest subquery runs once an arrest: aggregates filtered on the annotations would repeat
+    the subqueries in every FILTER clause naming them (bench/bench_reports.py)."""
+    return list(arrests.values(*BY_FIELDS, *PER_ARREST).annotate(n=Count("pk")).order_by())
 
 
 def _fold(groups: list[dict]) -> dict[str, int]:
@@ -233,11 +237,19 @@ def _fold(groups: list[dict]) -> dict[str, int]:
 
 def _outcomes_by(groups: list[dict], field: str, key: str, title: str, header: str) -> Table:
     by_value: dict[str | None, list[dict]] = {}
-    for group in groups:  # ordered by the field: the table keeps that order
+    for group in groups:
         by_value.setdefault(group[field], []).append(group)
+    # In the database's order of the names (its collation), none last, as ORDER BY puts them.
+    names = [name for name in by_value if name is not None]
+    ordered = list(
+        BY_FIELDS[field].objects.filter(name__in=names).order_by("name")
+        .values_list("name", flat=True).distinct()
+    )  # fmt: skip
+    if None in by_value:
+        ordered.append(None)
     rows = []
-    for value, groups_of_value in by_value.items():
-        columns = _fold(groups_of_value)
+    for value in ordered:
+        columns = _fold(by_value[value])
         rows.append((value or "Not recorded", [columns[n] for n in OUTCOME_COLUMNS]))
     return Table(
         key=key,
@@ -257,8 +269,8 @@ def operations_section(actor: User, scope: Scope) -> dict:
         scope.dates("starts_on"), scope.where("counties")
     )
     arrests = _arrests_with_outcome(actor, scope)
-    by_operation = _outcome_groups(arrests, "operation__name")
-    totals = _fold(by_operation)  # every arrest is in one group, with or without an operation
+    groups = _outcome_groups(arrests)
+    totals = _fold(groups)
     resolved = totals["convicted"] + totals["acquitted"] + totals["dismissed"]
     rate = round(100 * totals["convicted"] / resolved, 1) if resolved else None
     figures = [
@@ -275,17 +287,13 @@ def operations_section(actor: User, scope: Scope) -> dict:
     ]
     tables = [
         _outcomes_by(
-            by_operation, "operation__name", "by-operation", "Arrests by operation", "Operation"
+            groups, "operation__name", "by-operation", "Arrests by operation", "Operation"
         ),
+        _outcomes_by(groups, "county__name", "by-county", "Arrests by county", "County"),
         _outcomes_by(
-            _outcome_groups(arrests, "county__name"),
-            "county__name", "by-county", "Arrests by county", "County",
+            groups, "arresting_agency__name", "by-agency", "Arrests by arresting agency", "Agency"
         ),
-        _outcomes_by(
-            _outcome_groups(arrests, "arresting_agency__name"),
-            "arresting_agency__name", "by-agency", "Arrests by arresting agency", "Agency",
-        ),
-    ]  # fmt: skip
+    ]
     return {"figures": figures, "tables": tables}
 
 
