@@ -516,12 +516,21 @@ def report_deadlines(actor: User) -> QuerySet:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
+    # Task-force wide, every unsealed record counts: the deadline's record is looked up by its
+    # key (EXISTS). `object_id IN (ids)` under the OR would hash a million ids, outgrow work_mem
+    # and rescan them for each deadline (minutes at 1M cases, bench/bench_reports.py). A
+    # supervisor's ids are their agency's: hashed once, cheaper than a lookup per deadline.
+    wide = access.reports_task_force_wide(actor)
     match = Q(pk__in=[])
     for label, path in DEADLINE_RECORDS.items():
         model = apps.get_model(label)
-        rows = access.report_rows(actor, guard_model(label)).values("pk")
-        ids = rows if not path else model.objects.filter(**{f"{path}__in": rows}).values("pk")
-        match |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        rows = access.report_rows(actor, guard_model(label))
+        records = model.objects.filter(**{f"{path}__in": rows}) if path else rows
+        if wide:
+            found = Q(Exists(records.filter(pk=OuterRef("object_id"))))
+        else:
+            found = Q(object_id__in=records.values("pk"))
+        match |= found & Q(content_type=ContentType.objects.get_for_model(model))
     return Deadline.objects.filter(match)
 
 
