@@ -41,7 +41,7 @@ from referrals.models import ClosureReason, Referral, ReferralStatus, SourceKind
 from taskforce import access
 from taskforce.deadlines.records import DEADLINE_RECORDS, guard_model
 from taskforce.deadlines.rules import RULES
-from taskforce.models import Agency, Deadline, DeadlineStatus, User
+from taskforce.models import Agency, County, Deadline, DeadlineStatus, User
 from taskforce.reports.tables import Cell, Figure, Table
 from victims.models import Consent, Contact, Service, ServiceKind, ServiceStatus, Victim
 
@@ -201,34 +201,62 @@ def _arrests_with_outcome(actor: User, scope: Scope) -> QuerySet:
     )
 
 
-def _outcome_columns() -> dict:
-    columns = {
-        "arrests": Count("pk"),
-        "handed": Count("pk", filter=Q(is_handed=True)),
-        "charged": Count("pk", filter=Q(is_charged=True)),
-    }
-    for key, _ in OUTCOMES:
-        if key == "pending":
-            columns[key] = Count(
-                "pk", filter=Q(is_handed=True) & (Q(outcome_of="pending") | Q(outcome_of=None))
-            )
-        else:
-            columns[key] = Count("pk", filter=Q(outcome_of=key))
+OUTCOME_KEYS = [key for key, _ in OUTCOMES]
+OUTCOME_COLUMNS = ["arrests", "handed", "charged", *OUTCOME_KEYS]
+OUTCOME_HEADERS = ["Arrests", "Handed off", "Charged", *[label for _, label in OUTCOMES]]
+PER_ARREST = ["is_handed", "is_charged", "outcome_of"]
+
+
+BY_FIELDS = {"operation__name": Operation, "county__name": County,
+             "arresting_agency__name": Agency}  # fmt: skip
+
+
+def _outcome_groups(arrests: QuerySet) -> list[dict]:
+    """Arrests counted by operation, county and arresting agency and by what became of them
+    (handed, charged, outcome). One GROUP BY for the three tables and the totals, so each
+    per-arrest subquery runs once an arrest: aggregates filtered on the annotations would repeat
+    the subqueries in every FILTER clause naming them (bench/bench_reports.py)."""
+    return list(arrests.values(*BY_FIELDS, *PER_ARREST).annotate(n=Count("pk")).order_by())
+
+
+def _fold(groups: list[dict]) -> dict[str, int]:
+    """The outcome columns of the arrests in these groups of `_outcome_groups`."""
+    columns = dict.fromkeys(OUTCOME_COLUMNS, 0)
+    for group in groups:
+        n, outcome = group["n"], group["outcome_of"]
+        columns["arrests"] += n
+        columns["handed"] += n if group["is_handed"] else 0
+        columns["charged"] += n if group["is_charged"] else 0
+        if outcome in OUTCOME_KEYS and outcome != "pending":
+            columns[outcome] += n
+        # Pending: handed off, and its case (if the viewer may count it) has no outcome yet.
+        if group["is_handed"] and outcome in ("pending", None):
+            columns["pending"] += n
     return columns
 
 
-OUTCOME_HEADERS = ["Arrests", "Handed off", "Charged", *[label for _, label in OUTCOMES]]
-
-
-def _outcomes_by(arrests: QuerySet, field: str, key: str, title: str, header: str) -> Table:
-    rows = arrests.values(field).annotate(**_outcome_columns()).order_by(field)
-    names = [*_outcome_columns()]
+def _outcomes_by(groups: list[dict], field: str, key: str, title: str, header: str) -> Table:
+    by_value: dict[str | None, list[dict]] = {}
+    for group in groups:
+        by_value.setdefault(group[field], []).append(group)
+    # In the database's order of the names (its collation), none last, as ORDER BY puts them.
+    names = [name for name in by_value if name is not None]
+    ordered = list(
+        BY_FIELDS[field].objects.filter(name__in=names).order_by("name")
+        .values_list("name", flat=True).distinct()
+    )  # fmt: skip
+    if None in by_value:
+        ordered.append(None)
+    rows = []
+    for value in ordered:
+        columns = _fold(by_value[value])
+        rows.append((value or "Not recorded", [columns[n] for n in OUTCOME_COLUMNS]))
     return Table(
         key=key,
         title=title,
         row_header=header,
         columns=OUTCOME_HEADERS,
-        rows=[(r[field] or "Not recorded", [r[n] for n in names]) for r in rows],
+        rows=rows,
         totals=False,
         chart="stacked",
         stack=tuple(range(3, 3 + len(OUTCOMES))),
@@ -241,7 +269,8 @@ def operations_section(actor: User, scope: Scope) -> dict:
         scope.dates("starts_on"), scope.where("counties")
     )
     arrests = _arrests_with_outcome(actor, scope)
-    totals = arrests.aggregate(**_outcome_columns())
+    groups = _outcome_groups(arrests)
+    totals = _fold(groups)
     resolved = totals["convicted"] + totals["acquitted"] + totals["dismissed"]
     rate = round(100 * totals["convicted"] / resolved, 1) if resolved else None
     figures = [
@@ -258,11 +287,11 @@ def operations_section(actor: User, scope: Scope) -> dict:
     ]
     tables = [
         _outcomes_by(
-            arrests, "operation__name", "by-operation", "Arrests by operation", "Operation"
+            groups, "operation__name", "by-operation", "Arrests by operation", "Operation"
         ),
-        _outcomes_by(arrests, "county__name", "by-county", "Arrests by county", "County"),
+        _outcomes_by(groups, "county__name", "by-county", "Arrests by county", "County"),
         _outcomes_by(
-            arrests, "arresting_agency__name", "by-agency", "Arrests by arresting agency", "Agency"
+            groups, "arresting_agency__name", "by-agency", "Arrests by arresting agency", "Agency"
         ),
     ]
     return {"figures": figures, "tables": tables}
@@ -524,12 +553,21 @@ def report_deadlines(actor: User) -> QuerySet:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
+    # Task-force wide, every unsealed record counts: the deadline's record is looked up by its
+    # key (EXISTS). `object_id IN (ids)` under the OR would hash a million ids, outgrow work_mem
+    # and rescan them for each deadline (minutes at 1M cases, bench/bench_reports.py). A
+    # supervisor's ids are their agency's: hashed once, cheaper than a lookup per deadline.
+    wide = access.reports_task_force_wide(actor)
     match = Q(pk__in=[])
     for label, path in DEADLINE_RECORDS.items():
         model = apps.get_model(label)
-        rows = access.report_rows(actor, guard_model(label)).values("pk")
-        ids = rows if not path else model.objects.filter(**{f"{path}__in": rows}).values("pk")
-        match |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+        rows = access.report_rows(actor, guard_model(label))
+        records = model.objects.filter(**{f"{path}__in": rows}) if path else rows
+        if wide:
+            found = Q(Exists(records.filter(pk=OuterRef("object_id"))))
+        else:
+            found = Q(object_id__in=records.values("pk"))
+        match |= found & Q(content_type=ContentType.objects.get_for_model(model))
     return Deadline.objects.filter(match)
 
 

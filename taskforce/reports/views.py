@@ -8,9 +8,11 @@ Who may open them and what they count is the policy's (`access.may_view_reports`
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -86,6 +88,18 @@ def _form(request: HttpRequest) -> ReportForm:
     return ReportForm(data, actor=request.user)
 
 
+@contextmanager
+def _aggregating():
+    """Report queries without PostgreSQL's JIT compiler. Their cost estimates (subqueries per
+    row over millions of rows) pass its thresholds, and compiling took about 1.5 s a query,
+    often longer than running it (bench/bench_reports.py). Off for this transaction only."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def _require_reports(request: HttpRequest) -> None:
     if not access.may_view_reports(request.user):
         raise access.NotFound
@@ -126,11 +140,12 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/report.html", context, status=400)
     scope = form.scope()
-    if section == "trends":
-        _, tables = figures.headline_series(request.user, scope)
-        built = {"figures": [], "tables": tables}
-    else:
-        built = build(request.user, scope)
+    with _aggregating():
+        if section == "trends":
+            _, tables = figures.headline_series(request.user, scope)
+            built = {"figures": [], "tables": tables}
+        else:
+            built = build(request.user, scope)
     tables = [table.suppress() if wide else table for table in built["tables"]]
     export = request.GET.get("export")
     if export:
@@ -169,7 +184,8 @@ def grant_export(request: HttpRequest) -> HttpResponse:
             "wide": access.reports_task_force_wide(request.user),
         }
         return render(request, "reports/report.html", context, status=400)
-    rows = grant.grant_rows(request.user, form.scope())
+    with _aggregating():
+        rows = grant.grant_rows(request.user, form.scope())
     audit.record(
         request.user, "report.exported", changes={"table": "grant", **_filters_for_audit(form)}
     )
