@@ -104,6 +104,8 @@ class Referral(ProtectedModel):
 
     class Meta:
         indexes = [
+            # Reports: referrals made in a period.
+            models.Index(fields=["created_at"], name="referral_made"),
             models.Index(
                 fields=["owner_agency", "-updated_at", "-id"], name="referral_owner_recent"
             ),

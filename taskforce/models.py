@@ -451,6 +451,8 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["responsible_agency", "status", "due_at"], name="deadline_agency"),
             models.Index(fields=["content_type", "object_id"], name="deadline_record"),
+            # Reports count deadlines by when they fall due (taskforce/reports).
+            models.Index(fields=["due_at"], name="deadline_due"),
         ]
 
     def __str__(self) -> str:

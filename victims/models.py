@@ -66,7 +66,9 @@ class Victim(ProtectedModel):
 
     class Meta:
         indexes = [
-            models.Index(fields=["owner_agency", "-updated_at", "-id"], name="victim_owner_recent")
+            # Reports: victims identified in a period.
+            models.Index(fields=["identified_on"], name="victim_identified"),
+            models.Index(fields=["owner_agency", "-updated_at", "-id"], name="victim_owner_recent"),
         ]
 
     def __str__(self) -> str:

@@ -96,6 +96,8 @@ class Case(ProtectedModel):
             )
         ]
         indexes = [
+            # Reports: cases opened in a period.
+            models.Index(fields=["created_at"], name="case_opened"),
             # The caseload list: one agency's unsealed cases, newest change first (keyset
             # pages); partial, so the count needs no visit to the table (bench/bench_access.py).
             models.Index(
@@ -216,6 +218,11 @@ class Charge(models.Model):
 
     class Meta:
         ordering = ["defendant_id", "count_number", "id"]
+        # Reports: counts filed and disposed in a period.
+        indexes = [
+            models.Index(fields=["filed_on"], name="charge_filed"),
+            models.Index(fields=["disposed_on"], name="charge_disposed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(disposition="") | Q(disposed_on__isnull=False),

@@ -217,6 +217,8 @@ class Sentence(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # Reports: sentences in a period.
+        indexes = [models.Index(fields=["sentenced_on"], name="sentence_when")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(assessment_paid__lte=models.F("assessment")),

@@ -177,6 +177,8 @@ class Arrest(ProtectedModel):
             ),
         ]
         indexes = [
+            # Reports: arrests in a period.
+            models.Index(fields=["arrested_at"], name="arrest_when"),
             models.Index(fields=["owner_agency", "-updated_at", "-id"], name="arrest_owner_recent"),
             models.Index(fields=["operation", "-arrested_at"], name="arrest_by_operation"),
             # Runaway review: addresses seen in stings, matched to where a youth stayed.

@@ -564,7 +564,12 @@ def report_deadlines(actor: User) -> QuerySet:
         rows = access.report_rows(actor, guard_model(label))
         records = model.objects.filter(**{f"{path}__in": rows}) if path else rows
         if wide:
-            found = Q(Exists(records.filter(pk=OuterRef("object_id"))))
+            # Every record counts but the sealed ones (a handful): a hashed anti-join, where a
+            # lookup per deadline took 13 s at 3M deadlines.
+            sealed = model.objects.filter(
+                **{f"{path}__sealed_at__isnull" if path else "sealed_at__isnull": False}
+            )
+            found = ~Q(object_id__in=sealed.values("pk"))
         else:
             found = Q(object_id__in=records.values("pk"))
         match |= found & Q(content_type=ContentType.objects.get_for_model(model))

@@ -340,3 +340,28 @@ def test_a_victim_shared_under_consent_is_counted_by_the_owning_agency_only(
     client.logout()
     verified_login(client, advocate_supervisor)
     assert figures(report(client, "victims"))["Victims identified"] == "1"
+
+
+def test_the_coordinator_counts_every_agencys_deadlines_but_a_sealed_records(
+    client, handed_cases, coordinator
+):
+    from taskforce.sealing import record_seal
+    from tests.factories import UserFactory
+
+    verified_login(client, coordinator)
+
+    ahead = TODAY() + dt.timedelta(days=300)
+
+    def counted():
+        page = report(client, "deadlines", end=ahead.isoformat())
+        found = shown(table(page, "deadlines-cases"))
+        return sum(int(values[-1]) for label, values in found.items() if label != "Total")
+
+    before = counted()
+    sealed_case = handed_cases[1]
+    own = Deadline.objects.filter(object_id=sealed_case.pk, content_type__model="case")
+    past = own.filter(due_at__date__lte=ahead).count()
+    assert before > 0 and past > 0
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    record_seal(actor=admin, obj=sealed_case, reason="Court order 26-X-1")
+    assert counted() == before - past
