@@ -773,6 +773,17 @@ def report_rows(actor: User | None, model: type[models.Model]) -> QuerySet:
     return visible(actor, model)
 
 
+def report_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
+    """The same rows as `report_rows`, as a condition on a query of related rows (`path` leads
+    from them to the model: the charges of the cases one may count are `report_q(actor, Case,
+    "case")`). Task-force wide it is a plain join condition: an IN over every case would build
+    a million-row hash for each query (bench/bench_reports.py)."""
+    prefix = f"{path}__" if path else ""
+    if reports_task_force_wide(actor):
+        return Q(**{f"{prefix}sealed_at__isnull": True})
+    return Q(**{f"{prefix}pk__in" if not path else f"{path}__in": report_rows(actor, model)})
+
+
 def report_counties(actor: User | None) -> QuerySet[County]:
     """The counties a person may break reports down by: the coordinator every one; a supervisor
     those of their agency's jurisdiction (its county, and the counties of regions it navigates),

@@ -191,7 +191,9 @@ def _arrests_with_outcome(actor: User, scope: Scope) -> QuerySet:
         .annotate(outcome=case_outcome(cases))
         .values("outcome")[:1]
     )
-    charged = Charge.objects.filter(case__handoffs__arrest=OuterRef("pk"), case__in=cases)
+    charged = Charge.objects.filter(
+        access.report_q(actor, CaseRecord, "case"), case__handoffs__arrest=OuterRef("pk")
+    )
     return (
         access.report_rows(actor, Arrest)
         .filter(scope.datetimes("arrested_at"), scope.where("county", "arresting_agency"))
@@ -314,10 +316,17 @@ def _first_arrest(case_path: str) -> TruncDate:
 def prosecution_section(actor: User, scope: Scope) -> dict:
     all_cases = access.report_rows(actor, CaseRecord).filter(scope.where("county"))
     cases = all_cases.filter(scope.datetimes("created_at"))
-    charges = Charge.objects.filter(case__in=all_cases)
+    charges = Charge.objects.filter(
+        access.report_q(actor, CaseRecord, "case"),
+        scope.where("case__county", "case__owner_agency"),
+    )
     filed = charges.filter(scope.dates("filed_on"))
     disposed = charges.filter(scope.dates("disposed_on"), disposition__isnull=False)
-    sentences = Sentence.objects.filter(charge__in=charges).filter(scope.dates("sentenced_on"))
+    sentences = Sentence.objects.filter(
+        access.report_q(actor, CaseRecord, "charge__case"),
+        scope.where("charge__case__county", "charge__case__owner_agency"),
+        scope.dates("sentenced_on"),
+    )
 
     by_kind = _cross(
         cases, "kind", "status", CaseKind.choices, CaseStatus.choices,
@@ -479,7 +488,10 @@ def victims_section(actor: User, scope: Scope) -> dict:
     if scope.counties:
         referrals = referrals.distinct()
     services = Service.objects.filter(
-        victim__in=victims, status__in=DELIVERED, started_on__lte=scope.end
+        access.report_q(actor, Victim, "victim"),
+        scope.where(None, "victim__owner_agency"),
+        status__in=DELIVERED,
+        started_on__lte=scope.end,
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
     first_contact = Subquery(
         Contact.objects.filter(victim=OuterRef("victim_id"), at__gte=OuterRef("created_at"))
@@ -638,7 +650,9 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> tuple[list[int
     span = list(range(last - years + 1, last + 1))
     first_day = dt.date(span[0], 1, 1)
     wide = Scope(first_day, dt.date(last, 12, 31), scope.counties, scope.agencies)
-    cases = access.report_rows(actor, CaseRecord).filter(scope.where("county"))
+    case_rows = access.report_q(actor, CaseRecord, "case") & scope.where(
+        "case__county", "case__owner_agency"
+    )
     series = [
         ("operations", "Operations run", False,
          access.report_rows(actor, Operation)
@@ -648,9 +662,9 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> tuple[list[int
                                                   scope.where("county", "arresting_agency")),
          "arrested_at"),
         ("charged", "Counts filed", False,
-         Charge.objects.filter(case__in=cases).filter(wide.dates("filed_on")), "filed_on"),
+         Charge.objects.filter(case_rows, wide.dates("filed_on")), "filed_on"),
         ("convictions", "Convictions (counts)", False,
-         Charge.objects.filter(case__in=cases, disposition__in=CONVICTIONS)
+         Charge.objects.filter(case_rows, disposition__in=CONVICTIONS)
          .filter(wide.dates("disposed_on")), "disposed_on"),
         ("victims", "Victims identified", True,
          access.report_rows(actor, Victim).filter(wide.dates("identified_on"), scope.where()),

@@ -45,11 +45,11 @@ class GrantRow:
         return [self.section, self.measure, self.category, self.value]
 
 
-def trafficking_type(cases: QuerySet) -> Case:
+def trafficking_type(cases: Q) -> Case:
     """A victim's type of trafficking from the cases they are a victim in: labor when a labor
     trafficking case names them, sex when any other case does or when none does (Safe Harbor
     serves sexually exploited youth), both when both kinds do."""
-    named = CaseVictim.objects.filter(person=OuterRef("person_id"), case__in=cases)
+    named = CaseVictim.objects.filter(cases, person=OuterRef("person_id"))
     labor = Exists(named.filter(case__kind=CaseKind.LABOR_TRAFFICKING))
     other = Exists(named.exclude(case__kind=CaseKind.LABOR_TRAFFICKING))
     return Case(
@@ -60,7 +60,7 @@ def trafficking_type(cases: QuerySet) -> Case:
     )
 
 
-def _breakdowns(victims: QuerySet, measure: str, cases: QuerySet, wide: bool) -> list[GrantRow]:
+def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[GrantRow]:
     typed = victims.annotate(trafficking=trafficking_type(cases))
     rows = []
     for field, labels, category in (
@@ -89,11 +89,15 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     victims = access.report_rows(actor, Victim).filter(scope.where())
     new = victims.filter(scope.dates("identified_on"))
     continuing = served_victims(actor, scope).filter(identified_on__lt=scope.start)
-    rows = _breakdowns(new, "Victims served, new", cases, wide)
-    rows += _breakdowns(continuing, "Victims served, continuing", cases, wide)
+    named_in = access.report_q(actor, CaseRecord, "case")
+    rows = _breakdowns(new, "Victims served, new", named_in, wide)
+    rows += _breakdowns(continuing, "Victims served, continuing", named_in, wide)
 
     services = Service.objects.filter(
-        victim__in=victims, status__in=DELIVERED, started_on__lte=scope.end
+        access.report_q(actor, Victim, "victim"),
+        scope.where(None, "victim__owner_agency"),
+        status__in=DELIVERED,
+        started_on__lte=scope.end,
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
     counts = dict(
         services.values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n")
@@ -113,7 +117,10 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     arrests = access.report_rows(actor, Arrest).filter(
         scope.datetimes("arrested_at"), scope.where("county", "arresting_agency")
     )
-    charges = Charge.objects.filter(case__in=in_scope)
+    charges = Charge.objects.filter(
+        access.report_q(actor, CaseRecord, "case"),
+        scope.where("case__county", "case__owner_agency"),
+    )
     convicted = charges.filter(scope.dates("disposed_on"), disposition__in=CONVICTIONS)
     by_kind = dict(
         in_scope.filter(scope.datetimes("created_at")).values("kind").annotate(n=Count("pk"))
