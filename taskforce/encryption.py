@@ -33,6 +33,13 @@ def looks_encrypted(value: str) -> bool:
     return value.startswith(FERNET_PREFIX) and len(value) >= 100
 
 
+def _unreadable(field) -> UnreadableCiphertext:
+    return UnreadableCiphertext(
+        f"{field.model._meta.label}.{field.name} holds a value that none of "
+        "FIELD_ENCRYPTION_KEYS decrypts: check the keys and SECRET_KEY."
+    )
+
+
 class _Strict:
     """The library hands back the stored token when no key opens it; refuse instead."""
 
@@ -40,10 +47,7 @@ class _Strict:
         result = super().to_python(value)
         opened = not (isinstance(result, str) and result == value and looks_encrypted(value))
         if not opened and not hasattr(self, "_already_decrypted"):
-            raise UnreadableCiphertext(
-                f"{self.model._meta.label}.{self.name} holds a value that none of "
-                "FIELD_ENCRYPTION_KEYS decrypts: check the keys and SECRET_KEY."
-            )
+            raise _unreadable(self)
         return result
 
 
@@ -73,10 +77,7 @@ class EncryptedDateField(_Strict, encrypted.EncryptedDateField):
             try:
                 value = self.f.decrypt(value.encode()).decode()
             except InvalidToken:
-                raise UnreadableCiphertext(
-                    f"{self.model._meta.label}.{self.name} holds a value that none of "
-                    "FIELD_ENCRYPTION_KEYS decrypts: check the keys and SECRET_KEY."
-                ) from None
+                raise _unreadable(self) from None
             return models.DateField.to_python(self, value)
         return super().to_python(value)
 

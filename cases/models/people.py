@@ -86,11 +86,12 @@ class Person(ProtectedModel):
         }
 
     def save(self, *args, **kwargs) -> None:
-        for name, key in self.lookup_keys().items():
+        keys = self.lookup_keys()
+        for name, key in keys.items():
             setattr(self, name, key)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *self.lookup_keys()}
+            kwargs["update_fields"] = {*update_fields, *keys}
         adding = self._state.adding
         super().save(*args, **kwargs)
         if adding:

@@ -136,10 +136,6 @@ def median_days(rows: QuerySet, days) -> tuple[float | None, int]:
     return median, len(values)
 
 
-def _labels(choices) -> dict[str, str]:
-    return dict(choices)
-
-
 def _cross(rows: QuerySet, row_field: str, col_field: str, row_labels, col_labels, **table):
     """A table of counts from one GROUP BY over two fields, every label shown, zeros kept."""
     counts = {
@@ -156,10 +152,15 @@ def _cross(rows: QuerySet, row_field: str, col_field: str, row_labels, col_label
     )
 
 
-def _single(rows: QuerySet, field: str, labels, column: str, **table) -> Table:
+def counts_table(rows: QuerySet, field: str, labels, column: str, **table) -> Table:
+    """A one-column table of counts from one GROUP BY: every label shown, zeros kept, and any
+    other value found after them (an empty one as "Not recorded")."""
     counts = {r[field]: r["n"] for r in rows.values(field).annotate(n=Count("pk")).order_by()}
-    known = [(key, label) for key, label in labels]
-    extra = [(key, str(key)) for key in counts if key not in dict(known)]
+    known = list(labels)
+    keys = {key for key, _ in known}
+    extra = [
+        (key, "Not recorded" if key is None else str(key)) for key in counts if key not in keys
+    ]
     return Table(
         columns=[column],
         rows=[(label, [counts.get(key, 0)]) for key, label in [*known, *extra]],
@@ -170,7 +171,7 @@ def _single(rows: QuerySet, field: str, labels, column: str, **table) -> Table:
 # --- Operations -----------------------------------------------------------------------------
 
 
-def case_outcome(cases: QuerySet) -> Case:
+def case_outcome() -> Case:
     """A case's outcome from its counts: convicted on any, else acquitted, else dismissed."""
     charges = Charge.objects.filter(case=OuterRef("pk"))
     return Case(
@@ -190,7 +191,7 @@ def _arrests_with_outcome(actor: User, scope: Scope) -> QuerySet:
     handed = HandOff.objects.filter(arrest=OuterRef("pk"))
     outcomes = (
         cases.filter(handoffs__arrest=OuterRef("pk"))
-        .annotate(outcome=case_outcome(cases))
+        .annotate(outcome=case_outcome())
         .values("outcome")[:1]
     )
     charged = Charge.objects.filter(
@@ -304,14 +305,12 @@ def operations_section(actor: User, scope: Scope) -> dict:
 # --- Prosecution ----------------------------------------------------------------------------
 
 
-def _first_arrest(case_path: str) -> TruncDate:
-    """The day (local) of the case's first arrest: days to a charge count whole days."""
-    return TruncDate(
-        Subquery(
-            HandOff.objects.filter(case=OuterRef(case_path))
-            .order_by("arrest__arrested_at")
-            .values("arrest__arrested_at")[:1]
-        )
+def _first_arrest(case_path: str, field: str) -> Subquery:
+    """A field of the case's first arrest (through its hand-offs, earliest arrest first)."""
+    return Subquery(
+        HandOff.objects.filter(case=OuterRef(case_path))
+        .order_by("arrest__arrested_at")
+        .values(f"arrest__{field}")[:1]
     )
 
 
@@ -354,7 +353,14 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         ordered=Sum("assessment"),
         collected=Sum("assessment_paid"),
     )
-    to_charge, charged_n = median_days(filed, DaysBetween(F("filed_on"), _first_arrest("case_id")))
+    to_charge, charged_n = median_days(
+        filed,
+        DaysBetween(
+            F("filed_on"),
+            # The day (local) of the first arrest: days to a charge count whole days.
+            TruncDate(_first_arrest("case_id", "arrested_at")),
+        ),
+    )
     first_filed = Subquery(
         Charge.objects.filter(case=OuterRef("case_id"), defendant=OuterRef("defendant_id"))
         .order_by("filed_on")
@@ -396,11 +402,7 @@ def assessments_table(sentences: QuerySet, sentenced: dict) -> Table:
     """609.3241 assessments ordered and collected, and what each agency is owed of what was
     collected: 40% to the arresting agency, 20% to the prosecuting agency, 40% to victim
     services (the state's victim-services share is one line)."""
-    arresting = Subquery(
-        HandOff.objects.filter(case=OuterRef("charge__case"))
-        .order_by("arrest__arrested_at")
-        .values("arrest__arresting_agency__name")[:1]
-    )
+    arresting = _first_arrest("charge__case", "arresting_agency__name")
     by_arresting = (
         sentences.annotate(agency=arresting)
         .values("agency")
@@ -441,12 +443,26 @@ AGE_GROUPS = [(g.value, g.label) for g in AgeGroup]
 GENDERS = [(s.value, s.label) for s in Sex]
 
 
+def _being_delivered(scope: Scope) -> Q:
+    """A service being delivered at some time in the period."""
+    return Q(status__in=DELIVERED, started_on__lte=scope.end) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start)
+    )
+
+
 def served_victims(actor: User, scope: Scope) -> QuerySet:
     """Victims with a service being delivered at some time in the period."""
-    services = Service.objects.filter(
-        victim=OuterRef("pk"), status__in=DELIVERED, started_on__lte=scope.end
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
+    services = Service.objects.filter(_being_delivered(scope), victim=OuterRef("pk"))
     return access.report_rows(actor, Victim).filter(scope.where()).filter(Exists(services))
+
+
+def delivered_services(actor: User, scope: Scope) -> QuerySet:
+    """The services being delivered in the period to victims the viewer may count."""
+    return Service.objects.filter(
+        access.report_q(actor, Victim, "victim"),
+        scope.where(None, "victim__owner_agency"),
+        _being_delivered(scope),
+    )
 
 
 def _status_shown(actor: User) -> F | Case:
@@ -489,12 +505,7 @@ def victims_section(actor: User, scope: Scope) -> dict:
     )
     if scope.counties:
         referrals = referrals.distinct()
-    services = Service.objects.filter(
-        access.report_q(actor, Victim, "victim"),
-        scope.where(None, "victim__owner_agency"),
-        status__in=DELIVERED,
-        started_on__lte=scope.end,
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
+    services = delivered_services(actor, scope)
     first_contact = Subquery(
         Contact.objects.filter(victim=OuterRef("victim_id"), at__gte=OuterRef("created_at"))
         .order_by("at")
@@ -513,26 +524,22 @@ def victims_section(actor: User, scope: Scope) -> dict:
         _cross(served, "age_group", "person__sex", AGE_GROUPS, GENDERS, key="served",
                title="Victims served, by age group and gender", row_header="Age group",
                chart="stacked", **sensitive),
-        _single(referrals, "source", SourceKind.choices, "Referrals", key="referral-source",
+        counts_table(referrals, "source", SourceKind.choices, "Referrals", key="referral-source",
                 title="Safe Harbor referrals, by source", row_header="Source", chart="bars",
                 **sensitive),
-        _single(referrals, "region__name", [], "Referrals", key="referral-region",
+        counts_table(referrals, "region__name", [], "Referrals", key="referral-region",
                 title="Safe Harbor referrals, by region", row_header="Region", chart="bars",
                 **sensitive),
-        _single(shown, "shown_status", ReferralStatus.choices, "Referrals",
+        counts_table(shown, "shown_status", ReferralStatus.choices, "Referrals",
                 key="referral-status", title="Safe Harbor referrals, by status",
                 row_header="Status", **sensitive),
-        _single(shown.filter(shown_status=ReferralStatus.CLOSED), "closure_reason",
+        counts_table(shown.filter(shown_status=ReferralStatus.CLOSED), "closure_reason",
                 ClosureReason.choices, "Referrals", key="referral-outcome",
                 title="Closed referrals, by outcome", row_header="Outcome", **sensitive),
-        _single(services, "kind", ServiceKind.choices, "Services", key="services",
+        counts_table(services, "kind", ServiceKind.choices, "Services", key="services",
                 title="Services delivered, by type", row_header="Service", chart="bars",
                 **sensitive),
     ]  # fmt: skip
-    for table in tables:
-        for index, (label, values) in enumerate(table.rows):
-            if label is None or label == "None":
-                table.rows[index] = ("Not recorded", values)
     figures = [
         Figure("Victims identified", Cell(identified.count()), sensitive=True),
         Figure("Victims served", Cell(served.count()), sensitive=True),
@@ -567,24 +574,21 @@ def report_deadlines(actor: User) -> QuerySet:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    # Task-force wide, every unsealed record counts: the deadline's record is looked up by its
-    # key (EXISTS). `object_id IN (ids)` under the OR would hash a million ids, outgrow work_mem
-    # and rescan them for each deadline (minutes at 1M cases, bench/bench_reports.py). A
-    # supervisor's ids are their agency's: hashed once, cheaper than a lookup per deadline.
+    # Task-force wide, every record counts but the sealed ones (a handful): a hashed anti-join.
+    # `object_id IN (every id)` would hash a million ids and rescan them for each deadline, and a
+    # lookup per deadline took 13 s at 3M deadlines (bench/bench_reports.py). A supervisor's ids
+    # are their agency's: hashed once.
     wide = access.reports_task_force_wide(actor)
     match = Q(pk__in=[])
     for label, path in DEADLINE_RECORDS.items():
         model = apps.get_model(label)
-        rows = access.report_rows(actor, guard_model(label))
-        records = model.objects.filter(**{f"{path}__in": rows}) if path else rows
+        prefix = f"{path}__" if path else ""
         if wide:
-            # Every record counts but the sealed ones (a handful): a hashed anti-join, where a
-            # lookup per deadline took 13 s at 3M deadlines.
-            sealed = model.objects.filter(
-                **{f"{path}__sealed_at__isnull" if path else "sealed_at__isnull": False}
-            )
+            sealed = model.objects.filter(**{f"{prefix}sealed_at__isnull": False})
             found = ~Q(object_id__in=sealed.values("pk"))
         else:
+            rows = access.report_rows(actor, guard_model(label))
+            records = model.objects.filter(**{f"{path}__in": rows}) if path else rows
             found = Q(object_id__in=records.values("pk"))
         match |= found & Q(content_type=ContentType.objects.get_for_model(model))
     return Deadline.objects.filter(match)
@@ -646,7 +650,11 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
 # --- Year over year -------------------------------------------------------------------------
 
 
-def headline_series(actor: User, scope: Scope, years: int = 5) -> tuple[list[int], list[Table]]:
+def trends_section(actor: User, scope: Scope) -> dict:
+    return {"figures": [], "tables": headline_series(actor, scope)}
+
+
+def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
     """Each headline figure per calendar year, the last `years` up to the end of the range."""
     last = scope.end.year
     span = list(range(last - years + 1, last + 1))
@@ -693,8 +701,4 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> tuple[list[int
                 chart="line",
             )
         )
-    return span, tables
-
-
-def agencies_named(ids: tuple[int, ...]) -> list[str]:
-    return list(Agency.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))
+    return tables

@@ -21,13 +21,13 @@ from taskforce.models import User
 from taskforce.reports.figures import (
     AGE_GROUPS,
     CONVICTIONS,
-    DELIVERED,
     GENDERS,
     Scope,
+    counts_table,
+    delivered_services,
     served_victims,
 )
-from taskforce.reports.tables import Table
-from victims.models import Service, ServiceKind, Victim
+from victims.models import ServiceKind, Victim
 
 HEADER = ["section", "measure", "category", "value"]
 TRAFFICKING_TYPES = [("sex", "Sex trafficking"), ("labor", "Labor trafficking"),
@@ -68,12 +68,9 @@ def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[G
         ("age_group", AGE_GROUPS, "age group"),
         ("person__sex", GENDERS, "gender"),
     ):
-        counts = dict(
-            typed.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
-        )
-        table = Table(
-            key=field, title=measure, row_header=category, columns=["n"], sensitive=True,
-            rows=[(label, [counts.get(key, 0)]) for key, label in labels],
+        table = counts_table(
+            typed, field, labels, "n", key=field, title=measure, row_header=category,
+            sensitive=True,
         )  # fmt: skip
         if wide:
             table.suppress()
@@ -93,18 +90,9 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     rows = _breakdowns(new, "Victims served, new", named_in, wide)
     rows += _breakdowns(continuing, "Victims served, continuing", named_in, wide)
 
-    services = Service.objects.filter(
-        access.report_q(actor, Victim, "victim"),
-        scope.where(None, "victim__owner_agency"),
-        status__in=DELIVERED,
-        started_on__lte=scope.end,
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
-    counts = dict(
-        services.values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n")
-    )
-    table = Table(
-        key="services", title="Services delivered", row_header="service", columns=["n"],
-        sensitive=True, rows=[(label, [counts.get(k, 0)]) for k, label in ServiceKind.choices],
+    table = counts_table(
+        delivered_services(actor, scope), "kind", ServiceKind.choices, "n", key="services",
+        title="Services delivered", row_header="service", sensitive=True,
     )  # fmt: skip
     if wide:
         table.suppress()

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from taskforce import access, audit
@@ -28,7 +29,7 @@ SECTIONS = {
     "prosecution": ("Prosecution", figures.prosecution_section),
     "victims": ("Victims and referrals", figures.victims_section),
     "deadlines": ("Deadlines", figures.deadlines_section),
-    "trends": ("Year over year", None),
+    "trends": ("Year over year", figures.trends_section),
 }
 LONGEST = dt.timedelta(days=366 * 10)
 
@@ -83,8 +84,7 @@ def _form(request: HttpRequest) -> ReportForm:
     data = request.GET.copy()
     data.setdefault("start", (today - dt.timedelta(days=364)).isoformat())
     data.setdefault("end", today.isoformat())
-    for name in ("export",):
-        data.pop(name, None)
+    data.pop("export", None)
     return ReportForm(data, actor=request.user)
 
 
@@ -119,7 +119,18 @@ def _filters_for_audit(form: ReportForm) -> dict:
 def reports_home(request: HttpRequest) -> HttpResponse:
     _require_reports(request)
     query = request.GET.urlencode()
-    return redirect(f"/reports/operations/{'?' + query if query else ''}")
+    return redirect(reverse("report", args=["operations"]) + (f"?{query}" if query else ""))
+
+
+def _page(request: HttpRequest, form: ReportForm, section: str, title: str) -> dict:
+    """What every report page shows around its figures: tabs, the form, whose view it is."""
+    return {
+        "page_title": f"Reports: {title}",
+        "section": section,
+        "sections": [(key, label) for key, (label, _) in SECTIONS.items()],
+        "form": form,
+        "wide": access.reports_task_force_wide(request.user),
+    }
 
 
 @login_required
@@ -129,23 +140,13 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
         raise access.NotFound
     title, build = SECTIONS[section]
     form = _form(request)
-    wide = access.reports_task_force_wide(request.user)
-    context = {
-        "page_title": f"Reports: {title}",
-        "section": section,
-        "sections": [(key, label) for key, (label, _) in SECTIONS.items()],
-        "form": form,
-        "wide": wide,
-    }
+    context = _page(request, form, section, title)
+    wide = context["wide"]
     if not form.is_valid():
         return render(request, "reports/report.html", context, status=400)
     scope = form.scope()
     with _aggregating():
-        if section == "trends":
-            _, tables = figures.headline_series(request.user, scope)
-            built = {"figures": [], "tables": tables}
-        else:
-            built = build(request.user, scope)
+        built = build(request.user, scope)
     tables = [table.suppress() if wide else table for table in built["tables"]]
     export = request.GET.get("export")
     if export:
@@ -157,7 +158,8 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
             "report.exported",
             changes={"table": f"{section}/{table.key}", **_filters_for_audit(form)},
         )
-        return csv_response(f"{section}-{table.key}.csv", table.csv_rows()[0], table.csv_rows()[1:])
+        header, *rows = table.csv_rows()
+        return csv_response(f"{section}-{table.key}.csv", header, rows)
     audit.record(
         request.user, "report.viewed", changes={"page": section, **_filters_for_audit(form)}
     )
@@ -176,20 +178,14 @@ def grant_export(request: HttpRequest) -> HttpResponse:
     _require_reports(request)
     form = _form(request)
     if not form.is_valid():
-        context = {
-            "page_title": "Reports: grant export",
-            "section": "grant",
-            "sections": [(key, label) for key, (label, _) in SECTIONS.items()],
-            "form": form,
-            "wide": access.reports_task_force_wide(request.user),
-        }
+        context = _page(request, form, "grant", "grant export")
         return render(request, "reports/report.html", context, status=400)
+    scope = form.scope()
     with _aggregating():
-        rows = grant.grant_rows(request.user, form.scope())
+        rows = grant.grant_rows(request.user, scope)
     audit.record(
         request.user, "report.exported", changes={"table": "grant", **_filters_for_audit(form)}
     )
-    scope = form.scope()
     return csv_response(
         f"grant-report-{scope.start}-{scope.end}.csv", grant.HEADER, [r.as_list() for r in rows]
     )
