@@ -610,6 +610,7 @@ def _deadline_columns(now: dt.datetime) -> dict:
 
 
 def deadlines_section(actor: User, scope: Scope) -> dict:
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
     now = timezone.now()
@@ -617,9 +618,10 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
         scope.datetimes("due_at"), scope.where(None, "responsible_agency")
     )
     columns = _deadline_columns(now)
+    # The deadline's own record (a consent, not the victim it guards): rows carry its type.
     people_types = {
-        ContentType.objects.get_for_model(guard_model(label)).pk for label in PEOPLE_RECORDS
-    } | {ContentType.objects.get_for_model(Referral).pk}
+        ContentType.objects.get_for_model(apps.get_model(label)).pk for label in PEOPLE_RECORDS
+    }
     by_rule = deadlines.values("rule").annotate(**columns).order_by("rule")
     rule_types = dict(deadlines.values_list("rule", "content_type").distinct().order_by())
     names = [key for key, _ in DEADLINE_OUTCOMES]

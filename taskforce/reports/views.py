@@ -130,6 +130,8 @@ def _page(request: HttpRequest, form: ReportForm, section: str, title: str) -> d
         "sections": [(key, label) for key, (label, _) in SECTIONS.items()],
         "form": form,
         "wide": access.reports_task_force_wide(request.user),
+        # "Last 12 months": this page's defaults (the grant export's form falls back to the first).
+        "reset_url": reverse("report", args=[section if section in SECTIONS else "operations"]),
     }
 
 

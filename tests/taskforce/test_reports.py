@@ -365,3 +365,41 @@ def test_the_coordinator_counts_every_agencys_deadlines_but_a_sealed_records(
     admin = UserFactory(is_superuser=True, is_staff=True)
     record_seal(actor=admin, obj=sealed_case, reason="Court order 26-X-1")
     assert counted() == before - past
+
+
+def test_a_consents_deadline_counts_among_the_victims_deadlines_and_is_suppressed(
+    client, referral, advocate, sheriff, coordinator
+):
+    from referrals.services import referral_open_victim, referral_transition
+    from victims.services import consent_record
+
+    for status in ("received", "accepted"):
+        referral_transition(actor=advocate, referral=referral, to_status=status)
+    victim = referral_open_victim(
+        actor=advocate, referral=referral, identified_how="sting", guardian_note="Aunt"
+    )
+    consent_record(
+        actor=advocate, victim=victim, to_agency=sheriff, scope="status", purpose="Updates",
+        signed_on=TODAY(), expires_on=TODAY() + dt.timedelta(days=30), signed_by_minor=True,
+        guardian_name="Aunt", guardian_relationship="Aunt",
+    )  # fmt: skip
+    consent_rules = set(
+        Deadline.objects.filter(content_type__model="consent").values_list("title", flat=True)
+    )
+    assert consent_rules
+    verified_login(client, coordinator)
+    page = report(client, "deadlines", end=(TODAY() + dt.timedelta(days=60)).isoformat())
+    people, cases = table(page, "deadlines-people"), table(page, "deadlines-cases")
+    assert not consent_rules & {label for label, _ in cases.body}
+    [(_, cells)] = [(label, cells) for label, cells in people.body if label in consent_rules]
+    assert cells[-1].shown == "<5"
+
+
+def test_a_bad_grant_export_period_is_explained_and_offers_a_page_that_exists(
+    client, wash_supervisor
+):
+    verified_login(client, wash_supervisor)
+    answer = client.get(reverse("report_grant"), {"start": "2026-05-01", "end": "2026-04-01"})
+    assert answer.status_code == 400
+    assert answer.context["form"].errors["end"] == ["The end date is before the start date."]
+    assert client.get(answer.context["reset_url"]).status_code == 200
