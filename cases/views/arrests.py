@@ -231,7 +231,7 @@ def arrest_import_preview(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         "cases/arrest_import_preview.html",
-        preview_context(request, staged, rows, problems),
+        preview_context(request, staged, rows, problems, who="person", noun="arrests"),
     )
 
 
@@ -244,11 +244,16 @@ def person_choices(post) -> dict[int, str]:
     }
 
 
-def preview_context(request: HttpRequest, staged, rows, problems: list[str]) -> dict:
-    """What an import's preview page shows: every checked row, with the choices kept."""
+def preview_context(
+    request: HttpRequest, staged, rows, problems: list[str], *, who: str, noun: str
+) -> dict:
+    """What an import's preview page (cases/_import_preview.html) shows: every checked row,
+    with the choices kept; `who` names the person of a row, `noun` the rows."""
     for row in rows:
         row.chosen = request.POST.get(f"person-{row.line}", "")
     return {
+        "who": who,
+        "noun": noun,
         "page_title": f"Check {staged.file_name}",
         "staged": staged,
         "rows": rows,

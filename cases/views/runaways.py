@@ -169,5 +169,5 @@ def runaway_import_preview(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         "cases/runaway_import_preview.html",
-        preview_context(request, staged, rows, problems),
+        preview_context(request, staged, rows, problems, who="youth", noun="reports"),
     )
