@@ -72,6 +72,7 @@ from django.utils import timezone
 
 from bench.bench_access import ensure_database
 from cases.models import Arrest, Case, Person
+from cases.services.outcomes import case_outcomes_refresh
 from referrals.models import Referral, Region
 from taskforce.deadlines.rules import RULES
 from taskforce.models import Agency, AgencyKind, County, Deadline, Role, User
@@ -642,6 +643,10 @@ def seed(cases: int) -> float:
              "ct_referral": types[Referral].pk},
             "deadlines", started,
         )  # fmt: skip
+        # What the reports group by, kept on cases, counts and arrests by the services
+        # (cases.services.outcomes): computed the same way for the bulk-seeded rows.
+        case_outcomes_refresh(Case.objects.all())
+        _progress(f"report columns ({time.perf_counter() - started:.0f} s)")
     with connection.cursor() as cur:
         for table in ("cases_person", "cases_operation", "cases_operation_counties",
                       "cases_operationgroupobjectpermission", "cases_arrest",

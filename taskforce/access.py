@@ -758,30 +758,80 @@ def reports_task_force_wide(actor: User | None) -> bool:
     return membership is not None and membership.role == Role.COORDINATOR
 
 
+def _report_match(actor: User | None, model: type[models.Model], path: str = "") -> Q:
+    """The rows a report may count, as a condition on the model's columns (see `report_rows`),
+    reached through `path` when the rows queried are related ones.
+
+    A supervisor's condition is `unsealed AND (owned OR id IN extras)`: the same rows as
+    `visible`, whose `id IN (owned UNION extras)` made PostgreSQL hash every owned id and probe
+    the case table once per id for each aggregate (13 s for the largest agency's prosecution
+    page, bench/bench_reports.py). Here ownership is a column test on the row at hand and only
+    the ids visible from elsewhere are hashed, once per query.
+    """
+    if not may_view_reports(actor):
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    unsealed = Q(**{f"{prefix}sealed_at__isnull": True})
+    if reports_task_force_wide(actor):
+        return unsealed
+    membership = acting_membership(actor)
+    if membership.role not in rules_for(model).view:
+        return Q(pk__in=[])
+    owned = Q(**{f"{prefix}owner_agency_id": membership.agency_id})
+    if model._meta.label in COUNTED_BY_OWNER_ONLY:
+        # A victim shared under consent shows another agency only what the consent's scope
+        # names; counting their age, gender or services would tell more. Their owner counts them.
+        return unsealed & owned
+    extra = Q(**{f"{prefix}pk__in": _extra_ids(actor, membership, model)})
+    return unsealed & (owned | extra)
+
+
+def report_ids_q(actor: User | None, model: type[models.Model], field: str) -> Q:
+    """`field` holds the id of a row of `model` a report may count (see `report_rows`), for rows
+    that point at records of many models by id (deadlines). Three id sets, each read from an
+    index: the agency's own unsealed rows, the ids visible from elsewhere, the sealed ids (a
+    handful). Testing each id against the model's table instead read every arrest for a
+    supervisor's deadlines (bench/bench_reports.py)."""
+    if not may_view_reports(actor):
+        return Q(pk__in=[])
+    sealed = Q(**{f"{field}__in": model.objects.filter(sealed_at__isnull=False).values("pk")})
+    if reports_task_force_wide(actor):
+        return ~sealed
+    membership = acting_membership(actor)
+    if membership.role not in rules_for(model).view:
+        return Q(pk__in=[])
+    owned = model.objects.filter(owner_agency_id=membership.agency_id, sealed_at__isnull=True)
+    match = Q(**{f"{field}__in": owned.values("pk")})
+    if model._meta.label in COUNTED_BY_OWNER_ONLY:
+        return match
+    extra = Q(**{f"{field}__in": _extra_ids(actor, membership, model)})
+    return match | (extra & ~sealed)
+
+
 def report_rows(actor: User | None, model: type[models.Model]) -> QuerySet:
     """The rows a report may count: for a supervisor exactly those they may open; for the
     coordinator every unsealed row (aggregates only: no page, list or export ever shows them,
     and `visible` still gives the coordinator nothing). Nobody else counts anything."""
     if not may_view_reports(actor):
         return model.objects.none()
-    if reports_task_force_wide(actor):
-        return model.objects.filter(sealed_at__isnull=True)
-    if model._meta.label in COUNTED_BY_OWNER_ONLY:
-        # A victim shared under consent shows another agency only what the consent's scope
-        # names; counting their age, gender or services would tell more. Their owner counts them.
-        return visible(actor, model).filter(owner_agency_id=acting_membership(actor).agency_id)
-    return visible(actor, model)
+    return model.objects.filter(_report_match(actor, model))
 
 
-def report_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
-    """The same rows as `report_rows`, as a condition on a query of related rows (`path` leads
-    from them to the model: the charges of the cases one may count are `report_q(actor, Case,
-    "case")`). Task-force wide it is a plain join condition: an IN over every case would build
-    a million-row hash for each query (bench/bench_reports.py)."""
-    prefix = f"{path}__" if path else ""
-    if reports_task_force_wide(actor):
-        return Q(**{f"{prefix}sealed_at__isnull": True})
-    return Q(**{f"{prefix}pk__in" if not path else f"{path}__in": report_rows(actor, model)})
+def report_q(
+    actor: User | None, model: type[models.Model], path: str, *, joined: bool = False
+) -> Q:
+    """The same rows as `report_rows`, as a condition on a query of related rows: `path` is the
+    foreign key leading from them to the model (the charges of the cases one may count are
+    `report_q(actor, Case, "case")`).
+
+    By default it tests the key against sets of ids (`report_ids_q`), so the model's table is
+    not joined: joining a million cases to a year's charges took longer than the rest of the
+    query (bench/bench_reports.py). A query that joins the model's table anyway (for its
+    columns) passes `joined=True` and tests those columns instead.
+    """
+    if joined:
+        return _report_match(actor, model, path)
+    return report_ids_q(actor, model, path)
 
 
 def report_counties(actor: User | None) -> QuerySet[County]:

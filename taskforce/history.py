@@ -31,6 +31,16 @@ PROTECTED_FIELDS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 
 
+# Kept from other rows for the reports (cases.services.outcomes): not history of their own.
+DERIVED_FIELDS: dict[str, frozenset[str]] = {
+    "cases.Case": frozenset(
+        {"first_arrested_at", "first_arresting_agency", "charged_on", "outcome"}
+    ),
+    "cases.Charge": frozenset({"defendant_charged_on", "case_arrested_on"}),
+    "cases.Arrest": frozenset({"case"}),
+}
+
+
 def track(*tracked: type[models.Model]) -> None:
     """Keep a history table of each model: one row per insert, update and delete."""
     for model in tracked:
@@ -38,7 +48,10 @@ def track(*tracked: type[models.Model]) -> None:
             pghistory.InsertEvent(),
             pghistory.UpdateEvent(),
             pghistory.DeleteEvent(),
-            exclude=sorted(PROTECTED_FIELDS.get(model._meta.label, ())),
+            exclude=sorted(
+                PROTECTED_FIELDS.get(model._meta.label, frozenset())
+                | DERIVED_FIELDS.get(model._meta.label, frozenset())
+            ),
             model_name=f"{model.__name__}History",
         )(model)
 

@@ -48,6 +48,17 @@ class CaseKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class CaseOutcome(models.TextChoices):
+    """What became of a case, from its counts: convicted on any, else acquitted on any, else
+    dismissed (or diverted) on any, else declined by its status, else pending."""
+
+    CONVICTED = "convicted", "Convicted"
+    ACQUITTED = "acquitted", "Acquitted"
+    DISMISSED = "dismissed", "Dismissed"
+    DECLINED = "declined", "Declined"
+    PENDING = "pending", "Pending"
+
+
 class Case(ProtectedModel):
     """A prosecution case, owned by a prosecution agency."""
 
@@ -86,6 +97,19 @@ class Case(ProtectedModel):
         default=False, help_text="A victim is under 18: fewer people see identifying details."
     )
     defendants = models.ManyToManyField(Person, through="CaseDefendant", related_name="+")
+    # What the reports group by, kept by cases.services.outcomes whenever a hand-off, an
+    # arrest's time or agency, a count or the status changes: each report page is then a few
+    # GROUP BYs instead of subqueries per row (bench/bench_reports.py).
+    first_arrested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_arresting_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    charged_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The day the first count was filed."
+    )
+    outcome = models.CharField(
+        max_length=20, choices=CaseOutcome.choices, default=CaseOutcome.PENDING, editable=False
+    )
 
     class Meta:
         constraints = [
@@ -96,6 +120,12 @@ class Case(ProtectedModel):
             )
         ]
         indexes = [
+            # Reports: the few sealed rows, left out of task-force-wide counts by id.
+            models.Index(
+                fields=["sealed_at"], name="case_sealed", condition=Q(sealed_at__isnull=False)
+            ),
+            # Reports: the cases of one kind (labor trafficking, a few in a hundred).
+            models.Index(fields=["kind"], name="case_kind"),
             # Reports: cases opened in a period.
             models.Index(fields=["created_at"], name="case_opened"),
             # The caseload list: one agency's unsealed cases, newest change first (keyset
@@ -194,6 +224,10 @@ class Disposition(models.TextChoices):
     DIVERTED = "diverted", "Diverted"
 
 
+CONVICTIONS = [Disposition.CONVICTED, Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER]
+DISMISSALS = [Disposition.DISMISSED, Disposition.DIVERTED]
+
+
 class Charge(models.Model):
     """One count against one defendant, by statute. Never deleted: amended or disposed."""
 
@@ -213,6 +247,11 @@ class Charge(models.Model):
     disposition = models.CharField(max_length=20, choices=Disposition.choices, blank=True)
     disposed_on = models.DateField(null=True, blank=True)
     disposition_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The day this defendant was first charged in this case (kept by cases.services.outcomes):
+    # the reports' days from charge to disposition count from it.
+    defendant_charged_on = models.DateField(null=True, blank=True, editable=False)
+    # The day (local) of the case's first arrest, for the days from arrest to charge.
+    case_arrested_on = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -236,11 +275,7 @@ class Charge(models.Model):
 
     @property
     def is_conviction(self) -> bool:
-        return self.disposition in {
-            Disposition.PLEADED_AS_CHARGED,
-            Disposition.PLEADED_LESSER,
-            Disposition.CONVICTED,
-        }
+        return self.disposition in CONVICTIONS
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase, GrantFields):

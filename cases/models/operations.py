@@ -160,6 +160,16 @@ class Arrest(ProtectedModel):
     vehicle = models.CharField(max_length=120, blank=True)
     victims_recovered = models.PositiveSmallIntegerField(default=0)
     victims_screened = models.PositiveSmallIntegerField(default=0)
+    # The case it became: its first hand-off's (kept by cases.services.outcomes). The reports
+    # count the arrest's outcome from it with one join.
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
@@ -177,6 +187,10 @@ class Arrest(ProtectedModel):
             ),
         ]
         indexes = [
+            # Reports: the few sealed rows, left out of task-force-wide counts by id.
+            models.Index(
+                fields=["sealed_at"], name="arrest_sealed", condition=Q(sealed_at__isnull=False)
+            ),
             # Reports: arrests in a period.
             models.Index(fields=["arrested_at"], name="arrest_when"),
             models.Index(fields=["owner_agency", "-updated_at", "-id"], name="arrest_owner_recent"),

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Arrest, CustodyStatus, Operation, Person, RecommendedCharge, Statute
+from cases.services.outcomes import arrest_cases, case_outcome_refresh
 from cases.services.people import PersonData, check_birth_date, person_create
 from taskforce import access, records
 from taskforce.deadlines.services import deadline_close, deadline_schedule
@@ -204,4 +205,6 @@ def arrest_update(*, actor: User, arrest: Arrest, expected_version: int, data: d
         actor=actor, obj=arrest, expected_version=expected_version, data=data
     )
     custody_clocks(actor=actor, arrest=arrest)
+    if {"arrested_at", "arresting_agency"} & data.keys():
+        case_outcome_refresh(*arrest_cases([arrest.pk]))
     return arrest

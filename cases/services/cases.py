@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import CASE_TRANSITIONS, Case, CaseDefendant, CaseStatus, CaseStatusChange
+from cases.services.outcomes import case_outcome_refresh
 from taskforce import access, audit, records
 from taskforce.models import AgencyKind, Role, ShareLevel, User
 
@@ -128,6 +129,7 @@ def case_transition(*, actor: User, case: Case, to_status: str, reason: str = ""
     case = records.record_update(
         actor=actor, obj=case, expected_version=case.version, data={"status": to_status}
     )
+    case_outcome_refresh(case.pk)
     if (
         to_status in {CaseStatus.SENTENCED, CaseStatus.CLOSED}
         and case.charges.exclude(disposition="").exists()

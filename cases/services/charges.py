@@ -23,6 +23,7 @@ from cases.models import (
     Statute,
 )
 from cases.services.cases import case_transition
+from cases.services.outcomes import case_outcome_refresh
 from taskforce import access, audit
 from taskforce.deadlines.services import deadline_close
 from taskforce.models import Agency, AgencyKind, DeadlineStatus, ShareLevel, User
@@ -66,6 +67,7 @@ def charge_file(*, actor: User, case: Case, charge: ChargeInput) -> Charge:
         filed_on=charge.filed_on,
         created_by=actor,
     )
+    case_outcome_refresh(case.pk)
     audit.record(
         actor,
         "charge.filed",
@@ -154,6 +156,7 @@ def charge_amend(
     charge.status = ChargeStatus.AMENDED
     charge.amended_to = amended
     charge.save(update_fields=["status", "amended_to"])
+    case_outcome_refresh(charge.case_id)
     audit.record(
         actor,
         "charge.amended",
@@ -185,6 +188,7 @@ def charge_dispose(
     charge.disposition_recorded_at = timezone.now()
     charge.status = ChargeStatus.DISPOSED
     charge.save(update_fields=["disposition", "disposed_on", "disposition_recorded_at", "status"])
+    case_outcome_refresh(charge.case_id)
     audit.record(
         actor,
         "charge.disposed",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import Arrest, Case, CaseKind, CaseStatus, HandOff, OperationKind
 from cases.services.cases import case_defendant_add, case_opened
+from cases.services.outcomes import case_outcome_refresh
 from taskforce import access, audit, records
 from taskforce.deadlines.services import deadline_schedule
 from taskforce.models import Agency, AgencyKind, ShareLevel, User
@@ -92,4 +93,5 @@ def handoff_create(
                 changes={"to_agency": to_agency.name, "case": case.number},
             )
             handoffs.append(handoff)
+    case_outcome_refresh(*{handoff.case_id for handoff in handoffs})
     return handoffs

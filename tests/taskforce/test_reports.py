@@ -403,3 +403,41 @@ def test_a_bad_grant_export_period_is_explained_and_offers_a_page_that_exists(
     assert answer.status_code == 400
     assert answer.context["form"].errors["end"] == ["The end date is before the start date."]
     assert client.get(answer.context["reset_url"]).status_code == 200
+
+
+def test_a_sealed_case_leaves_the_coordinators_prosecution_and_outcome_counts(
+    client, handed_cases, coordinator
+):
+    from taskforce.sealing import record_seal
+    from tests.factories import UserFactory
+
+    verified_login(client, coordinator)
+    assert figures(report(client, "prosecution"))["Counts filed"] == "3"
+    record_seal(
+        actor=UserFactory(is_superuser=True, is_staff=True), obj=handed_cases[0],
+        reason="Court order 26-X-2",
+    )  # fmt: skip
+    assert figures(report(client, "prosecution"))["Counts filed"] == "2"
+    operations = figures(report(client, "operations"))
+    # Its arrest is not sealed: still counted and handed off, its outcome no longer shown.
+    assert (operations["Arrests"], operations["Convicted"], operations["Pending"]) == (
+        "6", "0", "2",
+    )  # fmt: skip
+
+
+def test_a_supervisor_counts_a_case_shared_with_their_agency_and_not_before(
+    client, handed_cases, wash_prosecutor
+):
+    from taskforce import access
+    from taskforce.models import AgencyKind
+    from tests.factories import AgencyFactory
+
+    ag = AgencyFactory(name="Attorney General's Office", kind=AgencyKind.PROSECUTION)
+    ag_supervisor = member(ag, Role.SUPERVISOR, username="ag_supervisor")
+    verified_login(client, ag_supervisor)
+    assert figures(report(client, "prosecution"))["Counts filed"] == "0"
+    access.share(actor=wash_prosecutor, obj=handed_cases[0], to_agency=ag, reason="Co-prosecution")
+    numbers = figures(report(client, "prosecution"))
+    assert (numbers["Cases opened"], numbers["Counts filed"], numbers["Sentences"]) == (
+        "1", "1", "0",
+    )  # fmt: skip

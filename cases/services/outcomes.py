@@ -1,0 +1,86 @@
+"""What the reports group cases and arrests by, kept on the rows themselves: a case's first
+arrest, its first count and its outcome; a count's first charging of its defendant; an arrest's
+case. Recomputed in SQL from the records they come from, never edited by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import TruncDate
+
+from cases.models.cases import CONVICTIONS, DISMISSALS, CaseOutcome, CaseStatus, Disposition
+
+
+def _outcome(charges: QuerySet) -> models.Case:
+    """A case's outcome from its counts (`charges` are the case's, by OuterRef)."""
+    return models.Case(
+        When(
+            Exists(charges.filter(disposition__in=CONVICTIONS)), then=Value(CaseOutcome.CONVICTED)
+        ),
+        When(
+            Exists(charges.filter(disposition=Disposition.ACQUITTED)),
+            then=Value(CaseOutcome.ACQUITTED),
+        ),
+        When(Exists(charges.filter(disposition__in=DISMISSALS)), then=Value(CaseOutcome.DISMISSED)),
+        When(status=CaseStatus.DECLINED, then=Value(CaseOutcome.DECLINED)),
+        default=Value(CaseOutcome.PENDING),
+        output_field=models.CharField(),
+    )
+
+
+def case_outcomes_refresh(cases: QuerySet) -> None:
+    """Recompute the report columns of these cases, their counts and the arrests handed to them,
+    one UPDATE each. Works on the migrations' historical models too (`cases.model`)."""
+    registry = cases.model._meta.apps
+    HandOff = registry.get_model("cases", "HandOff")
+    Charge = registry.get_model("cases", "Charge")
+    Arrest = registry.get_model("cases", "Arrest")
+    ids = cases.values("pk")
+    first_arrest = HandOff.objects.filter(case=OuterRef("pk")).order_by(
+        "arrest__arrested_at", "arrest_id"
+    )
+    charges = Charge.objects.filter(case=OuterRef("pk"))
+    cases.model.objects.filter(pk__in=ids).update(
+        first_arrested_at=Subquery(first_arrest.values("arrest__arrested_at")[:1]),
+        first_arresting_agency=Subquery(first_arrest.values("arrest__arresting_agency")[:1]),
+        charged_on=Subquery(
+            charges.order_by().values("case").annotate(day=Min("filed_on")).values("day")
+        ),
+        outcome=_outcome(charges),
+    )
+    Charge.objects.filter(case__in=ids).update(
+        defendant_charged_on=Subquery(
+            Charge.objects.filter(case=OuterRef("case"), defendant=OuterRef("defendant"))
+            .order_by()
+            .values("case", "defendant")
+            .annotate(day=Min("filed_on"))
+            .values("day")
+        ),
+        case_arrested_on=Subquery(
+            cases.model.objects.filter(pk=OuterRef("case")).values(
+                day=TruncDate("first_arrested_at")
+            )
+        ),
+    )
+    # An arrest's case is its first hand-off's (an arrest handed to a second agency later
+    # keeps the first).
+    first_handoff = HandOff.objects.filter(arrest=OuterRef("pk")).order_by("created_at", "pk")
+    Arrest.objects.filter(handoffs__case__in=ids).update(
+        case=Subquery(first_handoff.values("case")[:1])
+    )
+
+
+def case_outcome_refresh(*case_ids: int) -> None:
+    """The same for a few cases, after a service changed what their columns come from."""
+    from cases.models import Case
+
+    case_outcomes_refresh(Case.objects.filter(pk__in=case_ids))
+
+
+def arrest_cases(arrest_ids: Iterable[int]) -> list[int]:
+    """The cases these arrests were handed to (whose first arrest may have changed)."""
+    from cases.models import HandOff
+
+    return list(HandOff.objects.filter(arrest__in=list(arrest_ids)).values_list("case", flat=True))
