@@ -387,17 +387,18 @@ JOIN b_ag g ON g.agency_id = x.pros_id;
 
 INSERT INTO cases_sentence (sentenced_on, custody_days, custody_stayed, probation_months, fine,
     conditions, assessment, assessment_reduced_for_indigence, reduction_reason, assessment_paid,
-    installments, recorded_at, charge_id, recorded_by_id)
+    installments, recorded_at, charge_id, case_id, recorded_by_id)
 SELECT s.sentenced_on,
        CASE WHEN s.r < 0.6 THEN (s.r * 300)::int ELSE 0 END, s.r < 0.35,
        CASE WHEN s.r > 0.2 THEN 12 + (s.r * 36)::int ELSE 0 END, 0, '',
        s.assessment, s.indigent, CASE WHEN s.indigent THEN 'Indigent' ELSE '' END,
        round(s.assessment * (CASE WHEN s.r2 < 0.4 THEN 1 WHEN s.r2 < 0.7 THEN s.r2 ELSE 0 END)
                             ::numeric, 2),
-       1, s.sentenced_on::timestamptz, s.id, s.created_by_id
+       1, s.sentenced_on::timestamptz, s.id, s.case_id, s.created_by_id
 FROM (
-    SELECT ch.id, ch.created_by_id, least(ch.disposed_on + (random() * 60)::int, current_date)
-           AS sentenced_on, random() AS r, random() AS r2,
+    SELECT ch.id, ch.case_id, ch.created_by_id,
+           least(ch.disposed_on + (random() * 60)::int, current_date) AS sentenced_on,
+           random() AS r, random() AS r2,
            CASE WHEN ch.id %% 10 = 0 THEN 100 + (ch.id %% 400) ELSE 500 + (ch.id %% 6) * 100 END
            ::numeric(8, 2) AS assessment,
            ch.id %% 10 = 0 AS indigent

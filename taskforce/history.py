@@ -38,6 +38,7 @@ DERIVED_FIELDS: dict[str, frozenset[str]] = {
     ),
     "cases.Charge": frozenset({"defendant_charged_on", "case_arrested_on"}),
     "cases.Arrest": frozenset({"case"}),
+    "cases.Sentence": frozenset({"case"}),
 }
 
 

@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['kind'], name='case_kind'),
+            index=models.Index(fields=['kind', 'id'], name='case_kind'),
         ),
     ]

@@ -200,6 +200,11 @@ class Sentence(models.Model):
     """The sentence on one count of conviction, with the 609.3241 penalty assessment."""
 
     charge = models.OneToOneField(Charge, on_delete=models.CASCADE, related_name="sentence")
+    # The count's case, which never changes: reports group sentences by the case's agencies
+    # without reading every count (bench/bench_reports.py).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, editable=False, related_name="sentences"
+    )
     sentenced_on = models.DateField()
     custody_days = models.PositiveIntegerField(default=0)
     custody_stayed = models.BooleanField(default=False, help_text="Stayed (suspended) custody.")
@@ -228,6 +233,10 @@ class Sentence(models.Model):
 
     def __str__(self) -> str:
         return f"Sentence on {self.charge}"
+
+    def save(self, *args, **kwargs):
+        self.case_id = self.charge.case_id
+        super().save(*args, **kwargs)
 
     def split(self) -> list[tuple[str, Decimal]]:
         """Who is owed what of the assessment ordered (40% / 20% / 40%)."""

@@ -336,8 +336,8 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
     filed = charges.filter(scope.dates("filed_on"))
     disposed = charges.filter(scope.dates("disposed_on"), disposition__isnull=False)
     sentences = Sentence.objects.filter(
-        access.report_q(actor, CaseRecord, "charge__case", joined=True),
-        scope.where("charge__case__county", "charge__case__owner_agency"),
+        access.report_q(actor, CaseRecord, "case", joined=True),
+        scope.where("case__county", "case__owner_agency"),
         scope.dates("sentenced_on"),
     )
 
@@ -365,8 +365,8 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
     )  # fmt: skip
     sentence_groups = list(
         sentences.values(
-            prosecuting=F("charge__case__owner_agency__name"),
-            arresting=F("charge__case__first_arresting_agency__name"),
+            prosecuting=F("case__owner_agency__name"),
+            arresting=F("case__first_arresting_agency__name"),
         ).annotate(
             n=Count("pk"),
             executed=Count("pk", filter=Q(custody_days__gt=0, custody_stayed=False)),
@@ -698,35 +698,51 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
     case_rows = access.report_q(actor, CaseRecord, "case") & scope.where(
         "case__county", "case__owner_agency"
     )
-    series = [
-        ("operations", "Operations run", False,
-         access.report_rows(actor, Operation)
-         .filter(wide.dates("starts_on"), scope.where("counties")).distinct(), "starts_on"),
-        ("arrests", "Arrests", False,
-         access.report_rows(actor, Arrest).filter(wide.datetimes("arrested_at"),
-                                                  scope.where("county", "arresting_agency")),
-         "arrested_at"),
-        ("charged", "Counts filed", False,
-         Charge.objects.filter(case_rows, wide.dates("filed_on")), "filed_on"),
-        ("convictions", "Convictions (counts)", False,
-         Charge.objects.filter(case_rows, disposition__in=CONVICTIONS)
-         .filter(wide.dates("disposed_on")), "disposed_on"),
-        ("victims", "Victims identified", True,
-         access.report_rows(actor, Victim).filter(wide.dates("identified_on"), scope.where()),
-         "identified_on"),
-        ("referrals", "Safe Harbor referrals", True,
-         access.report_rows(actor, Referral).filter(wide.datetimes("created_at"), scope.where()),
-         "created_at"),
-    ]  # fmt: skip
-    tables = []
-    for key, title, sensitive, rows, field in series:
+
+    def by_year(rows: QuerySet, field: str, distinct: bool = False) -> dict[int, int]:
         # Only operations join a many-to-many (their counties) that can repeat a row: a
         # DISTINCT count elsewhere sorts every row of five years for nothing.
-        counts = dict(
+        return dict(
             rows.annotate(year=ExtractYear(field)).values("year")
-            .annotate(n=Count("pk", distinct=key == "operations")).order_by()
-            .values_list("year", "n")
+            .annotate(n=Count("pk", distinct=distinct)).order_by().values_list("year", "n")
         )  # fmt: skip
+
+    # Counts filed and convictions from one scan of the charges (each scan of five years of
+    # counts took a quarter of a second at state scale, bench/bench_reports.py).
+    filed = wide.dates("filed_on")
+    convicted = Q(disposition__in=CONVICTIONS) & wide.dates("disposed_on")
+    charged_years: dict[int, int] = {}
+    convicted_years: dict[int, int] = {}
+    for group in (
+        Charge.objects.filter(case_rows).filter(filed | convicted)
+        .values(filed_year=Case(When(filed, then=ExtractYear("filed_on"))),
+                convicted_year=Case(When(convicted, then=ExtractYear("disposed_on"))))
+        .annotate(n=Count("pk")).order_by()
+    ):  # fmt: skip
+        for year, years in ((group["filed_year"], charged_years),
+                            (group["convicted_year"], convicted_years)):  # fmt: skip
+            if year is not None:
+                years[year] = years.get(year, 0) + group["n"]
+    series = [
+        ("operations", "Operations run", False,
+         by_year(access.report_rows(actor, Operation)
+                 .filter(wide.dates("starts_on"), scope.where("counties")), "starts_on",
+                 distinct=True)),
+        ("arrests", "Arrests", False,
+         by_year(access.report_rows(actor, Arrest).filter(
+             wide.datetimes("arrested_at"), scope.where("county", "arresting_agency")),
+             "arrested_at")),
+        ("charged", "Counts filed", False, charged_years),
+        ("convictions", "Convictions (counts)", False, convicted_years),
+        ("victims", "Victims identified", True,
+         by_year(access.report_rows(actor, Victim).filter(wide.dates("identified_on"),
+                                                          scope.where()), "identified_on")),
+        ("referrals", "Safe Harbor referrals", True,
+         by_year(access.report_rows(actor, Referral).filter(wide.datetimes("created_at"),
+                                                            scope.where()), "created_at")),
+    ]  # fmt: skip
+    tables = []
+    for key, title, sensitive, counts in series:
         tables.append(
             Table(
                 key=f"trend-{key}",
