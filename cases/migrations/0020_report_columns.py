@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='outcome',
-            field=models.CharField(choices=[('convicted', 'Convicted'), ('acquitted', 'Acquitted'), ('dismissed', 'Dismissed'), ('declined', 'Declined'), ('pending', 'Pending')], default='pending', editable=False, max_length=20),
+            field=models.CharField(choices=[('convicted', 'Convicted'), ('acquitted', 'Acquitted'), ('dismissed', 'Dismissed'), ('declined', 'Declined'), ('pending', 'Pending')], db_default='pending', default='pending', editable=False, max_length=20),
         ),
         migrations.AddField(
             model_name='charge',

@@ -108,7 +108,11 @@ class Case(ProtectedModel):
         null=True, blank=True, editable=False, help_text="The day the first count was filed."
     )
     outcome = models.CharField(
-        max_length=20, choices=CaseOutcome.choices, default=CaseOutcome.PENDING, editable=False
+        max_length=20,
+        choices=CaseOutcome.choices,
+        default=CaseOutcome.PENDING,
+        db_default=CaseOutcome.PENDING,  # rows loaded in bulk by SQL too
+        editable=False,
     )
 
     class Meta:
