@@ -787,10 +787,10 @@ def _report_match(actor: User | None, model: type[models.Model], path: str = "")
 
 
 def report_ids_q(actor: User | None, model: type[models.Model], field: str) -> Q:
-    """`field` holds the id of a row of `model` a report may count (see `report_rows`), for rows
-    that point at records of many models by id (deadlines). Three id sets, each read from an
-    index: the agency's own unsealed rows, the ids visible from elsewhere, the sealed ids (a
-    handful). Testing each id against the model's table instead read every arrest for a
+    """`field` holds the id of a row of `model` a report may count (see `report_rows`): a
+    foreign key (a count's case) or a bare id (a deadline's record). Three id sets, each read
+    from an index: the agency's own unsealed rows, the ids visible from elsewhere, the sealed
+    ids (a handful). Testing each id against the model's table instead read every arrest for a
     supervisor's deadlines (bench/bench_reports.py)."""
     if not may_view_reports(actor):
         return Q(pk__in=[])

@@ -441,3 +441,52 @@ def test_a_supervisor_counts_a_case_shared_with_their_agency_and_not_before(
     assert (numbers["Cases opened"], numbers["Counts filed"], numbers["Sentences"]) == (
         "1", "1", "0",
     )  # fmt: skip
+
+
+def test_the_three_forms_of_what_a_report_may_count_agree_with_the_policy(
+    handed_cases, coordinator, wash_supervisor, sheriff_supervisor, wash_prosecutor
+):
+    """`report_rows` (the rows), `report_q` (a related row's key, as id sets) and the joined
+    form must name the same records: for a supervisor exactly what `visible` gives them, for the
+    coordinator every unsealed one. A shared and a sealed case make the sets differ."""
+    from cases.models import Arrest, Case
+    from taskforce import access
+    from taskforce.sealing import record_seal
+    from tests.factories import UserFactory
+
+    for shared in (handed_cases[0], handed_cases[3]):  # the second is sealed below
+        access.share(
+            actor=wash_prosecutor, obj=shared, to_agency=sheriff_supervisor.membership.agency,
+            reason="Keep the arresting agency informed",
+        )  # fmt: skip
+    record_seal(
+        actor=UserFactory(is_superuser=True, is_staff=True), obj=handed_cases[3],
+        reason="Court order 26-X-3",
+    )  # fmt: skip
+    for actor in (coordinator, wash_supervisor, sheriff_supervisor):
+        for model in (Case, Arrest):
+            rows = set(access.report_rows(actor, model).values_list("pk", flat=True))
+            by_ids = set(
+                model.objects.filter(access.report_ids_q(actor, model, "pk"))
+                .values_list("pk", flat=True)
+            )  # fmt: skip
+            assert rows == by_ids, (actor, model)
+            if actor == coordinator:
+                assert rows == set(
+                    model.objects.filter(sealed_at=None).values_list("pk", flat=True)
+                )
+            else:
+                assert rows == set(access.visible(actor, model).values_list("pk", flat=True))
+        cases = set(access.report_rows(actor, Case).values_list("pk", flat=True))
+        charged = {c.case_id for c in Charge.objects.filter(case__in=handed_cases)}
+        for joined in (False, True):
+            counted = set(
+                Charge.objects.filter(access.report_q(actor, Case, "case", joined=joined))
+                .values_list("case", flat=True)
+            )  # fmt: skip
+            assert counted == charged & cases, (actor, joined)
+    sheriffs = set(access.report_rows(sheriff_supervisor, Case).values_list("pk", flat=True))
+    assert sheriffs == {handed_cases[0].pk}
+    assert handed_cases[3].pk not in set(
+        access.report_rows(coordinator, Case).values_list("pk", flat=True)
+    )
