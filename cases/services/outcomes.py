@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 
@@ -73,10 +73,18 @@ def case_outcomes_refresh(cases: QuerySet) -> None:
 
 
 def case_outcome_refresh(*case_ids: int) -> None:
-    """The same for a few cases, after a service changed what their columns come from."""
+    """The same for a few cases, after a service changed what their columns come from.
+
+    The cases are locked first, in id order: two changes to one case at once (a count filed
+    while another is disposed) then refresh one after the other, the second from a snapshot
+    taken after the first committed. Without the lock the second UPDATE waits on the row but
+    works the outcome out from its older snapshot, dropping the other's change (tested)."""
     from cases.models import Case
 
-    case_outcomes_refresh(Case.objects.filter(pk__in=case_ids))
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
+        list(locked.values_list("pk", flat=True))
+        case_outcomes_refresh(Case.objects.filter(pk__in=case_ids))
 
 
 def arrest_cases(arrest_ids: Iterable[int]) -> list[int]:

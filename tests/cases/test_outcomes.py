@@ -152,3 +152,57 @@ def test_report_columns_write_no_history_of_their_own(one_case):
     assert history.count() == before
     Case.objects.filter(pk=one_case.pk).update(title="State v. Renamed")
     assert history.count() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_count_filed_while_another_is_convicted_leaves_the_case_convicted(
+    one_case, wash_prosecutor, patron_13_15
+):
+    """One prosecutor's conviction on a count commits while another files a new count on the
+    same case, whose refresh waits on the case: the case must end convicted, not take the
+    outcome the second worked out from before the conviction committed."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    first, second = one_case.defendants.order_by("pk")
+    today = timezone.localdate()
+    count = _charge(wash_prosecutor, one_case, first, patron_13_15, today - dt.timedelta(days=3))
+    disposed, release = threading.Event(), threading.Event()
+    failures = []
+
+    def convict():
+        try:
+            with transaction.atomic():
+                charge_dispose(actor=wash_prosecutor, charge=count, disposition="convicted",
+                               disposed_on=today)  # fmt: skip
+                disposed.set()
+                release.wait(10)
+        except Exception as error:  # reported by the assertion on `failures`
+            failures.append(error)
+            disposed.set()
+        finally:
+            connection.close()
+
+    def file_another():
+        try:
+            _charge(wash_prosecutor, one_case, second, patron_13_15, today)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    convicting = threading.Thread(target=convict)
+    convicting.start()
+    assert disposed.wait(10)
+    filing = threading.Thread(target=file_another)
+    filing.start()
+    time.sleep(0.5)  # the new count's refresh now waits on the case the conviction holds
+    assert filing.is_alive()
+    release.set()
+    convicting.join(10)
+    filing.join(10)
+    assert not failures
+    one_case.refresh_from_db()
+    assert (one_case.outcome, one_case.charges.count()) == ("convicted", 2)
