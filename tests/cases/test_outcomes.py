@@ -154,7 +154,7 @@ def test_report_columns_write_no_history_of_their_own(one_case):
     assert history.count() == before + 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_count_filed_while_another_is_convicted_leaves_the_case_convicted(
     one_case, wash_prosecutor, patron_13_15
 ):
