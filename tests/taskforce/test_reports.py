@@ -490,3 +490,35 @@ def test_the_three_forms_of_what_a_report_may_count_agree_with_the_policy(
     assert handed_cases[3].pk not in set(
         access.report_rows(coordinator, Case).values_list("pk", flat=True)
     )
+
+
+def test_referrals_in_a_region_count_once_when_several_of_its_counties_are_chosen(
+    client, advocacy_center, advocate, coordinator
+):
+    from referrals.models import Region
+    from referrals.services import referral_send
+
+    counties = list(County.objects.filter(name__in=["Washington", "Ramsey", "Dakota"]))
+    metro = Region.objects.create(name="Metro (test)")
+    metro.counties.set(counties)
+    for n in range(6):
+        person = Person.objects.create(
+            first_name="Youth", last_name=f"Referred{n}", owner_agency=advocacy_center,
+            created_by=advocate, updated_by=advocate,
+        )  # fmt: skip
+        referral_send(
+            actor=advocate, person=person, to_agency=advocacy_center, source="self",
+            region=metro, reason="Asked for help.",
+        )  # fmt: skip
+    verified_login(client, coordinator)
+    page = report(client, "victims", counties=[c.pk for c in counties])
+    assert figures(page)["Safe Harbor referrals"] == "6"
+    assert shown(table(page, "referral-source"))["Total"] == ["6", "6"]  # the column, the total
+    assert shown(table(page, "referral-region"))["Metro (test)"] == ["6", "6"]
+    assert shown(table(page, "referral-status"))["Total"] == ["6", "6"]
+    trend = shown(table(report(client, "trends", counties=[c.pk for c in counties]),
+                        "trend-referrals"))  # fmt: skip
+    assert trend["Safe Harbor referrals"][-1] == "6"
+    elsewhere = County.objects.get(name="Hennepin")
+    trend = shown(table(report(client, "trends", counties=[elsewhere.pk]), "trend-referrals"))
+    assert trend["Safe Harbor referrals"][-1] == "0"
