@@ -8,6 +8,7 @@ tables and headline figures; views.py draws them and suppresses small counts whe
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -129,22 +130,22 @@ def median_days(rows: QuerySet, days) -> tuple[float | None, int]:
         # evaluate (with its subqueries) a second time per row.
         result = rows.aggregate(median=Median("_days"), n=Count("_days"))
         return result["median"], result["n"]
-    # SQLite (the laptop demo) has no percentile function: the demo's few rows sorted here.
-    values = sorted(rows.filter(_days__isnull=False).values_list("_days", flat=True))
-    if not values:
-        return None, 0
-    middle = len(values) // 2
-    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
-    return median, len(values)
+    # SQLite (the laptop demo) has no percentile function: the demo's few rows counted here.
+    return _median_of(Counter(rows.filter(_days__isnull=False).values_list("_days", flat=True)))
+
+
+def _counts(rows: QuerySet, *fields: str) -> dict:
+    """How many rows have each value of the fields (a tuple of them for several), from one
+    GROUP BY. Their sum is the rows' count: no second query for it."""
+    grouped = rows.values(*fields).annotate(n=Count("pk")).order_by()
+    if len(fields) == 1:
+        return {r[fields[0]]: r["n"] for r in grouped}
+    return {tuple(r[f] for f in fields): r["n"] for r in grouped}
 
 
 def _cross(rows: QuerySet, row_field: str, col_field: str, row_labels, col_labels, **table):
     """A table of counts from one GROUP BY over two fields, every label shown, zeros kept."""
-    counts = {
-        (r[row_field], r[col_field]): r["n"]
-        for r in rows.values(row_field, col_field).annotate(n=Count("pk")).order_by()
-    }
-    return _cross_table(counts, row_labels, col_labels, **table)
+    return _cross_table(_counts(rows, row_field, col_field), row_labels, col_labels, **table)
 
 
 def _cross_table(counts: dict, row_labels, col_labels, **table) -> Table:
@@ -194,14 +195,13 @@ def _median_of(histogram: dict) -> tuple[float | None, int]:
 
 
 def counts_table(rows: QuerySet, field: str, labels, column: str, **table) -> Table:
-    """A one-column table of counts from one GROUP BY: every label shown, zeros kept, and any
-    other value found after them (an empty one as "Not recorded")."""
-    counts = {r[field]: r["n"] for r in rows.values(field).annotate(n=Count("pk")).order_by()}
-    return counted_table(counts, labels, column, **table)
+    """A one-column table of counts from one GROUP BY (`counted_table`)."""
+    return counted_table(_counts(rows, field), labels, column, **table)
 
 
 def counted_table(counts: dict, labels, column: str, **table) -> Table:
-    """The same from counts by value already made."""
+    """A one-column table of counts by value (`_counts`): every label shown, zeros kept, and
+    any other value found after them (an empty one as "Not recorded")."""
     known = list(labels)
     keys = {key for key, _ in known}
     extra = [
@@ -212,6 +212,19 @@ def counted_table(counts: dict, labels, column: str, **table) -> Table:
         rows=[(label, [counts.get(key, 0)]) for key, label in [*known, *extra]],
         **table,
     )
+
+
+def _in_name_order(model: type, names) -> list[str | None]:
+    """These names of `model` rows in the database's order of names (its collation, which
+    Python's sort does not follow), none last as ORDER BY puts it."""
+    known = [name for name in names if name is not None]
+    ordered: list[str | None] = list(
+        model.objects.filter(name__in=known).order_by("name")
+        .values_list("name", flat=True).distinct()
+    )  # fmt: skip
+    if None in names:
+        ordered.append(None)
+    return ordered
 
 
 # --- Operations -----------------------------------------------------------------------------
@@ -247,9 +260,7 @@ BY_FIELDS = {"operation__name": Operation, "county__name": County,
 
 def _outcome_groups(arrests: QuerySet) -> list[dict]:
     """Arrests counted by operation, county and arresting agency and by what became of them
-    (handed, charged, outcome). One GROUP BY for the three tables and the totals, so each
-    per-arrest subquery runs once an arrest: aggregates filtered on the annotations would repeat
-    the subqueries in every FILTER clause naming them (bench/bench_reports.py)."""
+    (handed, charged, outcome): one GROUP BY for the three tables and the totals."""
     return list(arrests.values(*BY_FIELDS, *PER_ARREST).annotate(n=Count("pk")).order_by())
 
 
@@ -273,16 +284,8 @@ def _outcomes_by(groups: list[dict], field: str, key: str, title: str, header: s
     by_value: dict[str | None, list[dict]] = {}
     for group in groups:
         by_value.setdefault(group[field], []).append(group)
-    # In the database's order of the names (its collation), none last, as ORDER BY puts them.
-    names = [name for name in by_value if name is not None]
-    ordered = list(
-        BY_FIELDS[field].objects.filter(name__in=names).order_by("name")
-        .values_list("name", flat=True).distinct()
-    )  # fmt: skip
-    if None in by_value:
-        ordered.append(None)
     rows = []
-    for value in ordered:
+    for value in _in_name_order(BY_FIELDS[field], by_value):
         columns = _fold(by_value[value])
         rows.append((value or "Not recorded", [columns[n] for n in OUTCOME_COLUMNS]))
     return Table(
@@ -349,8 +352,9 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         scope.dates("sentenced_on"),
     )
 
-    by_kind = _cross(
-        cases, "kind", "status", CaseKind.choices, CaseStatus.choices,
+    opened = _counts(cases, "kind", "status")
+    by_kind = _cross_table(
+        opened, CaseKind.choices, CaseStatus.choices,
         key="cases", title="Cases opened, by kind and status", row_header="Kind", chart="stacked",
     )  # fmt: skip
     # From the day (local) of the case's first arrest: days to a charge count whole days.
@@ -389,7 +393,7 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         for name in ("n", "executed", "stayed", "probation", "ordered", "collected")
     }
     figures = [
-        Figure("Cases opened", Cell(sum(sum(values) for _, values in by_kind.rows))),
+        Figure("Cases opened", Cell(sum(opened.values()))),
         Figure("Counts filed", Cell(sum(filed_counts.values()))),
         Figure("Counts disposed", Cell(sum(disposed_counts.values()))),
         Figure("Sentences", Cell(sentenced["n"])),
@@ -430,13 +434,7 @@ def _summed(groups: list[dict], key: str) -> list[tuple[str | None, Decimal, Dec
         sums[group[key]] = (
             ordered + (group["ordered"] or 0), collected + (group["collected"] or 0)
         )  # fmt: skip
-    names = list(
-        Agency.objects.filter(name__in=[n for n in sums if n is not None]).order_by("name")
-        .values_list("name", flat=True).distinct()
-    )  # fmt: skip
-    if None in sums:
-        names.append(None)
-    return [(name, *sums[name]) for name in names]
+    return [(name, *sums[name]) for name in _in_name_order(Agency, sums)]
 
 
 def assessments_table(groups: list[dict], sentenced: dict) -> Table:
@@ -544,15 +542,20 @@ def victims_section(actor: User, scope: Scope) -> dict:
         DaysBetween(first_contact, F("created_at")),
     )
     shown = referrals.annotate(shown_status=_status_shown(actor))
+    # Each headline is the sum of its table's counts: no second query for it.
+    by_identified = _counts(identified, "age_group", "person__sex")
+    by_served = _counts(served, "age_group", "person__sex")
+    by_source = _counts(referrals, "source")
+    by_service = _counts(services, "kind")
     sensitive = {"sensitive": True}
     tables = [
-        _cross(identified, "age_group", "person__sex", AGE_GROUPS, GENDERS, key="identified",
+        _cross_table(by_identified, AGE_GROUPS, GENDERS, key="identified",
                title="Victims identified, by age group and gender", row_header="Age group",
                chart="stacked", **sensitive),
-        _cross(served, "age_group", "person__sex", AGE_GROUPS, GENDERS, key="served",
+        _cross_table(by_served, AGE_GROUPS, GENDERS, key="served",
                title="Victims served, by age group and gender", row_header="Age group",
                chart="stacked", **sensitive),
-        counts_table(referrals, "source", SourceKind.choices, "Referrals", key="referral-source",
+        counted_table(by_source, SourceKind.choices, "Referrals", key="referral-source",
                 title="Safe Harbor referrals, by source", row_header="Source", chart="bars",
                 **sensitive),
         counts_table(referrals, "region__name", [], "Referrals", key="referral-region",
@@ -564,15 +567,15 @@ def victims_section(actor: User, scope: Scope) -> dict:
         counts_table(shown.filter(shown_status=ReferralStatus.CLOSED), "closure_reason",
                 ClosureReason.choices, "Referrals", key="referral-outcome",
                 title="Closed referrals, by outcome", row_header="Outcome", **sensitive),
-        counts_table(services, "kind", ServiceKind.choices, "Services", key="services",
+        counted_table(by_service, ServiceKind.choices, "Services", key="services",
                 title="Services delivered, by type", row_header="Service", chart="bars",
                 **sensitive),
     ]  # fmt: skip
     figures = [
-        Figure("Victims identified", Cell(identified.count()), sensitive=True),
-        Figure("Victims served", Cell(served.count()), sensitive=True),
-        Figure("Safe Harbor referrals", Cell(referrals.count()), sensitive=True),
-        Figure("Services delivered", Cell(services.count()), sensitive=True),
+        Figure("Victims identified", Cell(sum(by_identified.values())), sensitive=True),
+        Figure("Victims served", Cell(sum(by_served.values())), sensitive=True),
+        Figure("Safe Harbor referrals", Cell(sum(by_source.values())), sensitive=True),
+        Figure("Services delivered", Cell(sum(by_service.values())), sensitive=True),
         Figure(
             "Median days, referral to first contact",
             Cell(_round(to_contact)),
@@ -649,7 +652,7 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
     # One GROUP BY for the three tables: each scan of a year's deadlines takes about half a
     # second at state scale (bench/bench_reports.py); the groups are folded here.
     groups = list(
-        deadlines.values("rule", "content_type", "responsible_agency").annotate(**columns)
+        deadlines.values("rule", "content_type", "responsible_agency__name").annotate(**columns)
         .order_by()
     )  # fmt: skip
     names = [key for key, _ in DEADLINE_OUTCOMES]
@@ -668,11 +671,7 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
         return RULES[rule].title if rule in RULES else rule
 
     case_rules, people_rules = fold("rule", False), fold("rule", True)
-    by_agency = fold("responsible_agency", False)
-    agencies = list(Agency.objects.filter(pk__in=[a for a in by_agency if a]).order_by("name"))
-    agency_rows = [(a.name, by_agency[a.pk]) for a in agencies]
-    if None in by_agency:
-        agency_rows.append(("No agency", by_agency[None]))
+    by_agency = fold("responsible_agency__name", False)
     tables = [
         Table(key="deadlines-cases", title="Court and case deadlines, by rule", row_header="Rule",
               columns=headers, chart="stacked",
@@ -684,7 +683,8 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
                     for r in sorted(people_rules)]),
         Table(key="deadlines-agency", title="Court and case deadlines, by responsible agency",
               row_header="Agency", columns=headers, chart="stacked",
-              rows=[(name, [sums[n] for n in names]) for name, sums in agency_rows]),
+              rows=[(agency or "No agency", [by_agency[agency][n] for n in names])
+                    for agency in _in_name_order(Agency, by_agency)]),
     ]  # fmt: skip
     return {"figures": [], "tables": tables}
 
