@@ -134,7 +134,7 @@ def median_days(rows: QuerySet, days) -> tuple[float | None, int]:
     return _median_of(Counter(rows.filter(_days__isnull=False).values_list("_days", flat=True)))
 
 
-def _counts(rows: QuerySet, *fields: str) -> dict:
+def counts_by(rows: QuerySet, *fields: str) -> dict:
     """How many rows have each value of the fields (a tuple of them for several), from one
     GROUP BY. Their sum is the rows' count: no second query for it."""
     grouped = rows.values(*fields).annotate(n=Count("pk")).order_by()
@@ -145,7 +145,7 @@ def _counts(rows: QuerySet, *fields: str) -> dict:
 
 def _cross(rows: QuerySet, row_field: str, col_field: str, row_labels, col_labels, **table):
     """A table of counts from one GROUP BY over two fields, every label shown, zeros kept."""
-    return _cross_table(_counts(rows, row_field, col_field), row_labels, col_labels, **table)
+    return _cross_table(counts_by(rows, row_field, col_field), row_labels, col_labels, **table)
 
 
 def _cross_table(counts: dict, row_labels, col_labels, **table) -> Table:
@@ -196,11 +196,11 @@ def _median_of(histogram: dict) -> tuple[float | None, int]:
 
 def counts_table(rows: QuerySet, field: str, labels, column: str, **table) -> Table:
     """A one-column table of counts from one GROUP BY (`counted_table`)."""
-    return counted_table(_counts(rows, field), labels, column, **table)
+    return counted_table(counts_by(rows, field), labels, column, **table)
 
 
 def counted_table(counts: dict, labels, column: str, **table) -> Table:
-    """A one-column table of counts by value (`_counts`): every label shown, zeros kept, and
+    """A one-column table of counts by value (`counts_by`): every label shown, zeros kept, and
     any other value found after them (an empty one as "Not recorded")."""
     known = list(labels)
     keys = {key for key, _ in known}
@@ -352,7 +352,7 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         scope.dates("sentenced_on"),
     )
 
-    opened = _counts(cases, "kind", "status")
+    opened = counts_by(cases, "kind", "status")
     by_kind = _cross_table(
         opened, CaseKind.choices, CaseStatus.choices,
         key="cases", title="Cases opened, by kind and status", row_header="Kind", chart="stacked",
@@ -543,10 +543,10 @@ def victims_section(actor: User, scope: Scope) -> dict:
     )
     shown = referrals.annotate(shown_status=_status_shown(actor))
     # Each headline is the sum of its table's counts: no second query for it.
-    by_identified = _counts(identified, "age_group", "person__sex")
-    by_served = _counts(served, "age_group", "person__sex")
-    by_source = _counts(referrals, "source")
-    by_service = _counts(services, "kind")
+    by_identified = counts_by(identified, "age_group", "person__sex")
+    by_served = counts_by(served, "age_group", "person__sex")
+    by_source = counts_by(referrals, "source")
+    by_service = counts_by(services, "kind")
     sensitive = {"sensitive": True}
     tables = [
         _cross_table(by_identified, AGE_GROUPS, GENDERS, key="identified",

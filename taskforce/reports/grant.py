@@ -24,10 +24,12 @@ from taskforce.reports.figures import (
     GENDERS,
     Scope,
     counted_table,
+    counts_by,
     counts_table,
     delivered_services,
     served_victims,
 )
+from taskforce.reports.tables import Table
 from victims.models import ServiceKind, Victim
 
 HEADER = ["section", "measure", "category", "value"]
@@ -85,12 +87,20 @@ def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[G
         table = counted_table(
             counts, labels, "n", key=field, title=measure, row_header=category, sensitive=True,
         )  # fmt: skip
-        if wide:
-            table.suppress()
-        for label, cells in table.body:
-            rows.append(GrantRow("Victims", measure, f"{category}: {label}", cells[0].shown))
-        rows.append(GrantRow("Victims", measure, f"{category}: total", table.total_row[0].shown))
+        rows += _shown_rows("Victims", table, wide, prefix=f"{category}: ")
     return rows
+
+
+def _shown_rows(section: str, table: Table, wide: bool, prefix: str = "") -> list[GrantRow]:
+    """A one-column table's rows and total as the export shows them: suppressed like the
+    pages in the task-force-wide view."""
+    if wide:
+        table.suppress()
+    rows = [
+        GrantRow(section, table.title, f"{prefix}{label}", cells[0].shown)
+        for label, cells in table.body
+    ]
+    return [*rows, GrantRow(section, table.title, f"{prefix}total", table.total_row[0].shown)]
 
 
 def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
@@ -99,7 +109,7 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     victims = access.report_rows(actor, Victim).filter(scope.where())
     new = victims.filter(scope.dates("identified_on"))
     continuing = served_victims(actor, scope).filter(identified_on__lt=scope.start)
-    named_in = access.report_q(actor, CaseRecord, "case")
+    named_in = access.report_q(actor, CaseRecord, "case")  # a victim's cases, and the counts
     rows = _breakdowns(new, "Victims served, new", named_in, wide)
     rows += _breakdowns(continuing, "Victims served, continuing", named_in, wide)
 
@@ -107,26 +117,15 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
         delivered_services(actor, scope), "kind", ServiceKind.choices, "n", key="services",
         title="Services delivered", row_header="service", sensitive=True,
     )  # fmt: skip
-    if wide:
-        table.suppress()
-    rows += [
-        GrantRow("Services", "Services delivered", label, c[0].shown) for label, c in table.body
-    ]
-    rows.append(GrantRow("Services", "Services delivered", "total", table.total_row[0].shown))
+    rows += _shown_rows("Services", table, wide)
 
     in_scope = cases.filter(scope.where("county"))
     arrests = access.report_rows(actor, Arrest).filter(
         scope.datetimes("arrested_at"), scope.where("county", "arresting_agency")
     )
-    charges = Charge.objects.filter(
-        access.report_q(actor, CaseRecord, "case"),
-        scope.where("case__county", "case__owner_agency"),
-    )
+    charges = Charge.objects.filter(named_in, scope.where("case__county", "case__owner_agency"))
     convicted = charges.filter(scope.dates("disposed_on"), disposition__in=CONVICTIONS)
-    by_kind = dict(
-        in_scope.filter(scope.datetimes("created_at")).values("kind").annotate(n=Count("pk"))
-        .order_by().values_list("kind", "n")
-    )  # fmt: skip
+    by_kind = counts_by(in_scope.filter(scope.datetimes("created_at")), "kind")
     rows += [GrantRow("Cases", "Cases opened", label, f"{by_kind.get(k, 0):,}")
              for k, label in CaseKind.choices]  # fmt: skip
     defendants = charges.filter(scope.dates("filed_on")).values("case", "defendant").distinct()
