@@ -758,6 +758,31 @@ def reports_task_force_wide(actor: User | None) -> bool:
     return membership is not None and membership.role == Role.COORDINATOR
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """What a report may count of one model, for one viewer (`_counted`)."""
+
+    wide: bool = False  # every unsealed row (the coordinator)
+    agency_id: int | None = None  # else the agency's own unsealed rows,
+    extra: QuerySet | None = None  # and the ids it may open from elsewhere
+
+
+def _counted(actor: User | None, model: type[models.Model]) -> _Counted | None:
+    """Who counts what, decided once for the three forms below; None: nothing."""
+    if not may_view_reports(actor):
+        return None
+    if reports_task_force_wide(actor):
+        return _Counted(wide=True)
+    membership = acting_membership(actor)
+    if membership.role not in rules_for(model).view:
+        return None
+    if model._meta.label in COUNTED_BY_OWNER_ONLY:
+        # A victim shared under consent shows another agency only what the consent's scope
+        # names; counting their age, gender or services would tell more. Their owner counts them.
+        return _Counted(agency_id=membership.agency_id)
+    return _Counted(agency_id=membership.agency_id, extra=_extra_ids(actor, membership, model))
+
+
 def _report_match(actor: User | None, model: type[models.Model], path: str = "") -> Q:
     """The rows a report may count, as a condition on the model's columns (see `report_rows`),
     reached through `path` when the rows queried are related ones.
@@ -768,22 +793,17 @@ def _report_match(actor: User | None, model: type[models.Model], path: str = "")
     page, bench/bench_reports.py). Here ownership is a column test on the row at hand and only
     the ids visible from elsewhere are hashed, once per query.
     """
-    if not may_view_reports(actor):
+    counted = _counted(actor, model)
+    if counted is None:
         return Q(pk__in=[])
     prefix = f"{path}__" if path else ""
     unsealed = Q(**{f"{prefix}sealed_at__isnull": True})
-    if reports_task_force_wide(actor):
+    if counted.wide:
         return unsealed
-    membership = acting_membership(actor)
-    if membership.role not in rules_for(model).view:
-        return Q(pk__in=[])
-    owned = Q(**{f"{prefix}owner_agency_id": membership.agency_id})
-    if model._meta.label in COUNTED_BY_OWNER_ONLY:
-        # A victim shared under consent shows another agency only what the consent's scope
-        # names; counting their age, gender or services would tell more. Their owner counts them.
+    owned = Q(**{f"{prefix}owner_agency_id": counted.agency_id})
+    if counted.extra is None:
         return unsealed & owned
-    extra = Q(**{f"{prefix}pk__in": _extra_ids(actor, membership, model)})
-    return unsealed & (owned | extra)
+    return unsealed & (owned | Q(**{f"{prefix}pk__in": counted.extra}))
 
 
 def report_ids_q(actor: User | None, model: type[models.Model], field: str) -> Q:
@@ -792,20 +812,17 @@ def report_ids_q(actor: User | None, model: type[models.Model], field: str) -> Q
     from an index: the agency's own unsealed rows, the ids visible from elsewhere, the sealed
     ids (a handful). Testing each id against the model's table instead read every arrest for a
     supervisor's deadlines (bench/bench_reports.py)."""
-    if not may_view_reports(actor):
+    counted = _counted(actor, model)
+    if counted is None:
         return Q(pk__in=[])
     sealed = Q(**{f"{field}__in": model.objects.filter(sealed_at__isnull=False).values("pk")})
-    if reports_task_force_wide(actor):
+    if counted.wide:
         return ~sealed
-    membership = acting_membership(actor)
-    if membership.role not in rules_for(model).view:
-        return Q(pk__in=[])
-    owned = model.objects.filter(owner_agency_id=membership.agency_id, sealed_at__isnull=True)
+    owned = model.objects.filter(owner_agency_id=counted.agency_id, sealed_at__isnull=True)
     match = Q(**{f"{field}__in": owned.values("pk")})
-    if model._meta.label in COUNTED_BY_OWNER_ONLY:
+    if counted.extra is None:
         return match
-    extra = Q(**{f"{field}__in": _extra_ids(actor, membership, model)})
-    return match | (extra & ~sealed)
+    return match | (Q(**{f"{field}__in": counted.extra}) & ~sealed)
 
 
 def report_rows(actor: User | None, model: type[models.Model]) -> QuerySet:
