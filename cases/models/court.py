@@ -192,8 +192,14 @@ class VictimNotice(models.Model):
 ASSESSMENT_MINIMUM = Decimal("500")
 ASSESSMENT_MAXIMUM = Decimal("1000")
 ASSESSMENT_INDIGENT_FLOOR = Decimal("100")
-ASSESSMENT_SPLIT = (("Arresting agency", Decimal("0.40")), ("Prosecuting agency", Decimal("0.20")),
-                    ("Victim services", Decimal("0.40")))  # fmt: skip
+# Subd. 2: of what is collected, 40% to the arresting agency, 20% to the prosecuting agency,
+# 40% to victim services.
+ASSESSMENT_SHARES = {
+    "arresting": Decimal("0.40"), "prosecuting": Decimal("0.20"), "victims": Decimal("0.40"),
+}  # fmt: skip
+ASSESSMENT_SPLIT = (("Arresting agency", ASSESSMENT_SHARES["arresting"]),
+                    ("Prosecuting agency", ASSESSMENT_SHARES["prosecuting"]),
+                    ("Victim services", ASSESSMENT_SHARES["victims"]))  # fmt: skip
 
 
 class Sentence(models.Model):

@@ -38,6 +38,7 @@ from django.utils import timezone
 from cases.models import Arrest, Charge, Disposition, Operation, Sentence
 from cases.models import Case as CaseRecord
 from cases.models.cases import CONVICTIONS, CaseKind, CaseOutcome, CaseStatus
+from cases.models.court import ASSESSMENT_SHARES
 from cases.models.people import AgeGroup, Sex
 from cases.models.statutes import OffenceLevel
 from referrals.models import ClosureReason, Referral, ReferralStatus, SourceKind
@@ -50,9 +51,6 @@ from victims.models import Consent, Contact, Service, ServiceKind, ServiceStatus
 
 OUTCOMES = CaseOutcome.choices  # an arrest's outcome, as the operations tables count it
 DELIVERED = [ServiceStatus.DELIVERING, ServiceStatus.COMPLETED]
-# 609.3241 subd. 2: of what is collected, 40% to the arresting agency, 20% to the prosecuting
-# agency, 40% to victim services.
-SPLIT = {"arresting": Decimal("0.40"), "prosecuting": Decimal("0.20"), "victims": Decimal("0.40")}
 
 
 @dataclass(frozen=True)
@@ -441,19 +439,20 @@ def assessments_table(groups: list[dict], sentenced: dict) -> Table:
     """609.3241 assessments ordered and collected, and what each agency is owed of what was
     collected: 40% to the arresting agency, 20% to the prosecuting agency, 40% to victim
     services (the state's victim-services share is one line)."""
+
+    def share(who: str, ordered: Decimal, collected: Decimal) -> list[Decimal]:
+        return [ordered * ASSESSMENT_SHARES[who], collected * ASSESSMENT_SHARES[who]]
+
     rows = [
         (f"{agency or 'No arrest recorded'} (arresting, 40%)",
-         [ordered * SPLIT["arresting"], collected * SPLIT["arresting"]])
+         share("arresting", ordered, collected))
         for agency, ordered, collected in _summed(groups, "arresting")
     ] + [
-        (f"{agency} (prosecuting, 20%)",
-         [ordered * SPLIT["prosecuting"], collected * SPLIT["prosecuting"]])
+        (f"{agency} (prosecuting, 20%)", share("prosecuting", ordered, collected))
         for agency, ordered, collected in _summed(groups, "prosecuting")
     ]  # fmt: skip
     ordered, collected = Decimal(sentenced["ordered"]), Decimal(sentenced["collected"])
-    rows.append(
-        ("Victim services (40%)", [ordered * SPLIT["victims"], collected * SPLIT["victims"]])
-    )
+    rows.append(("Victim services (40%)", share("victims", ordered, collected)))
     return Table(
         key="assessments",
         title="609.3241 penalty assessments: each agency's share",
