@@ -583,7 +583,7 @@ def victims_section(actor: User, scope: Scope) -> dict:
             basis_unit="referrals",
         ),
     ]
-    return {"figures": figures, "tables": tables, "contacted": contacted}
+    return {"figures": figures, "tables": tables}
 
 
 # --- Deadlines ------------------------------------------------------------------------------

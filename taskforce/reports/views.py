@@ -90,9 +90,9 @@ def _form(request: HttpRequest) -> ReportForm:
 
 @contextmanager
 def _aggregating():
-    """Report queries without PostgreSQL's JIT compiler. Their cost estimates (subqueries per
-    row over millions of rows) pass its thresholds, and compiling took about 1.5 s a query,
-    often longer than running it (bench/bench_reports.py). Off for this transaction only."""
+    """Report queries without PostgreSQL's JIT compiler. Their cost estimates (aggregates over
+    millions of rows) pass its thresholds, and compiling took about 1.5 s a query, often longer
+    than running it (bench/bench_reports.py). Off for this transaction only."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
