@@ -34,7 +34,7 @@ from cases.models.court import (
     VictimRole,
 )
 from cases.models.handoffs import HandOff, HandOffGroupObjectPermission, HandOffUserObjectPermission
-from cases.models.imports import ArrestImport, RunawayImport
+from cases.models.imports import ArrestImport, RunawayImport, StagedImport
 from cases.models.notes import CaseDocument, CaseNote, NoteVisibility
 from cases.models.operations import (
     AdResponse,
@@ -127,6 +127,7 @@ __all__ = [
     "Sex",
     "SolicitationVenue",
     "SpeedyTrialDemand",
+    "StagedImport",
     "Statute",
     "VictimNotice",
     "VictimRole",

@@ -18,6 +18,7 @@ from cases.models import (
     Operation,
     Person,
     SolicitationVenue,
+    StagedImport,
     Statute,
 )
 from cases.selectors.people import likely_duplicates
@@ -136,14 +137,28 @@ def arrest_import_stage(
     )
 
 
-def arrest_import_get(*, actor: User, public_id) -> ArrestImport:
-    """A staged import is its uploader's alone; anyone else gets NotFound."""
-    staged = ArrestImport.objects.filter(
-        public_id=public_id, created_by=actor, status=ArrestImport.Status.PREVIEWED
+def staged_import_get(model: type[StagedImport], *, actor: User, public_id) -> StagedImport:
+    """A staged import (arrests, runaway reports) is its uploader's alone; anyone else gets
+    NotFound."""
+    staged = model.objects.filter(
+        public_id=public_id, created_by=actor, status=StagedImport.Status.PREVIEWED
     ).first()
     if staged is None or access.acting_membership(actor) is None:
         raise access.NotFound
     return staged
+
+
+def staged_import_lock(staged: StagedImport) -> StagedImport:
+    """The staged import, locked for its confirmation; one already saved or discarded is
+    refused (a second click, another tab)."""
+    staged = type(staged).objects.select_for_update().get(pk=staged.pk)
+    if staged.status != StagedImport.Status.PREVIEWED:
+        raise ValidationError("This file was already saved or discarded.")
+    return staged
+
+
+def arrest_import_get(*, actor: User, public_id) -> ArrestImport:
+    return staged_import_get(ArrestImport, actor=actor, public_id=public_id)
 
 
 def _parse_datetime(value: str) -> datetime:
@@ -288,9 +303,7 @@ def arrest_import_confirm(
 ) -> list[Arrest]:
     """Save every row or none. `choices` maps a line with possible matches to a person's public
     id (the same person) or "new"; a line with matches and no choice stops the import."""
-    staged = ArrestImport.objects.select_for_update().get(pk=staged.pk)
-    if staged.status != ArrestImport.Status.PREVIEWED:
-        raise ValidationError("This file was already saved or discarded.")
+    staged = staged_import_lock(staged)
     rows = arrest_import_rows(actor=actor, staged=staged)
     arrests = _save_rows(
         actor=actor,
@@ -299,9 +312,7 @@ def arrest_import_confirm(
         operation=staged.operation,
         arresting_agency=staged.arresting_agency,
     )
-    staged.status = ArrestImport.Status.SAVED
-    staged.content = ""
-    staged.save(update_fields=["status", "content"])
+    staged.close(ArrestImport.Status.SAVED)
     audit.record(
         actor,
         "arrest.imported",
@@ -373,9 +384,7 @@ def arrest_import_records(
 
 
 def arrest_import_discard(*, actor: User, staged: ArrestImport) -> None:
-    staged.status = ArrestImport.Status.DISCARDED
-    staged.content = ""
-    staged.save(update_fields=["status", "content"])
+    staged.close(ArrestImport.Status.DISCARDED)
 
 
 def arresting_agency_default(actor: User) -> Agency | None:

@@ -21,6 +21,8 @@ from cases.services.imports import (
     _check_header,
     _decode,
     _parse_date,
+    staged_import_get,
+    staged_import_lock,
 )
 from cases.services.people import PersonData, check_birth_date, person_create, person_identifier_add
 from taskforce import access, audit, records
@@ -176,13 +178,7 @@ def runaway_import_stage(*, actor: User, data: bytes, file_name: str) -> Runaway
 
 
 def runaway_import_get(*, actor: User, public_id) -> RunawayImport:
-    """A staged import is its uploader's alone; anyone else gets NotFound."""
-    staged = RunawayImport.objects.filter(
-        public_id=public_id, created_by=actor, status=RunawayImport.Status.PREVIEWED
-    ).first()
-    if staged is None or access.acting_membership(actor) is None:
-        raise access.NotFound
-    return staged
+    return staged_import_get(RunawayImport, actor=actor, public_id=public_id)
 
 
 def runaway_import_rows(*, actor: User, staged: RunawayImport) -> list[RunawayRow]:
@@ -221,9 +217,7 @@ def runaway_import_confirm(
     """Save every row or none. `choices` maps a line with possible matches to a person's public
     id (the same youth) or "new"; a line with matches and no choice stops the import."""
     _require_reviewer(actor)
-    staged = RunawayImport.objects.select_for_update().get(pk=staged.pk)
-    if staged.status != RunawayImport.Status.PREVIEWED:
-        raise ValidationError("This file was already saved or discarded.")
+    staged = staged_import_lock(staged)
     rows = runaway_import_rows(actor=actor, staged=staged)
     problems = _resolve_people(actor=actor, rows=rows, choices=choices)
     if problems:
@@ -249,9 +243,7 @@ def runaway_import_confirm(
                 notes=row.values["notes"],
             )
         )
-    staged.status = RunawayImport.Status.SAVED
-    staged.content = ""
-    staged.save(update_fields=["status", "content"])
+    staged.close(RunawayImport.Status.SAVED)
     audit.record(
         actor,
         "runawayreport.imported",
@@ -262,9 +254,7 @@ def runaway_import_confirm(
 
 
 def runaway_import_discard(*, actor: User, staged: RunawayImport) -> None:
-    staged.status = RunawayImport.Status.DISCARDED
-    staged.content = ""
-    staged.save(update_fields=["status", "content"])
+    staged.close(RunawayImport.Status.DISCARDED)
 
 
 @transaction.atomic
