@@ -54,10 +54,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from cases.models import Case
+from deadlines.reminders import send_due_reminders
+from deadlines.tasks import dispatch_reminders
 from taskforce.celery import app as celery_app
-from taskforce.deadlines.reminders import send_due_reminders
 from taskforce.models import Deadline, Notification, Reminder
-from taskforce.tasks import dispatch_reminders
 
 AGENCIES, USERS = 200, 5000
 LEADS = (7 * 24 * 60, 24 * 60, 120)

@@ -73,8 +73,8 @@ from django.utils import timezone
 from bench.bench_access import ensure_database
 from cases.models import Arrest, Case, Person
 from cases.services.outcomes import case_outcomes_refresh
+from deadlines.rules import RULES
 from referrals.models import Referral, Region
-from taskforce.deadlines.rules import RULES
 from taskforce.models import Agency, AgencyKind, County, Deadline, Role, User
 from taskforce.services import membership_start
 from tests.factories import verified_login

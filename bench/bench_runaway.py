@@ -73,8 +73,8 @@ from cases.models import (
 from cases.selectors.runaways import ORDER, _queue_part, match_reasons, runaway_queue
 from taskforce import access
 from taskforce.models import Agency, AgencyKind, County, Role, User
-from taskforce.pagination import keyset_page
 from taskforce.services import membership_start
+from taskforce.web.pagination import keyset_page
 
 OPERATIONS = 20
 STING_ARRESTS = 20_000

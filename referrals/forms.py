@@ -4,7 +4,7 @@ from django import forms
 
 from cases.models import Sex
 from referrals.models import ClosureReason, ReferralStatus, Region, SourceKind, Urgency
-from taskforce.models import Agency, AgencyKind
+from taskforce.models import Agency, AgencyKind, Role, User
 
 
 class ReferralSendForm(forms.Form):
@@ -57,8 +57,6 @@ class ReferralAssignForm(forms.Form):
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
-        from taskforce.models import Role, User
-
         self.fields["advocate"].queryset = User.objects.filter(
             memberships__agency=agency,
             memberships__ended_at__isnull=True,

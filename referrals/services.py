@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import Person
+from deadlines.services import deadline_close, deadline_schedule
 from referrals.models import (
     REFERRAL_TRANSITIONS,
     ClosureReason,
@@ -14,8 +15,8 @@ from referrals.models import (
     ReferralStatusChange,
 )
 from taskforce import access, audit, records
-from taskforce.deadlines.services import deadline_close, deadline_schedule
-from taskforce.models import Agency, AgencyKind, DeadlineStatus, Role, StaleVersion, User
+from taskforce.models import Agency, AgencyKind, DeadlineStatus, StaleVersion, User
+from victims.services import victim_create
 
 
 @transaction.atomic
@@ -122,8 +123,6 @@ def referral_transition(
 @transaction.atomic
 def referral_open_victim(*, actor: User, referral: Referral, **fields):
     """Open the agency's record of the person an accepted referral brought, once."""
-    from victims.services import victim_create
-
     access.require(actor, access.Action.CHANGE, referral)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status not in {ReferralStatus.ACCEPTED, ReferralStatus.ENGAGED}:
@@ -143,14 +142,10 @@ def referral_assign(
 ) -> Referral:
     """Give the referral to one of the agency's advocates or supervisors (or to no one)."""
     access.require(actor, access.Action.CHANGE, referral)
-    if advocate is not None:
-        membership = access.acting_membership(advocate)
-        if (
-            membership is None
-            or membership.agency_id != referral.owner_agency_id
-            or membership.role not in {Role.ADVOCATE, Role.SUPERVISOR}
-        ):
-            raise ValidationError({"advocate": "Choose an advocate of your agency."})
+    if advocate is not None and not access.may_be_assigned(
+        advocate, Referral, referral.owner_agency_id
+    ):
+        raise ValidationError({"advocate": "Choose an advocate of your agency."})
     referral = _locked(referral, expected_version)
     return records.record_update(
         actor=actor, obj=referral, expected_version=referral.version,

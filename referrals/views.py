@@ -21,11 +21,11 @@ from referrals.forms import (
 )
 from referrals.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus, SourceKind
 from taskforce import access, records
-from taskforce.audit_log import access_history_context
-from taskforce.exports import csv_response
-from taskforce.forms import add_service_errors
 from taskforce.models import AgencyKind
-from taskforce.private_search import link_query
+from taskforce.web.exports import csv_response
+from taskforce.web.forms import add_service_errors
+from taskforce.web.private_search import link_query
+from victims.forms import VictimForm
 
 
 @login_required
@@ -72,7 +72,7 @@ def _detail(request: HttpRequest, referral, step_form=None, status=200) -> HttpR
             "can_open_victim": can_change
             and referral.victim is None
             and referral.status in {"accepted", "engaged"},
-            **access_history_context(request.user, referral),
+            **access.access_history_context(request.user, referral),
         },
         status=status,
     )
@@ -197,3 +197,27 @@ def referral_assign(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.error(request, "Choose an advocate of your agency.")
     return redirect("referrals:detail", public_id=referral.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_open(request: HttpRequest, referral_id) -> HttpResponse:
+    """Open the agency's record of the person an accepted referral brought."""
+    referral: Referral = selectors.referral_get(
+        actor=request.user, public_id=referral_id, action=access.Action.CHANGE
+    )
+    form = VictimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            victim = services.referral_open_victim(actor=request.user, referral=referral,
+                                          **form.cleaned_data)  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Victim record opened.")
+            return redirect("victims:detail", public_id=victim.public_id)
+    return render(
+        request,
+        "victims/victim_form.html",
+        {"page_title": "Open a victim record", "form": form, "referral": referral},
+    )

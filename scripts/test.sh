@@ -30,6 +30,9 @@ say "lint (ruff)"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
 
+say "layers: imports run one way (import-linter)"
+"$VENV/bin/lint-imports"
+
 say "migrations match the models"
 py manage.py makemigrations --check --dry-run
 

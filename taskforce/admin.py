@@ -1,14 +1,10 @@
-"""Django admin for administrators only: agencies, users and memberships."""
+"""Django admin for administrators only: agencies, memberships, counties (people and their
+sign-in: accounts/admin.py)."""
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db import transaction
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from taskforce.models import Agency, County, Heartbeat, Membership, User
+from taskforce.models import Agency, County, Heartbeat, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,25 +20,6 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active", "county"]
     search_fields = ["name", "short_name", "jurisdiction", "county"]
     readonly_fields = ["public_id", "group", "created_at", "updated_at"]
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    inlines = [MembershipInline]
-    list_display = ["username", "first_name", "last_name", "email", "is_active", "current_agency"]
-    list_filter = ["is_active", "is_superuser", "memberships__role", "memberships__agency__kind"]
-
-    @admin.display(description="Agency")
-    def current_agency(self, obj: User) -> str:
-        return obj.agency.label if obj.agency else "—"
-
-    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and obj.is_active:
-            from taskforce.accounts.sessions import account_reactivated
-
-            # Re-enabled after the inactivity rule disabled it: its 90 days start again.
-            account_reactivated(actor=request.user, account=obj)
 
 
 @admin.register(Membership)
@@ -70,26 +47,3 @@ class CountyAdmin(admin.ModelAdmin):
     list_display = ["name", "state"]
     list_filter = ["state"]
     search_fields = ["name"]
-
-
-# --- Sign-in security (issue #9) -------------------------------------------------------------
-# An administrator resets a person's second factor (lost phone and codes) by deleting their
-# authenticator here; the next sign-in asks them to set up a new one. Recovery codes are the
-# person's own secret: not shown in the admin at all.
-admin.site.unregister(StaticDevice)
-admin.site.unregister(TOTPDevice)
-
-
-@admin.register(TOTPDevice)
-class AuthenticatorAdmin(TOTPDeviceAdmin):
-    def delete_model(self, request: HttpRequest, obj: TOTPDevice) -> None:
-        self.delete_queryset(request, TOTPDevice.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        from taskforce.accounts.events import account_event
-
-        with transaction.atomic():
-            for device in queryset.select_related("user"):
-                account_event("mfa.reset_by_administrator", device.user, actor=request.user)
-            StaticDevice.objects.filter(user__in=queryset.values("user")).delete()
-            queryset.delete()

@@ -14,7 +14,6 @@ class TaskforceConfig(AppConfig):
             hardening,  # noqa: F401 - registers the deploy check on MFA
             signals,  # noqa: F401 - connects the membership → group sync
         )
-        from taskforce.accounts import events  # noqa: F401 - audits signing in and out
 
 
 class TaskforceAdminConfig(admin_apps.AdminConfig):

@@ -1,17 +1,22 @@
-"""Writes the audit trail; knows where the current request came from (IP, user agent)."""
+"""Writes the audit trail and prunes it; knows where the current request came from (IP, agent)."""
 
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
+import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-from taskforce.history import PROTECTED_FIELDS
 from taskforce.models import AuditEvent, User
+from taskforce.protected import PROTECTED_FIELDS
 
+logger = logging.getLogger(__name__)
 REDACTED = "(changed; content not recorded)"
 
 
@@ -88,3 +93,25 @@ def record(
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",
     )
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audit_trail_prune(now: dt.datetime | None = None) -> int:
+    """Delete audit rows older than AUDIT_RETENTION_DAYS (never fewer than 365: settings refuse
+    less) and write one row saying how many went. The database refuses any other delete."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # lets the trigger allow this transaction's delete
+            cursor.execute("SET LOCAL taskforce.audit_retention = 'on'")
+    deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+    if deleted:
+        record(None, "audit.pruned", changes={
+            "rows": deleted, "older_than": cutoff.isoformat(),
+            "retention_days": settings.AUDIT_RETENTION_DAYS,
+        })  # fmt: skip
+        logger.info("audit trail: %d rows older than %s pruned", deleted, cutoff.isoformat())
+    return deleted

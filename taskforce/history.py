@@ -12,34 +12,7 @@ import pghistory
 from django.db import connection, models
 from pghistory.middleware import HistoryMiddleware
 
-# Identifying content: kept out of snapshots and of the audit trail's values (issue #9).
-PROTECTED_FIELDS: dict[str, frozenset[str]] = {
-    "cases.Person": frozenset(
-        {"first_name", "middle_name", "last_name", "date_of_birth", "first_name_key",
-         "last_name_key", "birth_key"}
-    ),
-    "cases.Arrest": frozenset({"address", "narrative"}),
-    "cases.RunawayReport": frozenset({"address", "notes", "review_note"}),
-    "cases.CaseVictim": frozenset({"contact_notes"}),
-    "victims.Victim": frozenset({
-        "address", "phone", "contact_method", "safe_times", "safety_concerns", "guardian_note",
-        "override_reason",
-    }),
-    "victims.Contact": frozenset({"outcome"}),
-    "victims.AdvocateNote": frozenset({"body"}),
-    "referrals.Referral": frozenset({"reason", "decline_reason"}),
-}  # fmt: skip
-
-
-# Kept from other rows for the reports (cases.services.outcomes): not history of their own.
-DERIVED_FIELDS: dict[str, frozenset[str]] = {
-    "cases.Case": frozenset(
-        {"first_arrested_at", "first_arresting_agency", "charged_on", "outcome"}
-    ),
-    "cases.Charge": frozenset({"defendant_charged_on", "case_arrested_on"}),
-    "cases.Arrest": frozenset({"case"}),
-    "cases.Sentence": frozenset({"case"}),
-}
+from taskforce.protected import DERIVED_FIELDS, PROTECTED_FIELDS
 
 
 def track(*tracked: type[models.Model]) -> None:

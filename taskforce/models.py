@@ -296,12 +296,6 @@ class Share(models.Model):
     def __str__(self) -> str:
         return f"{self.object_label} → {self.to_agency}"
 
-    def target_url(self) -> str:
-        """Where the shared record's page is; the page itself still asks the policy."""
-        from taskforce.access import detail_url
-
-        return detail_url(self.content_type.model_class(), self.object_public_id)
-
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
@@ -451,7 +445,7 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["responsible_agency", "status", "due_at"], name="deadline_agency"),
             models.Index(fields=["content_type", "object_id"], name="deadline_record"),
-            # Reports count deadlines by when they fall due (taskforce/reports).
+            # Reports count deadlines by when they fall due (reports).
             models.Index(fields=["due_at"], name="deadline_due"),
         ]
 

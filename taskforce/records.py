@@ -25,12 +25,11 @@ def _display(value: Any) -> Any:
 
 def record_create(*, actor: User, model: type[ProtectedModel], **fields: Any) -> ProtectedModel:
     """Create a record owned by the actor's agency (the policy decides who may act on it)."""
-    membership = access.acting_membership(actor)
-    if membership is None:
+    if not access.may_create(actor, model):
         raise access.Forbidden
-    if membership.role not in access.rules_for(model).change:
-        raise access.Forbidden
-    return record_create_for(actor=actor, model=model, owner_agency=membership.agency, **fields)
+    return record_create_for(
+        actor=actor, model=model, owner_agency=access.acting_membership(actor).agency, **fields
+    )
 
 
 def record_create_for(

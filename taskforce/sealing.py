@@ -8,25 +8,18 @@ tombstone, so counts and references elsewhere stay whole.
 
 from __future__ import annotations
 
-from django import forms
 from django.apps import apps
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
 
 from taskforce import access, audit
-from taskforce.forms import add_service_errors
 from taskforce.models import User
 
 EXPUNGED = "(expunged)"
 
 
-def _require_administrator(actor: User) -> None:
+def require_administrator(actor: User) -> None:
     if not (actor.is_active and actor.is_superuser):
         raise access.NotFound
 
@@ -39,7 +32,7 @@ def _reason(reason: str) -> str:
 
 @transaction.atomic
 def record_seal(*, actor: User, obj: models.Model, reason: str) -> models.Model:
-    _require_administrator(actor)
+    require_administrator(actor)
     reason = _reason(reason)
     if obj.sealed_at is not None:
         raise ValidationError({"record": "This record is already sealed."})
@@ -53,7 +46,7 @@ def record_seal(*, actor: User, obj: models.Model, reason: str) -> models.Model:
 
 @transaction.atomic
 def record_unseal(*, actor: User, obj: models.Model, reason: str) -> models.Model:
-    _require_administrator(actor)
+    require_administrator(actor)
     reason = _reason(reason)
     type(obj).objects.filter(pk=obj.pk).update(sealed_at=None, sealed_by=None, seal_reason="")
     audit.record(actor, "record.unsealed", obj, reason=reason)
@@ -89,7 +82,7 @@ def _wipe(obj: models.Model) -> dict:
 @transaction.atomic
 def record_expunge(*, actor: User, obj: models.Model, reason: str) -> models.Model:
     """Remove the identifying content for good, drop its change history, and seal it."""
-    _require_administrator(actor)
+    require_administrator(actor)
     reason = _reason(reason)
     model = type(obj)
     wiped = _wipe(obj)
@@ -109,57 +102,3 @@ def sealed_records() -> list[models.Model]:
     for model in access.protected_models():
         found += list(model.objects.filter(sealed_at__isnull=False).order_by("-sealed_at")[:200])
     return sorted(found, key=lambda record: record.sealed_at, reverse=True)
-
-
-# --- The administrator's page ---------------------------------------------------------------
-
-
-class SealForm(forms.Form):
-    record = forms.CharField(max_length=36, help_text="The record's id, from its address.")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sealing(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request.user)
-    form = SealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        obj = access.record_by_public_id(form.cleaned_data["record"])
-        if obj is None:
-            form.add_error("record", "No record has this id.")
-        else:
-            try:
-                record_seal(actor=request.user, obj=obj, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"{audit.label_for(obj)} sealed.")
-                return redirect("sealing")
-    return render(
-        request,
-        "taskforce/sealing.html",
-        {"page_title": "Sealed records", "form": form, "sealed": sealed_records(),
-         "reason_form": ReasonForm()},
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def sealing_act(request: HttpRequest, public_id, act: str) -> HttpResponse:
-    _require_administrator(request.user)
-    obj = access.record_by_public_id(public_id)
-    if obj is None or obj.sealed_at is None or act not in {"unseal", "expunge"}:
-        raise access.NotFound
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        service = record_unseal if act == "unseal" else record_expunge
-        service(actor=request.user, obj=obj, reason=form.cleaned_data["reason"])
-        messages.success(request, f"{audit.label_for(obj)} {act}ed.")
-    else:
-        messages.error(request, "Record why, then try again.")
-    return redirect("sealing")

@@ -57,16 +57,21 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # The layers, core first (docs/architecture.md): core, engines, domain, features.
     "taskforce",
+    "accounts",
+    "deadlines",
     "cases",
     "victims",
     "referrals",
-    # REST API (taskforce/api): DRF, filters, OpenAPI schema, docs assets served locally
+    "home",
+    "reports",
+    # REST API (api/): DRF, filters, OpenAPI schema, docs assets served locally
     "rest_framework",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "taskforce.api",
+    "api",
     # Change history by PostgreSQL triggers (taskforce/history.py)
     "pgtrigger",
     "pghistory",
@@ -87,12 +92,12 @@ MIDDLEWARE = [
     # Sign-in security (issue #9): CSP header, the 12-hour sign-in limit, MFA before any page,
     # and axes last (it turns a lockout into its page).
     "csp.middleware.CSPMiddleware",
-    "taskforce.accounts.middleware.SignInLifetimeMiddleware",
-    "taskforce.accounts.middleware.MFARequiredMiddleware",
+    "accounts.middleware.SignInLifetimeMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     "axes.middleware.AxesMiddleware",
     # Search words typed into list pages never reach an address (issue #9: nothing sensitive
     # in URLs or logs).
-    "taskforce.private_search.PrivateSearchMiddleware",
+    "taskforce.web.private_search.PrivateSearchMiddleware",
 ]
 
 ROOT_URLCONF = "taskforce.urls"
@@ -108,8 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "taskforce.context_processors.membership",
-                "taskforce.accounts.context_processors.sign_in_security",
+                "home.context_processors.membership",
+                "accounts.context_processors.sign_in_security",
             ],
         },
     },
@@ -183,7 +188,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_HANDLER = "taskforce.accounts.lockout.WindowedLockoutHandler"
+AXES_HANDLER = "accounts.lockout.WindowedLockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Releases go through the lockouts page, which audits them; not through the admin.
 AXES_ENABLE_ADMIN = False
@@ -263,18 +268,18 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "taskforce.tasks.record_heartbeat", "schedule": 60.0},
     "expire-lapsed-grants": {"task": "taskforce.tasks.expire_lapsed_grants", "schedule": 300.0},
     "dispatch-reminders": {
-        "task": "taskforce.tasks.dispatch_reminders",
+        "task": "deadlines.tasks.dispatch_reminders",
         "schedule": float(env_int("REMINDER_SWEEP_SECONDS", 60, minimum=1)),
     },
     "escalate-missed-deadlines": {
-        "task": "taskforce.tasks.escalate_missed_deadlines",
+        "task": "deadlines.tasks.escalate_missed_deadlines",
         "schedule": 300.0,
     },
-    "daily-digests": {"task": "taskforce.tasks.send_daily_digests", "schedule": 600.0},
+    "daily-digests": {"task": "deadlines.tasks.send_daily_digests", "schedule": 600.0},
     "prune-audit-trail": {"task": "taskforce.tasks.prune_audit_trail", "schedule": 86400.0},
     # Sign-in security (issue #9): hourly is enough for a 90-day rule.
     "disable-inactive-accounts": {
-        "task": "taskforce.tasks.disable_inactive_accounts",
+        "task": "accounts.tasks.disable_inactive_accounts",
         "schedule": 3600.0,
     },
 }
@@ -330,7 +335,7 @@ SECURITY_POLICY_URL = env_str("SECURITY_POLICY_URL", f"{SITE_URL}/.well-known/se
 # An explicit date (e.g. 2027-06-30), or else always 180 days ahead (RFC 9116 §2.5.5: < 1 year).
 SECURITY_TXT_EXPIRES = env_date("SECURITY_TXT_EXPIRES")
 
-# --- REST API (taskforce/api; README: API) ------------------------------------------------
+# --- REST API (api; README: API) ------------------------------------------------
 # Requests per token (per user for a browser session), e.g. "600/minute" or "20000/hour".
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/minute")
 if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
@@ -340,16 +345,16 @@ if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
     )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "taskforce.api.authentication.ApiTokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["taskforce.api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "taskforce.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Task Force Caseload API",
@@ -363,7 +368,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "taskforce.api.schema.add_error_responses",
+        "api.schema.add_error_responses",
     ],
     # One name per choice set shared by several fields.
     "ENUM_NAME_OVERRIDES": {

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils import timezone
 
+from taskforce.access import ConsentScope
 from taskforce.models import Agency
-from victims.models import ConsentScope, Contact, IdentifiedHow, Service, Victim
+from victims.models import Contact, IdentifiedHow, Service, Victim
 
 
 class VictimForm(forms.ModelForm):

@@ -17,6 +17,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from cases.models import Person
 from cases.models.notes import private_storage
 from cases.models.people import AgeGroup, age_group_on
+from taskforce.access import ConsentScope
 from taskforce.encryption import EncryptedCharField, EncryptedTextField
 from taskforce.models import Agency, GrantFields, ProtectedModel, Share, User
 
@@ -108,23 +109,6 @@ def _consent_path(consent: "Consent", filename: str) -> str:
     # A random name keeping only the checked extension: nothing of the person reaches the disk.
     suffix = PurePath(filename).suffix.lower()
     return f"consents/{consent.public_id.hex[:2]}/{consent.public_id.hex}{suffix}"
-
-
-class ConsentScope(models.TextChoices):
-    """What a consent releases, narrowest first; each includes those before it."""
-
-    STATUS = "status", "Referral status only"
-    CONTACT = "contact", "Contact information"
-    SUMMARY = "summary", "Service summary"
-    FULL = "full", "Full record"
-
-
-SCOPE_ORDER = [ConsentScope.STATUS, ConsentScope.CONTACT, ConsentScope.SUMMARY, ConsentScope.FULL]
-
-
-def scope_includes(scope: str | None, needed: str) -> bool:
-    """Whether a consent scope (see access.consent_scope) releases what `needed` names."""
-    return scope is not None and SCOPE_ORDER.index(scope) >= SCOPE_ORDER.index(needed)
 
 
 class Consent(models.Model):

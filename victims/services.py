@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Person
+from cases.services.notes import check_upload
+from deadlines.services import deadline_close, deadline_schedule
 from taskforce import access, audit, records
-from taskforce.deadlines.services import deadline_close, deadline_schedule
 from taskforce.models import AgencyKind, Deadline, DeadlineStatus, Share, ShareLevel, User
 from victims.models import AdvocateNote, Consent, Contact, Service, ServiceStatus, Victim
 
@@ -99,8 +100,6 @@ def consent_record(
         recorded_by=actor,
     )
     if signed_form:
-        from cases.services.notes import check_upload
-
         check_upload(signed_form, field="signed_form", allowed={".pdf", ".png", ".jpg", ".jpeg"})
         suffix = PurePath(signed_form.name).suffix.lower()
         consent.signed_form.save(f"signed{suffix}", signed_form, save=False)

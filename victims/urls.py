@@ -7,7 +7,6 @@ from victims import views
 app_name = "victims"
 urlpatterns = [
     path("<uuid:public_id>/", views.victim_detail, name="detail"),
-    path("open/<uuid:referral_id>/", views.victim_open, name="open"),
     path("<uuid:public_id>/consents/new/", views.consent_new, name="consent_new"),
     path("<uuid:public_id>/services/new/", views.service_new, name="service_new"),
     path("<uuid:public_id>/contacts/new/", views.contact_new, name="contact_new"),

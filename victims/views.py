@@ -11,14 +11,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from referrals.models import Referral
-from referrals.selectors import referral_get
-from referrals.services import referral_open_victim
 from taskforce import access, audit, records
-from taskforce.audit_log import access_history_context
-from taskforce.forms import add_service_errors
-from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm, VictimForm
-from victims.models import Victim, scope_includes
+from taskforce.web.forms import add_service_errors
+from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm
+from victims.models import Victim
 from victims.services import (
     advocate_note_add,
     consent_record,
@@ -32,7 +28,7 @@ def _victim(request: HttpRequest, public_id, action=access.Action.VIEW) -> Victi
     return access.get_for(request.user, Victim, public_id, action)
 
 
-_sees = scope_includes
+_sees = access.scope_includes
 
 
 @login_required
@@ -50,7 +46,7 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "page_title": "Victim record",
             "victim": victim,
-            **access_history_context(request.user, victim),
+            **access.access_history_context(request.user, victim),
             "own": own,
             "sees_contact": _sees(scope, "contact"),
             "sees_summary": _sees(scope, "summary"),
@@ -66,30 +62,6 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
             else (),
             "can_share": own and access.can(request.user, access.Action.SHARE, victim),
         },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def victim_open(request: HttpRequest, referral_id) -> HttpResponse:
-    """Open the agency's record of the person an accepted referral brought."""
-    referral: Referral = referral_get(
-        actor=request.user, public_id=referral_id, action=access.Action.CHANGE
-    )
-    form = VictimForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            victim = referral_open_victim(actor=request.user, referral=referral,
-                                          **form.cleaned_data)  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Victim record opened.")
-            return redirect("victims:detail", public_id=victim.public_id)
-    return render(
-        request,
-        "victims/victim_form.html",
-        {"page_title": "Open a victim record", "form": form, "referral": referral},
     )
 
 

@@ -8,12 +8,12 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Arrest, HandOff, Operation
+from cases.models import Arrest, HandOff, Operation, Person
 from cases.selectors.people import person_search_q
 from taskforce import access
-from taskforce.deadlines.calendar import start_of_day
+from taskforce.dates import start_of_day
 from taskforce.models import Agency, County, User
-from taskforce.pagination import Page, keyset_page
+from taskforce.web.pagination import Page, keyset_page
 
 ORDER = ("-arrested_at", "-id")
 RELATED = ("arrestee", "county", "arresting_agency", "operation", "owner_agency")
@@ -33,8 +33,6 @@ class ArrestFilters:
 
 def _filtered(queryset: QuerySet, filters: ArrestFilters) -> QuerySet:
     if filters.q:
-        from cases.models import Person
-
         people = Person.objects.filter(person_search_q(filters.q)).values("pk")
         queryset = queryset.filter(
             Q(arrestee__in=people) | Q(booking_number__iexact=filters.q.strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,10 +13,11 @@ from django.utils import timezone
 
 from cases.models import Case, CaseDefendant, CourtEvent, CourtEventStatus
 from cases.selectors.people import people_named
+from deadlines.records import deadlines_visible
 from taskforce import access
-from taskforce.deadlines.calendar import start_of_day
+from taskforce.dates import start_of_day
 from taskforce.models import County, Deadline, DeadlineStatus, User
-from taskforce.pagination import Page, keyset_page
+from taskforce.web.pagination import Page, keyset_page
 
 ORDER = ("-updated_at", "-id")
 # The sorts a list offers, each a (field, id) order the keyset pages can follow.
@@ -142,6 +144,11 @@ class TimelineEntry:
     detail: str = ""
 
 
+# What apps built on cases add to a case's timeline (referrals made from it): each registers a
+# function (actor, case) → entries in its AppConfig.ready(), showing only what the actor may see.
+TIMELINE_SOURCES: list[Callable[[User, Case], Iterable[TimelineEntry]]] = []
+
+
 def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
     """Everything that happened to a case, oldest first: hand-offs, status, decisions, counts,
     and (for its own agency) shares. The caller has checked the actor may view the case."""
@@ -197,16 +204,8 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
                 f"{event.get_kind_display()} {event.get_status_display().lower()}",
                 detail=event.outcome,
             ))  # fmt: skip
-    from referrals.models import Referral
-
-    for referral in (
-        access.visible(actor, Referral)
-        .filter(case=case)
-        .select_related("owner_agency", "created_by")
-    ):
-        entries.append(TimelineEntry(referral.created_at,
-                                     f"Referred to Safe Harbor: {referral.owner_agency.name}",
-                                     referral.created_by.display_name()))  # fmt: skip
+    for source in TIMELINE_SOURCES:
+        entries.extend(source(actor, case))
     if case.owner_agency_id == actor.membership.agency_id:
         for victim in case.case_victims.all():
             entries.append(
@@ -223,3 +222,19 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
                               share.created_by.display_name(), share.reason)
             )  # fmt: skip
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def case_deadlines(actor: User, case) -> list[Deadline]:
+    """A case's deadlines and its hearings', open first, for the case page."""
+    on_case = Q(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
+    on_hearings = Q(
+        content_type=ContentType.objects.get_for_model(CourtEvent),
+        object_id__in=case.court_events.values("pk"),
+    )
+    found = list(
+        deadlines_visible(actor)
+        .filter(on_case | on_hearings)
+        .select_related("responsible_user", "closed_by")
+    )
+    found.sort(key=lambda d: (d.status != DeadlineStatus.OPEN, d.due_at))
+    return found

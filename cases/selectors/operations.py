@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from cases.models import Arrest, HandOff, Operation, RecommendedCharge
 from taskforce import access
 from taskforce.models import User
-from taskforce.pagination import Page, keyset_page
+from taskforce.web.pagination import Page, keyset_page
 
 ORDER = ("-updated_at", "-id")
 

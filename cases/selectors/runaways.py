@@ -9,7 +9,9 @@ and meeting places (expression indexes, `address_key`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -30,7 +32,7 @@ from cases.models import (
 from cases.models.operations import address_key
 from taskforce import access
 from taskforce.models import User
-from taskforce.pagination import Page, keyset_page
+from taskforce.web.pagination import Page, keyset_page
 
 ORDER = ("-reported_at", "-id")
 MATCHED_KINDS = (IdentifierKind.PHONE, IdentifierKind.HANDLE)
@@ -45,10 +47,17 @@ class Reason:
     url: str
 
 
-def _referrals(actor: User) -> QuerySet:
-    from referrals.models import Referral  # referrals build on cases: imported when asked
+@dataclass(frozen=True)
+class PersonSource:
+    """Records of an app built on cases that name a person (a Safe Harbor referral), registered
+    in that app's AppConfig.ready() so the review matches them without cases importing it."""
 
-    return access.visible(actor, Referral)
+    records: Callable[[User], QuerySet]  # what the actor may see of them, each with person_id
+    reason: Callable[[Any], Reason]  # why a record of them matched
+    related: tuple[str, ...] = ()  # what `reason` reads
+
+
+PERSON_SOURCES: list[PersonSource] = []
 
 
 def _sting_arrests(actor: User) -> QuerySet[Arrest]:
@@ -70,7 +79,7 @@ def _people_seen_elsewhere(actor: User) -> QuerySet:
         access.visible(actor, Arrest).values_list("arrestee_id", flat=True),
         CaseDefendant.objects.filter(case_id__in=cases).values_list("person_id", flat=True),
         CaseVictim.objects.filter(case_id__in=cases).values_list("person_id", flat=True),
-        _referrals(actor).values_list("person_id", flat=True),
+        *(source.records(actor).values_list("person_id", flat=True) for source in PERSON_SOURCES),
     ]
     operations = access.visible(actor, Operation).values("pk")
     for kind in MATCHED_KINDS:
@@ -161,7 +170,7 @@ def case_to_link(*, actor: User, number: str) -> Case:
     return found[0]
 
 
-def _when(moment) -> str:
+def on_day(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d}"
 
 
@@ -182,7 +191,7 @@ def match_reasons(*, actor: User, reports: list[RunawayReport]) -> dict[int, lis
     for arrest in arrests.select_related("operation").order_by("arrested_at"):
         where = f" in {arrest.operation}" if arrest.operation else ""
         add(arrest.arrestee_id, Reason(
-            "Same person", f"arrested {_when(arrest.arrested_at)}{where}",
+            "Same person", f"arrested {on_day(arrest.arrested_at)}{where}",
             reverse("cases:arrest_detail", args=[arrest.public_id]),
         ))  # fmt: skip
     cases = access.visible(actor, Case).values("pk")
@@ -193,14 +202,11 @@ def match_reasons(*, actor: User, reports: list[RunawayReport]) -> dict[int, lis
                 "Same person", f"{role} in case {link.case.number}",
                 reverse("cases:detail", args=[link.case.public_id]),
             ))  # fmt: skip
-    for referral in (
-        _referrals(actor).filter(person_id__in=youth_ids).select_related("owner_agency")
-    ):
-        add(referral.person_id, Reason(
-            "Same person", f"Safe Harbor referral to {referral.owner_agency.label} "
-            f"on {_when(referral.created_at)}",
-            reverse("referrals:detail", args=[referral.public_id]),
-        ))  # fmt: skip
+    for source in PERSON_SOURCES:
+        for record in (
+            source.records(actor).filter(person_id__in=youth_ids).select_related(*source.related)
+        ):
+            add(record.person_id, source.reason(record))
     _identifier_reasons(actor, youth_ids, add)
     _address_reasons(actor, reports, reasons)
     return reasons

@@ -16,8 +16,8 @@ from django.utils import timezone
 from cases.models import Arrest, CustodyStatus, Operation, Person, RecommendedCharge, Statute
 from cases.services.outcomes import arrest_cases, case_outcome_refresh
 from cases.services.people import PersonData, check_birth_date, person_create
+from deadlines.services import deadline_close, deadline_schedule
 from taskforce import access, records
-from taskforce.deadlines.services import deadline_close, deadline_schedule
 from taskforce.models import Agency, AgencyKind, County, DeadlineStatus, User
 
 ARREST_AGENCY_KINDS = {AgencyKind.LAW_ENFORCEMENT, AgencyKind.TASK_FORCE}

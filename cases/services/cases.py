@@ -6,20 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import CASE_TRANSITIONS, Case, CaseDefendant, CaseStatus, CaseStatusChange
+from cases.services.court import plan_disposition_notice
 from cases.services.outcomes import case_outcome_refresh
 from taskforce import access, audit, records
-from taskforce.models import AgencyKind, Role, ShareLevel, User
+from taskforce.models import AgencyKind, ShareLevel, User
 
 
 def _check_assignee(owner_agency_id: int, assignee: User | None) -> None:
-    if assignee is None:
-        return
-    membership = assignee.membership
-    if (
-        membership is None
-        or membership.agency_id != owner_agency_id
-        or membership.role not in {Role.PROSECUTOR, Role.SUPERVISOR}
-    ):
+    if assignee is not None and not access.may_be_assigned(assignee, Case, owner_agency_id):
         raise ValidationError(
             {"assigned_prosecutor": "Choose a prosecutor of the agency that owns the case."}
         )
@@ -134,8 +128,6 @@ def case_transition(*, actor: User, case: Case, to_status: str, reason: str = ""
         to_status in {CaseStatus.SENTENCED, CaseStatus.CLOSED}
         and case.charges.exclude(disposition="").exists()
     ):
-        from cases.services.court import plan_disposition_notice
-
         plan_disposition_notice(case)
     return case
 

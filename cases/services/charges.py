@@ -24,8 +24,8 @@ from cases.models import (
 )
 from cases.services.cases import case_transition
 from cases.services.outcomes import case_outcome_refresh
+from deadlines.services import deadline_close
 from taskforce import access, audit
-from taskforce.deadlines.services import deadline_close
 from taskforce.models import Agency, AgencyKind, DeadlineStatus, ShareLevel, User
 
 UNDECIDED = {CaseStatus.INTAKE, CaseStatus.UNDER_REVIEW}

@@ -30,10 +30,10 @@ from cases.models import (
 )
 from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, ASSESSMENT_MAXIMUM, ASSESSMENT_MINIMUM
 from cases.services.people import PersonData, person_create
+from deadlines.services import deadline_close, deadline_schedule
 from taskforce import access, audit, records
-from taskforce.deadlines.calendar import start_of_day
-from taskforce.deadlines.services import deadline_close, deadline_schedule
-from taskforce.models import DeadlineStatus, User
+from taskforce.dates import start_of_day
+from taskforce.models import Deadline, DeadlineStatus, User
 
 
 def _arrested_at(case: Case) -> datetime | None:
@@ -214,8 +214,6 @@ def victim_notice_record(
 def plan_disposition_notice(case: Case) -> None:
     """611A.039: 15 working days to tell each victim of the final disposition, counted from
     when the case first reaches it (a later step to closed does not restart the count)."""
-    from taskforce.models import Deadline
-
     if (
         not case.case_victims.exists()
         or Deadline.objects.filter(
@@ -397,8 +395,6 @@ def _detention_hearing_held(actor: User, case: Case, event: CourtEvent) -> None:
         return
     for rule in JUVENILE_DETENTION_RULES:
         deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.MET)
-    from taskforce.models import Deadline
-
     reviews = Deadline.objects.filter(
         content_type__model="case", object_id=case.pk, rule="juvenile_detention_review"
     ).count()

@@ -9,8 +9,8 @@ from django.utils import timezone
 from cases.models import Arrest, Case, CaseKind, CaseStatus, HandOff, OperationKind
 from cases.services.cases import case_defendant_add, case_opened
 from cases.services.outcomes import case_outcome_refresh
+from deadlines.services import deadline_schedule
 from taskforce import access, audit, records
-from taskforce.deadlines.services import deadline_schedule
 from taskforce.models import Agency, AgencyKind, ShareLevel, User
 
 

@@ -15,7 +15,6 @@ from taskforce import access, audit, records
 from taskforce.models import Agency, AgencyKind, County, ShareLevel, User
 
 PARTICIPANT_KINDS = {AgencyKind.LAW_ENFORCEMENT, AgencyKind.PROSECUTION, AgencyKind.TASK_FORCE}
-LEAD_KINDS = {AgencyKind.LAW_ENFORCEMENT, AgencyKind.TASK_FORCE}
 AD_RESPONSES_AT_ONCE = 500
 
 
@@ -40,8 +39,7 @@ def operation_create(
     notes: str = "",
 ) -> Operation:
     _check_dates(starts_on, ends_on)
-    membership = access.acting_membership(actor)
-    if membership is None or membership.agency.kind not in LEAD_KINDS:
+    if not access.may_create(actor, Operation):
         raise access.Forbidden
     operation = records.record_create(
         actor=actor,

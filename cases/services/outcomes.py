@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 
+from cases.models import Case, HandOff
 from cases.models.cases import CONVICTIONS, DISMISSALS, CaseOutcome, CaseStatus, Disposition
 
 
@@ -79,8 +80,6 @@ def case_outcome_refresh(*case_ids: int) -> None:
     while another is disposed) then refresh one after the other, the second from a snapshot
     taken after the first committed. Without the lock the second UPDATE waits on the row but
     works the outcome out from its older snapshot, dropping the other's change (tested)."""
-    from cases.models import Case
-
     with transaction.atomic():
         locked = Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
         list(locked.values_list("pk", flat=True))
@@ -89,6 +88,4 @@ def case_outcome_refresh(*case_ids: int) -> None:
 
 def arrest_cases(arrest_ids: Iterable[int]) -> list[int]:
     """The cases these arrests were handed to (whose first arrest may have changed)."""
-    from cases.models import HandOff
-
     return list(HandOff.objects.filter(arrest__in=list(arrest_ids)).values_list("case", flat=True))

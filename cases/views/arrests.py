@@ -24,10 +24,11 @@ from cases.selectors.handoffs import handoffs_of
 from cases.selectors.people import likely_duplicates
 from cases.services import imports
 from cases.services.arrests import ArrestRow, arrest_rows_check, arrest_update, arrests_create
-from taskforce import access, listing, records
-from taskforce.exports import csv_response
-from taskforce.forms import add_service_errors, refuse_stale
+from taskforce import access, records
 from taskforce.models import StaleVersion
+from taskforce.web import listing
+from taskforce.web.exports import csv_response
+from taskforce.web.forms import add_service_errors, refuse_stale
 
 ROWS_PER_STEP = 10
 MAX_ROWS = 200
@@ -283,7 +284,7 @@ def arrest_list(request: HttpRequest) -> HttpResponse:
             "page_title": "Arrests",
             "form": form,
             **listing.page_links(request, page),
-            "can_enter": request.user.role in access.rules_for(Arrest).change,
+            "can_enter": access.may_create(request.user, Arrest),
         },
     )
 

@@ -25,12 +25,11 @@ from cases.services import cases as services
 from cases.services import charges as charge_services
 from cases.services import court as court_services
 from cases.services import notes as note_services
-from taskforce import access, listing, records
-from taskforce.audit_log import access_history_context
-from taskforce.deadlines.selectors import case_deadlines
-from taskforce.exports import csv_response
-from taskforce.forms import add_service_errors, refuse_stale
+from taskforce import access, records
 from taskforce.models import StaleVersion
+from taskforce.web import listing
+from taskforce.web.exports import csv_response
+from taskforce.web.forms import add_service_errors, refuse_stale
 
 
 def _filters(request: HttpRequest) -> tuple[CaseFilterForm, selectors.CaseFilters]:
@@ -53,7 +52,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page_title": "Cases",
             "form": form,
             **listing.page_links(request, page),
-            "can_create": request.user.role in access.rules_for(Case).change,
+            "can_create": access.may_create(request.user, Case),
         },
     )
 
@@ -113,8 +112,8 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "documents": note_services.documents_for(actor=request.user, case=case),
             "owns_case": case.owner_agency_id == request.user.membership.agency_id,
             "timeline": selectors.case_timeline(actor=request.user, case=case),
-            "deadlines": case_deadlines(request.user, case),
-            **access_history_context(request.user, case),
+            "deadlines": selectors.case_deadlines(request.user, case),
+            **access.access_history_context(request.user, case),
             "speedy_demand": getattr(case, "speedy_demand", None),
             "detention": case.detentions.filter(released_at__isnull=True).first(),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
@@ -126,7 +125,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in access.rules_for(Case).change:
+    if not access.may_create(request.user, Case):
         raise access.Forbidden
     form = CaseForm(request.POST or None, agency=request.user.agency)
     if request.method == "POST" and form.is_valid():

@@ -37,7 +37,7 @@ from cases.services import court as court_services
 from cases.services import notes as note_services
 from cases.services.people import PersonData
 from taskforce import access, audit
-from taskforce.forms import add_service_errors
+from taskforce.web.forms import add_service_errors
 
 
 def _step(

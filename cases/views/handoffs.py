@@ -15,7 +15,7 @@ from cases.selectors.arrests import arrests_by_ids
 from cases.selectors.handoffs import intake_queue
 from cases.services.handoffs import handoff_create
 from taskforce import access
-from taskforce.forms import add_service_errors
+from taskforce.web.forms import add_service_errors
 
 
 @login_required

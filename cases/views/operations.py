@@ -14,11 +14,11 @@ from cases.forms import AdResponsesForm, OperationFilterForm, OperationForm
 from cases.models import Operation
 from cases.selectors import operations as selectors
 from cases.services import operations as services
-from cases.services.operations import LEAD_KINDS
-from taskforce import access, listing, records
-from taskforce.exports import csv_response
-from taskforce.forms import add_service_errors, refuse_stale
+from taskforce import access, records
 from taskforce.models import StaleVersion
+from taskforce.web import listing
+from taskforce.web.exports import csv_response
+from taskforce.web.forms import add_service_errors, refuse_stale
 
 
 def _filters(request: HttpRequest) -> tuple[OperationFilterForm, selectors.OperationFilters]:
@@ -26,15 +26,6 @@ def _filters(request: HttpRequest) -> tuple[OperationFilterForm, selectors.Opera
     if form.is_valid():
         return form, selectors.OperationFilters(**form.cleaned_data)
     return form, selectors.OperationFilters()
-
-
-def can_lead_operations(user) -> bool:
-    membership = access.acting_membership(user)
-    return bool(
-        membership
-        and membership.agency.kind in LEAD_KINDS
-        and membership.role in access.rules_for(Operation).change
-    )
 
 
 @login_required
@@ -50,7 +41,7 @@ def operation_list(request: HttpRequest) -> HttpResponse:
             "page_title": "Operations",
             "form": form,
             **listing.page_links(request, page),
-            "can_create": can_lead_operations(request.user),
+            "can_create": access.may_create(request.user, Operation),
         },
     )
 
@@ -125,7 +116,7 @@ def ad_responses_add(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def operation_create(request: HttpRequest) -> HttpResponse:
-    if not can_lead_operations(request.user):
+    if not access.may_create(request.user, Operation):
         raise access.Forbidden
     form = OperationForm(request.POST or None, lead=request.user.agency)
     if request.method == "POST" and form.is_valid():

@@ -15,10 +15,10 @@ from cases.selectors import runaways as selectors
 from cases.services import runaways as services
 from cases.services.imports import MAX_BYTES
 from cases.views.arrests import person_choices, preview_context
-from taskforce import access, listing, records
-from taskforce.audit_log import access_history_context
-from taskforce.forms import add_service_errors, refuse_stale
+from taskforce import access, records
 from taskforce.models import StaleVersion
+from taskforce.web import listing
+from taskforce.web.forms import add_service_errors, refuse_stale
 
 
 def _require_reviewer(request: HttpRequest) -> None:
@@ -67,7 +67,7 @@ def runaway_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_see_youth": access.can(request.user, access.Action.VIEW, report.youth),
             "can_see_case": report.linked_case is not None
             and access.can(request.user, access.Action.VIEW, report.linked_case),
-            **access_history_context(request.user, report),
+            **access.access_history_context(request.user, report),
         },
     )
 

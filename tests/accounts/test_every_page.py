@@ -58,6 +58,7 @@ def world(
     wash_supervisor, referral, advocate, advocate_supervisor, sheriff,
 ):  # fmt: skip
     """One record of every kind a page shows, made through the services."""
+    from api.tokens import api_token_create
     from cases.models import CaseDocument, RunawayReport
     from cases.services.arrests import ArrestRow  # noqa: F401 - arrests come from make_arrests
     from cases.services.charges import ChargeInput, charging_decide
@@ -66,9 +67,8 @@ def world(
     from cases.services.imports import arrest_import_stage
     from cases.services.notes import document_upload
     from cases.services.people import PersonData
+    from deadlines.preferences import calendar_feed_rotate
     from referrals.services import referral_open_victim, referral_transition
-    from taskforce.api.tokens import api_token_create
-    from taskforce.deadlines.preferences import calendar_feed_rotate
     from taskforce.models import Deadline
     from victims.services import consent_record
 
@@ -139,7 +139,7 @@ def world(
         "cases:runaway_import_preview": {"public_id": runaways.public_id},
         "cases:person_": {"public_id": arrest.arrestee.public_id},
         "referrals:": {"public_id": referral.public_id},
-        "victims:open": {"referral_id": referral.public_id},
+        "victim_open": {"referral_id": referral.public_id},
         "victims:consent_": {"public_id": victim.public_id, "consent_id": consent.public_id},
         "victims:": {"public_id": victim.public_id},
         "deadline_": {"public_id": Deadline.objects.first().public_id},

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from taskforce import tasks
+from accounts import tasks
 from taskforce.models import AuditEvent
 from tests.factories import TEST_PASSWORD, UserFactory, verified_login
 
@@ -112,7 +112,7 @@ def test_accounts_unused_for_90_days_are_disabled_by_the_beat_task(
 
 def test_the_task_is_on_the_beat_schedule(settings):
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "taskforce.tasks.disable_inactive_accounts" in schedule
+    assert "accounts.tasks.disable_inactive_accounts" in schedule
 
 
 def test_a_disabled_persons_open_session_ends(client, wash_prosecutor):

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from taskforce.api.tokens import api_token_create
+from api.tokens import api_token_create
 
 
 class ApiClient:

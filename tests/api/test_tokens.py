@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from taskforce.api.models import ApiToken
+from api.models import ApiToken
 from taskforce.models import AuditEvent
 from tests.api.conftest import ApiClient, token_for
 from tests.factories import verified_login

@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
-from taskforce.demo import DEMO_PASSWORD, seed_demo
+from home.demo import DEMO_PASSWORD, seed_demo
 from taskforce.models import Share
 from tests.browser.pages import (
     click,

@@ -27,7 +27,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from cases.models import Case, ChargingDecision, Sentence
-from taskforce.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
+from home.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
 from tests.browser.pages import (
     click,
     field_error,
@@ -340,8 +340,8 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     assert row[1] == f"State v. {defendant}"
     assert row[2:5] == ["Sentenced", defendant, f"{hearing_at:%b %-d, %Y %H:%M}"]
     # Its charging deadline was met; next is telling the victim of the disposition (611A.039).
-    from taskforce.deadlines.calendar import Calendar
-    from taskforce.deadlines.rules import RULES
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
 
     notice_due = RULES["disposition_notice"].compute(Calendar.current(), timezone.now())
     assert row[5] == f"{timezone.localtime(notice_due):%b %-d, %Y %H:%M}"

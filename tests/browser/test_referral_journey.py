@@ -27,8 +27,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 
 from cases.models.people import name_key
+from home.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
 from referrals.models import Referral
-from taskforce.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
 from taskforce.models import Share
 from tests.browser.pages import (
     click,

@@ -25,8 +25,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from cases.models import Arrest, CaseStatus, Disposition, Operation
+from home.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
 from referrals.models import Referral, ReferralStatus
-from taskforce.demo import DEMO_OPERATION, DEMO_PASSWORD, seed_demo
 from taskforce.models import Agency
 from tests.browser.pages import follow_nav, h1, sign_in, submit_and_wait, texts, type_date
 from victims.models import Consent, Victim

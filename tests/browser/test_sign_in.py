@@ -3,7 +3,7 @@
 import pytest
 from selenium.webdriver.common.by import By
 
-from taskforce.demo import DEMO_PASSWORD, seed_demo
+from home.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.pages import h1, messages, sign_in, sign_in_password_only, submit_and_wait
 
 pytestmark = [

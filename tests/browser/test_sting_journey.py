@@ -21,7 +21,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from cases.models import Arrest, ArrestImport, HandOff
-from taskforce.demo import DEMO_PASSWORD, seed_demo
+from home.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.pages import (
     click,
     field_error,

@@ -384,7 +384,7 @@ def test_a_police_agency_shown_a_report_sees_it_but_cannot_review_it(
 
 
 def test_the_demo_queue_shows_the_runaway_who_turns_up_in_the_sting(client):
-    from taskforce.demo import DEMO_OPERATION, seed_demo
+    from home.demo import DEMO_OPERATION, seed_demo
     from taskforce.models import User
 
     seed_demo()

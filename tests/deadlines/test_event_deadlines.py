@@ -17,8 +17,8 @@ from cases.services.court import (
     victim_notice_record,
 )
 from cases.services.people import PersonData
+from deadlines.reminders import escalate_missed_deadlines
 from referrals.services import referral_assign, referral_send, referral_transition
-from taskforce.deadlines.reminders import escalate_missed_deadlines
 from taskforce.models import Deadline, Reminder
 from tests.deadlines.conftest import days_ahead
 from tests.factories import verified_login
@@ -65,8 +65,8 @@ def test_a_continued_hearing_waives_the_old_date_and_plans_the_new(case, wash_pr
 def test_a_first_appearance_held_starts_the_omnibus_clock_and_the_omnibus_meets_it(
     case, wash_prosecutor
 ):
-    from taskforce.deadlines.calendar import Calendar
-    from taskforce.deadlines.rules import RULES
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
 
     appeared = days_ahead(-20)
     first = court_event_schedule(actor=wash_prosecutor, case=case, kind="first_appearance",
@@ -117,8 +117,9 @@ def test_no_plea_notice_without_victims_on_the_case(case, wash_prosecutor):
 def test_a_speedy_trial_demand_in_custody_starts_two_clocks_that_a_trial_meets(
     case, wash_prosecutor
 ):
-    from taskforce.deadlines.calendar import Calendar, start_of_day
-    from taskforce.deadlines.rules import RULES
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
+    from taskforce.dates import start_of_day
 
     demanded = TODAY() - dt.timedelta(days=10)
     speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=demanded,
@@ -240,7 +241,7 @@ def test_another_agency_gets_404_on_the_demand_page_and_sees_no_deadline(
 ):
     from django.urls import reverse
 
-    from taskforce.deadlines.selectors import deadlines_visible
+    from deadlines.selectors import deadlines_visible
 
     speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
                                level="felony", made_by="defense", in_custody=False)  # fmt: skip
@@ -257,8 +258,8 @@ def test_a_juvenile_detention_starts_the_hearing_clock_then_reviews_every_8_work
     case, wash_prosecutor
 ):
     from cases.services.court import juvenile_detention_record, juvenile_release_record
-    from taskforce.deadlines.calendar import Calendar
-    from taskforce.deadlines.rules import RULES
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
 
     calendar = Calendar.current()
     detained = days_ahead(-12, hour=20)

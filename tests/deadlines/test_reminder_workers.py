@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from deadlines.tasks import dispatch_reminders
 from taskforce.models import Notification, Reminder
-from taskforce.tasks import dispatch_reminders
 from tests.workers import running_worker
 
 pytestmark = pytest.mark.worker

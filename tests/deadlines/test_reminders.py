@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from taskforce.deadlines.reminders import send_due_reminders
+from deadlines.reminders import send_due_reminders
 from taskforce.models import Deadline, Notification, Reminder
 from tests.deadlines.conftest import local
 
@@ -44,7 +44,7 @@ def test_reminders_not_yet_due_wait(arrest):
 
 
 def test_a_met_deadline_sends_nothing_more(arrest, sheriff_liaison):
-    from taskforce.deadlines.services import deadline_close
+    from deadlines.services import deadline_close
 
     deadline_close(actor=sheriff_liaison, obj=arrest, rule="first_appearance", status="met")
     with time_machine.travel(local(2026, 3, 10, 11, 0)):
@@ -75,7 +75,7 @@ def test_a_moved_deadline_moves_its_pending_reminders(arrest, sheriff_liaison):
 
 
 def test_a_missed_deadline_reaches_the_supervisor_once_after_the_grace(arrest, sheriff):
-    from taskforce.deadlines.reminders import escalate_missed_deadlines
+    from deadlines.reminders import escalate_missed_deadlines
     from tests.factories import member
 
     supervisor = member(sheriff, "supervisor", username="wcso_supervisor_t", email="sup@x.invalid")
@@ -92,8 +92,8 @@ def test_a_missed_deadline_reaches_the_supervisor_once_after_the_grace(arrest, s
 
 
 def test_a_met_deadline_is_never_escalated(arrest, sheriff_liaison, sheriff):
-    from taskforce.deadlines.reminders import escalate_missed_deadlines
-    from taskforce.deadlines.services import deadline_close
+    from deadlines.reminders import escalate_missed_deadlines
+    from deadlines.services import deadline_close
     from tests.factories import member
 
     member(sheriff, "supervisor", username="wcso_supervisor_u")

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from taskforce.deadlines.calendar import Calendar, minnesota_holidays
-from taskforce.deadlines.rules import RULES
+from deadlines.calendar import Calendar, minnesota_holidays
+from deadlines.rules import RULES
 from tests.deadlines.conftest import local
 
 pytestmark = pytest.mark.django_db

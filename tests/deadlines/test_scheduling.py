@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.services.arrests import arrest_update
 from cases.services.charges import charging_decide
 from cases.services.handoffs import handoff_create
-from taskforce.deadlines.selectors import agency_deadlines, deadlines_visible
+from deadlines.selectors import agency_deadlines, deadlines_visible
 from taskforce.models import AuditEvent, Deadline
 from tests.deadlines.conftest import local
 from tests.factories import verified_login

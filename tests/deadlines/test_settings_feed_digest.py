@@ -11,14 +11,14 @@ from icalendar import Calendar as ICalendar
 
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
-from taskforce.deadlines.digests import send_daily_digests
-from taskforce.deadlines.preferences import (
+from deadlines.digests import send_daily_digests
+from deadlines.preferences import (
     calendar_feed_rotate,
     format_leads,
     parse_leads,
     reminder_settings_update,
 )
-from taskforce.deadlines.reminders import send_due_reminders
+from deadlines.reminders import send_due_reminders
 from taskforce.models import AuditEvent, Deadline, Digest, Notification, ReminderSettings
 from tests.deadlines.conftest import days_ahead, local
 from tests.factories import verified_login
@@ -40,7 +40,7 @@ def test_a_person_moves_their_own_reminders_and_no_one_elses(arrest, sheriff_lia
     from tests.factories import member
 
     other = member(sheriff, "police_liaison", username="wcso_liaison_2")
-    from taskforce.deadlines.reminders import reminders_plan
+    from deadlines.reminders import reminders_plan
 
     for deadline in Deadline.objects.all():
         reminders_plan(deadline)  # the second liaison joins the recipients

@@ -58,7 +58,7 @@ def test_the_advocate_works_the_referral_and_the_sender_sees_received(
     client.post(url, {"to_status": "received"})
     client.post(url, {"to_status": "accepted"})
     opened = client.post(
-        reverse("victims:open", args=[referral.public_id]),
+        reverse("victim_open", args=[referral.public_id]),
         {"identified_how": "sting", "guardian_note": "Mother has custody"},
     )
     victim = Victim.objects.get()

@@ -19,9 +19,9 @@ django.setup()
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from reports.views import SECTIONS  # noqa: E402
 from taskforce import access  # noqa: E402
 from taskforce.models import User  # noqa: E402
-from taskforce.reports.views import SECTIONS  # noqa: E402
 
 PAGES = ["home", "cases:list", "cases:intake", "cases:operation_list", "cases:arrest_list",
          "referrals:list", "deadlines", "notifications", "reminder_settings", "shares",

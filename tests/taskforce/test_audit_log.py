@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.services.cases import case_create
 from taskforce import access, audit, records
-from taskforce.audit_log import audit_trail_prune
+from taskforce.audit import audit_trail_prune
 from taskforce.models import AuditEvent
 from tests.factories import member, verified_login
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from taskforce.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from home.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from taskforce.models import ROLES_BY_AGENCY_KIND, Agency, Membership, User
 
 pytestmark = pytest.mark.django_db

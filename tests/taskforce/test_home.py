@@ -81,7 +81,7 @@ def test_static_files_are_served_by_the_app_not_a_cdn(client, wash_prosecutor):
 
 def test_home_pages_start_the_day_with_real_work(client):
     """On the demo task force: the prosecutor's intake, the liaison's sting, nothing foreign."""
-    from taskforce.demo import seed_demo
+    from home.demo import seed_demo
     from taskforce.models import User
 
     seed_demo()

@@ -14,8 +14,8 @@ from cases.models import Charge, Sentence, Statute
 from cases.models.people import Person, Sex
 from cases.services.charges import ChargeInput, charge_dispose, charging_decide
 from cases.services.handoffs import handoff_create
+from reports.tables import COMPLEMENT, PRIMARY, Table
 from taskforce.models import AuditEvent, County, Deadline, DeadlineStatus, Role
-from taskforce.reports.tables import COMPLEMENT, PRIMARY, Table
 from tests.factories import member, verified_login
 from victims.models import Victim
 

@@ -1,0 +1,128 @@
+"""Locks an account after repeated failed sign-ins (django-axes) until someone releases it.
+
+CJIS 5.9.5: 5 failures within 15 minutes lock the account, by username from any address, until
+a supervisor of the person's agency or an administrator releases it (`lockout_release`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.utils import reset
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from accounts.events import account_event
+from taskforce import access, audit
+from taskforce.models import User
+
+
+class WindowedLockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler, counting only the failures of the last 15 minutes since the last
+    successful sign-in or release; once locked, the account stays locked until released.
+
+    Axes keeps one running count per username, address and browser (`AccessAttempt`); before
+    each new failure the counts are set back to the failures inside the window, which axes
+    also logs one by one (`AccessFailureLog`).
+    """
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        if request is None:
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        username = get_client_username(request, credentials)
+        account = User.objects.filter(username=username).first() if username else None
+        was_locked = self.is_locked(request, credentials)
+        if username and not was_locked:
+            _forget_failures_outside_window(username, account)
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        locked = bool(getattr(request, "axes_locked_out", False))
+        # The person is the target, not the actor: anyone may type their username. An unknown
+        # username is not recorded, because people sometimes type their password there.
+        details = {"changes": {"known_account": account is not None, "locked": locked}}
+        target_agency = account.agency if account else None
+        audit.record(None, "auth.sign_in_failed", account, target_agency=target_agency, **details)
+        if locked and not was_locked:
+            audit.record(None, "auth.locked_out", account, target_agency=target_agency, **details)
+
+
+def _window_start(account: User | None) -> datetime:
+    start = timezone.now() - timedelta(seconds=settings.AXES_FAILURE_WINDOW_SECONDS)
+    if account is not None and account.last_login and account.last_login > start:
+        start = account.last_login
+    return start
+
+
+def _forget_failures_outside_window(username: str, account: User | None) -> None:
+    since = _window_start(account)
+    for attempt in AccessAttempt.objects.filter(username=username):
+        recent = AccessFailureLog.objects.filter(
+            username=username,
+            ip_address=attempt.ip_address,
+            user_agent=attempt.user_agent,
+            attempt_time__gt=since,
+        ).count()
+        if recent:
+            AccessAttempt.objects.filter(pk=attempt.pk).update(failures_since_start=recent)
+        else:
+            attempt.delete()
+
+
+def is_locked(username: str) -> bool:
+    failures = AccessAttempt.objects.filter(username=username).aggregate(
+        total=Sum("failures_since_start")
+    )["total"]
+    return (failures or 0) >= settings.AXES_FAILURE_LIMIT
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    account: User
+    failures: int
+    last_failure_at: datetime
+
+
+def locked_accounts_for(actor: User) -> list[LockedAccount]:
+    """Locked accounts the actor may release, most recently locked first."""
+    counts = {
+        row["username"]: row
+        for row in AccessAttempt.objects.values("username")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    }
+    accounts = access.accounts_managed_by(actor).filter(username__in=counts)
+    rows = [
+        LockedAccount(
+            account=account,
+            failures=counts[account.username]["failures"],
+            last_failure_at=counts[account.username]["last"],
+        )
+        for account in accounts.prefetch_related("memberships__agency")
+    ]
+    return sorted(rows, key=lambda row: row.last_failure_at, reverse=True)
+
+
+@transaction.atomic
+def lockout_release(*, actor: User, username: str, reason: str) -> User:
+    """Unlock an account after checking with its owner; audited with the reason."""
+    account = access.account_for(actor, username)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Say how you checked it was them, e.g. 'called her desk'."}
+        )
+    if not is_locked(account.username):
+        raise ValidationError("This account is not locked (any more).")
+    reset(username=account.username)
+    # The failures that locked it must not count again towards the next lock; the audit trail
+    # keeps each of them (auth.sign_in_failed).
+    AccessFailureLog.objects.filter(
+        username=account.username, attempt_time__gt=_window_start(None)
+    ).delete()
+    account_event("auth.lockout_released", account, actor=actor, reason=reason.strip())
+    return account

@@ -1,0 +1,19 @@
+"""URLs of sign-in security, under /accounts/ beside Django's own sign-in pages."""
+
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("settings/", views.account_settings, name="account_settings"),
+    path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
+    path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),
+    path("mfa/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path(
+        "mfa/recovery-codes/new/",
+        views.mfa_recovery_codes_renew,
+        name="mfa_recovery_codes_renew",
+    ),
+    path("sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("lockouts/", views.lockouts, name="lockouts"),
+]

@@ -1,0 +1,166 @@
+"""What the API accepts for the steps of a case in court: the charging decision, counts,
+hearings, a speedy-trial demand, a juvenile's detention and release, and sentences."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from api.base import AgencyField
+from api.fields import DateField, DateTimeField
+from cases.models import (
+    ContinuanceBy,
+    CourtEventKind,
+    CourtEventStatus,
+    Decision,
+    DemandBy,
+    DemandLevel,
+    DetentionFacility,
+    Disposition,
+    JuvenileDetention,
+    Sentence,
+    SpeedyTrialDemand,
+    Statute,
+)
+from cases.models.statutes import OffenceLevel
+
+MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": 0}
+
+
+class StatuteField(serializers.SlugRelatedField):
+    """A statute by its citation, as the court cites it (e.g. "609.324 subd. 1(b)")."""
+
+    default_error_messages = {
+        "does_not_exist": "'{value}' is not a statute we know; give its citation.",
+        "invalid": "Give a statute's citation, e.g. 609.324 subd. 1(b).",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Statute.objects.all())
+        super().__init__(slug_field="citation", **kwargs)
+
+
+class ChargeFile(serializers.Serializer):
+    defendant = serializers.UUIDField(help_text="The public id of a defendant of this case.")
+    statute = StatuteField()
+    filed_on = DateField()
+    level = serializers.ChoiceField(
+        choices=OffenceLevel.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The statute's level unless given.",
+    )
+
+
+class CaseDecision(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Required to decline or refer."
+    )
+    referred_to = AgencyField(required=False, allow_null=True, help_text="Refer: the office.")
+    charges = ChargeFile(
+        many=True, required=False, max_length=100, help_text="Charge: the counts to file."
+    )
+
+
+class ChargeAmend(serializers.Serializer):
+    statute = StatuteField(help_text="The amended charge.")
+    amended_on = DateField()
+    level = serializers.ChoiceField(choices=OffenceLevel.choices, required=False, allow_blank=True)
+
+
+class ChargeDispose(serializers.Serializer):
+    disposition = serializers.ChoiceField(choices=Disposition.choices)
+    disposed_on = DateField()
+
+
+class SentenceWrite(serializers.Serializer):
+    sentenced_on = DateField()
+    assessment = serializers.DecimalField(
+        **MONEY, help_text="609.3241 penalty assessment: $500 to $1,000, not waivable."
+    )
+    custody_days = serializers.IntegerField(min_value=0, max_value=365_000, default=0)
+    custody_stayed = serializers.BooleanField(default=False)
+    probation_months = serializers.IntegerField(min_value=0, max_value=12_000, default=0)
+    fine = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0, default=0)
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    assessment_reduced_for_indigence = serializers.BooleanField(default=False)
+    reduction_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    assessment_paid = serializers.DecimalField(**MONEY, default=0)
+    installments = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+
+
+class SentenceOut(serializers.ModelSerializer):
+    charge = serializers.UUIDField(source="charge.public_id", read_only=True)
+
+    class Meta:
+        model = Sentence
+        fields = [
+            "charge",
+            "sentenced_on",
+            "custody_days",
+            "custody_stayed",
+            "probation_months",
+            "fine",
+            "conditions",
+            "assessment",
+            "assessment_reduced_for_indigence",
+            "reduction_reason",
+            "assessment_paid",
+            "installments",
+        ]
+        read_only_fields = fields
+
+
+class HearingSchedule(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CourtEventKind.choices)
+    starts_at = DateTimeField()
+    courtroom = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    judge = serializers.CharField(required=False, allow_blank=True, max_length=120)
+
+
+class HearingContinue(serializers.Serializer):
+    starts_at = DateTimeField(help_text="The new date and time, later than the old.")
+    continued_by = serializers.ChoiceField(choices=ContinuanceBy.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class HearingRecord(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[(CourtEventStatus.HELD, "Held"), (CourtEventStatus.CANCELLED, "Cancelled")]
+    )
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    combined_with_rule8 = serializers.BooleanField(
+        default=False,
+        help_text="A first appearance held with the Rule 8 hearing: the omnibus hearing is due "
+        "within 28 days instead of 42 (Rule 11.01).",
+    )
+
+
+class SpeedyTrialDemandWrite(serializers.Serializer):
+    demanded_on = DateField()
+    level = serializers.ChoiceField(choices=DemandLevel.choices)
+    made_by = serializers.ChoiceField(choices=DemandBy.choices, default=DemandBy.DEFENSE)
+    in_custody = serializers.BooleanField(default=False)
+
+
+class SpeedyTrialDemandOut(serializers.ModelSerializer):
+    class Meta:
+        model = SpeedyTrialDemand
+        fields = ["demanded_on", "level", "made_by", "in_custody", "recorded_at"]
+        read_only_fields = fields
+
+
+class DetentionWrite(serializers.Serializer):
+    detained_at = DateTimeField()
+    facility = serializers.ChoiceField(choices=DetentionFacility.choices)
+
+
+class ReleaseWrite(serializers.Serializer):
+    released_at = DateTimeField()
+
+
+class DetentionOut(serializers.ModelSerializer):
+    class Meta:
+        model = JuvenileDetention
+        fields = ["detained_at", "facility", "released_at"]
+        read_only_fields = fields

@@ -1,0 +1,38 @@
+"""API URLs under /api/: records by public id, the schema and its docs page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from api.schema import DocsView
+from api.views.advocacy import ReferralViewSet, VictimViewSet
+from api.views.cases import CaseViewSet
+from api.views.misc import AgencyViewSet, DeadlineViewSet, NotificationViewSet
+from api.views.runaways import RunawayReportViewSet
+from api.views.stings import (
+    ArrestViewSet,
+    HandOffViewSet,
+    OperationViewSet,
+    PersonViewSet,
+)
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("operations", OperationViewSet, basename="operation")
+router.register("arrests", ArrestViewSet, basename="arrest")
+router.register("people", PersonViewSet, basename="person")
+router.register("handoffs", HandOffViewSet, basename="handoff")
+router.register("cases", CaseViewSet, basename="case")
+router.register("victims", VictimViewSet, basename="victim")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("runaways", RunawayReportViewSet, basename="runaway")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

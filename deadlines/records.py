@@ -1,0 +1,60 @@
+"""The records deadlines hang on, and the protected record each is seen through."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from taskforce import access
+from taskforce.access import DEADLINE_RECORDS
+from taskforce.models import Deadline, User
+
+
+def guard_model(label: str) -> type[models.Model]:
+    model = apps.get_model(label)
+    path = DEADLINE_RECORDS[label]
+    return model._meta.get_field(path).related_model if path else model
+
+
+def visible_record_ids(actor: User | None, label: str) -> QuerySet:
+    """Ids of the records of one kind whose deadlines the actor may see."""
+    model = apps.get_model(label)
+    path = DEADLINE_RECORDS[label]
+    visible = access.visible(actor, guard_model(label)).values("pk")
+    if not path:
+        return visible
+    return model.objects.filter(**{f"{path}__in": visible}).values("pk")
+
+
+def deadlines_visible(actor: User | None) -> QuerySet[Deadline]:
+    """Deadlines protected like their records: visible exactly when the record is."""
+    match = Q(pk__in=[])
+    for label in DEADLINE_RECORDS:
+        match |= Q(
+            content_type=ContentType.objects.get_for_model(apps.get_model(label)),
+            object_id__in=visible_record_ids(actor, label),
+        )
+    return Deadline.objects.filter(match)
+
+
+def guard_records(deadlines: list[Deadline]) -> dict[int, models.Model]:
+    """Deadline pk → the protected record it is seen through: one query per kind of record."""
+    by_type: dict[int, list[Deadline]] = defaultdict(list)
+    for deadline in deadlines:
+        by_type[deadline.content_type_id].append(deadline)
+    found: dict[int, models.Model] = {}
+    for group in by_type.values():
+        model = group[0].content_type.model_class()
+        path = DEADLINE_RECORDS[model._meta.label]
+        records = model.objects.filter(pk__in=[d.object_id for d in group])
+        if path:
+            records = records.select_related(path)
+        by_pk = {r.pk: (getattr(r, path) if path else r) for r in records}
+        for deadline in group:
+            if deadline.object_id in by_pk:
+                found[deadline.pk] = by_pk[deadline.object_id]
+    return found

@@ -1,0 +1,117 @@
+"""Writes of deadlines: schedule or recompute from an event, and close (met or waived)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from deadlines.calendar import Calendar
+from deadlines.records import guard_records
+from deadlines.reminders import reminders_plan
+from deadlines.rules import RULES
+from taskforce import access, audit
+from taskforce.models import Agency, Deadline, DeadlineStatus, User
+
+
+@transaction.atomic
+def deadline_schedule(
+    *,
+    obj: models.Model,
+    rule: str,
+    event_at: dt.datetime,
+    responsible_agency: Agency,
+    responsible_user: User | None = None,
+    actor: User | None = None,
+    calendar: Calendar | None = None,
+    sequence: int = 1,
+    context: dict | None = None,
+) -> Deadline:
+    """Compute the rule's deadline for a record, or recompute it when its event moved.
+
+    `context` carries what else the rule counts by (e.g. the kind of detention facility).
+    A deadline already met or waived is left as it is: history is never reopened silently.
+    """
+    spec = RULES[rule]
+    due_at = spec.compute(
+        calendar or Calendar.current(), event_at, agency=responsible_agency, **(context or {})
+    )
+    content_type = ContentType.objects.get_for_model(obj)
+    existing = (
+        Deadline.objects.select_for_update()
+        .filter(content_type=content_type, object_id=obj.pk, rule=rule, sequence=sequence)
+        .first()
+    )
+    if existing is None:
+        created = Deadline.objects.create(
+            content_type=content_type, object_id=obj.pk, rule=rule, sequence=sequence,
+            rule_version=spec.version,
+            title=spec.title, source=spec.source, event_at=event_at, due_at=due_at,
+            responsible_agency=responsible_agency, responsible_user=responsible_user,
+        )  # fmt: skip
+        reminders_plan(created)
+        return created
+    if existing.status != DeadlineStatus.OPEN or (
+        existing.event_at == event_at
+        and existing.due_at == due_at
+        and existing.responsible_user == responsible_user
+    ):
+        return existing
+    if existing.responsible_user != responsible_user:
+        existing.responsible_user = responsible_user
+        existing.save(update_fields=["responsible_user"])
+    before = existing.due_at
+    existing.event_at, existing.due_at, existing.rule_version = event_at, due_at, spec.version
+    existing.save(update_fields=["event_at", "due_at", "rule_version"])
+    reminders_plan(existing)
+    audit.record(
+        actor, "deadline.recomputed", obj,
+        changes={"rule": rule, "due_at": [before.isoformat(), due_at.isoformat()]},
+    )  # fmt: skip
+    return existing
+
+
+@transaction.atomic
+def deadline_close(
+    *, actor: User | None, obj: models.Model, rule: str, status: str, reason: str = ""
+) -> Deadline | None:
+    """Mark a record's deadline met (by the event it waited for) or waived (with a reason)."""
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, rule=rule)
+        .filter(status=DeadlineStatus.OPEN)
+        .order_by("-sequence")
+        .first()
+    )
+    if deadline is None:
+        return None
+    return _close(deadline, actor=actor, obj=obj, status=status, reason=reason)
+
+
+def _close(deadline: Deadline, *, actor: User | None, obj, status: str, reason: str) -> Deadline:
+    if status == DeadlineStatus.WAIVED and not reason.strip():
+        raise ValidationError({"reason": "Say why the deadline is waived."})
+    deadline.status = status
+    deadline.closed_at = timezone.now()
+    deadline.closed_by = actor
+    deadline.waiver_reason = reason.strip()
+    deadline.save(update_fields=["status", "closed_at", "closed_by", "waiver_reason"])
+    reminders_plan(deadline)
+    audit.record(actor, f"deadline.{status}", obj, changes={"rule": deadline.rule})
+    return deadline
+
+
+@transaction.atomic
+def deadline_waive(*, actor: User, deadline: Deadline, reason: str) -> Deadline:
+    """A person waives a deadline they may change the record of (e.g. the defendant waived)."""
+    obj = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
+    # A hearing's or a consent's deadline is changed by whoever may change its case or victim.
+    access.require(actor, access.Action.CHANGE, guard_records([deadline])[deadline.pk])
+    # This deadline, not another of the same rule on the record; one already closed stays so.
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status != DeadlineStatus.OPEN:
+        raise ValidationError(f"This deadline is already {deadline.get_status_display().lower()}.")
+    return _close(deadline, actor=actor, obj=obj, status=DeadlineStatus.WAIVED, reason=reason)

@@ -1,0 +1,139 @@
+"""The grant-report export: counts shaped like the federal performance measures victim-service
+and task-force grants ask for (OVC TIMS, BJA PMT). One row per measure and category; the README's
+"Grant export" section maps each measure to its source.
+
+Victims are counted "new" when identified in the period and "continuing" when identified before
+it and served in it (DESIGN.md §7: a victim is new once per period). Breakdowns of victims and
+services are suppressed like the report tables in the task-force-wide view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+
+from cases.models import Arrest, CaseVictim, Charge
+from cases.models import Case as CaseRecord
+from cases.models.cases import CaseKind
+from reports.figures import (
+    AGE_GROUPS,
+    CONVICTIONS,
+    GENDERS,
+    Scope,
+    counted_table,
+    counts_by,
+    counts_table,
+    delivered_services,
+    served_victims,
+)
+from reports.tables import Table
+from taskforce import access
+from taskforce.models import User
+from victims.models import ServiceKind, Victim
+
+HEADER = ["section", "measure", "category", "value"]
+TRAFFICKING_TYPES = [("sex", "Sex trafficking"), ("labor", "Labor trafficking"),
+                     ("both", "Sex and labor trafficking")]  # fmt: skip
+
+
+@dataclass
+class GrantRow:
+    section: str
+    measure: str
+    category: str
+    value: str
+
+    def as_list(self) -> list[str]:
+        return [self.section, self.measure, self.category, self.value]
+
+
+def trafficking_type(cases: Q) -> Case:
+    """A victim's type of trafficking from the cases they are a victim in: labor when a labor
+    trafficking case names them, sex when any other case does or when none does (Safe Harbor
+    serves sexually exploited youth), both when both kinds do."""
+    named = CaseVictim.objects.filter(cases, person=OuterRef("person_id"))
+    # The labor cases (a few in a hundred) by their index, not a read of every case's kind.
+    labor_cases = CaseRecord.objects.filter(kind=CaseKind.LABOR_TRAFFICKING).values("pk")
+    labor = Exists(named.filter(case__in=labor_cases))
+    other = Exists(named.exclude(case__in=labor_cases))
+    # Each set of people is read once: `labor` is tested once per victim.
+    return Case(
+        When(
+            labor,
+            then=Case(When(other, then=Value("both")), default=Value("labor")),
+        ),
+        default=Value("sex"),
+        output_field=CharField(),
+    )
+
+
+def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[GrantRow]:
+    """The victims by type of trafficking, by age group and by gender, from one GROUP BY over
+    the three (the type of trafficking, a lookup per victim, is worked out once)."""
+    groups = list(
+        victims.annotate(trafficking=trafficking_type(cases))
+        .values("trafficking", "age_group", "person__sex").annotate(n=Count("pk")).order_by()
+    )  # fmt: skip
+    rows = []
+    for field, labels, category in (
+        ("trafficking", TRAFFICKING_TYPES, "type of trafficking"),
+        ("age_group", AGE_GROUPS, "age group"),
+        ("person__sex", GENDERS, "gender"),
+    ):
+        counts: dict = {}
+        for group in groups:
+            counts[group[field]] = counts.get(group[field], 0) + group["n"]
+        table = counted_table(
+            counts, labels, "n", key=field, title=measure, row_header=category, sensitive=True,
+        )  # fmt: skip
+        rows += _shown_rows("Victims", table, wide, prefix=f"{category}: ")
+    return rows
+
+
+def _shown_rows(section: str, table: Table, wide: bool, prefix: str = "") -> list[GrantRow]:
+    """A one-column table's rows and total as the export shows them: suppressed like the
+    pages in the task-force-wide view."""
+    if wide:
+        table.suppress()
+    rows = [
+        GrantRow(section, table.title, f"{prefix}{label}", cells[0].shown)
+        for label, cells in table.body
+    ]
+    return [*rows, GrantRow(section, table.title, f"{prefix}total", table.total_row[0].shown)]
+
+
+def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
+    wide = access.reports_task_force_wide(actor)
+    cases = access.report_rows(actor, CaseRecord)
+    victims = access.report_rows(actor, Victim).filter(scope.where())
+    new = victims.filter(scope.dates("identified_on"))
+    continuing = served_victims(actor, scope).filter(identified_on__lt=scope.start)
+    named_in = access.report_q(actor, CaseRecord, "case")  # a victim's cases, and the counts
+    rows = _breakdowns(new, "Victims served, new", named_in, wide)
+    rows += _breakdowns(continuing, "Victims served, continuing", named_in, wide)
+
+    table = counts_table(
+        delivered_services(actor, scope), "kind", ServiceKind.choices, "n", key="services",
+        title="Services delivered", row_header="service", sensitive=True,
+    )  # fmt: skip
+    rows += _shown_rows("Services", table, wide)
+
+    in_scope = cases.filter(scope.where("county"))
+    arrests = access.report_rows(actor, Arrest).filter(
+        scope.datetimes("arrested_at"), scope.where("county", "arresting_agency")
+    )
+    charges = Charge.objects.filter(named_in, scope.where("case__county", "case__owner_agency"))
+    convicted = charges.filter(scope.dates("disposed_on"), disposition__in=CONVICTIONS)
+    by_kind = counts_by(in_scope.filter(scope.datetimes("created_at")), "kind")
+    rows += [GrantRow("Cases", "Cases opened", label, f"{by_kind.get(k, 0):,}")
+             for k, label in CaseKind.choices]  # fmt: skip
+    defendants = charges.filter(scope.dates("filed_on")).values("case", "defendant").distinct()
+    convictions = convicted.aggregate(counts=Count("pk"), cases=Count("case", distinct=True))
+    rows += [
+        GrantRow("Cases", "Arrests", "total", f"{arrests.count():,}"),
+        GrantRow("Cases", "Defendants charged", "total", f"{defendants.count():,}"),
+        GrantRow("Cases", "Cases with a conviction", "total", f"{convictions['cases']:,}"),
+        GrantRow("Cases", "Counts convicted", "total", f"{convictions['counts']:,}"),
+    ]  # fmt: skip
+    return rows

@@ -1,0 +1,196 @@
+"""Reports pages: operations, prosecution, victims and referrals, deadlines, year over year,
+each a page of its own (so each stays fast), with CSV of every table and the grant export.
+
+Who may open them and what they count is the policy's (`access.may_view_reports`,
+`access.report_rows`); anyone else gets 404. Views, exports and charts are audited reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import choices, figures, grant
+from reports.charts import chart_for
+from taskforce import access, audit
+from taskforce.models import Agency, County
+from taskforce.web.exports import csv_response
+
+SECTIONS = {
+    "operations": ("Operations", figures.operations_section),
+    "prosecution": ("Prosecution", figures.prosecution_section),
+    "victims": ("Victims and referrals", figures.victims_section),
+    "deadlines": ("Deadlines", figures.deadlines_section),
+    "trends": ("Year over year", figures.trends_section),
+}
+LONGEST = dt.timedelta(days=366 * 10)
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    counties = forms.ModelMultipleChoiceField(
+        queryset=County.objects.none(),
+        required=False,
+        help_text="None chosen: every county you may report on.",
+        error_messages={"invalid_choice": "%(value)s is not a county you may report on."},
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text="None chosen: every agency.",
+        error_messages={"invalid_choice": "%(value)s is not an agency you may report on."},
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counties"].queryset = choices.report_counties(actor).order_by("name")
+        self.fields["counties"].widget.attrs["size"] = 6
+        agencies = choices.report_agencies(actor).order_by("name")
+        self.fields["agencies"].queryset = agencies
+        self.fields["agencies"].widget.attrs["size"] = 6
+        if not access.reports_task_force_wide(actor):
+            self.fields["agencies"].help_text = "Your agency's records, and those shared with it."
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date is before the start date.")
+        elif start and end and end - start > LONGEST:
+            self.add_error("end", "Choose a period of ten years or less.")
+        return data
+
+    def scope(self) -> figures.Scope:
+        data = self.cleaned_data
+        return figures.Scope(
+            start=data["start"],
+            end=data["end"],
+            counties=tuple(c.pk for c in data["counties"]),
+            agencies=tuple(a.pk for a in data["agencies"]),
+        )
+
+
+def _form(request: HttpRequest) -> ReportForm:
+    today = timezone.localdate()
+    data = request.GET.copy()
+    data.setdefault("start", (today - dt.timedelta(days=364)).isoformat())
+    data.setdefault("end", today.isoformat())
+    data.pop("export", None)
+    return ReportForm(data, actor=request.user)
+
+
+@contextmanager
+def _aggregating():
+    """Report queries without PostgreSQL's JIT compiler. Their cost estimates (aggregates over
+    millions of rows) pass its thresholds, and compiling took about 1.5 s a query, often longer
+    than running it (bench/bench_reports.py). Off for this transaction only."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+                # Hashes of a few hundred thousand ids (what a supervisor sees from elsewhere)
+                # fit in memory instead of spilling to disk in batches.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
+def _require_reports(request: HttpRequest) -> None:
+    if not access.may_view_reports(request.user):
+        raise access.NotFound
+
+
+def _filters_for_audit(form: ReportForm) -> dict:
+    scope = form.scope()
+    return {
+        "start": scope.start.isoformat(),
+        "end": scope.end.isoformat(),
+        "counties": list(scope.counties),
+        "agencies": list(scope.agencies),
+    }
+
+
+@login_required
+def reports_home(request: HttpRequest) -> HttpResponse:
+    _require_reports(request)
+    query = request.GET.urlencode()
+    return redirect(reverse("report", args=["operations"]) + (f"?{query}" if query else ""))
+
+
+def _page(request: HttpRequest, form: ReportForm, section: str, title: str) -> dict:
+    """What every report page shows around its figures: tabs, the form, whose view it is."""
+    return {
+        "page_title": f"Reports: {title}",
+        "section": section,
+        "sections": [(key, label) for key, (label, _) in SECTIONS.items()],
+        "form": form,
+        "wide": access.reports_task_force_wide(request.user),
+        # "Last 12 months": this page's defaults (the grant export's form falls back to the first).
+        "reset_url": reverse("report", args=[section if section in SECTIONS else "operations"]),
+    }
+
+
+@login_required
+def report(request: HttpRequest, section: str) -> HttpResponse:
+    _require_reports(request)
+    if section not in SECTIONS:
+        raise access.NotFound
+    title, build = SECTIONS[section]
+    form = _form(request)
+    context = _page(request, form, section, title)
+    wide = context["wide"]
+    if not form.is_valid():
+        return render(request, "reports/report.html", context, status=400)
+    scope = form.scope()
+    with _aggregating():
+        built = build(request.user, scope)
+    tables = [table.suppress() if wide else table for table in built["tables"]]
+    export = request.GET.get("export")
+    if export:
+        table = next((t for t in tables if t.key == export), None)
+        if table is None:
+            raise access.NotFound
+        audit.record(
+            request.user,
+            "report.exported",
+            changes={"table": f"{section}/{table.key}", **_filters_for_audit(form)},
+        )
+        header, *rows = table.csv_rows()
+        return csv_response(f"{section}-{table.key}.csv", header, rows)
+    audit.record(
+        request.user, "report.viewed", changes={"page": section, **_filters_for_audit(form)}
+    )
+    context.update(
+        figures=[figure.suppress() if wide else figure for figure in built["figures"]],
+        tables=[(table, chart_for(table)) for table in tables],
+        query=request.GET.urlencode(),
+        any_suppressed=any(table.suppressed for table in tables),
+    )
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+def grant_export(request: HttpRequest) -> HttpResponse:
+    """The federal performance-measure shaped export (README: Reports, grant export)."""
+    _require_reports(request)
+    form = _form(request)
+    if not form.is_valid():
+        context = _page(request, form, "grant", "grant export")
+        return render(request, "reports/report.html", context, status=400)
+    scope = form.scope()
+    with _aggregating():
+        rows = grant.grant_rows(request.user, scope)
+    audit.record(
+        request.user, "report.exported", changes={"table": "grant", **_filters_for_audit(form)}
+    )
+    return csv_response(
+        f"grant-report-{scope.start}-{scope.end}.csv", grant.HEADER, [r.as_list() for r in rows]
+    )

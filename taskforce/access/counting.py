@@ -1,0 +1,120 @@
+"""What aggregate reports may count: never a row the viewer could not open, except that the
+coordinator counts every unsealed row (aggregates only, small counts suppressed by the reports).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from taskforce.access.visibility import _extra_ids, acting_membership, rules_for
+from taskforce.models import Role, User
+from taskforce.protected import BY_LABEL
+
+
+def may_view_reports(actor: User | None) -> bool:
+    """Supervisors report on what their agency may open; the coordinator on the task force."""
+    membership = acting_membership(actor)
+    return membership is not None and membership.role in {Role.SUPERVISOR, Role.COORDINATOR}
+
+
+def reports_task_force_wide(actor: User | None) -> bool:
+    """The coordinator's figures count every agency's records (never showing one), so small
+    counts of victims and referrals are suppressed (DESIGN.md §3)."""
+    membership = acting_membership(actor)
+    return membership is not None and membership.role == Role.COORDINATOR
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What a report may count of one model, for one viewer (`_counted`)."""
+
+    wide: bool = False  # every unsealed row (the coordinator)
+    agency_id: int | None = None  # else the agency's own unsealed rows,
+    extra: QuerySet | None = None  # and the ids it may open from elsewhere
+
+
+def _counted(actor: User | None, model: type[models.Model]) -> _Counted | None:
+    """Who counts what, decided once for the three forms below; None: nothing."""
+    if not may_view_reports(actor):
+        return None
+    if reports_task_force_wide(actor):
+        return _Counted(wide=True)
+    membership = acting_membership(actor)
+    if membership.role not in rules_for(model).view:
+        return None
+    if BY_LABEL[model._meta.label].counted_by_owner_only:
+        # A victim shared under consent shows another agency only what the consent's scope
+        # names; counting their age, gender or services would tell more. Their owner counts them.
+        return _Counted(agency_id=membership.agency_id)
+    return _Counted(agency_id=membership.agency_id, extra=_extra_ids(actor, membership, model))
+
+
+def _report_match(actor: User | None, model: type[models.Model], path: str = "") -> Q:
+    """The rows a report may count, as a condition on the model's columns (see `report_rows`),
+    reached through `path` when the rows queried are related ones.
+
+    A supervisor's condition is `unsealed AND (owned OR id IN extras)`: the same rows as
+    `visible`, whose `id IN (owned UNION extras)` made PostgreSQL hash every owned id and probe
+    the case table once per id for each aggregate (13 s for the largest agency's prosecution
+    page, bench/bench_reports.py). Here ownership is a column test on the row at hand and only
+    the ids visible from elsewhere are hashed, once per query.
+    """
+    counted = _counted(actor, model)
+    if counted is None:
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    unsealed = Q(**{f"{prefix}sealed_at__isnull": True})
+    if counted.wide:
+        return unsealed
+    owned = Q(**{f"{prefix}owner_agency_id": counted.agency_id})
+    if counted.extra is None:
+        return unsealed & owned
+    return unsealed & (owned | Q(**{f"{prefix}pk__in": counted.extra}))
+
+
+def report_ids_q(actor: User | None, model: type[models.Model], field: str) -> Q:
+    """`field` holds the id of a row of `model` a report may count (see `report_rows`): a
+    foreign key (a count's case) or a bare id (a deadline's record). Three id sets, each read
+    from an index: the agency's own unsealed rows, the ids visible from elsewhere, the sealed
+    ids (a handful). Testing each id against the model's table instead read every arrest for a
+    supervisor's deadlines (bench/bench_reports.py)."""
+    counted = _counted(actor, model)
+    if counted is None:
+        return Q(pk__in=[])
+    sealed = Q(**{f"{field}__in": model.objects.filter(sealed_at__isnull=False).values("pk")})
+    if counted.wide:
+        return ~sealed
+    owned = model.objects.filter(owner_agency_id=counted.agency_id, sealed_at__isnull=True)
+    match = Q(**{f"{field}__in": owned.values("pk")})
+    if counted.extra is None:
+        return match
+    return match | (Q(**{f"{field}__in": counted.extra}) & ~sealed)
+
+
+def report_rows(actor: User | None, model: type[models.Model]) -> QuerySet:
+    """The rows a report may count: for a supervisor exactly those they may open; for the
+    coordinator every unsealed row (aggregates only: no page, list or export ever shows them,
+    and `visible` still gives the coordinator nothing). Nobody else counts anything."""
+    if not may_view_reports(actor):
+        return model.objects.none()
+    return model.objects.filter(_report_match(actor, model))
+
+
+def report_q(
+    actor: User | None, model: type[models.Model], path: str, *, joined: bool = False
+) -> Q:
+    """The same rows as `report_rows`, as a condition on a query of related rows: `path` is the
+    foreign key leading from them to the model (the charges of the cases one may count are
+    `report_q(actor, Case, "case")`).
+
+    By default it tests the key against sets of ids (`report_ids_q`), so the model's table is
+    not joined: joining a million cases to a year's charges took longer than the rest of the
+    query (bench/bench_reports.py). A query that joins the model's table anyway (for its
+    columns) passes `joined=True` and tests those columns instead.
+    """
+    if joined:
+        return _report_match(actor, model, path)
+    return report_ids_q(actor, model, path)

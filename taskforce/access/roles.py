@@ -1,0 +1,100 @@
+"""Who looks after what beyond records: runaway review, sign-in, the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from taskforce.access.visibility import NotFound, acting_membership
+from taskforce.models import AuditEvent, Role, User
+from taskforce.protected import RULES
+
+# --- Runaway review: who works the queue ------------------------------------------------------
+
+
+def may_review_runaways(actor: User | None) -> bool:
+    """Prosecutors and supervisors review runaway reports for links to trafficking."""
+    membership = acting_membership(actor)
+    return membership is not None and membership.role in RULES["cases.RunawayReport"].change
+
+
+# --- Accounts: whose sign-in a person may look after -------------------------------------------
+
+
+def manages_accounts(actor: User | None) -> bool:
+    """Administrators and supervisors look after sign-in (release lockouts); CJIS 5.9.5."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    membership = acting_membership(actor)
+    return actor.is_superuser or (membership is not None and membership.role == Role.SUPERVISOR)
+
+
+def accounts_managed_by(actor: User | None) -> QuerySet[User]:
+    """People whose account the actor may act on: an administrator anyone's, a supervisor those
+    of their agency's current members; never their own (someone else checks it is them)."""
+    if not manages_accounts(actor):
+        return User.objects.none()
+    if actor.is_superuser:
+        return User.objects.exclude(pk=actor.pk)
+    return User.objects.filter(
+        memberships__agency_id=actor.membership.agency_id, memberships__ended_at__isnull=True
+    ).exclude(pk=actor.pk)
+
+
+def account_for(actor: User | None, username: str) -> User:
+    """One account the actor may act on; anyone else's, or no such person, is NotFound."""
+    account = accounts_managed_by(actor).filter(username=username).first()
+    if account is None:
+        raise NotFound
+    return account
+
+
+# --- The audit trail: who may read it -------------------------------------------------------
+
+
+def may_read_audit_trail(actor: User | None) -> bool:
+    """Supervisors review their agency's trail (CJIS: reviewed weekly); administrators all."""
+    if actor is not None and actor.is_active and actor.is_superuser:
+        return True
+    membership = acting_membership(actor)
+    return membership is not None and membership.role == Role.SUPERVISOR
+
+
+def audit_trail_visible(actor: User | None) -> QuerySet:
+    """The audit rows a person may read: for a supervisor, those about records their agency
+    owns and those written by their agency's people; for an administrator, every row."""
+    if not may_read_audit_trail(actor):
+        return AuditEvent.objects.none()
+    if actor.is_superuser:
+        return AuditEvent.objects.all()
+    agency_id = acting_membership(actor).agency_id
+    return AuditEvent.objects.filter(Q(target_agency_id=agency_id) | Q(actor_agency_id=agency_id))
+
+
+def may_read_access_history(actor: User | None, obj: models.Model) -> bool:
+    """A record's access history is for the supervisors of the agency that owns it."""
+    membership = acting_membership(actor)
+    return (
+        membership is not None
+        and membership.role == Role.SUPERVISOR
+        and getattr(obj, "owner_agency_id", None) == membership.agency_id
+    )
+
+
+def access_history(actor: User | None, obj: models.Model) -> QuerySet:
+    """Who read or changed this record, newest first; nothing for anyone else."""
+    if not may_read_access_history(actor, obj):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
+    ).order_by("-at", "-id")
+
+
+def access_history_context(actor: User, obj) -> dict:
+    """What a record's page needs for its access-history panel: None hides the panel."""
+    shown = may_read_access_history(actor, obj)
+    return {
+        "access_history": list(access_history(actor, obj)[:50]) if shown else None,
+        "access_history_record": obj.public_id,
+    }

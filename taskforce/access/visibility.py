@@ -1,0 +1,263 @@
+"""Who may see and act on a record: the id sets every selector starts from, and the decision
+for one record. A record the actor may not view is `NotFound`, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+from taskforce.models import Membership, User
+from taskforce.protected import RULES, Action, Rules
+
+
+class NotFound(Http404):
+    """The record does not exist, or the actor may not know it exists: the same answer (404)."""
+
+
+class Forbidden(PermissionDenied):
+    """The actor may see the record but not do this to it (403)."""
+
+
+def protected_models() -> list[type[models.Model]]:
+    return [apps.get_model(label) for label in RULES]
+
+
+def record_by_public_id(public_id) -> models.Model | None:
+    """Any protected record by its public id, with no access decision: only for administrators
+    (sealing) and for filtering an audit trail already limited to what its reader may see."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    for model in protected_models():
+        found = model.objects.filter(public_id=public_id).first()
+        if found is not None:
+            return found
+    return None
+
+
+def rules_for(model: type[models.Model]) -> Rules:
+    try:
+        return RULES[model._meta.label]
+    except KeyError:
+        raise LookupError(f"{model._meta.label} is not a protected model") from None
+
+
+def detail_url(model: type[models.Model], public_id) -> str:
+    return reverse(rules_for(model).detail_url, kwargs={"public_id": public_id})
+
+
+def acting_membership(actor: User | None) -> Membership | None:
+    """The membership an actor acts through, or None when they may act on nothing."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return None
+    return actor.membership
+
+
+def _codename(action: Action, model: type[models.Model]) -> str:
+    return f"{action.value}_{model._meta.model_name}"
+
+
+def _live(now: datetime) -> Q:
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+
+
+def _granted_ids(actor: User, membership: Membership, model, action: Action) -> QuerySet:
+    """Ids of records granted to the actor's agency or to the actor for one action, not lapsed.
+
+    One `IN (… UNION ALL …)` subquery: PostgreSQL turns it into a join on the primary key, where
+    an OR of two IN subqueries would scan the whole table (bench/bench_access.py).
+    """
+    now = timezone.now()
+    codename = _codename(action, model)
+    by_group = (
+        get_group_obj_perms_model(model)
+        .objects.filter(group_id=membership.agency.group_id, permission__codename=codename)
+        .filter(_live(now))
+        .values_list("content_object_id", flat=True)
+    )
+    by_user = (
+        get_user_obj_perms_model(model)
+        .objects.filter(user=actor, permission__codename=codename)
+        .filter(_live(now))
+        .values_list("content_object_id", flat=True)
+    )
+    return by_group.union(by_user, all=True)
+
+
+def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
+    """Ids visible through related records (`follows`, `seen_through`), view only."""
+    rules = rules_for(model)
+    derived = []
+    for field in rules.follows:
+        parent = model._meta.get_field(field).related_model
+        derived.append(
+            model.objects.filter(**{f"{field}__in": _visible_ids(actor, parent)}).values_list(
+                "pk", flat=True
+            )
+        )
+    for label, field in rules.seen_through:
+        other = apps.get_model(label)
+        derived.append(
+            other.objects.filter(pk__in=_visible_ids(actor, other)).values_list(field, flat=True)
+        )
+    return derived
+
+
+def _extra_ids(actor: User, membership: Membership, model) -> QuerySet:
+    """Ids the actor may view beyond the owner agency's own: grants, then related records."""
+    granted = _granted_ids(actor, membership, model, Action.VIEW)
+    derived = _derived_ids(actor, model) + [
+        model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
+        for field in rules_for(model).seen_by_agency_in
+    ]
+    return granted.union(*derived, all=True) if derived else granted
+
+
+def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
+    membership = acting_membership(actor)
+    if membership is None or membership.role not in rules_for(model).view:
+        return model.objects.none().values_list("pk", flat=True)
+    owned = model.objects.filter(owner_agency_id=membership.agency_id, sealed_at__isnull=True)
+    return owned.values_list("pk", flat=True).union(_extra_ids(actor, membership, model), all=True)
+
+
+def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
+    """Every record of the model the actor may view. Every selector starts here."""
+    membership = acting_membership(actor)
+    if membership is None or membership.role not in rules_for(model).view:
+        return model.objects.none()
+    return model.objects.filter(pk__in=_visible_ids(actor, model), sealed_at__isnull=True)
+
+
+def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySet]:
+    """The same records as `visible`, as disjoint parts (owned, visible from elsewhere).
+
+    A list orders and limits each part apart and merges them; a count adds them up. Each part
+    stays on its own index instead of probing grants row by row (bench/bench_access.py).
+    """
+    membership = acting_membership(actor)
+    if membership is None or membership.role not in rules_for(model).view:
+        return [model.objects.none()]
+    unsealed = model.objects.filter(sealed_at__isnull=True)
+    return [
+        unsealed.filter(owner_agency_id=membership.agency_id),
+        unsealed.filter(pk__in=_extra_ids(actor, membership, model)).exclude(
+            owner_agency_id=membership.agency_id
+        ),
+    ]
+
+
+def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
+    """What the actor may do to this record; empty when they may not even view it."""
+    membership = acting_membership(actor)
+    if membership is None or getattr(obj, "sealed_at", None) is not None:
+        return frozenset()
+    model = type(obj)
+    rules = rules_for(model)
+    role = membership.role
+    if obj.owner_agency_id == membership.agency_id:
+        allowed = {action for action in Action if role in rules.roles_for(action)}
+    else:
+        allowed = set()
+        this = model.objects.filter(pk=obj.pk)
+        if role in rules.view and this.filter(pk__in=_extra_ids(actor, membership, model)).exists():
+            allowed.add(Action.VIEW)
+            granted = _granted_ids(actor, membership, model, Action.CHANGE)
+            if role in rules.change and this.filter(pk__in=granted).exists():
+                allowed.add(Action.CHANGE)
+    if Action.VIEW not in allowed:
+        return frozenset()
+    return frozenset(allowed)
+
+
+def viewable_pairs(pairs: list[tuple[User, models.Model]]) -> set[tuple[int, type, int]]:
+    """(user pk, model, record pk) of the pairs whose user may view the record: the same decision as
+    `allowed_actions`, made for many people and records at once (a sweep of reminders).
+
+    The current memberships come in one query and a record of the person's own agency is
+    decided from their role; only records of other agencies ask `visible`, once per person and
+    kind of record.
+    """
+    memberships = {
+        membership.user_id: membership
+        for membership in Membership.objects.filter(
+            user_id__in={user.pk for user, _ in pairs}, ended_at__isnull=True,
+            agency__is_active=True, user__is_active=True,
+        ).select_related("agency")
+    }  # fmt: skip
+    allowed: set[tuple[int, type, int]] = set()
+    elsewhere: dict[tuple[int, type], set[int]] = {}
+    people = {}
+    for user, record in pairs:
+        membership = memberships.get(user.pk)
+        if membership is None or membership.role not in rules_for(type(record)).view:
+            continue
+        if getattr(record, "sealed_at", None) is not None:
+            continue
+        if record.owner_agency_id == membership.agency_id:
+            allowed.add((user.pk, type(record), record.pk))
+        else:
+            elsewhere.setdefault((user.pk, type(record)), set()).add(record.pk)
+            user.__dict__["membership"] = membership  # what User.membership would load
+            people[user.pk] = user
+    for (user_pk, model), ids in elsewhere.items():
+        seen = visible(people[user_pk], model).filter(pk__in=ids).values_list("pk", flat=True)
+        allowed.update((user_pk, model, pk) for pk in seen)
+    return allowed
+
+
+def may_create(actor: User | None, model: type[models.Model]) -> bool:
+    """Whether the actor may create a record of this model for their own agency: a role that may
+    change such records, in a kind of agency that makes them."""
+    membership = acting_membership(actor)
+    if membership is None:
+        return False
+    rules = rules_for(model)
+    return membership.role in rules.change and membership.agency.kind in rules.created_by_kinds
+
+
+def may_be_assigned(person: User | None, model: type[models.Model], owner_agency_id: int) -> bool:
+    """Whether a person may be made responsible for a record of the model owned by that agency
+    (its assigned prosecutor or advocate): an active member of it in a role that may change it."""
+    membership = acting_membership(person)
+    return (
+        membership is not None
+        and membership.agency_id == owner_agency_id
+        and membership.role in rules_for(model).change
+    )
+
+
+def can(actor: User | None, action: Action, obj: models.Model) -> bool:
+    return action in allowed_actions(actor, obj)
+
+
+def require(actor: User | None, action: Action, obj: models.Model) -> models.Model:
+    """Return the record if the actor may take the action; NotFound if they may not see it."""
+    allowed = allowed_actions(actor, obj)
+    if Action.VIEW not in allowed:
+        raise NotFound
+    if action not in allowed:
+        raise Forbidden
+    return obj
+
+
+def get_for(actor: User | None, model, public_id, action: Action = Action.VIEW) -> models.Model:
+    """Load a record by its public id for an action; a foreign or missing id is NotFound."""
+    try:
+        # By its unique id first, then the same decision as `visible` for this one record: cheaper
+        # than filtering the id out of everything the actor may see.
+        obj = model.objects.get(public_id=public_id)
+    except (model.DoesNotExist, ValidationError, ValueError):
+        raise NotFound from None
+    return require(actor, action, obj)
