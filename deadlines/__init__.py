@@ -1,1 +1,2 @@
-"""Deadlines computed from events by named rules, with a court calendar (DESIGN.md §4, §6)."""
+"""The deadline engine: deadlines computed from events by rules that apps register, counted on a
+court calendar, reminded exactly once, escalated when missed (docs/architecture.md)."""

@@ -330,7 +330,7 @@ def _seed_runaways(agencies: dict[str, Agency]) -> int:
     return len(DEMO_RUNAWAYS)
 
 
-# DESIGN.md §6: the West Central region (19 counties) with its navigator at a shelter agency.
+# Safe Harbor's West Central region (19 counties), with its navigator at a shelter agency.
 WEST_CENTRAL = (
     "Big Stone, Becker, Chippewa, Clay, Douglas, Grant, Kandiyohi, Lac qui Parle, McLeod, Meeker, "
     "Otter Tail, Pope, Renville, Stevens, Swift, Traverse, Wadena, Wilkin, Yellow Medicine"

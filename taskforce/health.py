@@ -3,8 +3,12 @@
 import dataclasses
 import datetime
 
+from django.db import connection
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
+
+from taskforce.celery import app
+from taskforce.encryption import unreadable_columns
 
 
 @dataclasses.dataclass
@@ -14,8 +18,6 @@ class Broker(HealthCheck):
     timeout = datetime.timedelta(seconds=3)
 
     def run(self) -> None:
-        from taskforce.celery import app
-
         try:
             with app.connection_for_write() as connection:
                 connection.ensure_connection(max_retries=1, timeout=2)
@@ -31,10 +33,6 @@ class FieldKeys(HealthCheck):
     timeout = datetime.timedelta(seconds=5)
 
     def run(self) -> None:
-        from django.db import connection
-
-        from taskforce.encryption import unreadable_columns
-
         # Checks run in threads of their own: close what this one opened (as Database does).
         with connection.temporary_connection():
             unreadable = unreadable_columns()

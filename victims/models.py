@@ -1,7 +1,7 @@
 """Victims as the advocacy agency serves them, and their consent to release information.
 
-A victim's record is privileged (DESIGN.md §3, §6: VAWA/FVPSA/VOCA, Minn. Stat. 595.02 subd.
-1(k)): owned by the victim-service agency, seen elsewhere only under the victim's informed,
+A victim's record is privileged (VAWA, FVPSA and VOCA confidentiality; Minn. Stat. 595.02
+subd. 1(k)): owned by the victim-service agency, seen elsewhere only under the victim's informed,
 written, time-limited consent, to the agency and scope it names.
 """
 

@@ -22,7 +22,7 @@ def may_view_reports(actor: User | None) -> bool:
 
 def reports_task_force_wide(actor: User | None) -> bool:
     """The coordinator's figures count every agency's records (never showing one), so small
-    counts of victims and referrals are suppressed (DESIGN.md §3)."""
+    counts of victims and referrals are suppressed (reports/tables.py)."""
     membership = acting_membership(actor)
     return membership is not None and membership.role == Role.COORDINATOR
 

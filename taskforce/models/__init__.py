@@ -1,0 +1,58 @@
+"""The core's tables: agencies and people, what every protected record shares, the deadline
+engine's rows. Import them from here (`from taskforce.models import Agency`)."""
+
+from taskforce.models.agencies import (
+    ROLES_BY_AGENCY_KIND,
+    Agency,
+    AgencyKind,
+    County,
+    Heartbeat,
+    Membership,
+    Role,
+    User,
+)
+from taskforce.models.deadlines import (
+    Deadline,
+    DeadlineStatus,
+    Digest,
+    Holiday,
+    Notification,
+    Reminder,
+    ReminderSettings,
+    ReminderStatus,
+)
+from taskforce.models.records import (
+    AuditEvent,
+    GrantFields,
+    ProtectedModel,
+    SavedFilter,
+    Share,
+    ShareLevel,
+    StaleVersion,
+)
+
+__all__ = [
+    "ROLES_BY_AGENCY_KIND",
+    "Agency",
+    "AgencyKind",
+    "AuditEvent",
+    "County",
+    "Deadline",
+    "DeadlineStatus",
+    "Digest",
+    "GrantFields",
+    "Heartbeat",
+    "Holiday",
+    "Membership",
+    "Notification",
+    "ProtectedModel",
+    "Reminder",
+    "ReminderSettings",
+    "ReminderStatus",
+    "Role",
+    "SavedFilter",
+    "Share",
+    "ShareLevel",
+    "StaleVersion",
+    "User",
+]

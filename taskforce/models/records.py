@@ -1,0 +1,186 @@
+"""What every protected record shares: its owner, version and seal; shares between agencies; the
+audit trail; saved list filters."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from taskforce.models.agencies import Agency, User
+
+
+class StaleVersion(Exception):
+    """Someone saved the record after this form was loaded; their change must not be overwritten."""
+
+
+class ProtectedModel(models.Model):
+    """Base of every record the access policy guards: owned by an agency, versioned, audited.
+
+    Concrete models add a composite index (owner_agency, -updated_at, -id) for their lists and
+    guardian's direct foreign-key permission tables for shares and assignments.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Sealed by an administrator (with a reason): gone from every list, search, export, page
+    # and the API for everyone; only administrators see and unseal it (taskforce/sealing.py).
+    sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sealed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    seal_reason = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ShareLevel(models.TextChoices):
+    VIEW = "view", "View"
+    CHANGE = "change", "View and change"
+
+
+class Share(models.Model):
+    """The record of one agency sharing one of its records with another: who, why, until when.
+
+    Guardian's per-model grant rows enforce it; this row is what both agencies see and what is
+    revoked. At most one active share per record and receiving agency.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.BigIntegerField()
+    object_public_id = models.UUIDField(null=True, editable=False)
+    object_label = models.CharField(max_length=300)
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="shares_out")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="shares_in")
+    level = models.CharField(max_length=10, choices=ShareLevel.choices, default=ShareLevel.VIEW)
+    reason = models.TextField()
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Access ends at this moment (e.g. when consent expires)."
+    )
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "to_agency"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_share_per_record_and_agency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_agency=models.F("to_agency")),
+                name="share_goes_to_another_agency",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_agency", "-created_at"]),
+            models.Index(fields=["from_agency", "-created_at"]),
+            models.Index(
+                fields=["expires_at"],
+                name="share_active_expiry",
+                condition=Q(revoked_at__isnull=True, expires_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_label} → {self.to_agency}"
+
+    def is_active(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+
+class GrantFields(models.Model):
+    """Extra columns on guardian's grant rows: the share behind a grant and when it lapses.
+
+    The policy ignores a grant past expires_at even before the sweeper task deletes it.
+    """
+
+    share = models.ForeignKey(
+        Share, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One append-only line of the audit trail: who did what to which record, when, from where."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True)
+    # The agency the actor acted for at that moment: memberships change later.
+    actor_agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_agency_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=60, db_index=True)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    target_id = models.BigIntegerField(null=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    target_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"]),
+            models.Index(fields=["target_agency", "-at"]),
+            models.Index(fields=["actor", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.target_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+
+class SavedFilter(models.Model):
+    """A user's named set of list filters (e.g. 'My charged buyer cases'), private to them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters")
+    list_name = models.CharField(max_length=60)
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"],
+                name="saved_filter_name_once",
+                violation_error_message="You already have a saved filter with this name.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
