@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from taskforce import access, audit, records
-from taskforce.web.forms import add_service_errors
+from taskforce.web.forms import add_service_errors, step_page
 from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm
 from victims.models import Victim
 from victims.services import (
@@ -104,20 +105,16 @@ def consent_withdraw(request: HttpRequest, public_id, consent_id) -> HttpRespons
 def _own_step(request, public_id, form_class, save, heading, note=""):
     """A one-form page that records something on a victim's record and returns to it."""
     victim = _victim(request, public_id, access.Action.CHANGE)
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(victim, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("victims:detail", public_id=victim.public_id)
-    return render(
-        request,
-        "victims/victim_step_form.html",
-        {"page_title": heading, "heading": heading, "note": note, "form": form, "victim": victim},
-    )
+
+    def record(data: dict) -> str:
+        save(victim, data)
+        return "Saved."
+
+    return step_page(
+        request, form_class(request.POST or None), record,
+        heading=heading, eyebrow="Victim record", note=note,
+        back_url=reverse("victims:detail", kwargs={"public_id": victim.public_id}),
+    )  # fmt: skip
 
 
 @login_required
