@@ -15,10 +15,9 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 
 from cases.models import Arrest, CaseVictim, Charge
 from cases.models import Case as CaseRecord
-from cases.models.cases import CaseKind
+from cases.models.cases import CONVICTIONS, CaseKind
 from reports.figures import (
     AGE_GROUPS,
-    CONVICTIONS,
     GENDERS,
     Scope,
     counted_table,

@@ -1,0 +1,149 @@
+"""The prosecution report: cases opened, counts filed and disposed, sentences, assessment shares."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+
+from cases.models import Case as CaseRecord
+from cases.models import Charge, Disposition, Sentence
+from cases.models.cases import CaseKind, CaseStatus
+from cases.models.court import ASSESSMENT_SHARES
+from cases.models.statutes import OffenceLevel
+from reports.figures.common import (
+    DaysBetween,
+    Scope,
+    counts_by,
+    cross_table,
+    days_groups,
+    in_name_order,
+    round_days,
+)
+from reports.tables import Cell, Figure, Table
+from taskforce import access
+from taskforce.models import Agency, User
+
+
+def prosecution_section(actor: User, scope: Scope) -> dict:
+    all_cases = access.report_rows(actor, CaseRecord).filter(scope.where("county"))
+    cases = all_cases.filter(scope.datetimes("created_at"))
+    charges = Charge.objects.filter(
+        access.report_q(actor, CaseRecord, "case"),
+        scope.where("case__county", "case__owner_agency"),
+    )
+    filed = charges.filter(scope.dates("filed_on"))
+    disposed = charges.filter(scope.dates("disposed_on"), disposition__isnull=False)
+    sentences = Sentence.objects.filter(
+        access.report_q(actor, CaseRecord, "case", joined=True),
+        scope.where("case__county", "case__owner_agency"),
+        scope.dates("sentenced_on"),
+    )
+
+    opened = counts_by(cases, "kind", "status")
+    by_kind = cross_table(
+        opened, CaseKind.choices, CaseStatus.choices,
+        key="cases", title="Cases opened, by kind and status", row_header="Kind", chart="stacked",
+    )  # fmt: skip
+    # From the day (local) of the case's first arrest: days to a charge count whole days.
+    filed_counts, to_charge, charged_n = days_groups(
+        filed, DaysBetween(F("filed_on"), F("case_arrested_on")),
+        "statute__citation", "level",
+    )  # fmt: skip
+    statutes = sorted({(citation, citation) for citation, _ in filed_counts})
+    by_statute = cross_table(
+        filed_counts, statutes, OffenceLevel.choices,
+        key="charges", title="Counts filed, by statute and level", row_header="Statute",
+    )  # fmt: skip
+    disposed_counts, to_disposition, disposed_n = days_groups(
+        disposed, DaysBetween(F("disposed_on"), F("defendant_charged_on")), "disposition", "level"
+    )
+    by_disposition = cross_table(
+        disposed_counts, Disposition.choices, OffenceLevel.choices,
+        key="dispositions", title="Counts disposed, by disposition and level",
+        row_header="Disposition", chart="stacked",
+    )  # fmt: skip
+    sentence_groups = list(
+        sentences.values(
+            prosecuting=F("case__owner_agency__name"),
+            arresting=F("case__first_arresting_agency__name"),
+        ).annotate(
+            n=Count("pk"),
+            executed=Count("pk", filter=Q(custody_days__gt=0, custody_stayed=False)),
+            stayed=Count("pk", filter=Q(custody_days__gt=0, custody_stayed=True)),
+            probation=Count("pk", filter=Q(probation_months__gt=0)),
+            ordered=Sum("assessment"),
+            collected=Sum("assessment_paid"),
+        ).order_by()
+    )  # fmt: skip
+    sentenced = {
+        name: sum(g[name] or 0 for g in sentence_groups)
+        for name in ("n", "executed", "stayed", "probation", "ordered", "collected")
+    }
+    figures = [
+        Figure("Cases opened", Cell(sum(opened.values()))),
+        Figure("Counts filed", Cell(sum(filed_counts.values()))),
+        Figure("Counts disposed", Cell(sum(disposed_counts.values()))),
+        Figure("Sentences", Cell(sentenced["n"])),
+        Figure("… with custody served", Cell(sentenced["executed"])),
+        Figure("… with custody stayed", Cell(sentenced["stayed"])),
+        Figure("… with probation", Cell(sentenced["probation"])),
+        Figure(
+            "Median days, arrest to charge",
+            Cell(round_days(to_charge)),
+            basis=charged_n,
+            basis_unit="counts",
+        ),
+        Figure(
+            "Median days, charge to disposition",
+            Cell(round_days(to_disposition)),
+            basis=disposed_n,
+            basis_unit="counts",
+        ),
+    ]
+    return {
+        "figures": figures,
+        "tables": [
+            by_kind, by_statute, by_disposition, assessments_table(sentence_groups, sentenced),
+        ],
+    }  # fmt: skip
+
+
+def _summed(groups: list[dict], key: str) -> list[tuple[str | None, Decimal, Decimal]]:
+    """Assessments ordered and collected by one agency column of the sentence groups, in the
+    database's order of agency names (its collation), none last."""
+    sums: dict = {}
+    for group in groups:
+        ordered, collected = sums.get(group[key], (Decimal(0), Decimal(0)))
+        sums[group[key]] = (
+            ordered + (group["ordered"] or 0), collected + (group["collected"] or 0)
+        )  # fmt: skip
+    return [(name, *sums[name]) for name in in_name_order(Agency, sums)]
+
+
+def assessments_table(groups: list[dict], sentenced: dict) -> Table:
+    """609.3241 assessments ordered and collected, and what each agency is owed of what was
+    collected: 40% to the arresting agency, 20% to the prosecuting agency, 40% to victim
+    services (the state's victim-services share is one line)."""
+
+    def share(who: str, ordered: Decimal, collected: Decimal) -> list[Decimal]:
+        return [ordered * ASSESSMENT_SHARES[who], collected * ASSESSMENT_SHARES[who]]
+
+    rows = [
+        (f"{agency or 'No arrest recorded'} (arresting, 40%)",
+         share("arresting", ordered, collected))
+        for agency, ordered, collected in _summed(groups, "arresting")
+    ] + [
+        (f"{agency} (prosecuting, 20%)", share("prosecuting", ordered, collected))
+        for agency, ordered, collected in _summed(groups, "prosecuting")
+    ]  # fmt: skip
+    ordered, collected = Decimal(sentenced["ordered"]), Decimal(sentenced["collected"])
+    rows.append(("Victim services (40%)", share("victims", ordered, collected)))
+    return Table(
+        key="assessments",
+        title="609.3241 penalty assessments: each agency's share",
+        row_header="Agency",
+        columns=["Share of ordered ($)", "Owed of collected ($)"],
+        rows=[(label, [v.quantize(Decimal("0.01")) for v in values]) for label, values in rows],
+        note=f"Ordered ${ordered:,.2f}; collected ${collected:,.2f}.",
+    )

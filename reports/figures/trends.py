@@ -1,0 +1,90 @@
+"""The year-over-year report: each headline figure counted per calendar year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models.functions import ExtractYear
+
+from cases.models import Arrest, Charge, Operation
+from cases.models import Case as CaseRecord
+from cases.models.cases import CONVICTIONS
+from referrals.models import Referral
+from reports.figures.common import Scope
+from reports.tables import Table
+from taskforce import access
+from taskforce.models import User
+from victims.models import Victim
+
+
+def trends_section(actor: User, scope: Scope) -> dict:
+    return {"figures": [], "tables": headline_series(actor, scope)}
+
+
+def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
+    """Each headline figure per calendar year, the last `years` up to the end of the range."""
+    last = scope.end.year
+    span = list(range(last - years + 1, last + 1))
+    first_day = dt.date(span[0], 1, 1)
+    wide = Scope(first_day, dt.date(last, 12, 31), scope.counties, scope.agencies)
+    case_rows = access.report_q(actor, CaseRecord, "case") & scope.where(
+        "case__county", "case__owner_agency"
+    )
+
+    def by_year(rows: QuerySet, field: str) -> dict[int, int]:
+        return dict(
+            rows.annotate(year=ExtractYear(field)).values("year")
+            .annotate(n=Count("pk")).order_by().values_list("year", "n")
+        )  # fmt: skip
+
+    # Counts filed and convictions from one scan of the charges (each scan of five years of
+    # counts took a quarter of a second at state scale, bench/bench_reports.py).
+    filed = wide.dates("filed_on")
+    convicted = Q(disposition__in=CONVICTIONS) & wide.dates("disposed_on")
+    charged_years: dict[int, int] = {}
+    convicted_years: dict[int, int] = {}
+    for group in (
+        Charge.objects.filter(case_rows).filter(filed | convicted)
+        .values(filed_year=Case(When(filed, then=ExtractYear("filed_on"))),
+                convicted_year=Case(When(convicted, then=ExtractYear("disposed_on"))))
+        .annotate(n=Count("pk")).order_by()
+    ):  # fmt: skip
+        for year, years in ((group["filed_year"], charged_years),
+                            (group["convicted_year"], convicted_years)):  # fmt: skip
+            if year is not None:
+                years[year] = years.get(year, 0) + group["n"]
+    series = [
+        ("operations", "Operations run", False,
+         by_year(access.report_rows(actor, Operation)
+                 .filter(wide.dates("starts_on"), scope.where(),
+                         scope.in_any_county(Operation, "counties")), "starts_on")),
+        ("arrests", "Arrests", False,
+         by_year(access.report_rows(actor, Arrest).filter(
+             wide.datetimes("arrested_at"), scope.where("county", "arresting_agency")),
+             "arrested_at")),
+        ("charged", "Counts filed", False, charged_years),
+        ("convictions", "Convictions (counts)", False, convicted_years),
+        ("victims", "Victims identified", True,
+         by_year(access.report_rows(actor, Victim).filter(wide.dates("identified_on"),
+                                                          scope.where()), "identified_on")),
+        ("referrals", "Safe Harbor referrals", True,
+         by_year(access.report_rows(actor, Referral).filter(
+             wide.datetimes("created_at"), scope.where(),
+             scope.in_any_county(Referral, "region__counties")), "created_at")),
+    ]  # fmt: skip
+    tables = []
+    for key, title, sensitive, counts in series:
+        tables.append(
+            Table(
+                key=f"trend-{key}",
+                title=title,
+                row_header="Headline",
+                columns=[str(y) for y in span],
+                rows=[(title, [counts.get(y, 0) for y in span])],
+                totals=False,
+                sensitive=sensitive,
+                chart="line",
+            )
+        )
+    return tables

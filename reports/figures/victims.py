@@ -1,0 +1,155 @@
+"""The victims and referrals report: victims identified and served, referrals and services."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from cases.models.people import AgeGroup, Sex
+from referrals.models import ClosureReason, Referral, ReferralStatus, SourceKind
+from reports.figures.common import (
+    DELIVERED,
+    DaysBetween,
+    Scope,
+    counted_table,
+    counts_by,
+    counts_table,
+    cross_table,
+    median_days,
+    round_days,
+)
+from reports.tables import Cell, Figure
+from taskforce import access
+from taskforce.models import User
+from victims.models import Consent, Contact, Service, ServiceKind, Victim
+
+AGE_GROUPS = [(g.value, g.label) for g in AgeGroup]
+GENDERS = [(s.value, s.label) for s in Sex]
+
+
+def _being_delivered(scope: Scope) -> Q:
+    """A service being delivered at some time in the period."""
+    return Q(status__in=DELIVERED, started_on__lte=scope.end) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start)
+    )
+
+
+def served_victims(actor: User, scope: Scope) -> QuerySet:
+    """Victims with a service being delivered at some time in the period."""
+    services = Service.objects.filter(_being_delivered(scope), victim=OuterRef("pk"))
+    return access.report_rows(actor, Victim).filter(scope.where()).filter(Exists(services))
+
+
+def delivered_services(actor: User, scope: Scope) -> QuerySet:
+    """The services being delivered in the period to victims the viewer may count."""
+    return Service.objects.filter(
+        access.report_q(actor, Victim, "victim"),
+        scope.where(None, "victim__owner_agency"),
+        _being_delivered(scope),
+    )
+
+
+def _status_shown(actor: User) -> F | Case:
+    """A referral's status as the viewer may see it (referrals.selectors.status_shown, in SQL):
+    in the task-force-wide view the real one (counted, never shown); otherwise the real one for
+    a referral its agency received, or sent with the victim's consent to it in force; else no
+    further than "received"."""
+    membership = access.acting_membership(actor)
+    if access.reports_task_force_wide(actor) or membership is None:
+        return F("status")
+    consented = Consent.objects.filter(
+        victim=OuterRef("victim_id"),
+        to_agency_id=membership.agency_id,
+        revoked_on__isnull=True,
+        expires_on__gte=timezone.localdate(),  # Consent.is_active: to the end of that day
+    )
+    return Case(
+        When(Q(owner_agency_id=membership.agency_id) | Q(Exists(consented)), then=F("status")),
+        When(status=ReferralStatus.SENT, then=Value(ReferralStatus.SENT)),
+        default=Value(ReferralStatus.RECEIVED),
+        output_field=CharField(),
+    )
+
+
+def _received(actor: User, referrals: QuerySet) -> QuerySet:
+    """The referrals the viewer's agency received (all of them task-force-wide): their contact
+    logs are the receiving agency's own."""
+    membership = access.acting_membership(actor)
+    if access.reports_task_force_wide(actor) or membership is None:
+        return referrals
+    return referrals.filter(owner_agency_id=membership.agency_id)
+
+
+def victims_section(actor: User, scope: Scope) -> dict:
+    victims = access.report_rows(actor, Victim).filter(scope.where())
+    identified = victims.filter(scope.dates("identified_on"))
+    served = served_victims(actor, scope)
+    referrals = access.report_rows(actor, Referral).filter(
+        scope.datetimes("created_at"), scope.where(),
+        scope.in_any_county(Referral, "region__counties"),
+    )  # fmt: skip
+    services = delivered_services(actor, scope)
+    first_contact = Subquery(
+        Contact.objects.filter(victim=OuterRef("victim_id"), at__gte=OuterRef("created_at"))
+        .order_by("at")
+        .values("at")[:1]
+    )
+    to_contact, contacted = median_days(
+        _received(actor, referrals).filter(victim__isnull=False),
+        DaysBetween(first_contact, F("created_at")),
+    )
+    shown = referrals.annotate(shown_status=_status_shown(actor))
+    # Each headline is the sum of its table's counts: no second query for it.
+    by_identified = counts_by(identified, "age_group", "person__sex")
+    by_served = counts_by(served, "age_group", "person__sex")
+    by_source = counts_by(referrals, "source")
+    by_service = counts_by(services, "kind")
+    sensitive = {"sensitive": True}
+    tables = [
+        cross_table(by_identified, AGE_GROUPS, GENDERS, key="identified",
+               title="Victims identified, by age group and gender", row_header="Age group",
+               chart="stacked", **sensitive),
+        cross_table(by_served, AGE_GROUPS, GENDERS, key="served",
+               title="Victims served, by age group and gender", row_header="Age group",
+               chart="stacked", **sensitive),
+        counted_table(by_source, SourceKind.choices, "Referrals", key="referral-source",
+                title="Safe Harbor referrals, by source", row_header="Source", chart="bars",
+                **sensitive),
+        counts_table(referrals, "region__name", [], "Referrals", key="referral-region",
+                title="Safe Harbor referrals, by region", row_header="Region", chart="bars",
+                **sensitive),
+        counts_table(shown, "shown_status", ReferralStatus.choices, "Referrals",
+                key="referral-status", title="Safe Harbor referrals, by status",
+                row_header="Status", **sensitive),
+        counts_table(shown.filter(shown_status=ReferralStatus.CLOSED), "closure_reason",
+                ClosureReason.choices, "Referrals", key="referral-outcome",
+                title="Closed referrals, by outcome", row_header="Outcome", **sensitive),
+        counted_table(by_service, ServiceKind.choices, "Services", key="services",
+                title="Services delivered, by type", row_header="Service", chart="bars",
+                **sensitive),
+    ]  # fmt: skip
+    figures = [
+        Figure("Victims identified", Cell(sum(by_identified.values())), sensitive=True),
+        Figure("Victims served", Cell(sum(by_served.values())), sensitive=True),
+        Figure("Safe Harbor referrals", Cell(sum(by_source.values())), sensitive=True),
+        Figure("Services delivered", Cell(sum(by_service.values())), sensitive=True),
+        Figure(
+            "Median days, referral to first contact",
+            Cell(round_days(to_contact)),
+            sensitive=True,
+            basis=contacted,
+            basis_unit="referrals",
+        ),
+    ]
+    return {"figures": figures, "tables": tables}
