@@ -15,7 +15,8 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 
 from cases.models import Arrest, CaseVictim, Charge
 from cases.models import Case as CaseRecord
-from cases.models.cases import CONVICTIONS, CaseKind
+from cases.models.cases import CaseKind
+from cases.models.charges import CONVICTIONS
 from reports.figures import (
     AGE_GROUPS,
     GENDERS,

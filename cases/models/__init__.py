@@ -1,5 +1,13 @@
 """Models of the stings and prosecution work, one module per domain word."""
 
+from cases.models.arrests import (
+    Arrest,
+    ArrestGroupObjectPermission,
+    ArrestUserObjectPermission,
+    CustodyStatus,
+    RecommendedCharge,
+    SolicitationVenue,
+)
 from cases.models.cases import (
     CASE_TRANSITIONS,
     Case,
@@ -10,6 +18,8 @@ from cases.models.cases import (
     CaseStatus,
     CaseStatusChange,
     CaseUserObjectPermission,
+)
+from cases.models.charges import (
     Charge,
     ChargeStatus,
     ChargingDecision,
@@ -39,17 +49,11 @@ from cases.models.notes import CaseDocument, CaseNote, NoteVisibility
 from cases.models.operations import (
     AdResponse,
     AdResponseKind,
-    Arrest,
-    ArrestGroupObjectPermission,
-    ArrestUserObjectPermission,
-    CustodyStatus,
     Operation,
     OperationGroupObjectPermission,
     OperationKind,
     OperationParticipant,
     OperationUserObjectPermission,
-    RecommendedCharge,
-    SolicitationVenue,
 )
 from cases.models.people import (
     IdentifierKind,

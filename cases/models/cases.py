@@ -1,10 +1,4 @@
-"""Cases: status with a dated history, defendants, the charging decision, and charges.
-
-Charges are kept as a history: an amended charge stays, pointing at the charge that replaced it,
-and a dismissed one stays with its disposition (DESIGN.md §6: charges change over a case).
-"""
-
-import uuid
+"""Cases: status with a dated history, defendants, and what became of the case."""
 
 from django.db import models
 from django.db.models import Q
@@ -12,7 +6,6 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models.people import Person
-from cases.models.statutes import OffenceLevel, Statute
 from taskforce.models import Agency, County, GrantFields, ProtectedModel, User
 
 
@@ -144,9 +137,6 @@ class Case(ProtectedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    def is_open(self) -> bool:
-        return self.status not in {CaseStatus.DECLINED, CaseStatus.CLOSED}
-
     def next_statuses(self) -> list[str]:
         return [s for s in CaseStatus.values if s in CASE_TRANSITIONS[self.status]]
 
@@ -180,106 +170,6 @@ class CaseDefendant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.case}"
-
-
-class Decision(models.TextChoices):
-    CHARGE = "charge", "Charge"
-    DECLINE = "decline", "Decline to charge"
-    REFER = "refer", "Refer to another office"
-
-
-class ChargingDecision(models.Model):
-    """The prosecutor's decision on an intake case; declines and referrals keep their reasons."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
-    decision = models.CharField(max_length=10, choices=Decision.choices)
-    reason = models.TextField(blank=True)
-    referred_to = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["decided_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decision="charge") | ~Q(reason=""),
-                name="decline_or_referral_has_a_reason",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_decision_display()} ({self.case})"
-
-
-class ChargeStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    AMENDED = "amended", "Amended (replaced)"
-    DISPOSED = "disposed", "Disposed"
-
-
-class Disposition(models.TextChoices):
-    DISMISSED = "dismissed", "Dismissed"
-    PLEADED_AS_CHARGED = "pleaded_as_charged", "Pleaded guilty as charged"
-    PLEADED_LESSER = "pleaded_lesser", "Pleaded guilty to a lesser offence"
-    CONVICTED = "convicted", "Convicted at trial"
-    ACQUITTED = "acquitted", "Acquitted"
-    DIVERTED = "diverted", "Diverted"
-
-
-CONVICTIONS = [Disposition.CONVICTED, Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER]
-DISMISSALS = [Disposition.DISMISSED, Disposition.DIVERTED]
-
-
-class Charge(models.Model):
-    """One count against one defendant, by statute. Never deleted: amended or disposed."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
-    defendant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="charges")
-    statute = models.ForeignKey(Statute, on_delete=models.PROTECT, related_name="charges")
-    count_number = models.PositiveSmallIntegerField()
-    level = models.CharField(max_length=20, choices=OffenceLevel.choices)
-    filed_on = models.DateField()
-    status = models.CharField(
-        max_length=10, choices=ChargeStatus.choices, default=ChargeStatus.ACTIVE
-    )
-    amended_to = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_from"
-    )
-    disposition = models.CharField(max_length=20, choices=Disposition.choices, blank=True)
-    disposed_on = models.DateField(null=True, blank=True)
-    disposition_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The day this defendant was first charged in this case (kept by cases.services.outcomes):
-    # the reports' days from charge to disposition count from it.
-    defendant_charged_on = models.DateField(null=True, blank=True, editable=False)
-    # The day (local) of the case's first arrest, for the days from arrest to charge.
-    case_arrested_on = models.DateField(null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["defendant_id", "count_number", "id"]
-        # Reports: counts filed and disposed in a period.
-        indexes = [
-            models.Index(fields=["filed_on"], name="charge_filed"),
-            models.Index(fields=["disposed_on"], name="charge_disposed"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(disposition="") | Q(disposed_on__isnull=False),
-                name="disposition_has_a_date",
-                violation_error_message="A disposition needs its date.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Count {self.count_number}: {self.statute.citation}"
-
-    @property
-    def is_conviction(self) -> bool:
-        return self.disposition in CONVICTIONS
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase, GrantFields):

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models.cases import Case, Charge
+from cases.models.cases import Case
+from cases.models.charges import Charge
 from cases.models.people import Person
 from taskforce.encryption import EncryptedTextField
 from taskforce.models import User

@@ -3,8 +3,8 @@
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from cases.models.arrests import Arrest
 from cases.models.cases import Case
-from cases.models.operations import Arrest
 from taskforce.models import Agency, GrantFields, ProtectedModel
 
 

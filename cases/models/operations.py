@@ -1,25 +1,14 @@
-"""Operations (stings, investigations) and the arrests they produce."""
+"""Operations (stings, investigations), the agencies taking part and the ads answered in them."""
 
 import uuid
 
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.models.people import Person, normalise_identifier
-from cases.models.statutes import Statute
+from cases.models.people import normalise_identifier
 from taskforce.models import Agency, County, GrantFields, ProtectedModel
-
-
-def address_key(field: str):
-    """An address compared blind to case, spaces and punctuation ("12 Elm St." = "12 elm st"),
-    computed by the database so both sides of a match, and their indexes, agree."""
-    expression = F(field)
-    for mark in (" ", ",", ".", "#", "-"):
-        expression = Replace(expression, Value(mark), Value(""))
-    return Lower(expression)
 
 
 class OperationKind(models.TextChoices):
@@ -114,127 +103,9 @@ class AdResponse(models.Model):
         super().save(*args, **kwargs)
 
 
-class CustodyStatus(models.TextChoices):
-    BOOKED = "booked", "Booked into jail"
-    CITED = "cited", "Cited and released"
-    RELEASED_PENDING = "released_pending", "Released pending complaint"
-
-
-class SolicitationVenue(models.TextChoices):
-    """Where the solicitation happened: decides which subdivision of 609.324 applies."""
-
-    IN_PERSON_PUBLIC = "public_place", "In person, in a public place"
-    IN_PERSON_PRIVATE = "in_person", "In person, not a public place"
-    TEXT_ONLINE = "text_online", "By text or online only"
-    UNKNOWN = "", "Not recorded"
-
-
-class Arrest(ProtectedModel):
-    """One arrest: who, when, where, by whom, held how, and what charges are recommended."""
-
-    operation = models.ForeignKey(
-        Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="arrests"
-    )
-    arrestee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrests")
-    arrested_at = models.DateTimeField()
-    address = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=80, blank=True)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="arrests")
-    arresting_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    arresting_officer = models.CharField(max_length=120, blank=True)
-    booking_number = models.CharField(max_length=40, blank=True)
-    custody_status = models.CharField(max_length=20, choices=CustodyStatus.choices)
-    jail = models.CharField(max_length=120, blank=True)
-    recommended_charges = models.ManyToManyField(
-        Statute, through="RecommendedCharge", related_name="+"
-    )
-    evidence = models.TextField(blank=True, help_text="Evidence item numbers or references.")
-    narrative = models.TextField(blank=True)
-    # Buyer stings (DESIGN.md §6): the decoy's stated age answers a mistake-of-age defence.
-    decoy_stated_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    decoy_age_stated_at = models.DateTimeField(null=True, blank=True)
-    solicitation_venue = models.CharField(
-        max_length=20, choices=SolicitationVenue.choices, blank=True
-    )
-    meeting_place = models.CharField(max_length=200, blank=True)
-    vehicle = models.CharField(max_length=120, blank=True)
-    victims_recovered = models.PositiveSmallIntegerField(default=0)
-    victims_screened = models.PositiveSmallIntegerField(default=0)
-    # The case it became: its first hand-off's (kept by cases.services.outcomes). The reports
-    # count the arrest's outcome from it with one join.
-    case = models.ForeignKey(
-        "cases.Case",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["arresting_agency", "booking_number"],
-                condition=~Q(booking_number=""),
-                name="booking_number_unique_per_agency",
-                violation_error_message=(
-                    "This agency already has an arrest with this booking number."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(decoy_stated_age__isnull=True) | Q(decoy_stated_age__lte=99),
-                name="decoy_age_is_an_age",
-            ),
-        ]
-        indexes = [
-            # Reports: the few sealed rows, left out of task-force-wide counts by id.
-            models.Index(
-                fields=["sealed_at"], name="arrest_sealed", condition=Q(sealed_at__isnull=False)
-            ),
-            # Reports: arrests in a period.
-            models.Index(fields=["arrested_at"], name="arrest_when"),
-            models.Index(fields=["owner_agency", "-updated_at", "-id"], name="arrest_owner_recent"),
-            models.Index(fields=["operation", "-arrested_at"], name="arrest_by_operation"),
-            # Runaway review: addresses seen in stings, matched to where a youth stayed.
-            models.Index(
-                address_key("address"), name="arrest_address_key", condition=~Q(address="")
-            ),
-            models.Index(
-                address_key("meeting_place"),
-                name="arrest_meeting_place_key",
-                condition=~Q(meeting_place=""),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Arrest of {self.arrestee} on {timezone.localtime(self.arrested_at):%Y-%m-%d}"
-
-
-class RecommendedCharge(models.Model):
-    arrest = models.ForeignKey(Arrest, on_delete=models.CASCADE, related_name="charges")
-    statute = models.ForeignKey(Statute, on_delete=models.PROTECT, related_name="+")
-    counts = models.PositiveSmallIntegerField(default=1)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["arrest", "statute"], name="charge_once_per_arrest")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.statute.citation} ({self.counts} count{'s' if self.counts != 1 else ''})"
-
-
 class OperationUserObjectPermission(UserObjectPermissionBase, GrantFields):
     content_object = models.ForeignKey(Operation, on_delete=models.CASCADE)
 
 
 class OperationGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
     content_object = models.ForeignKey(Operation, on_delete=models.CASCADE)
-
-
-class ArrestUserObjectPermission(UserObjectPermissionBase, GrantFields):
-    content_object = models.ForeignKey(Arrest, on_delete=models.CASCADE)
-
-
-class ArrestGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
-    content_object = models.ForeignKey(Arrest, on_delete=models.CASCADE)

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from cases.models.arrests import address_key
 from cases.models.cases import Case
-from cases.models.operations import address_key
 from cases.models.people import Person
 from taskforce.encryption import EncryptedTextField
 from taskforce.models import GrantFields, ProtectedModel, User

@@ -29,7 +29,7 @@ from cases.models import (
     PersonIdentifier,
     RunawayReport,
 )
-from cases.models.operations import address_key
+from cases.models.arrests import address_key
 from taskforce import access
 from taskforce.models import User
 from taskforce.web.pagination import Page, keyset_page

@@ -11,7 +11,8 @@ from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery, Value, W
 from django.db.models.functions import TruncDate
 
 from cases.models import Case, HandOff
-from cases.models.cases import CONVICTIONS, DISMISSALS, CaseOutcome, CaseStatus, Disposition
+from cases.models.cases import CaseOutcome, CaseStatus
+from cases.models.charges import CONVICTIONS, DISMISSALS, Disposition
 
 
 def _outcome(charges: QuerySet) -> models.Case:

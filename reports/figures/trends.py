@@ -9,7 +9,7 @@ from django.db.models.functions import ExtractYear
 
 from cases.models import Arrest, Charge, Operation
 from cases.models import Case as CaseRecord
-from cases.models.cases import CONVICTIONS
+from cases.models.charges import CONVICTIONS
 from referrals.models import Referral
 from reports.figures.common import Scope
 from reports.tables import Table
