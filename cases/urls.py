@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import arrests, court, handoffs, operations, people, runaways
+from cases.views import arrests, charges, court, handoffs, operations, people, runaways
 from cases.views import cases as case_views
 
 app_name = "cases"
@@ -17,10 +17,10 @@ urlpatterns = [
     path("cases/<uuid:public_id>/share/", case_views.case_share, name="share"),
     path("cases/<uuid:public_id>/decide/", case_views.case_decide, name="decide"),
     path("cases/<uuid:public_id>/move/", case_views.case_move, name="move"),
-    path("cases/<uuid:public_id>/charges/new/", court.charge_new, name="charge_new"),
-    path("cases/<uuid:public_id>/charges/<uuid:charge_id>/amend/", court.charge_amend,
+    path("cases/<uuid:public_id>/charges/new/", charges.charge_new, name="charge_new"),
+    path("cases/<uuid:public_id>/charges/<uuid:charge_id>/amend/", charges.charge_amend,
          name="charge_amend"),
-    path("cases/<uuid:public_id>/charges/<uuid:charge_id>/dispose/", court.charge_dispose,
+    path("cases/<uuid:public_id>/charges/<uuid:charge_id>/dispose/", charges.charge_dispose,
          name="charge_dispose"),
     path("cases/<uuid:public_id>/charges/<uuid:charge_id>/sentence/", court.sentence_new,
          name="sentence_new"),

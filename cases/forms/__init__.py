@@ -1,16 +1,15 @@
 """Forms of the stings and prosecution work, one module per domain word."""
 
-from cases.forms.cases import (
-    CaseFilterForm,
-    CaseForm,
-    ChargeAmendForm,
-    ChargeDisposeForm,
-    ChargeFileForm,
-    DecisionForm,
-    DeleteForm,
-    ShareForm,
-    TransitionForm,
+from cases.forms.arrests import (
+    ArrestEntryHeaderForm,
+    ArrestFilterForm,
+    ArrestForm,
+    ArrestImportForm,
+    ArrestRowForm,
+    ArrestRowFormSet,
 )
+from cases.forms.cases import CaseFilterForm, CaseForm, DeleteForm, ShareForm, TransitionForm
+from cases.forms.charges import ChargeAmendForm, ChargeDisposeForm, ChargeFileForm, DecisionForm
 from cases.forms.court import (
     ContinueForm,
     CourtEventForm,
@@ -24,18 +23,8 @@ from cases.forms.court import (
     SpeedyTrialDemandForm,
     VictimForm,
 )
-from cases.forms.stings import (
-    AdResponsesForm,
-    ArrestEntryHeaderForm,
-    ArrestFilterForm,
-    ArrestForm,
-    ArrestImportForm,
-    ArrestRowForm,
-    ArrestRowFormSet,
-    HandOffForm,
-    OperationFilterForm,
-    OperationForm,
-)
+from cases.forms.handoffs import HandOffForm
+from cases.forms.operations import AdResponsesForm, OperationFilterForm, OperationForm
 
 __all__ = [
     "AdResponsesForm",

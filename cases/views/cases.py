@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from cases.forms import (
 from cases.models import Arrest, Case, CaseStatus, Decision
 from cases.models.people import by_name
 from cases.selectors import cases as selectors
+from cases.selectors.cases import case_get
 from cases.services import cases as services
 from cases.services import charges as charge_services
 from cases.services import court as court_services
@@ -29,7 +32,7 @@ from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
 from taskforce.web.exports import csv_response
-from taskforce.web.forms import add_service_errors, refuse_stale
+from taskforce.web.forms import add_service_errors, refuse_stale, step_page
 
 
 def _filters(request: HttpRequest) -> tuple[CaseFilterForm, selectors.CaseFilters]:
@@ -272,3 +275,33 @@ def case_move(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.error(request, "Choose where the case goes next.")
     return redirect("cases:detail", public_id=case.public_id)
+
+
+def case_step(
+    request: HttpRequest,
+    case: Case,
+    form,
+    save: Callable[[dict], str],
+    *,
+    heading: str,
+    note: str = "",
+    multipart: bool = False,
+) -> HttpResponse:
+    """A page that records one step on the case through a service and returns to the case."""
+    return step_page(
+        request, form, save, heading=heading, note=note, multipart=multipart,
+        eyebrow=f"{case.number} {case.title}",
+        back_url=reverse("cases:detail", kwargs={"public_id": case.public_id}),
+    )  # fmt: skip
+
+
+def case_to_change(request: HttpRequest, public_id) -> Case:
+    return case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
+
+
+def case_part(queryset, public_id):
+    """A charge or hearing of a case the actor may change; anything else is NotFound."""
+    found = queryset.filter(public_id=public_id).first()
+    if found is None:
+        raise access.NotFound
+    return found

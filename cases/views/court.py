@@ -1,23 +1,16 @@
-"""Pages that record one step on a case: hearings, victims, notices, counts and sentences.
+"""Pages that record one step on a case in court: hearings, detention, speedy-trial demands,
+victims and their notices, notes, documents and sentences.
 
 Each is a small form on its own page that saves through one service and returns to the case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases.forms import (
-    ChargeAmendForm,
-    ChargeDisposeForm,
-    ChargeFileForm,
     ContinueForm,
     CourtEventForm,
     DetentionForm,
@@ -30,127 +23,26 @@ from cases.forms import (
     SpeedyTrialDemandForm,
     VictimForm,
 )
-from cases.models import Case, Charge, CourtEvent
+from cases.models import Charge, CourtEvent
 from cases.selectors.cases import case_get
-from cases.services import charges as charge_services
 from cases.services import court as court_services
 from cases.services import notes as note_services
 from cases.services.people import PersonData
-from taskforce import access, audit
-from taskforce.web.forms import add_service_errors
-
-
-def _step(
-    request: HttpRequest,
-    case: Case,
-    form,
-    save: Callable[[dict], str],
-    *,
-    heading: str,
-    note: str = "",
-    multipart: bool = False,
-) -> HttpResponse:
-    """Show the form; on a valid submit run `save`, whose return is the success message."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("cases:detail", public_id=case.public_id)
-    return render(
-        request,
-        "cases/case_step_form.html",
-        {
-            "page_title": heading,
-            "heading": heading,
-            "note": note,
-            "form": form,
-            "case": case,
-            "multipart": multipart,
-        },
-    )
-
-
-def _case(request: HttpRequest, public_id) -> Case:
-    return case_get(actor=request.user, public_id=public_id, action=access.Action.CHANGE)
-
-
-def _part(queryset, public_id):
-    """A charge or hearing of a case the actor may change; anything else is NotFound."""
-    found = queryset.filter(public_id=public_id).first()
-    if found is None:
-        raise access.NotFound
-    return found
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def charge_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
-
-    def save(data):
-        charge = charge_services.charge_file(
-            actor=request.user, case=case, charge=charge_services.ChargeInput(**data)
-        )
-        return f"Count {charge.count_number} filed."
-
-    return _step(
-        request, case, ChargeFileForm(request.POST or None, case=case), save, heading="File a count"
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def charge_amend(request: HttpRequest, public_id, charge_id) -> HttpResponse:
-    case = _case(request, public_id)
-    charge: Charge = _part(case.charges.select_related("statute"), charge_id)
-
-    def save(data):
-        charge_services.charge_amend(actor=request.user, charge=charge, **data)
-        return f"Count {charge.count_number} amended; the original is kept."
-
-    return _step(
-        request,
-        case,
-        ChargeAmendForm(request.POST or None),
-        save,
-        heading=f"Amend count {charge.count_number}: {charge.statute}",
-        note="The count as filed stays on the case's record.",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def charge_dispose(request: HttpRequest, public_id, charge_id) -> HttpResponse:
-    case = _case(request, public_id)
-    charge: Charge = _part(case.charges.select_related("statute"), charge_id)
-
-    def save(data):
-        charge_services.charge_dispose(actor=request.user, charge=charge, **data)
-        return f"Disposition of count {charge.count_number} recorded."
-
-    return _step(
-        request,
-        case,
-        ChargeDisposeForm(request.POST or None),
-        save,
-        heading=f"Disposition of count {charge.count_number}: {charge.statute}",
-    )
+from cases.views.cases import case_part, case_step, case_to_change
+from taskforce import audit
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def sentence_new(request: HttpRequest, public_id, charge_id) -> HttpResponse:
-    case = _case(request, public_id)
-    charge: Charge = _part(case.charges.select_related("statute"), charge_id)
+    case = case_to_change(request, public_id)
+    charge: Charge = case_part(case.charges.select_related("statute"), charge_id)
 
     def save(data):
         court_services.sentence_record(actor=request.user, charge=charge, **data)
         return f"Sentence on count {charge.count_number} recorded."
 
-    return _step(
+    return case_step(
         request,
         case,
         SentenceForm(request.POST or None),
@@ -162,13 +54,13 @@ def sentence_new(request: HttpRequest, public_id, charge_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         event = court_services.court_event_schedule(actor=request.user, case=case, **data)
         return f"{event.get_kind_display()} scheduled."
 
-    return _step(
+    return case_step(
         request, case, CourtEventForm(request.POST or None), save, heading="Schedule a hearing"
     )
 
@@ -176,14 +68,14 @@ def hearing_new(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_continue(request: HttpRequest, public_id, event_id) -> HttpResponse:
-    case = _case(request, public_id)
-    event: CourtEvent = _part(case.court_events, event_id)
+    case = case_to_change(request, public_id)
+    event: CourtEvent = case_part(case.court_events, event_id)
 
     def save(data):
         court_services.court_event_continue(actor=request.user, event=event, **data)
         return f"{event.get_kind_display()} continued; both dates stay on the record."
 
-    return _step(
+    return case_step(
         request, case, ContinueForm(request.POST or None), save, heading=f"Continue the {event}"
     )
 
@@ -191,14 +83,14 @@ def hearing_continue(request: HttpRequest, public_id, event_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_record(request: HttpRequest, public_id, event_id) -> HttpResponse:
-    case = _case(request, public_id)
-    event: CourtEvent = _part(case.court_events, event_id)
+    case = case_to_change(request, public_id)
+    event: CourtEvent = case_part(case.court_events, event_id)
 
     def save(data):
         court_services.court_event_record(actor=request.user, event=event, **data)
         return "Hearing recorded."
 
-    return _step(
+    return case_step(
         request, case, HearingRecordForm(request.POST or None, event=event), save,
         heading=f"Record the {event}",
     )  # fmt: skip
@@ -207,13 +99,13 @@ def hearing_record(request: HttpRequest, public_id, event_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def detention_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         court_services.juvenile_detention_record(actor=request.user, case=case, **data)
         return "Detention recorded; the detention hearing deadline is on the case."
 
-    return _step(
+    return case_step(
         request, case, DetentionForm(request.POST or None), save,
         heading="Record a juvenile detention",
         note="The detention hearing is due within 36 hours in a secure juvenile facility (24 "
@@ -224,13 +116,13 @@ def detention_new(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def detention_release(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         court_services.juvenile_release_record(actor=request.user, case=case, **data)
         return "Release recorded; the detention deadlines are closed."
 
-    return _step(
+    return case_step(
         request, case, ReleaseForm(request.POST or None), save, heading="Record the release"
     )
 
@@ -238,13 +130,13 @@ def detention_release(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def speedy_demand_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         court_services.speedy_trial_demand_record(actor=request.user, case=case, **data)
         return "Speedy-trial demand recorded; its deadlines are on the case."
 
-    return _step(
+    return case_step(
         request, case, SpeedyTrialDemandForm(request.POST or None), save,
         heading="Record a speedy-trial demand",
         note="Trial is due within 60 days of the demand (Rules 11.09, 6.06).",
@@ -254,7 +146,7 @@ def speedy_demand_new(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def victim_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         court_services.case_victim_add(
@@ -271,7 +163,7 @@ def victim_new(request: HttpRequest, public_id) -> HttpResponse:
         )
         return "Victim recorded."
 
-    return _step(
+    return case_step(
         request,
         case,
         VictimForm(request.POST or None),
@@ -284,13 +176,13 @@ def victim_new(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         court_services.victim_notice_record(actor=request.user, case=case, **data)
         return "Notice recorded."
 
-    return _step(
+    return case_step(
         request,
         case,
         NoticeForm(request.POST or None, case=case),
@@ -302,19 +194,19 @@ def notice_new(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         note_services.note_add(actor=request.user, case=case, **data)
         return "Note added."
 
-    return _step(request, case, NoteForm(request.POST or None), save, heading="Add a note")
+    return case_step(request, case, NoteForm(request.POST or None), save, heading="Add a note")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_new(request: HttpRequest, public_id) -> HttpResponse:
-    case = _case(request, public_id)
+    case = case_to_change(request, public_id)
 
     def save(data):
         document = note_services.document_upload(
@@ -327,7 +219,7 @@ def document_new(request: HttpRequest, public_id) -> HttpResponse:
         return f"“{document.title}” uploaded."
 
     form = DocumentForm(request.POST or None, request.FILES or None)
-    return _step(request, case, form, save, heading="Upload a document", multipart=True)
+    return case_step(request, case, form, save, heading="Upload a document", multipart=True)
 
 
 @login_required
