@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from api.errors import Conflict
 from api.fields import DateTimeField
 from taskforce import access, records
-from taskforce.models import Agency, ShareLevel, StaleVersion
+from taskforce.models import Agency, County, ShareLevel, StaleVersion
 
 # The policy action each HTTP verb needs on a single record.
 POLICY_ACTION = {
@@ -247,3 +247,21 @@ class Shareable:
             actor=request.user, share_row=share_row, **incoming.validated_data
         )
         return Response(ShareRevoked(share_row).data)
+
+
+class CountyField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": "'{value}' is not a county we know.",
+        "invalid": "Give a county's name, e.g. Washington.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", County.objects.all())
+        super().__init__(slug_field="name", **kwargs)
+
+
+class Ref(serializers.Serializer):
+    """A link to another record: its public id and a label."""
+
+    public_id = serializers.UUIDField(read_only=True)
+    name = serializers.CharField(read_only=True, source="__str__")

@@ -6,15 +6,13 @@ from rest_framework.routers import SimpleRouter
 
 from api.schema import DocsView
 from api.views.advocacy import ReferralViewSet, VictimViewSet
+from api.views.arrests import ArrestViewSet
 from api.views.cases import CaseViewSet
+from api.views.handoffs import HandOffViewSet
 from api.views.misc import AgencyViewSet, DeadlineViewSet, NotificationViewSet
+from api.views.operations import OperationViewSet
+from api.views.people import PersonViewSet
 from api.views.runaways import RunawayReportViewSet
-from api.views.stings import (
-    ArrestViewSet,
-    HandOffViewSet,
-    OperationViewSet,
-    PersonViewSet,
-)
 
 app_name = "api"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.base import AgencyRef
-from api.serializers.stings import ArresteeSerializer
+from api.serializers.people import ArresteeSerializer
 from referrals.models import Referral
 from referrals.selectors import is_receiver, status_capped, status_shown
 from taskforce import access

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.base import AgencyRef, VersionSerializer
-from api.serializers.stings import ArresteeSerializer, CountyField
+from api.base import AgencyRef, CountyField, VersionSerializer
+from api.serializers.people import ArresteeSerializer
 from cases.models import Case, CaseKind, CaseStatus, Charge, CourtEvent
 
 
@@ -105,7 +105,3 @@ class CaseUpdate(VersionSerializer):
 class CaseTransition(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=CaseStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-
-
-class CaseDelete(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
