@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import CASE_TRANSITIONS, Case, CaseDefendant, CaseStatus, CaseStatusChange
-from cases.services.court import plan_disposition_notice
+from cases.services.notices import plan_disposition_notice
 from cases.services.outcomes import case_outcome_refresh
 from taskforce import access, audit, records
 from taskforce.models import AgencyKind, ShareLevel, User

@@ -7,37 +7,30 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from cases.models import (
-    Arrest,
     Case,
-    CaseVictim,
     Charge,
     ContinuanceBy,
     CourtEvent,
     CourtEventKind,
     CourtEventStatus,
     DemandLevel,
-    Disposition,
     JuvenileDetention,
-    NoticeKind,
-    Person,
     Sentence,
     SpeedyTrialDemand,
-    VictimNotice,
 )
 from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, ASSESSMENT_MAXIMUM, ASSESSMENT_MINIMUM
-from cases.services.people import PersonData, person_create
-from deadlines.services import deadline_close, deadline_schedule
-from taskforce import access, audit, records
+from cases.services.notices import (
+    case_arrested_at,
+    case_deadline_schedule,
+    plea_notice_plan,
+)
+from deadlines.services import deadline_close
+from taskforce import access, audit
 from taskforce.dates import start_of_day
 from taskforce.models import Deadline, DeadlineStatus, User
-
-
-def _arrested_at(case: Case) -> datetime | None:
-    return Arrest.objects.filter(handoffs__case=case).aggregate(first=Min("arrested_at"))["first"]
 
 
 @transaction.atomic
@@ -45,7 +38,7 @@ def court_event_schedule(
     *, actor: User, case: Case, kind: str, starts_at: datetime, courtroom="", judge=""
 ) -> CourtEvent:
     access.require(actor, access.Action.CHANGE, case)
-    arrested_at = _arrested_at(case)
+    arrested_at = case_arrested_at(case)
     if arrested_at and starts_at < arrested_at:
         when = timezone.localtime(arrested_at).strftime("%b %-d, %Y %H:%M")
         raise ValidationError({"starts_at": f"This is before the arrest ({when})."})
@@ -53,8 +46,8 @@ def court_event_schedule(
         case=case, kind=kind, starts_at=starts_at, courtroom=courtroom, judge=judge,
         created_by=actor,
     )  # fmt: skip
-    _case_deadline(case, obj=event, rule="court_event", event_at=starts_at)
-    _plan_plea_notice(case)
+    case_deadline_schedule(case, obj=event, rule="court_event", event_at=starts_at)
+    plea_notice_plan(case)
     audit.record(actor, "court_event.scheduled", case, changes={"event": str(event)})
     return event
 
@@ -64,34 +57,6 @@ MET_BY_HEARING = {
     CourtEventKind.OMNIBUS: ["omnibus_hearing"],
     CourtEventKind.TRIAL: ["speedy_trial", "custody_release", "juvenile_trial"],
 }
-
-
-def _case_deadline(
-    case: Case, *, obj=None, rule: str, event_at: datetime, sequence: int = 1, **context
-) -> None:
-    """A deadline the case's agency answers for, through its assigned prosecutor if any."""
-    deadline_schedule(
-        obj=obj or case, rule=rule, event_at=event_at, responsible_agency=case.owner_agency,
-        responsible_user=case.assigned_prosecutor, sequence=sequence, context=context,
-    )  # fmt: skip
-
-
-def _plan_plea_notice(case: Case) -> None:
-    """611A.03: once a settlement conference is set, the victims are to hear of the plea
-    agreement before it; the deadline follows the next such hearing when it moves."""
-    hearing = (
-        case.court_events.filter(kind=CourtEventKind.SETTLEMENT, status=CourtEventStatus.SCHEDULED)
-        .order_by("starts_at")
-        .first()
-    )
-    if hearing is not None and NoticeKind.PLEA in {kind for kind, _ in notices_due(case)}:
-        _case_deadline(case, rule="plea_notice", event_at=hearing.starts_at)
-
-
-def _close_when_told(actor: User, case: Case, kind: str, rule: str) -> None:
-    """A notice deadline is met once every victim of the case has been given that notice."""
-    if kind not in {due_kind for due_kind, _ in notices_due(case)}:
-        deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.MET)
 
 
 @transaction.atomic
@@ -118,7 +83,7 @@ def court_event_continue(
     event.save(update_fields=["status", "continued_to", "continued_by", "continuance_reason"])
     deadline_close(actor=actor, obj=event, rule="court_event", status=DeadlineStatus.WAIVED,
                    reason=f"Continued to {new}")  # fmt: skip
-    _plan_plea_notice(event.case)
+    plea_notice_plan(event.case)
     audit.record(actor, "court_event.continued", event.case, reason=reason,
                  changes={"from": str(event), "to": str(new), "by": continued_by})  # fmt: skip
     return new
@@ -145,7 +110,7 @@ def court_event_record(
     else:
         deadline_close(actor=actor, obj=event, rule="court_event", status=DeadlineStatus.MET)
         if event.kind == CourtEventKind.FIRST_APPEARANCE:
-            _case_deadline(case, rule="omnibus_hearing", event_at=event.starts_at,
+            case_deadline_schedule(case, rule="omnibus_hearing", event_at=event.starts_at,
                            combined_with_rule8=combined_with_rule8)  # fmt: skip
         for rule in MET_BY_HEARING.get(event.kind, []):
             deadline_close(actor=actor, obj=case, rule=rule, status=DeadlineStatus.MET)
@@ -154,74 +119,6 @@ def court_event_record(
     audit.record(actor, "court_event.recorded", event.case, changes={"event": str(event),
                                                                      "status": status})  # fmt: skip
     return event
-
-
-def _age_on(born: date | None, day: date) -> int | None:
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-@transaction.atomic
-def case_victim_add(
-    *, actor: User, case: Case, data: PersonData, role: str, contact_notes: str = ""
-) -> CaseVictim:
-    """Record a victim on the case; a victim under 18 marks the case juvenile."""
-    access.require(actor, access.Action.CHANGE, case)
-    person: Person = person_create(actor=actor, data=data)
-    victim = CaseVictim.objects.create(
-        case=case, person=person, role=role, contact_notes=contact_notes
-    )
-    # A minor at the time of the offence, not on the day the record is made.
-    offence_day = _arrested_at(case)
-    age = _age_on(
-        data.date_of_birth,
-        timezone.localdate(offence_day) if offence_day else timezone.localdate(),
-    )
-    if age is not None and age < 18:
-        current = Case.objects.select_for_update().get(pk=case.pk)
-        if not current.is_juvenile:
-            records.record_update(
-                actor=actor, obj=current, expected_version=current.version,
-                data={"is_juvenile": True},
-            )  # fmt: skip
-    _plan_plea_notice(case)
-    audit.record(actor, "case.victim_added", case, changes={"role": role})
-    return victim
-
-
-@transaction.atomic
-def victim_notice_record(
-    *, actor: User, case: Case, victim: CaseVictim, kind: str, given_on: date, method: str,
-    notes: str = "",
-) -> VictimNotice:  # fmt: skip
-    access.require(actor, access.Action.CHANGE, case)
-    if victim.case_id != case.pk:
-        raise ValidationError({"victim": "Choose a victim of this case."})
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": "A notice cannot be given in the future."})
-    notice = VictimNotice.objects.create(
-        case=case, victim=victim, kind=kind, given_on=given_on, method=method, notes=notes,
-        given_by=actor,
-    )  # fmt: skip
-    audit.record(actor, "case.victim_notified", case, changes={"kind": kind, "method": method})
-    notice_rules = {NoticeKind.PLEA: "plea_notice", NoticeKind.DISPOSITION: "disposition_notice"}
-    if kind in notice_rules:
-        _close_when_told(actor, case, kind, notice_rules[kind])
-    return notice
-
-
-def plan_disposition_notice(case: Case) -> None:
-    """611A.039: 15 working days to tell each victim of the final disposition, counted from
-    when the case first reaches it (a later step to closed does not restart the count)."""
-    if (
-        not case.case_victims.exists()
-        or Deadline.objects.filter(
-            object_id=case.pk, rule="disposition_notice", content_type__model="case"
-        ).exists()
-    ):
-        return
-    _case_deadline(case, rule="disposition_notice", event_at=timezone.now())
 
 
 @transaction.atomic
@@ -246,61 +143,16 @@ def speedy_trial_demand_record(
     demanded_at = start_of_day(demanded_on)
     if level == DemandLevel.JUVENILE:
         detained = case.detentions.filter(released_at__isnull=True).exists()
-        _case_deadline(case, rule="juvenile_trial", event_at=demanded_at, detained=detained)
+        case_deadline_schedule(case, rule="juvenile_trial", event_at=demanded_at, detained=detained)
     else:
-        _case_deadline(case, rule="speedy_trial", event_at=demanded_at)
+        case_deadline_schedule(case, rule="speedy_trial", event_at=demanded_at)
     if in_custody and level != DemandLevel.JUVENILE:
-        _case_deadline(case, rule="custody_release", event_at=demanded_at,
+        case_deadline_schedule(case, rule="custody_release", event_at=demanded_at,
                        misdemeanor=level == DemandLevel.MISDEMEANOR)  # fmt: skip
     audit.record(actor, "case.speedy_trial_demanded", case,
                  changes={"demanded_on": str(demanded_on), "level": level,
                           "in_custody": in_custody, "made_by": made_by})  # fmt: skip
     return demand
-
-
-def notices_due(case: Case) -> list[tuple[str, str]]:
-    """Notices the case's events call for, for each victim not yet given them: (kind, why).
-
-    Each victim is notified on their own; a hearing notice falls due again when a hearing is
-    scheduled (or moved) after the last one given; the plea notice falls due as soon as a
-    settlement conference is scheduled, since it must come before the plea (611A.03).
-    """
-    victims = list(case.case_victims.select_related("person"))
-    if not victims:
-        return []
-    calls: list[tuple[str, str, object]] = []  # (kind, why, since when, or None for once)
-    decisions = {d.decision for d in case.decisions.all()}
-    if "charge" in decisions:
-        calls.append((NoticeKind.CHARGING, "The case was charged.", None))
-    if decisions & {"decline", "refer"}:
-        calls.append((NoticeKind.DECLINE, "The case was declined or referred.", None))
-    dispositions = set(case.charges.exclude(disposition="").values_list("disposition", flat=True))
-    pleaded = dispositions & {Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER}
-    if pleaded or case.court_events.filter(kind="settlement").exists():
-        calls.append((NoticeKind.PLEA, "A plea is offered or was entered.", None))
-    latest_hearing = (
-        case.court_events.filter(status=CourtEventStatus.SCHEDULED).order_by("-created_at").first()
-    )
-    if latest_hearing is not None:
-        calls.append((NoticeKind.HEARING, "A hearing is scheduled.", latest_hearing.created_at))
-    if Sentence.objects.filter(charge__case=case).exists():
-        calls.append((NoticeKind.SENTENCING, "A sentence was recorded.", None))
-    if case.status in {"sentenced", "closed"} and dispositions:
-        calls.append((NoticeKind.DISPOSITION, "The case reached its final disposition.", None))
-    given: dict[tuple[int, str], object] = {}
-    for notice in case.victim_notices.all():
-        key = (notice.victim_id, notice.kind)
-        given[key] = max(given.get(key, notice.created_at), notice.created_at)
-    due = []
-    for kind, why, since in calls:
-        missing = [
-            v for v in victims
-            if (v.pk, kind) not in given or (since is not None and given[(v.pk, kind)] < since)
-        ]  # fmt: skip
-        if missing:
-            names = ", ".join(f"{v.person.first_name} {v.person.last_name}" for v in missing)
-            due.append((kind, f"{why} Not yet told: {names}."))
-    return due
 
 
 @transaction.atomic
@@ -382,7 +234,7 @@ def juvenile_detention_record(
     detention = JuvenileDetention.objects.create(
         case=case, detained_at=detained_at, facility=facility, recorded_by=actor
     )
-    _case_deadline(case, rule="juvenile_detention_hearing", event_at=detained_at,
+    case_deadline_schedule(case, rule="juvenile_detention_hearing", event_at=detained_at,
                    facility=facility, sequence=case.detentions.count())  # fmt: skip
     audit.record(actor, "case.juvenile_detained", case, changes={"facility": facility})
     return detention
@@ -398,7 +250,7 @@ def _detention_hearing_held(actor: User, case: Case, event: CourtEvent) -> None:
     reviews = Deadline.objects.filter(
         content_type__model="case", object_id=case.pk, rule="juvenile_detention_review"
     ).count()
-    _case_deadline(case, rule="juvenile_detention_review", event_at=event.starts_at,
+    case_deadline_schedule(case, rule="juvenile_detention_review", event_at=event.starts_at,
                    sequence=reviews + 1)  # fmt: skip
 
 

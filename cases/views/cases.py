@@ -26,8 +26,8 @@ from cases.selectors import cases as selectors
 from cases.selectors.cases import case_get
 from cases.services import cases as services
 from cases.services import charges as charge_services
-from cases.services import court as court_services
 from cases.services import notes as note_services
+from cases.services import notices as notice_services
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
@@ -107,7 +107,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "hearings": case.court_events.select_related("continued_to"),
             "victims": case.case_victims.select_related("person"),
             "notices": case.victim_notices.select_related("victim__person", "given_by"),
-            "notices_due": court_services.notices_due(case),
+            "notices_due": notice_services.notices_due(case),
             "arrests": access.visible(request.user, Arrest)
             .filter(handoffs__case=case)
             .select_related("arrestee", "operation", "county", "arresting_agency"),

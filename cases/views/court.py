@@ -27,6 +27,7 @@ from cases.models import Charge, CourtEvent
 from cases.selectors.cases import case_get
 from cases.services import court as court_services
 from cases.services import notes as note_services
+from cases.services import notices as notice_services
 from cases.services.people import PersonData
 from cases.views.cases import case_part, case_step, case_to_change
 from taskforce import audit
@@ -149,7 +150,7 @@ def victim_new(request: HttpRequest, public_id) -> HttpResponse:
     case = case_to_change(request, public_id)
 
     def save(data):
-        court_services.case_victim_add(
+        notice_services.case_victim_add(
             actor=request.user,
             case=case,
             data=PersonData(
@@ -179,7 +180,7 @@ def notice_new(request: HttpRequest, public_id) -> HttpResponse:
     case = case_to_change(request, public_id)
 
     def save(data):
-        court_services.victim_notice_record(actor=request.user, case=case, **data)
+        notice_services.victim_notice_record(actor=request.user, case=case, **data)
         return "Notice recorded."
 
     return case_step(

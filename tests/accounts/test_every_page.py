@@ -62,10 +62,11 @@ def world(
     from cases.models import CaseDocument, RunawayReport
     from cases.services.arrests import ArrestRow  # noqa: F401 - arrests come from make_arrests
     from cases.services.charges import ChargeInput, charging_decide
-    from cases.services.court import case_victim_add, court_event_schedule
+    from cases.services.court import court_event_schedule
     from cases.services.handoffs import handoff_create
     from cases.services.imports import arrest_import_stage
     from cases.services.notes import document_upload
+    from cases.services.notices import case_victim_add
     from cases.services.people import PersonData
     from deadlines.preferences import calendar_feed_rotate
     from referrals.services import referral_open_victim, referral_transition

@@ -11,15 +11,13 @@ from django.utils import timezone
 from cases.models import CourtEvent, Sentence, VictimNotice
 from cases.services.charges import ChargeInput, charge_dispose, charging_decide
 from cases.services.court import (
-    case_victim_add,
     court_event_continue,
     court_event_record,
     court_event_schedule,
-    notices_due,
     sentence_record,
-    victim_notice_record,
 )
 from cases.services.handoffs import handoff_create
+from cases.services.notices import case_victim_add, notices_due, victim_notice_record
 from cases.services.people import PersonData
 from taskforce.models import AuditEvent
 from tests.factories import verified_login

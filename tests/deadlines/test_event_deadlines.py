@@ -9,13 +9,12 @@ from django.utils import timezone
 
 from cases.services.charges import ChargeInput, charging_decide
 from cases.services.court import (
-    case_victim_add,
     court_event_continue,
     court_event_record,
     court_event_schedule,
     speedy_trial_demand_record,
-    victim_notice_record,
 )
+from cases.services.notices import case_victim_add, victim_notice_record
 from cases.services.people import PersonData
 from deadlines.reminders import escalate_missed_deadlines
 from referrals.services import referral_assign, referral_send, referral_transition
