@@ -3,7 +3,7 @@ and task-force grants ask for (OVC TIMS, BJA PMT). One row per measure and categ
 "Grant export" section maps each measure to its source.
 
 Victims are counted "new" when identified in the period and "continuing" when identified before
-it and served in it (DESIGN.md §7: a victim is new once per period). Breakdowns of victims and
+it and served in it (grant reports count a victim as new once per period). Breakdowns of victims and
 services are suppressed like the report tables in the task-force-wide view.
 """
 

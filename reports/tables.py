@@ -3,11 +3,12 @@
 Every table of the reports pages is one of these: the page draws it, a chart draws it, the CSV
 export writes it, all from the same cells, so a value hidden in one is hidden in all.
 
-Suppression (DESIGN.md §3; issue #11): in the task-force-wide view, a count of victims or
-referrals from 1 to 4 shows as "<5" (primary). Then, wherever a row or column total is shown
-with exactly one hidden cell, that cell could be worked out from the total, so another cell is
-hidden too (complementary): the smallest count of 5 or more in that line, or else the line's
-total. Repeated until no line has a single hidden cell. Complementary cells show as "—".
+Suppression (issue #11; an aggregate must not identify a victim): in the task-force-wide view, a
+count of victims or referrals from 1 to 4 shows as "<5" (primary). Then, wherever a row or
+column total is shown with exactly one hidden cell, that cell could be worked out from the
+total, so another cell is hidden too (complementary): the smallest count of 5 or more in that
+line, or else the line's total. Repeated until no line has a single hidden cell. Complementary
+cells show as "—".
 """
 
 from __future__ import annotations

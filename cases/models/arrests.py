@@ -57,7 +57,7 @@ class Arrest(ProtectedModel):
     )
     evidence = models.TextField(blank=True, help_text="Evidence item numbers or references.")
     narrative = models.TextField(blank=True)
-    # Buyer stings (DESIGN.md §6): the decoy's stated age answers a mistake-of-age defence.
+    # Buyer stings: the decoy's stated age answers a mistake-of-age defence (State v. Moser).
     decoy_stated_age = models.PositiveSmallIntegerField(null=True, blank=True)
     decoy_age_stated_at = models.DateTimeField(null=True, blank=True)
     solicitation_venue = models.CharField(

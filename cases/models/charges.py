@@ -1,7 +1,8 @@
 """The charging decision on a case, and its charges: filed, amended and disposed.
 
 Charges are kept as a history: an amended charge stays, pointing at the charge that replaced it,
-and a dismissed one stays with its disposition (DESIGN.md §6: charges change over a case).
+and a dismissed one stays with its disposition: charges change over a case (many trafficking
+cases end on other charges).
 """
 
 import uuid

@@ -1,5 +1,5 @@
-"""Runaway reports and their review for links to trafficking (DESIGN.md §1: runaways are a known
-risk factor, and prosecutors review old runaway cases)."""
+"""Runaway reports and their review for links to trafficking (running away is a known risk
+factor, and prosecutors review old runaway cases)."""
 
 from django.db import models
 from django.db.models import F, Q

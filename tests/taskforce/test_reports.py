@@ -61,7 +61,7 @@ def make_victims(agency, by, count, sex, age, identified_on=None):
 
 @pytest.fixture
 def survey(advocacy_center, advocate):
-    """The victims survey of DESIGN.md §1: 5 men, 79 women, 11 boys, 80 girls."""
+    """A published service survey's victims: 5 men, 79 women, 11 boys, 80 girls."""
     make_victims(advocacy_center, advocate, 5, Sex.MALE, 30)
     make_victims(advocacy_center, advocate, 79, Sex.FEMALE, 30)
     make_victims(advocacy_center, advocate, 11, Sex.MALE, 15)
