@@ -27,7 +27,6 @@ from cases.services.arrests import ArrestRow, arrest_rows_check, arrest_update, 
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
-from taskforce.web.exports import csv_response
 from taskforce.web.forms import add_service_errors, refuse_stale
 
 ROWS_PER_STEP = 10
@@ -264,52 +263,56 @@ def preview_context(
     }
 
 
-def _filters(request: HttpRequest) -> tuple[ArrestFilterForm, selectors.ArrestFilters]:
-    form = ArrestFilterForm(request.GET, operations=_operations(request))
-    if form.is_valid():
-        return form, selectors.ArrestFilters(**form.cleaned_data)
-    return form, selectors.ArrestFilters()
+def _arrest_row(a: Arrest) -> list:
+    return [
+        a.arrestee.last_name, a.arrestee.first_name, a.arrestee.date_of_birth or "",
+        a.arrested_at.isoformat(), a.city, a.county.name, a.arresting_agency.name,
+        a.booking_number, a.get_custody_status_display(),
+        "; ".join(c.statute.citation for c in a.charges.all()),
+        a.operation.name if a.operation else "", a.decoy_stated_age or "",
+        a.get_solicitation_venue_display() if a.solicitation_venue else "",
+        "; ".join(h.to_agency.name for h in a.handoffs.all()),
+    ]  # fmt: skip
+
+
+ARRESTS = listing.Listing(
+    model=Arrest,
+    filter_form=lambda request: ArrestFilterForm(request.GET, operations=_operations(request)),
+    filters=selectors.ArrestFilters,
+    page=selectors.arrest_list,
+    export_rows=selectors.arrest_export_rows,
+    template="cases/arrest_list.html",
+    title="Arrests",
+    csv_name="arrests.csv",
+    csv_header=[
+        "Last name",
+        "First name",
+        "Born",
+        "Arrested at",
+        "City",
+        "County",
+        "Arresting agency",
+        "Booking number",
+        "Custody",
+        "Charges",
+        "Operation",
+        "Decoy stated age",
+        "Solicited",
+        "Handed off to",
+    ],
+    csv_row=_arrest_row,
+    context=lambda request: {"can_enter": access.may_create(request.user, Arrest)},
+)
 
 
 @login_required
 def arrest_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    page = selectors.arrest_list(
-        actor=request.user, filters=filters, after=listing.cursor(request, Arrest)
-    )
-    return render(
-        request,
-        "cases/arrest_list.html",
-        {
-            "page_title": "Arrests",
-            "form": form,
-            **listing.page_links(request, page),
-            "can_enter": access.may_create(request.user, Arrest),
-        },
-    )
+    return ARRESTS.list_page(request)
 
 
 @login_required
 def arrest_export(request: HttpRequest) -> HttpResponse:
-    _, filters = _filters(request)
-    rows = selectors.arrest_export_rows(actor=request.user, filters=filters)
-    records.record_exported(actor=request.user, model=Arrest, count=rows.count(), query=request.GET)
-    return csv_response(
-        "arrests.csv",
-        ["Last name", "First name", "Born", "Arrested at", "City", "County", "Arresting agency",
-         "Booking number", "Custody", "Charges", "Operation", "Decoy stated age", "Solicited",
-         "Handed off to"],
-        (
-            [a.arrestee.last_name, a.arrestee.first_name, a.arrestee.date_of_birth or "",
-             a.arrested_at.isoformat(), a.city, a.county.name, a.arresting_agency.name,
-             a.booking_number, a.get_custody_status_display(),
-             "; ".join(c.statute.citation for c in a.charges.all()),
-             a.operation.name if a.operation else "", a.decoy_stated_age or "",
-             a.get_solicitation_venue_display() if a.solicitation_venue else "",
-             "; ".join(h.to_agency.name for h in a.handoffs.all())]
-            for a in rows.iterator(chunk_size=500)
-        ),
-    )  # fmt: skip
+    return ARRESTS.export(request)
 
 
 @login_required

@@ -31,57 +31,59 @@ from cases.services import notices as notice_services
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
-from taskforce.web.exports import csv_response
 from taskforce.web.forms import add_service_errors, refuse_stale, step_page
 
 
-def _filters(request: HttpRequest) -> tuple[CaseFilterForm, selectors.CaseFilters]:
-    form = CaseFilterForm(request.GET)
-    if form.is_valid():
-        return form, selectors.CaseFilters(**form.cleaned_data)
-    return form, selectors.CaseFilters()
+def _case_row(case: Case) -> list:
+    return [
+        case.number, case.title, case.get_kind_display(), case.get_status_display(),
+        case.county.name if case.county else "",
+        "; ".join(f"{p.last_name}, {p.first_name}" for p in case.defendants.all()),
+        case.next_hearing.isoformat() if case.next_hearing else "",
+        case.next_deadline.isoformat() if case.next_deadline else "",
+        case.active_counts, case.victim_count, case.owner_agency.name,
+        case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
+        case.updated_at.isoformat(),
+    ]  # fmt: skip
+
+
+CASES = listing.Listing(
+    model=Case,
+    filter_form=lambda request: CaseFilterForm(request.GET),
+    filters=selectors.CaseFilters,
+    page=selectors.case_list,
+    export_rows=selectors.case_export_rows,
+    template="cases/case_list.html",
+    title="Cases",
+    csv_name="cases.csv",
+    csv_header=[
+        "Number",
+        "Title",
+        "Kind",
+        "Status",
+        "County",
+        "Defendants",
+        "Next hearing",
+        "Next deadline",
+        "Active counts",
+        "Victims",
+        "Agency",
+        "Assigned prosecutor",
+        "Last updated",
+    ],
+    csv_row=_case_row,
+    context=lambda request: {"can_create": access.may_create(request.user, Case)},
+)
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    page = selectors.case_list(
-        actor=request.user, filters=filters, after=listing.cursor(request, Case)
-    )
-    return render(
-        request,
-        "cases/case_list.html",
-        {
-            "page_title": "Cases",
-            "form": form,
-            **listing.page_links(request, page),
-            "can_create": access.may_create(request.user, Case),
-        },
-    )
+    return CASES.list_page(request)
 
 
 @login_required
 def case_export(request: HttpRequest) -> HttpResponse:
-    _, filters = _filters(request)
-    rows = selectors.case_export_rows(actor=request.user, filters=filters)
-    records.record_exported(actor=request.user, model=Case, count=rows.count(), query=request.GET)
-    return csv_response(
-        "cases.csv",
-        ["Number", "Title", "Kind", "Status", "County", "Defendants", "Next hearing",
-         "Next deadline", "Active counts", "Victims", "Agency", "Assigned prosecutor",
-         "Last updated"],
-        (
-            [case.number, case.title, case.get_kind_display(), case.get_status_display(),
-             case.county.name if case.county else "",
-             "; ".join(f"{p.last_name}, {p.first_name}" for p in case.defendants.all()),
-             case.next_hearing.isoformat() if case.next_hearing else "",
-             case.next_deadline.isoformat() if case.next_deadline else "",
-             case.active_counts, case.victim_count, case.owner_agency.name,
-             case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
-             case.updated_at.isoformat()]
-            for case in rows.iterator(chunk_size=500)
-        ),
-    )  # fmt: skip
+    return CASES.export(request)
 
 
 @login_required

@@ -17,53 +17,51 @@ from cases.services import operations as services
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
-from taskforce.web.exports import csv_response
 from taskforce.web.forms import add_service_errors, refuse_stale
 
 
-def _filters(request: HttpRequest) -> tuple[OperationFilterForm, selectors.OperationFilters]:
-    form = OperationFilterForm(request.GET)
-    if form.is_valid():
-        return form, selectors.OperationFilters(**form.cleaned_data)
-    return form, selectors.OperationFilters()
+def _operation_row(op) -> list:
+    return [
+        op.name, op.get_kind_display(), op.owner_agency.name, op.starts_on, op.ends_on or "",
+        "; ".join(c.name for c in op.counties.all()), op.arrest_count, op.ads_posted,
+        op.responses, op.contacts,
+    ]  # fmt: skip
+
+
+OPERATIONS = listing.Listing(
+    model=Operation,
+    filter_form=lambda request: OperationFilterForm(request.GET),
+    filters=selectors.OperationFilters,
+    page=selectors.operation_list,
+    export_rows=selectors.operation_export_rows,
+    template="cases/operation_list.html",
+    title="Operations",
+    csv_name="operations.csv",
+    csv_header=[
+        "Name",
+        "Kind",
+        "Lead agency",
+        "Starts",
+        "Ends",
+        "Counties",
+        "Arrests",
+        "Ads posted",
+        "Responses",
+        "Contacts",
+    ],
+    csv_row=_operation_row,
+    context=lambda request: {"can_create": access.may_create(request.user, Operation)},
+)
 
 
 @login_required
 def operation_list(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
-    page = selectors.operation_list(
-        actor=request.user, filters=filters, after=listing.cursor(request, Operation)
-    )
-    return render(
-        request,
-        "cases/operation_list.html",
-        {
-            "page_title": "Operations",
-            "form": form,
-            **listing.page_links(request, page),
-            "can_create": access.may_create(request.user, Operation),
-        },
-    )
+    return OPERATIONS.list_page(request)
 
 
 @login_required
 def operation_export(request: HttpRequest) -> HttpResponse:
-    _, filters = _filters(request)
-    rows = selectors.operation_export_rows(actor=request.user, filters=filters)
-    records.record_exported(
-        actor=request.user, model=Operation, count=rows.count(), query=request.GET
-    )
-    return csv_response(
-        "operations.csv",
-        ["Name", "Kind", "Lead agency", "Starts", "Ends", "Counties", "Arrests", "Ads posted",
-         "Responses", "Contacts"],
-        (
-            [op.name, op.get_kind_display(), op.owner_agency.name, op.starts_on, op.ends_on or "",
-             "; ".join(c.name for c in op.counties.all()), op.arrest_count, op.ads_posted,
-             op.responses, op.contacts]
-            for op in rows.iterator(chunk_size=500)
-        ),
-    )  # fmt: skip
+    return OPERATIONS.export(request)
 
 
 @login_required
