@@ -24,6 +24,7 @@ from cases.selectors.handoffs import handoffs_of
 from cases.selectors.people import likely_duplicates
 from cases.services import imports
 from cases.services.arrests import ArrestRow, arrest_rows_check, arrest_update, arrests_create
+from cases.views.imports import ImportFlow
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
@@ -168,99 +169,62 @@ def _bulk_page(request, header, formset) -> HttpResponse:
     )
 
 
+def _import_again(staged) -> str:
+    again = reverse("cases:arrest_import")
+    if staged.operation is not None:
+        again += f"?operation={staged.operation.public_id}"
+    return again
+
+
+def _import_done(staged) -> str:
+    if staged.operation is not None:
+        return reverse("cases:operation_detail", kwargs={"public_id": staged.operation.public_id})
+    return reverse("cases:arrest_list")
+
+
+ARREST_IMPORT = ImportFlow(
+    noun="arrests",
+    imported="arrests",
+    who="person",
+    title="Import arrests",
+    upload_template="cases/arrest_import.html",
+    preview_template="cases/arrest_import_preview.html",
+    preview_url="cases:arrest_import_preview",
+    columns=imports.COLUMNS,
+    required=imports.REQUIRED,
+    stage=lambda *, actor, data, file_name, fields: imports.arrest_import_stage(
+        actor=actor,
+        data=data,
+        file_name=file_name,
+        operation=fields["operation"],
+        arresting_agency=fields["arresting_agency"],
+    ),
+    get=imports.arrest_import_get,
+    rows=imports.arrest_import_rows,
+    confirm=imports.arrest_import_confirm,
+    discard=imports.arrest_import_discard,
+    again_url=_import_again,
+    done_url=_import_done,
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def arrest_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of arrests; the next page shows every row checked, nothing saved yet."""
-    operations = _operations(request)
     form = ArrestImportForm(
         request.POST or None,
         request.FILES or None,
         initial=_header_initial(request) if request.method == "GET" else None,
-        operations=operations,
+        operations=_operations(request),
     )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            staged = imports.arrest_import_stage(
-                actor=request.user,
-                data=upload.read(imports.MAX_BYTES + 1),
-                file_name=upload.name,
-                operation=form.cleaned_data["operation"],
-                arresting_agency=form.cleaned_data["arresting_agency"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("cases:arrest_import_preview", public_id=staged.public_id)
-    return render(
-        request,
-        "cases/arrest_import.html",
-        {"page_title": "Import arrests", "form": form, "columns": imports.COLUMNS,
-         "required": imports.REQUIRED},
-    )  # fmt: skip
+    return ARREST_IMPORT.upload(request, form)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def arrest_import_preview(request: HttpRequest, public_id) -> HttpResponse:
-    staged = imports.arrest_import_get(actor=request.user, public_id=public_id)
-    problems = []
-    if request.method == "POST":
-        if "confirm" not in request.POST:
-            # Only an explicit "Save all" saves; anything else (Discard) throws the file away.
-            imports.arrest_import_discard(actor=request.user, staged=staged)
-            messages.info(request, "The file was discarded; nothing was saved.")
-            again = reverse("cases:arrest_import")
-            if staged.operation is not None:
-                again += f"?operation={staged.operation.public_id}"
-            return redirect(again)
-        choices = person_choices(request.POST)
-        try:
-            arrests = imports.arrest_import_confirm(
-                actor=request.user, staged=staged, choices=choices
-            )
-        except ValidationError as error:
-            problems = error.messages
-        else:
-            messages.success(request, f"{len(arrests)} arrests imported from {staged.file_name}.")
-            if staged.operation is not None:
-                return redirect("cases:operation_detail", public_id=staged.operation.public_id)
-            return redirect("cases:arrest_list")
-    rows = imports.arrest_import_rows(actor=request.user, staged=staged)
-    return render(
-        request,
-        "cases/arrest_import_preview.html",
-        preview_context(request, staged, rows, problems, who="person", noun="arrests"),
-    )
-
-
-def person_choices(post) -> dict[int, str]:
-    """Line number → the uploader's choice for a row whose person may be on record already."""
-    return {
-        int(key.removeprefix("person-")): value
-        for key, value in post.items()
-        if key.startswith("person-") and key.removeprefix("person-").isdigit() and value
-    }
-
-
-def preview_context(
-    request: HttpRequest, staged, rows, problems: list[str], *, who: str, noun: str
-) -> dict:
-    """What an import's preview page (cases/_import_preview.html) shows: every checked row,
-    with the choices kept; `who` names the person of a row, `noun` the rows."""
-    for row in rows:
-        row.chosen = request.POST.get(f"person-{row.line}", "")
-    return {
-        "who": who,
-        "noun": noun,
-        "page_title": f"Check {staged.file_name}",
-        "staged": staged,
-        "rows": rows,
-        "bad_rows": sum(1 for row in rows if row.errors),
-        "matched_rows": sum(1 for row in rows if row.is_ok and row.matches),
-        "problems": problems,
-    }
+    return ARREST_IMPORT.preview(request, public_id)
 
 
 def _arrest_row(a: Arrest) -> list:

@@ -7,14 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.forms.runaways import RunawayImportForm, RunawayQueueFilterForm, RunawayReviewForm
 from cases.models import ReviewOutcome, RunawayReport
 from cases.selectors import runaways as selectors
 from cases.services import runaways as services
-from cases.services.imports import MAX_BYTES
-from cases.views.arrests import person_choices, preview_context
+from cases.views.imports import ImportFlow
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
@@ -118,56 +118,39 @@ def runaway_review(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
+RUNAWAY_IMPORT = ImportFlow(
+    noun="reports",
+    imported="runaway reports",
+    who="youth",
+    title="Import runaway reports",
+    upload_template="cases/runaway_import.html",
+    preview_template="cases/runaway_import_preview.html",
+    preview_url="cases:runaway_import_preview",
+    columns=services.COLUMNS,
+    required=services.REQUIRED,
+    stage=lambda *, actor, data, file_name, fields: services.runaway_import_stage(
+        actor=actor, data=data, file_name=file_name
+    ),
+    get=services.runaway_import_get,
+    rows=services.runaway_import_rows,
+    confirm=services.runaway_import_confirm,
+    discard=services.runaway_import_discard,
+    again_url=lambda staged: reverse("cases:runaway_import"),
+    done_url=lambda staged: reverse("cases:runaway_queue"),
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def runaway_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of runaway reports; the next page shows every row checked, nothing saved."""
     _require_reviewer(request)
-    form = RunawayImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            staged = services.runaway_import_stage(
-                actor=request.user, data=upload.read(MAX_BYTES + 1), file_name=upload.name
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("cases:runaway_import_preview", public_id=staged.public_id)
-    return render(
-        request,
-        "cases/runaway_import.html",
-        {"page_title": "Import runaway reports", "form": form, "columns": services.COLUMNS,
-         "required": services.REQUIRED},
-    )  # fmt: skip
+    return RUNAWAY_IMPORT.upload(
+        request, RunawayImportForm(request.POST or None, request.FILES or None)
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def runaway_import_preview(request: HttpRequest, public_id) -> HttpResponse:
-    staged = services.runaway_import_get(actor=request.user, public_id=public_id)
-    problems = []
-    if request.method == "POST":
-        if "confirm" not in request.POST:
-            # Only an explicit "Save all" saves; anything else (Discard) throws the file away.
-            services.runaway_import_discard(actor=request.user, staged=staged)
-            messages.info(request, "The file was discarded; nothing was saved.")
-            return redirect("cases:runaway_import")
-        choices = person_choices(request.POST)
-        try:
-            reports = services.runaway_import_confirm(
-                actor=request.user, staged=staged, choices=choices
-            )
-        except ValidationError as error:
-            problems = error.messages
-        else:
-            messages.success(
-                request, f"{len(reports)} runaway reports imported from {staged.file_name}."
-            )
-            return redirect("cases:runaway_queue")
-    rows = services.runaway_import_rows(actor=request.user, staged=staged)
-    return render(
-        request,
-        "cases/runaway_import_preview.html",
-        preview_context(request, staged, rows, problems, who="youth", noun="reports"),
-    )
+    return RUNAWAY_IMPORT.preview(request, public_id)

@@ -1,0 +1,108 @@
+"""The CSV import flow that arrests and runaway reports share: upload → a preview of every row
+checked, nothing saved → "Save all" (one transaction) or discard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from cases.services.imports import MAX_BYTES
+from taskforce.web.forms import add_service_errors
+
+
+def person_choices(post) -> dict[int, str]:
+    """Line number → the uploader's choice for a row whose person may be on record already."""
+    return {
+        int(key.removeprefix("person-")): value
+        for key, value in post.items()
+        if key.startswith("person-") and key.removeprefix("person-").isdigit() and value
+    }
+
+
+@dataclass(frozen=True)
+class ImportFlow:
+    """One kind of record's CSV import: its pages and the services that stage, check, save and
+    discard a file (each of which asks the policy)."""
+
+    noun: str  # what the preview calls the rows, e.g. "arrests"
+    imported: str  # what the message after saving calls them, e.g. "runaway reports"
+    who: str  # whom a row names: "person", "youth"
+    title: str  # of the upload page
+    upload_template: str
+    preview_template: str
+    preview_url: str  # URL name of the preview page, taking the staged file's public_id
+    columns: Sequence[str]
+    required: Sequence[str]
+    # (actor, data, file_name, cleaned form data) → the staged file
+    stage: Callable[..., object]
+    get: Callable[..., object]  # (actor=, public_id=) → the staged file, or NotFound
+    rows: Callable[..., list]  # (actor=, staged=) → every row, checked
+    confirm: Callable[..., list]  # (actor=, staged=, choices=) → the records saved
+    discard: Callable[..., None]  # (actor=, staged=)
+    again_url: Callable[[object], str]  # where a discarded file sends the uploader
+    done_url: Callable[[object], str]  # where a saved file sends them
+
+    def upload(self, request: HttpRequest, form: forms.Form) -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                staged = self.stage(
+                    actor=request.user,
+                    data=upload.read(MAX_BYTES + 1),
+                    file_name=upload.name,
+                    fields=form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(self.preview_url, public_id=staged.public_id)
+        return render(
+            request,
+            self.upload_template,
+            {"page_title": self.title, "form": form, "columns": self.columns,
+             "required": self.required},
+        )  # fmt: skip
+
+    def preview(self, request: HttpRequest, public_id) -> HttpResponse:
+        staged = self.get(actor=request.user, public_id=public_id)
+        problems: list[str] = []
+        if request.method == "POST":
+            if "confirm" not in request.POST:
+                # Only an explicit "Save all" saves; anything else (Discard) throws the file away.
+                self.discard(actor=request.user, staged=staged)
+                messages.info(request, "The file was discarded; nothing was saved.")
+                return redirect(self.again_url(staged))
+            try:
+                saved = self.confirm(
+                    actor=request.user, staged=staged, choices=person_choices(request.POST)
+                )
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(
+                    request, f"{len(saved)} {self.imported} imported from {staged.file_name}."
+                )
+                return redirect(self.done_url(staged))
+        rows = self.rows(actor=request.user, staged=staged)
+        for row in rows:
+            row.chosen = request.POST.get(f"person-{row.line}", "")
+        return render(
+            request,
+            self.preview_template,
+            {
+                "who": self.who,
+                "noun": self.noun,
+                "page_title": f"Check {staged.file_name}",
+                "staged": staged,
+                "rows": rows,
+                "bad_rows": sum(1 for row in rows if row.errors),
+                "matched_rows": sum(1 for row in rows if row.is_ok and row.matches),
+                "problems": problems,
+            },
+        )
