@@ -23,7 +23,7 @@ from cases.models import (
     Sex,
     Statute,
 )
-from cases.models.people import name_key
+from cases.models.people import ContactMethod, name_key
 from cases.services.arrests import ArrestRow, arrests_create
 from cases.services.cases import case_transition
 from cases.services.charges import ChargeInput, charge_dispose, charging_decide
@@ -36,7 +36,7 @@ from referrals.services import referral_open_victim, referral_send, referral_tra
 from taskforce.models import Agency, AgencyKind, County, Role, User
 from taskforce.records import record_create
 from taskforce.services import membership_start
-from victims.models import ContactMethod, IdentifiedHow, ServiceKind, ServiceStatus
+from victims.models import IdentifiedHow, ServiceKind, ServiceStatus
 from victims.services import contact_record, service_record
 
 # Every demo account signs in with this password (README: Demo logins). Never seed in production.

@@ -16,7 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import Person
 from cases.models.notes import private_storage
-from cases.models.people import AgeGroup, age_group_on
+from cases.models.people import AgeGroup, ContactMethod, age_group_on
 from taskforce.access import ConsentScope
 from taskforce.encryption import EncryptedCharField, EncryptedTextField
 from taskforce.models import Agency, GrantFields, ProtectedModel, Share, User
@@ -228,14 +228,6 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
-
-
-class ContactMethod(models.TextChoices):
-    PHONE = "phone", "Phone"
-    TEXT = "text", "Text message"
-    IN_PERSON = "in_person", "In person"
-    EMAIL = "email", "Email"
-    THROUGH_OTHER = "through_other", "Through someone else"
 
 
 class Contact(models.Model):

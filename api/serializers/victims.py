@@ -7,8 +7,9 @@ from rest_framework import serializers
 
 from api.base import AgencyField
 from api.fields import DateField, DateTimeField
+from cases.models import ContactMethod
 from taskforce.access import ConsentScope
-from victims.models import ContactMethod, IdentifiedHow, ServiceKind, ServiceStatus
+from victims.models import IdentifiedHow, ServiceKind, ServiceStatus
 
 
 def _text(max_length: int, **kwargs) -> serializers.CharField:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases.models import (
     CaseVictim,
+    ContactMethod,
     ContinuanceBy,
     CourtEvent,
     CourtEventStatus,
@@ -13,7 +14,6 @@ from cases.models import (
     DetentionFacility,
     NoteVisibility,
     NoticeKind,
-    NoticeMethod,
     Sex,
     VictimRole,
 )
@@ -101,7 +101,7 @@ class NoticeForm(forms.Form):
     victim = forms.ModelChoiceField(queryset=CaseVictim.objects.none())
     kind = forms.ChoiceField(label="Notice", choices=NoticeKind.choices)
     given_on = forms.DateField(widget=_day(), initial=timezone.localdate)
-    method = forms.ChoiceField(choices=NoticeMethod.choices)
+    method = forms.ChoiceField(choices=ContactMethod.choices)
     notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

@@ -37,7 +37,6 @@ from cases.models.court import (
     DetentionFacility,
     JuvenileDetention,
     NoticeKind,
-    NoticeMethod,
     Sentence,
     SpeedyTrialDemand,
     VictimNotice,
@@ -56,6 +55,7 @@ from cases.models.operations import (
     OperationUserObjectPermission,
 )
 from cases.models.people import (
+    ContactMethod,
     IdentifierKind,
     Person,
     PersonGroupObjectPermission,
@@ -93,6 +93,7 @@ __all__ = [
     "Charge",
     "ChargeStatus",
     "ChargingDecision",
+    "ContactMethod",
     "ContinuanceBy",
     "CourtEvent",
     "CourtEventKind",
@@ -110,7 +111,6 @@ __all__ = [
     "JuvenileDetention",
     "NoteVisibility",
     "NoticeKind",
-    "NoticeMethod",
     "OffenceLevel",
     "Operation",
     "OperationGroupObjectPermission",

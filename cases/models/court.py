@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models.cases import Case
 from cases.models.charges import Charge
-from cases.models.people import Person
+from cases.models.people import ContactMethod, Person
 from taskforce.encryption import EncryptedTextField
 from taskforce.models import User
 
@@ -162,14 +162,6 @@ class NoticeKind(models.TextChoices):
     DISPOSITION = "disposition", "Final disposition, within 15 working days (611A.039)"
 
 
-class NoticeMethod(models.TextChoices):
-    PHONE = "phone", "Phone"
-    LETTER = "letter", "Letter"
-    EMAIL = "email", "Email"
-    IN_PERSON = "in_person", "In person"
-    ADVOCATE = "advocate", "Through their advocate"
-
-
 class VictimNotice(models.Model):
     """A notice given to a victim: what, when, how and by whom."""
 
@@ -177,7 +169,7 @@ class VictimNotice(models.Model):
     victim = models.ForeignKey(CaseVictim, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(max_length=12, choices=NoticeKind.choices)
     given_on = models.DateField()
-    method = models.CharField(max_length=10, choices=NoticeMethod.choices)
+    method = models.CharField(max_length=15, choices=ContactMethod.choices)
     notes = models.TextField(blank=True)
     given_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -107,6 +107,18 @@ def by_name(people) -> list["Person"]:
     return sorted(people, key=lambda p: (normalise_name(p.last_name), normalise_name(p.first_name)))
 
 
+class ContactMethod(models.TextChoices):
+    """How someone reached a person: a victim told of their rights, a youth an advocate met."""
+
+    PHONE = "phone", "Phone"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    IN_PERSON = "in_person", "In person"
+    ADVOCATE = "advocate", "Through their advocate"
+    THROUGH_OTHER = "through_other", "Through someone else"
+
+
 class IdentifierKind(models.TextChoices):
     ALIAS = "alias", "Alias / other name"
     PHONE = "phone", "Phone number"
