@@ -1,0 +1,189 @@
+"""Demo task force for a first run: two counties, one user per role per agency kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from home.demo.prosecution import seed_prosecution
+from home.demo.referrals import seed_referrals, seed_regions
+from home.demo.stings import DEMO_OPERATION, seed_runaways, seed_sting
+from taskforce.models import Agency, AgencyKind, Role, User
+from taskforce.services import membership_start
+
+__all__ = ["DEMO_OPERATION", "DEMO_PASSWORD", "DEMO_USERS", "SeedSummary", "seed_demo"]
+
+# Every demo account signs in with this password (README: Demo logins). Never seed in production.
+DEMO_PASSWORD = "taskforce-demo-2026"  # noqa: S105
+
+# (name, short name, kind, county)
+DEMO_AGENCIES = [
+    ("Washington County Attorney's Office", "WCAO", AgencyKind.PROSECUTION, "Washington"),
+    ("Washington County Sheriff's Office", "WCSO", AgencyKind.LAW_ENFORCEMENT, "Washington"),
+    ("Woodbury Police Department", "Woodbury PD", AgencyKind.LAW_ENFORCEMENT, "Washington"),
+    (
+        "Cottage Grove Police Department",
+        "Cottage Grove PD",
+        AgencyKind.LAW_ENFORCEMENT,
+        "Washington",
+    ),
+    ("Stillwater Police Department", "Stillwater PD", AgencyKind.LAW_ENFORCEMENT, "Washington"),
+    ("Oakdale Police Department", "Oakdale PD", AgencyKind.LAW_ENFORCEMENT, "Washington"),
+    ("Ramsey County Attorney's Office", "RCAO", AgencyKind.PROSECUTION, "Ramsey"),
+    ("Saint Paul Police Department", "SPPD", AgencyKind.LAW_ENFORCEMENT, "Ramsey"),
+    (
+        "St. Croix Valley Sexual Assault & Domestic Violence Advocacy Center",
+        "SCV Advocacy",
+        AgencyKind.VICTIM_SERVICES,
+        "Washington",
+    ),
+    (
+        "West Central Youth Shelter (Safe Harbor navigator)",
+        "WC Navigator",
+        AgencyKind.VICTIM_SERVICES,
+        "Douglas",
+    ),
+    ("East Metro Human Trafficking Task Force", "EMHTTF", AgencyKind.TASK_FORCE, ""),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    agency: str
+    role: str
+    title: str
+
+
+DEMO_USERS = [
+    DemoUser(
+        "wash_prosecutor", "Dana", "Whitfield", "WCAO", Role.PROSECUTOR, "Assistant County Attorney"
+    ),
+    DemoUser(
+        "wash_supervisor", "Morgan", "Ellison", "WCAO", Role.SUPERVISOR, "Criminal Division Chief"
+    ),
+    DemoUser(
+        "ramsey_prosecutor", "Priya", "Raman", "RCAO", Role.PROSECUTOR, "Assistant County Attorney"
+    ),
+    DemoUser("ramsey_supervisor", "Tom", "Becker", "RCAO", Role.SUPERVISOR, "Division Director"),
+    DemoUser("wcso_liaison", "Jesse", "Lindqvist", "WCSO", Role.POLICE_LIAISON, "Investigator"),
+    DemoUser("wcso_supervisor", "Carla", "Nguyen", "WCSO", Role.SUPERVISOR, "Commander"),
+    DemoUser("woodbury_liaison", "Sam", "Okafor", "Woodbury PD", Role.POLICE_LIAISON, "Detective"),
+    DemoUser(
+        "cottagegrove_liaison",
+        "Alex",
+        "Moreno",
+        "Cottage Grove PD",
+        Role.POLICE_LIAISON,
+        "Sergeant",
+    ),
+    DemoUser(
+        "stillwater_liaison", "Riley", "Hanson", "Stillwater PD", Role.POLICE_LIAISON, "Detective"
+    ),
+    DemoUser("oakdale_liaison", "Jordan", "Vang", "Oakdale PD", Role.POLICE_LIAISON, "Officer"),
+    DemoUser("stpaul_liaison", "Casey", "Yang", "SPPD", Role.POLICE_LIAISON, "Sergeant"),
+    DemoUser("scv_advocate", "Maya", "Thunder", "SCV Advocacy", Role.ADVOCATE, "Advocate"),
+    DemoUser("scv_supervisor", "Ruth", "Abdi", "SCV Advocacy", Role.SUPERVISOR, "Program Director"),
+    DemoUser(
+        "westcentral_navigator",
+        "Lena",
+        "Solberg",
+        "WC Navigator",
+        Role.ADVOCATE,
+        "Regional Navigator",
+    ),
+    DemoUser(
+        "taskforce_coordinator", "Chris", "Ostrowski", "EMHTTF", Role.COORDINATOR, "Coordinator"
+    ),
+    DemoUser(
+        "taskforce_supervisor", "Pat", "Delgado", "EMHTTF", Role.SUPERVISOR, "Task Force Commander"
+    ),
+]
+
+DEMO_ADMIN = "admin"
+
+
+@dataclass
+class SeedSummary:
+    agencies_created: int = 0
+    users_created: int = 0
+    memberships_started: int = 0
+    operations_created: int = 0
+    runaway_reports_created: int = 0
+    cases_sentenced: int = 0
+    referrals_created: int = 0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(
+            self.agencies_created
+            or self.users_created
+            or self.memberships_started
+            or self.operations_created
+            or self.runaway_reports_created
+            or self.cases_sentenced
+            or self.referrals_created
+        )
+
+
+@transaction.atomic
+def seed_demo() -> SeedSummary:
+    """Create what is missing of the demo task force; running it again changes nothing."""
+    summary = SeedSummary()
+    agencies: dict[str, Agency] = {}
+    for name, short_name, kind, county in DEMO_AGENCIES:
+        agency, created = Agency.objects.get_or_create(
+            name=name,
+            defaults={
+                "short_name": short_name,
+                "kind": kind,
+                "county": county,
+                "jurisdiction": f"{county} County" if county else "",
+            },
+        )
+        agencies[short_name] = agency
+        summary.agencies_created += created
+
+    for spec in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@demo.invalid",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            summary.users_created += 1
+        agency = agencies[spec.agency]
+        current = user.membership
+        if current is None or current.agency_id != agency.pk or current.role != spec.role:
+            membership_start(user=user, agency=agency, role=spec.role, title=spec.title)
+            summary.memberships_started += 1
+
+    summary.operations_created += seed_sting(agencies)
+    summary.runaway_reports_created += seed_runaways(agencies)
+    seed_regions(agencies)
+    summary.cases_sentenced += seed_prosecution(agencies)
+    summary.referrals_created += seed_referrals(agencies)
+
+    admin, created = User.objects.get_or_create(
+        username=DEMO_ADMIN,
+        defaults={
+            "first_name": "Task Force",
+            "last_name": "Administrator",
+            "email": "admin@demo.invalid",
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+        summary.users_created += 1
+    return summary

@@ -1,0 +1,92 @@
+"""The demo's Safe Harbor region and referrals, with a victim's record opened from one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from cases.models import (
+    RunawayReport,
+    Sex,
+)
+from cases.models.people import ContactMethod, name_key
+from cases.services.people import PersonData, person_create
+from home.demo.stings import DEMO_RUNAWAYS
+from referrals.models import Referral, ReferralStatus, Region
+from referrals.services import referral_open_victim, referral_send, referral_transition
+from taskforce.models import Agency, County, User
+from victims.models import IdentifiedHow, ServiceKind, ServiceStatus
+from victims.services import contact_record, service_record
+
+# Safe Harbor's West Central region (19 counties), with its navigator at a shelter agency.
+WEST_CENTRAL = (
+    "Big Stone, Becker, Chippewa, Clay, Douglas, Grant, Kandiyohi, Lac qui Parle, McLeod, Meeker, "
+    "Otter Tail, Pope, Renville, Stevens, Swift, Traverse, Wadena, Wilkin, Yellow Medicine"
+)
+
+
+def seed_regions(agencies: dict[str, Agency]) -> None:
+    regions = [
+        ("West Central", WEST_CENTRAL, agencies["WC Navigator"]),
+        ("Metro (demo)", "Washington, Ramsey", agencies["SCV Advocacy"]),
+    ]
+    for name, counties, navigator in regions:
+        region, created = Region.objects.get_or_create(name=name, defaults={"navigator": navigator})
+        if created:
+            names = [county.strip() for county in counties.split(",")]
+            region.counties.set(County.objects.filter(name__in=names))
+
+
+def seed_referrals(agencies: dict[str, Agency]) -> int:
+    """Two Safe Harbor referrals to the St. Croix Valley advocacy center, both taken up: the
+    runaway youth whose ad the sting's first buyer answered (referred by Washington's county
+    attorney) and an adult who called for help herself. Few on purpose: the coordinator's
+    reports show them as "<5", a supervisor of either agency sees the real numbers."""
+    advocacy = agencies["SCV Advocacy"]
+    if Referral.objects.filter(owner_agency=advocacy).exists():
+        return 0
+    prosecutor = User.objects.get(username="wash_prosecutor")
+    advocate = User.objects.get(username="scv_advocate")
+    region = Region.objects.filter(name="Metro (demo)").first()
+    runaway = (
+        RunawayReport.objects.filter(
+            owner_agency=agencies["WCAO"], youth__last_name_key=name_key(DEMO_RUNAWAYS[0][0])
+        )
+        .select_related("youth")
+        .first()
+    )
+    sent = []  # (referral, how identified, custody note for a minor, services delivered)
+    if runaway is not None:
+        referral = referral_send(
+            actor=prosecutor, person=runaway.youth, to_agency=advocacy, source="prosecution",
+            region=region, urgency="urgent",
+            reason="Her ad's handle was answered by a buyer arrested in the demo sting.",
+        )  # fmt: skip
+        custody = "Lives with her mother, who has custody. Demo data: invented."
+        sent.append((referral, IdentifiedHow.OTHER_AGENCY, custody, [ServiceKind.SHELTER]))
+    adult = person_create(
+        actor=advocate,
+        data=PersonData(first_name="Rosa", last_name="Delacroix", sex=Sex.FEMALE,
+                        date_of_birth=dt.date(2004, 5, 17)),
+    )  # fmt: skip
+    referral = referral_send(
+        actor=advocate, person=adult, to_agency=advocacy, source="self", region=region,
+        reason="Called the crisis line; wants help leaving.",
+    )  # fmt: skip
+    sent.append((referral, IdentifiedHow.SELF, "", [ServiceKind.COUNSELING, ServiceKind.HOUSING]))
+
+    today = timezone.localdate()
+    for referral, how, custody, services in sent:
+        for status in (ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED):
+            referral = referral_transition(actor=advocate, referral=referral, to_status=status)
+        victim = referral_open_victim(
+            actor=advocate, referral=referral, identified_how=how, guardian_note=custody
+        )
+        for kind in services:
+            service_record(actor=advocate, victim=victim, kind=kind,
+                           status=ServiceStatus.DELIVERING, started_on=today)  # fmt: skip
+        contact_record(actor=advocate, victim=victim, at=timezone.now(),
+                       method=ContactMethod.PHONE, reached=True)  # fmt: skip
+        referral_transition(actor=advocate, referral=referral, to_status=ReferralStatus.ENGAGED)
+    return len(sent)
