@@ -5,32 +5,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.base import AgencyRef, CountyField, VersionSerializer
+from api.serializers.charges import ChargeSerializer
 from api.serializers.people import ArresteeSerializer
-from cases.models import Case, CaseKind, CaseStatus, Charge, CourtEvent
-
-
-class ChargeSerializer(serializers.ModelSerializer):
-    defendant = serializers.UUIDField(source="defendant.public_id", read_only=True)
-    statute = serializers.CharField(source="statute.citation", read_only=True)
-    amended_to = serializers.UUIDField(
-        source="amended_to.public_id", read_only=True, allow_null=True
-    )
-
-    class Meta:
-        model = Charge
-        fields = [
-            "public_id",
-            "defendant",
-            "count_number",
-            "statute",
-            "level",
-            "filed_on",
-            "status",
-            "amended_to",
-            "disposition",
-            "disposed_on",
-        ]
-        read_only_fields = fields
+from cases.models import Case, CaseKind, CaseStatus, CourtEvent
 
 
 class CourtEventSerializer(serializers.ModelSerializer):

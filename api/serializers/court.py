@@ -1,76 +1,24 @@
-"""What the API accepts for the steps of a case in court: the charging decision, counts,
-hearings, a speedy-trial demand, a juvenile's detention and release, and sentences."""
+"""What the API accepts for the steps of a case in court: hearings, a speedy-trial demand, a
+juvenile's detention and release, and sentences."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.base import AgencyField
 from api.fields import DateField, DateTimeField
 from cases.models import (
     ContinuanceBy,
     CourtEventKind,
     CourtEventStatus,
-    Decision,
     DemandBy,
     DemandLevel,
     DetentionFacility,
-    Disposition,
     JuvenileDetention,
     Sentence,
     SpeedyTrialDemand,
-    Statute,
 )
-from cases.models.statutes import OffenceLevel
 
 MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": 0}
-
-
-class StatuteField(serializers.SlugRelatedField):
-    """A statute by its citation, as the court cites it (e.g. "609.324 subd. 1(b)")."""
-
-    default_error_messages = {
-        "does_not_exist": "'{value}' is not a statute we know; give its citation.",
-        "invalid": "Give a statute's citation, e.g. 609.324 subd. 1(b).",
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Statute.objects.all())
-        super().__init__(slug_field="citation", **kwargs)
-
-
-class ChargeFile(serializers.Serializer):
-    defendant = serializers.UUIDField(help_text="The public id of a defendant of this case.")
-    statute = StatuteField()
-    filed_on = DateField()
-    level = serializers.ChoiceField(
-        choices=OffenceLevel.choices,
-        required=False,
-        allow_blank=True,
-        help_text="The statute's level unless given.",
-    )
-
-
-class CaseDecision(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=Decision.choices)
-    reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="Required to decline or refer."
-    )
-    referred_to = AgencyField(required=False, allow_null=True, help_text="Refer: the office.")
-    charges = ChargeFile(
-        many=True, required=False, max_length=100, help_text="Charge: the counts to file."
-    )
-
-
-class ChargeAmend(serializers.Serializer):
-    statute = StatuteField(help_text="The amended charge.")
-    amended_on = DateField()
-    level = serializers.ChoiceField(choices=OffenceLevel.choices, required=False, allow_blank=True)
-
-
-class ChargeDispose(serializers.Serializer):
-    disposition = serializers.ChoiceField(choices=Disposition.choices)
-    disposed_on = DateField()
 
 
 class SentenceWrite(serializers.Serializer):
