@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from api.base import AgencyField, AgencyRef, CountyField, VersionSerializer
 from cases.models import (
+    AdResponse,
     Operation,
     OperationKind,
 )
@@ -67,3 +68,18 @@ class OperationUpdate(VersionSerializer, OperationWrite):
         for name, field in self.fields.items():
             if name != "version":
                 field.required = False
+
+
+class AdResponseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdResponse
+        fields = ["public_id", "kind", "value", "seen_on", "recorded_at"]
+        read_only_fields = fields
+
+
+class AdResponsesWrite(serializers.Serializer):
+    values = serializers.ListField(
+        child=serializers.CharField(max_length=120), min_length=1, max_length=500,
+        help_text="Phone numbers and @handles; all are saved or none.",
+    )  # fmt: skip
+    seen_on = serializers.DateField()

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from api.base import AgencyRef
-from cases.models import AdResponse, RunawayReport
+from cases.models import RunawayReport
 from cases.models.runaways import ReviewOutcome
 
 
@@ -36,18 +36,3 @@ class RunawayReviewWrite(serializers.Serializer):
         max_length=40, required=False, allow_blank=True,
         help_text="The number of a case you may open; only when the outcome is linked.",
     )  # fmt: skip
-
-
-class AdResponseSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AdResponse
-        fields = ["public_id", "kind", "value", "seen_on", "recorded_at"]
-        read_only_fields = fields
-
-
-class AdResponsesWrite(serializers.Serializer):
-    values = serializers.ListField(
-        child=serializers.CharField(max_length=120), min_length=1, max_length=500,
-        help_text="Phone numbers and @handles; all are saved or none.",
-    )  # fmt: skip
-    seen_on = serializers.DateField()

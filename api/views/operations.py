@@ -10,8 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import ListRetrieve, Shareable, VersionedUpdate, valid
-from api.serializers.operations import OperationSerializer, OperationUpdate, OperationWrite
-from api.serializers.runaways import AdResponseSerializer, AdResponsesWrite
+from api.serializers.operations import (
+    AdResponseSerializer,
+    AdResponsesWrite,
+    OperationSerializer,
+    OperationUpdate,
+    OperationWrite,
+)
 from cases.models import Operation, OperationKind
 from cases.services.operations import ad_responses_add, operation_create, operation_update
 from taskforce import access
