@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -44,8 +45,6 @@ def _text_search(queryset: QuerySet, text: str) -> QuerySet:
     defendants = CaseDefendant.objects.filter(person__in=people_named(text)).values("case_id")
     matches = Q(number__icontains=text) | Q(pk__in=defendants)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
         queryset = queryset.annotate(title_search=SearchVector("title", config="english"))
         matches |= Q(title_search=SearchQuery(text, config="english", search_type="websearch"))
         matches |= Q(title__icontains=text)
