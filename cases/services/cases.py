@@ -91,7 +91,9 @@ def case_update(*, actor: User, case: Case, expected_version: int, data: dict) -
         _check_assignee(case.owner_agency_id, data["assigned_prosecutor"])
     if "lead_investigator" in data:
         _check_investigator(data["lead_investigator"])
-    before = case.lead_investigator
+    # From the stored row, locked: a bound ModelForm has already put the new investigator on
+    # `case`, and the grant to take back is the one the stored investigator holds.
+    before = Case.objects.select_for_update().get(pk=case.pk).lead_investigator
     case = records.record_update(
         actor=actor, obj=case, expected_version=expected_version, data=data
     )

@@ -227,3 +227,26 @@ def test_the_case_page_links_the_arrests_it_came_from(client, intake_case, wash_
     verified_login(client, wash_prosecutor)
     arrests = client.get(reverse("cases:detail", args=[intake_case.public_id])).context["arrests"]
     assert [a.arrestee.last_name for a in arrests] == ["Buyer01"]
+
+
+def test_replacing_the_lead_investigator_on_the_edit_page_ends_the_old_ones_access(
+    client, wash_prosecutor, sheriff_liaison, woodbury_liaison_user
+):
+    """The edit form has already put the new investigator on the case object when the service
+    runs: the grant to revoke is read from the stored case, not from that object."""
+    case = case_create(
+        actor=wash_prosecutor, number="26-CR-10", title="State v. Lind",
+        lead_investigator=sheriff_liaison,
+    )  # fmt: skip
+    verified_login(client, wash_prosecutor)
+    response = client.post(
+        reverse("cases:edit", args=[case.public_id]),
+        {"number": case.number, "title": case.title, "kind": case.kind,
+         "lead_investigator": woodbury_liaison_user.pk, "version": case.version},
+    )  # fmt: skip
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.lead_investigator == woodbury_liaison_user
+    assert access.can(woodbury_liaison_user, access.Action.VIEW, case)
+    assert not access.can(sheriff_liaison, access.Action.VIEW, case)
+    assert AuditEvent.objects.filter(action="access.unassigned", target_id=case.pk).exists()
