@@ -46,8 +46,11 @@ def membership_start(
 @transaction.atomic
 def membership_end(*, membership: Membership, at: datetime | None = None) -> Membership:
     """End a membership: the user leaves the agency's Group at once."""
+    at = at or timezone.now()
+    if at < membership.started_at:
+        raise ValidationError({"ended_at": "A membership cannot end before it started."})
     if membership.ended_at is None:
-        membership.ended_at = at or timezone.now()
+        membership.ended_at = at
         membership.save(update_fields=["ended_at"])
         access.revoke_user_grants(membership.user)
     return membership

@@ -1,7 +1,10 @@
 """The admin is for administrators only; agencies and memberships are managed there."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from taskforce.models import Agency, AgencyKind, Membership, Role
 from tests.factories import UserFactory, verified_login
@@ -99,3 +102,66 @@ def test_administrator_edits_statutes_and_counties_but_sees_no_protected_records
     index = client.get(reverse("admin:index")).content.decode()
     for protected in ("Cases", "Arrests", "People", "Operations", "Hand offs"):
         assert f">{protected}<" not in index
+
+
+def _membership_form(membership, **changes) -> dict:
+    return {"title": membership.title, **changes}
+
+
+def test_ending_a_membership_in_the_admin_takes_back_the_persons_grants(
+    client, administrator, wash_prosecutor, woodbury_liaison
+):
+    """The admin goes through the membership service: the group and the personal grants made
+    to the person (a lead investigator's) end with the membership."""
+    from cases.services.cases import case_create
+    from taskforce import access
+
+    case = case_create(
+        actor=wash_prosecutor, number="26-CR-77", title="State v. Admin",
+        lead_investigator=woodbury_liaison,
+    )  # fmt: skip
+    assert access.can(woodbury_liaison, access.Action.VIEW, case)
+    membership = Membership.objects.get(user=woodbury_liaison, ended_at__isnull=True)
+    ends = timezone.localtime() + dt.timedelta(minutes=5)
+    verified_login(client, administrator)
+    before_start = client.post(
+        reverse("admin:taskforce_membership_change", args=[membership.pk]),
+        _membership_form(membership, ended_at_0="2020-01-01", ended_at_1="09:00"),
+    )
+    assert before_start.status_code == 200
+    assert "cannot end before it started" in before_start.content.decode()
+    response = client.post(
+        reverse("admin:taskforce_membership_change", args=[membership.pk]),
+        _membership_form(membership, ended_at_0=f"{ends:%Y-%m-%d}", ended_at_1=f"{ends:%H:%M}"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert membership.ended_at is not None
+    woodbury_liaison.refresh_from_db()
+    assert not woodbury_liaison.groups.exists()
+    from cases.models import CaseUserObjectPermission
+
+    assert not CaseUserObjectPermission.objects.filter(user=woodbury_liaison).exists()
+
+
+def test_the_admin_never_moves_a_membership_in_place_nor_deletes_one(
+    client, administrator, wash_prosecutor, ramsey_cao
+):
+    membership = Membership.objects.get(user=wash_prosecutor)
+    verified_login(client, administrator)
+    url = reverse("admin:taskforce_membership_change", args=[membership.pk])
+    response = client.post(
+        url, _membership_form(membership, agency=ramsey_cao.pk, role=Role.SUPERVISOR)
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.agency_id, membership.role) == (wash_prosecutor.agency.pk, Role.PROSECUTOR)
+    assert (
+        client.post(
+            reverse("admin:taskforce_membership_delete", args=[membership.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    user_page = client.get(reverse("admin:taskforce_user_change", args=[wash_prosecutor.pk]))
+    assert 'name="memberships-0-agency"' not in user_page.content.decode()
