@@ -1,7 +1,11 @@
-"""Locks an account after repeated failed sign-ins (django-axes) until someone releases it.
+"""Locks an account after repeated failed sign-ins (django-axes), for a while.
 
-CJIS 5.9.5: 5 failures within 15 minutes lock the account, by username from any address, until
-a supervisor of the person's agency or an administrator releases it (`lockout_release`).
+CJIS 5.9.5: 5 failures within 15 minutes lock the account, by username from any address, for
+LOCKOUT_MINUTES after the last failure (0: until released); a supervisor of the person's agency
+or an administrator may release it earlier (`lockout_release`). The person and their agency's
+supervisors are told at once. One address that fails LOCKOUT_ADDRESS_LIMIT times within the
+window is refused for every username, and its attempts stop counting against the accounts it
+names, so no one address can keep a task force's people out.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from axes.models import AccessAttempt, AccessFailureLog
 from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.events import account_event
 from taskforce import access, audit
-from taskforce.models import User
+from taskforce.models import Membership, Notification, Role, User
 
 
 class WindowedLockoutHandler(AxesDatabaseHandler):
@@ -33,16 +39,29 @@ class WindowedLockoutHandler(AxesDatabaseHandler):
     also logs one by one (`AccessFailureLog`).
     """
 
+    def is_locked(self, request, credentials: dict | None = None) -> bool:
+        return super().is_locked(request, credentials) or _address_throttled(request)
+
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         if request is None:
             return super().user_login_failed(sender, credentials, request, **kwargs)
         username = get_client_username(request, credentials)
         account = User.objects.filter(username=username).first() if username else None
-        was_locked = self.is_locked(request, credentials)
-        if username and not was_locked:
+        throttled = _address_throttled(request)
+        was_locked = not throttled and super().is_locked(request, credentials)
+        if username and not was_locked and not throttled:
             _forget_failures_outside_window(username, account)
-        super().user_login_failed(sender, credentials, request, **kwargs)
-        locked = bool(getattr(request, "axes_locked_out", False))
+        if throttled:
+            # Refused for the address: logged against it, not against the account it names.
+            request.axes_locked_out = True
+            AccessFailureLog.objects.create(
+                username=username, ip_address=request.axes_ip_address,
+                user_agent=request.axes_user_agent[:255], path_info=request.axes_path_info[:255],
+                locked_out=True,
+            )  # fmt: skip
+        else:
+            super().user_login_failed(sender, credentials, request, **kwargs)
+        locked = not throttled and bool(getattr(request, "axes_locked_out", False))
         # The person is the target, not the actor: anyone may type their username. An unknown
         # username is not recorded, because people sometimes type their password there.
         details = {"changes": {"known_account": account is not None, "locked": locked}}
@@ -50,6 +69,60 @@ class WindowedLockoutHandler(AxesDatabaseHandler):
         audit.record(None, "auth.sign_in_failed", account, target_agency=target_agency, **details)
         if locked and not was_locked:
             audit.record(None, "auth.locked_out", account, target_agency=target_agency, **details)
+            if account is not None:
+                _tell_of_lock(account)
+
+
+def _address_throttled(request) -> bool:
+    """Whether the request's address failed LOCKOUT_ADDRESS_LIMIT times within the window."""
+    address = getattr(request, "axes_ip_address", None)
+    if not address:
+        return False
+    since = timezone.now() - timedelta(seconds=settings.AXES_FAILURE_WINDOW_SECONDS)
+    failures = AccessFailureLog.objects.filter(ip_address=address, attempt_time__gt=since)
+    return failures.count() >= settings.LOCKOUT_ADDRESS_LIMIT
+
+
+def _lock_lifts_after() -> timedelta | None:
+    minutes = settings.LOCKOUT_MINUTES
+    return timedelta(minutes=minutes) if minutes else None
+
+
+def _tell_of_lock(account: User) -> None:
+    """The person (by email: they cannot sign in) and their agency's supervisors (in the app and
+    by email) hear of the lock at once: a lock they did not cause is someone trying their name."""
+    lifts = _lock_lifts_after()
+    until = (
+        f"It opens again by itself at {timezone.localtime() + lifts:%H:%M}"
+        if lifts
+        else "It stays locked until a supervisor releases it"
+    )
+    if account.email:
+        send_mail(
+            "Your Task Force Caseload account was locked",
+            f"Five sign-ins with a wrong password were made for your account ({account.username})"
+            f" within 15 minutes. {until}. If these were not you, tell your supervisor.",
+            None,
+            [account.email],
+        )
+    membership = access.acting_membership(account)
+    if membership is None:
+        return
+    supervisors = [
+        m.user
+        for m in Membership.objects.filter(
+            agency_id=membership.agency_id, role=Role.SUPERVISOR, ended_at__isnull=True,
+            user__is_active=True,
+        ).exclude(user=account).select_related("user")
+    ]  # fmt: skip
+    title = f"{account.display_name()}'s account was locked after five failed sign-ins"
+    Notification.objects.bulk_create(
+        [Notification(user=s, title=title, url=reverse("lockouts")) for s in supervisors]
+    )
+    emails = [s.email for s in supervisors if s.email]
+    if emails:
+        send_mail(title, f"{title}. {until}. Release it early on the Locked accounts page.", None,
+                  emails)  # fmt: skip
 
 
 def _window_start(account: User | None) -> datetime:
@@ -74,10 +147,19 @@ def _forget_failures_outside_window(username: str, account: User | None) -> None
             attempt.delete()
 
 
+def _current_attempts():
+    """Attempts that still lock: all of them, or those whose last failure is within the lock."""
+    lifts = _lock_lifts_after()
+    attempts = AccessAttempt.objects.all()
+    return attempts.filter(attempt_time__gt=timezone.now() - lifts) if lifts else attempts
+
+
 def is_locked(username: str) -> bool:
-    failures = AccessAttempt.objects.filter(username=username).aggregate(
-        total=Sum("failures_since_start")
-    )["total"]
+    failures = (
+        _current_attempts()
+        .filter(username=username)
+        .aggregate(total=Sum("failures_since_start"))["total"]
+    )
     return (failures or 0) >= settings.AXES_FAILURE_LIMIT
 
 
@@ -92,7 +174,8 @@ def locked_accounts_for(actor: User) -> list[LockedAccount]:
     """Locked accounts the actor may release, most recently locked first."""
     counts = {
         row["username"]: row
-        for row in AccessAttempt.objects.values("username")
+        for row in _current_attempts()
+        .values("username")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
     }

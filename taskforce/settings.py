@@ -1,6 +1,7 @@
 """Settings for Task Force Caseload, all read from the environment (README: Configuration)."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from taskforce.config import (
@@ -178,13 +179,20 @@ OTP_TOTP_ISSUER = env_str("MFA_ISSUER", "Task Force Caseload")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 MFA_RECOVERY_CODES = 10
 # CJIS 5.9.5: 5 failed sign-ins within 15 minutes lock the account (by username, from any
-# address) until a supervisor of the person's agency or an administrator releases it.
+# address) for LOCKOUT_MINUTES after the last failure (CJIS allows an automatic 10-minute lock;
+# 0 keeps it until released), so that knowing a username is not enough to keep its owner out for
+# long. A supervisor of the person's agency or an administrator may release it earlier; the person
+# and their supervisors are told (accounts/lockout.py).
 AXES_FAILURE_LIMIT = 5
 AXES_FAILURE_WINDOW_SECONDS = 15 * 60
-AXES_COOLOFF_TIME = None
+LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 10, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES) if LOCKOUT_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks to lock addresses too. A CJIS lock is per account and lasts until released:
-# locking an address would lock a whole agency behind one office NAT. Every failure is audited.
+# One address failing this often within the window (guessing, or locking many people out) is
+# refused for every username until its failures age out of the window; attempts it makes then do
+# not count against the accounts it names. Higher than the account limit: a whole agency may sign
+# in from behind one office NAT. axes.W006 (lock addresses too) is answered by this.
+LOCKOUT_ADDRESS_LIMIT = env_int("LOCKOUT_ADDRESS_LIMIT", 20, minimum=AXES_FAILURE_LIMIT)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

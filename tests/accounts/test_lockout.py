@@ -1,5 +1,6 @@
-"""Five failed sign-ins in 15 minutes lock an account until a supervisor or administrator
-releases it (CJIS 5.9.5), through the real sign-in page."""
+"""Five failed sign-ins in 15 minutes lock an account for LOCKOUT_MINUTES, or until a supervisor
+or administrator releases it (CJIS 5.9.5); one address failing for many accounts is refused
+without locking them. Through the real sign-in page."""
 
 import pytest
 import time_machine
@@ -75,12 +76,66 @@ def test_five_failures_inside_a_sliding_15_minutes_lock(client, wash_prosecutor)
         assert sign_in(client, "wash_prosecutor", TEST_PASSWORD).status_code == 302
 
 
-def test_a_lock_does_not_lift_by_itself(client, wash_prosecutor):
+def test_a_lock_lifts_by_itself_after_the_lockout_minutes(client, wash_prosecutor):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        locked = fail(client, "wash_prosecutor", 5)
+        assert "opens again by itself 10 minutes after the last wrong attempt" in (
+            locked.content.decode()
+        )
+        clock.move_to(start + minutes(9))
+        assert sign_in(client, "wash_prosecutor", TEST_PASSWORD).status_code == 429
+        clock.move_to(start + minutes(9) + minutes(10) + timezone.timedelta(seconds=1))
+        assert sign_in(client, "wash_prosecutor", TEST_PASSWORD).status_code == 302
+
+
+def test_with_lockout_minutes_zero_a_lock_lasts_until_released(client, wash_prosecutor, settings):
+    settings.LOCKOUT_MINUTES = 0
+    settings.AXES_COOLOFF_TIME = None
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
         fail(client, "wash_prosecutor", 5)
         clock.move_to(start + timezone.timedelta(days=3))
         assert sign_in(client, "wash_prosecutor", TEST_PASSWORD).status_code == 429
+
+
+def test_the_person_and_their_supervisors_are_told_of_the_lock(
+    client, wash_prosecutor, wash_supervisor, ramsey_prosecutor, mailoutbox
+):
+    from taskforce.models import Notification
+
+    wash_prosecutor.email, wash_supervisor.email = "pat@example.org", "sam@example.org"
+    wash_prosecutor.save()
+    wash_supervisor.save()
+    fail(client, "wash_prosecutor", 5)
+    told = Notification.objects.filter(title__contains="locked")
+    assert [n.user for n in told] == [wash_supervisor]
+    assert told.get().url == reverse("lockouts")
+    assert sorted(m.to[0] for m in mailoutbox) == ["pat@example.org", "sam@example.org"]
+    assert "opens again by itself" in mailoutbox[0].body
+    fail(client, "wash_prosecutor", 2)  # already locked: nobody is told twice
+    assert told.count() == 1 and len(mailoutbox) == 2
+
+
+def test_one_address_naming_many_accounts_is_refused_without_locking_them(
+    client, wash_prosecutor, wash_supervisor
+):
+    others = [UserFactory(username=f"guess{n}") for n in range(10)]
+    for person in others:
+        fail(client, person.username, 2, REMOTE_ADDR="203.0.113.7")
+    # 20 failures from that address: now every attempt from it is refused, even the right one.
+    refused = sign_in(client, "wash_prosecutor", TEST_PASSWORD, REMOTE_ADDR="203.0.113.7")
+    assert refused.status_code == 429
+    for _ in range(5):
+        sign_in(client, "wash_supervisor", "not-the-password", REMOTE_ADDR="203.0.113.7")
+    # Those refusals did not count against the accounts they named.
+    assert (
+        sign_in(client, "wash_supervisor", TEST_PASSWORD, REMOTE_ADDR="10.1.1.1").status_code == 302
+    )
+    client.logout()
+    assert (
+        sign_in(client, "wash_prosecutor", TEST_PASSWORD, REMOTE_ADDR="10.1.1.2").status_code == 302
+    )
 
 
 def test_the_supervisor_of_the_agency_sees_and_releases_the_lock(
