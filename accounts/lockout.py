@@ -32,7 +32,9 @@ from taskforce.models import Membership, Notification, Role, User
 
 class WindowedLockoutHandler(AxesDatabaseHandler):
     """Axes' database handler, counting only the failures of the last 15 minutes since the last
-    successful sign-in or release; once locked, the account stays locked until released.
+    successful sign-in or release; once locked, the account stays locked for AXES_COOLOFF_TIME
+    after its last failure (LOCKOUT_MINUTES), or until released when that is None; and refusing
+    an address that fails too often (`_address_throttled`).
 
     Axes keeps one running count per username, address and browser (`AccessAttempt`); before
     each new failure the counts are set back to the failures inside the window, which axes
@@ -78,20 +80,16 @@ def _address_throttled(request) -> bool:
     address = getattr(request, "axes_ip_address", None)
     if not address:
         return False
-    since = timezone.now() - timedelta(seconds=settings.AXES_FAILURE_WINDOW_SECONDS)
-    failures = AccessFailureLog.objects.filter(ip_address=address, attempt_time__gt=since)
+    failures = AccessFailureLog.objects.filter(
+        ip_address=address, attempt_time__gt=_window_start(None)
+    )
     return failures.count() >= settings.LOCKOUT_ADDRESS_LIMIT
-
-
-def _lock_lifts_after() -> timedelta | None:
-    minutes = settings.LOCKOUT_MINUTES
-    return timedelta(minutes=minutes) if minutes else None
 
 
 def _tell_of_lock(account: User) -> None:
     """The person (by email: they cannot sign in) and their agency's supervisors (in the app and
     by email) hear of the lock at once: a lock they did not cause is someone trying their name."""
-    lifts = _lock_lifts_after()
+    lifts = settings.AXES_COOLOFF_TIME  # LOCKOUT_MINUTES; None: until released
     until = (
         f"It opens again by itself at {timezone.localtime() + lifts:%H:%M}"
         if lifts
@@ -149,7 +147,7 @@ def _forget_failures_outside_window(username: str, account: User | None) -> None
 
 def _current_attempts():
     """Attempts that still lock: all of them, or those whose last failure is within the lock."""
-    lifts = _lock_lifts_after()
+    lifts = settings.AXES_COOLOFF_TIME  # LOCKOUT_MINUTES; None: until released
     attempts = AccessAttempt.objects.all()
     return attempts.filter(attempt_time__gt=timezone.now() - lifts) if lifts else attempts
 
