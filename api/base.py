@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from api.errors import Conflict
 from api.fields import DateTimeField
 from taskforce import access, records
-from taskforce.models import Agency, County, ShareLevel, StaleVersion
+from taskforce.models import SEALED_LABEL, Agency, County, ShareLevel, StaleVersion
 
 # The policy action each HTTP verb needs on a single record.
 POLICY_ACTION = {
@@ -260,8 +260,40 @@ class CountyField(serializers.SlugRelatedField):
         super().__init__(slug_field="name", **kwargs)
 
 
-class Ref(serializers.Serializer):
+class Withheld:
+    """A nested reference to a sealed record shows neither its id nor its content: only that it
+    is sealed (the record itself answers 404)."""
+
+    label_fields: tuple[str, ...] = ()  # shown as "Sealed record" instead of null
+
+    def to_representation(self, instance):
+        shown = super().to_representation(instance)
+        if getattr(instance, "is_sealed", False):
+            shown = {name: None for name in shown} | {"sealed": True}
+            shown.update({name: SEALED_LABEL for name in self.label_fields if name in shown})
+        return shown
+
+
+class RecordId(serializers.UUIDField):
+    """Another record's public id; none for a sealed record."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        record = super().get_attribute(instance)
+        return None if record is None or record.is_sealed else record.public_id
+
+    def to_representation(self, value):
+        return None if value is None else super().to_representation(value)
+
+
+class Ref(Withheld, serializers.Serializer):
     """A link to another record: its public id and a label."""
 
+    label_fields = ("name",)
     public_id = serializers.UUIDField(read_only=True)
     name = serializers.CharField(read_only=True, source="__str__")
+    sealed = serializers.BooleanField(read_only=True, source="is_sealed", default=False)

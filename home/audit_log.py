@@ -86,10 +86,23 @@ CSV_HEADER = ["When", "User", "Agency", "Action", "Record type", "Record", "Reas
               "IP address", "Browser"]  # fmt: skip
 
 
+def with_labels(actor: User, events: list[AuditEvent]) -> list[AuditEvent]:
+    """Each row's `label`: the record's name read now through the policy when the reader may
+    see it, else the stored neutral label (kind and short id). The trail stores no names."""
+    refs = [
+        (event.target_type.model_class() if event.target_type else None, event.target_id)
+        for event in events
+    ]
+    names = access.readable_labels(actor, refs)
+    for event, ref in zip(events, refs, strict=True):
+        event.label = names.get(ref, event.target_label)
+    return events
+
+
 def _csv_row(event: AuditEvent) -> list:
     return [
         timezone.localtime(event.at).isoformat(), event.actor_username, event.actor_agency_name,
-        event.action, event.target_type.model if event.target_type else "", event.target_label,
+        event.action, event.target_type.model if event.target_type else "", event.label,
         event.reason, event.changes or "", event.ip_address or "", event.user_agent,
     ]  # fmt: skip
 
@@ -104,7 +117,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_bound and valid else {}
     events = audit_events_for(request.user, filters) if valid else AuditEvent.objects.none()
     if request.GET.get("export") == "csv" and valid:
-        rows = list(events[:MOST_EXPORTED])
+        rows = with_labels(request.user, list(events[:MOST_EXPORTED]))
         audit.record(request.user, "audit.exported", changes={
             "rows": len(rows), "filters": {k: str(v) for k, v in filters.items() if v},
         })  # fmt: skip
@@ -112,7 +125,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     before = request.GET.get("before", "")
     if before.isdigit():
         events = events.filter(id__lt=int(before))
-    page = list(events[: PAGE_SIZE + 1])
+    page = with_labels(request.user, list(events[: PAGE_SIZE + 1]))
     query = request.GET.copy()
     query.pop("before", None)
     query.pop("export", None)

@@ -73,10 +73,9 @@ def _work_panels(user, membership) -> dict:
 @login_required
 def shares(request: HttpRequest) -> HttpResponse:
     shared_with_us, shared_by_us = (
-        list(rows[:200]) for rows in access.shares_for_agency(request.user)
+        access.shares_listed(request.user, list(rows[:200]))
+        for rows in access.shares_for_agency(request.user)
     )
-    for share_row in shared_with_us + shared_by_us:
-        share_row.url = access.share_target_url(share_row)
     return render(
         request,
         "taskforce/shares.html",

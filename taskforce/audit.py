@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from taskforce.models import AuditEvent, User
-from taskforce.protected import PROTECTED_FIELDS
+from taskforce.protected import BY_LABEL, PROTECTED_FIELDS
 
 logger = logging.getLogger(__name__)
 REDACTED = "(changed; content not recorded)"
@@ -27,9 +27,14 @@ def redact(target: models.Model | None, changes: dict) -> dict:
 
 
 def label_for(target: models.Model) -> str:
-    """How the trail names a record: a person by kind and short id, never by name."""
-    if target._meta.label in PROTECTED_FIELDS and hasattr(target, "public_id"):
+    """How the trail (and a share row) names a record: by kind and short id, never by its
+    content. A record's own name is read at display time through the policy, so a copy never
+    outlives a seal or an expunge. Only records that carry no one's identity (an agency, a
+    membership, a statute) keep their name."""
+    if hasattr(target, "public_id"):
         return f"{target._meta.verbose_name} {target.public_id.hex[:8]}"
+    if target._meta.label in BY_LABEL:
+        return f"{target._meta.verbose_name} #{target.pk}"
     return str(target)[:300]
 
 
@@ -99,6 +104,27 @@ def record(
 
 
 @transaction.atomic
+@transaction.atomic
+def relabel(target: models.Model, *, actor: User | None, reason: str) -> int:
+    """Rewrite the label of every trail row about one record to its neutral label, through the
+    trigger's one redaction path (migration 0017); the redaction is itself a new row. Used when a
+    record is expunged, so no row written before labels were neutral still names it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL taskforce.audit_redaction = 'on'")
+    label = label_for(target)
+    rows = (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+        )
+        .exclude(target_label=label)
+        .update(target_label=label)
+    )
+    if rows:
+        record(actor, "audit.redacted", target, reason=reason, changes={"rows": rows})
+    return rows
+
+
 def audit_trail_prune(now: dt.datetime | None = None) -> int:
     """Delete audit rows older than AUDIT_RETENTION_DAYS (never fewer than 365: settings refuse
     less) and write one row saying how many went. The database refuses any other delete."""

@@ -54,11 +54,24 @@ def record_unseal(*, actor: User, obj: models.Model, reason: str) -> models.Mode
     return obj
 
 
+def _cases_of(person: models.Model):
+    return (
+        apps.get_model("cases", "CaseDefendant")
+        .objects.filter(person=person)
+        .values_list("case_id", flat=True)
+    )
+
+
 def _wipe(obj: models.Model) -> dict:
     """The identifying content of one record, by kind: what expunging a record means."""
     label = obj._meta.label
     if label == "cases.Person":
         obj.identifiers.all().delete()
+        # A case's short description may have been typed with the name in it: the person's
+        # cases keep none, now or in their history.
+        cases = list(_cases_of(obj))
+        apps.get_model("cases", "Case").objects.filter(pk__in=cases).update(title="")
+        apps.get_model("cases", "CaseHistory").objects.filter(pgh_obj_id__in=cases).update(title="")
         return {"first_name": EXPUNGED, "middle_name": "", "last_name": EXPUNGED,
                 "date_of_birth": None, "first_name_key": "", "last_name_key": "",
                 "birth_key": ""}  # fmt: skip
@@ -70,7 +83,8 @@ def _wipe(obj: models.Model) -> dict:
     if label == "referrals.Referral":
         return {"reason": EXPUNGED, "decline_reason": ""}
     if label == "cases.Arrest":
-        return {"address": "", "narrative": "", "meeting_place": "", "vehicle": ""}
+        return {"address": "", "narrative": "", "meeting_place": "", "vehicle": "",
+                "booking_number": ""}  # fmt: skip
     if label == "cases.RunawayReport":
         return {"address": "", "notes": "", "returned_from": "", "review_note": ""}
     if label == "cases.Case":
@@ -93,6 +107,7 @@ def record_expunge(*, actor: User, obj: models.Model, reason: str) -> models.Mod
     history.objects.filter(pgh_obj_id=obj.pk).delete()
     audit.record(actor, "record.expunged", obj, reason=reason,
                  changes={name: audit.REDACTED for name in wiped})  # fmt: skip
+    audit.relabel(obj, actor=actor, reason="Expunged: no row of the trail names the record.")
     obj.refresh_from_db()
     return obj
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from api.base import AgencyField
+from api.base import AgencyField, RecordId
 from api.fields import DateField
 from cases.models import Charge, Decision, Disposition, Statute
 from cases.models.statutes import OffenceLevel
 
 
 class ChargeSerializer(serializers.ModelSerializer):
-    defendant = serializers.UUIDField(source="defendant.public_id", read_only=True)
+    defendant = RecordId()
     statute = serializers.CharField(source="statute.citation", read_only=True)
     amended_to = serializers.UUIDField(
         source="amended_to.public_id", read_only=True, allow_null=True

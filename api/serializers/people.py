@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from api.base import Withheld
 from cases.models import Person
 
 
@@ -24,8 +25,13 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ArresteeSerializer(serializers.ModelSerializer):
+class ArresteeSerializer(Withheld, serializers.ModelSerializer):
+    """A person named inside another record (an arrest's arrestee, a case's defendants)."""
+
+    label_fields = ("last_name",)
+    sealed = serializers.BooleanField(read_only=True, source="is_sealed")
+
     class Meta:
         model = Person
-        fields = ["public_id", "first_name", "last_name", "date_of_birth"]
+        fields = ["public_id", "first_name", "last_name", "date_of_birth", "sealed"]
         read_only_fields = fields

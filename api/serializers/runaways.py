@@ -2,12 +2,12 @@
 
 from rest_framework import serializers
 
-from api.base import AgencyRef
+from api.base import AgencyRef, Withheld
 from cases.models import RunawayReport
 from cases.models.runaways import ReviewOutcome
 
 
-class PersonRef(serializers.Serializer):
+class PersonRef(Withheld, serializers.Serializer):
     public_id = serializers.UUIDField(read_only=True)
 
 

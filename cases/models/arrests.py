@@ -116,6 +116,11 @@ class Arrest(ProtectedModel):
     def __str__(self) -> str:
         return f"Arrest of {self.arrestee} on {timezone.localtime(self.arrested_at):%Y-%m-%d}"
 
+    @property
+    def page_title(self) -> str:
+        """A browser tab's and history's name for the arrest page: no one's name."""
+        return f"Arrest on {timezone.localtime(self.arrested_at):%Y-%m-%d}"
+
 
 class RecommendedCharge(models.Model):
     arrest = models.ForeignKey(Arrest, on_delete=models.CASCADE, related_name="charges")

@@ -58,7 +58,15 @@ class Case(ProtectedModel):
     number = models.CharField(
         max_length=40, help_text="Your office's case number, e.g. 26-CR-0142."
     )
-    title = models.CharField(max_length=200, help_text="e.g. State v. Doe")
+    # Never a name: the caption names the defendants from their own (encrypted) records, so a
+    # seal or an expunge reaches every page that names them.
+    title = models.CharField(
+        "short description",
+        max_length=200,
+        blank=True,
+        help_text="Optional, e.g. “Hotel buyer sting”. The caption names the defendants from "
+        "their records: do not type names here.",
+    )
     kind = models.CharField(max_length=20, choices=CaseKind.choices, default=CaseKind.OTHER)
     status = models.CharField(
         max_length=20, choices=CaseStatus.choices, default=CaseStatus.INTAKE, editable=False
@@ -135,7 +143,28 @@ class Case(ProtectedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        # Page titles, messages and logs name a case by its number: the caption names people.
+        return f"Case {self.number}"
+
+    @property
+    def defendants_shown(self) -> list:
+        """The defendants by name, without the sealed (prefetch `defendants` for lists)."""
+        return sorted(
+            (person for person in self.defendants.all() if not person.is_sealed),
+            key=lambda person: person.display_name.casefold(),
+        )
+
+    @property
+    def caption(self) -> str:
+        """ "State v. Surname, Given" from the defendants' records, read when shown (prefetch
+        `defendants` for lists); a sealed defendant is named nowhere."""
+        defendants = self.defendants_shown
+        if not defendants:
+            return self.title or "No defendant recorded"
+        others = len(defendants) - 1
+        return f"State v. {defendants[0].display_name}" + (
+            f" and {others} other{'s' if others != 1 else ''}" if others else ""
+        )
 
     def next_statuses(self) -> list[str]:
         return [s for s in CaseStatus.values if s in CASE_TRANSITIONS[self.status]]

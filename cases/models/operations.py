@@ -8,7 +8,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models.people import normalise_identifier
-from taskforce.models import Agency, County, GrantFields, ProtectedModel
+from taskforce.models import SEALED_LABEL, Agency, County, GrantFields, ProtectedModel
 
 
 class OperationKind(models.TextChoices):
@@ -48,7 +48,7 @@ class Operation(ProtectedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return SEALED_LABEL if self.is_sealed else self.name
 
 
 class OperationParticipant(models.Model):

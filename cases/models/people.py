@@ -8,7 +8,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from taskforce.encryption import EncryptedCharField, EncryptedDateField, lookup_key
-from taskforce.models import GrantFields, ProtectedModel
+from taskforce.models import SEALED_LABEL, GrantFields, ProtectedModel
 
 
 def normalise_name(value: str) -> str:
@@ -75,8 +75,15 @@ class Person(ProtectedModel):
         ]
 
     def __str__(self) -> str:
+        if self.is_sealed:
+            return SEALED_LABEL
         born = f" (b. {self.date_of_birth:%Y-%m-%d})" if self.date_of_birth else ""
         return f"{self.last_name}, {self.first_name}{born}"
+
+    @property
+    def display_name(self) -> str:
+        """The person as "Surname, Given" wherever named; a sealed person is named nowhere."""
+        return SEALED_LABEL if self.is_sealed else f"{self.last_name}, {self.first_name}"
 
     def lookup_keys(self) -> dict[str, str]:
         return {

@@ -44,7 +44,7 @@ def case_create(
     *,
     actor: User,
     number: str,
-    title: str,
+    title: str = "",
     kind: str = "other",
     county=None,
     court_file_number: str = "",

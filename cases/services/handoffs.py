@@ -29,11 +29,6 @@ def _case_kind(arrest: Arrest) -> str:
     return CaseKind.OTHER
 
 
-def _case_title(arrests: list[Arrest]) -> str:
-    names = [f"{a.arrestee.last_name}, {a.arrestee.first_name}" for a in arrests]
-    return f"State v. {names[0]}" + (f" and {len(names) - 1} others" if len(names) > 1 else "")
-
-
 @transaction.atomic
 def handoff_create(
     *,
@@ -66,7 +61,7 @@ def handoff_create(
             model=Case,
             owner_agency=to_agency,
             number=_next_intake_number(to_agency),
-            title=_case_title(group),
+            title="",  # the caption names the defendants from their records
             status=CaseStatus.INTAKE,
             kind=_case_kind(first),
             county=first.county,

@@ -164,7 +164,7 @@ def notices_due(case: Case) -> list[tuple[str, str]]:
             if (v.pk, kind) not in given or (since is not None and given[(v.pk, kind)] < since)
         ]  # fmt: skip
         if missing:
-            names = ", ".join(f"{v.person.first_name} {v.person.last_name}" for v in missing)
+            names = "; ".join(v.person.display_name for v in missing)
             due.append((kind, f"{why} Not yet told: {names}."))
     return due
 

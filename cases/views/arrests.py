@@ -26,7 +26,7 @@ from cases.services import imports
 from cases.services.arrests import ArrestRow, arrest_rows_check, arrest_update, arrests_create
 from cases.views.imports import ImportFlow
 from taskforce import access, records
-from taskforce.models import StaleVersion
+from taskforce.models import SEALED_LABEL, StaleVersion
 from taskforce.web import listing
 from taskforce.web.forms import add_service_errors, refuse_stale
 
@@ -227,13 +227,20 @@ def arrest_import_preview(request: HttpRequest, public_id) -> HttpResponse:
     return ARREST_IMPORT.preview(request, public_id)
 
 
+def _person_cells(person) -> list:
+    """Surname, given name, birth date; a sealed person's cells name nobody."""
+    if person.is_sealed:
+        return [SEALED_LABEL, "", ""]
+    return [person.last_name, person.first_name, person.date_of_birth or ""]
+
+
 def _arrest_row(a: Arrest) -> list:
     return [
-        a.arrestee.last_name, a.arrestee.first_name, a.arrestee.date_of_birth or "",
+        *_person_cells(a.arrestee),
         a.arrested_at.isoformat(), a.city, a.county.name, a.arresting_agency.name,
         a.booking_number, a.get_custody_status_display(),
         "; ".join(c.statute.citation for c in a.charges.all()),
-        a.operation.name if a.operation else "", a.decoy_stated_age or "",
+        str(a.operation) if a.operation else "", a.decoy_stated_age or "",
         a.get_solicitation_venue_display() if a.solicitation_venue else "",
         "; ".join(h.to_agency.name for h in a.handoffs.all()),
     ]  # fmt: skip
@@ -287,7 +294,7 @@ def arrest_detail(request: HttpRequest, public_id) -> HttpResponse:
         request,
         "cases/arrest_detail.html",
         {
-            "page_title": str(arrest),
+            "page_title": arrest.page_title,
             "arrest": arrest,
             "charges": arrest.charges.select_related("statute"),
             "handoffs": handoffs_of(actor=request.user, arrest=arrest),
@@ -327,5 +334,5 @@ def arrest_edit(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         "cases/arrest_form.html",
-        {"page_title": f"Correct {arrest}", "form": form, "arrest": arrest},
+        {"page_title": f"Correct the {arrest.page_title.lower()}", "form": form, "arrest": arrest},
     )

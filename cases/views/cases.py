@@ -21,7 +21,6 @@ from cases.forms import (
     TransitionForm,
 )
 from cases.models import Arrest, Case, CaseStatus, Decision
-from cases.models.people import by_name
 from cases.selectors import cases as selectors
 from cases.selectors.cases import case_get
 from cases.services import cases as services
@@ -36,9 +35,9 @@ from taskforce.web.forms import add_service_errors, refuse_stale, step_page
 
 def _case_row(case: Case) -> list:
     return [
-        case.number, case.title, case.get_kind_display(), case.get_status_display(),
+        case.number, case.caption, case.get_kind_display(), case.get_status_display(),
         case.county.name if case.county else "",
-        "; ".join(f"{p.last_name}, {p.first_name}" for p in case.defendants.all()),
+        "; ".join(p.display_name for p in case.defendants_shown),
         case.next_hearing.isoformat() if case.next_hearing else "",
         case.next_deadline.isoformat() if case.next_deadline else "",
         case.active_counts, case.victim_count, case.owner_agency.name,
@@ -58,7 +57,7 @@ CASES = listing.Listing(
     csv_name="cases.csv",
     csv_header=[
         "Number",
-        "Title",
+        "Caption",
         "Kind",
         "Status",
         "County",
@@ -102,7 +101,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_delete": access.Action.DELETE in allowed,
             "can_share": access.Action.SHARE in allowed,
             "shares": access.shares_of(request.user, case),
-            "defendants": by_name(case.defendants.all()),
+            "defendants": case.defendants_shown,
             "charges": case.charges.select_related(
                 "statute", "defendant", "amended_to__statute", "sentence"
             ),
@@ -292,7 +291,7 @@ def case_step(
     """A page that records one step on the case through a service and returns to the case."""
     return step_page(
         request, form, save, heading=heading, note=note, multipart=multipart,
-        eyebrow=f"{case.number} {case.title}",
+        eyebrow=f"{case.number} {case.caption}",
         back_url=reverse("cases:detail", kwargs={"public_id": case.public_id}),
     )  # fmt: skip
 

@@ -23,7 +23,7 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
         request,
         "cases/person_detail.html",
         {
-            "page_title": str(person),
+            "page_title": "Person",
             "person": person,
             "identifiers": person.identifiers.order_by("kind", "value"),
             "arrests": arrests,

@@ -59,7 +59,7 @@ def runaway_detail(request: HttpRequest, public_id) -> HttpResponse:
         request,
         "cases/runaway_detail.html",
         {
-            "page_title": f"Runaway report: {report.youth}",
+            "page_title": "Runaway report",
             "report": report,
             "reasons": selectors.match_reasons(actor=request.user, reports=[report])[report.pk],
             "identifiers": report.youth.identifiers.all(),
@@ -114,7 +114,7 @@ def runaway_review(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         "cases/runaway_review.html",
-        {"page_title": f"Review: {report.youth}", "form": form, "report": report},
+        {"page_title": "Review a runaway report", "form": form, "report": report},
     )
 
 

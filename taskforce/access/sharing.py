@@ -23,6 +23,7 @@ from taskforce.access.visibility import (
     can,
     detail_url,
     protected_models,
+    readable_labels,
     require,
     rules_for,
 )
@@ -109,7 +110,7 @@ def share(
         content_type=content_type,
         object_id=obj.pk,
         object_public_id=obj.public_id,
-        object_label=str(obj)[:300],
+        object_label=audit.label_for(obj),
         from_agency_id=obj.owner_agency_id,
         to_agency=to_agency,
         level=level,
@@ -172,6 +173,7 @@ def share_for_owner(actor: User, public_id) -> Share:
         raise NotFound
     obj = share_row.content_type.get_object_for_this_type(pk=share_row.object_id)
     require(actor, Action.SHARE, obj)
+    share_row.label = str(obj)
     return share_row
 
 
@@ -275,6 +277,32 @@ def expire_lapsed_grants(now: datetime | None = None) -> int:
             },
         )
     return removed
+
+
+def shares_listed(actor: User, rows: list[Share]) -> list[Share]:
+    """Share rows as a reader sees them: those of sealed records dropped, each with `label`
+    (the record's own name when the reader may see the record now, else the stored neutral
+    label) and `url`. Labels are read here, never copied: a share row holds no name."""
+    by_model: dict[type[models.Model], set[int]] = {}
+    for row in rows:
+        by_model.setdefault(row.content_type.model_class(), set()).add(row.object_id)
+    unsealed = {
+        (model, pk)
+        for model, ids in by_model.items()
+        for pk in model.objects.filter(pk__in=ids, sealed_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    }
+    refs = [(row.content_type.model_class(), row.object_id) for row in rows]
+    names = readable_labels(actor, refs)
+    shown = []
+    for row, ref in zip(rows, refs, strict=True):
+        if ref not in unsealed:
+            continue
+        row.label = names.get(ref, row.object_label)
+        row.url = share_target_url(row)
+        shown.append(row)
+    return shown
 
 
 def share_target_url(share_row: Share) -> str:

@@ -5,6 +5,7 @@ for one record. A record the actor may not view is `NotFound`, exactly like a mi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.apps import apps
@@ -96,20 +97,27 @@ def _granted_ids(actor: User, membership: Membership, model, action: Action) -> 
 
 
 def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
-    """Ids visible through related records (`follows`, `seen_through`), view only."""
+    """Ids visible through related records (`follows`, `seen_through`), view only.
+
+    Only an unsealed record lends sight: what was reached only through a sealed record (the
+    arrests of a sealed operation shared with a participant, the arrestee of a sealed arrest)
+    is gone with it.
+    """
     rules = rules_for(model)
     derived = []
     for field in rules.follows:
         parent = model._meta.get_field(field).related_model
         derived.append(
-            model.objects.filter(**{f"{field}__in": _visible_ids(actor, parent)}).values_list(
-                "pk", flat=True
-            )
+            model.objects.filter(
+                **{f"{field}__in": _visible_ids(actor, parent), f"{field}__sealed_at__isnull": True}
+            ).values_list("pk", flat=True)
         )
     for label, field in rules.seen_through:
         other = apps.get_model(label)
         derived.append(
-            other.objects.filter(pk__in=_visible_ids(actor, other)).values_list(field, flat=True)
+            other.objects.filter(
+                pk__in=_visible_ids(actor, other), sealed_at__isnull=True
+            ).values_list(field, flat=True)
         )
     return derived
 
@@ -179,6 +187,24 @@ def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
     if Action.VIEW not in allowed:
         return frozenset()
     return frozenset(allowed)
+
+
+def readable_labels(
+    actor: User | None, refs: Iterable[tuple[type[models.Model], int]]
+) -> dict[tuple[type[models.Model], int], str]:
+    """The names of the referenced records the actor may see now, read from the records
+    themselves (one query per kind): stored labels are neutral, so a name shown anywhere is
+    read here, through the policy. Records the actor may not see, and other models, are absent.
+    """
+    by_model: dict[type[models.Model], set[int]] = {}
+    for model, pk in refs:
+        if model is not None and model._meta.label in RULES and pk is not None:
+            by_model.setdefault(model, set()).add(pk)
+    labels = {}
+    for model, ids in by_model.items():
+        for pk, record in visible(actor, model).filter(pk__in=ids).in_bulk().items():
+            labels[(model, pk)] = str(record)
+    return labels
 
 
 def viewable_pairs(pairs: list[tuple[User, models.Model]]) -> set[tuple[int, type, int]]:

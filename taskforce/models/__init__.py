@@ -22,6 +22,7 @@ from taskforce.models.deadlines import (
     ReminderStatus,
 )
 from taskforce.models.records import (
+    SEALED_LABEL,
     AuditEvent,
     GrantFields,
     ProtectedModel,
@@ -33,6 +34,7 @@ from taskforce.models.records import (
 
 __all__ = [
     "ROLES_BY_AGENCY_KIND",
+    "SEALED_LABEL",
     "Agency",
     "AgencyKind",
     "AuditEvent",

@@ -41,6 +41,19 @@ class ProtectedModel(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None
+
+    @property
+    def short_label(self) -> str:
+        """How a record is named where its content may not go: its kind and a short id."""
+        return f"{self._meta.verbose_name} {self.public_id.hex[:8]}"
+
+
+# What every embedded reference to a sealed record shows instead of its content.
+SEALED_LABEL = "Sealed record"
+
 
 class ShareLevel(models.TextChoices):
     VIEW = "view", "View"

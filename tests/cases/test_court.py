@@ -199,15 +199,15 @@ def test_each_victim_is_notified_and_a_new_hearing_needs_a_new_notice(case, coun
     victim_notice_record(actor=wash_prosecutor, case=case, victim=first, kind="charging",
                          given_on=TODAY(), method="phone")  # fmt: skip
     [(kind, why)] = notices_due(case)
-    assert kind == "charging" and "Bea Roe" in why and "Ava Doe" not in why
+    assert kind == "charging" and "Roe, Bea" in why and "Doe, Ava" not in why
 
     court_event_schedule(actor=wash_prosecutor, case=case, kind="omnibus", starts_at=soon())
     victim_notice_record(actor=wash_prosecutor, case=case, victim=first, kind="hearing",
                          given_on=TODAY(), method="phone")  # fmt: skip
-    assert all("Ava Doe" not in why for kind, why in notices_due(case) if kind == "hearing")
+    assert all("Doe, Ava" not in why for kind, why in notices_due(case) if kind == "hearing")
     court_event_schedule(actor=wash_prosecutor, case=case, kind="trial", starts_at=soon(30))
     hearing = [why for kind, why in notices_due(case) if kind == "hearing"]
-    assert hearing and "Ava Doe" in hearing[0]  # told of the omnibus, not of the trial date
+    assert hearing and "Doe, Ava" in hearing[0]  # told of the omnibus, not of the trial date
 
 
 def test_a_victim_who_was_a_minor_at_the_arrest_marks_the_case_juvenile(case, wash_prosecutor):

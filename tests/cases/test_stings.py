@@ -207,7 +207,8 @@ def test_handing_off_opens_an_intake_case_per_arrest_in_the_prosecution_agency(
     assert [c.number for c in cases] == [f"INT-{timezone.localdate():%Y}-00001",
                                          f"INT-{timezone.localdate():%Y}-00002"]  # fmt: skip
     assert {c.status for c in cases} == {"intake"}
-    assert cases[0].title.startswith("State v. Buyer0")
+    # The caption names the defendant from the person's record; the case stores no name.
+    assert cases[0].title == "" and cases[0].caption.startswith("State v. Buyer0")
     assert {h.arrest for h in handoffs} == set(arrests[:2])
     # The prosecutors see the arrests and arrestees handed to them, and no more.
     assert set(access.visible(wash_prosecutor, Arrest)) == set(arrests[:2])
@@ -230,7 +231,7 @@ def test_one_case_for_several_arrests_when_asked(
         actor=sheriff_liaison, arrests=arrests, to_agency=wash_cao, one_case=True
     )
     assert len({h.case_id for h in handoffs}) == 1
-    assert handoffs[0].case.title.endswith("and 2 others")
+    assert handoffs[0].case.caption.endswith("and 2 others")
 
 
 def test_an_arrest_goes_to_the_same_office_once_and_only_to_prosecutors(

@@ -41,7 +41,7 @@ def rows(client, **query):
 def test_a_supervisor_reads_who_opened_their_agencys_records(client, case, wash_supervisor):
     verified_login(client, wash_supervisor)
     page = rows(client)
-    assert "case.viewed" in page and "wash_prosecutor" in page and "State v. Audit" in page
+    assert "case.viewed" in page and "wash_prosecutor" in page and "Case 26-CR-41" in page
     assert "Access log" in client.get(reverse("home")).content.decode()  # in the menu
 
 
@@ -49,7 +49,7 @@ def test_another_agencys_supervisor_sees_none_of_it_and_others_get_404(
     client, case, wash_prosecutor, ramsey_supervisor, coordinator
 ):
     verified_login(client, ramsey_supervisor)
-    assert "State v. Audit" not in rows(client)
+    assert "Case 26-CR-41" not in rows(client)
     assert not access.audit_trail_visible(ramsey_supervisor).filter(target_id=case.pk).exists()
     for person in (wash_prosecutor, coordinator):
         client.logout()
@@ -64,12 +64,12 @@ def test_filters_narrow_by_person_record_action_and_dates(
     other = case_create(actor=wash_prosecutor, number="26-CR-42", title="State v. Other")
     verified_login(client, wash_supervisor)
     by_record = rows(client, record=str(case.public_id))
-    assert "State v. Audit" in by_record and "State v. Other" not in by_record
-    assert "State v. Other" in rows(client, action="created", user="wash_pros")
-    assert "State v. Other" not in rows(client, action="viewed")
+    assert "Case 26-CR-41" in by_record and "Case 26-CR-42" not in by_record
+    assert "Case 26-CR-42" in rows(client, action="created", user="wash_pros")
+    assert "Case 26-CR-42" not in rows(client, action="viewed")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    assert "State v. Audit" not in rows(client, date_from=tomorrow)
-    assert "State v. Audit" in rows(client, date_to=timezone.localdate())
+    assert "Case 26-CR-41" not in rows(client, date_from=tomorrow)
+    assert "Case 26-CR-41" in rows(client, date_to=timezone.localdate())
     assert other.pk
 
 
@@ -78,7 +78,7 @@ def test_bad_filters_are_explained_next_to_their_field(client, case, wash_superv
     page = rows(client, record="not-an-id", date_from="2026-05-02", date_to="2026-05-01")
     assert "That is not a record id" in page
     assert "The end date is before the start date." in page
-    assert "State v. Audit" not in page and "Correct the filters above." in page
+    assert "Case 26-CR-41" not in page and "Correct the filters above." in page
 
 
 def test_the_csv_export_has_the_rows_and_is_itself_logged(client, case, wash_supervisor):
