@@ -171,7 +171,9 @@ def victim_new(request: HttpRequest, public_id) -> HttpResponse:
         VictimForm(request.POST or None),
         save,
         heading="Record a victim",
-        note="Seen by your agency only. A victim under 18 marks the case juvenile.",
+        note="Seen by your agency only, even when the case is shared: another agency sees the "
+        "victim once their own record is shared with it. A victim under 18 marks the case "
+        "juvenile.",
     )
 
 
