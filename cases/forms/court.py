@@ -1,5 +1,7 @@
 """Forms of the court side of a case: hearings, victims, notices, sentences, notes, documents."""
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils import timezone
 
@@ -98,7 +100,9 @@ class VictimForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    victim = forms.ModelChoiceField(queryset=CaseVictim.objects.none())
+    # The victims offered are those the actor may see (cases.selectors.victims); the value is the
+    # public id of the victim's person record, and the service answers 404 for any other id.
+    victim = forms.UUIDField(widget=forms.Select)
     kind = forms.ChoiceField(label="Notice", choices=NoticeKind.choices)
     given_on = forms.DateField(widget=_day(), initial=timezone.localdate)
     method = forms.ChoiceField(choices=ContactMethod.choices)
@@ -106,9 +110,11 @@ class NoticeForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, victims: Iterable[CaseVictim], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["victim"].queryset = case.case_victims.select_related("person")
+        self.fields["victim"].widget.choices = [("", "---------")] + [
+            (str(victim.person.public_id), str(victim)) for victim in victims
+        ]
 
 
 class SentenceForm(forms.Form):

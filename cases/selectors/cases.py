@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseDefendant, CourtEvent, CourtEventStatus
 from cases.selectors.people import people_named
+from cases.selectors.victims import case_victims_visible, visible_victims_q
 from deadlines.records import deadlines_visible
 from taskforce import access
 from taskforce.dates import start_of_day
@@ -89,13 +90,16 @@ def case_list(
         size=size,
         select_related=("owner_agency", "assigned_prosecutor", "county"),
         prefetch_related=("defendants",),
-        annotate=caseload_columns(),
+        annotate=caseload_columns(actor),
         with_total=with_total,
     )
 
 
-def caseload_columns() -> dict:
-    """What a caseload row shows beside the case: next hearing, counts of victims and counts."""
+def caseload_columns(actor: User) -> dict:
+    """What a caseload row shows beside the case: next hearing, counts of victims and counts.
+
+    The victims counted are those the actor may see (cases.selectors.victims): a case shared
+    with the actor's agency does not tell how many victims its owner recorded."""
     upcoming = CourtEvent.objects.filter(
         case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
@@ -109,7 +113,7 @@ def caseload_columns() -> dict:
         "next_deadline_title": Subquery(due.values("title")[:1]),
         "next_hearing": Subquery(upcoming.values("starts_at")[:1]),
         "next_hearing_kind": Subquery(upcoming.values("kind")[:1]),
-        "victim_count": Count("case_victims", distinct=True),
+        "victim_count": Count("case_victims", filter=visible_victims_q(actor), distinct=True),
         "active_counts": Count("charges", filter=Q(charges__status="active"), distinct=True),
     }
 
@@ -126,7 +130,7 @@ def case_export_rows(*, actor: User, filters: CaseFilters) -> QuerySet[Case]:
         _filtered(access.visible(actor, Case), actor, filters)
         .select_related("owner_agency", "assigned_prosecutor", "county")
         .prefetch_related("defendants")
-        .annotate(**caseload_columns())
+        .annotate(**caseload_columns(actor))
         .order_by(*SORTS.get(filters.sort, ORDER))
     )
 
@@ -205,16 +209,18 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
             ))  # fmt: skip
     for source in TIMELINE_SOURCES:
         entries.extend(source(actor, case))
+    # Only the victims whose record the actor may see, and the notices given to them.
+    victims = case_victims_visible(actor, case)
+    for victim in victims:
+        entries.append(
+            TimelineEntry(victim.added_at, f"Victim recorded ({victim.get_role_display()})")
+        )
+    for notice in case.victim_notices.filter(victim__in=victims).select_related("given_by"):
+        entries.append(
+            TimelineEntry(notice.created_at, f"Victim notice: {notice.get_kind_display()}",
+                          notice.given_by.display_name(), notice.get_method_display())
+        )  # fmt: skip
     if case.owner_agency_id == actor.membership.agency_id:
-        for victim in case.case_victims.all():
-            entries.append(
-                TimelineEntry(victim.added_at, f"Victim recorded ({victim.get_role_display()})")
-            )
-        for notice in case.victim_notices.select_related("given_by"):
-            entries.append(
-                TimelineEntry(notice.created_at, f"Victim notice: {notice.get_kind_display()}",
-                              notice.given_by.display_name(), notice.get_method_display())
-            )  # fmt: skip
         for share in access.shares_of(actor, case).select_related("created_by"):
             entries.append(
                 TimelineEntry(share.created_at, f"Shared with {share.to_agency.name}",

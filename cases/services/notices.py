@@ -1,8 +1,13 @@
 """Victims of a case and the notices the law owes them (Minn. Stat. 611A): who was told what,
-and the deadlines that follow from a plea agreement, a disposition or a decline."""
+and the deadlines that follow from a plea agreement, a disposition or a decline.
+
+Who may see, pick or notify a victim is `cases.selectors.victims`: a right to change the case
+does not reach a victim whose record the actor may not see (404, as for a missing one).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -22,6 +27,7 @@ from cases.models import (
     Sentence,
     VictimNotice,
 )
+from cases.selectors.victims import case_victim_get, case_victim_require
 from cases.services.people import PersonData, person_create
 from deadlines.services import deadline_close, deadline_schedule
 from taskforce import access, audit, records
@@ -66,12 +72,16 @@ def _age_on(born: date | None, day: date) -> int | None:
 def case_victim_add(
     *, actor: User, case: Case, data: PersonData, role: str, contact_notes: str = ""
 ) -> CaseVictim:
-    """Record a victim on the case; a victim under 18 marks the case juvenile."""
+    """Record a victim on the case; a victim under 18 marks the case juvenile.
+
+    The victim's record is a new person owned by the actor's agency: the actor sees it, and
+    others only when it is shared with them (sharing the case does not show it)."""
     access.require(actor, access.Action.CHANGE, case)
     person: Person = person_create(actor=actor, data=data)
     victim = CaseVictim.objects.create(
         case=case, person=person, role=role, contact_notes=contact_notes
     )
+    case_victim_require(actor=actor, case=case, victim=victim)
     # A minor at the time of the offence, not on the day the record is made.
     offence_day = case_arrested_at(case)
     age = _age_on(
@@ -92,12 +102,16 @@ def case_victim_add(
 
 @transaction.atomic
 def victim_notice_record(
-    *, actor: User, case: Case, victim: CaseVictim, kind: str, given_on: date, method: str,
-    notes: str = "",
+    *, actor: User, case: Case, victim: CaseVictim | None = None, victim_public_id=None,
+    kind: str, given_on: date, method: str, notes: str = "",
 ) -> VictimNotice:  # fmt: skip
+    """Record a notice given to a victim of the case, named by the row or by the public id of
+    the victim's person record; one the actor may not see (or not of this case) is NotFound."""
     access.require(actor, access.Action.CHANGE, case)
-    if victim.case_id != case.pk:
-        raise ValidationError({"victim": "Choose a victim of this case."})
+    if victim is None:
+        victim = case_victim_get(actor=actor, case=case, public_id=victim_public_id)
+    else:
+        case_victim_require(actor=actor, case=case, victim=victim)
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": "A notice cannot be given in the future."})
     notice = VictimNotice.objects.create(
@@ -124,14 +138,19 @@ def plan_disposition_notice(case: Case) -> None:
     case_deadline_schedule(case, rule="disposition_notice", event_at=timezone.now())
 
 
-def notices_due(case: Case) -> list[tuple[str, str]]:
+def notices_due(case: Case, victims: Iterable[CaseVictim] | None = None) -> list[tuple[str, str]]:
     """Notices the case's events call for, for each victim not yet given them: (kind, why).
 
     Each victim is notified on their own; a hearing notice falls due again when a hearing is
     scheduled (or moved) after the last one given; the plea notice falls due as soon as a
     settlement conference is scheduled, since it must come before the plea (611A.03).
+
+    `victims` limits the answer to those victims (a page passes the ones its viewer may see, so
+    nothing names or counts the others); the deadlines are decided over all of them.
     """
-    victims = list(case.case_victims.select_related("person"))
+    if victims is None:
+        victims = case.case_victims.select_related("person")
+    victims = list(victims)
     if not victims:
         return []
     calls: list[tuple[str, str, object]] = []  # (kind, why, since when, or None for once)

@@ -23,6 +23,7 @@ from cases.forms import (
 from cases.models import Arrest, Case, CaseStatus, Decision
 from cases.selectors import cases as selectors
 from cases.selectors.cases import case_get
+from cases.selectors.victims import case_victims_visible
 from cases.services import cases as services
 from cases.services import charges as charge_services
 from cases.services import notes as note_services
@@ -91,6 +92,8 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     records.record_viewed(actor=request.user, obj=case)
     allowed = access.allowed_actions(request.user, case)
     can_change = access.Action.CHANGE in allowed
+    # Only the victims whose record the viewer may see: the case's share reaches none of them.
+    victims = list(case_victims_visible(request.user, case))
     return render(
         request,
         "cases/case_detail.html",
@@ -106,9 +109,11 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
                 "statute", "defendant", "amended_to__statute", "sentence"
             ),
             "hearings": case.court_events.select_related("continued_to"),
-            "victims": case.case_victims.select_related("person"),
-            "notices": case.victim_notices.select_related("victim__person", "given_by"),
-            "notices_due": notice_services.notices_due(case),
+            "victims": victims,
+            "notices": case.victim_notices.filter(victim__in=victims).select_related(
+                "victim__person", "given_by"
+            ),
+            "notices_due": notice_services.notices_due(case, victims),
             "arrests": access.visible(request.user, Arrest)
             .filter(handoffs__case=case)
             .select_related("arrestee", "operation", "county", "arresting_agency"),

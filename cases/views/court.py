@@ -25,6 +25,7 @@ from cases.forms import (
 )
 from cases.models import Charge, CourtEvent
 from cases.selectors.cases import case_get
+from cases.selectors.victims import case_victims_visible
 from cases.services import court as court_services
 from cases.services import notes as note_services
 from cases.services import notices as notice_services
@@ -170,7 +171,9 @@ def victim_new(request: HttpRequest, public_id) -> HttpResponse:
         VictimForm(request.POST or None),
         save,
         heading="Record a victim",
-        note="Seen by your agency only. A victim under 18 marks the case juvenile.",
+        note="Seen by your agency only, even when the case is shared: another agency sees the "
+        "victim once their own record is shared with it. A victim under 18 marks the case "
+        "juvenile.",
     )
 
 
@@ -180,13 +183,15 @@ def notice_new(request: HttpRequest, public_id) -> HttpResponse:
     case = case_to_change(request, public_id)
 
     def save(data):
-        notice_services.victim_notice_record(actor=request.user, case=case, **data)
+        notice_services.victim_notice_record(
+            actor=request.user, case=case, victim_public_id=data.pop("victim"), **data
+        )
         return "Notice recorded."
 
     return case_step(
         request,
         case,
-        NoticeForm(request.POST or None, case=case),
+        NoticeForm(request.POST or None, victims=case_victims_visible(request.user, case)),
         save,
         heading="Record a victim notice",
     )
