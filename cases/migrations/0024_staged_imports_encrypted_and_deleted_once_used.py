@@ -6,17 +6,18 @@ import datetime as dt
 
 import taskforce.encryption
 from django.db import migrations
+from django.db.models import Q
 from django.utils import timezone
 
 from taskforce.encryption import migration_encrypting
 
 
 def delete_used_and_old(apps, schema_editor):
+    """Saved or discarded files were kept emptied (content ''); those and any older than a day go."""
     cutoff = timezone.now() - dt.timedelta(hours=24)
     for name in ("ArrestImport", "RunawayImport"):
         model = apps.get_model("cases", name)
-        model.objects.exclude(status="previewed").delete()
-        model.objects.filter(created_at__lte=cutoff).delete()
+        model.objects.filter(Q(content="") | Q(created_at__lte=cutoff)).delete()
 
 
 class Migration(migrations.Migration):

@@ -2,10 +2,12 @@
 so they are encrypted at rest, deleted once saved or discarded, and purged after 24 hours."""
 
 import datetime as dt
+import importlib
 import json
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +25,7 @@ from cases.services.imports import (
     staged_imports_purge,
 )
 from cases.services.runaways import runaway_import_stage
+from taskforce.encryption import migration_encrypting
 from taskforce.models import AuditEvent
 from tests.factories import verified_login
 
@@ -247,3 +250,35 @@ def test_a_file_older_than_a_day_is_no_longer_offered_before_the_purge_runs(
     assert late.status_code == 302
     assert any("more than a day ago" in str(m) for m in get_messages(late.wsgi_request))
     assert not Arrest.objects.exists()
+
+
+# --- The migration --------------------------------------------------------------------------
+
+
+def test_the_migration_deletes_used_and_old_files_and_encrypts_the_rest(
+    sheriff_liaison, operation, sheriff
+):
+    used, old, waiting = (stage_arrests(sheriff_liaison, operation, sheriff) for _ in range(3))
+    with connection.cursor() as cursor:  # as rows stood before: in clear, used ones emptied
+        cursor.execute(
+            "UPDATE cases_arrestimport SET file_name = %s, content = %s",
+            [FILE_NAME, ARREST_HEADER + ARREST_ROW],
+        )
+        cursor.execute("UPDATE cases_arrestimport SET content = '' WHERE id = %s", [used.pk])
+        cursor.execute(
+            "UPDATE cases_arrestimport SET created_at = now() - interval '25 hours' WHERE id = %s",
+            [old.pk],
+        )
+    assert sum(CANARY_LAST in content for _, content in stored("cases_arrestimport")) == 2
+    migration = importlib.import_module(
+        "cases.migrations.0024_staged_imports_encrypted_and_deleted_once_used"
+    )
+
+    migration.delete_used_and_old(apps, None)
+    migration_encrypting("cases.ArrestImport")(apps, None)
+
+    assert list(ArrestImport.objects.values_list("pk", flat=True)) == [waiting.pk]
+    [(file_name, content)] = stored("cases_arrestimport")
+    assert file_name.startswith("gAAAAA") and content.startswith("gAAAAA")
+    assert CANARY_LAST not in content
+    assert ArrestImport.objects.get().content == ARREST_HEADER + ARREST_ROW
