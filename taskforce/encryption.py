@@ -102,6 +102,8 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),
     "cases.RunawayReport": ("notes",),
+    "cases.ArrestImport": ("file_name", "content"),
+    "cases.RunawayImport": ("file_name", "content"),
 }  # fmt: skip
 
 

@@ -235,6 +235,17 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "victims.Consent",
         deadlines_through="victim",
     ),
+    # Uploaded CSV files waiting for their uploader's confirmation (cases/models/imports.py):
+    # whole rows of names and notes, under a file name the uploader chose. Not tracked by
+    # history; declared so the audit trail never carries their values nor names them by file.
+    Declaration(
+        "cases.ArrestImport",
+        protected_fields=frozenset({"file_name", "content"}),
+    ),
+    Declaration(
+        "cases.RunawayImport",
+        protected_fields=frozenset({"file_name", "content"}),
+    ),
 )
 
 BY_LABEL: dict[str, Declaration] = {d.label: d for d in DECLARATIONS}

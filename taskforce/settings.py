@@ -290,6 +290,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.disable_inactive_accounts",
         "schedule": 3600.0,
     },
+    # Uploaded CSV files never confirmed are deleted after 24 hours (issue #18).
+    "purge-staged-imports": {"task": "cases.tasks.purge_staged_imports", "schedule": 3600.0},
 }
 
 # --- Email ---------------------------------------------------------------------------------

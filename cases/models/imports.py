@@ -1,42 +1,41 @@
-"""A CSV of arrests waiting for its uploader to confirm: nothing is saved as arrests until then."""
+"""A CSV waiting for its uploader to confirm: nothing is saved as records until then.
 
+The file's rows name people (names, birth dates, narratives, runaway notes), so the staged copy
+is encrypted at rest like victims' fields, deleted the moment it is saved or discarded, and
+purged by the beat (`cases.tasks.purge_staged_imports`) once it has waited `KEPT_FOR`.
+"""
+
+import datetime as dt
 import uuid
 
 from django.db import models
 from django.utils import timezone
 
 from cases.models.operations import Operation
+from taskforce.encryption import EncryptedTextField
 from taskforce.models import Agency, User
+
+# How long an unconfirmed file waits; after that it is no longer offered, and the beat deletes it.
+KEPT_FOR = dt.timedelta(hours=24)
 
 
 class StagedImport(models.Model):
-    """An uploaded CSV waiting for its uploader to confirm: seen only by them, emptied once
-    saved or discarded."""
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Waiting for confirmation"
-        SAVED = "saved", "Saved"
-        DISCARDED = "discarded", "Discarded"
+    """An uploaded CSV waiting for its uploader to confirm: seen only by them, encrypted, and
+    deleted once saved, discarded or older than `KEPT_FOR`."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    file_name = models.CharField(max_length=200)
-    content = models.TextField(help_text="The file's text; cleared when saved or discarded.")
+    # Chosen by the uploader ("doe_jane.csv"): it may name someone, so it is encrypted too.
+    file_name = EncryptedTextField()
+    content = EncryptedTextField(help_text="The file's text; the row is deleted once used.")
     row_count = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    def close(self, status: str) -> None:
-        """Saved or discarded: the file's text is not kept."""
-        self.status = status
-        self.content = ""
-        self.save(update_fields=["status", "content"])
+        return f"{self._meta.verbose_name} {self.public_id.hex[:8]}"
 
 
 class ArrestImport(StagedImport):

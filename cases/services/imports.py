@@ -17,10 +17,12 @@ from cases.models import (
     CustodyStatus,
     Operation,
     Person,
+    RunawayImport,
     SolicitationVenue,
     StagedImport,
     Statute,
 )
+from cases.models.imports import KEPT_FOR
 from cases.selectors.people import likely_duplicates
 from cases.services.arrests import ArrestRow, arrest_rows_check, arrests_create
 from taskforce import access, audit
@@ -137,24 +139,46 @@ def arrest_import_stage(
     )
 
 
+class StagedImportGone(access.NotFound):
+    """The staged file is no longer waiting: saved or discarded (a second click, another tab) or
+    older than KEPT_FOR. Nothing of it is left to tell which."""
+
+
 def staged_import_get(model: type[StagedImport], *, actor: User, public_id) -> StagedImport:
-    """A staged import (arrests, runaway reports) is its uploader's alone; anyone else gets
-    NotFound."""
+    """A staged import (arrests, runaway reports) is its uploader's alone, and only while it
+    waits (KEPT_FOR); anyone else, or later, gets NotFound."""
     staged = model.objects.filter(
-        public_id=public_id, created_by=actor, status=StagedImport.Status.PREVIEWED
+        public_id=public_id, created_by=actor, created_at__gt=timezone.now() - KEPT_FOR
     ).first()
     if staged is None or access.acting_membership(actor) is None:
-        raise access.NotFound
+        raise StagedImportGone
     return staged
 
 
 def staged_import_lock(staged: StagedImport) -> StagedImport:
-    """The staged import, locked for its confirmation; one already saved or discarded is
-    refused (a second click, another tab)."""
-    staged = type(staged).objects.select_for_update().get(pk=staged.pk)
-    if staged.status != StagedImport.Status.PREVIEWED:
-        raise ValidationError("This file was already saved or discarded.")
-    return staged
+    """The staged import, locked for its confirmation; one deleted meanwhile (saved or discarded
+    by a second click, another tab) is StagedImportGone."""
+    locked = type(staged).objects.select_for_update().filter(pk=staged.pk).first()
+    if locked is None:
+        raise StagedImportGone
+    return locked
+
+
+def staged_import_delete(staged: StagedImport) -> None:
+    """Saved or discarded: the file is deleted, not kept emptied. StagedImportGone when another
+    request deleted it first."""
+    deleted, _ = type(staged).objects.filter(pk=staged.pk).delete()
+    if not deleted:
+        raise StagedImportGone
+
+
+def staged_imports_purge(*, now: datetime | None = None) -> int:
+    """Delete every staged file, of any kind, older than KEPT_FOR (beat, hourly); how many."""
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    return sum(
+        model.objects.filter(created_at__lte=cutoff).delete()[0]
+        for model in (ArrestImport, RunawayImport)
+    )
 
 
 def arrest_import_get(*, actor: User, public_id) -> ArrestImport:
@@ -312,13 +336,9 @@ def arrest_import_confirm(
         operation=staged.operation,
         arresting_agency=staged.arresting_agency,
     )
-    staged.close(ArrestImport.Status.SAVED)
-    audit.record(
-        actor,
-        "arrest.imported",
-        staged.operation,
-        changes={"file": staged.file_name, "rows": len(arrests)},
-    )
+    staged_import_delete(staged)
+    # The count only: the file's name is the uploader's choice and may name someone.
+    audit.record(actor, "arrest.imported", staged.operation, changes={"rows": len(arrests)})
     return arrests
 
 
@@ -383,8 +403,9 @@ def arrest_import_records(
     return arrests
 
 
+@transaction.atomic
 def arrest_import_discard(*, actor: User, staged: ArrestImport) -> None:
-    staged.close(ArrestImport.Status.DISCARDED)
+    staged_import_delete(staged)
 
 
 def arresting_agency_default(actor: User) -> Agency | None:

@@ -21,6 +21,7 @@ from cases.services.imports import (
     _check_header,
     _decode,
     _parse_date,
+    staged_import_delete,
     staged_import_get,
     staged_import_lock,
 )
@@ -243,18 +244,19 @@ def runaway_import_confirm(
                 notes=row.values["notes"],
             )
         )
-    staged.close(RunawayImport.Status.SAVED)
+    staged_import_delete(staged)
     audit.record(
         actor,
         "runawayreport.imported",
-        changes={"file": staged.file_name, "rows": len(reports)},
+        changes={"rows": len(reports)},  # not the file's name: it may name the youth
         target_agency=access.acting_membership(actor).agency,
     )
     return reports
 
 
+@transaction.atomic
 def runaway_import_discard(*, actor: User, staged: RunawayImport) -> None:
-    staged.close(RunawayImport.Status.DISCARDED)
+    staged_import_delete(staged)
 
 
 @transaction.atomic

@@ -205,6 +205,7 @@ ARREST_IMPORT = ImportFlow(
     discard=imports.arrest_import_discard,
     again_url=_import_again,
     done_url=_import_done,
+    gone_url="cases:arrest_list",
 )
 
 

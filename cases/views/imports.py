@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases.services.imports import MAX_BYTES
+from cases.services.imports import MAX_BYTES, StagedImportGone
 from taskforce.web.forms import add_service_errors
 
 
@@ -47,6 +47,7 @@ class ImportFlow:
     discard: Callable[..., None]  # (actor=, staged=)
     again_url: Callable[[object], str]  # where a discarded file sends the uploader
     done_url: Callable[[object], str]  # where a saved file sends them
+    gone_url: str  # URL name of where a file no longer waiting sends them (its records' list)
 
     def upload(self, request: HttpRequest, form: forms.Form) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
@@ -70,6 +71,22 @@ class ImportFlow:
         )  # fmt: skip
 
     def preview(self, request: HttpRequest, public_id) -> HttpResponse:
+        """The preview; "Save all" or Discard. A saved or discarded file is deleted, so a second
+        click (or another tab) finds nothing: it is told so, and nothing is saved twice."""
+        try:
+            return self._preview(request, public_id)
+        except StagedImportGone:
+            if request.method != "POST":
+                raise  # a page looked at again later: 404, as for any file not one's own
+            messages.info(
+                request,
+                "This file is no longer waiting: it was already saved or discarded, or it was "
+                "uploaded more than a day ago. Nothing more was saved; check the list before "
+                "uploading it again.",
+            )
+            return redirect(self.gone_url)
+
+    def _preview(self, request: HttpRequest, public_id) -> HttpResponse:
         staged = self.get(actor=request.user, public_id=public_id)
         problems: list[str] = []
         if request.method == "POST":

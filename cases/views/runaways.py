@@ -137,6 +137,7 @@ RUNAWAY_IMPORT = ImportFlow(
     discard=services.runaway_import_discard,
     again_url=lambda staged: reverse("cases:runaway_import"),
     done_url=lambda staged: reverse("cases:runaway_queue"),
+    gone_url="cases:runaway_queue",
 )
 
 

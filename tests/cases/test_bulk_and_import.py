@@ -168,8 +168,8 @@ def test_a_csv_is_previewed_then_saved_all_at_once(client, sheriff_liaison, oper
     assert saved.status_code == 302
     assert Arrest.objects.filter(operation=operation).count() == 10
     assert Arrest.objects.filter(county__name="Ramsey").count() == 2
-    assert ArrestImport.objects.get().content == ""  # the file's text is not kept once used
-    assert AuditEvent.objects.filter(action="arrest.imported", changes__rows=10).exists()
+    assert not ArrestImport.objects.exists()  # the file is deleted once used
+    assert AuditEvent.objects.get(action="arrest.imported").changes == {"rows": 10}
 
 
 def test_a_csv_with_a_bad_row_shows_why_and_cannot_be_saved(
@@ -247,6 +247,5 @@ def test_discarding_a_file_saves_nothing(client, sheriff_liaison, operation, she
         response["Location"] == reverse("cases:arrest_import") + f"?operation={operation.public_id}"
     )
     assert not Arrest.objects.exists()
-    staged = ArrestImport.objects.get()
-    assert (staged.status, staged.content) == ("discarded", "")
+    assert not ArrestImport.objects.exists()  # the file is deleted, not kept
     assert client.get(location).status_code == 404  # a discarded file cannot be saved later

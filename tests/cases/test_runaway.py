@@ -94,7 +94,7 @@ def test_a_prosecutor_imports_a_file_and_each_youth_keeps_the_phone_and_handle(
     identifiers = {(i.kind, i.normalised) for i in kayla.youth.identifiers.all()}
     assert identifiers == {("phone", "6515550142"), ("handle", "kay_la")}
     assert RunawayReport.objects.get(youth__last_name_key=name_key("Moua")).returned_at is None
-    assert RunawayImport.objects.get().content == ""  # the file's text is not kept
+    assert not RunawayImport.objects.exists()  # the file is deleted once used
     assert AuditEvent.objects.filter(action="runawayreport.imported").count() == 1
 
 
