@@ -271,7 +271,7 @@ def test_the_migration_deletes_used_and_old_files_and_encrypts_the_rest(
         )
     assert sum(CANARY_LAST in content for _, content in stored("cases_arrestimport")) == 2
     migration = importlib.import_module(
-        "cases.migrations.0024_staged_imports_encrypted_and_deleted_once_used"
+        "cases.migrations.0025_staged_imports_encrypted_and_deleted_once_used"
     )
 
     migration.delete_used_and_old(apps, None)

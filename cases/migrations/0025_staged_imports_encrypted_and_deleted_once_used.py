@@ -23,7 +23,7 @@ def delete_used_and_old(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0023_notice_method_is_the_shared_contact_list'),
+        ('cases', '0024_case_caption_from_defendants'),
     ]
 
     operations = [
