@@ -102,6 +102,9 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),
     "cases.RunawayReport": ("notes",),
+    "cases.CaseNote": ("body",),
+    "cases.CaseDocument": ("title", "original_name"),
+    "victims.Consent": ("guardian_name",),
     "cases.ArrestImport": ("file_name", "content"),
     "cases.RunawayImport": ("file_name", "content"),
 }  # fmt: skip

@@ -224,6 +224,10 @@ DECLARATIONS: tuple[Declaration, ...] = (
         deadlines_through="case",
     ),
     Declaration(
+        "cases.CaseNote",
+        protected_fields=frozenset({"body"}),
+    ),
+    Declaration(
         "victims.Contact",
         protected_fields=frozenset({"outcome"}),
     ),
@@ -233,6 +237,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     ),
     Declaration(
         "victims.Consent",
+        protected_fields=frozenset({"guardian_name"}),
         deadlines_through="victim",
     ),
     # Uploaded CSV files waiting for their uploader's confirmation (cases/models/imports.py):

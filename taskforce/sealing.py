@@ -54,6 +54,12 @@ def record_unseal(*, actor: User, obj: models.Model, reason: str) -> models.Mode
     return obj
 
 
+def _delete_file_on_commit(stored) -> None:
+    """An uploaded file goes once the expunge is committed (a rollback keeps it)."""
+    storage, name = stored.storage, stored.name
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _cases_of(person: models.Model):
     return (
         apps.get_model("cases", "CaseDefendant")
@@ -78,6 +84,9 @@ def _wipe(obj: models.Model) -> dict:
     if label == "victims.Victim":
         obj.notes.update(body=EXPUNGED)
         obj.contacts.update(outcome="")
+        for consent in obj.consents.exclude(signed_form=""):
+            _delete_file_on_commit(consent.signed_form)
+        obj.consents.update(signed_form="", guardian_name="")
         return {"address": "", "phone": "", "contact_method": "", "safe_times": "",
                 "safety_concerns": "", "guardian_note": "", "override_reason": ""}  # fmt: skip
     if label == "referrals.Referral":
@@ -89,6 +98,9 @@ def _wipe(obj: models.Model) -> dict:
         return {"address": "", "notes": "", "returned_from": "", "review_note": ""}
     if label == "cases.Case":
         obj.notes.update(body=EXPUNGED)
+        for document in obj.documents.all():
+            _delete_file_on_commit(document.file)
+        obj.documents.all().delete()
         return {"title": "Expunged case"}
     return {}
 

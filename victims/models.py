@@ -122,7 +122,7 @@ class Consent(models.Model):
     signed_on = models.DateField()
     expires_on = models.DateField()
     signed_by_minor = models.BooleanField(default=False)
-    guardian_name = models.CharField(max_length=120, blank=True)
+    guardian_name = EncryptedCharField(max_length=120, blank=True)
     guardian_relationship = models.CharField(max_length=60, blank=True)
     guardian_is_alleged_abuser = models.BooleanField(
         default=False, help_text="An alleged abuser can never consent for a minor."

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.models.cases import Case
+from taskforce.encryption import EncryptedCharField, EncryptedTextField
 from taskforce.models import User
 
 
@@ -17,7 +18,7 @@ class NoteVisibility(models.TextChoices):
 
 class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
-    body = models.TextField()
+    body = EncryptedTextField()  # free text: it names people
     visibility = models.CharField(
         max_length=10, choices=NoteVisibility.choices, default=NoteVisibility.AGENCY
     )
@@ -47,8 +48,9 @@ class CaseDocument(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(storage=private_storage, upload_to=_document_path, max_length=200)
-    title = models.CharField(max_length=200)
-    original_name = models.CharField(max_length=200)
+    # Typed or uploaded names ("Doe interview.pdf") name people: encrypted like the notes.
+    title = EncryptedCharField(max_length=200)
+    original_name = EncryptedCharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)

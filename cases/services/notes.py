@@ -116,7 +116,7 @@ def document_upload(
         actor,
         "case.document_uploaded",
         case,
-        changes={"title": document.title, "size": upload.size},
+        changes={"document": str(document.public_id), "size": upload.size},
     )
     return document
 

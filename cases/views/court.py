@@ -234,7 +234,7 @@ def document_download(request: HttpRequest, public_id, document_id) -> HttpRespo
     case = case_get(actor=request.user, public_id=public_id)
     document = note_services.document_get(actor=request.user, case=case, public_id=document_id)
     audit.record(request.user, "case.document_downloaded", case,
-                 changes={"document": document.title})  # fmt: skip
+                 changes={"document": str(document.public_id)})  # fmt: skip
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

@@ -2,14 +2,17 @@
 that names it, and no label, title or audit row holds a name in clear."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from cases.models import Arrest, Case, Person
 from cases.services.arrests import arrests_create
 from cases.services.handoffs import handoff_create
+from cases.services.notes import document_upload, note_add
 from cases.services.operations import operation_create
 from taskforce import access, audit
 from taskforce.models import SEALED_LABEL, AuditEvent, Share
@@ -20,6 +23,7 @@ from tests.stings_fixtures import arrest_row
 pytestmark = pytest.mark.django_db
 
 CANARY = "Quillfeather"
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -177,3 +181,28 @@ def test_expunging_rewrites_old_labels_through_the_one_redaction_path(handed_off
     # ... and still refuses one outside the redaction path.
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=old.pk).update(reason="rewritten")
+
+
+def test_case_notes_and_document_names_are_encrypted_and_expunging_a_case_erases_its_files(
+    handed_off, wash_prosecutor, administrator, django_capture_on_commit_callbacks
+):
+    _arrest, case = handed_off
+    note_add(
+        actor=wash_prosecutor, case=case, body=f"Met {CANARY} at the hotel", visibility="agency"
+    )
+    document = document_upload(
+        actor=wash_prosecutor, case=case, visibility="agency", title=f"{CANARY} interview",
+        upload=SimpleUploadedFile(f"{CANARY}.pdf", PDF),
+    )  # fmt: skip
+    stored = document.file.path
+    with connection.cursor() as cursor:
+        for sql in (
+            "SELECT body FROM cases_casenote",
+            "SELECT title || original_name FROM cases_casedocument",
+            "SELECT changes::text FROM taskforce_auditevent",
+        ):
+            cursor.execute(sql)
+            assert not [row for row in cursor.fetchall() if CANARY in str(row)], sql
+    with django_capture_on_commit_callbacks(execute=True):
+        record_expunge(actor=administrator, obj=case, reason="Expungement order 26-79")
+    assert not case.documents.exists() and not Path(stored).exists()
