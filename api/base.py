@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from urllib import parse
+
+from cryptography.fernet import InvalidToken
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from api.errors import Conflict
 from api.fields import DateTimeField
 from taskforce import access, records
+from taskforce.encryption import token_cipher
 from taskforce.models import SEALED_LABEL, Agency, County, ShareLevel, StaleVersion
 
 # The policy action each HTTP verb needs on a single record.
@@ -48,7 +53,47 @@ def valid(serializer_class, request, **kwargs) -> dict:
     return dict(incoming.validated_data)
 
 
-class Pagination(CursorPagination):
+class OpaqueCursorPagination(CursorPagination):
+    """Keyset (cursor) pages whose cursor tells the client nothing.
+
+    DRF's cursor is base64 of the last row's sort key (a record's time of change, a deadline's
+    due time, a name) and an offset: anyone could read when another agency last touched a
+    record. Here the same position is encrypted (`token_cipher`), so the cursor reads as random
+    bytes, and one the API did not give (changed, cut, from another key) is 400, never 500.
+    """
+
+    invalid_cursor_message = "This cursor is not one the API gave; start again without it."
+
+    def encode_cursor(self, cursor: Cursor) -> str:
+        tokens = {}
+        if cursor.offset != 0:
+            tokens["o"] = str(cursor.offset)
+        if cursor.reverse:
+            tokens["r"] = "1"
+        if cursor.position is not None:
+            tokens["p"] = cursor.position
+        plain = parse.urlencode(tokens, doseq=True).encode()
+        sealed = token_cipher("api cursor").encrypt(plain).decode("ascii")
+        return replace_query_param(self.base_url, self.cursor_query_param, sealed)
+
+    def decode_cursor(self, request) -> Cursor | None:
+        sealed = request.query_params.get(self.cursor_query_param)
+        if sealed is None:
+            return None
+        try:
+            plain = token_cipher("api cursor").decrypt(sealed.encode("ascii")).decode()
+            tokens = parse.parse_qs(plain, keep_blank_values=True)
+            offset = int(tokens.get("o", ["0"])[0])
+            reverse = bool(int(tokens.get("r", ["0"])[0]))
+            position = tokens.get("p", [None])[0]
+        except (InvalidToken, TypeError, ValueError):  # UnicodeError is a ValueError
+            raise serializers.ValidationError({"cursor": [self.invalid_cursor_message]}) from None
+        if not 0 <= offset <= self.offset_cutoff:
+            raise serializers.ValidationError({"cursor": [self.invalid_cursor_message]})
+        return Cursor(offset=offset, reverse=reverse, position=position)
+
+
+class Pagination(OpaqueCursorPagination):
     """Keyset (cursor) pages: stable while records change, no deep OFFSET scans."""
 
     page_size = 50

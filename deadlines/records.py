@@ -21,17 +21,21 @@ def guard_model(label: str) -> type[models.Model]:
 
 
 def visible_record_ids(actor: User | None, label: str) -> QuerySet:
-    """Ids of the records of one kind whose deadlines the actor may see."""
+    """Ids of the records of one kind whose deadlines the actor may see: those whose guarding
+    record they may view and whose progress they see (a referral's sender, only under the
+    victim's consent: `access.progress_q`)."""
     model = apps.get_model(label)
     path = DEADLINE_RECORDS[label]
-    visible = access.visible(actor, guard_model(label)).values("pk")
+    visible = access.visible_with_progress(actor, guard_model(label)).values("pk")
     if not path:
         return visible
     return model.objects.filter(**{f"{path}__in": visible}).values("pk")
 
 
 def deadlines_visible(actor: User | None) -> QuerySet[Deadline]:
-    """Deadlines protected like their records: visible exactly when the record is."""
+    """Deadlines protected like their records: visible exactly when the record and its progress
+    are. Every channel of deadlines (pages, calendar feed, digest, API) starts here; reminders
+    ask `may_hear_of` and reports `reports.figures.deadlines.report_deadlines` the same."""
     match = Q(pk__in=[])
     for label in DEADLINE_RECORDS:
         match |= Q(
@@ -58,3 +62,9 @@ def guard_records(deadlines: list[Deadline]) -> dict[int, models.Model]:
             if deadline.object_id in by_pk:
                 found[deadline.pk] = by_pk[deadline.object_id]
     return found
+
+
+def may_hear_of(pairs: list[tuple[User, models.Model]]) -> set[tuple[int, type, int]]:
+    """(user pk, model, record pk) of the (person, guarding record) pairs whose person may still
+    hear of the record's deadlines: the same decision as `deadlines_visible`, for a sweep."""
+    return access.viewable_with_progress(pairs)

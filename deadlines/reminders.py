@@ -20,10 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from deadlines.records import guard_records
+from deadlines.records import guard_records, may_hear_of
 from deadlines.rules import RECIPIENTS, RULES
 from deadlines.selectors import attach_urls
-from taskforce import access
 from taskforce.models import (
     Deadline,
     DeadlineStatus,
@@ -113,7 +112,7 @@ def _wanted(batch: list[Reminder], guards: dict) -> set[int]:
         for reminder in open_ones
         if reminder.deadline_id in guards
     ]
-    allowed = access.viewable_pairs(pairs)
+    allowed = may_hear_of(pairs)
     return {
         reminder.pk
         for reminder in open_ones
@@ -210,7 +209,9 @@ def _supervisors_who_see(deadline: Deadline, record) -> list[User]:
         agency=deadline.responsible_agency, ended_at__isnull=True, role=Role.SUPERVISOR,
         user__is_active=True,
     ).select_related("user")  # fmt: skip
-    return [m.user for m in memberships if access.can(m.user, access.Action.VIEW, record)]
+    people = [m.user for m in memberships]
+    allowed = may_hear_of([(person, record) for person in people])
+    return [person for person in people if _key(person.pk, record) in allowed]
 
 
 def escalate_missed_deadlines(now: dt.datetime | None = None) -> int:

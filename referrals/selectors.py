@@ -18,20 +18,16 @@ def is_receiver(actor: User, referral: Referral) -> bool:
 
 
 def status_capped(actor: User, referral: Referral) -> bool:
-    """Whether the actor sees the referral's status only as far as 'received' (no consent)."""
-    if is_receiver(actor, referral):
-        return False
-    return not (referral.victim is not None and access.consent_scope(actor, referral.victim))
+    """Whether the actor sees the referral's status only as far as 'received' (no consent):
+    whether they do not see its progress (`access.progress_shown`, which also decides who sees
+    its deadlines)."""
+    return not access.progress_shown(actor, referral)
 
 
 def status_shown(actor: User, referral: Referral) -> str:
     """The status the actor may see: the sender sees progress past 'received' only while the
-    victim's consent to the sender's agency is in force."""
-    if is_receiver(actor, referral):
-        return referral.status
-    if referral.status == ReferralStatus.SENT:
-        return ReferralStatus.SENT
-    if referral.victim is not None and access.consent_scope(actor, referral.victim):
+    victim's consent to the sender's agency is in force (`access.progress_shown`)."""
+    if referral.status == ReferralStatus.SENT or access.progress_shown(actor, referral):
         return referral.status
     return ReferralStatus.RECEIVED
 

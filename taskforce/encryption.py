@@ -12,10 +12,11 @@ can be matched in SQL without the database ever holding the name.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 
-from cryptography.fernet import InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -80,6 +81,18 @@ class EncryptedDateField(_Strict, encrypted.EncryptedDateField):
                 raise _unreadable(self) from None
             return models.DateField.to_python(self, value)
         return super().to_python(value)
+
+
+def token_cipher(purpose: str) -> MultiFernet:
+    """A cipher for tokens the app hands out and reads back unchanged (an API page's cursor):
+    Fernet (AES-128-CBC with HMAC-SHA256), so a token reads as random bytes and a changed one
+    does not open (InvalidToken). Keyed from SECRET_KEY, then SECRET_KEY_FALLBACKS (a token made
+    before a rotation still opens), and the purpose: a token of one purpose never opens as
+    another's."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    label = f"taskforce {purpose} v1".encode()
+    keys = [hmac.new(secret.encode(), label, hashlib.sha256).digest() for secret in secrets]
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(key)) for key in keys])
 
 
 def _lookup_secret() -> bytes:

@@ -63,8 +63,13 @@ class Declaration:
     # Kept from other rows for the reports (cases.services.outcomes): no history of their own.
     derived_fields: frozenset[str] = frozenset()
     # Its deadlines are seen exactly by those who may see this field's record ("": the record
-    # itself); None: it has no deadlines.
+    # itself) and its progress (below); None: it has no deadlines.
     deadlines_through: str | None = None
+    # Its progress (a referral's status past "received", its deadlines, their reminders and
+    # report rows) is its owning agency's: another agency that sees the record sees its progress
+    # only while the victim this field names has consented to it (`access.progress_q`); "": never;
+    # None: whoever sees the record sees its progress.
+    progress_under_consent_of: str | None = None
     # Counted in a supervisor's reports by its owning agency only (consent shows others less).
     counted_by_owner_only: bool = False
 
@@ -190,6 +195,9 @@ DECLARATIONS: tuple[Declaration, ...] = (
             }
         ),
         counted_by_owner_only=True,
+        # Its consents (and their expiry deadlines) are its agency's own: a consent to one
+        # agency is not shown to another (victims/victim_detail.html).
+        progress_under_consent_of="",
     ),
     # Owned by the receiving victim-service agency; the sender keeps sight of it, and sees
     # its progress only as the victim's consent allows (referrals.selectors).
@@ -205,6 +213,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         ),
         protected_fields=frozenset({"reason", "decline_reason"}),
         deadlines_through="",
+        progress_under_consent_of="victim",
     ),
     # Rows that belong to a protected record above.
     Declaration(

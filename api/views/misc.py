@@ -6,10 +6,9 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from api.base import AgencyRef, part_of, valid
+from api.base import AgencyRef, OpaqueCursorPagination, part_of, valid
 from api.fields import IsoDateTimeFilter
 from deadlines.selectors import attach_urls, deadlines_visible
 from deadlines.services import deadline_waive
@@ -37,7 +36,7 @@ class AgencyFilter(django_filters.FilterSet):
         fields = ["kind"]
 
 
-class ByName(CursorPagination):
+class ByName(OpaqueCursorPagination):
     page_size = 100
     ordering = ("name", "id")
 
@@ -94,7 +93,7 @@ class DeadlineFilter(django_filters.FilterSet):
         fields = ["status", "due_before", "due_after"]
 
 
-class ByDue(CursorPagination):
+class ByDue(OpaqueCursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -151,7 +150,7 @@ class MarkedRead(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many were unread.")
 
 
-class Newest(CursorPagination):
+class Newest(OpaqueCursorPagination):
     page_size = 50
     ordering = ("-created_at", "-id")
 

@@ -28,19 +28,23 @@ PEOPLE_RECORDS = {"referrals.Referral", "victims.Consent"}
 
 
 def report_deadlines(actor: User) -> QuerySet:
-    """Deadlines counted exactly when their record may be (see access.report_rows)."""
+    """Deadlines counted exactly when their record may be (see access.report_rows) and its
+    progress too (access.report_progress_q: a referral's deadlines are its progress, which its
+    sender sees only under the victim's consent)."""
     # Sets of ids, each hashed once per query (access.report_ids_q): a lookup of each
     # deadline's record took 13 s at 3M deadlines (bench/bench_reports.py).
     match = Q(pk__in=[])
     for label, path in DEADLINE_RECORDS.items():
-        model = apps.get_model(label)
+        model, guard = apps.get_model(label), guard_model(label)
+        progress = access.report_progress_q(actor, guard)
         if path:  # a consent's deadline counts when its victim may be counted
-            records = model.objects.filter(
-                **{f"{path}__in": access.report_rows(actor, guard_model(label))}
-            )
+            guards = access.report_rows(actor, guard).filter(progress)
+            records = model.objects.filter(**{f"{path}__in": guards})
             found = Q(object_id__in=records.values("pk"))
         else:
             found = access.report_ids_q(actor, model, "object_id")
+            if progress:  # only where the model narrows it: no extra id set for the others
+                found &= Q(object_id__in=model.objects.filter(progress).values("pk"))
         match |= found & Q(content_type=ContentType.objects.get_for_model(model))
     return Deadline.objects.filter(match)
 

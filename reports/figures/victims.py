@@ -14,7 +14,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 
 from cases.models.people import AgeGroup, Sex
 from referrals.models import ClosureReason, Referral, ReferralStatus, SourceKind
@@ -32,7 +31,7 @@ from reports.figures.common import (
 from reports.tables import Cell, Figure
 from taskforce import access
 from taskforce.models import User
-from victims.models import Consent, Contact, Service, ServiceKind, Victim
+from victims.models import Contact, Service, ServiceKind, Victim
 
 AGE_GROUPS = [(g.value, g.label) for g in AgeGroup]
 GENDERS = [(s.value, s.label) for s in Sex]
@@ -62,20 +61,14 @@ def delivered_services(actor: User, scope: Scope) -> QuerySet:
 
 def _status_shown(actor: User) -> F | Case:
     """A referral's status as the viewer may see it (referrals.selectors.status_shown, in SQL):
-    in the task-force-wide view the real one (counted, never shown); otherwise the real one for
-    a referral its agency received, or sent with the victim's consent to it in force; else no
-    further than "received"."""
-    membership = access.acting_membership(actor)
-    if access.reports_task_force_wide(actor) or membership is None:
+    in the task-force-wide view the real one (counted, never shown); otherwise the real one
+    where the viewer sees its progress (`access.report_progress_q`: received by its agency, or
+    sent with the victim's consent to it in force); else no further than "received"."""
+    progress = access.report_progress_q(actor, Referral)
+    if not progress:
         return F("status")
-    consented = Consent.objects.filter(
-        victim=OuterRef("victim_id"),
-        to_agency_id=membership.agency_id,
-        revoked_on__isnull=True,
-        expires_on__gte=timezone.localdate(),  # Consent.is_active: to the end of that day
-    )
     return Case(
-        When(Q(owner_agency_id=membership.agency_id) | Q(Exists(consented)), then=F("status")),
+        When(progress, then=F("status")),
         When(status=ReferralStatus.SENT, then=Value(ReferralStatus.SENT)),
         default=Value(ReferralStatus.RECEIVED),
         output_field=CharField(),

@@ -13,10 +13,20 @@ Model of access (docs/architecture.md, "Access"):
 Callers use this package's names (`access.visible`, `access.require`, ...), never its modules.
 """
 
-from taskforce.access.consent import SCOPE_ORDER, ConsentScope, consent_scope, scope_includes
+from taskforce.access.consent import (
+    SCOPE_ORDER,
+    ConsentScope,
+    consent_scope,
+    progress_q,
+    progress_shown,
+    scope_includes,
+    viewable_with_progress,
+    visible_with_progress,
+)
 from taskforce.access.counting import (
     may_view_reports,
     report_ids_q,
+    report_progress_q,
     report_q,
     report_rows,
     reports_task_force_wide,
@@ -108,10 +118,13 @@ __all__ = [
     "may_read_audit_trail",
     "may_review_runaways",
     "may_view_reports",
+    "progress_q",
+    "progress_shown",
     "protected_models",
     "readable_labels",
     "record_by_public_id",
     "report_ids_q",
+    "report_progress_q",
     "report_q",
     "report_rows",
     "reports_task_force_wide",
@@ -128,6 +141,8 @@ __all__ = [
     "unassign",
     "unshare",
     "viewable_pairs",
+    "viewable_with_progress",
     "visible",
     "visible_parts",
+    "visible_with_progress",
 ]

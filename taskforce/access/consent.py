@@ -1,11 +1,17 @@
-"""Consent: what another agency may see of a victim, and the scopes a consent releases."""
+"""Consent: what another agency may see of a victim, and the scopes a consent releases; and a
+record's progress, which other agencies see only under the consent of the victim it is about."""
 
 from __future__ import annotations
 
-from django.db import models
+from collections.abc import Iterable
 
-from taskforce.access.visibility import acting_membership, rules_for
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from taskforce.access.visibility import acting_membership, rules_for, viewable_pairs, visible
 from taskforce.models import User
+from taskforce.protected import BY_LABEL
 
 
 class ConsentScope(models.TextChoices):
@@ -25,6 +31,15 @@ def scope_includes(scope: str | None, needed: str) -> bool:
     return scope is not None and SCOPE_ORDER.index(scope) >= SCOPE_ORDER.index(needed)
 
 
+def _in_force(consents: QuerySet, agency_id: int) -> QuerySet:
+    """The consents to the agency in force now: not revoked, not past their expiry, checked now,
+    not when swept. `Consent.is_active` in SQL: access ends when the day after `expires_on`
+    begins, local time."""
+    return consents.filter(
+        to_agency_id=agency_id, revoked_on__isnull=True, expires_on__gte=timezone.localdate()
+    )
+
+
 def consent_scope(actor: User | None, victim: models.Model) -> str | None:
     """The widest scope the actor may see of a victim's information, or None.
 
@@ -38,10 +53,60 @@ def consent_scope(actor: User | None, victim: models.Model) -> str | None:
         return "full" if membership.role in rules_for(type(victim)).view else None
     if membership.role not in rules_for(type(victim)).view:
         return None
-    scopes = {
-        consent.scope
-        for consent in victim.consents.filter(to_agency_id=membership.agency_id, revoked_on=None)
-        if consent.is_active()
-    }
+    scopes = set(
+        _in_force(victim.consents.all(), membership.agency_id).values_list("scope", flat=True)
+    )
     granted = [scope for scope in SCOPE_ORDER if scope in scopes]
     return granted[-1] if granted else None
+
+
+def progress_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
+    """THE decision of whose progress the actor sees, as a condition on the model's rows (reached
+    through `path` from the rows queried): a referral's status past "received", its deadlines,
+    their reminders and report rows. Nothing else decides it; everything that shows progress
+    (the referral page and API, deadlines everywhere) asks here.
+
+    The owning agency sees the progress of its records. Where the model's declaration names a
+    victim (`progress_under_consent_of`), another agency sees it while any consent of that victim
+    to it is in force: every consent releases at least the referrals' status (ConsentScope).
+    Records that declare nothing: whoever sees the record sees its progress (Q()).
+    """
+    through = BY_LABEL[model._meta.label].progress_under_consent_of
+    if through is None:
+        return Q()
+    membership = acting_membership(actor)
+    if membership is None:
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    owned = Q(**{f"{prefix}owner_agency_id": membership.agency_id})
+    if not through:
+        return owned
+    victim_model = model._meta.get_field(through).related_model
+    if membership.role not in rules_for(victim_model).view:
+        return owned
+    consents = victim_model._meta.get_field("consents").related_model.objects.filter(
+        victim=OuterRef(f"{prefix}{through}")
+    )
+    consented = _in_force(consents, membership.agency_id)
+    return owned | Q(Exists(consented))
+
+
+def progress_shown(actor: User | None, record: models.Model) -> bool:
+    """Whether the actor, who sees the record, sees its progress (`progress_q`, for one record)."""
+    model = type(record)
+    if BY_LABEL[model._meta.label].progress_under_consent_of is None:
+        return True
+    return model.objects.filter(progress_q(actor, model), pk=record.pk).exists()
+
+
+def visible_with_progress(actor: User | None, model: type[models.Model]) -> QuerySet:
+    """The records the actor may view and whose progress they see: whose deadlines they see."""
+    return visible(actor, model).filter(progress_q(actor, model))
+
+
+def viewable_with_progress(
+    pairs: Iterable[tuple[User, models.Model]],
+) -> set[tuple[int, type, int]]:
+    """`viewable_pairs`, of the pairs whose user also sees the record's progress (a sweep of
+    deadlines' reminders)."""
+    return viewable_pairs(list(pairs), narrow=progress_q)

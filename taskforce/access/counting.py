@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from taskforce.access.consent import progress_q
 from taskforce.access.visibility import _extra_ids, acting_membership, rules_for
 from taskforce.models import Role, User
 from taskforce.protected import BY_LABEL
@@ -118,3 +119,12 @@ def report_q(
     if joined:
         return _report_match(actor, model, path)
     return report_ids_q(actor, model, path)
+
+
+def report_progress_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
+    """Of the rows a report may count, those whose progress it may count (a referral's status,
+    its deadlines): task-force-wide every one (counted, never shown); otherwise those whose
+    progress the viewer sees (`progress_q`). Q() when the model's progress is not narrowed."""
+    if reports_task_force_wide(actor):
+        return Q()
+    return progress_q(actor, model, path)

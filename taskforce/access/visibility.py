@@ -5,7 +5,7 @@ for one record. A record the actor may not view is `NotFound`, exactly like a mi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.apps import apps
@@ -207,13 +207,17 @@ def readable_labels(
     return labels
 
 
-def viewable_pairs(pairs: list[tuple[User, models.Model]]) -> set[tuple[int, type, int]]:
+def viewable_pairs(
+    pairs: list[tuple[User, models.Model]],
+    narrow: Callable[[User, type[models.Model]], Q] | None = None,
+) -> set[tuple[int, type, int]]:
     """(user pk, model, record pk) of the pairs whose user may view the record: the same decision as
     `allowed_actions`, made for many people and records at once (a sweep of reminders).
 
     The current memberships come in one query and a record of the person's own agency is
     decided from their role; only records of other agencies ask `visible`, once per person and
-    kind of record.
+    kind of record, narrowed by `narrow(person, model)` when given (what of a record another
+    agency sees: `consent.progress_q`, whose owning agency sees all).
     """
     memberships = {
         membership.user_id: membership
@@ -238,7 +242,10 @@ def viewable_pairs(pairs: list[tuple[User, models.Model]]) -> set[tuple[int, typ
             user.__dict__["membership"] = membership  # what User.membership would load
             people[user.pk] = user
     for (user_pk, model), ids in elsewhere.items():
-        seen = visible(people[user_pk], model).filter(pk__in=ids).values_list("pk", flat=True)
+        seen = visible(people[user_pk], model).filter(pk__in=ids)
+        if narrow is not None:
+            seen = seen.filter(narrow(people[user_pk], model))
+        seen = seen.values_list("pk", flat=True)
         allowed.update((user_pk, model, pk) for pk in seen)
     return allowed
 
