@@ -3,21 +3,38 @@ name) would otherwise sit in the browser history, proxy logs and the server's ac
 
 List filter forms post; the words go into the session under a short random token and the page
 is shown at `?s=<token>` with the other (non-identifying) filters. Reading the page puts the words
-back into `request.GET["q"]` for the view, so views, forms and exports need not know. An old
-link with `?q=` is moved the same way. The API keeps its query parameters (clients, not people).
+back into `request.GET["q"]` for the view, so views, forms and exports need not know. The session
+keeps the words encrypted (`_sealed`). An old link with `?q=` is moved the same way. The API keeps
+its query parameters (clients, not people).
 """
 
 from __future__ import annotations
 
 import secrets
 
+from cryptography.fernet import InvalidToken
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+
+from taskforce.encryption import token_cipher
 
 FORM_MARKER = "_filters"  # the hidden field of templates/includes/filters.html
 WORDS = "q"
 TOKEN = "s"  # noqa: S105 (a query parameter name, not a secret)
 SESSION_KEY = "private_searches"
 KEPT = 20  # the latest searches of a session; older tokens fall back to no search
+
+
+def _sealed(words: str) -> str:
+    """The words as the session table keeps them: encrypted, so the database holds no name a
+    person searched for (an expunged one included) in clear or as a keyed hash."""
+    return token_cipher("search words").encrypt(words.encode()).decode()
+
+
+def _opened(kept: str) -> str:
+    try:
+        return token_cipher("search words").decrypt(kept.encode()).decode()
+    except (InvalidToken, ValueError, TypeError):
+        return ""  # kept before a key rotation, or not ours: no search
 
 
 def _stash(request: HttpRequest, query: QueryDict) -> str:
@@ -28,7 +45,7 @@ def _stash(request: HttpRequest, query: QueryDict) -> str:
     if words:
         searches = dict(request.session.get(SESSION_KEY, {}))
         token = secrets.token_urlsafe(6)
-        searches[token] = words
+        searches[token] = _sealed(words)
         request.session[SESSION_KEY] = dict(list(searches.items())[-KEPT:])
         query[TOKEN] = token
     for name in [name for name, values in query.lists() if not any(values)]:
@@ -57,7 +74,7 @@ class PrivateSearchMiddleware:
             return HttpResponseRedirect(_stash(request, request.GET.copy()))
         token = request.GET.get(TOKEN)
         if request.method == "GET" and token:
-            words = request.session.get(SESSION_KEY, {}).get(token)
+            words = _opened(request.session.get(SESSION_KEY, {}).get(token) or "")
             if words:
                 query = request.GET.copy()
                 query[WORDS] = words
