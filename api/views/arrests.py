@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,7 +12,9 @@ from rest_framework.response import Response
 from api.base import ListRetrieve, Shareable, VersionedUpdate
 from api.fields import IsoDateTimeFilter
 from api.serializers.arrests import ArrestImport, ArrestSerializer, ArrestUpdate
-from cases.models import Arrest, CustodyStatus, HandOff
+from cases.models import Arrest, CustodyStatus
+from cases.selectors.arrests import handed_off_q
+from cases.selectors.handoffs import handoffs_seen_by
 from cases.selectors.operations import operation_get
 from cases.services.arrests import arrest_update
 from cases.services.imports import arrest_import_records, arresting_agency_default
@@ -41,7 +42,7 @@ class ArrestFilter(django_filters.FilterSet):
         ]
 
     def filter_handed_off(self, queryset, name, value):
-        handed = Exists(HandOff.objects.filter(arrest=OuterRef("pk")))
+        handed = handed_off_q(self.request.user)
         return queryset.filter(handed if value else ~handed)
 
 
@@ -58,7 +59,7 @@ class ArrestViewSet(VersionedUpdate, Shareable, ListRetrieve):
         return (
             self.visible()
             .select_related("arrestee", "county", "arresting_agency", "operation", "owner_agency")
-            .prefetch_related("charges__statute", "handoffs__to_agency")
+            .prefetch_related("charges__statute", handoffs_seen_by(self.request.user))
         )
 
     @extend_schema(request=ArrestUpdate)
