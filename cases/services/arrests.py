@@ -300,9 +300,10 @@ def arrest_update(*, actor: User, arrest: Arrest, expected_version: int, data: d
         raise ValidationError({"decoy_age_stated_at": "The age was stated after the arrest time."})
     access.require(actor, access.Action.CHANGE, arrest)
     number = (data.get("booking_number") or "").strip()
-    if number and number != arrest.booking_number:
+    if number:
         # Checked here, not left to the model's constraint, which cannot tell whether the actor
-        # may see the arrest that holds the number (see `arrest_rows_check`).
+        # may see the arrest that holds the number (see `arrest_rows_check`). Not only when it
+        # differs from `arrest`'s: a bound form has already put the new value on the instance.
         clash = Arrest.objects.filter(
             arresting_agency_id=arrest.arresting_agency_id, booking_number=number
         ).exclude(pk=arrest.pk)
