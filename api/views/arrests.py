@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -55,21 +56,34 @@ class ArrestViewSet(VersionedUpdate, Shareable, ListRetrieve):
     filterset_class = ArrestFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    SEEN_HANDOFFS = "seen_handoffs"
+
+    def _seen_handoffs(self):
+        return handoffs_seen_by(self.request.user, to_attr=self.SEEN_HANDOFFS)
+
     def get_queryset(self):
         return (
             self.visible()
             .select_related("arrestee", "county", "arresting_agency", "operation", "owner_agency")
-            .prefetch_related("charges__statute", handoffs_seen_by(self.request.user))
+            .prefetch_related("charges__statute", self._seen_handoffs())
         )
+
+    def get_object(self, policy_action=None):
+        """The one arrest (`access.get_for`), with the hand-offs the caller may see."""
+        arrest = super().get_object(policy_action)
+        prefetch_related_objects([arrest], self._seen_handoffs())
+        return arrest
 
     @extend_schema(request=ArrestUpdate)
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 
     def apply_update(self, obj, data, version):
-        return arrest_update(
+        arrest = arrest_update(
             actor=self.request.user, arrest=obj, expected_version=version, data=data
         )
+        prefetch_related_objects([arrest], self._seen_handoffs())
+        return arrest
 
     @extend_schema(
         request=ArrestImport,
