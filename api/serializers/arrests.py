@@ -27,7 +27,8 @@ class ArrestSerializer(serializers.ModelSerializer):
     arrestee = ArresteeSerializer(read_only=True)
     county = serializers.SlugRelatedField(slug_field="name", read_only=True)
     charges = ChargeCitation(many=True, read_only=True)
-    handoffs = HandOffBrief(many=True, read_only=True)
+    # Only the hand-offs the caller may see, prefetched by the view (ArrestViewSet.SEEN_HANDOFFS).
+    handoffs = HandOffBrief(many=True, read_only=True, source="seen_handoffs")
 
     class Meta:
         model = Arrest

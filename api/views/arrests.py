@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,7 +13,9 @@ from rest_framework.response import Response
 from api.base import ListRetrieve, Shareable, VersionedUpdate
 from api.fields import IsoDateTimeFilter
 from api.serializers.arrests import ArrestImport, ArrestSerializer, ArrestUpdate
-from cases.models import Arrest, CustodyStatus, HandOff
+from cases.models import Arrest, CustodyStatus
+from cases.selectors.arrests import handed_off_q
+from cases.selectors.handoffs import handoffs_seen_by
 from cases.selectors.operations import operation_get
 from cases.services.arrests import arrest_update
 from cases.services.imports import arrest_import_records, arresting_agency_default
@@ -41,7 +43,7 @@ class ArrestFilter(django_filters.FilterSet):
         ]
 
     def filter_handed_off(self, queryset, name, value):
-        handed = Exists(HandOff.objects.filter(arrest=OuterRef("pk")))
+        handed = handed_off_q(self.request.user)
         return queryset.filter(handed if value else ~handed)
 
 
@@ -54,21 +56,34 @@ class ArrestViewSet(VersionedUpdate, Shareable, ListRetrieve):
     filterset_class = ArrestFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    SEEN_HANDOFFS = "seen_handoffs"
+
+    def _seen_handoffs(self):
+        return handoffs_seen_by(self.request.user, to_attr=self.SEEN_HANDOFFS)
+
     def get_queryset(self):
         return (
             self.visible()
             .select_related("arrestee", "county", "arresting_agency", "operation", "owner_agency")
-            .prefetch_related("charges__statute", "handoffs__to_agency")
+            .prefetch_related("charges__statute", self._seen_handoffs())
         )
+
+    def get_object(self, policy_action=None):
+        """The one arrest (`access.get_for`), with the hand-offs the caller may see."""
+        arrest = super().get_object(policy_action)
+        prefetch_related_objects([arrest], self._seen_handoffs())
+        return arrest
 
     @extend_schema(request=ArrestUpdate)
     def partial_update(self, request, *args, **kwargs):
         return super().partial_update(request, *args, **kwargs)
 
     def apply_update(self, obj, data, version):
-        return arrest_update(
+        arrest = arrest_update(
             actor=self.request.user, arrest=obj, expected_version=version, data=data
         )
+        prefetch_related_objects([arrest], self._seen_handoffs())
+        return arrest
 
     @extend_schema(
         request=ArrestImport,

@@ -24,12 +24,12 @@ class ArrestEntryHeaderForm(forms.Form):
         required=False, max_length=120, help_text="Used for rows that name no officer."
     )
 
-    def __init__(self, *args, operations, **kwargs):
+    def __init__(self, *args, operations, agencies, **kwargs):
+        """`agencies`: those the user may record arrests for (their own, and the police agencies
+        taking part in an operation they see); the service checks the pair chosen."""
         super().__init__(*args, **kwargs)
         self.fields["operation"].queryset = operations
-        self.fields["arresting_agency"].queryset = Agency.objects.filter(
-            is_active=True, kind=AgencyKind.LAW_ENFORCEMENT
-        )
+        self.fields["arresting_agency"].queryset = agencies
 
 
 def active_statutes():

@@ -84,8 +84,11 @@ class Arrest(ProtectedModel):
                 fields=["arresting_agency", "booking_number"],
                 condition=~Q(booking_number=""),
                 name="booking_number_unique_per_agency",
+                # Said to whoever hits it, who may not see the arrest holding the number: it
+                # describes no arrest (cases.services.arrests names one only to those who see it).
                 violation_error_message=(
-                    "This agency already has an arrest with this booking number."
+                    "This booking number cannot be used for this agency; check it with the "
+                    "arresting agency."
                 ),
             ),
             models.CheckConstraint(

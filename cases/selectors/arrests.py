@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Arrest, HandOff, Operation, Person
+from cases.selectors.handoffs import handoffs_seen_by
 from cases.selectors.people import person_search_q
 from taskforce import access
 from taskforce.dates import start_of_day
@@ -31,7 +32,12 @@ class ArrestFilters:
     handed_off: str = ""  # "yes", "no" or "" for either
 
 
-def _filtered(queryset: QuerySet, filters: ArrestFilters) -> QuerySet:
+def handed_off_q(actor: User) -> Exists:
+    """Arrests with a hand-off `actor` may see: "handed off" tells of no hidden referral."""
+    return Exists(access.visible(actor, HandOff).filter(arrest=OuterRef("pk")))
+
+
+def _filtered(queryset: QuerySet, filters: ArrestFilters, actor: User) -> QuerySet:
     if filters.q:
         people = Person.objects.filter(person_search_q(filters.q)).values("pk")
         queryset = queryset.filter(
@@ -48,7 +54,7 @@ def _filtered(queryset: QuerySet, filters: ArrestFilters) -> QuerySet:
     if filters.custody_status:
         queryset = queryset.filter(custody_status=filters.custody_status)
     if filters.handed_off:
-        handed = Exists(HandOff.objects.filter(arrest=OuterRef("pk")))
+        handed = handed_off_q(actor)
         queryset = queryset.filter(handed if filters.handed_off == "yes" else ~handed)
     return queryset
 
@@ -57,20 +63,20 @@ def arrest_list(
     *, actor: User, filters: ArrestFilters, after: Arrest | None = None, size: int = 50
 ) -> Page[Arrest]:
     return keyset_page(
-        [_filtered(part, filters) for part in access.visible_parts(actor, Arrest)],
+        [_filtered(part, filters, actor) for part in access.visible_parts(actor, Arrest)],
         order=ORDER,
         after=after,
         size=size,
         select_related=RELATED,
-        prefetch_related=("charges__statute", "handoffs__to_agency"),
+        prefetch_related=("charges__statute", handoffs_seen_by(actor)),
     )
 
 
 def arrest_export_rows(*, actor: User, filters: ArrestFilters) -> QuerySet[Arrest]:
     return (
-        _filtered(access.visible(actor, Arrest), filters)
+        _filtered(access.visible(actor, Arrest), filters, actor)
         .select_related(*RELATED)
-        .prefetch_related("charges__statute", "handoffs__to_agency")
+        .prefetch_related("charges__statute", handoffs_seen_by(actor))
         .order_by(*ORDER)
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from cases.models import Arrest, HandOff
 from taskforce import access
@@ -36,4 +36,18 @@ def handoffs_of(*, actor: User, arrest: Arrest) -> QuerySet[HandOff]:
         .filter(arrest=arrest)
         .select_related("to_agency", "case", "created_by")
         .order_by("created_at")
+    )
+
+
+def handoffs_seen_by(actor: User, to: str = "handoffs", to_attr: str | None = None) -> Prefetch:
+    """Prefetch of an arrest's hand-offs (`to`: the path to them; `to_attr`: where to put them
+    instead) limited to those `actor` may see: a hand-off follows its case, so a viewer who sees
+    the arrest (a sting's participant, an agency it is shared with) does not learn of a referral
+    to a case they cannot open."""
+    return Prefetch(
+        to,
+        queryset=access.visible(actor, HandOff)
+        .select_related("to_agency", "case")
+        .order_by("created_at", "id"),
+        to_attr=to_attr,
     )

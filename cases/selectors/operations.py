@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from cases.models import Arrest, HandOff, Operation, RecommendedCharge
+from cases.selectors.handoffs import handoffs_seen_by
 from taskforce import access
 from taskforce.models import User
 from taskforce.web.pagination import Page, keyset_page
@@ -69,7 +70,7 @@ def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
         access.visible(actor, Arrest)
         .filter(operation=operation)
         .select_related("arrestee", "county", "arresting_agency", "owner_agency")
-        .prefetch_related("charges__statute", "handoffs__to_agency", "handoffs__case")
+        .prefetch_related("charges__statute", handoffs_seen_by(actor))
         .order_by("arrested_at", "id")
     )
     ids = [arrest.pk for arrest in arrests]
@@ -85,7 +86,9 @@ def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
         .annotate(arrests=Count("id"))
         .order_by("-arrests", "county__name")
     )
-    handed_off = HandOff.objects.filter(arrest_id__in=ids).values("arrest").distinct().count()
+    handed_off = (
+        access.visible(actor, HandOff).filter(arrest_id__in=ids).values("arrest").distinct().count()
+    )
     return OperationSummary(
         arrests=list(arrests), by_statute=by_statute, by_county=by_county, handed_off=handed_off
     )

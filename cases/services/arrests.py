@@ -11,9 +11,18 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cases.models import Arrest, CustodyStatus, Operation, Person, RecommendedCharge, Statute
+from cases.models import (
+    Arrest,
+    CustodyStatus,
+    Operation,
+    OperationParticipant,
+    Person,
+    RecommendedCharge,
+    Statute,
+)
 from cases.services.outcomes import arrest_cases, case_outcome_refresh
 from cases.services.people import PersonData, check_birth_date, person_create
 from deadlines.services import deadline_close, deadline_schedule
@@ -21,6 +30,62 @@ from taskforce import access, records
 from taskforce.models import Agency, AgencyKind, County, DeadlineStatus, User
 
 ARREST_AGENCY_KINDS = {AgencyKind.LAW_ENFORCEMENT, AgencyKind.TASK_FORCE}
+NOT_YOUR_AGENCY = (
+    "You record arrests for your own agency, or for another police agency only in an operation "
+    "it takes part in."
+)
+# A booking number the agency has used on an arrest the actor may not see. The refusal cannot be
+# avoided (the database keeps one arrest per agency and booking number), so it says nothing of
+# the arrest: not that one exists, whose it is, when or in which operation; only that this number
+# cannot be taken for this agency, and whom to ask. See `arrest_rows_check`.
+BOOKING_NUMBER_UNUSABLE = (
+    "Booking number {number} cannot be used for this agency; check it with the arresting agency."
+)
+
+
+def _taking_part(operations: QuerySet[Operation]) -> Q:
+    """Agencies taking part in these operations: each one's lead (owner) and its participants."""
+    return Q(pk__in=operations.values("owner_agency")) | Q(
+        pk__in=OperationParticipant.objects.filter(operation__in=operations).values("agency")
+    )
+
+
+def arresting_agencies(*, actor: User, operation: Operation | None = None) -> QuerySet[Agency]:
+    """The police agencies `actor` may record an arrest for: their own agency, and, in an
+    operation they may see, the police agencies taking part in it (its lead and participants).
+
+    An operation's agencies work one sting together and see its arrests through it; an agency
+    outside it is not the actor's to speak for, and naming it would only probe its records.
+    """
+    membership = access.acting_membership(actor)
+    if membership is None or membership.agency.kind not in ARREST_AGENCY_KINDS:
+        return Agency.objects.none()
+    allowed = Q(pk=membership.agency_id)
+    if operation is not None and access.can(actor, access.Action.VIEW, operation):
+        allowed |= _taking_part(Operation.objects.filter(pk=operation.pk))
+    return Agency.objects.filter(allowed, is_active=True, kind=AgencyKind.LAW_ENFORCEMENT)
+
+
+def arresting_agency_choices(*, actor: User) -> QuerySet[Agency]:
+    """Every agency `arresting_agencies` allows in some operation the actor sees (or without
+    one): a form's choices, checked against the operation chosen with it when it is saved."""
+    membership = access.acting_membership(actor)
+    if membership is None or membership.agency.kind not in ARREST_AGENCY_KINDS:
+        return Agency.objects.none()
+    allowed = Q(pk=membership.agency_id) | _taking_part(access.visible(actor, Operation))
+    police = Agency.objects.filter(is_active=True, kind=AgencyKind.LAW_ENFORCEMENT)
+    return police.filter(allowed).order_by("name")
+
+
+def arresting_agency_check(
+    *, actor: User, operation: Operation | None, arresting_agency: Agency
+) -> None:
+    """Refuse an arresting agency the actor may not record arrests for (`arresting_agencies`)."""
+    if arresting_agency.kind != AgencyKind.LAW_ENFORCEMENT:
+        raise ValidationError({"arresting_agency": "The arresting agency must be a police agency."})
+    allowed = arresting_agencies(actor=actor, operation=operation)
+    if not allowed.filter(pk=arresting_agency.pk).exists():
+        raise ValidationError({"arresting_agency": NOT_YOUR_AGENCY})
 
 
 @dataclass
@@ -92,14 +157,37 @@ def _row_errors(row: ArrestRow, now: datetime) -> dict[str, list[str]]:
     return errors
 
 
-def arrest_rows_check(*, arresting_agency: Agency, rows: list[ArrestRow]) -> bool:
-    """Fill each row's `errors` (bad values, booking numbers used before or twice); True if none."""
+def arrest_rows_check(
+    *,
+    actor: User,
+    operation: Operation | None,
+    arresting_agency: Agency,
+    rows: list[ArrestRow],
+) -> bool:
+    """Fill each row's `errors` (bad values, booking numbers used before or twice); True if none.
+
+    An arresting agency the actor may not record for puts an error on every row and looks up no
+    booking number at all. A number already on record is named as such only when the actor may
+    see the arrest holding it; otherwise the row gets `BOOKING_NUMBER_UNUSABLE`, which says no
+    more than that the number cannot be taken. The agency rule (`arresting_agencies`) keeps this
+    case rare: the named agency is the actor's own or a partner in a sting they share, whose
+    arrests in that sting they see. What remains (a sealed arrest, one of another operation or
+    of one the agency has left) is one the actor must not learn of, so it is not described.
+    """
+    try:
+        arresting_agency_check(actor=actor, operation=operation, arresting_agency=arresting_agency)
+    except ValidationError as error:
+        for row in rows:
+            row.errors = {"arresting_agency": error.message_dict["arresting_agency"]}
+        return False
     now = timezone.now()
     numbers = [row.booking_number.strip() for row in rows if row.booking_number.strip()]
-    taken = set(
-        Arrest.objects.filter(
-            arresting_agency=arresting_agency, booking_number__in=numbers
-        ).values_list("booking_number", flat=True)
+    on_record = Arrest.objects.filter(arresting_agency=arresting_agency, booking_number__in=numbers)
+    taken = set(on_record.values_list("booking_number", flat=True))
+    seen_by_actor = set(
+        on_record.filter(pk__in=access.visible(actor, Arrest).values("pk")).values_list(
+            "booking_number", flat=True
+        )
     )
     seen: set[str] = set()
     for row in rows:
@@ -107,7 +195,7 @@ def arrest_rows_check(*, arresting_agency: Agency, rows: list[ArrestRow]) -> boo
         number = row.booking_number.strip()
         if number and number in taken:
             row.errors.setdefault("booking_number", []).append(
-                f"{arresting_agency.label} already has an arrest with booking number {number}."
+                booking_number_taken(arresting_agency, number, visible=number in seen_by_actor)
             )
         elif number and number in seen:
             row.errors.setdefault("booking_number", []).append(
@@ -115,6 +203,14 @@ def arrest_rows_check(*, arresting_agency: Agency, rows: list[ArrestRow]) -> boo
             )
         seen.add(number)
     return not any(row.errors for row in rows)
+
+
+def booking_number_taken(agency: Agency, number: str, *, visible: bool) -> str:
+    """Why a booking number on record cannot be used again: named only for an arrest the actor
+    may see (see `arrest_rows_check`)."""
+    if visible:
+        return f"{agency.label} already has an arrest with booking number {number}."
+    return BOOKING_NUMBER_UNUSABLE.format(number=number)
 
 
 @transaction.atomic
@@ -135,11 +231,12 @@ def arrests_create(
         raise access.Forbidden
     if operation is not None:
         access.require(actor, access.Action.VIEW, operation)
-    if arresting_agency.kind != AgencyKind.LAW_ENFORCEMENT:
-        raise ValidationError({"arresting_agency": "The arresting agency must be a police agency."})
+    arresting_agency_check(actor=actor, operation=operation, arresting_agency=arresting_agency)
     if not rows:
         raise ValidationError("There are no arrests to save.")
-    if not arrest_rows_check(arresting_agency=arresting_agency, rows=rows):
+    if not arrest_rows_check(
+        actor=actor, operation=operation, arresting_agency=arresting_agency, rows=rows
+    ):
         raise ValidationError("Some rows have errors; nothing was saved.")
     arrests = []
     for row in rows:
@@ -201,6 +298,21 @@ def arrest_update(*, actor: User, arrest: Arrest, expected_version: int, data: d
     stated_at, arrested_at = data.get("decoy_age_stated_at"), data.get("arrested_at")
     if stated_at and arrested_at and stated_at > arrested_at:
         raise ValidationError({"decoy_age_stated_at": "The age was stated after the arrest time."})
+    access.require(actor, access.Action.CHANGE, arrest)
+    number = (data.get("booking_number") or "").strip()
+    if number:
+        # Checked here, not left to the model's constraint, which cannot tell whether the actor
+        # may see the arrest that holds the number (see `arrest_rows_check`). Not only when it
+        # differs from `arrest`'s: a bound form has already put the new value on the instance.
+        clash = Arrest.objects.filter(
+            arresting_agency_id=arrest.arresting_agency_id, booking_number=number
+        ).exclude(pk=arrest.pk)
+        if clash.exists():
+            visible = clash.filter(pk__in=access.visible(actor, Arrest).values("pk")).exists()
+            raise ValidationError(
+                {"booking_number": booking_number_taken(
+                    arrest.arresting_agency, number, visible=visible)}
+            )  # fmt: skip
     arrest = records.record_update(
         actor=actor, obj=arrest, expected_version=expected_version, data=data
     )

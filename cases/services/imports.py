@@ -24,7 +24,12 @@ from cases.models import (
 )
 from cases.models.imports import KEPT_FOR
 from cases.selectors.people import likely_duplicates
-from cases.services.arrests import ArrestRow, arrest_rows_check, arrests_create
+from cases.services.arrests import (
+    ArrestRow,
+    arrest_rows_check,
+    arresting_agency_check,
+    arrests_create,
+)
 from taskforce import access, audit
 from taskforce.models import Agency, AgencyKind, County, User
 
@@ -119,9 +124,11 @@ def _check_header(
 def arrest_import_stage(
     *, actor: User, data: bytes, file_name: str, operation: Operation | None, arresting_agency
 ) -> ArrestImport:
-    """Keep an uploaded file for its preview after checking its encoding, size and header."""
+    """Keep an uploaded file for its preview after checking its encoding, size and header, and
+    that the actor may record arrests for the arresting agency (in the operation)."""
     if operation is not None:
         access.require(actor, access.Action.VIEW, operation)
+    arresting_agency_check(actor=actor, operation=operation, arresting_agency=arresting_agency)
     text = _decode(data)
     _check_header(text)
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -290,13 +297,14 @@ def arrest_import_rows(*, actor: User, staged: ArrestImport) -> list[ImportRow]:
     return _checked_rows(
         actor=actor,
         raws=csv.DictReader(io.StringIO(staged.content)),
+        operation=staged.operation,
         arresting_agency=staged.arresting_agency,
         first_line=2,
     )
 
 
 def _checked_rows(
-    *, actor: User, raws, arresting_agency: Agency, first_line: int
+    *, actor: User, raws, operation: Operation | None, arresting_agency: Agency, first_line: int
 ) -> list[ImportRow]:
     """Rows in the import's columns (a file's lines or the API's records), each checked."""
     lookups = _Lookups()
@@ -306,7 +314,9 @@ def _checked_rows(
         arrest, errors = _to_arrest_row(raw, lookups)
         rows.append(ImportRow(line=line, raw=raw, arrest=arrest, errors=errors))
     parsed = [row.arrest for row in rows if row.arrest is not None]
-    arrest_rows_check(arresting_agency=arresting_agency, rows=parsed)
+    arrest_rows_check(
+        actor=actor, operation=operation, arresting_agency=arresting_agency, rows=parsed
+    )
     for row in rows:
         if row.arrest is None:
             continue
@@ -390,9 +400,13 @@ def arrest_import_records(
     """
     if operation is not None:
         access.require(actor, access.Action.VIEW, operation)
+    arresting_agency_check(actor=actor, operation=operation, arresting_agency=arresting_agency)
     if len(records) > MAX_ROWS:
         raise ValidationError({"rows": f"{len(records)} rows; at most {MAX_ROWS} at once."})
-    rows = _checked_rows(actor=actor, raws=records, arresting_agency=arresting_agency, first_line=1)
+    rows = _checked_rows(
+        actor=actor, raws=records, operation=operation, arresting_agency=arresting_agency,
+        first_line=1,
+    )  # fmt: skip
     arrests = _save_rows(
         actor=actor, rows=rows, choices=choices, operation=operation,
         arresting_agency=arresting_agency, label="Row",

@@ -23,7 +23,14 @@ from cases.selectors import arrests as selectors
 from cases.selectors.handoffs import handoffs_of
 from cases.selectors.people import likely_duplicates
 from cases.services import imports
-from cases.services.arrests import ArrestRow, arrest_rows_check, arrest_update, arrests_create
+from cases.services.arrests import (
+    ArrestRow,
+    arrest_rows_check,
+    arrest_update,
+    arresting_agency_check,
+    arresting_agency_choices,
+    arrests_create,
+)
 from cases.views.imports import ImportFlow
 from taskforce import access, records
 from taskforce.models import SEALED_LABEL, StaleVersion
@@ -33,11 +40,20 @@ from taskforce.web.forms import add_service_errors, refuse_stale
 ROWS_PER_STEP = 10
 MAX_ROWS = 200
 # Where a service's row error goes in the bulk table.
-ROW_FIELD = {"arrested_at": "arrested_time", "statutes": "statute", "decoy_age_stated_at": None}
+ROW_FIELD = {
+    "arrested_at": "arrested_time",
+    "statutes": "statute",
+    "decoy_age_stated_at": None,
+    "arresting_agency": None,
+}
 
 
 def _operations(request: HttpRequest):
     return access.visible(request.user, Operation).order_by("-starts_on", "name")
+
+
+def _agencies(request: HttpRequest):
+    return arresting_agency_choices(actor=request.user)
 
 
 def _header_initial(request: HttpRequest) -> dict:
@@ -102,7 +118,9 @@ def arrest_bulk(request: HttpRequest) -> HttpResponse:
     """
     operations = _operations(request)
     if request.method == "GET":
-        header = ArrestEntryHeaderForm(initial=_header_initial(request), operations=operations)
+        header = ArrestEntryHeaderForm(
+            initial=_header_initial(request), operations=operations, agencies=_agencies(request)
+        )
         return _bulk_page(request, header, ArrestRowFormSet())
 
     data = request.POST
@@ -110,7 +128,7 @@ def arrest_bulk(request: HttpRequest) -> HttpResponse:
         data = data.copy()
         rows = int(data.get("form-TOTAL_FORMS") or 0) + ROWS_PER_STEP
         data["form-TOTAL_FORMS"] = str(min(rows, MAX_ROWS))
-    header = ArrestEntryHeaderForm(data, operations=operations)
+    header = ArrestEntryHeaderForm(data, operations=operations, agencies=_agencies(request))
     formset = ArrestRowFormSet(data)
     if "add_rows" in data:
         return _bulk_page(request, header, formset)
@@ -124,9 +142,17 @@ def arrest_bulk(request: HttpRequest) -> HttpResponse:
         return _bulk_page(request, header, formset)
 
     # Check what can be checked on every row that is complete, so all problems show at once.
-    agency = header.cleaned_data["arresting_agency"]
+    agency, operation = header.cleaned_data["arresting_agency"], header.cleaned_data["operation"]
+    try:
+        arresting_agency_check(actor=request.user, operation=operation, arresting_agency=agency)
+    except ValidationError as error:
+        add_service_errors(header, error)
+        return _bulk_page(request, header, formset)
     pairs = [(form, _row_from(form, header.cleaned_data)) for form in filled if form.is_valid()]
-    arrest_rows_check(arresting_agency=agency, rows=[row for _, row in pairs])
+    arrest_rows_check(
+        actor=request.user, operation=operation, arresting_agency=agency,
+        rows=[row for _, row in pairs],
+    )  # fmt: skip
     for form, row in pairs:
         for name, errors in row.errors.items():
             for error in errors:
@@ -135,7 +161,6 @@ def arrest_bulk(request: HttpRequest) -> HttpResponse:
     if not rows_valid or any(form.errors for form in filled) or not people_decided:
         return _bulk_page(request, header, formset)
 
-    operation = header.cleaned_data["operation"]
     try:
         arrests = arrests_create(
             actor=request.user,
@@ -218,6 +243,7 @@ def arrest_import(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial=_header_initial(request) if request.method == "GET" else None,
         operations=_operations(request),
+        agencies=_agencies(request),
     )
     return ARREST_IMPORT.upload(request, form)
 
