@@ -70,6 +70,7 @@ from cases.models import (
     PersonIdentifier,
     RunawayReport,
 )
+from cases.models.people import identifier_key
 from cases.selectors.runaways import ORDER, _queue_part, match_reasons, runaway_queue
 from taskforce import access
 from taskforce.models import Agency, AgencyKind, County, Role, User
@@ -118,7 +119,8 @@ def seed(reports: int) -> float:
             batch_size=BATCH,
         )  # fmt: skip
         PersonIdentifier.objects.bulk_create(
-            [PersonIdentifier(person=person, kind=kind, value=value, normalised=value)
+            [PersonIdentifier(person=person, kind=kind, value=value,
+                              normalised=identifier_key(kind, value))
              for n, person in enumerate(youth)
              for kind, value in ((IdentifierKind.PHONE, _phone(n)),
                                  (IdentifierKind.HANDLE, f"youth_{n}"))],
@@ -156,9 +158,9 @@ def seed(reports: int) -> float:
             handle = f"youth_{rng.randrange(reports)}" if n % 40 == 0 else f"buyer_{n}"
             identifiers += [
                 PersonIdentifier(person=buyer, kind=IdentifierKind.PHONE, value=phone,
-                                 normalised=phone),
+                                 normalised=identifier_key(IdentifierKind.PHONE, phone)),
                 PersonIdentifier(person=buyer, kind=IdentifierKind.HANDLE, value=handle,
-                                 normalised=handle),
+                                 normalised=identifier_key(IdentifierKind.HANDLE, handle)),
             ]  # fmt: skip
         PersonIdentifier.objects.bulk_create(identifiers, batch_size=BATCH)
         arrested_youth = [youth[rng.randrange(reports)] for _ in range(reports // 200)]
