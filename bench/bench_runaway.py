@@ -70,6 +70,7 @@ from cases.models import (
     PersonIdentifier,
     RunawayReport,
 )
+from cases.models.arrests import place_key
 from cases.models.people import identifier_key
 from cases.selectors.runaways import ORDER, _queue_part, match_reasons, runaway_queue
 from taskforce import access
@@ -129,9 +130,10 @@ def seed(reports: int) -> float:
         RunawayReport.objects.bulk_create(
             [RunawayReport(youth=person, reported_by="Group home",
                            reported_at=now - dt.timedelta(minutes=7 * n),
-                           address=f"{n} Elm St" if n % 500 == 0 else "",
+                           address=address, address_key=place_key(address),
                            **owned(attorney, prosecutor))
-             for n, person in enumerate(youth)],
+             for n, person in enumerate(youth)
+             for address in (f"{n} Elm St" if n % 500 == 0 else "",)],
             batch_size=BATCH,
         )  # fmt: skip
         _progress(f"{reports} youth and reports in {time.perf_counter() - started:.1f} s")
@@ -167,10 +169,11 @@ def seed(reports: int) -> float:
         arrests = [
             Arrest(operation=operations[n % OPERATIONS], arrestee=person, arrested_at=now,
                    county=county, arresting_agency=police, custody_status=CustodyStatus.BOOKED,
-                   meeting_place=f"{rng.randrange(reports // 500) * 500} elm st."
-                   if n % 100 == 0 else "",
+                   meeting_place=place, meeting_place_key=place_key(place),
                    **owned(police, liaison))
             for n, person in enumerate(buyers + arrested_youth)
+            for place in (f"{rng.randrange(reports // 500) * 500} elm st."
+                          if n % 100 == 0 else "",)
         ]  # fmt: skip
         Arrest.objects.bulk_create(arrests, batch_size=BATCH)
         cases = Case.objects.bulk_create(

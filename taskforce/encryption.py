@@ -95,6 +95,18 @@ def lookup_key(value: str) -> str:
     return hmac.new(_lookup_secret(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def save_with_keys(obj: models.Model, save: Callable, *args, **kwargs) -> None:
+    """Call `save` (a model's super().save) with `obj.lookup_keys()` derived afresh, also when
+    only some fields are saved."""
+    keys = obj.lookup_keys()
+    for name, key in keys.items():
+        setattr(obj, name, key)
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None:
+        kwargs["update_fields"] = {*update_fields, *keys}
+    save(*args, **kwargs)
+
+
 ENCRYPTED: dict[str, tuple[str, ...]] = {
     "cases.Person": ("first_name", "middle_name", "last_name", "date_of_birth"),
     "victims.Victim": ("address", "phone", "contact_method", "safe_times", "safety_concerns",
@@ -102,9 +114,10 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.Contact": ("outcome",),
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),
-    "cases.RunawayReport": ("notes",),
+    "cases.RunawayReport": ("notes", "address", "returned_from"),
     "cases.PersonIdentifier": ("value",),
     "cases.AdResponse": ("value",),
+    "cases.Arrest": ("address", "meeting_place", "vehicle", "narrative"),
     "cases.ArrestImport": ("file_name", "content"),
     "cases.RunawayImport": ("file_name", "content"),
 }  # fmt: skip
