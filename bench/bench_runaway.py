@@ -70,6 +70,8 @@ from cases.models import (
     PersonIdentifier,
     RunawayReport,
 )
+from cases.models.arrests import place_key
+from cases.models.people import identifier_key
 from cases.selectors.runaways import ORDER, _queue_part, match_reasons, runaway_queue
 from taskforce import access
 from taskforce.models import Agency, AgencyKind, County, Role, User
@@ -118,7 +120,8 @@ def seed(reports: int) -> float:
             batch_size=BATCH,
         )  # fmt: skip
         PersonIdentifier.objects.bulk_create(
-            [PersonIdentifier(person=person, kind=kind, value=value, normalised=value)
+            [PersonIdentifier(person=person, kind=kind, value=value,
+                              normalised=identifier_key(kind, value))
              for n, person in enumerate(youth)
              for kind, value in ((IdentifierKind.PHONE, _phone(n)),
                                  (IdentifierKind.HANDLE, f"youth_{n}"))],
@@ -127,9 +130,10 @@ def seed(reports: int) -> float:
         RunawayReport.objects.bulk_create(
             [RunawayReport(youth=person, reported_by="Group home",
                            reported_at=now - dt.timedelta(minutes=7 * n),
-                           address=f"{n} Elm St" if n % 500 == 0 else "",
+                           address=address, address_key=place_key(address),
                            **owned(attorney, prosecutor))
-             for n, person in enumerate(youth)],
+             for n, person in enumerate(youth)
+             for address in (f"{n} Elm St" if n % 500 == 0 else "",)],
             batch_size=BATCH,
         )  # fmt: skip
         _progress(f"{reports} youth and reports in {time.perf_counter() - started:.1f} s")
@@ -156,19 +160,20 @@ def seed(reports: int) -> float:
             handle = f"youth_{rng.randrange(reports)}" if n % 40 == 0 else f"buyer_{n}"
             identifiers += [
                 PersonIdentifier(person=buyer, kind=IdentifierKind.PHONE, value=phone,
-                                 normalised=phone),
+                                 normalised=identifier_key(IdentifierKind.PHONE, phone)),
                 PersonIdentifier(person=buyer, kind=IdentifierKind.HANDLE, value=handle,
-                                 normalised=handle),
+                                 normalised=identifier_key(IdentifierKind.HANDLE, handle)),
             ]  # fmt: skip
         PersonIdentifier.objects.bulk_create(identifiers, batch_size=BATCH)
         arrested_youth = [youth[rng.randrange(reports)] for _ in range(reports // 200)]
         arrests = [
             Arrest(operation=operations[n % OPERATIONS], arrestee=person, arrested_at=now,
                    county=county, arresting_agency=police, custody_status=CustodyStatus.BOOKED,
-                   meeting_place=f"{rng.randrange(reports // 500) * 500} elm st."
-                   if n % 100 == 0 else "",
+                   meeting_place=place, meeting_place_key=place_key(place),
                    **owned(police, liaison))
             for n, person in enumerate(buyers + arrested_youth)
+            for place in (f"{rng.randrange(reports // 500) * 500} elm st."
+                          if n % 100 == 0 else "",)
         ]  # fmt: skip
         Arrest.objects.bulk_create(arrests, batch_size=BATCH)
         cases = Case.objects.bulk_create(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
@@ -107,6 +108,18 @@ def lookup_key(value: str) -> str:
     return hmac.new(_lookup_secret(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def save_with_keys(obj: models.Model, save: Callable, *args, **kwargs) -> None:
+    """Call `save` (a model's super().save) with `obj.lookup_keys()` derived afresh, also when
+    only some fields are saved."""
+    keys = obj.lookup_keys()
+    for name, key in keys.items():
+        setattr(obj, name, key)
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None:
+        kwargs["update_fields"] = {*update_fields, *keys}
+    save(*args, **kwargs)
+
+
 ENCRYPTED: dict[str, tuple[str, ...]] = {
     "cases.Person": ("first_name", "middle_name", "last_name", "date_of_birth"),
     "victims.Victim": ("address", "phone", "contact_method", "safe_times", "safety_concerns",
@@ -114,20 +127,32 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.Contact": ("outcome",),
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),
-    "cases.RunawayReport": ("notes",),
+    "cases.RunawayReport": ("notes", "address", "returned_from"),
     "cases.CaseNote": ("body",),
     "cases.CaseDocument": ("title", "original_name"),
     "victims.Consent": ("guardian_name",),
+    "cases.PersonIdentifier": ("value",),
+    "cases.AdResponse": ("value",),
+    "cases.Arrest": ("address", "meeting_place", "vehicle", "narrative"),
     "cases.ArrestImport": ("file_name", "content"),
     "cases.RunawayImport": ("file_name", "content"),
 }  # fmt: skip
 
 
-def reencrypt(model: type[models.Model], fields: tuple[str, ...], batch: int = 500) -> int:
+def reencrypt(
+    model: type[models.Model],
+    fields: tuple[str, ...],
+    batch: int = 500,
+    derived: Callable[[models.Model], dict] | None = None,
+) -> int:
     """Read each row (any key, or plaintext written before encryption) and write it back under
-    the first key. Returns how many rows were rewritten."""
+    the first key, with its lookup keys derived again (they are keyed by the first key too).
+    Returns how many rows were rewritten.
+
+    `derived` gives a row's lookup keys; by default the model's own `lookup_keys` (a migration's
+    historical model has no methods, so its migration passes them)."""
     rewritten = 0
-    derived = getattr(model, "lookup_keys", None)  # e.g. people's name and birth-date keys
+    derived = derived or getattr(model, "lookup_keys", None)  # e.g. people's name keys
     pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
         with transaction.atomic():
@@ -173,11 +198,12 @@ def unreadable_columns() -> list[str]:
     return unreadable
 
 
-def migration_encrypting(label: str):
-    """A RunPython that encrypts the rows written before a column was encrypted."""
+def migration_encrypting(label: str, fields: tuple[str, ...] | None = None, derived=None):
+    """A RunPython that encrypts the rows written before a column was encrypted (`fields`, by
+    default all of the label's in ENCRYPTED) and fills their lookup keys (`derived(row)`)."""
 
     def forward(migrated_apps, schema_editor):
         model = migrated_apps.get_model(label)
-        reencrypt(model, ENCRYPTED[label])
+        reencrypt(model, fields or ENCRYPTED[label], derived=derived)
 
     return forward

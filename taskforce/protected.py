@@ -140,7 +140,9 @@ DECLARATIONS: tuple[Declaration, ...] = (
             detail_url="cases:arrest_detail",
             follows=("operation",),
         ),
-        protected_fields=frozenset({"address", "narrative"}),
+        protected_fields=frozenset(
+            {"address", "meeting_place", "vehicle", "narrative", "address_key", "meeting_place_key"}
+        ),
         derived_fields=frozenset({"case"}),
         deadlines_through="",
     ),
@@ -168,7 +170,9 @@ DECLARATIONS: tuple[Declaration, ...] = (
             share=frozenset({P, S}),
             detail_url="cases:runaway_detail",
         ),
-        protected_fields=frozenset({"address", "notes", "review_note"}),
+        protected_fields=frozenset(
+            {"address", "returned_from", "notes", "review_note", "address_key"}
+        ),
     ),
     # Privileged advocacy records: other agencies see one only under the victim's consent (a
     # share with the consent's expiry), and then only the fields its scope names (see

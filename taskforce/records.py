@@ -71,9 +71,11 @@ def record_update(
     for name, value in data.items():
         setattr(current, name, value)
     current.full_clean()
+    # Lookup keys of encrypted fields (taskforce.encryption) follow the values they hash.
+    keys = current.lookup_keys() if hasattr(current, "lookup_keys") else {}
     now = timezone.now()
     model.objects.filter(pk=obj.pk, version=expected_version).update(
-        **data, version=F("version") + 1, updated_at=now, updated_by=actor
+        **data, **keys, version=F("version") + 1, updated_at=now, updated_by=actor
     )
     current.refresh_from_db()
     audit.record(actor, f"{model._meta.model_name}.changed", current, changes=changes)

@@ -93,9 +93,10 @@ def _wipe(obj: models.Model) -> dict:
         return {"reason": EXPUNGED, "decline_reason": ""}
     if label == "cases.Arrest":
         return {"address": "", "narrative": "", "meeting_place": "", "vehicle": "",
-                "booking_number": ""}  # fmt: skip
+                "booking_number": "", "address_key": "", "meeting_place_key": ""}  # fmt: skip
     if label == "cases.RunawayReport":
-        return {"address": "", "notes": "", "returned_from": "", "review_note": ""}
+        return {"address": "", "notes": "", "returned_from": "", "review_note": "",
+                "address_key": ""}  # fmt: skip
     if label == "cases.Case":
         obj.notes.update(body=EXPUNGED)
         for document in obj.documents.all():

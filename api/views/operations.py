@@ -18,6 +18,7 @@ from api.serializers.operations import (
     OperationWrite,
 )
 from cases.models import Operation, OperationKind
+from cases.selectors.operations import ad_responses_of
 from cases.services.operations import ad_responses_add, operation_create, operation_update
 from taskforce import access
 
@@ -79,7 +80,7 @@ class OperationViewSet(mixins.CreateModelMixin, VersionedUpdate, Shareable, List
     def ad_responses(self, request, *args, **kwargs):
         if request.method == "GET":
             operation = self.get_object(access.Action.VIEW)
-            rows = operation.ad_responses.order_by("-seen_on", "value")
+            rows = ad_responses_of(operation)
             return Response(AdResponseSerializer(rows, many=True).data)
         operation = self.get_object(access.Action.CHANGE)
         data = valid(AdResponsesWrite, request)

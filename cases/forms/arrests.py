@@ -104,7 +104,10 @@ class ArrestFilterForm(forms.Form):
         label="Search",
         required=False,
         max_length=100,
-        help_text="Whole first or last name, alias, booking number, phone or handle.",
+        help_text=(
+            "Whole first or last name, booking number, or whole phone number, handle or alias "
+            "(part of one finds nothing: they are stored encrypted)."
+        ),
     )
     operation = forms.ModelChoiceField(queryset=Operation.objects.none(), required=False)
     county = forms.ModelChoiceField(queryset=County.objects.all(), required=False)

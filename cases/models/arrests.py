@@ -1,24 +1,33 @@
 """Arrests: who, when, where and by whom, custody, and the charges recommended."""
 
+import re
+
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models.operations import Operation
 from cases.models.people import Person
 from cases.models.statutes import Statute
+from taskforce.encryption import (
+    EncryptedCharField,
+    EncryptedTextField,
+    lookup_key,
+    save_with_keys,
+)
 from taskforce.models import Agency, County, GrantFields, ProtectedModel
 
 
-def address_key(field: str):
-    """An address compared blind to case, spaces and punctuation ("12 Elm St." = "12 elm st"),
-    computed by the database so both sides of a match, and their indexes, agree."""
-    expression = F(field)
-    for mark in (" ", ",", ".", "#", "-"):
-        expression = Replace(expression, Value(mark), Value(""))
-    return Lower(expression)
+def normalise_place(value: str) -> str:
+    """An address blind to case, spaces and punctuation ("12 Elm St." = "12 elm st")."""
+    return re.sub(r"[ ,.#-]", "", value).lower()
+
+
+def place_key(value: str) -> str:
+    """The lookup key of an address or meeting place: the keyed hash of its normal form. Stored
+    beside the encrypted text (arrests, runaway reports), so places match by SQL equality."""
+    return lookup_key(normalise_place(value))
 
 
 class CustodyStatus(models.TextChoices):
@@ -37,14 +46,17 @@ class SolicitationVenue(models.TextChoices):
 
 
 class Arrest(ProtectedModel):
-    """One arrest: who, when, where, by whom, held how, and what charges are recommended."""
+    """One arrest: who, when, where, by whom, held how, and what charges are recommended.
+
+    The address, meeting place, vehicle and narrative are encrypted at rest; places are matched
+    by exact normal form through their keyed hashes, never filtered or sorted on in SQL."""
 
     operation = models.ForeignKey(
         Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="arrests"
     )
     arrestee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="arrests")
     arrested_at = models.DateTimeField()
-    address = models.CharField(max_length=200, blank=True)
+    address = EncryptedCharField(max_length=200, blank=True)
     city = models.CharField(max_length=80, blank=True)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="arrests")
     arresting_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -56,15 +68,19 @@ class Arrest(ProtectedModel):
         Statute, through="RecommendedCharge", related_name="+"
     )
     evidence = models.TextField(blank=True, help_text="Evidence item numbers or references.")
-    narrative = models.TextField(blank=True)
+    narrative = EncryptedTextField(blank=True)
     # Buyer stings: the decoy's stated age answers a mistake-of-age defence (State v. Moser).
     decoy_stated_age = models.PositiveSmallIntegerField(null=True, blank=True)
     decoy_age_stated_at = models.DateTimeField(null=True, blank=True)
     solicitation_venue = models.CharField(
         max_length=20, choices=SolicitationVenue.choices, blank=True
     )
-    meeting_place = models.CharField(max_length=200, blank=True)
-    vehicle = models.CharField(max_length=120, blank=True)
+    meeting_place = EncryptedCharField(max_length=200, blank=True)
+    vehicle = EncryptedCharField(max_length=120, blank=True)
+    # Kept in step by save() (and by records.record_update and rotate_field_keys): the runaway
+    # review matches a youth's address to these.
+    address_key = models.CharField(max_length=64, editable=False, blank=True)
+    meeting_place_key = models.CharField(max_length=64, editable=False, blank=True)
     victims_recovered = models.PositiveSmallIntegerField(default=0)
     victims_screened = models.PositiveSmallIntegerField(default=0)
     # The case it became: its first hand-off's (kept by cases.services.outcomes). The reports
@@ -107,17 +123,26 @@ class Arrest(ProtectedModel):
             models.Index(fields=["operation", "-arrested_at"], name="arrest_by_operation"),
             # Runaway review: addresses seen in stings, matched to where a youth stayed.
             models.Index(
-                address_key("address"), name="arrest_address_key", condition=~Q(address="")
+                fields=["address_key"], name="arrest_address_key", condition=~Q(address_key="")
             ),
             models.Index(
-                address_key("meeting_place"),
+                fields=["meeting_place_key"],
                 name="arrest_meeting_place_key",
-                condition=~Q(meeting_place=""),
+                condition=~Q(meeting_place_key=""),
             ),
         ]
 
     def __str__(self) -> str:
         return f"Arrest of {self.arrestee} on {timezone.localtime(self.arrested_at):%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        save_with_keys(self, super().save, *args, **kwargs)
+
+    def lookup_keys(self) -> dict[str, str]:
+        return {
+            "address_key": place_key(self.address),
+            "meeting_place_key": place_key(self.meeting_place),
+        }
 
     @property
     def page_title(self) -> str:

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.models.people import normalise_identifier
+from cases.models.people import identifier_key
+from taskforce.encryption import EncryptedCharField
 from taskforce.models import SEALED_LABEL, Agency, County, GrantFields, ProtectedModel
 
 
@@ -80,9 +81,10 @@ class AdResponse(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="ad_responses")
     kind = models.CharField(max_length=10, choices=AdResponseKind.choices)
-    value = models.CharField(max_length=120)
-    # The same normal form as PersonIdentifier.normalised, so the two join on equality.
-    normalised = models.CharField(max_length=120, editable=False)
+    value = EncryptedCharField(max_length=120)
+    # The same keyed hash of the normal form as PersonIdentifier.normalised, so the two join on
+    # equality without either table holding the number or handle in clear.
+    normalised = models.CharField(max_length=64, editable=False)
     seen_on = models.DateField()
     recorded_by = models.ForeignKey("taskforce.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -99,8 +101,12 @@ class AdResponse(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def save(self, *args, **kwargs) -> None:
-        self.normalised = normalise_identifier(self.kind, self.value)
+        self.normalised = identifier_key(self.kind, self.value)
         super().save(*args, **kwargs)
+
+    def lookup_keys(self) -> dict[str, str]:
+        """The keyed hash, derived again after a change of keys (rotate_field_keys)."""
+        return {"normalised": identifier_key(self.kind, self.value)}
 
 
 class OperationUserObjectPermission(UserObjectPermissionBase, GrantFields):

@@ -144,13 +144,21 @@ def normalise_identifier(kind: str, value: str) -> str:
     return value.strip().lower().lstrip("@")
 
 
+def identifier_key(kind: str, value: str) -> str:
+    """The lookup key of an identifier: the keyed hash of its normal form."""
+    return lookup_key(normalise_identifier(kind, value))
+
+
 class PersonIdentifier(models.Model):
-    """A way to recognise a person: alias, phone, ad handle, booking or license number."""
+    """A way to recognise a person: alias, phone, ad handle, booking or license number.
+
+    The value is encrypted at rest; it is matched by exact normal form through `normalised`,
+    the keyed hash of that form (identifier_key), never by its text in SQL."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=10, choices=IdentifierKind.choices)
-    value = models.CharField(max_length=120)
-    normalised = models.CharField(max_length=120, editable=False, db_index=True)
+    value = EncryptedCharField(max_length=120)
+    normalised = models.CharField(max_length=64, editable=False, db_index=True)
 
     class Meta:
         constraints = [
@@ -163,8 +171,12 @@ class PersonIdentifier(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def save(self, *args, **kwargs) -> None:
-        self.normalised = normalise_identifier(self.kind, self.value)
+        self.normalised = identifier_key(self.kind, self.value)
         super().save(*args, **kwargs)
+
+    def lookup_keys(self) -> dict[str, str]:
+        """The keyed hash, derived again after a change of keys (rotate_field_keys)."""
+        return {"normalised": identifier_key(self.kind, self.value)}
 
 
 class PersonUserObjectPermission(UserObjectPermissionBase, GrantFields):

@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import F, Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.models.arrests import address_key
+from cases.models.arrests import place_key
 from cases.models.cases import Case
 from cases.models.people import Person
-from taskforce.encryption import EncryptedTextField
+from taskforce.encryption import EncryptedCharField, EncryptedTextField, save_with_keys
 from taskforce.models import GrantFields, ProtectedModel, User
 
 
@@ -21,7 +21,10 @@ class ReviewOutcome(models.TextChoices):
 
 class RunawayReport(ProtectedModel):
     """A youth reported missing (by a parent, a group home, a school …), when they came back, and
-    a prosecutor's review of whether the episode links to trafficking."""
+    a prosecutor's review of whether the episode links to trafficking.
+
+    Where the youth stayed and came back from are encrypted at rest; the address is matched to
+    sting arrests' places through its keyed hash (`address_key`)."""
 
     youth = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="runaway_reports")
     reported_at = models.DateTimeField()
@@ -29,12 +32,14 @@ class RunawayReport(ProtectedModel):
         max_length=200, help_text="Who reported the youth missing: parent, group home, school…"
     )
     returned_at = models.DateTimeField(null=True, blank=True)
-    returned_from = models.CharField(
+    returned_from = EncryptedCharField(
         max_length=200, blank=True, help_text="Where the youth was found or came back from."
     )
-    address = models.CharField(
+    address = EncryptedCharField(
         max_length=200, blank=True, help_text="An address the youth was known to stay at."
     )
+    # Kept in step by save() (and by records.record_update and rotate_field_keys).
+    address_key = models.CharField(max_length=64, editable=False, blank=True)
     notes = EncryptedTextField(blank=True)
     review_outcome = models.CharField(
         max_length=10, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING
@@ -68,12 +73,18 @@ class RunawayReport(ProtectedModel):
             ),
             models.Index(fields=["youth"], name="runaway_youth"),
             models.Index(
-                address_key("address"), name="runaway_address_key", condition=~Q(address="")
+                fields=["address_key"], name="runaway_address_key", condition=~Q(address_key="")
             ),
         ]
 
     def __str__(self) -> str:
         return f"Runaway report {self.public_id.hex[:8]}"
+
+    def save(self, *args, **kwargs) -> None:
+        save_with_keys(self, super().save, *args, **kwargs)
+
+    def lookup_keys(self) -> dict[str, str]:
+        return {"address_key": place_key(self.address)}
 
 
 class RunawayReportUserObjectPermission(UserObjectPermissionBase, GrantFields):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from cases.models import Arrest, HandOff, Operation, RecommendedCharge
+from cases.models import AdResponse, Arrest, HandOff, Operation, RecommendedCharge
 from cases.selectors.handoffs import handoffs_seen_by
 from taskforce import access
 from taskforce.models import User
@@ -91,4 +91,13 @@ def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
     )
     return OperationSummary(
         arrests=list(arrests), by_statute=by_statute, by_county=by_county, handed_off=handed_off
+    )
+
+
+def ad_responses_of(operation: Operation) -> list[AdResponse]:
+    """An operation's ad responses, newest day first, then by value (sorted in Python: SQL sees
+    only ciphertext). The caller has checked the actor may view the operation."""
+    return sorted(
+        operation.ad_responses.order_by("-seen_on"),
+        key=lambda response: (-response.seen_on.toordinal(), response.value),
     )

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 
 from cases.models import IdentifierKind, Person, PersonIdentifier
-from cases.models.people import birth_key, name_key, normalise_identifier, normalise_name
+from cases.models.people import birth_key, identifier_key, name_key
 from taskforce import access
 from taskforce.models import User
 
@@ -34,10 +34,11 @@ def likely_duplicates(
         same_name &= Q(birth_key=birth_key(date_of_birth)) | Q(birth_key="")
     matches = same_name
     keys = [
-        (kind, normalise_identifier(kind, value))
+        (kind, identifier_key(kind, value))
         for kind, value in identifiers
         if value and kind != IdentifierKind.ALIAS
     ]
+    keys = [(kind, key) for kind, key in keys if key]
     if keys:
         by_identifier = Q()
         for kind, key in keys:
@@ -64,18 +65,32 @@ def name_words_q(text: str) -> Q | None:
     return match
 
 
+def identifier_search_q(text: str) -> Q | None:
+    """Identifiers whose whole value is the text typed, in its normal form: a whole phone number
+    (its last 10 digits), handle, alias, email, booking or license number. Identifiers are
+    encrypted, so part of one finds nothing."""
+    keys = {
+        kind: identifier_key(kind, text)
+        for kind in IdentifierKind.values
+        if kind != IdentifierKind.PHONE or any(ch.isdigit() for ch in text)
+    }
+    match = Q()
+    for kind, key in keys.items():
+        if key:
+            match |= Q(kind=kind, normalised=key)
+    return match or None
+
+
 def person_search_q(text: str) -> Q:
-    """Matches a person by name, alias, phone, handle or booking number (for arrest search)."""
+    """Matches a person by whole name, or by whole alias, phone, handle or booking number (for
+    arrest search)."""
     by_name = name_words_q(text)
-    by_identifier = Q(normalised__icontains=text.strip().lower().lstrip("@"))
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 4:
-        by_identifier |= Q(kind=IdentifierKind.PHONE, normalised__contains=digits[-10:])
-    alias = normalise_name(text)
-    if alias:
-        by_identifier |= Q(kind=IdentifierKind.ALIAS, normalised__contains=alias)
-    identified = PersonIdentifier.objects.filter(by_identifier).values("person_id")
-    return (by_name if by_name is not None else Q(pk__in=[])) | Q(pk__in=identified)
+    by_identifier = identifier_search_q(text)
+    match = by_name if by_name is not None else Q(pk__in=[])
+    if by_identifier is not None:
+        identified = PersonIdentifier.objects.filter(by_identifier).values("person_id")
+        match |= Q(pk__in=identified)
+    return match
 
 
 def people_matching(*, actor: User, text: str) -> QuerySet[Person]:

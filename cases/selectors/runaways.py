@@ -4,7 +4,8 @@ each report matched, both only through records the reviewer may see.
 The queue is decided in SQL: EXISTS on the same person in a visible arrest, case or referral, on
 the youth's phone or handle among the identifiers of people arrested in visible stings (the
 indexed `normalised` column), and on the youth's address among visible sting arrests' addresses
-and meeting places (expression indexes, `address_key`).
+and meeting places (the indexed `address_key` and `meeting_place_key` columns). All three are
+keyed hashes of normal forms: the values themselves are encrypted and never compared in SQL.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from cases.models import (
     PersonIdentifier,
     RunawayReport,
 )
-from cases.models.arrests import address_key
 from taskforce import access
 from taskforce.models import User
 from taskforce.web.pagination import Page, keyset_page
@@ -101,13 +101,10 @@ def _addresses_seen_in_stings(actor: User) -> QuerySet:
     """The address keys of visible sting arrests: where they happened and where they met."""
     arrests = _sting_arrests(actor).order_by()
     return (
-        arrests.exclude(address="")
-        .annotate(key=address_key("address"))
-        .values_list("key", flat=True)
+        arrests.exclude(address_key="")
+        .values_list("address_key", flat=True)
         .union(
-            arrests.exclude(meeting_place="")
-            .annotate(key=address_key("meeting_place"))
-            .values_list("key", flat=True),
+            arrests.exclude(meeting_place_key="").values_list("meeting_place_key", flat=True),
             all=True,
         )
     )
@@ -116,12 +113,11 @@ def _addresses_seen_in_stings(actor: User) -> QuerySet:
 def _matched(actor: User) -> Q:
     """The reports whose youth, or whose address, turns up in what the actor may see."""
     return Q(youth_id__in=_people_seen_elsewhere(actor)) | (
-        ~Q(address="") & Q(address_key__in=_addresses_seen_in_stings(actor))
+        ~Q(address_key="") & Q(address_key__in=_addresses_seen_in_stings(actor))
     )
 
 
 def _queue_part(actor: User, part: QuerySet, outcome: str) -> QuerySet:
-    part = part.annotate(address_key=address_key("address"))
     if outcome:
         part = part.filter(review_outcome=outcome)
     return part.filter(_matched(actor))
@@ -252,20 +248,14 @@ def _identifier_reasons(actor: User, youth_ids: list[int], add) -> None:
 
 
 def _address_reasons(actor: User, reports, reasons: dict[int, list[Reason]]) -> None:
-    with_address = [report for report in reports if report.address.strip()]
+    with_address = [report for report in reports if report.address_key]
     if not with_address:
         return
-    keyed = RunawayReport.objects.filter(pk__in=[r.pk for r in with_address]).annotate(
-        key=address_key("address")
-    )
-    keys = dict(keyed.values_list("pk", "key"))
-    arrests = _sting_arrests(actor).select_related("operation")
-    for field, label in (("address", "arrest address"), ("meeting_place", "meeting place")):
-        found = (
-            arrests.exclude(**{field: ""})
-            .annotate(key=address_key(field))
-            .filter(key__in=set(keys.values()))
-            .values_list("public_id", "operation__name", "key")
+    keys = {report.pk: report.address_key for report in with_address}
+    arrests = _sting_arrests(actor)
+    for field, label in (("address_key", "arrest address"), ("meeting_place_key", "meeting place")):
+        found = arrests.filter(**{f"{field}__in": set(keys.values())}).values_list(
+            "public_id", "operation__name", field
         )
         for public_id, operation, key in found:
             for report in with_address:

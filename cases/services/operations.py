@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import AdResponse, AdResponseKind, Operation, OperationParticipant
-from cases.models.people import normalise_identifier
+from cases.models.people import identifier_key
 from taskforce import access, audit, records
 from taskforce.models import Agency, AgencyKind, County, ShareLevel, User
 
@@ -144,7 +144,7 @@ def ad_responses_add(
     seen = set(operation.ad_responses.values_list("kind", "normalised"))
     added = []
     for response in found:
-        key = (response.kind, normalise_identifier(response.kind, response.value))
+        key = (response.kind, identifier_key(response.kind, response.value))
         if key in seen:
             continue
         seen.add(key)

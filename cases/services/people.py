@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import IdentifierKind, Person, PersonIdentifier, Sex
-from cases.models.people import normalise_identifier
+from cases.models.people import identifier_key
 from taskforce import records
 from taskforce.models import User
 
@@ -57,7 +57,7 @@ def person_identifier_add(*, person: Person, kind: str, value: str) -> PersonIde
     identifier, _ = PersonIdentifier.objects.get_or_create(
         person=person,
         kind=kind,
-        normalised=normalise_identifier(kind, value),
+        normalised=identifier_key(kind, value),
         defaults={"value": value},
     )
     return identifier

@@ -83,7 +83,7 @@ def operation_detail(
             "can_change": access.can(request.user, access.Action.CHANGE, operation),
             "participants": operation.participants.select_related("agency"),
             "counties": operation.counties.all(),
-            "ad_responses": operation.ad_responses.order_by("-seen_on", "value"),
+            "ad_responses": selectors.ad_responses_of(operation),
             "ad_form": ad_form or AdResponsesForm(),
         },
         status=status,

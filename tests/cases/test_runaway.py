@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Person, ReviewOutcome, RunawayImport, RunawayReport
-from cases.models.people import name_key
+from cases.models.people import identifier_key, name_key
 from cases.services.arrests import arrests_create
 from cases.services.cases import case_create
 from cases.services.people import PersonData, person_create
@@ -91,8 +91,11 @@ def test_a_prosecutor_imports_a_file_and_each_youth_keeps_the_phone_and_handle(
     assert kayla.returned_from == "A motel in Oakdale"
     assert kayla.notes == "Third time this year"
     assert kayla.returned_at.date() == dt.date(2024, 5, 4)
-    identifiers = {(i.kind, i.normalised) for i in kayla.youth.identifiers.all()}
-    assert identifiers == {("phone", "6515550142"), ("handle", "kay_la")}
+    identifiers = {(i.kind, i.value, i.normalised) for i in kayla.youth.identifiers.all()}
+    assert identifiers == {
+        ("phone", "(651) 555-0142", identifier_key("phone", "6515550142")),
+        ("handle", "@kay_la", identifier_key("handle", "kay_la")),
+    }
     assert RunawayReport.objects.get(youth__last_name_key=name_key("Moua")).returned_at is None
     assert not RunawayImport.objects.exists()  # the file is deleted once used
     assert AuditEvent.objects.filter(action="runawayreport.imported").count() == 1
@@ -426,7 +429,10 @@ def test_a_youth_whose_handle_answers_a_decoy_ad_is_in_the_queue_once_the_sting_
         actor=sheriff_liaison, operation=operation, text="651-555-0199\n@KAY_LA\n@kay_la",
         seen_on=timezone.localdate(),
     )  # fmt: skip
-    assert [r.normalised for r in added] == ["6515550199", "kay_la"]  # the repeat is skipped
+    assert [r.normalised for r in added] == [  # the repeat is skipped
+        identifier_key("phone", "6515550199"),
+        identifier_key("handle", "kay_la"),
+    ]
     verified_login(client, wash_prosecutor)
     assert detail_link(report) not in queue(client)  # the sting is not theirs to see
 
