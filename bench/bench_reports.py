@@ -276,13 +276,13 @@ JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS slot, * FROM cases_person
 INSERT_ARRESTS_SQL = """
 INSERT INTO cases_arrest (id, public_id, created_at, updated_at, version, arrested_at, address,
     city, arresting_officer, booking_number, custody_status, jail, evidence, narrative,
-    solicitation_venue, meeting_place, vehicle, address_key, meeting_place_key,
+    solicitation_venue, meeting_place, vehicle, address_key, meeting_place_key, booking_key,
     victims_recovered, victims_screened, arresting_agency_id, county_id, created_by_id,
     owner_agency_id, updated_by_id, operation_id, arrestee_id, seal_reason)
 SELECT a.id, gen_random_uuid(), a.arrested_at, a.arrested_at, 1, a.arrested_at, '', '', '', '',
        CASE WHEN a.r_kind < 0.7 THEN 'booked' WHEN a.r_kind < 0.9 THEN 'cited'
             ELSE 'released_pending' END,
-       '', '', '', '', '', '', '', '', (a.r_status < 0.05)::int, (a.r_status < 0.1)::int,
+       '', '', '', '', '', '', '', '', '', (a.r_status < 0.05)::int, (a.r_status < 0.1)::int,
        a.agency_id, a.county_id, g.worker_id, a.agency_id, g.worker_id, a.operation_id,
        a.person_id, ''
 FROM b_arr a JOIN b_ag g ON g.agency_id = a.agency_id;

@@ -133,7 +133,7 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.Consent": ("guardian_name",),
     "cases.PersonIdentifier": ("value",),
     "cases.AdResponse": ("value",),
-    "cases.Arrest": ("address", "meeting_place", "vehicle", "narrative"),
+    "cases.Arrest": ("address", "meeting_place", "vehicle", "narrative", "booking_number"),
     "cases.ArrestImport": ("file_name", "content"),
     "cases.RunawayImport": ("file_name", "content"),
 }  # fmt: skip

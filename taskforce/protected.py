@@ -141,7 +141,16 @@ DECLARATIONS: tuple[Declaration, ...] = (
             follows=("operation",),
         ),
         protected_fields=frozenset(
-            {"address", "meeting_place", "vehicle", "narrative", "address_key", "meeting_place_key"}
+            {
+                "address",
+                "meeting_place",
+                "vehicle",
+                "narrative",
+                "booking_number",
+                "address_key",
+                "meeting_place_key",
+                "booking_key",
+            }
         ),
         derived_fields=frozenset({"case"}),
         deadlines_through="",

@@ -93,7 +93,8 @@ def _wipe(obj: models.Model) -> dict:
         return {"reason": EXPUNGED, "decline_reason": ""}
     if label == "cases.Arrest":
         return {"address": "", "narrative": "", "meeting_place": "", "vehicle": "",
-                "booking_number": "", "address_key": "", "meeting_place_key": ""}  # fmt: skip
+                "booking_number": "", "address_key": "", "meeting_place_key": "",
+                "booking_key": ""}  # fmt: skip
     if label == "cases.RunawayReport":
         return {"address": "", "notes": "", "returned_from": "", "review_note": "",
                 "address_key": ""}  # fmt: skip

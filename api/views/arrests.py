@@ -14,6 +14,7 @@ from api.base import ListRetrieve, Shareable, VersionedUpdate
 from api.fields import IsoDateTimeFilter
 from api.serializers.arrests import ArrestImport, ArrestSerializer, ArrestUpdate
 from cases.models import Arrest, CustodyStatus
+from cases.models.arrests import booking_key
 from cases.selectors.arrests import handed_off_q
 from cases.selectors.handoffs import handoffs_seen_by
 from cases.selectors.operations import operation_get
@@ -27,7 +28,9 @@ class ArrestFilter(django_filters.FilterSet):
     custody_status = django_filters.ChoiceFilter(choices=CustodyStatus.choices)
     arrested_from = IsoDateTimeFilter(field_name="arrested_at", lookup_expr="gte")
     arrested_to = IsoDateTimeFilter(field_name="arrested_at", lookup_expr="lte")
-    booking_number = django_filters.CharFilter(lookup_expr="iexact")
+    booking_number = django_filters.CharFilter(
+        method="filter_booking_number", help_text="The whole booking number (any case)."
+    )
     handed_off = django_filters.BooleanFilter(method="filter_handed_off")
 
     class Meta:
@@ -41,6 +44,9 @@ class ArrestFilter(django_filters.FilterSet):
             "booking_number",
             "handed_off",
         ]
+
+    def filter_booking_number(self, queryset, name, value):
+        return queryset.filter(booking_key=booking_key(value)) if value.strip() else queryset
 
     def filter_handed_off(self, queryset, name, value):
         handed = handed_off_q(self.request.user)

@@ -24,6 +24,11 @@ def normalise_place(value: str) -> str:
     return re.sub(r"[ ,.#-]", "", value).lower()
 
 
+def booking_key(value: str) -> str:
+    """The keyed hash of a booking number, blind to case and surrounding spaces."""
+    return lookup_key(value.strip().casefold())
+
+
 def place_key(value: str) -> str:
     """The lookup key of an address or meeting place: the keyed hash of its normal form. Stored
     beside the encrypted text (arrests, runaway reports), so places match by SQL equality."""
@@ -48,8 +53,9 @@ class SolicitationVenue(models.TextChoices):
 class Arrest(ProtectedModel):
     """One arrest: who, when, where, by whom, held how, and what charges are recommended.
 
-    The address, meeting place, vehicle and narrative are encrypted at rest; places are matched
-    by exact normal form through their keyed hashes, never filtered or sorted on in SQL."""
+    The address, meeting place, vehicle, narrative and booking number are encrypted at rest; places
+    and numbers are matched by exact normal form through their keyed hashes, never filtered or
+    sorted on in SQL."""
 
     operation = models.ForeignKey(
         Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="arrests"
@@ -61,7 +67,7 @@ class Arrest(ProtectedModel):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="arrests")
     arresting_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     arresting_officer = models.CharField(max_length=120, blank=True)
-    booking_number = models.CharField(max_length=40, blank=True)
+    booking_number = EncryptedCharField(max_length=40, blank=True)
     custody_status = models.CharField(max_length=20, choices=CustodyStatus.choices)
     jail = models.CharField(max_length=120, blank=True)
     recommended_charges = models.ManyToManyField(
@@ -81,6 +87,8 @@ class Arrest(ProtectedModel):
     # review matches a youth's address to these.
     address_key = models.CharField(max_length=64, editable=False, blank=True)
     meeting_place_key = models.CharField(max_length=64, editable=False, blank=True)
+    # The booking number's keyed hash: one number per arresting agency, and search by number.
+    booking_key = models.CharField(max_length=64, editable=False, blank=True)
     victims_recovered = models.PositiveSmallIntegerField(default=0)
     victims_screened = models.PositiveSmallIntegerField(default=0)
     # The case it became: its first hand-off's (kept by cases.services.outcomes). The reports
@@ -97,8 +105,8 @@ class Arrest(ProtectedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["arresting_agency", "booking_number"],
-                condition=~Q(booking_number=""),
+                fields=["arresting_agency", "booking_key"],
+                condition=~Q(booking_key=""),
                 name="booking_number_unique_per_agency",
                 # Said to whoever hits it, who may not see the arrest holding the number: it
                 # describes no arrest (cases.services.arrests names one only to those who see it).
@@ -142,6 +150,7 @@ class Arrest(ProtectedModel):
         return {
             "address_key": place_key(self.address),
             "meeting_place_key": place_key(self.meeting_place),
+            "booking_key": booking_key(self.booking_number),
         }
 
     @property

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Arrest, HandOff, Operation, Person
+from cases.models.arrests import booking_key
 from cases.selectors.handoffs import handoffs_seen_by
 from cases.selectors.people import person_search_q
 from taskforce import access
@@ -40,9 +41,7 @@ def handed_off_q(actor: User) -> Exists:
 def _filtered(queryset: QuerySet, filters: ArrestFilters, actor: User) -> QuerySet:
     if filters.q:
         people = Person.objects.filter(person_search_q(filters.q)).values("pk")
-        queryset = queryset.filter(
-            Q(arrestee__in=people) | Q(booking_number__iexact=filters.q.strip())
-        )
+        queryset = queryset.filter(Q(arrestee__in=people) | Q(booking_key=booking_key(filters.q)))
     for name in ("operation", "county", "arresting_agency"):
         if getattr(filters, name) is not None:
             queryset = queryset.filter(**{name: getattr(filters, name)})

@@ -23,6 +23,7 @@ from cases.models import (
     RecommendedCharge,
     Statute,
 )
+from cases.models.arrests import booking_key
 from cases.services.outcomes import arrest_cases, case_outcome_refresh
 from cases.services.people import PersonData, check_birth_date, person_create
 from deadlines.services import deadline_close, deadline_schedule
@@ -181,27 +182,27 @@ def arrest_rows_check(
             row.errors = {"arresting_agency": error.message_dict["arresting_agency"]}
         return False
     now = timezone.now()
-    numbers = [row.booking_number.strip() for row in rows if row.booking_number.strip()]
-    on_record = Arrest.objects.filter(arresting_agency=arresting_agency, booking_number__in=numbers)
-    taken = set(on_record.values_list("booking_number", flat=True))
+    keys = {booking_key(row.booking_number) for row in rows} - {""}
+    on_record = Arrest.objects.filter(arresting_agency=arresting_agency, booking_key__in=keys)
+    taken = set(on_record.values_list("booking_key", flat=True))
     seen_by_actor = set(
         on_record.filter(pk__in=access.visible(actor, Arrest).values("pk")).values_list(
-            "booking_number", flat=True
+            "booking_key", flat=True
         )
     )
     seen: set[str] = set()
     for row in rows:
         row.errors = _row_errors(row, now)
-        number = row.booking_number.strip()
-        if number and number in taken:
+        number, key = row.booking_number.strip(), booking_key(row.booking_number)
+        if key and key in taken:
             row.errors.setdefault("booking_number", []).append(
-                booking_number_taken(arresting_agency, number, visible=number in seen_by_actor)
+                booking_number_taken(arresting_agency, number, visible=key in seen_by_actor)
             )
-        elif number and number in seen:
+        elif key and key in seen:
             row.errors.setdefault("booking_number", []).append(
                 f"Booking number {number} appears twice in this batch."
             )
-        seen.add(number)
+        seen.add(key)
     return not any(row.errors for row in rows)
 
 
@@ -305,7 +306,7 @@ def arrest_update(*, actor: User, arrest: Arrest, expected_version: int, data: d
         # may see the arrest that holds the number (see `arrest_rows_check`). Not only when it
         # differs from `arrest`'s: a bound form has already put the new value on the instance.
         clash = Arrest.objects.filter(
-            arresting_agency_id=arrest.arresting_agency_id, booking_number=number
+            arresting_agency_id=arrest.arresting_agency_id, booking_key=booking_key(number)
         ).exclude(pk=arrest.pk)
         if clash.exists():
             visible = clash.filter(pk__in=access.visible(actor, Arrest).values("pk")).exists()

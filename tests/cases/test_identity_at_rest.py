@@ -264,3 +264,36 @@ def test_the_migrations_encrypt_rows_written_in_plain_text(youth, report, sting)
     )  # fmt: skip
     assert arrest.address_key == fresh.address_key != ""
     assert arrest.meeting_place_key == ""
+
+
+def test_booking_numbers_are_encrypted_and_still_found_and_unique(
+    client, sheriff, sheriff_liaison, operation, washington, patron_13_15
+):
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+
+    from tests.factories import verified_login
+
+    row = arrest_row(washington, patron_13_15, 9, booking_number="WC26-CANARY-9")
+    [arrest] = arrests_create(
+        actor=sheriff_liaison, operation=operation, arresting_agency=sheriff, rows=[row]
+    )
+    for table in ("cases_arrest", "cases_arresthistory", "cases_personidentifier"):
+        assert "canary-9" not in raw_text(table), table
+    assert "booking_number" not in columns("cases_arresthistory")
+    verified_login(client, sheriff_liaison)
+    # Found by the whole number in any case, from the page's search and the API's filter.
+    client.post(reverse("cases:arrest_list"), {"_filters": "1", "q": "wc26-canary-9"}, follow=True)
+    page = client.get(
+        reverse("cases:arrest_list"), {"s": list(client.session["private_searches"])[-1]}
+    )
+    assert str(arrest.public_id) in page.content.decode()
+    api = client.get("/api/arrests/", {"booking_number": "wc26-canary-9"}).json()
+    assert [found["public_id"] for found in api["results"]] == [str(arrest.public_id)]
+    # Still one number per arresting agency.
+    again = arrest_row(washington, patron_13_15, 10, booking_number="wc26-canary-9 ")
+    with pytest.raises(ValidationError):
+        arrests_create(
+            actor=sheriff_liaison, operation=operation, arresting_agency=sheriff, rows=[again]
+        )
+    assert Arrest.objects.count() == 1
