@@ -69,6 +69,7 @@ from psycopg2 import sql
 
 from cases.models import Case, CaseGroupObjectPermission
 from cases.selectors.cases import ORDER, CaseFilters, case_count, case_list, caseload_columns
+from cases.selectors.victims import count_victims_visible, page_victim_columns
 from taskforce.models import ROLES_BY_AGENCY_KIND, Agency, AgencyKind, Membership, Role, User
 
 SHARE_FRACTION = 0.02
@@ -351,10 +352,12 @@ def _page_of(queryset, size: int, actor: User) -> list[Case]:
         Case.objects.filter(pk__in=ids)
         .select_related("owner_agency", "assigned_prosecutor", "county")
         .prefetch_related("defendants")
-        .annotate(**caseload_columns(actor))
+        .annotate(**caseload_columns(actor, victims=False), **page_victim_columns(actor))
     )
     by_id = {case.pk: case for case in rows}
-    return [by_id[pk] for pk in ids]
+    page = [by_id[pk] for pk in ids]
+    count_victims_visible(actor, page)
+    return page
 
 
 def unfiltered_page(actor: User, size: int) -> list[Case]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import logging
@@ -108,21 +109,31 @@ def record(
 def relabel(target: models.Model, *, actor: User | None, reason: str) -> int:
     """Rewrite the label of every trail row about one record to its neutral label, through the
     trigger's one redaction path (migration 0017); the redaction is itself a new row. Used when a
-    record is expunged, so no row written before labels were neutral still names it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL taskforce.audit_redaction = 'on'")
+    record is expunged, so no row written before labels were neutral still names it. The path is
+    open for this update only: the rest of the transaction is append-only again."""
     label = label_for(target)
-    rows = (
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(target), target_id=target.pk
-        )
-        .exclude(target_label=label)
-        .update(target_label=label)
-    )
-    if rows:
-        record(actor, "audit.redacted", target, reason=reason, changes={"rows": rows})
-    return rows
+    rows = AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+    ).exclude(target_label=label)
+    with _redaction():
+        rewritten = rows.update(target_label=label)
+    if rewritten:
+        record(actor, "audit.redacted", target, reason=reason, changes={"rows": rewritten})
+    return rewritten
+
+
+@contextlib.contextmanager
+def _redaction():
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL taskforce.audit_redaction = 'on'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL taskforce.audit_redaction = 'off'")
 
 
 def audit_trail_prune(now: dt.datetime | None = None) -> int:

@@ -127,7 +127,7 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "victims.Contact": ("outcome",),
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),
-    "cases.RunawayReport": ("notes", "address", "returned_from"),
+    "cases.RunawayReport": ("notes", "address", "returned_from", "review_note"),
     "cases.CaseNote": ("body",),
     "cases.CaseDocument": ("title", "original_name"),
     "victims.Consent": ("guardian_name",),

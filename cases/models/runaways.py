@@ -51,7 +51,7 @@ class RunawayReport(ProtectedModel):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
+    review_note = EncryptedTextField(blank=True)  # a reviewer's words name people
 
     class Meta:
         constraints = [

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from cases.models import Case, CaseDefendant, CourtEvent, CourtEventStatus
 from cases.selectors.people import people_named
-from cases.selectors.victims import case_victims_visible, visible_victims_q
+from cases.selectors.victims import (
+    case_victims_visible,
+    count_victims_visible,
+    page_victim_columns,
+    visible_victims_q,
+)
 from deadlines.records import deadlines_visible
 from taskforce import access
 from taskforce.dates import start_of_day
@@ -83,23 +88,29 @@ def case_list(
     with_total: bool = True,
 ) -> Page[Case]:
     """One page of the cases the actor may see, newest change first, continuing after `after`."""
-    return keyset_page(
+    page = keyset_page(
         [_filtered(part, actor, filters) for part in access.visible_parts(actor, Case)],
         order=SORTS.get(filters.sort, ORDER),
         after=after,
         size=size,
         select_related=("owner_agency", "assigned_prosecutor", "county"),
         prefetch_related=("defendants",),
-        annotate=caseload_columns(actor),
+        annotate=caseload_columns(actor, victims=False) | page_victim_columns(actor),
         with_total=with_total,
     )
+    count_victims_visible(actor, page.rows)  # for the page's rows only: see its docstring
+    return page
 
 
-def caseload_columns(actor: User) -> dict:
+def caseload_columns(actor: User, *, victims: bool = True) -> dict:
     """What a caseload row shows beside the case: next hearing, counts of victims and counts.
 
     The victims counted are those the actor may see (cases.selectors.victims): a case shared
-    with the actor's agency does not tell how many victims its owner recorded."""
+    with the actor's agency does not tell how many victims its owner recorded. A page leaves
+    them out (`victims=False`) and counts them with `page_victim_columns` and
+    `count_victims_visible`, which build the policy's query on people only when the page has
+    victims another agency recorded.
+    """
     upcoming = CourtEvent.objects.filter(
         case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED, starts_at__gte=timezone.now()
     ).order_by("starts_at")
@@ -108,14 +119,18 @@ def caseload_columns(actor: User) -> dict:
         object_id=OuterRef("pk"),
         status=DeadlineStatus.OPEN,
     ).order_by("due_at")
-    return {
+    columns = {
         "next_deadline": Subquery(due.values("due_at")[:1]),
         "next_deadline_title": Subquery(due.values("title")[:1]),
         "next_hearing": Subquery(upcoming.values("starts_at")[:1]),
         "next_hearing_kind": Subquery(upcoming.values("kind")[:1]),
-        "victim_count": Count("case_victims", filter=visible_victims_q(actor), distinct=True),
         "active_counts": Count("charges", filter=Q(charges__status="active"), distinct=True),
     }
+    if victims:
+        columns["victim_count"] = Count(
+            "case_victims", filter=visible_victims_q(actor), distinct=True
+        )
+    return columns
 
 
 def case_count(*, actor: User, filters: CaseFilters) -> int:

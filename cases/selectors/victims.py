@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 
 from cases.models import Case, CaseVictim, Person
 from taskforce import access
@@ -37,6 +37,49 @@ def visible_victims_q(actor: User, prefix: str = "case_victims__") -> Q:
     """A filter on a case's victim rows (reached through `prefix`) keeping the ones the actor may
     see: for counts beside a case (the caseload's "Victims" column)."""
     return Q(**{f"{prefix}person__in": victim_people(actor)})
+
+
+def page_victim_columns(actor: User) -> dict:
+    """Columns of a page's rows for `count_victims_visible`: the victims the actor's own agency
+    recorded (unsealed), which the actor sees without asking the policy, and how many others
+    there are, whom the policy must be asked about."""
+    membership = access.acting_membership(actor)
+    if membership is None or membership.role not in access.rules_for(Person).view:
+        return {"victim_count": Value(0), "victims_elsewhere": Value(0)}
+    own = Q(
+        case_victims__person__owner_agency_id=membership.agency_id,
+        case_victims__person__sealed_at__isnull=True,
+    )
+    elsewhere = Q(case_victims__person__sealed_at__isnull=False) | ~Q(
+        case_victims__person__owner_agency_id=membership.agency_id
+    )
+    return {
+        "victim_count": Count("case_victims", filter=own, distinct=True),
+        "victims_elsewhere": Count("case_victims", filter=elsewhere, distinct=True),
+    }
+
+
+def count_victims_visible(actor: User, cases: list[Case]) -> None:
+    """Completes `victim_count` on a page's rows annotated with `page_victim_columns`: the same
+    count as `visible_victims_q` gives.
+
+    `access.visible(actor, Person)` is a large query to build (every path by which a person is
+    seen), so it is asked only when a row has victims another agency recorded, or sealed ones:
+    one query for all such rows of the page."""
+    asked = [case.pk for case in cases if case.victims_elsewhere]
+    if not asked:
+        return
+    membership = access.acting_membership(actor)
+    own = Q(person__owner_agency_id=membership.agency_id, person__sealed_at__isnull=True)
+    more = dict(
+        CaseVictim.objects.filter(case_id__in=asked, person__in=victim_people(actor))
+        .exclude(own)
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+    for case in cases:
+        case.victim_count += more.get(case.pk, 0)
 
 
 def case_victim_get(*, actor: User, case: Case, public_id) -> CaseVictim:

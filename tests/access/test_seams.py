@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -169,8 +170,7 @@ def test_expunging_rewrites_old_labels_through_the_one_redaction_path(handed_off
     old = audit.record(None, "person.viewed", person)
     with pytest.raises(DatabaseError), transaction.atomic():  # the trail refuses a rewrite ...
         AuditEvent.objects.filter(pk=old.pk).update(target_label=f"{CANARY}, Orrin")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL taskforce.audit_redaction = 'on'")
+    with audit._redaction():
         AuditEvent.objects.filter(pk=old.pk).update(target_label=f"{CANARY}, Orrin")
 
     record_expunge(actor=administrator, obj=person, reason="Expungement order 26-78")
@@ -206,3 +206,26 @@ def test_case_notes_and_document_names_are_encrypted_and_expunging_a_case_erases
     with django_capture_on_commit_callbacks(execute=True):
         record_expunge(actor=administrator, obj=case, reason="Expungement order 26-79")
     assert not case.documents.exists() and not Path(stored).exists()
+
+
+def test_values_recorded_before_a_field_was_protected_are_redacted_once(handed_off):
+    import importlib
+    from types import SimpleNamespace
+
+    arrest, _case = handed_off
+    # A row written before booking numbers were protected kept the value.
+    old = audit.record(None, "arrest.changed", arrest)
+    with audit._redaction():
+        AuditEvent.objects.filter(pk=old.pk).update(
+            changes={"booking_number": "BK-CANARY-OLD", "custody_status": "booked"}
+        )
+    with pytest.raises(DatabaseError), transaction.atomic():  # no rewrite outside the path
+        AuditEvent.objects.filter(pk=old.pk).update(changes={})
+    migration = importlib.import_module(
+        "taskforce.migrations.0020_redact_values_of_fields_protected_since"
+    )
+    with transaction.atomic():
+        migration.redact(apps, SimpleNamespace(connection=connection))
+    old.refresh_from_db()
+    assert old.changes == {"booking_number": audit.REDACTED, "custody_status": "booked"}
+    assert AuditEvent.objects.get(action="audit.redacted").changes == {"rows": 1}

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Arrest, ArrestImport, Person
+from cases.models.arrests import booking_key
 from cases.services.people import PersonData, person_create
 from taskforce.models import AuditEvent
 from tests.factories import verified_login
@@ -61,7 +62,7 @@ def test_a_liaison_saves_a_table_of_arrests_and_blank_rows_are_skipped(
     )
     assert response.status_code == 302
     assert Arrest.objects.filter(operation=operation).count() == 3
-    arrest = Arrest.objects.get(booking_number="B-1")
+    arrest = Arrest.objects.get(booking_key=booking_key("B-1"))
     assert arrest.arresting_officer == "Sgt. Lind"
     assert arrest.decoy_stated_age == 14
     assert timezone.localtime(arrest.arrested_at).hour == 21  # local time as typed
@@ -235,7 +236,7 @@ def test_csv_duplicates_must_be_answered_before_saving(client, sheriff_liaison, 
     assert not Arrest.objects.exists()
 
     client.post(location, {"confirm": "1", "person-2": str(known.public_id)})
-    assert Arrest.objects.get(booking_number="C-0").arrestee == known
+    assert Arrest.objects.get(booking_key=booking_key("C-0")).arrestee == known
 
 
 def test_discarding_a_file_saves_nothing(client, sheriff_liaison, operation, sheriff):
