@@ -1,5 +1,7 @@
 """Suite-wide set-up: PostgreSQL only, fast password hashing, named agencies and actors."""
 
+import os
+
 import pytest
 from django.conf import settings
 
@@ -31,6 +33,32 @@ def pytest_configure(config):
         STORAGES=settings.STORAGES
         | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     ).enable()
+    keep_xdist_workers_apart(os.environ.get("PYTEST_XDIST_WORKER"))
+
+
+def keep_xdist_workers_apart(worker: str | None):
+    """Under pytest-xdist (`scripts/test.sh`, TEST_WORKERS) several test processes share one
+    PostgreSQL and one Redis. pytest-django gives each its own test database (test_<name>_gw0…);
+    this gives each its own Celery queue and cache keys, so one process's Celery workers never
+    take another's tasks, and rate-limit counters (keyed by user id, which every test database
+    numbers from 1) never add up across processes."""
+    if not worker:
+        return None
+    from django.test import override_settings
+
+    from taskforce.celery import app as celery_app
+
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{worker}"
+    # The environment too: the worker processes of tests/workers.py read their settings from it.
+    os.environ["CELERY_QUEUE"] = queue
+    celery_app.conf.task_default_queue = queue
+    caches = {
+        alias: config | {"KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{worker}"}
+        for alias, config in settings.CACHES.items()
+    }
+    apart = override_settings(CELERY_TASK_DEFAULT_QUEUE=queue, CACHES=caches)
+    apart.enable()
+    return apart
 
 
 @pytest.fixture
