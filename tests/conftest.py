@@ -36,6 +36,19 @@ def pytest_configure(config):
     keep_xdist_workers_apart(os.environ.get("PYTEST_XDIST_WORKER"))
 
 
+# Tests of a minute or more (see the slowest-25 list at the end of a run) that use no test
+# database. Those that do must keep pytest-django's order: a transactional test (live server,
+# Celery worker, browser) empties its tables when it ends, so it runs after the plain ones.
+LONG_WITHOUT_DATABASE = ("tests/taskforce/test_embedded.py::",)
+
+
+def pytest_collection_modifyitems(items):
+    """Long tests that need no database first: pytest-xdist hands tests out in this order, so
+    one process runs such a test while the other builds its test database, instead of running
+    it alone at the end. The same order on every run and in every process."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_WITHOUT_DATABASE))
+
+
 def keep_xdist_workers_apart(worker: str | None):
     """Under pytest-xdist (`scripts/test.sh`, TEST_WORKERS) several test processes share one
     PostgreSQL and one Redis. pytest-django gives each its own test database (test_<name>_gw0…);
