@@ -15,6 +15,14 @@ export FIELD_ENCRYPTION_KEYS="${FIELD_ENCRYPTION_KEYS:-test-only-field-key}"
 export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost,testserver}"
 export CELERY_QUEUE="${CELERY_QUEUE:-taskforce-test-$$}"
+# Test processes run in parallel (pytest-xdist), each on its own test database, Celery queue and
+# cache keys (tests/conftest.py). TEST_WORKERS=0 runs in this one process; "auto" is one per
+# core, at most 3.
+TEST_WORKERS="${TEST_WORKERS:-2}"
+if [ "$TEST_WORKERS" = auto ]; then
+  TEST_WORKERS="$(nproc)"
+  [ "$TEST_WORKERS" -le 3 ] || TEST_WORKERS=3
+fi
 # Kept apart from var/ so a demo run's collected files never mix with the suite's.
 export STATIC_ROOT="$PWD/test-artifacts/static"
 export PRIVATE_FILES_ROOT="$PWD/test-artifacts/private"
@@ -37,4 +45,4 @@ say "migrations match the models"
 py manage.py makemigrations --check --dry-run
 
 say "pytest"
-py -m pytest "$@"
+py -m pytest -n "$TEST_WORKERS" --dist loadgroup "$@"

@@ -1,5 +1,7 @@
 """Suite-wide set-up: PostgreSQL only, fast password hashing, named agencies and actors."""
 
+import os
+
 import pytest
 from django.conf import settings
 
@@ -31,6 +33,45 @@ def pytest_configure(config):
         STORAGES=settings.STORAGES
         | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     ).enable()
+    keep_xdist_workers_apart(os.environ.get("PYTEST_XDIST_WORKER"))
+
+
+# Tests of a minute or more (see the slowest-25 list at the end of a run) that use no test
+# database. Those that do must keep pytest-django's order: a transactional test (live server,
+# Celery worker, browser) empties its tables when it ends, so it runs after the plain ones.
+LONG_WITHOUT_DATABASE = ("tests/taskforce/test_embedded.py::",)
+
+
+def pytest_collection_modifyitems(items):
+    """Long tests that need no database first: pytest-xdist hands tests out in this order, so
+    one process runs such a test while the other builds its test database, instead of running
+    it alone at the end. The same order on every run and in every process."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_WITHOUT_DATABASE))
+
+
+def keep_xdist_workers_apart(worker: str | None):
+    """Under pytest-xdist (`scripts/test.sh`, TEST_WORKERS) several test processes share one
+    PostgreSQL and one Redis. pytest-django gives each its own test database (test_<name>_gw0…);
+    this gives each its own Celery queue and cache keys, so one process's Celery workers never
+    take another's tasks, and rate-limit counters (keyed by user id, which every test database
+    numbers from 1) never add up across processes."""
+    if not worker:
+        return None
+    from django.test import override_settings
+
+    from taskforce.celery import app as celery_app
+
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-{worker}"
+    # The environment too: the worker processes of tests/workers.py read their settings from it.
+    os.environ["CELERY_QUEUE"] = queue
+    celery_app.conf.task_default_queue = queue
+    caches = {
+        alias: config | {"KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{worker}"}
+        for alias, config in settings.CACHES.items()
+    }
+    apart = override_settings(CELERY_TASK_DEFAULT_QUEUE=queue, CACHES=caches)
+    apart.enable()
+    return apart
 
 
 @pytest.fixture

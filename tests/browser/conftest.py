@@ -1,7 +1,6 @@
 """Headless Chromium from Debian, driven by Selenium, against pytest-django's live server."""
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(tmp_path_factory):
     # Never let Selenium Manager look for (or download) a browser of its own.
     os.environ["SE_OFFLINE"] = "true"
     options = webdriver.ChromeOptions()
@@ -29,7 +28,8 @@ def browser():
         "--disable-sync",
         "--no-first-run",
         "--window-size=1280,900",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+        # Under the run's (and xdist process's) own temporary folder, removed with it.
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
