@@ -81,6 +81,19 @@ def make_arrests(sheriff, washington, patron_13_15):
 
 
 @pytest.fixture
+def shared_sting(sheriff_liaison, woodbury_pd, washington):
+    """A second sting the sheriff leads, Woodbury taking part: not the `operation` fixture's."""
+    return operation_create(
+        actor=sheriff_liaison,
+        name="Operation Lakeside",
+        kind="buyer_sting",
+        starts_on=dt.date(2026, 4, 1),
+        counties=[washington],
+        participants=[woodbury_pd],
+    )
+
+
+@pytest.fixture
 def woodbury_liaison_user(db):
     woodbury = AgencyFactory(name="Woodbury Police Department", kind=AgencyKind.LAW_ENFORCEMENT)
     return member(woodbury, Role.POLICE_LIAISON, username="woodbury_investigator")

@@ -7,7 +7,12 @@ import unicodedata
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from taskforce.encryption import EncryptedCharField, EncryptedDateField, lookup_key
+from taskforce.encryption import (
+    EncryptedCharField,
+    EncryptedDateField,
+    lookup_key,
+    save_with_keys,
+)
 from taskforce.models import SEALED_LABEL, GrantFields, ProtectedModel
 
 
@@ -93,14 +98,8 @@ class Person(ProtectedModel):
         }
 
     def save(self, *args, **kwargs) -> None:
-        keys = self.lookup_keys()
-        for name, key in keys.items():
-            setattr(self, name, key)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *keys}
         adding = self._state.adding
-        super().save(*args, **kwargs)
+        save_with_keys(self, super().save, *args, **kwargs)
         if adding:
             return
         # Victims' age bands follow a corrected birth date (they are what reports count).

@@ -16,19 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shared_sting(sheriff_liaison, woodbury_pd, washington):
-    """A sting the sheriff leads with Woodbury taking part."""
-    return operation_create(
-        actor=sheriff_liaison,
-        name="Operation Lakeside",
-        kind="buyer_sting",
-        starts_on=dt.date(2026, 4, 1),
-        counties=[washington],
-        participants=[woodbury_pd],
-    )
-
-
-@pytest.fixture
 def hidden_arrest(api, sheriff_liaison):
     """The sheriff's API-001, in no operation: Woodbury cannot see it."""
     response = api(sheriff_liaison).post("/api/arrests/import/", {"rows": [import_row(1)]})

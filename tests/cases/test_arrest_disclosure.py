@@ -25,19 +25,6 @@ HIDDEN = BOOKING_NUMBER_UNUSABLE.format(number="B-0001")
 
 
 @pytest.fixture
-def shared_sting(sheriff_liaison, woodbury_pd, washington):
-    """A second sting the sheriff leads, Woodbury taking part: not the `operation` fixture's."""
-    return operation_create(
-        actor=sheriff_liaison,
-        name="Operation Lakeside",
-        kind="buyer_sting",
-        starts_on=dt.date(2026, 4, 1),
-        counties=[washington],
-        participants=[woodbury_pd],
-    )
-
-
-@pytest.fixture
 def hidden_arrest(sheriff_liaison, operation, make_arrests):
     """The sheriff's B-0001, in a sting Woodbury has no part in."""
     [arrest] = make_arrests(sheriff_liaison, operation, 1, start=1)
