@@ -241,7 +241,7 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     assert victims == [
         f"{VICTIM[1]}, {VICTIM[0]} (b. {victim_born:%Y-%m-%d}) · Victim recovered in the operation"
     ]
-    victim_name = f"{VICTIM[0]} {VICTIM[1]}"
+    victim_name = f"{VICTIM[1]}, {VICTIM[0]}"
     assert f"{CHARGING_NOTICE}: The case was charged. Not yet told: {victim_name}." in notices_due(
         browser
     )
@@ -261,7 +261,7 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     # The hearing's is still due.
     assert due == [f"{HEARING_NOTICE}: A hearing is scheduled. Not yet told: {victim_name}."]
     given = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=victims]").text
-    assert f"{CHARGING_NOTICE} to {VICTIM[0]} {VICTIM[1]}, {today:%b %-d, %Y}" in given
+    assert f"{CHARGING_NOTICE} to {victim_name}, {today:%b %-d, %Y}" in given
 
     # 4. The defendant pleads guilty as charged and is sentenced; the assessment is not waivable.
     click(browser, "Disposition of count 1")
