@@ -107,3 +107,60 @@ class AdvocateNoteForm(forms.Form):
         max_length=10000,
         help_text="Private to your agency, always: no consent releases advocate notes.",
     )
+
+
+class _SectionForm(forms.ModelForm):
+    """One section of a victim's record, carrying the version it was read at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def validate_unique(self):
+        pass  # the service validates the full record
+
+
+class VictimContactForm(_SectionForm):
+    class Meta:
+        model = Victim
+        fields = [
+            "address",
+            "phone",
+            "contact_method",
+            "safe_times",
+            "safety_concerns",
+            "language",
+            "interpreter_needed",
+        ]
+        widgets = {"safety_concerns": forms.Textarea(attrs={"rows": 3})}
+        labels = {"address": "Staying at", "contact_method": "Contact by"}
+
+
+class VictimGuardianForm(_SectionForm):
+    class Meta:
+        model = Victim
+        fields = ["guardian_note"]
+        widgets = {"guardian_note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"guardian_note": "Custody"}
+
+
+class VictimScreeningForm(_SectionForm):
+    class Meta:
+        model = Victim
+        fields = [
+            "safe_harbor_override",
+            "override_reason",
+            "screening_tool",
+            "screening_version",
+            "screened_on",
+            "screening_score",
+            "screener",
+        ]
+        widgets = {
+            "screened_on": forms.DateInput(attrs={"type": "date"}),
+            "override_reason": forms.Textarea(attrs={"rows": 2}),
+            "safe_harbor_override": forms.NullBooleanSelect,
+        }
+        labels = {"safe_harbor_override": "Safe Harbor eligible (override)"}

@@ -38,6 +38,58 @@ def victim_create(*, actor: User, person: Person, identified_how: str, **fields)
     )
 
 
+# The parts of a victim's record an advocate keeps current after opening it, one page each.
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "contact": (
+        "address",
+        "phone",
+        "contact_method",
+        "safe_times",
+        "safety_concerns",
+        "language",
+        "interpreter_needed",
+    ),
+    "guardian": ("guardian_note",),
+    "screening": (
+        "safe_harbor_override",
+        "override_reason",
+        "screening_tool",
+        "screening_version",
+        "screened_on",
+        "screening_score",
+        "screener",
+    ),
+}
+
+
+@transaction.atomic
+def victim_update(
+    *, actor: User, victim: Victim, expected_version: int, section: str, data: dict
+) -> Victim:
+    """Change one section of the record if nobody saved since `expected_version` (else
+    StaleVersion); audited as `victim.changed`, protected fields named but never shown."""
+    names = SECTIONS[section]
+    unknown = set(data) - set(names)
+    if unknown:
+        raise ValueError(f"Not in the {section} section: {sorted(unknown)}")
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    errors: dict[str, str] = {}
+    if section == "screening":
+        if data.get("safe_harbor_override") is not None and not data.get("override_reason"):
+            errors["override_reason"] = "Say why eligibility is overridden."
+        if data.get("safe_harbor_override") is None and "safe_harbor_override" in data:
+            data["override_reason"] = ""  # a reason for an override no longer in force
+        if data.get("screened_on") and data["screened_on"] > timezone.localdate():
+            errors["screened_on"] = "This date is in the future."
+    if section == "guardian" and victim.is_juvenile and not data.get("guardian_note"):
+        errors["guardian_note"] = "For a minor, note who has custody (and any no-contact orders)."
+    if errors:
+        raise ValidationError(errors)
+    return records.record_update(
+        actor=actor, obj=victim, expected_version=expected_version, data=data
+    )
+
+
 CONSENT_LONGEST = dt.timedelta(days=366)
 
 

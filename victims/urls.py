@@ -7,6 +7,24 @@ from victims import views
 app_name = "victims"
 urlpatterns = [
     path("<uuid:public_id>/", views.victim_detail, name="detail"),
+    path(
+        "<uuid:public_id>/contact/edit/",
+        views.victim_edit,
+        {"section": "contact"},
+        name="edit_contact",
+    ),
+    path(
+        "<uuid:public_id>/custody/edit/",
+        views.victim_edit,
+        {"section": "guardian"},
+        name="edit_guardian",
+    ),
+    path(
+        "<uuid:public_id>/screening/edit/",
+        views.victim_edit,
+        {"section": "screening"},
+        name="edit_screening",
+    ),
     path("<uuid:public_id>/consents/new/", views.consent_new, name="consent_new"),
     path("<uuid:public_id>/services/new/", views.service_new, name="service_new"),
     path("<uuid:public_id>/contacts/new/", views.contact_new, name="contact_new"),

@@ -13,8 +13,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from taskforce import access, audit, records
-from taskforce.web.forms import add_service_errors, step_page
-from victims.forms import AdvocateNoteForm, ConsentForm, ContactForm, ServiceForm
+from taskforce.models import StaleVersion
+from taskforce.web.forms import add_service_errors, refuse_stale, step_page
+from victims.forms import (
+    AdvocateNoteForm,
+    ConsentForm,
+    ContactForm,
+    ServiceForm,
+    VictimContactForm,
+    VictimGuardianForm,
+    VictimScreeningForm,
+)
 from victims.models import Victim
 from victims.services import (
     advocate_note_add,
@@ -22,6 +31,7 @@ from victims.services import (
     consent_revoke,
     contact_record,
     service_record,
+    victim_update,
 )
 
 
@@ -62,6 +72,7 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
             if scope
             else (),
             "can_share": own and access.can(request.user, access.Action.SHARE, victim),
+            "can_change": own and access.can(request.user, access.Action.CHANGE, victim),
         },
     )
 
@@ -100,6 +111,61 @@ def consent_withdraw(request: HttpRequest, public_id, consent_id) -> HttpRespons
     consent_revoke(actor=request.user, consent=consent, reason=request.POST.get("reason", ""))
     messages.success(request, f"{consent.to_agency.name} no longer has access.")
     return redirect("victims:detail", public_id=victim.public_id)
+
+
+# Each section of the record its agency keeps current: its page's title and form.
+SECTION_PAGES = {
+    "contact": ("Contact and safety", VictimContactForm),
+    "guardian": ("Custody", VictimGuardianForm),
+    "screening": ("Screening and eligibility", VictimScreeningForm),
+}
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "strftime"):
+        return f"{value:%b %-d, %Y}"
+    return str(value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_edit(request: HttpRequest, public_id, section: str) -> HttpResponse:
+    """Edit one section of the record; a save over someone else's newer one is refused with
+    both versions side by side."""
+    victim = _victim(request, public_id)
+    if victim.owner_agency_id != getattr(access.acting_membership(request.user), "agency_id", None):
+        raise access.NotFound  # another agency never learns more than its consent shows
+    access.require(request.user, access.Action.CHANGE, victim)
+    title, form_class = SECTION_PAGES[section]
+    form = form_class(request.POST or None, instance=victim)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            victim_update(actor=request.user, victim=victim, section=section, data=data,
+                          expected_version=form.cleaned_data["version"] or 0)  # fmt: skip
+        except StaleVersion:
+            theirs = Victim.objects.select_related("updated_by").get(pk=victim.pk)
+            conflict = [
+                (form.fields[name].label, _shown(getattr(theirs, name)), _shown(data[name]))
+                for name in data
+            ]
+            refuse_stale(form, theirs, "record")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{title} saved.")
+            return redirect("victims:detail", public_id=victim.public_id)
+    return render(
+        request,
+        "victims/victim_section_form.html",
+        {"page_title": f"Edit {title.lower()}", "title": title, "form": form,
+         "victim": victim, "conflict": conflict},
+    )  # fmt: skip
 
 
 def _own_step(request, public_id, form_class, save, heading, note=""):

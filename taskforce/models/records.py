@@ -175,6 +175,13 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
 
+    @property
+    def changed_fields(self) -> list[str]:
+        """For a change, the names of the fields it changed (never their values)."""
+        if not self.action.endswith(".changed") or not isinstance(self.changes, dict):
+            return []
+        return sorted(self.changes)
+
 
 class SavedFilter(models.Model):
     """A user's named set of list filters (e.g. 'My charged buyer cases'), private to them."""
