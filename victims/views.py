@@ -141,6 +141,8 @@ def victim_edit(request: HttpRequest, public_id, section: str) -> HttpResponse:
         raise access.NotFound  # another agency never learns more than its consent shows
     access.require(request.user, access.Action.CHANGE, victim)
     title, form_class = SECTION_PAGES[section]
+    if request.method == "GET":
+        records.record_viewed(actor=request.user, obj=victim)  # the form shows what it holds
     form = form_class(request.POST or None, instance=victim)
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -57,6 +57,7 @@ def test_the_advocate_edits_contact_and_safety(client, victim, advocate):
     form = client.get(url("contact", victim))
     assert form.status_code == 200
     assert form.context["form"].initial["address"] == "Old shelter"  # prefilled
+    assert AuditEvent.objects.filter(action="victim.viewed", actor=advocate).exists()
     response = client.post(url("contact", victim), {**CONTACT, "version": victim.version})
     assert response["Location"] == reverse("victims:detail", args=[victim.public_id])
     victim.refresh_from_db()
