@@ -48,7 +48,7 @@ def probable_cause(calendar: Calendar, arrested_at: dt.datetime, **_) -> dt.date
     "charging_decision",
     version=1,
     title="Charging decision on a handed-off arrest",
-    source="Prosecution agency's target (Agency.charging_target_days)",
+    source="The prosecuting office's charging target, set by an administrator",
     lead_minutes=(7 * DAY, DAY),
 )
 def charging_decision(calendar: Calendar, handed_off_at: dt.datetime, *, agency, **_):

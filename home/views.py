@@ -12,6 +12,7 @@ from deadlines.selectors import agency_deadlines, attach_urls
 from referrals.selectors import referrals_received
 from taskforce import access, selectors
 from taskforce.models import AgencyKind, Role
+from taskforce.web.headlines import headlines_for
 
 HOME_TEMPLATES = {
     Role.PROSECUTOR: "taskforce/home/prosecutor.html",
@@ -26,6 +27,8 @@ HOME_TEMPLATES = {
 def home(request: HttpRequest) -> HttpResponse:
     membership = request.user.membership
     if membership is None:
+        if request.user.is_superuser:
+            return render(request, "taskforce/home/administrator.html", {"page_title": "Home"})
         return render(request, "taskforce/home/no_membership.html", {"page_title": "No agency"})
     context = {"page_title": "Home"} | _work_panels(request.user, membership)
     if membership.role != Role.COORDINATOR:
@@ -37,6 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["team"] = selectors.agency_team(membership.agency)
     elif membership.role == Role.COORDINATOR:
         context["agencies"] = selectors.active_agencies()
+        # The reports' own figures for the last 12 months, suppressed as on their pages.
+        context["headlines"] = headlines_for(request.user)
     return render(request, HOME_TEMPLATES[membership.role], context)
 
 

@@ -18,7 +18,7 @@ from taskforce.models import User
     "first_contact",
     version=1,
     title="First contact with the person referred",
-    source="Victim-service agency's target (Agency.first_contact_days)",
+    source="The victim-service agency's first-contact target, set by an administrator",
     lead_minutes=(DAY, 2 * HOUR),
 )
 def first_contact(calendar: Calendar, sent_at: dt.datetime, *, agency, **_) -> dt.datetime:
@@ -32,7 +32,7 @@ def first_contact(calendar: Calendar, sent_at: dt.datetime, *, agency, **_) -> d
     "follow_up",
     version=1,
     title="Follow-up with the person served",
-    source="Victim-service agency's interval (Agency.follow_up_days)",
+    source="The victim-service agency's follow-up interval, set by an administrator",
     lead_minutes=(DAY,),
 )
 def follow_up(calendar: Calendar, last_contact_at: dt.datetime, *, agency, **_) -> dt.datetime:

@@ -89,7 +89,7 @@ def _form(request: HttpRequest) -> ReportForm:
 
 
 @contextmanager
-def _aggregating():
+def aggregating():
     """Report queries without PostgreSQL's JIT compiler. Their cost estimates (aggregates over
     millions of rows) pass its thresholds, and compiling took about 1.5 s a query, often longer
     than running it (bench/bench_reports.py). Off for this transaction only."""
@@ -150,7 +150,7 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/report.html", context, status=400)
     scope = form.scope()
-    with _aggregating():
+    with aggregating():
         built = build(request.user, scope)
     tables = [table.suppress() if wide else table for table in built["tables"]]
     export = request.GET.get("export")
@@ -186,7 +186,7 @@ def grant_export(request: HttpRequest) -> HttpResponse:
         context = _page(request, form, "grant", "grant export")
         return render(request, "reports/report.html", context, status=400)
     scope = form.scope()
-    with _aggregating():
+    with aggregating():
         rows = grant.grant_rows(request.user, scope)
     audit.record(
         request.user, "report.exported", changes={"table": "grant", **_filters_for_audit(form)}

@@ -20,7 +20,7 @@ pytestmark = [
         ("scv_advocate", "Referrals and follow-ups"),
         ("wash_supervisor", "Washington County Attorney's Office"),
         ("taskforce_coordinator", "Task force overview"),
-        ("admin", "Your account is not in an agency"),
+        ("admin", "Administration"),
     ],
 )
 def test_demo_role_signs_in_and_sees_its_home(browser, live_server, screenshot, username, heading):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
         ("woodbury_liaison", "Operations and arrests", "No operations yet."),
         ("advocate", "Referrals and follow-ups", "No new Safe Harbor referrals."),
         ("wash_supervisor", "Washington County Attorney", "Nothing is due this week."),
-        ("coordinator", "Task force overview", "Coordinators see counts only"),
+        ("coordinator", "Task force overview", "Task-force figures, last 12 months"),
     ],
 )
 def test_each_role_lands_on_its_own_home(client, request, actor, heading, empty_state):
