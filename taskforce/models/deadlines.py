@@ -132,7 +132,8 @@ class Reminder(models.Model):
 
 
 class Notification(models.Model):
-    """What a person finds under the bell. One per reminder at most (the second is refused)."""
+    """What a person finds under the bell. One per reminder at most, and one per supervisor a
+    reminder was redirected to (a second is refused)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
