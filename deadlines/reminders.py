@@ -23,6 +23,7 @@ from django.utils.html import escape
 from deadlines.records import guard_records, may_hear_of
 from deadlines.rules import RECIPIENTS, RULES
 from deadlines.selectors import attach_urls
+from taskforce import audit
 from taskforce.models import (
     Deadline,
     DeadlineStatus,
@@ -150,8 +151,78 @@ def _message(reminder: Reminder) -> tuple[Notification, EmailMultiAlternatives |
     return notification, message
 
 
+# The statuses of a reminder that reached someone, and when.
+_DELIVERED = {ReminderStatus.SENT, ReminderStatus.REDIRECTED}
+
+
+def _why_not(person: User, agency_id: int) -> str:
+    """Why a person may no longer see a record of their agency, in a few words."""
+    if not person.is_active:
+        return "account deactivated"
+    membership = person.membership
+    if membership is None:
+        return "left the agency"
+    if membership.agency_id != agency_id:
+        return "moved to another agency"
+    return "no longer has access"
+
+
+def _redirect_message(
+    reminder: Reminder, supervisor: User, record, email_wanted: bool
+) -> tuple[Notification, EmailMultiAlternatives | None]:
+    """The reminder its recipient can no longer see, as its agency's supervisor receives it:
+    the same title and link, and why it came to them."""
+    deadline = reminder.deadline
+    due = timezone.localtime(deadline.due_at)
+    title = f"{deadline.title}: due {due:%a %b %-d, %H:%M}"
+    reason = _why_not(reminder.recipient, deadline.responsible_agency_id)
+    why = (
+        f"{reminder.recipient.display_name()} can no longer see this "
+        f"{record._meta.verbose_name} ({reason}); you are receiving it as supervisor."
+    )
+    notification = Notification(
+        user=supervisor, title=title, body=why, url=deadline.url, redirected_from=reminder
+    )
+    if not supervisor.email or not email_wanted:
+        return notification, None
+    link = f"{settings.SITE_URL}{deadline.url}"
+    message = EmailMultiAlternatives(
+        subject=f"Reminder: {title}",
+        body=f"{title}\n({deadline.source})\n\n{why}\n\nOpen it in Task Force Caseload: {link}\n",
+        to=[supervisor.email],
+        headers={"Message-ID": f"<reminder-{reminder.pk}-via-{supervisor.pk}@taskforce-caseload>"},
+    )
+    message.attach_alternative(
+        f"<p><strong>{escape(title)}</strong><br>{escape(deadline.source)}</p>"
+        f"<p>{escape(why)}</p>"
+        f'<p><a href="{escape(link)}">Open it in Task Force Caseload</a></p>',
+        "text/html",
+    )
+    return notification, message
+
+
+def _redirects(lost: list[Reminder], guards: dict) -> dict[int, list[User]]:
+    """Reminder pk → the supervisors of the deadline's responsible agency who may see its
+    record, for reminders of open deadlines whose recipient no longer may (none: undeliverable)."""
+    found: dict[int, list[User]] = {}
+    by_deadline: dict[int, list[User]] = {}
+    for reminder in lost:
+        deadline = reminder.deadline
+        if deadline.pk not in by_deadline:
+            record = guards.get(deadline.pk)
+            by_deadline[deadline.pk] = _supervisors_who_see(deadline, record) if record else []
+        found[reminder.pk] = by_deadline[deadline.pk]
+    return found
+
+
 def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) -> int:
-    """Send every reminder due by `now`, batch by batch; returns how many were sent."""
+    """Send every reminder due by `now`, batch by batch; returns how many notifications went out.
+
+    A reminder whose recipient may no longer see the record (left or moved agency, deactivated,
+    access withdrawn) is never dropped while its deadline is open: it goes to the responsible
+    agency's supervisors who may see the record, saying why, and is marked redirected; with no
+    such supervisor it is marked undeliverable, audited and logged. Either way in the batch's
+    transaction under the row lock, so a second sweep finds nothing left to do."""
     now = now or timezone.now()
     sent = 0
     connection = get_connection()
@@ -168,14 +239,37 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
             guards = guard_records([r.deadline for r in batch])
             wanted = _wanted(batch, guards)
             attach_urls([r.deadline for r in batch], guards)
+            lost = [
+                r for r in batch
+                if r.pk not in wanted and r.deadline.status == DeadlineStatus.OPEN
+            ]  # fmt: skip
+            redirects = _redirects(lost, guards)
+            people = {r.recipient_id for r in batch} | {
+                s.pk for supervisors in redirects.values() for s in supervisors
+            }
             no_email = set(
-                ReminderSettings.objects.filter(
-                    user__in={r.recipient_id for r in batch}, email_reminders=False
-                ).values_list("user", flat=True)
-            )
+                ReminderSettings.objects.filter(user__in=people, email_reminders=False)
+                .values_list("user", flat=True)
+            )  # fmt: skip
             notifications, emails = [], []
             stamp = timezone.now()
             for reminder in batch:
+                if reminder.pk in redirects:
+                    supervisors = redirects[reminder.pk]
+                    for supervisor in supervisors:
+                        notification, email = _redirect_message(
+                            reminder, supervisor, guards[reminder.deadline_id],
+                            supervisor.pk not in no_email,
+                        )  # fmt: skip
+                        notifications.append(notification)
+                        if email is not None:
+                            emails.append(email)
+                    _account_for(reminder, supervisors)
+                    reminder.status = (
+                        ReminderStatus.REDIRECTED if supervisors else ReminderStatus.UNDELIVERABLE
+                    )
+                    reminder.sent_at = stamp if supervisors else None
+                    continue
                 if reminder.pk not in wanted:
                     reminder.status = ReminderStatus.SKIPPED
                     continue
@@ -186,14 +280,15 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
                     emails.append(email)
                 reminder.status, reminder.sent_at = ReminderStatus.SENT, stamp
             Notification.objects.bulk_create(notifications)
-            # Two plain UPDATEs: bulk_update's CASE per row cost more than the sending itself.
-            sent_ids = [r.pk for r in batch if r.status == ReminderStatus.SENT]
-            Reminder.objects.filter(pk__in=sent_ids).update(
-                status=ReminderStatus.SENT, sent_at=stamp
-            )
-            Reminder.objects.filter(pk__in=[r.pk for r in batch if r.pk not in wanted]).update(
-                status=ReminderStatus.SKIPPED
-            )
+            # Plain UPDATEs by status: bulk_update's CASE per row cost more than the sending.
+            for status in ReminderStatus:
+                if status == ReminderStatus.PENDING:
+                    continue
+                ids = [r.pk for r in batch if r.status == status]
+                if ids:
+                    Reminder.objects.filter(pk__in=ids).update(
+                        status=status, sent_at=stamp if status in _DELIVERED else None
+                    )
             if emails:
                 connection.send_messages(emails)
         # Logged once committed: a batch rolled back by a crash was not sent.
@@ -201,7 +296,32 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
             if reminder.status == ReminderStatus.SENT:
                 logger.info("reminder %s sent to user %s for deadline %s", reminder.pk,
                             reminder.recipient_id, reminder.deadline.public_id)  # fmt: skip
+            elif reminder.status == ReminderStatus.REDIRECTED:
+                logger.info("reminder %s redirected from user %s to supervisors %s for deadline %s",
+                            reminder.pk, reminder.recipient_id,
+                            [s.pk for s in redirects[reminder.pk]],
+                            reminder.deadline.public_id)  # fmt: skip
+            elif reminder.status == ReminderStatus.UNDELIVERABLE:
+                logger.warning("reminder %s for deadline %s undeliverable: user %s may no longer "
+                               "see it and no supervisor of agency %s may", reminder.pk,
+                               reminder.deadline.public_id, reminder.recipient_id,
+                               reminder.deadline.responsible_agency_id)  # fmt: skip
         sent += len(notifications)
+
+
+def _account_for(reminder: Reminder, supervisors: list[User]) -> None:
+    """The trail of a reminder its recipient could no longer receive: who got it instead."""
+    deadline = reminder.deadline
+    why = _why_not(reminder.recipient, deadline.responsible_agency_id)
+    changes = {"reminder": reminder.pk, "recipient": reminder.recipient.get_username(),
+               "lead_minutes": reminder.lead_minutes}  # fmt: skip
+    if supervisors:
+        changes["supervisors"] = [s.get_username() for s in supervisors]
+        action = "reminder.redirected"
+    else:
+        action = "reminder.undeliverable"
+    audit.record(None, action, deadline, reason=why, changes=changes,
+                 target_agency=deadline.responsible_agency)  # fmt: skip
 
 
 def _supervisors_who_see(deadline: Deadline, record) -> list[User]:

@@ -90,7 +90,11 @@ class Deadline(models.Model):
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped (deadline closed or recipient has no access)"
+    SKIPPED = "skipped", "Skipped (deadline no longer open)"
+    # The recipient could no longer see the record: sent to the agency's supervisors instead.
+    REDIRECTED = "redirected", "Redirected to the agency's supervisors"
+    # Neither the recipient nor any supervisor could see it: audited and logged, never silent.
+    UNDELIVERABLE = "undeliverable", "Undeliverable (no one who may see the record)"
 
 
 class Reminder(models.Model):
@@ -105,7 +109,7 @@ class Reminder(models.Model):
     lead_minutes = models.PositiveIntegerField()
     send_at = models.DateTimeField()
     status = models.CharField(
-        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+        max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -128,7 +132,8 @@ class Reminder(models.Model):
 
 
 class Notification(models.Model):
-    """What a person finds under the bell. One per reminder at most (the second is refused)."""
+    """What a person finds under the bell. One per reminder at most, and one per supervisor a
+    reminder was redirected to (a second is refused)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
@@ -138,6 +143,10 @@ class Notification(models.Model):
     reminder = models.OneToOneField(
         Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notification"
     )
+    # A reminder its recipient could no longer see, sent to a supervisor instead: once each.
+    redirected_from = models.ForeignKey(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="redirects"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -145,6 +154,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["redirected_from", "user"], name="reminder_redirected_once_per_person"
+            )
         ]
 
     def __str__(self) -> str:

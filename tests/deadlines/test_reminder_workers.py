@@ -166,3 +166,41 @@ def test_a_redis_restart_mid_sweep_loses_nothing_and_repeats_nothing(many_due_re
             log = worker.log()
     assert during < total, "the broker died after the sweep had finished: nothing was tested"
     _assert_each_sent_once(total, log)
+
+
+def test_a_moved_prosecutors_hearing_reminder_reaches_the_supervisor_through_the_worker(
+    transactional_db, django_db_serialized_rollback, sheriff_liaison, operation, make_arrests,
+    wash_cao, wash_prosecutor, wash_supervisor, sheriff,
+):  # fmt: skip
+    """Issue #19 §2 end to end: the assigned prosecutor moves agency a day before her hearing;
+    the beat task, fired twice on a real worker, brings her reminder to the office's supervisor
+    once, saying why, and nothing to her."""
+    from cases.services.cases import case_update
+    from cases.services.court import court_event_schedule
+    from cases.services.handoffs import handoff_create
+    from taskforce.models import Deadline, ReminderSettings, Role
+    from taskforce.services import membership_start
+
+    [arrest] = make_arrests(sheriff_liaison, operation, 1)
+    case = handoff_create(actor=sheriff_liaison, arrests=[arrest], to_agency=wash_cao)[0].case
+    case_update(actor=wash_prosecutor, case=case, expected_version=case.version,
+                data={"assigned_prosecutor": wash_prosecutor})  # fmt: skip
+    # She asked to be reminded of hearings only the day before; it falls due five minutes ago.
+    ReminderSettings.objects.create(user=wash_prosecutor, lead_minutes={"court_event": [24 * 60]})
+    starts_at = timezone.now() + dt.timedelta(days=1, minutes=-5)
+    court_event_schedule(actor=wash_prosecutor, case=case, kind="omnibus", starts_at=starts_at)
+    [reminder] = Deadline.objects.get(rule="court_event").reminders.all()
+    membership_start(user=wash_prosecutor, agency=sheriff, role=Role.POLICE_LIAISON)
+
+    with running_worker() as worker:
+        first = dispatch_reminders.delay()
+        second = dispatch_reminders.delay()
+        first.get(timeout=120), second.get(timeout=120)
+        log = worker.log()
+    reminder.refresh_from_db()
+    assert reminder.status == "redirected"
+    hearing = Notification.objects.filter(title__startswith="Hearing")
+    [note] = hearing
+    assert (note.user, note.redirected_from) == (wash_supervisor, reminder)
+    assert "can no longer see this case (moved to another agency)" in note.body
+    assert log.count(f"reminder {reminder.pk} redirected from user {wash_prosecutor.pk}") == 1

@@ -53,13 +53,18 @@ def test_a_met_deadline_sends_nothing_more(arrest, sheriff_liaison):
     assert titles and all(title.startswith("Judicial probable-cause") for title in titles)
 
 
-def test_a_person_who_left_the_agency_is_not_reminded(arrest, sheriff_liaison):
+def test_a_person_who_left_the_agency_is_not_reminded_nor_is_the_reminder_dropped(
+    arrest, sheriff_liaison
+):
+    from taskforce.models import AuditEvent
     from taskforce.services import membership_end
 
     membership_end(membership=sheriff_liaison.membership)
     with time_machine.travel(local(2026, 3, 10, 11, 0)):
         assert send_due_reminders() == 0
-    assert Reminder.objects.filter(status="skipped").count() == 4
+    # No supervisor at the sheriff's office either: each one is on the trail as undeliverable.
+    assert Reminder.objects.filter(status="undeliverable").count() == 4
+    assert AuditEvent.objects.filter(action="reminder.undeliverable").count() == 4
 
 
 def test_a_moved_deadline_moves_its_pending_reminders(arrest, sheriff_liaison):
