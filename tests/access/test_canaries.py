@@ -40,7 +40,8 @@ from tests.factories import UserFactory, member, verified_login
 from tests.stings_fixtures import arrest_row
 from victims.services import advocate_note_add, consent_record, consent_revoke
 
-pytestmark = pytest.mark.django_db
+# Each test reads every channel as every role several times: minutes on a loaded 2-core machine.
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(900)]
 
 CANARIES = {
     "buyer": "Zorblatt",  # the arrestee's surname

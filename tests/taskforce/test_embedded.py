@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(900)  # migrating and seeding SQLite takes minutes on a loaded 2-core machine
 def test_the_embedded_demo_migrates_seeds_and_serves_every_login_on_sqlite(tmp_path):
     """What a newcomer gets from `bash scripts/run.sh`, minus the servers: the suite itself
     runs on PostgreSQL, so SQLite's own limits (e.g. no LIMIT inside a UNION) are caught here."""
@@ -23,7 +26,7 @@ def test_the_embedded_demo_migrates_seeds_and_serves_every_login_on_sqlite(tmp_p
 
     def run(*args):
         done = subprocess.run(
-            [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+            [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
         )
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('taskforce', '0020_redact_values_of_fields_protected_since'),
+        ("taskforce", "0021_deadline_sources_in_plain_words"),
     ]
 
     operations = [
