@@ -87,7 +87,8 @@ def shares(request: HttpRequest) -> HttpResponse:
         {
             "page_title": "Shared records",
             "shared_with_us": shared_with_us,
-            "shared_by_us": shared_by_us,
+            # Each row offers Revoke to whoever may revoke it (who may share its record).
+            "shared_by_us": access.shares_revocable(request.user, shared_by_us),
         },
     )
 

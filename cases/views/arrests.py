@@ -32,6 +32,7 @@ from cases.services.arrests import (
     arrests_create,
 )
 from cases.views.imports import ImportFlow
+from cases.views.sharing import share_page, sharing_context
 from taskforce import access, records
 from taskforce.models import SEALED_LABEL, StaleVersion
 from taskforce.web import listing
@@ -327,6 +328,7 @@ def arrest_detail(request: HttpRequest, public_id) -> HttpResponse:
             "handoffs": handoffs_of(actor=request.user, arrest=arrest),
             "can_hand_off": access.can(request.user, access.Action.SHARE, arrest),
             "can_change": access.can(request.user, access.Action.CHANGE, arrest),
+            **sharing_context(request, arrest),
             "can_see_person": access.can(request.user, access.Action.VIEW, arrest.arrestee),
             "can_see_operation": arrest.operation is not None
             and access.can(request.user, access.Action.VIEW, arrest.operation),
@@ -363,3 +365,13 @@ def arrest_edit(request: HttpRequest, public_id) -> HttpResponse:
         "cases/arrest_form.html",
         {"page_title": f"Correct the {arrest.page_title.lower()}", "form": form, "arrest": arrest},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def arrest_share(request: HttpRequest, public_id) -> HttpResponse:
+    arrest = selectors.arrest_get(
+        actor=request.user, public_id=public_id, action=access.Action.SHARE
+    )
+    back = reverse("cases:arrest_detail", kwargs={"public_id": arrest.public_id})
+    return share_page(request, arrest, noun="arrest", back=back)

@@ -17,7 +17,6 @@ from cases.forms import (
     CaseForm,
     DecisionForm,
     DeleteForm,
-    ShareForm,
     TransitionForm,
 )
 from cases.models import Arrest, Case, CaseStatus, Decision
@@ -28,6 +27,7 @@ from cases.services import cases as services
 from cases.services import charges as charge_services
 from cases.services import notes as note_services
 from cases.services import notices as notice_services
+from cases.views.sharing import share_page
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
@@ -204,28 +204,8 @@ def case_delete(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, public_id) -> HttpResponse:
     case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.SHARE)
-    form = ShareForm(request.POST or None, owner=case.owner_agency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            access.share(actor=request.user, obj=case, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Shared with {form.cleaned_data['to_agency'].name}. You can revoke it here.",
-            )
-            return redirect("cases:detail", public_id=case.public_id)
-    return render(
-        request,
-        "cases/case_share.html",
-        {
-            "page_title": f"Share {case}",
-            "form": form,
-            "case": case,
-            "back": reverse("cases:detail", kwargs={"public_id": case.public_id}),
-        },
-    )
+    back = reverse("cases:detail", kwargs={"public_id": case.public_id})
+    return share_page(request, case, noun="case", back=back)
 
 
 @login_required

@@ -14,6 +14,7 @@ from cases.forms import AdResponsesForm, OperationFilterForm, OperationForm
 from cases.models import Operation
 from cases.selectors import operations as selectors
 from cases.services import operations as services
+from cases.views.sharing import share_page, sharing_context
 from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
@@ -81,6 +82,7 @@ def operation_detail(
             "summary": summary,
             "shareable": shareable,
             "can_change": access.can(request.user, access.Action.CHANGE, operation),
+            **sharing_context(request, operation),
             "participants": operation.participants.select_related("agency"),
             "counties": operation.counties.all(),
             "ad_responses": selectors.ad_responses_of(operation),
@@ -163,3 +165,13 @@ def operation_edit(request: HttpRequest, public_id) -> HttpResponse:
         "cases/operation_form.html",
         {"page_title": f"Edit {operation}", "form": form, "operation": operation},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operation_share(request: HttpRequest, public_id) -> HttpResponse:
+    operation = selectors.operation_get(
+        actor=request.user, public_id=public_id, action=access.Action.SHARE
+    )
+    back = reverse("cases:operation_detail", kwargs={"public_id": operation.public_id})
+    return share_page(request, operation, noun="operation", back=back)

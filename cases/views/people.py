@@ -3,9 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from cases.models import Arrest
 from cases.selectors.people import person_get
+from cases.views.sharing import share_page, sharing_context
 from taskforce import access, records
 
 
@@ -28,5 +31,14 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
             # Sorted in Python: SQL sees only the values' ciphertext.
             "identifiers": sorted(person.identifiers.all(), key=lambda i: (i.kind, i.value)),
             "arrests": arrests,
+            **sharing_context(request, person),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_share(request: HttpRequest, public_id) -> HttpResponse:
+    person = person_get(actor=request.user, public_id=public_id, action=access.Action.SHARE)
+    back = reverse("cases:person_detail", kwargs={"public_id": person.public_id})
+    return share_page(request, person, noun="person", back=back)

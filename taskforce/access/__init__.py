@@ -52,6 +52,7 @@ from taskforce.access.sharing import (
     shares_for_agency,
     shares_listed,
     shares_of,
+    shares_revocable,
     unassign,
     unshare,
 )
@@ -138,6 +139,7 @@ __all__ = [
     "shares_for_agency",
     "shares_listed",
     "shares_of",
+    "shares_revocable",
     "unassign",
     "unshare",
     "viewable_pairs",

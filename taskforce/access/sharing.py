@@ -305,6 +305,26 @@ def shares_listed(actor: User, rows: list[Share]) -> list[Share]:
     return shown
 
 
+def shares_revocable(actor: User, rows: list[Share]) -> list[Share]:
+    """Mark each row `can_revoke`: whether the actor may revoke it now (may share its record).
+
+    The records are read once per model, so a long list costs a query per kind of record."""
+    by_model: dict[type[models.Model], set[int]] = {}
+    for row in rows:
+        by_model.setdefault(row.content_type.model_class(), set()).add(row.object_id)
+    records = {
+        (model, pk): obj
+        for model, ids in by_model.items()
+        for pk, obj in model.objects.in_bulk(list(ids)).items()
+    }
+    for row in rows:
+        obj = records.get((row.content_type.model_class(), row.object_id))
+        row.can_revoke = (
+            row.revoked_at is None and obj is not None and can(actor, Action.SHARE, obj)
+        )
+    return rows
+
+
 def share_target_url(share_row: Share) -> str:
     """Where the shared record's page is; the page itself still asks the policy."""
     return detail_url(share_row.content_type.model_class(), share_row.object_public_id)
