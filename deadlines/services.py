@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -115,3 +116,33 @@ def deadline_waive(*, actor: User, deadline: Deadline, reason: str) -> Deadline:
     if deadline.status != DeadlineStatus.OPEN:
         raise ValidationError(f"This deadline is already {deadline.get_status_display().lower()}.")
     return _close(deadline, actor=actor, obj=obj, status=DeadlineStatus.WAIVED, reason=reason)
+
+
+def deadlines_of(record: models.Model) -> models.QuerySet[Deadline]:
+    """The open deadlines seen through a record: its own and those of the records it guards
+    (a case's hearings, say)."""
+    match = models.Q(pk__in=[])
+    for label, path in access.DEADLINE_RECORDS.items():
+        model = apps.get_model(label)
+        if path:
+            if model._meta.get_field(path).related_model is not type(record):
+                continue
+            ids = model.objects.filter(**{path: record}).values("pk")
+        elif model is type(record):
+            ids = [record.pk]
+        else:
+            continue
+        match |= models.Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    return Deadline.objects.filter(match, status=DeadlineStatus.OPEN)
+
+
+@transaction.atomic
+def deadlines_follow_assignee(*, record: models.Model, old: User | None, new: User | None) -> None:
+    """A record changed hands: its open deadlines the old assignee answered for pass to the new
+    one, and every pending reminder is planned again, so the old assignee's are skipped and the
+    new one's created (recipients are found from the record as it now stands)."""
+    for deadline in deadlines_of(record).select_for_update():
+        if old is not None and deadline.responsible_user_id == old.pk:
+            deadline.responsible_user = new
+            deadline.save(update_fields=["responsible_user"])
+        reminders_plan(deadline)

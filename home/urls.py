@@ -3,13 +3,14 @@ and the calendar feed."""
 
 from django.urls import path
 
-from home import audit_log, calendar, notifications, sealing, views
+from home import audit_log, calendar, notifications, reassign, sealing, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("shares/", views.shares, name="shares"),
     path("shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("reassign/", reassign.reassign_page, name="reassign"),
     path("sealing/", sealing.sealing, name="sealing"),
     path("sealing/<uuid:public_id>/<str:act>/", sealing.sealing_act, name="sealing_act"),
     path("notifications/", notifications.notification_list, name="notifications"),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import Person
-from deadlines.services import deadline_close, deadline_schedule
+from deadlines.services import deadline_close, deadline_schedule, deadlines_follow_assignee
 from referrals.models import (
     REFERRAL_TRANSITIONS,
     ClosureReason,
@@ -147,7 +147,14 @@ def referral_assign(
     ):
         raise ValidationError({"advocate": "Choose an advocate of your agency."})
     referral = _locked(referral, expected_version)
-    return records.record_update(
+    before = referral.assigned_advocate
+    referral = records.record_update(
         actor=actor, obj=referral, expected_version=referral.version,
         data={"assigned_advocate": advocate},
     )  # fmt: skip
+    if before != advocate:
+        # Its follow-ups, and the hearings of its case, remind the new advocate from now on.
+        deadlines_follow_assignee(record=referral, old=before, new=advocate)
+        if referral.case_id is not None:
+            deadlines_follow_assignee(record=referral.case, old=None, new=None)
+    return referral

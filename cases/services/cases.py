@@ -8,6 +8,7 @@ from django.db import transaction
 from cases.models import CASE_TRANSITIONS, Case, CaseDefendant, CaseStatus, CaseStatusChange
 from cases.services.notices import plan_disposition_notice
 from cases.services.outcomes import case_outcome_refresh
+from deadlines.services import deadlines_follow_assignee
 from taskforce import access, audit, records
 from taskforce.models import AgencyKind, ShareLevel, User
 
@@ -93,7 +94,8 @@ def case_update(*, actor: User, case: Case, expected_version: int, data: dict) -
         _check_investigator(data["lead_investigator"])
     # From the stored row, locked: a bound ModelForm has already put the new investigator on
     # `case`, and the grant to take back is the one the stored investigator holds.
-    before = Case.objects.select_for_update().get(pk=case.pk).lead_investigator
+    stored = Case.objects.select_for_update().get(pk=case.pk)
+    before, prosecutor_before = stored.lead_investigator, stored.assigned_prosecutor
     case = records.record_update(
         actor=actor, obj=case, expected_version=expected_version, data=data
     )
@@ -105,6 +107,9 @@ def case_update(*, actor: User, case: Case, expected_version: int, data: dict) -
         if before is not None:
             access.unassign(actor=actor, obj=case, person=before)
         _grant_investigator(actor, case)
+    if case.assigned_prosecutor != prosecutor_before:
+        # The hearings' reminders and the deadlines the prosecutor answered for follow the case.
+        deadlines_follow_assignee(record=case, old=prosecutor_before, new=case.assigned_prosecutor)
     return case
 
 

@@ -1,0 +1,138 @@
+"""The supervisor's Reassign page: one person's open assignments, handed to a colleague at once,
+with reminders following and nothing saved when one record was saved meanwhile."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from cases.services.cases import case_create, case_update
+from cases.services.court import court_event_schedule
+from referrals.services import referral_assign
+from taskforce.models import AuditEvent, Reminder, ReminderStatus, Role
+from taskforce.services import membership_end
+from tests.factories import member, verified_login
+
+pytestmark = pytest.mark.django_db
+URL = reverse("reassign")
+
+
+@pytest.fixture
+def colleague(wash_cao):
+    return member(wash_cao, Role.PROSECUTOR, username="wash_colleague")
+
+
+@pytest.fixture
+def two_cases(wash_prosecutor):
+    return [
+        case_create(
+            actor=wash_prosecutor, number=f"27-CR-26-{n}", assigned_prosecutor=wash_prosecutor
+        )
+        for n in (1, 2)
+    ]
+
+
+def hearing(case, actor):
+    starts_at = timezone.now() + dt.timedelta(days=20)
+    return court_event_schedule(
+        actor=actor, case=case, kind="first_appearance", starts_at=starts_at
+    )
+
+
+def pending_for(user):
+    return Reminder.objects.filter(recipient=user, status=ReminderStatus.PENDING)
+
+
+def page(client, person, **data):
+    url = f"{URL}?person={person.username}"
+    return client.post(url, data) if data else client.get(url)
+
+
+def test_supervisor_hands_a_prosecutors_cases_to_a_colleague(
+    wash_supervisor, wash_prosecutor, colleague, two_cases
+):
+    hearing(two_cases[0], wash_prosecutor)
+    assert pending_for(wash_prosecutor).exists() and not pending_for(colleague).exists()
+    client = verified_login(Client(), wash_supervisor)
+    response = page(client, wash_prosecutor)
+    keys = [a.key for a in response.context["assignments"]]
+    assert len(keys) == 2
+    assert colleague in response.context["colleagues"]
+    response = page(client, wash_prosecutor, assignment=keys, to=colleague.username)
+    assert response.status_code == 302
+    assert set(Case.objects.values_list("assigned_prosecutor", flat=True)) == {colleague.pk}
+    # The hearing reminds the new prosecutor now; the old one's reminders are skipped.
+    assert not pending_for(wash_prosecutor).exists() and pending_for(colleague).exists()
+    summary = AuditEvent.objects.get(action="assignments.reassigned")
+    assert summary.changes["to"] == colleague.username and len(summary.changes["records"]) == 2
+    assert (
+        AuditEvent.objects.filter(
+            action__endswith="changed", target_id__in=[c.pk for c in two_cases]
+        ).count()
+        >= 2
+    )
+
+
+def test_some_only(wash_supervisor, wash_prosecutor, colleague, two_cases):
+    client = verified_login(Client(), wash_supervisor)
+    keys = [a.key for a in page(client, wash_prosecutor).context["assignments"]]
+    page(client, wash_prosecutor, assignment=keys[:1], to=colleague.username)
+    assert sorted(Case.objects.values_list("assigned_prosecutor", flat=True)) == sorted(
+        [colleague.pk, wash_prosecutor.pk]
+    )
+
+
+def test_one_stale_record_and_nothing_changes(
+    wash_supervisor, wash_prosecutor, colleague, two_cases
+):
+    hearing(two_cases[0], wash_prosecutor)
+    client = verified_login(Client(), wash_supervisor)
+    keys = [a.key for a in page(client, wash_prosecutor).context["assignments"]]
+    # Someone saves the second case after the page was shown.
+    second = Case.objects.get(pk=two_cases[1].pk)
+    case_update(actor=wash_prosecutor, case=second, expected_version=second.version,
+                data={"title": "Renamed"})  # fmt: skip
+    response = page(client, wash_prosecutor, assignment=keys, to=colleague.username)
+    assert set(Case.objects.values_list("assigned_prosecutor", flat=True)) == {wash_prosecutor.pk}
+    assert pending_for(wash_prosecutor).exists() and not pending_for(colleague).exists()
+    assert not AuditEvent.objects.filter(action="assignments.reassigned").exists()
+    followed = client.get(response.url)
+    assert "nothing was reassigned" in followed.content.decode().lower()
+
+
+def test_an_advocates_referral_goes_to_another_advocate(
+    referral, advocate, advocate_supervisor, advocacy_center
+):
+    other = member(advocacy_center, Role.ADVOCATE, username="scv_other")
+    referral_assign(actor=advocate_supervisor, referral=referral, advocate=advocate)
+    client = verified_login(Client(), advocate_supervisor)
+    [assignment] = page(client, advocate).context["assignments"]
+    assert assignment.kind == "advocate"
+    page(client, advocate, assignment=[assignment.key], to=other.username)
+    referral.refresh_from_db()
+    assert referral.assigned_advocate == other
+
+
+def test_a_former_member_is_listed_and_another_agencys_records_are_not(
+    wash_supervisor, wash_prosecutor, colleague, two_cases, ramsey_cao
+):
+    ramsey_supervisor = member(ramsey_cao, Role.SUPERVISOR, username="ramsey_supervisor")
+    client = verified_login(Client(), ramsey_supervisor)
+    assert page(client, wash_prosecutor).context["person"] is None
+    membership_end(membership=wash_prosecutor.membership)
+    client = verified_login(Client(), wash_supervisor)
+    response = page(client, wash_prosecutor)
+    assert response.context["person"] == wash_prosecutor
+    assert len(response.context["assignments"]) == 2
+
+
+def test_only_supervisors_see_the_page(wash_prosecutor, ramsey_cao, two_cases, colleague):
+    assert verified_login(Client(), wash_prosecutor).get(URL).status_code == 404
+    ramsey_supervisor = member(ramsey_cao, Role.SUPERVISOR, username="ramsey_supervisor")
+    client = verified_login(Client(), ramsey_supervisor)
+    response = page(client, wash_prosecutor, assignment=["prosecutor:x:1"], to=colleague.username)
+    assert response.status_code == 200  # the person is not theirs: shown the picker, no change
+    assert set(Case.objects.values_list("assigned_prosecutor", flat=True)) == {wash_prosecutor.pk}
