@@ -6,6 +6,7 @@ from django.utils import timezone
 from taskforce.access import ConsentScope
 from taskforce.models import Agency
 from victims.models import Contact, IdentifiedHow, Service, Victim
+from victims.services import SECTIONS
 
 
 class VictimForm(forms.ModelForm):
@@ -125,15 +126,7 @@ class _SectionForm(forms.ModelForm):
 class VictimContactForm(_SectionForm):
     class Meta:
         model = Victim
-        fields = [
-            "address",
-            "phone",
-            "contact_method",
-            "safe_times",
-            "safety_concerns",
-            "language",
-            "interpreter_needed",
-        ]
+        fields = list(SECTIONS["contact"])
         widgets = {"safety_concerns": forms.Textarea(attrs={"rows": 3})}
         labels = {"address": "Staying at", "contact_method": "Contact by"}
 
@@ -141,7 +134,7 @@ class VictimContactForm(_SectionForm):
 class VictimGuardianForm(_SectionForm):
     class Meta:
         model = Victim
-        fields = ["guardian_note"]
+        fields = list(SECTIONS["guardian"])
         widgets = {"guardian_note": forms.Textarea(attrs={"rows": 3})}
         labels = {"guardian_note": "Custody"}
 
@@ -149,15 +142,7 @@ class VictimGuardianForm(_SectionForm):
 class VictimScreeningForm(_SectionForm):
     class Meta:
         model = Victim
-        fields = [
-            "safe_harbor_override",
-            "override_reason",
-            "screening_tool",
-            "screening_version",
-            "screened_on",
-            "screening_score",
-            "screener",
-        ]
+        fields = list(SECTIONS["screening"])
         widgets = {
             "screened_on": forms.DateInput(attrs={"type": "date"}),
             "override_reason": forms.Textarea(attrs={"rows": 2}),
