@@ -374,4 +374,4 @@ def arrest_share(request: HttpRequest, public_id) -> HttpResponse:
         actor=request.user, public_id=public_id, action=access.Action.SHARE
     )
     back = reverse("cases:arrest_detail", kwargs={"public_id": arrest.public_id})
-    return share_page(request, arrest, noun="arrest", back=back)
+    return share_page(request, arrest, noun="arrest", back=back, label=str(arrest))

@@ -205,7 +205,7 @@ def case_delete(request: HttpRequest, public_id) -> HttpResponse:
 def case_share(request: HttpRequest, public_id) -> HttpResponse:
     case = selectors.case_get(actor=request.user, public_id=public_id, action=access.Action.SHARE)
     back = reverse("cases:detail", kwargs={"public_id": case.public_id})
-    return share_page(request, case, noun="case", back=back)
+    return share_page(request, case, noun="case", back=back, label=case.number)
 
 
 @login_required

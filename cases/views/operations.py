@@ -174,4 +174,4 @@ def operation_share(request: HttpRequest, public_id) -> HttpResponse:
         actor=request.user, public_id=public_id, action=access.Action.SHARE
     )
     back = reverse("cases:operation_detail", kwargs={"public_id": operation.public_id})
-    return share_page(request, operation, noun="operation", back=back)
+    return share_page(request, operation, noun="operation", back=back, label=str(operation))

@@ -41,4 +41,4 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
 def person_share(request: HttpRequest, public_id) -> HttpResponse:
     person = person_get(actor=request.user, public_id=public_id, action=access.Action.SHARE)
     back = reverse("cases:person_detail", kwargs={"public_id": person.public_id})
-    return share_page(request, person, noun="person", back=back)
+    return share_page(request, person, noun="person", back=back, label=str(person))

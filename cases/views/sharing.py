@@ -14,10 +14,13 @@ from taskforce import access
 from taskforce.web.forms import add_service_errors
 
 
-def share_page(request: HttpRequest, obj: models.Model, *, noun: str, back: str) -> HttpResponse:
+def share_page(
+    request: HttpRequest, obj: models.Model, *, noun: str, back: str, label: str = ""
+) -> HttpResponse:
     """Share `obj` (already loaded for Action.SHARE) with another agency: the form, the one
     sharing service (`access.share`, which checks again and reports bad input per field), then
-    back to the record, where the share is listed with its Revoke link."""
+    back to the record, where the share is listed with its Revoke link. `label` names the record
+    in the heading (the page's title, kept in browser history, names only its kind)."""
     form = ShareForm(request.POST or None, owner=obj.owner_agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,10 +37,11 @@ def share_page(request: HttpRequest, obj: models.Model, *, noun: str, back: str)
         request,
         "cases/share.html",
         {
-            "page_title": f"Share {obj}",
+            "page_title": f"Share this {noun}",
             "form": form,
             "record": obj,
             "noun": noun,
+            "label": label,
             "back": back,
         },
     )

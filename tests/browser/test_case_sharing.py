@@ -37,7 +37,7 @@ REASON = "Co-defendant charged in Ramsey County; coordinating plea offers."
 
 
 def who_can_see(browser):
-    return browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=who]").text
+    return browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby=who-can-see]").text
 
 
 def listed_case_numbers(browser):
@@ -120,7 +120,7 @@ def test_a_prosecutor_shares_a_case_with_another_office_and_revokes_it(
     assert browser.current_url == case_url
     assert NUMBER in h1(browser)
     assert texts(browser, "main a.button, main button") == []  # no Share, Edit, Delete, Revoke
-    assert texts(browser, "section[aria-labelledby=who]") == []
+    assert texts(browser, "section[aria-labelledby=who-can-see]") == []
 
     # 4. Saint Paul police were not shared with: no case in the list, and its address is a 404.
     sign_in(browser, live_server, "stpaul_liaison", DEMO_PASSWORD)
@@ -136,7 +136,7 @@ def test_a_prosecutor_shares_a_case_with_another_office_and_revokes_it(
     sign_in(browser, live_server, "wash_prosecutor", DEMO_PASSWORD)
     browser.get(case_url)
     revoke = browser.find_element(
-        By.CSS_SELECTOR, "section[aria-labelledby=who] a[href*='/revoke/']"
+        By.CSS_SELECTOR, "section[aria-labelledby=who-can-see] a[href*='/revoke/']"
     )
     # Screen readers hear which agency's access the link revokes.
     assert revoke.get_attribute("textContent") == f"Revoke access for {RAMSEY}"
