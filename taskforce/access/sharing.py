@@ -23,7 +23,7 @@ from taskforce.access.visibility import (
     can,
     detail_url,
     protected_models,
-    readable_labels,
+    readable_records,
     require,
     rules_for,
 )
@@ -280,9 +280,10 @@ def expire_lapsed_grants(now: datetime | None = None) -> int:
 
 
 def shares_listed(actor: User, rows: list[Share]) -> list[Share]:
-    """Share rows as a reader sees them: those of sealed records dropped, each with `label`
-    (the record's own name when the reader may see the record now, else the stored neutral
-    label) and `url`. Labels are read here, never copied: a share row holds no name."""
+    """Share rows as a reader sees them: those of sealed records dropped, each with `record`
+    (the shared record when the reader may see it now, else None), `label` (its own name, else
+    the stored neutral label) and `url`. Labels are read here, never copied: a share row holds
+    no name."""
     by_model: dict[type[models.Model], set[int]] = {}
     for row in rows:
         by_model.setdefault(row.content_type.model_class(), set()).add(row.object_id)
@@ -294,33 +295,27 @@ def shares_listed(actor: User, rows: list[Share]) -> list[Share]:
         )
     }
     refs = [(row.content_type.model_class(), row.object_id) for row in rows]
-    names = readable_labels(actor, refs)
+    records = readable_records(actor, refs)
     shown = []
     for row, ref in zip(rows, refs, strict=True):
         if ref not in unsealed:
             continue
-        row.label = names.get(ref, row.object_label)
+        row.record = records.get(ref)
+        row.label = str(row.record) if row.record is not None else row.object_label
         row.url = share_target_url(row)
         shown.append(row)
     return shown
 
 
 def shares_revocable(actor: User, rows: list[Share]) -> list[Share]:
-    """Mark each row `can_revoke`: whether the actor may revoke it now (may share its record).
-
-    The records are read once per model, so a long list costs a query per kind of record."""
-    by_model: dict[type[models.Model], set[int]] = {}
+    """Mark each row of `shares_listed` `can_revoke`: whether the actor may revoke it now (may
+    share its record). The records are those `shares_listed` read: no further query for
+    records of the actor's own agency."""
     for row in rows:
-        by_model.setdefault(row.content_type.model_class(), set()).add(row.object_id)
-    records = {
-        (model, pk): obj
-        for model, ids in by_model.items()
-        for pk, obj in model.objects.in_bulk(list(ids)).items()
-    }
-    for row in rows:
-        obj = records.get((row.content_type.model_class(), row.object_id))
         row.can_revoke = (
-            row.revoked_at is None and obj is not None and can(actor, Action.SHARE, obj)
+            row.revoked_at is None
+            and row.record is not None
+            and can(actor, Action.SHARE, row.record)
         )
     return rows
 

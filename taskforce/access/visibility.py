@@ -189,22 +189,30 @@ def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
     return frozenset(allowed)
 
 
-def readable_labels(
+def readable_records(
     actor: User | None, refs: Iterable[tuple[type[models.Model], int]]
-) -> dict[tuple[type[models.Model], int], str]:
-    """The names of the referenced records the actor may see now, read from the records
-    themselves (one query per kind): stored labels are neutral, so a name shown anywhere is
-    read here, through the policy. Records the actor may not see, and other models, are absent.
-    """
+) -> dict[tuple[type[models.Model], int], models.Model]:
+    """The referenced records the actor may see now, by (model, pk), one query per kind.
+    Records the actor may not see, and models the policy does not know, are absent."""
     by_model: dict[type[models.Model], set[int]] = {}
     for model, pk in refs:
         if model is not None and model._meta.label in RULES and pk is not None:
             by_model.setdefault(model, set()).add(pk)
-    labels = {}
-    for model, ids in by_model.items():
-        for pk, record in visible(actor, model).filter(pk__in=ids).in_bulk().items():
-            labels[(model, pk)] = str(record)
-    return labels
+    return {
+        (model, pk): record
+        for model, ids in by_model.items()
+        for pk, record in visible(actor, model).filter(pk__in=ids).in_bulk().items()
+    }
+
+
+def readable_labels(
+    actor: User | None, refs: Iterable[tuple[type[models.Model], int]]
+) -> dict[tuple[type[models.Model], int], str]:
+    """The names of the referenced records the actor may see now, read from the records
+    themselves: stored labels are neutral, so a name shown anywhere is read here, through the
+    policy. Records the actor may not see, and other models, are absent.
+    """
+    return {ref: str(record) for ref, record in readable_records(actor, refs).items()}
 
 
 def viewable_pairs(
