@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from taskforce.access import ConsentScope
 from taskforce.models import Agency
-from victims.models import Contact, IdentifiedHow, Service, Victim
+from victims.models import Contact, IdentifiedHow, Service, ServiceStatus, Victim
 from victims.services import SECTIONS
 
 
@@ -88,6 +88,29 @@ class ServiceForm(forms.ModelForm):
         if started and ended and ended < started:
             self.add_error("ended_on", "The service ends before it starts.")
         return cleaned
+
+
+class ServiceEndForm(forms.Form):
+    """A service comes to its end: completed, or declined by the person."""
+
+    ended_on = forms.DateField(
+        label="Ended on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(
+        label="How it ended",
+        choices=[
+            (ServiceStatus.COMPLETED, "Completed"),
+            (ServiceStatus.DECLINED, "Declined by the person"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Private to your agency.",
+    )
 
 
 class ContactForm(forms.ModelForm):

@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/consents/new/", views.consent_new, name="consent_new"),
     path("<uuid:public_id>/services/new/", views.service_new, name="service_new"),
+    path(
+        "<uuid:public_id>/services/<uuid:service_id>/end/",
+        views.service_close,
+        name="service_end",
+    ),
     path("<uuid:public_id>/contacts/new/", views.contact_new, name="contact_new"),
     path("<uuid:public_id>/notes/new/", views.note_new, name="note_new"),
     path(

@@ -19,6 +19,7 @@ from victims.forms import (
     AdvocateNoteForm,
     ConsentForm,
     ContactForm,
+    ServiceEndForm,
     ServiceForm,
     VictimContactForm,
     VictimGuardianForm,
@@ -30,6 +31,7 @@ from victims.services import (
     consent_record,
     consent_revoke,
     contact_record,
+    service_end,
     service_record,
     victim_update,
 )
@@ -37,6 +39,16 @@ from victims.services import (
 
 def _victim(request: HttpRequest, public_id, action=access.Action.VIEW) -> Victim:
     return access.get_for(request.user, Victim, public_id, action)
+
+
+def _own_victim(request: HttpRequest, public_id) -> Victim:
+    """A victim for a page that changes the record: its own agency's pages alone. Another agency,
+    even one a consent lets read the record, gets the same 404 as for a record it cannot see."""
+    victim = _victim(request, public_id)
+    if victim.owner_agency_id != getattr(access.acting_membership(request.user), "agency_id", None):
+        raise access.NotFound
+    access.require(request.user, access.Action.CHANGE, victim)
+    return victim
 
 
 _sees = access.scope_includes
@@ -136,10 +148,7 @@ def _shown(value) -> str:
 def victim_edit(request: HttpRequest, public_id, section: str) -> HttpResponse:
     """Edit one section of the record; a save over someone else's newer one is refused with
     both versions side by side."""
-    victim = _victim(request, public_id)
-    if victim.owner_agency_id != getattr(access.acting_membership(request.user), "agency_id", None):
-        raise access.NotFound  # another agency never learns more than its consent shows
-    access.require(request.user, access.Action.CHANGE, victim)
+    victim = _own_victim(request, public_id)
     title, form_class = SECTION_PAGES[section]
     if request.method == "GET":
         records.record_viewed(actor=request.user, obj=victim)  # the form shows what it holds
@@ -192,6 +201,30 @@ def service_new(request: HttpRequest, public_id) -> HttpResponse:
         request, public_id, ServiceForm,
         lambda victim, data: service_record(actor=request.user, victim=victim, **data),
         "Record a service",
+    )  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_close(request: HttpRequest, public_id, service_id) -> HttpResponse:
+    """End a service on the record: completed or declined, with its outcome."""
+    victim = _own_victim(request, public_id)
+    service = victim.services.filter(public_id=service_id).first()
+    if service is None:
+        raise access.NotFound
+    if request.method == "GET":
+        records.record_viewed(actor=request.user, obj=victim)  # the page names the service
+
+    def end(data: dict) -> str:
+        ended = service_end(actor=request.user, service=service, **data)
+        return f"{ended.get_kind_display()} service ended: {ended.get_status_display().lower()}."
+
+    return step_page(
+        request, ServiceEndForm(request.POST or None), end,
+        heading=f"End a service: {service.get_kind_display().lower()}", eyebrow="Victim record",
+        note=f"{service.provider or 'No provider recorded'} · offered "
+        f"{service.offered_on:%b %-d, %Y} · {service.get_status_display().lower()}",
+        back_url=reverse("victims:detail", kwargs={"public_id": victim.public_id}),
     )  # fmt: skip
 
 
