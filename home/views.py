@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import arrests, cases, handoffs, operations
+from cases.services.access_requests import requests_awaiting
 from deadlines.selectors import agency_deadlines, attach_urls
 from referrals.selectors import referrals_received
 from taskforce import access, selectors
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         attach_urls(context["deadlines_due"])
     if membership.role == Role.SUPERVISOR:
         context["team"] = selectors.agency_team(membership.agency)
+        context["access_requests_waiting"] = requests_awaiting(request.user).count()
     elif membership.role == Role.COORDINATOR:
         context["agencies"] = selectors.active_agencies()
         # The reports' own figures for the last 12 months, suppressed as on their pages.

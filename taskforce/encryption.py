@@ -132,6 +132,8 @@ ENCRYPTED: dict[str, tuple[str, ...]] = {
     "cases.CaseDocument": ("title", "original_name"),
     "victims.Consent": ("guardian_name",),
     "cases.PersonIdentifier": ("value",),
+    "cases.AccessRequest": ("reason",),
+    "cases.AccessRequestMatch": ("note",),
     "cases.AdResponse": ("value",),
     "cases.Arrest": ("address", "meeting_place", "vehicle", "narrative", "booking_number"),
     "cases.ArrestImport": ("file_name", "content"),

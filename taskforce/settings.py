@@ -203,6 +203,8 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # CJIS 5.9.5: accounts unused this long are disabled by a nightly task.
 ACCOUNT_INACTIVE_DAYS = env_int("ACCOUNT_INACTIVE_DAYS", 90, minimum=1)
+# "A matching record exists elsewhere": access requests one person may send in 24 hours.
+ACCESS_REQUESTS_PER_DAY = env_int("ACCESS_REQUESTS_PER_DAY", 5, minimum=1)
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

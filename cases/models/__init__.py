@@ -1,5 +1,10 @@
 """Models of the stings and prosecution work, one module per domain word."""
 
+from cases.models.access_requests import (
+    AccessRequest,
+    AccessRequestMatch,
+    AccessRequestStatus,
+)
 from cases.models.arrests import (
     Arrest,
     ArrestGroupObjectPermission,
@@ -73,6 +78,9 @@ from cases.models.statutes import OffenceLevel, Statute
 
 __all__ = [
     "CASE_TRANSITIONS",
+    "AccessRequest",
+    "AccessRequestMatch",
+    "AccessRequestStatus",
     "AdResponse",
     "AdResponseKind",
     "Arrest",

@@ -121,6 +121,10 @@ class Arrest(ProtectedModel):
             ),
         ]
         indexes = [
+            # "A matching record exists elsewhere": the same booking number at any agency.
+            models.Index(
+                fields=["booking_key"], condition=~Q(booking_key=""), name="arrest_booking_key"
+            ),
             # Reports: the few sealed rows, left out of task-force-wide counts by id.
             models.Index(
                 fields=["sealed_at"], name="arrest_sealed", condition=Q(sealed_at__isnull=False)

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from cases.models import IdentifierKind, Person, PersonIdentifier
+from cases.models import Arrest, IdentifierKind, Person, PersonIdentifier
 from cases.models.people import birth_key, identifier_key, name_key
 from taskforce import access
 from taskforce.models import User
@@ -104,3 +104,58 @@ def people_named(text: str) -> QuerySet[Person]:
     """
     match = name_words_q(text)
     return Person.objects.none() if match is None else Person.objects.filter(match)
+
+
+# Kinds of identifier that tell one human from another exactly (issue #19 §3); an alias or an
+# email address may be shared or mistyped, and a licence number is entered too rarely to count.
+MATCHING_KINDS = (IdentifierKind.PHONE, IdentifierKind.HANDLE, IdentifierKind.BOOKING)
+
+
+def _exact_match_q(subject: Person) -> Q | None:
+    """Other people exactly like the subject: the same name and date of birth (both known), or
+    the same phone number, handle or booking number (on an identifier or on an arrest)."""
+    match = Q()
+    if subject.birth_key:
+        match |= Q(
+            first_name_key=subject.first_name_key,
+            last_name_key=subject.last_name_key,
+            birth_key=subject.birth_key,
+        )
+    keys = set(
+        subject.identifiers.filter(kind__in=MATCHING_KINDS).values_list("kind", "normalised")
+    )
+    # A booking number is on the arrest and may be an identifier too: one hash serves both.
+    booked = {key for kind, key in keys if kind == IdentifierKind.BOOKING} | set(
+        Arrest.objects.filter(arrestee=subject)
+        .exclude(booking_key="")
+        .values_list("booking_key", flat=True)
+    )
+    keys |= {(IdentifierKind.BOOKING, key) for key in booked}
+    if keys:
+        by_identifier = Q()
+        for kind, key in keys:
+            by_identifier |= Q(kind=kind, normalised=key)
+        match |= Q(pk__in=PersonIdentifier.objects.filter(by_identifier).values("person_id"))
+    if booked:
+        match |= Q(pk__in=Arrest.objects.filter(booking_key__in=booked).values("arrestee_id"))
+    return match or None
+
+
+def matches_elsewhere(*, actor: User, subject: Person) -> QuerySet[Person]:
+    """People at other agencies who exactly match the subject and whom the actor may not see.
+
+    For the owning side's decision only: the actor is told no more than whether this is empty.
+    Sealed people never match (they are gone from every channel)."""
+    match = _exact_match_q(subject)
+    if match is None:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(match, sealed_at__isnull=True)
+        .exclude(pk=subject.pk)
+        .exclude(owner_agency_id=subject.owner_agency_id)
+        .exclude(pk__in=access.visible(actor, Person).values("pk"))
+    )
+
+
+def has_match_elsewhere(*, actor: User, subject: Person) -> bool:
+    return matches_elsewhere(actor=actor, subject=subject).exists()
