@@ -21,7 +21,7 @@ from cases.forms import (
 from cases.models import Arrest, Operation
 from cases.selectors import arrests as selectors
 from cases.selectors.handoffs import handoffs_of
-from cases.selectors.people import likely_duplicates
+from cases.selectors.people import has_match_elsewhere, likely_duplicates
 from cases.services import imports
 from cases.services.arrests import (
     ArrestRow,
@@ -173,9 +173,29 @@ def arrest_bulk(request: HttpRequest) -> HttpResponse:
         add_service_errors(header, error)
         return _bulk_page(request, header, formset)
     messages.success(request, f"{len(arrests)} arrest{'s' if len(arrests) != 1 else ''} saved.")
+    _tell_of_matches_elsewhere(request, [arrest.arrestee for arrest in arrests])
     if operation is not None:
         return redirect("cases:operation_detail", public_id=operation.public_id)
     return redirect("cases:arrest_list")
+
+
+def _tell_of_matches_elsewhere(request: HttpRequest, people) -> None:
+    """Say how many people just entered match a record at an agency the user cannot see (never
+    which); each of their pages offers Request access."""
+    own = access.acting_membership(request.user).agency_id
+    matched = {
+        person.pk
+        for person in people
+        if person.owner_agency_id == own and has_match_elsewhere(actor=request.user, subject=person)
+    }
+    if matched:
+        count = len(matched)
+        messages.info(
+            request,
+            f"{count} {'person' if count == 1 else 'people'} you entered "
+            f"match{'es' if count == 1 else ''} a record at another agency. Open "
+            f"{'their' if count == 1 else 'each'} person page to request access.",
+        )
 
 
 def _bulk_page(request, header, formset) -> HttpResponse:

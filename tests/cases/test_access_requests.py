@@ -255,3 +255,32 @@ def test_other_agencies_and_other_roles_get_404(
     verified_login(client, sheriff_supervisor)
     assert client.get(decide).status_code == 404
     assert Person.objects.filter(pk=known.pk, sealed_at__isnull=False).exists()
+
+
+def test_entering_a_sting_says_how_many_match_elsewhere_and_not_whom(
+    client, sheriff_liaison, operation, sheriff, washington, patron_13_15, woodbury_liaison
+):
+    from tests.cases.test_bulk_and_import import bulk_post
+
+    # Woodbury knows Dale Harlan; the sheriff cannot see Woodbury's record.
+    elsewhere = enter(woodbury_liaison)
+    verified_login(client, sheriff_liaison)
+    saved = client.post(
+        reverse("cases:arrest_bulk"),
+        bulk_post(
+            operation,
+            sheriff,
+            washington,
+            patron_13_15,
+            [
+                {},
+                {"first_name": "Dale", "last_name": "Harlan", "date_of_birth": BORN.isoformat()},
+                {},
+            ],
+        ),
+        follow=True,
+    )
+    html = saved.content.decode()
+    assert "3 arrests saved." in html
+    assert "1 person you entered matches a record at another agency." in html
+    assert "Woodbury" not in html and str(elsewhere.public_id)[:8] not in html
