@@ -45,7 +45,7 @@ pytestmark = [
 NAME = "Strand, Kaya"  # the `youth` fixture, as pages name people
 BEFORE = {"address": "Old shelter", "phone": "651-555-0100", "contact_method": "Call"}
 CONTACT_BY = "Text first, never voicemail"
-SAFE_TIMES = "Weekdays 3–5pm, at school"
+SAFE_TIMES = "Weekdays 3-5pm, at school"
 CONCERNS = "Trafficker knows the old shelter; drives a grey sedan"
 COLLEAGUES_METHOD = "Through the school counsellor only"
 
@@ -173,4 +173,3 @@ def test_an_advocate_updates_a_safety_plan_and_a_stale_save_is_refused(
         assert written not in shown
     assert "scv_colleague" in shown and advocate.username in shown
     assert AuditEvent.objects.filter(action="victim.changed", target_id=victim.pk).count() == 3
-
