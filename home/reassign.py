@@ -1,12 +1,16 @@
 """A supervisor's Reassign page: everything one person (leaving, moved, on leave) is assigned on
-the agency's records, handed to one colleague in one transaction."""
+the agency's records, with the open deadlines and pending reminders that follow them, handed to
+one or several colleagues in one transaction; and the supervisors' home panel of work whose
+assignee has left the agency."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -20,10 +24,27 @@ from cases.services.cases import case_update
 from referrals.models import Referral, ReferralStatus
 from referrals.services import referral_assign
 from taskforce import access, audit
-from taskforce.models import Role, StaleVersion, User
+from taskforce.models import (
+    AgencyKind,
+    Deadline,
+    DeadlineStatus,
+    Membership,
+    Reminder,
+    ReminderStatus,
+    Role,
+    StaleVersion,
+    User,
+)
 
 FINISHED_CASES = {CaseStatus.DECLINED, CaseStatus.CLOSED}
 FINISHED_REFERRALS = {ReferralStatus.DECLINED, ReferralStatus.CLOSED}
+
+
+KIND_LABELS = {
+    "prosecutor": "Assigned prosecutor",
+    "investigator": "Lead investigator",
+    "advocate": "Advocate",
+}
 
 
 @dataclass
@@ -31,10 +52,26 @@ class Assignment:
     key: str  # "<kind>:<public id>:<version>", what the form posts back
     kind: str  # prosecutor, investigator, advocate
     record: Case | Referral
+    deadlines: list[Deadline] = field(default_factory=list)  # open, the person answers for them
+    reminders: int = 0  # pending reminders to the person on this record's deadlines
 
     @property
     def label(self) -> str:
-        return audit.label_for(self.record)
+        """The record as its own agency's supervisor knows it (a case by its number)."""
+        return str(self.record)
+
+    @property
+    def row(self) -> str:
+        """The form's name for this row, without the version."""
+        return self.key.rpartition(":")[0]
+
+    @property
+    def role(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def url(self) -> str:
+        return access.detail_url(type(self.record), self.record.public_id)
 
 
 def _agency_id(actor: User) -> int:
@@ -68,11 +105,11 @@ def _assignments(agency_id: int, person: User) -> list[Assignment]:
         .order_by("number")
     )
     for case in cases:
-        for kind, field in (
+        for kind, field_name in (
             ("prosecutor", "assigned_prosecutor"),
             ("investigator", "lead_investigator"),
         ):
-            if getattr(case, f"{field}_id") == person.pk:
+            if getattr(case, f"{field_name}_id") == person.pk:
                 found.append(Assignment(f"{kind}:{case.public_id}:{case.version}", kind, case))
     referrals = (
         Referral.objects.filter(owner_agency_id=agency_id, assigned_advocate=person)
@@ -86,6 +123,65 @@ def _assignments(agency_id: int, person: User) -> list[Assignment]:
     return found
 
 
+def _record_key(model, pk: int, parents: dict) -> tuple[type, int] | None:
+    """The case or referral a deadline belongs to: itself, or the record it hangs on (a
+    hearing's deadline belongs to the hearing's case)."""
+    if model in (Case, Referral):
+        return (model, pk)
+    return parents.get((model, pk))
+
+
+def _open_deadlines(agency_id: int, person: User) -> list[Deadline]:
+    """The agency's open deadlines the person answers for or is to be reminded of."""
+    pending = Reminder.objects.filter(recipient=person, status=ReminderStatus.PENDING)
+    deadlines = list(
+        Deadline.objects.filter(responsible_agency_id=agency_id, status=DeadlineStatus.OPEN)
+        .filter(Q(responsible_user=person) | Q(pk__in=pending.values("deadline_id")))
+        .order_by("due_at")[:500]
+    )
+    counts = defaultdict(int)
+    for deadline_id in pending.filter(deadline__in=[d.pk for d in deadlines]).values_list(
+        "deadline_id", flat=True
+    ):
+        counts[deadline_id] += 1
+    parents: dict = {}
+    by_type = defaultdict(set)
+    for deadline in deadlines:
+        deadline.pending_reminders = counts[deadline.pk]
+        by_type[deadline.content_type_id].add(deadline.object_id)
+    for type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        for parent, name in ((Case, "case_id"), (Referral, "referral_id")):
+            if model not in (Case, Referral) and any(f.attname == name for f in
+                                                     model._meta.concrete_fields):  # fmt: skip
+                for pk, parent_id in model.objects.filter(pk__in=ids).values_list("pk", name):
+                    parents[(model, pk)] = (parent, parent_id)
+    for deadline in deadlines:
+        model = ContentType.objects.get_for_id(deadline.content_type_id).model_class()
+        deadline.record_key = _record_key(model, deadline.object_id, parents)
+    return deadlines
+
+
+def _attach_deadlines(
+    found: list[Assignment], deadlines: list[Deadline], person: User
+) -> list[Deadline]:
+    """Give each record its open deadlines the person answers for and their pending reminders
+    (what moves with the record when it changes hands); return the rest, on records not listed
+    (a finished case's last deadline, say), so nothing they were reminded of goes unseen."""
+    by_record = {(type(a.record), a.record.pk): a for a in found}
+    rest = []
+    for deadline in deadlines:
+        assignment = by_record.get(deadline.record_key)
+        if assignment is None:
+            if deadline.responsible_user_id == person.pk:
+                rest.append(deadline)
+            continue
+        if deadline.responsible_user_id == person.pk:
+            assignment.deadlines.append(deadline)
+        assignment.reminders += deadline.pending_reminders
+    return rest
+
+
 def _may_take(colleague: User, assignment: Assignment, agency_id: int) -> bool:
     if assignment.kind == "investigator":
         membership = colleague.membership
@@ -95,26 +191,34 @@ def _may_take(colleague: User, assignment: Assignment, agency_id: int) -> bool:
 
 @transaction.atomic
 def reassign(
-    *, actor: User, agency_id: int, person: User, to: User, chosen: list[Assignment], posted: dict
+    *,
+    actor: User,
+    agency_id: int,
+    person: User,
+    chosen: list[tuple[Assignment, User]],
+    posted: dict,
 ) -> None:
-    """Hand each chosen assignment to `to` through its own service (which audits it and moves
-    grants and reminders), at the version the supervisor saw; any one stale, nothing is saved."""
-    for assignment in chosen:
+    """Hand each chosen assignment to its colleague through its own service (which audits it and
+    moves grants, deadlines and reminders), at the version the supervisor saw; any one stale or
+    refused, nothing is saved."""
+    given: dict[User, list[str]] = defaultdict(list)
+    for assignment, to in chosen:
         record, version = assignment.record, posted[assignment.key]
         if not _may_take(to, assignment, agency_id):
             raise ValidationError(f"{to.display_name()} may not be given {assignment.label}.")
         if assignment.kind == "advocate":
             referral_assign(actor=actor, referral=record, advocate=to, expected_version=version)
         else:
-            field = (
+            field_name = (
                 "assigned_prosecutor" if assignment.kind == "prosecutor" else "lead_investigator"
             )
-            case_update(actor=actor, case=record, expected_version=version, data={field: to})
-    audit.record(
-        actor, "assignments.reassigned", person,
-        changes={"from": person.get_username(), "to": to.get_username(),
-                 "records": [f"{a.kind}:{a.record.public_id}" for a in chosen]},
-    )  # fmt: skip
+            case_update(actor=actor, case=record, expected_version=version,
+                        data={field_name: to})  # fmt: skip
+        given[to].append(f"{assignment.kind}:{record.public_id}")
+    for to, records in given.items():
+        audit.record(actor, "assignments.reassigned", person,
+                     changes={"from": person.get_username(), "to": to.get_username(),
+                              "records": records})  # fmt: skip
 
 
 @login_required
@@ -124,6 +228,9 @@ def reassign_page(request: HttpRequest) -> HttpResponse:
     people = _people(agency_id)
     person = people.filter(username=request.GET.get("person", "")).first()
     assignments = _assignments(agency_id, person) if person else []
+    other_deadlines = (
+        _attach_deadlines(assignments, _open_deadlines(agency_id, person), person) if person else []
+    )
     colleagues = _colleagues(agency_id).exclude(pk=person.pk) if person else User.objects.none()
     if request.method == "POST" and person is not None:
         # The posted keys carry the version each record had when the page was shown.
@@ -132,23 +239,26 @@ def reassign_page(request: HttpRequest) -> HttpResponse:
             kind, _, rest = key.partition(":")
             public_id, _, version = rest.partition(":")
             posted[key] = (kind, public_id, version)
-        current = {f"{a.kind}:{a.record.public_id}": a for a in assignments}
-        to = colleagues.filter(username=request.POST.get("to", "")).first()
+        current = {a.row: a for a in assignments}
+        by_name = {c.username: c for c in colleagues}
+        default = by_name.get(request.POST.get("to", ""))
         chosen, versions, error = [], {}, ""
         for kind, public_id, version in posted.values():
             assignment = current.get(f"{kind}:{public_id}")
             if assignment is None or not version.isdigit():
                 error = "Something on this list changed hands since you opened it; look again."
                 break
-            chosen.append(assignment)
+            to = by_name.get(request.POST.get(f"to-{assignment.row}", "")) or default
+            if to is None:
+                error = f"Choose who takes {assignment.label}, or one colleague for all."
+                break
+            chosen.append((assignment, to))
             versions[assignment.key] = int(version)
-        if not error and to is None:
-            error = "Choose the colleague to give them to."
-        elif not error and not chosen:
+        if not error and not chosen:
             error = "Choose at least one record."
         if not error:
             try:
-                reassign(actor=request.user, agency_id=agency_id, person=person, to=to,
+                reassign(actor=request.user, agency_id=agency_id, person=person,
                          chosen=chosen, posted=versions)  # fmt: skip
             except StaleVersion:
                 error = (
@@ -160,14 +270,50 @@ def reassign_page(request: HttpRequest) -> HttpResponse:
         if error:
             messages.error(request, error)
         else:
+            names = sorted({to.display_name() for _, to in chosen})
             messages.success(
                 request, f"{len(chosen)} reassigned from {person.display_name()} to "
-                f"{to.display_name()}."
+                f"{' and '.join(names)}."
             )  # fmt: skip
         return redirect(f"{reverse('reassign')}?person={person.username}")
     return render(
         request,
         "taskforce/reassign.html",
         {"page_title": "Reassign", "people": people, "person": person,
-         "assignments": assignments, "colleagues": colleagues},
+         "assignments": assignments, "colleagues": colleagues,
+         "other_deadlines": other_deadlines},
     )  # fmt: skip
+
+
+def left_behind(agency_id: int) -> list[dict]:
+    """For the supervisors' home: people who hold open assignments on the agency's records but
+    are no longer an active member of it (membership ended or moved, account disabled). Their
+    work is unassigned in effect until someone is given it."""
+    here = Membership.objects.filter(
+        agency_id=agency_id, ended_at__isnull=True, user__is_active=True
+    ).values("user_id")
+    # A lead investigator works for a police agency: still there while a member of one.
+    police = Membership.objects.filter(
+        agency__kind=AgencyKind.LAW_ENFORCEMENT, ended_at__isnull=True, user__is_active=True
+    ).values("user_id")
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    cases = Case.objects.filter(owner_agency_id=agency_id).exclude(status__in=FINISHED_CASES)
+    for field_name, still_there in (("assigned_prosecutor", here), ("lead_investigator", police)):
+        for user_id in (
+            cases.filter(**{f"{field_name}__isnull": False})
+            .exclude(**{f"{field_name}__in": still_there})
+            .values_list(field_name, flat=True)
+        ):
+            counts[user_id]["cases"] += 1
+    referrals = Referral.objects.filter(
+        owner_agency_id=agency_id, assigned_advocate__isnull=False
+    ).exclude(status__in=FINISHED_REFERRALS)
+    for user_id in referrals.exclude(assigned_advocate__in=here).values_list(
+        "assigned_advocate", flat=True
+    ):
+        counts[user_id]["referrals"] += 1
+    people = User.objects.in_bulk(counts.keys())
+    return [
+        {"person": people[user_id], "cases": c["cases"], "referrals": c["referrals"]}
+        for user_id, c in sorted(counts.items(), key=lambda kv: people[kv[0]].get_username())
+    ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from cases.selectors import arrests, cases, handoffs, operations
 from cases.services.access_requests import requests_awaiting
 from deadlines.selectors import agency_deadlines, attach_urls
+from home.reassign import left_behind
 from referrals.selectors import referrals_received
 from taskforce import access, selectors
 from taskforce.models import AgencyKind, Role
@@ -40,6 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership.role == Role.SUPERVISOR:
         context["team"] = selectors.agency_team(membership.agency)
         context["access_requests_waiting"] = requests_awaiting(request.user).count()
+        context["left_behind"] = left_behind(membership.agency_id)
     elif membership.role == Role.COORDINATOR:
         context["agencies"] = selectors.active_agencies()
         # The reports' own figures for the last 12 months, suppressed as on their pages.

@@ -136,3 +136,59 @@ def test_only_supervisors_see_the_page(wash_prosecutor, ramsey_cao, two_cases, c
     response = page(client, wash_prosecutor, assignment=["prosecutor:x:1"], to=colleague.username)
     assert response.status_code == 200  # the person is not theirs: shown the picker, no change
     assert set(Case.objects.values_list("assigned_prosecutor", flat=True)) == {wash_prosecutor.pk}
+
+
+def test_rows_go_to_different_colleagues_in_one_go(
+    wash_supervisor, wash_prosecutor, colleague, two_cases, wash_cao
+):
+    third = member(wash_cao, Role.PROSECUTOR, username="wash_third")
+    hearing(two_cases[0], wash_prosecutor)
+    client = verified_login(Client(), wash_supervisor)
+    shown = page(client, wash_prosecutor)
+    first, second = shown.context["assignments"]
+    # The page lists what follows each record: its open deadline and pending reminders.
+    assert [d.rule for d in first.deadlines] and first.reminders >= 1
+    html = shown.content.decode()
+    assert first.deadlines[0].title in html and "27-CR-26-1" in html
+    page(client, wash_prosecutor, assignment=[first.key, second.key],
+         **{f"to-{second.row}": third.username}, to=colleague.username)  # fmt: skip
+    assert Case.objects.get(pk=two_cases[0].pk).assigned_prosecutor == colleague
+    assert Case.objects.get(pk=two_cases[1].pk).assigned_prosecutor == third
+    assert pending_for(colleague).exists() and not pending_for(wash_prosecutor).exists()
+    summaries = AuditEvent.objects.filter(action="assignments.reassigned")
+    assert {e.changes["to"]: len(e.changes["records"]) for e in summaries} == {
+        colleague.username: 1,
+        third.username: 1,
+    }
+
+
+def test_a_row_without_anyone_to_take_it_saves_nothing(
+    wash_supervisor, wash_prosecutor, colleague, two_cases
+):
+    client = verified_login(Client(), wash_supervisor)
+    first, second = page(client, wash_prosecutor).context["assignments"]
+    response = page(client, wash_prosecutor, assignment=[first.key, second.key],
+                    **{f"to-{first.row}": colleague.username})  # fmt: skip
+    assert "Choose who takes Case 27-CR-26-2" in client.get(response.url).content.decode()
+    assert set(Case.objects.values_list("assigned_prosecutor", flat=True)) == {wash_prosecutor.pk}
+    assert not AuditEvent.objects.filter(action="assignments.reassigned").exists()
+
+
+def test_work_left_by_someone_who_moved_shows_as_unassigned_until_reassigned(
+    wash_supervisor, wash_prosecutor, colleague, two_cases, ramsey_cao
+):
+    client = verified_login(Client(), wash_supervisor)
+    assert "Unassigned:" not in client.get(reverse("home")).content.decode()
+    # She leaves: her Washington cases still name her.
+    membership_end(membership=wash_prosecutor.membership)
+    home = client.get(reverse("home")).content.decode()
+    assert "Unassigned:" in home and "2 cases" in home
+    assert f"?person={wash_prosecutor.username}" in home
+    keys = [a.key for a in page(client, wash_prosecutor).context["assignments"]]
+    page(client, wash_prosecutor, assignment=keys, to=colleague.username)
+    assert "Unassigned:" not in client.get(reverse("home")).content.decode()
+    # Another agency's supervisor never sees Washington's unassigned work.
+    ramsey_supervisor = member(ramsey_cao, Role.SUPERVISOR, username="ramsey_supervisor")
+    membership_end(membership=colleague.membership)
+    other = verified_login(Client(), ramsey_supervisor).get(reverse("home")).content.decode()
+    assert "Unassigned:" not in other
