@@ -60,6 +60,7 @@ from cases.models.people import (
     Person,
     PersonGroupObjectPermission,
     PersonIdentifier,
+    PersonMerge,
     PersonUserObjectPermission,
     Sex,
 )
@@ -120,6 +121,7 @@ __all__ = [
     "Person",
     "PersonGroupObjectPermission",
     "PersonIdentifier",
+    "PersonMerge",
     "PersonUserObjectPermission",
     "RecommendedCharge",
     "ReviewOutcome",

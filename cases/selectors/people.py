@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from cases.models import IdentifierKind, Person, PersonIdentifier
@@ -14,6 +15,22 @@ from taskforce.models import User
 
 def person_get(*, actor: User, public_id, action=access.Action.VIEW) -> Person:
     return access.get_for(actor, Person, public_id, action)
+
+
+def person_merged_into(*, actor: User, public_id) -> Person:
+    """The person a merged duplicate (a tombstone) now lives on, when the actor may see them;
+    NotFound for anything else, exactly like a missing person. Follows merges made in turn."""
+    try:
+        person = Person.objects.filter(public_id=public_id, merged_into__isnull=False).first()
+    except (ValidationError, ValueError):
+        person = None
+    for _ in range(10):  # a chain of merges is short; a cycle cannot be made, but stop anyway
+        if person is None or person.merged_into_id is None:
+            break
+        person = person.merged_into
+    if person is None or person.is_hidden:
+        raise access.NotFound
+    return access.require(actor, access.Action.VIEW, person)
 
 
 def likely_duplicates(
