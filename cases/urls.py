@@ -68,6 +68,12 @@ urlpatterns = [
     path("handoffs/<uuid:public_id>/", handoffs.handoff_detail, name="handoff_detail"),
     path("people/<uuid:public_id>/", people.person_detail, name="person_detail"),
     path("people/<uuid:public_id>/share/", people.person_share, name="person_share"),
+    path("people/<uuid:public_id>/merge/", people.person_merge_page, name="person_merge"),
+    path(
+        "people/merges/<uuid:public_id>/undo/",
+        people.person_merge_undo_page,
+        name="person_merge_undo",
+    ),
     path("runaways/", runaways.runaway_queue, name="runaway_queue"),
     path("runaways/import/", runaways.runaway_import, name="runaway_import"),
     path("runaways/import/<uuid:public_id>/", runaways.runaway_import_preview,

@@ -243,3 +243,19 @@ class PersonMerge(models.Model):
 
     def may_be_undone(self, now: dt.datetime | None = None) -> bool:
         return self.undone_at is None and (now or timezone.now()) < self.undo_until
+
+
+def person_references() -> list[tuple[type[models.Model], str]]:
+    """Every (model, foreign key) that points at a person and moves with a merge: read from the
+    models, so a reference added later moves too. Identifiers, grants, merges and history are
+    not references (they are handled apart, or stay with the record they describe)."""
+    apart = (Person, PersonIdentifier, PersonMerge, PersonUserObjectPermission,
+             PersonGroupObjectPermission)  # fmt: skip
+    found = []
+    for relation in Person._meta.related_objects:
+        if relation.many_to_many or relation.related_model in apart:
+            continue  # Case.defendants is moved through its CaseDefendant rows
+        if relation.field.name == "pgh_obj":  # history rows belong to the record they describe
+            continue
+        found.append((relation.related_model, relation.field.name))
+    return found

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from cases.models import (
     PersonUserObjectPermission,
     Sex,
 )
-from cases.models.people import identifier_key
+from cases.models.people import identifier_key, person_references
 from taskforce import access, audit, records
 from taskforce.models import ProtectedModel, Role, Share, StaleVersion, User
 
@@ -76,25 +76,8 @@ def person_identifier_add(*, person: Person, kind: str, value: str) -> PersonIde
 
 # --- Merging a duplicate ------------------------------------------------------------------------
 
-NOT_REFERENCES = (Person, PersonIdentifier, PersonMerge, PersonUserObjectPermission,
-                  PersonGroupObjectPermission)  # fmt: skip
 
-
-def person_references() -> list[tuple[type[models.Model], str]]:
-    """Every (model, foreign key) that points at a person and moves with a merge: read from the
-    models, so a reference added later moves too. Identifiers, grants and history are not
-    references (they are handled apart, or stay with the record they describe)."""
-    found = []
-    for relation in Person._meta.related_objects:
-        if relation.many_to_many or relation.related_model in NOT_REFERENCES:
-            continue  # Case.defendants is moved through its CaseDefendant rows
-        if relation.field.name == "pgh_obj":  # history rows belong to the record they describe
-            continue
-        found.append((relation.related_model, relation.field.name))
-    return found
-
-
-def _merge_agency_id(actor: User, *people: Person) -> int:
+def merge_require(actor: User, *people: Person) -> int:
     """A supervisor of the agency that owns every one of these people; NotFound otherwise (a
     sealed or already merged person included: nobody but an administrator sees those)."""
     membership = access.acting_membership(actor)
@@ -104,17 +87,6 @@ def _merge_agency_id(actor: User, *people: Person) -> int:
         if person.owner_agency_id != membership.agency_id or person.is_hidden:
             raise access.NotFound
     return membership.agency_id
-
-
-def merge_counts(person: Person) -> dict[str, int]:
-    """What a merge would move from this person, by kind, for the confirmation page."""
-    counts = {}
-    for model, name in person_references():
-        count = model.objects.filter(**{name: person}).count()
-        if count:
-            counts[str(model._meta.verbose_name_plural)] = count
-    counts["identifiers"] = person.identifiers.count()
-    return counts
 
 
 def _refuse_clashes(keep: Person, merge: Person) -> None:
@@ -179,7 +151,7 @@ def person_merge(
         raise ValidationError("Choose another person: a person cannot be merged into themselves.")
     locked = Person.objects.select_for_update().in_bulk([keep.pk, merge.pk])
     keep, merge = locked[keep.pk], locked[merge.pk]
-    agency_id = _merge_agency_id(actor, keep, merge)
+    agency_id = merge_require(actor, keep, merge)
     if keep.version != keep_version or merge.version != merge_version:
         raise StaleVersion
     _refuse_clashes(keep, merge)
@@ -225,11 +197,17 @@ def person_merge(
     return merge_record
 
 
+def may_merge(actor: User, person: Person) -> bool:
+    try:
+        merge_require(actor, person)
+    except access.NotFound:
+        return False
+    return True
+
+
 def merges_undoable(*, actor: User, person: Person) -> list[PersonMerge]:
     """The merges into this person a supervisor of its agency may still undo (else none)."""
-    try:
-        _merge_agency_id(actor, person)
-    except access.NotFound:
+    if not may_merge(actor, person):
         return []
     since = timezone.now() - timedelta(days=PersonMerge.UNDO_DAYS)
     return list(

@@ -84,7 +84,7 @@ def world(
         actor=wash_prosecutor, case=case, kind="omnibus",
         starts_at=timezone.now() + dt.timedelta(days=7),
     )  # fmt: skip
-    case_victim_add(
+    case_victim = case_victim_add(
         actor=wash_prosecutor, case=case, role="victim",
         data=PersonData(first_name="Ana", last_name="Lund", date_of_birth=dt.date(1990, 1, 1)),
     )  # fmt: skip
@@ -139,6 +139,8 @@ def world(
         "cases:runaway_": {"public_id": report.public_id},
         "cases:runaway_import_preview": {"public_id": runaways.public_id},
         "cases:person_": {"public_id": arrest.arrestee.public_id},
+        # A person the county attorney's office entered: its supervisor may merge into them.
+        "cases:person_merge": {"public_id": case_victim.person.public_id},
         "referrals:": {"public_id": referral.public_id},
         "victim_open": {"referral_id": referral.public_id},
         "victims:consent_": {"public_id": victim.public_id, "consent_id": consent.public_id},

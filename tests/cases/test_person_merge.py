@@ -19,6 +19,7 @@ from cases.models import (
     PersonIdentifier,
     PersonMerge,
 )
+from cases.models.people import person_references
 from cases.selectors.people import likely_duplicates, people_matching
 from cases.services.cases import case_create
 from cases.services.people import (
@@ -27,7 +28,6 @@ from cases.services.people import (
     person_identifier_add,
     person_merge,
     person_merge_undo,
-    person_references,
 )
 from referrals.models import Referral
 from referrals.services import referral_send
@@ -257,3 +257,106 @@ def test_merge_and_undo_are_audited_without_names(pair, duplicate_records, sheri
         text = f"{event.target_label} {event.changes}"
         assert "Buyer0" not in text and "Pat" not in text
     assert PersonIdentifier.objects.filter(person=merge).count() == 3  # phone, handle, booking
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def merge_url(person):
+    return reverse("cases:person_merge", args=[person.public_id])
+
+
+def confirm(keep, merge):
+    keep.refresh_from_db()
+    merge.refresh_from_db()
+    return {"other": merge.public_id, "keep_version": keep.version,
+            "merge_version": merge.version}  # fmt: skip
+
+
+def test_a_supervisor_finds_compares_merges_and_undoes_on_the_pages(
+    client, pair, duplicate_records, sheriff_supervisor
+):
+    keep, merge = pair
+    verified_login(client, sheriff_supervisor)
+    page = client.get(reverse("cases:person_detail", args=[keep.public_id])).content.decode()
+    assert "Merge a duplicate into this person" in page and merge_url(keep) in page
+
+    found = client.post(merge_url(keep), {"_filters": "1", "q": "Buyer02"}, follow=True)
+    assert "Buyer02" not in found.redirect_chain[0][0]  # the words stay out of the address
+    assert found.context["candidates"] == [merge]
+    assert (
+        keep not in client.get(merge_url(keep), {"q": "Buyer01"}, follow=True).context["candidates"]
+    )
+    compared = client.get(merge_url(keep), {"other": merge.public_id})
+    counts = compared.context["other_counts"]
+    # What the sheriff may see: its arrest, the referral it sent. The advocacy center's victim
+    # record (privileged) and the county attorney's case are neither named nor counted.
+    assert counts == {"arrests": 1, "referrals": 1, "identifiers": 3}
+
+    done = client.post(merge_url(keep), confirm(keep, merge), follow=True)
+    assert done.redirect_chain[-1][0] == reverse("cases:person_detail", args=[keep.public_id])
+    page = done.content.decode()
+    assert "was merged into this person" in page
+    assert "Merged from Buyer02, Pat" in page and "undo until" in page
+    record = PersonMerge.objects.get()
+    undo = reverse("cases:person_merge_undo", args=[record.public_id])
+    assert undo in page
+
+    undone = client.post(undo, follow=True)
+    assert undone.redirect_chain[-1][0] == reverse("cases:person_detail", args=[merge.public_id])
+    assert "The merge was undone" in undone.content.decode()
+    merge.refresh_from_db()
+    assert merge.merged_into is None and Arrest.objects.filter(arrestee=merge).exists()
+
+
+def test_a_stale_confirmation_merges_nothing_and_says_so(client, pair, sheriff_supervisor):
+    keep, merge = pair
+    verified_login(client, sheriff_supervisor)
+    posted = confirm(keep, merge) | {"merge_version": merge.version + 5}
+    response = client.post(merge_url(keep), posted, follow=True)
+    assert "nothing was merged" in response.content.decode()
+    assert not PersonMerge.objects.exists()
+
+
+def test_who_is_not_a_supervisor_of_the_owning_agency_gets_404(
+    client, pair, sheriff_supervisor, sheriff_liaison, wash_supervisor
+):
+    keep, merge = pair
+    record = merge_now(sheriff_supervisor, keep, merge)
+    other_keep = Person.objects.get(pk=keep.pk)
+    undo = reverse("cases:person_merge_undo", args=[record.public_id])
+    for actor in (sheriff_liaison, wash_supervisor):
+        client.logout()
+        verified_login(client, actor)
+        assert client.get(merge_url(other_keep)).status_code == 404
+        assert client.post(merge_url(other_keep), confirm(other_keep, merge)).status_code == 404
+        assert client.post(undo).status_code == 404
+    client.logout()
+    verified_login(client, sheriff_liaison)
+    page = client.get(reverse("cases:person_detail", args=[keep.public_id])).content.decode()
+    assert "Merge a duplicate" not in page and undo not in page
+    merge.refresh_from_db()
+    assert merge.merged_into == keep
+
+
+def test_a_person_of_another_agency_cannot_be_picked(
+    client, pair, sheriff_supervisor, sheriff_liaison, wash_prosecutor, woodbury_pd
+):
+    keep, _ = pair
+    elsewhere = person_create(
+        actor=wash_prosecutor, data=PersonData(first_name="Pat", last_name="Buyer02")
+    )
+    access.share(actor=wash_prosecutor, obj=elsewhere, to_agency=keep.owner_agency,
+                 level=ShareLevel.CHANGE, reason="Same buyer?")  # fmt: skip
+    verified_login(client, sheriff_supervisor)
+    # Shared with the sheriff, so seen, but another agency's: neither listed nor merged.
+    assert (
+        elsewhere
+        not in client.get(merge_url(keep), {"q": "Buyer02"}, follow=True).context["candidates"]
+    )
+    assert client.get(merge_url(keep), {"other": elsewhere.public_id}).status_code == 404
+    posted = {"other": elsewhere.public_id, "keep_version": keep.version,
+              "merge_version": elsewhere.version}  # fmt: skip
+    assert client.post(merge_url(keep), posted).status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.merged_into is None
