@@ -73,6 +73,12 @@ urlpatterns = [
         people.person_request_access,
         name="person_request_access",
     ),
+    path("people/<uuid:public_id>/merge/", people.person_merge_page, name="person_merge"),
+    path(
+        "people/merges/<uuid:public_id>/undo/",
+        people.person_merge_undo_page,
+        name="person_merge_undo",
+    ),
     path("runaways/", runaways.runaway_queue, name="runaway_queue"),
     path("runaways/import/", runaways.runaway_import, name="runaway_import"),
     path("runaways/import/<uuid:public_id>/", runaways.runaway_import_preview,

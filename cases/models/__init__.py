@@ -65,6 +65,7 @@ from cases.models.people import (
     Person,
     PersonGroupObjectPermission,
     PersonIdentifier,
+    PersonMerge,
     PersonUserObjectPermission,
     Sex,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "Person",
     "PersonGroupObjectPermission",
     "PersonIdentifier",
+    "PersonMerge",
     "PersonUserObjectPermission",
     "RecommendedCharge",
     "ReviewOutcome",

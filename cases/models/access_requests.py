@@ -59,7 +59,7 @@ class AccessRequestMatch(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="matches")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_matches")
     owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         max_length=10, choices=AccessRequestStatus.choices, default=AccessRequestStatus.PENDING

@@ -3,8 +3,10 @@
 import datetime as dt
 import re
 import unicodedata
+import uuid
 
 from django.db import models
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from taskforce.encryption import (
@@ -13,7 +15,7 @@ from taskforce.encryption import (
     lookup_key,
     save_with_keys,
 )
-from taskforce.models import SEALED_LABEL, GrantFields, ProtectedModel
+from taskforce.models import SEALED_LABEL, GrantFields, ProtectedModel, User
 
 
 def normalise_name(value: str) -> str:
@@ -72,6 +74,16 @@ class Person(ProtectedModel):
     first_name_key = models.CharField(max_length=64, editable=False, db_index=True)
     last_name_key = models.CharField(max_length=64, editable=False)
     birth_key = models.CharField(max_length=64, editable=False, blank=True)
+    # A duplicate merged into another person (PersonMerge) stays as a tombstone pointing at the
+    # kept record: hidden from every list, search and duplicate check, its page redirects.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="merged_people",
+    )  # fmt: skip
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # What hides the record from everyone but administrators (taskforce.access.visibility).
+    hidden_when_set = ("sealed_at", "merged_into")
 
     class Meta:
         indexes = [
@@ -184,3 +196,66 @@ class PersonUserObjectPermission(UserObjectPermissionBase, GrantFields):
 
 class PersonGroupObjectPermission(GroupObjectPermissionBase, GrantFields):
     content_object = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+
+class PersonMerge(models.Model):
+    """One merge of a duplicate into the person kept, listing exactly what moved so an undo
+    (within UNDO_DAYS) puts back that and nothing else.
+
+    `moved` holds {"model": label, "pk": pk, "field": name} of each referencing row re-pointed;
+    identifiers, grants and shares are listed by pk. What would have clashed with the kept
+    person's own (the same identifier, grant or active share) stays with the tombstone."""
+
+    UNDO_DAYS = 30
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner_agency = models.ForeignKey("taskforce.Agency", on_delete=models.PROTECT, related_name="+")
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    merged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    moved = models.JSONField(default=list)
+    identifiers_moved = models.JSONField(default=list)
+    identifiers_kept_apart = models.JSONField(default=list)
+    user_grants_moved = models.JSONField(default=list)
+    group_grants_moved = models.JSONField(default=list)
+    shares_moved = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"], condition=models.Q(undone_at__isnull=True),
+                name="person_merged_once",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"merge {self.public_id.hex[:8]}"
+
+    @property
+    def undo_until(self) -> dt.datetime:
+        return self.merged_at + dt.timedelta(days=self.UNDO_DAYS)
+
+    def may_be_undone(self, now: dt.datetime | None = None) -> bool:
+        return self.undone_at is None and (now or timezone.now()) < self.undo_until
+
+
+def person_references() -> list[tuple[type[models.Model], str]]:
+    """Every (model, foreign key) that points at a person and moves with a merge: read from the
+    models, so a reference added later moves too. Identifiers, grants, merges and history are
+    not references (they are handled apart, or stay with the record they describe)."""
+    apart = (Person, PersonIdentifier, PersonMerge, PersonUserObjectPermission,
+             PersonGroupObjectPermission)  # fmt: skip
+    found = []
+    for relation in Person._meta.related_objects:
+        if relation.many_to_many or relation.related_model in apart:
+            continue  # Case.defendants is moved through its CaseDefendant rows
+        if relation.field.name == "pgh_obj":  # history rows belong to the record they describe
+            continue
+        found.append((relation.related_model, relation.field.name))
+    return found

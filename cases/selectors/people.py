@@ -4,16 +4,70 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from cases.models import Arrest, IdentifierKind, Person, PersonIdentifier
-from cases.models.people import birth_key, identifier_key, name_key
+from cases.models.people import birth_key, identifier_key, name_key, person_references
 from taskforce import access
-from taskforce.models import User
+from taskforce.models import ProtectedModel, User
+
+# How the merge page names each kind of record that points at a person.
+REFERENCE_NAMES = {
+    "cases.Arrest": "arrests",
+    "cases.CaseDefendant": "cases as a defendant",
+    "cases.Charge": "charges",
+    "cases.CaseVictim": "cases as a victim",
+    "cases.RunawayReport": "runaway reports",
+    "victims.Victim": "victim records",
+    "referrals.Referral": "referrals",
+}
+
+
+def _seen_rows(actor: User, model, name: str, person: Person) -> QuerySet:
+    """The rows of `model` pointing at the person that the actor may see: a protected record
+    through the policy, a row of one (a case's defendant, a charge) through its record."""
+    rows = model.objects.filter(**{name: person})
+    if issubclass(model, ProtectedModel):
+        return rows.filter(pk__in=access.visible(actor, model).values("pk"))
+    for parent in model._meta.concrete_fields:
+        related = parent.related_model
+        if parent.many_to_one and related is not Person and related in access.protected_models():
+            return rows.filter(**{f"{parent.name}__in": access.visible(actor, related)})
+    return rows.none()
+
+
+def merge_preview(*, actor: User, person: Person) -> dict[str, int]:
+    """What of a person the actor may see would move with a merge, by kind, with its count.
+    Records of other agencies the actor cannot see move too but are neither named nor counted
+    (a victim-service agency's records are privileged)."""
+    counts = {}
+    for model, name in person_references():
+        count = _seen_rows(actor, model, name, person).count()
+        if count:
+            counts[REFERENCE_NAMES.get(model._meta.label, model._meta.verbose_name_plural)] = count
+    counts["identifiers"] = person.identifiers.count()
+    return counts
 
 
 def person_get(*, actor: User, public_id, action=access.Action.VIEW) -> Person:
     return access.get_for(actor, Person, public_id, action)
+
+
+def person_merged_into(*, actor: User, public_id) -> Person:
+    """The person a merged duplicate (a tombstone) now lives on, when the actor may see them;
+    NotFound for anything else, exactly like a missing person. Follows merges made in turn."""
+    try:
+        person = Person.objects.filter(public_id=public_id, merged_into__isnull=False).first()
+    except (ValidationError, ValueError):
+        person = None
+    for _ in range(10):  # a chain of merges is short; a cycle cannot be made, but stop anyway
+        if person is None or person.merged_into_id is None:
+            break
+        person = person.merged_into
+    if person is None or person.is_hidden:
+        raise access.NotFound
+    return access.require(actor, access.Action.VIEW, person)
 
 
 def likely_duplicates(
@@ -145,12 +199,12 @@ def matches_elsewhere(*, actor: User, subject: Person) -> QuerySet[Person]:
     """People at other agencies who exactly match the subject and whom the actor may not see.
 
     For the owning side's decision only: the actor is told no more than whether this is empty.
-    Sealed people never match (they are gone from every channel)."""
+    Sealed people and merged duplicates never match (they are gone from every channel)."""
     match = _exact_match_q(subject)
     if match is None:
         return Person.objects.none()
     return (
-        Person.objects.filter(match, sealed_at__isnull=True)
+        Person.objects.filter(match, Person.live_q())
         .exclude(pk=subject.pk)
         .exclude(owner_agency_id=subject.owner_agency_id)
         .exclude(pk__in=access.visible(actor, Person).values("pk"))

@@ -113,13 +113,14 @@ def _deciding_agency(actor: User) -> int:
 
 
 def match_for_decision(*, actor: User, public_id) -> AccessRequestMatch:
-    """A match the actor's agency decides on: its supervisors only, its own unsealed record."""
+    """A match the actor's agency decides on: its supervisors only, its own record, neither
+    sealed nor merged away."""
     agency_id = _deciding_agency(actor)
     match = (
         AccessRequestMatch.objects.select_related(
             "request__requested_by", "request__requesting_agency", "request__subject", "person"
         )
-        .filter(public_id=public_id, owner_agency_id=agency_id, person__sealed_at__isnull=True)
+        .filter(Person.live_q("person__"), public_id=public_id, owner_agency_id=agency_id)
         .first()
     )
     if match is None:
@@ -144,7 +145,7 @@ def access_request_decide(
         .select_related("request__requesting_agency", "person")
         .get(pk=match.pk)
     )
-    if match.owner_agency_id != agency_id or match.person.sealed_at is not None:
+    if match.owner_agency_id != agency_id or match.person.is_hidden:
         raise access.NotFound
     if match.status != AccessRequestStatus.PENDING:
         raise ValidationError("This request has already been decided.")
@@ -204,9 +205,9 @@ def requests_awaiting(actor: User):
         return AccessRequestMatch.objects.none()
     return (
         AccessRequestMatch.objects.filter(
+            Person.live_q("person__"),
             owner_agency_id=membership.agency_id,
             status=AccessRequestStatus.PENDING,
-            person__sealed_at__isnull=True,
         )
         .select_related("request__requested_by", "request__requesting_agency", "person")
         .order_by("request__created_at")

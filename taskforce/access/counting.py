@@ -67,7 +67,7 @@ def _report_match(actor: User | None, model: type[models.Model], path: str = "")
     if counted is None:
         return Q(pk__in=[])
     prefix = f"{path}__" if path else ""
-    unsealed = Q(**{f"{prefix}sealed_at__isnull": True})
+    unsealed = model.live_q(prefix)
     if counted.wide:
         return unsealed
     owned = Q(**{f"{prefix}owner_agency_id": counted.agency_id})
@@ -85,10 +85,10 @@ def report_ids_q(actor: User | None, model: type[models.Model], field: str) -> Q
     counted = _counted(actor, model)
     if counted is None:
         return Q(pk__in=[])
-    sealed = Q(**{f"{field}__in": model.objects.filter(sealed_at__isnull=False).values("pk")})
+    sealed = Q(**{f"{field}__in": model.objects.exclude(model.live_q()).values("pk")})
     if counted.wide:
         return ~sealed
-    owned = model.objects.filter(owner_agency_id=counted.agency_id, sealed_at__isnull=True)
+    owned = model.objects.filter(model.live_q(), owner_agency_id=counted.agency_id)
     match = Q(**{f"{field}__in": owned.values("pk")})
     if counted.extra is None:
         return match

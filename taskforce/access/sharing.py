@@ -290,9 +290,7 @@ def shares_listed(actor: User, rows: list[Share]) -> list[Share]:
     unsealed = {
         (model, pk)
         for model, ids in by_model.items()
-        for pk in model.objects.filter(pk__in=ids, sealed_at__isnull=True).values_list(
-            "pk", flat=True
-        )
+        for pk in model.objects.filter(model.live_q(), pk__in=ids).values_list("pk", flat=True)
     }
     refs = [(row.content_type.model_class(), row.object_id) for row in rows]
     records = readable_records(actor, refs)

@@ -109,15 +109,15 @@ def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
         parent = model._meta.get_field(field).related_model
         derived.append(
             model.objects.filter(
-                **{f"{field}__in": _visible_ids(actor, parent), f"{field}__sealed_at__isnull": True}
+                parent.live_q(f"{field}__"), **{f"{field}__in": _visible_ids(actor, parent)}
             ).values_list("pk", flat=True)
         )
     for label, field in rules.seen_through:
         other = apps.get_model(label)
         derived.append(
-            other.objects.filter(
-                pk__in=_visible_ids(actor, other), sealed_at__isnull=True
-            ).values_list(field, flat=True)
+            other.objects.filter(other.live_q(), pk__in=_visible_ids(actor, other)).values_list(
+                field, flat=True
+            )
         )
     return derived
 
@@ -136,7 +136,7 @@ def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return model.objects.none().values_list("pk", flat=True)
-    owned = model.objects.filter(owner_agency_id=membership.agency_id, sealed_at__isnull=True)
+    owned = model.objects.filter(model.live_q(), owner_agency_id=membership.agency_id)
     return owned.values_list("pk", flat=True).union(_extra_ids(actor, membership, model), all=True)
 
 
@@ -145,7 +145,7 @@ def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return model.objects.none()
-    return model.objects.filter(pk__in=_visible_ids(actor, model), sealed_at__isnull=True)
+    return model.objects.filter(model.live_q(), pk__in=_visible_ids(actor, model))
 
 
 def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySet]:
@@ -157,7 +157,7 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return [model.objects.none()]
-    unsealed = model.objects.filter(sealed_at__isnull=True)
+    unsealed = model.objects.filter(model.live_q())
     return [
         unsealed.filter(owner_agency_id=membership.agency_id),
         unsealed.filter(pk__in=_extra_ids(actor, membership, model)).exclude(
@@ -169,7 +169,7 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
 def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
     """What the actor may do to this record; empty when they may not even view it."""
     membership = acting_membership(actor)
-    if membership is None or getattr(obj, "sealed_at", None) is not None:
+    if membership is None or obj.is_hidden:
         return frozenset()
     model = type(obj)
     rules = rules_for(model)
@@ -241,7 +241,7 @@ def viewable_pairs(
         membership = memberships.get(user.pk)
         if membership is None or membership.role not in rules_for(type(record)).view:
             continue
-        if getattr(record, "sealed_at", None) is not None:
+        if record.is_hidden:
             continue
         if record.owner_agency_id == membership.agency_id:
             allowed.add((user.pk, type(record), record.pk))

@@ -38,12 +38,26 @@ class ProtectedModel(models.Model):
     )
     seal_reason = models.TextField(blank=True, editable=False)
 
+    # Fields that, once set, hide the record from everyone but administrators: a seal, and on
+    # a model that merges duplicates the pointer to the record kept (cases.Person).
+    hidden_when_set: tuple[str, ...] = ("sealed_at",)
+
     class Meta:
         abstract = True
 
     @property
     def is_sealed(self) -> bool:
         return self.sealed_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return any(getattr(self, f"{name}_id", getattr(self, name, None)) is not None
+                   for name in self.hidden_when_set)  # fmt: skip
+
+    @classmethod
+    def live_q(cls, prefix: str = "") -> Q:
+        """Rows neither sealed nor otherwise hidden (see hidden_when_set)."""
+        return Q(**{f"{prefix}{name}__isnull": True for name in cls.hidden_when_set})
 
     @property
     def short_label(self) -> str:

@@ -84,7 +84,7 @@ def world(
         actor=wash_prosecutor, case=case, kind="omnibus",
         starts_at=timezone.now() + dt.timedelta(days=7),
     )  # fmt: skip
-    case_victim_add(
+    case_victim = case_victim_add(
         actor=wash_prosecutor, case=case, role="victim",
         data=PersonData(first_name="Ana", last_name="Lund", date_of_birth=dt.date(1990, 1, 1)),
     )  # fmt: skip
@@ -121,8 +121,23 @@ def world(
         actor=wash_prosecutor, file_name="runaways.csv",
         data=b"last_name,first_name,reported_at,reported_by\nDoe,Jo,2024-05-01,Mother\n",
     )  # fmt: skip
+    from cases.services.access_requests import access_request_create
+    from cases.services.people import person_create
+    from victims.services import service_record
+
+    service = service_record(actor=advocate, victim=victim, kind="housing", offered_on=TODAY())
+    # The county attorney's own record of the arrestee, which the sheriff cannot see: the
+    # sheriff asks for it, and the county attorney's supervisor decides.
+    arrestee = arrest.arrestee
+    person_create(actor=wash_prosecutor, data=PersonData(
+        first_name=arrestee.first_name, last_name=arrestee.last_name,
+        date_of_birth=arrestee.date_of_birth,
+    ))  # fmt: skip
+    access_request = access_request_create(actor=sheriff_liaison, subject=arrestee, reason="Ours")
     administrator = UserFactory(username="administrator", is_staff=True, is_superuser=True)
     kwargs = {
+        "victims:service_end": {"public_id": victim.public_id, "service_id": service.public_id},
+        "access_request_": {"public_id": access_request.matches.get().public_id},
         "cases:": {"public_id": case.public_id},
         "cases:charge_": {"public_id": case.public_id, "charge_id": case.charges.get().public_id},
         "cases:sentence_new": {
@@ -139,6 +154,8 @@ def world(
         "cases:runaway_": {"public_id": report.public_id},
         "cases:runaway_import_preview": {"public_id": runaways.public_id},
         "cases:person_": {"public_id": arrest.arrestee.public_id},
+        # A person the county attorney's office entered: its supervisor may merge into them.
+        "cases:person_merge": {"public_id": case_victim.person.public_id},
         "referrals:": {"public_id": referral.public_id},
         "victim_open": {"referral_id": referral.public_id},
         "victims:consent_": {"public_id": victim.public_id, "consent_id": consent.public_id},
