@@ -35,6 +35,8 @@ from taskforce.models import (
     StaleVersion,
     User,
 )
+from victims.models import Victim
+from victims.services import victim_assign
 
 FINISHED_CASES = {CaseStatus.DECLINED, CaseStatus.CLOSED}
 FINISHED_REFERRALS = {ReferralStatus.DECLINED, ReferralStatus.CLOSED}
@@ -44,6 +46,7 @@ KIND_LABELS = {
     "prosecutor": "Assigned prosecutor",
     "investigator": "Lead investigator",
     "advocate": "Advocate",
+    "victim": "Advocate",
 }
 
 
@@ -51,7 +54,7 @@ KIND_LABELS = {
 class Assignment:
     key: str  # "<kind>:<public id>:<version>", what the form posts back
     kind: str  # prosecutor, investigator, advocate
-    record: Case | Referral
+    record: Case | Referral | Victim
     deadlines: list[Deadline] = field(default_factory=list)  # open, the person answers for them
     reminders: int = 0  # pending reminders to the person on this record's deadlines
 
@@ -120,13 +123,18 @@ def _assignments(agency_id: int, person: User) -> list[Assignment]:
         found.append(
             Assignment(f"advocate:{referral.public_id}:{referral.version}", "advocate", referral)
         )
+    victims = Victim.objects.filter(
+        owner_agency_id=agency_id, assigned_advocate=person, sealed_at__isnull=True
+    ).order_by("identified_on")
+    for victim in victims:
+        found.append(Assignment(f"victim:{victim.public_id}:{victim.version}", "victim", victim))
     return found
 
 
 def _record_key(model, pk: int, parents: dict) -> tuple[type, int] | None:
     """The case or referral a deadline belongs to: itself, or the record it hangs on (a
     hearing's deadline belongs to the hearing's case)."""
-    if model in (Case, Referral):
+    if model in (Case, Referral, Victim):
         return (model, pk)
     return parents.get((model, pk))
 
@@ -151,8 +159,8 @@ def _open_deadlines(agency_id: int, person: User) -> list[Deadline]:
         by_type[deadline.content_type_id].add(deadline.object_id)
     for type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
-        for parent, name in ((Case, "case_id"), (Referral, "referral_id")):
-            if model not in (Case, Referral) and any(f.attname == name for f in
+        for parent, name in ((Case, "case_id"), (Referral, "referral_id"), (Victim, "victim_id")):
+            if model not in (Case, Referral, Victim) and any(f.attname == name for f in
                                                      model._meta.concrete_fields):  # fmt: skip
                 for pk, parent_id in model.objects.filter(pk__in=ids).values_list("pk", name):
                     parents[(model, pk)] = (parent, parent_id)
@@ -208,6 +216,8 @@ def reassign(
             raise ValidationError(f"{to.display_name()} may not be given {assignment.label}.")
         if assignment.kind == "advocate":
             referral_assign(actor=actor, referral=record, advocate=to, expected_version=version)
+        elif assignment.kind == "victim":
+            victim_assign(actor=actor, victim=record, advocate=to, expected_version=version)
         else:
             field_name = (
                 "assigned_prosecutor" if assignment.kind == "prosecutor" else "lead_investigator"
@@ -285,6 +295,17 @@ def reassign_page(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
+def _summary(counts: dict[str, int]) -> str:
+    """ "2 cases, 1 victim record": what someone left behind, in words."""
+    words = {"cases": ("case", "cases"), "referrals": ("referral", "referrals"),
+             "victims": ("victim record", "victim records")}  # fmt: skip
+    return ", ".join(
+        f"{counts[key]} {one if counts[key] == 1 else many}"
+        for key, (one, many) in words.items()
+        if counts.get(key)
+    )
+
+
 def left_behind(agency_id: int) -> list[dict]:
     """For the supervisors' home: people who hold open assignments on the agency's records but
     are no longer an active member of it (membership ended or moved, account disabled). Their
@@ -312,8 +333,15 @@ def left_behind(agency_id: int) -> list[dict]:
         "assigned_advocate", flat=True
     ):
         counts[user_id]["referrals"] += 1
+    victims = Victim.objects.filter(
+        owner_agency_id=agency_id, assigned_advocate__isnull=False, sealed_at__isnull=True
+    )
+    for user_id in victims.exclude(assigned_advocate__in=here).values_list(
+        "assigned_advocate", flat=True
+    ):
+        counts[user_id]["victims"] += 1
     people = User.objects.in_bulk(counts.keys())
     return [
-        {"person": people[user_id], "cases": c["cases"], "referrals": c["referrals"]}
+        {"person": people[user_id], "summary": _summary(c)}
         for user_id, c in sorted(counts.items(), key=lambda kv: people[kv[0]].get_username())
     ]

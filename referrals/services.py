@@ -129,6 +129,8 @@ def referral_open_victim(*, actor: User, referral: Referral, **fields):
         raise ValidationError("Accept the referral before opening a victim record.")
     if referral.victim_id is not None:
         raise ValidationError("This referral already has a victim record.")
+    if referral.assigned_advocate is not None:
+        fields.setdefault("assigned_advocate", referral.assigned_advocate)
     victim = victim_create(actor=actor, person=referral.person, **fields)
     records.record_update(
         actor=actor, obj=referral, expected_version=referral.version, data={"victim": victim}

@@ -64,6 +64,11 @@ class Victim(ProtectedModel):
     safe_times = EncryptedCharField(max_length=120, blank=True)
     language = models.CharField(max_length=60, blank=True)
     interpreter_needed = models.BooleanField(default=False)
+    # The advocate who works with the person: set when the record is opened (the referral's
+    # advocate, or whoever opened it), handed on from the Reassign page.
+    assigned_advocate = models.ForeignKey(
+        "taskforce.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         indexes = [

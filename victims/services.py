@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Person
 from cases.services.notes import check_upload
-from deadlines.services import deadline_close, deadline_schedule
+from deadlines.services import deadline_close, deadline_schedule, deadlines_follow_assignee
 from taskforce import access, audit, records
 from taskforce.models import AgencyKind, Deadline, DeadlineStatus, Share, ShareLevel, User
 from victims.models import AdvocateNote, Consent, Contact, Service, ServiceStatus, Victim
@@ -33,6 +33,10 @@ def victim_create(*, actor: User, person: Person, identified_how: str, **fields)
         raise ValidationError(
             {"guardian_note": "For a minor, note who has custody (and any no-contact orders)."}
         )
+    if fields.get("assigned_advocate") is None and access.may_be_assigned(
+        actor, Victim, membership.agency_id
+    ):
+        fields["assigned_advocate"] = actor
     return records.record_create(
         actor=actor, model=Victim, person=person, identified_how=identified_how, **fields
     )
@@ -88,6 +92,27 @@ def victim_update(
     return records.record_update(
         actor=actor, obj=victim, expected_version=expected_version, data=data
     )
+
+
+@transaction.atomic
+def victim_assign(
+    *, actor: User, victim: Victim, advocate: User | None, expected_version: int | None = None
+) -> Victim:
+    """Give the record to one of the agency's advocates or supervisors (or to no one); the
+    deadlines the old advocate answered for, and their reminders, follow."""
+    access.require(actor, access.Action.CHANGE, victim)
+    if advocate is not None and not access.may_be_assigned(advocate, Victim,
+                                                           victim.owner_agency_id):  # fmt: skip
+        raise ValidationError({"advocate": "Choose an advocate of your agency."})
+    before = victim.assigned_advocate
+    victim = records.record_update(
+        actor=actor, obj=victim,
+        expected_version=victim.version if expected_version is None else expected_version,
+        data={"assigned_advocate": advocate},
+    )  # fmt: skip
+    if before != advocate:
+        deadlines_follow_assignee(record=victim, old=before, new=advocate)
+    return victim
 
 
 CONSENT_LONGEST = dt.timedelta(days=366)

@@ -192,3 +192,34 @@ def test_work_left_by_someone_who_moved_shows_as_unassigned_until_reassigned(
     membership_end(membership=colleague.membership)
     other = verified_login(Client(), ramsey_supervisor).get(reverse("home")).content.decode()
     assert "Unassigned:" not in other
+
+
+def test_a_victim_record_has_an_advocate_who_can_be_replaced(
+    referral, advocate, advocate_supervisor, advocacy_center
+):
+    from referrals.services import referral_open_victim, referral_transition
+    from victims.models import Victim
+
+    other = member(advocacy_center, Role.ADVOCATE, username="scv_other")
+    referral_assign(actor=advocate_supervisor, referral=referral, advocate=advocate)
+    for status in ("received", "accepted"):
+        referral_transition(actor=advocate, referral=referral, to_status=status)
+    # Opened by the supervisor, the record takes the referral's advocate.
+    victim = referral_open_victim(actor=advocate_supervisor, referral=referral,
+                                  identified_how="sting", guardian_note="Mother")  # fmt: skip
+    assert victim.assigned_advocate == advocate
+    client = verified_login(Client(), advocate_supervisor)
+    shown = page(client, advocate)
+    kinds = {a.kind: a for a in shown.context["assignments"]}
+    assert set(kinds) == {"advocate", "victim"}
+    assert "Victim record" in shown.content.decode()
+    page(client, advocate, assignment=[kinds["victim"].key], to=other.username)
+    victim = Victim.objects.get(pk=victim.pk)
+    assert victim.assigned_advocate == other
+    assert AuditEvent.objects.filter(action="victim.changed", target_id=victim.pk).exists()
+    # The advocate leaves: her referral shows as unassigned work; the victim record went on.
+    membership_end(membership=advocate.membership)
+    home = client.get(reverse("home")).content.decode()
+    assert "Unassigned:" in home and "1 referral" in home and "victim record" not in home
+    detail = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
+    assert other.display_name() in detail
