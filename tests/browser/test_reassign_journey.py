@@ -28,7 +28,6 @@ from cases.models import Case
 from cases.services.cases import case_create
 from cases.services.court import court_event_schedule
 from deadlines.tasks import dispatch_reminders
-from taskforce import audit
 from taskforce.models import Deadline, Notification, Reminder, ReminderSettings, Role
 from tests.browser.pages import h1, messages, sign_in, submit_and_wait, texts
 from tests.factories import TEST_PASSWORD, member
@@ -106,10 +105,17 @@ def test_a_supervisor_reassigns_a_case_before_its_hearing_and_the_reminder_follo
     assert texts(browser, "#assignments-heading") == ["Assigned to Alex Berg"]
     rows = browser.execute_script(
         "return [...document.querySelectorAll('main form[method=post] tbody tr')]"
-        ".map(tr => [...tr.cells].slice(1).map(td => td.innerText.trim()))"
+        ".map(tr => [tr.cells[1].querySelector('label').innerText.trim(),"
+        " ...[...tr.cells].slice(2, 5).map(td => td.innerText.trim())])"
     )
-    heard_label, other_label = audit.label_for(heard), audit.label_for(other)
-    assert sorted(rows) == sorted([[heard_label, "prosecutor"], [other_label, "prosecutor"]])
+    heard_label, other_label = str(heard), str(other)
+    # Each row says what follows the record: the hearing's deadline and Alex's reminder of it.
+    [heard_row] = [row for row in rows if row[0] == heard_label]
+    assert heard_row[1] == "Assigned prosecutor" and heard_row[3] == "1"
+    assert heard_row[2].startswith("Hearing, due ")
+    assert [row for row in rows if row[0] == other_label] == [
+        [other_label, "Assigned prosecutor", "—", "—"]
+    ]
 
     # 3. Only the case with the hearing goes, to Casey.
     keep = checkbox_labelled(browser, other_label)
@@ -120,7 +126,7 @@ def test_a_supervisor_reassigns_a_case_before_its_hearing_and_the_reminder_follo
     submit_and_wait(browser, browser.find_element(By.XPATH, "//main//button[.='Reassign']"))
 
     assert messages(browser) == ["1 reassigned from Alex Berg to Casey Lund."]
-    assert texts(browser, "main form[method=post] tbody label") == [other_label]
+    assert texts(browser, "main form[method=post] tbody td:nth-child(2) label") == [other_label]
     assert screenshot("reassigned-before-hearing").stat().st_size > 0
     assert Case.objects.get(pk=heard.pk).assigned_prosecutor == casey
     assert Case.objects.get(pk=other.pk).assigned_prosecutor == alex
