@@ -1,0 +1,146 @@
+"""Spreadsheet imports of cases, victims and Safe Harbor referrals (issue #19 §5): CSV or XLSX,
+the arrest import's preview, all rows or none, a problem named by line and column."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from cases.models import Case, CaseStatus, Charge, SpreadsheetImport
+from cases.services import case_imports
+from cases.services.spreadsheets import spreadsheet_confirm, spreadsheet_rows, spreadsheet_stage
+from taskforce.models import AuditEvent
+from tests.factories import verified_login
+
+pytestmark = pytest.mark.django_db
+
+CASES_CSV = (
+    "case_number,last_name,first_name,date_of_birth,statute,filed_on,count,case_kind,county\n"
+    "26-CR-0142,Doe,John,1980-01-02,609.324 subd. 1(b),2026-03-02,1,buyer,Washington\n"
+    "26-CR-0142,Doe,John,1980-01-02,609.352 subd. 2a,2026-03-02,2,buyer,Washington\n"
+    "26-CR-0143,Roe,Rick,,609.324 subd. 1(b),2026-03-03,,buyer,Washington\n"
+)
+
+
+def xlsx(text: str) -> bytes:
+    """The CSV text as the first sheet of a workbook; date cells where a column holds dates."""
+    book = Workbook()
+    sheet = book.active
+    for line in text.strip().splitlines():
+        cells = []
+        for value in line.split(","):
+            try:
+                cells.append(dt.date.fromisoformat(value))
+            except ValueError:
+                cells.append(value or None)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def stage_and_confirm(actor, kind, data: bytes, name: str):
+    staged = spreadsheet_stage(actor=actor, kind=kind, data=data, file_name=name)
+    return spreadsheet_confirm(actor=actor, kind=kind, staged=staged, choices={})
+
+
+@pytest.mark.parametrize("as_xlsx", [False, True], ids=["csv", "xlsx"])
+def test_prosecutor_imports_cases_with_defendants_and_counts(wash_prosecutor, as_xlsx):
+    data = xlsx(CASES_CSV) if as_xlsx else CASES_CSV.encode()
+    name = "cases.xlsx" if as_xlsx else "cases.csv"
+    cases = stage_and_confirm(wash_prosecutor, case_imports.KIND, data, name)
+    assert [case.number for case in cases] == ["26-CR-0142", "26-CR-0143"]
+    first = Case.objects.get(number="26-CR-0142")
+    assert first.owner_agency == wash_prosecutor.membership.agency
+    assert first.status == CaseStatus.CHARGED
+    assert first.defendants.count() == 1
+    assert list(
+        Charge.objects.filter(case=first)
+        .order_by("count_number")
+        .values_list("count_number", "statute__citation", "filed_on")
+    ) == [
+        (1, "609.324 subd. 1(b)", dt.date(2026, 3, 2)),
+        (2, "609.352 subd. 2a", dt.date(2026, 3, 2)),
+    ]
+    assert AuditEvent.objects.filter(action="cases.imported").count() == 1
+    assert AuditEvent.objects.filter(action="case.created").count() == 2
+    assert not SpreadsheetImport.objects.exists()
+
+
+def test_a_bad_row_saves_nothing_and_names_line_and_column(wash_prosecutor):
+    bad = CASES_CSV + "26-CR-0144,Poe,Pat,1990-13-40,609.324 subd. 1(b),2026-03-03,,,Nowhere\n"
+    staged = spreadsheet_stage(
+        actor=wash_prosecutor, kind=case_imports.KIND, data=bad.encode(), file_name="c.csv"
+    )
+    rows = spreadsheet_rows(actor=wash_prosecutor, kind=case_imports.KIND, staged=staged)
+    assert rows[3].line == 5
+    assert "date_of_birth: '1990-13-40' is not a date like 2024-05-17" in rows[3].errors
+    assert "county: 'Nowhere' is not a county we know" in rows[3].errors
+    with pytest.raises(ValidationError) as refused:
+        spreadsheet_confirm(
+            actor=wash_prosecutor, kind=case_imports.KIND, staged=staged, choices={}
+        )
+    assert "Line 5: date_of_birth" in str(refused.value)
+    assert not Case.objects.exists()
+
+
+def test_counts_out_of_order_and_a_known_case_number_are_refused(wash_prosecutor):
+    stage_and_confirm(wash_prosecutor, case_imports.KIND, CASES_CSV.encode(), "c.csv")
+    again = CASES_CSV.replace(",2,buyer", ",3,buyer")
+    staged = spreadsheet_stage(
+        actor=wash_prosecutor, kind=case_imports.KIND, data=again.encode(), file_name="c.csv"
+    )
+    rows = spreadsheet_rows(actor=wash_prosecutor, kind=case_imports.KIND, staged=staged)
+    assert any(e.startswith("count: 3 should be 2") for e in rows[1].errors)
+    assert any(e.startswith("case_number: your agency already has") for e in rows[0].errors)
+
+
+def test_files_that_are_not_csv_or_xlsx_or_too_long_are_refused(wash_prosecutor):
+    kind = case_imports.KIND
+    for data, name, words in [
+        (b"\xd0\xcf\x11\xe0", "old.xls", "save it as .xlsx"),
+        (b"%PDF-1.4", "cases.pdf", "Upload a CSV"),
+        (b"case_number,last_name\n", "c.csv", "header row is not right"),
+        (
+            (CASES_CSV.splitlines()[0] + "\n" + (CASES_CSV.splitlines()[1] + "\n") * 5001).encode(),
+            "c.csv",
+            "at most 5000",
+        ),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            spreadsheet_stage(actor=wash_prosecutor, kind=kind, data=data, file_name=name)
+        assert words in str(refused.value)
+    assert not SpreadsheetImport.objects.exists()
+
+
+def test_upload_preview_confirm_and_a_second_confirm_saves_nothing_more(client, wash_prosecutor):
+    verified_login(client, wash_prosecutor)
+    template = client.get(reverse("cases:cases_import_template"))
+    assert template.content.decode().startswith("case_number,last_name,first_name")
+    response = client.post(
+        reverse("cases:cases_import"),
+        {"file": SimpleUploadedFile("cases.csv", CASES_CSV.encode(), content_type="text/csv")},
+    )
+    preview = response["Location"]
+    page = client.get(preview)
+    assert page.status_code == 200 and b"26-CR-0143" in page.content
+    assert client.post(preview, {"confirm": "1"}).status_code == 302
+    assert client.post(preview, {"confirm": "1"}).status_code == 302
+    assert Case.objects.count() == 2
+
+
+def test_another_agencys_user_gets_404_on_a_staged_file(client, wash_prosecutor, ramsey_prosecutor):
+    staged = spreadsheet_stage(
+        actor=wash_prosecutor, kind=case_imports.KIND, data=CASES_CSV.encode(), file_name="c.csv"
+    )
+    verified_login(client, ramsey_prosecutor)
+    url = reverse("cases:cases_import_preview", kwargs={"public_id": staged.public_id})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"discard": "1"}).status_code in {302, 404}
+    assert SpreadsheetImport.objects.filter(pk=staged.pk).exists()
+    assert client.post(url, {"confirm": "1"}).status_code in {302, 404}
+    assert not Case.objects.exists()
