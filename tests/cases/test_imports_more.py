@@ -7,14 +7,18 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 
 from cases.models import Case, CaseStatus, Charge, SpreadsheetImport
 from cases.services import case_imports
 from cases.services.spreadsheets import spreadsheet_confirm, spreadsheet_rows, spreadsheet_stage
+from taskforce import access
 from taskforce.models import AuditEvent
 from tests.factories import verified_login
+from victims import imports as victim_imports
+from victims.models import Victim
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +148,57 @@ def test_another_agencys_user_gets_404_on_a_staged_file(client, wash_prosecutor,
     assert SpreadsheetImport.objects.filter(pk=staged.pk).exists()
     assert client.post(url, {"confirm": "1"}).status_code in {302, 404}
     assert not Case.objects.exists()
+
+
+VICTIMS_CSV = (
+    "last_name,first_name,date_of_birth,identified_how,identified_on,guardian_note,phone\n"
+    "Quackenbush,Zebulon,2010-04-01,hotel,2026-02-10,Lives with grandmother,651-555-0100\n"
+    "Pond,Amy,1999-07-07,self,2026-02-11,,\n"
+)
+
+
+@pytest.mark.parametrize("as_xlsx", [False, True], ids=["csv", "xlsx"])
+def test_advocate_imports_victims_encrypted_and_audited(advocate, as_xlsx):
+    data = xlsx(VICTIMS_CSV) if as_xlsx else VICTIMS_CSV.encode()
+    victims = stage_and_confirm(
+        advocate, victim_imports.KIND, data, "v.xlsx" if as_xlsx else "v.csv"
+    )
+    assert len(victims) == 2
+    victim = Victim.objects.get(pk=victims[0].pk)
+    assert victim.owner_agency == advocate.membership.agency
+    assert victim.identified_on == dt.date(2026, 2, 10)
+    assert victim.phone == "651-555-0100"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone, guardian_note FROM victims_victim")
+        stored = " ".join(str(v) for row in cursor.fetchall() for v in row)
+    assert "651-555-0100" not in stored and "grandmother" not in stored
+    assert AuditEvent.objects.filter(action="victim.created").count() == 2
+    assert AuditEvent.objects.filter(action="victims.imported").count() == 1
+    assert "Quackenbush" not in str(list(AuditEvent.objects.values("target_label", "changes")))
+
+
+def test_a_minor_without_guardian_note_stops_the_victim_import(advocate):
+    bad = VICTIMS_CSV.replace("Lives with grandmother", "")
+    with pytest.raises(ValidationError) as refused:
+        stage_and_confirm(advocate, victim_imports.KIND, bad.encode(), "v.csv")
+    assert "Line 2: guardian_note: is empty" in str(refused.value)
+    assert not Victim.objects.exists()
+
+
+def test_a_prosecutor_may_not_import_victims(client, wash_prosecutor, advocate):
+    with pytest.raises(access.Forbidden):
+        spreadsheet_stage(
+            actor=wash_prosecutor, kind=victim_imports.KIND, data=VICTIMS_CSV.encode(),
+            file_name="v.csv",
+        )  # fmt: skip
+    staged = spreadsheet_stage(
+        actor=advocate, kind=victim_imports.KIND, data=VICTIMS_CSV.encode(), file_name="v.csv"
+    )
+    verified_login(client, wash_prosecutor)
+    url = reverse("victims:victims_import_preview", kwargs={"public_id": staged.public_id})
+    assert client.get(url).status_code == 404
+    # A victims file is not reachable as another kind's file either.
+    other = reverse("cases:cases_import_preview", kwargs={"public_id": staged.public_id})
+    verified_login(client, advocate)
+    assert client.get(other).status_code == 404
+    assert client.get(url).status_code == 200
