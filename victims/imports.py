@@ -4,8 +4,14 @@ person: each opened through victim_create (owned by the agency, audited, encrypt
 from __future__ import annotations
 
 from cases.models import Person
-from cases.services.spreadsheets import PERSON_COLUMNS, Cells, Column, ImportKind, SheetRow
-from taskforce import access
+from cases.services.spreadsheets import (
+    PERSON_COLUMNS,
+    Cells,
+    Column,
+    ImportKind,
+    SheetRow,
+    may_create_in,
+)
 from taskforce.models import AgencyKind, User
 from victims.models import IdentifiedHow, Victim
 from victims.services import victim_create
@@ -66,12 +72,6 @@ def _draft_person(row: SheetRow) -> Person:
     return Person(date_of_birth=row.person_data.date_of_birth)
 
 
-def may_import_victims(actor: User) -> bool:
-    """As victim_create: an advocate or supervisor of a victim-service agency."""
-    membership = access.acting_membership(actor)
-    return access.may_create(actor, Victim) and membership.agency.kind == AgencyKind.VICTIM_SERVICES
-
-
 def _save(*, actor: User, rows: list[SheetRow]) -> list[Victim]:
     return [victim_create(actor=actor, person=row.person, **row.values) for row in rows]
 
@@ -80,7 +80,8 @@ KIND = ImportKind(
     slug="victims",
     noun="victims",
     columns=COLUMNS,
-    may_import=may_import_victims,
+    # As victim_create: an advocate or supervisor of a victim-service agency.
+    may_import=lambda actor: may_create_in(actor, Victim, AgencyKind.VICTIM_SERVICES),
     parse=_parse,
     check=_check,
     save=_save,

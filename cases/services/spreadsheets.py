@@ -206,6 +206,12 @@ class ImportKind:
         return [column.name for column in self.columns if column.required]
 
 
+def may_create_in(actor: User, model, agency_kind: str) -> bool:
+    """Whether the actor may create such records, as a member of this kind of agency."""
+    membership = access.acting_membership(actor)
+    return access.may_create(actor, model) and membership.agency.kind == agency_kind
+
+
 def _require(actor: User, kind: ImportKind) -> None:
     if not kind.may_import(actor):
         raise access.Forbidden

@@ -9,14 +9,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from cases.models import Case, CaseStatus, Charge, SpreadsheetImport
 from cases.services import case_imports
 from cases.services.spreadsheets import spreadsheet_confirm, spreadsheet_rows, spreadsheet_stage
+from referrals import imports as referral_imports
+from referrals.models import Referral, ReferralStatus
 from taskforce import access
-from taskforce.models import AuditEvent
-from tests.factories import verified_login
+from taskforce.models import AgencyKind, AuditEvent, Role
+from tests.factories import AgencyFactory, member, verified_login
 from victims import imports as victim_imports
 from victims.models import Victim
 
@@ -202,3 +205,53 @@ def test_a_prosecutor_may_not_import_victims(client, wash_prosecutor, advocate):
     verified_login(client, advocate)
     assert client.get(other).status_code == 404
     assert client.get(url).status_code == 200
+
+
+REFERRALS_CSV = (
+    "last_name,first_name,date_of_birth,received_on,source,reason,status,closure_reason\n"
+    "Quackenbush,Zebulon,2010-04-01,2025-11-03,school,Disclosed to a counselor,engaged,\n"
+    "Pond,Amy,2009-07-07,2025-10-01,police,Recovered in a sting,closed,goals_met\n"
+)
+
+
+@pytest.mark.parametrize("as_xlsx", [False, True], ids=["csv", "xlsx"])
+def test_advocate_imports_historic_referrals_with_their_status(advocate, as_xlsx):
+    data = xlsx(REFERRALS_CSV) if as_xlsx else REFERRALS_CSV.encode()
+    referrals = stage_and_confirm(
+        advocate, referral_imports.KIND, data, "r.xlsx" if as_xlsx else "r.csv"
+    )
+    engaged, closed = (Referral.objects.get(pk=r.pk) for r in referrals)
+    assert engaged.owner_agency == advocate.membership.agency
+    assert engaged.status == ReferralStatus.ENGAGED
+    assert timezone.localdate(engaged.created_at) == dt.date(2025, 11, 3)
+    assert closed.status == ReferralStatus.CLOSED and closed.closure_reason == "goals_met"
+    assert AuditEvent.objects.filter(action="referral.created").count() == 2
+    assert AuditEvent.objects.filter(action="referral.status").count() == 3 + 3
+    assert AuditEvent.objects.filter(action="referrals.imported").count() == 1
+
+
+def test_a_closed_referral_without_reason_stops_the_referral_import(advocate, wash_prosecutor):
+    bad = REFERRALS_CSV.replace("goals_met", "")
+    with pytest.raises(ValidationError) as refused:
+        stage_and_confirm(advocate, referral_imports.KIND, bad.encode(), "r.csv")
+    assert "Line 3: closure_reason: is empty" in str(refused.value)
+    assert not Referral.objects.exists()
+    with pytest.raises(access.Forbidden):
+        stage_and_confirm(wash_prosecutor, referral_imports.KIND, REFERRALS_CSV.encode(), "r.csv")
+
+
+def test_another_agencys_advocate_gets_404_on_a_staged_referral_file(client, advocate):
+    other = member(
+        AgencyFactory(name="Other shelter", kind=AgencyKind.VICTIM_SERVICES), Role.ADVOCATE,
+        username="other_advocate",
+    )  # fmt: skip
+    staged = spreadsheet_stage(
+        actor=advocate, kind=referral_imports.KIND, data=REFERRALS_CSV.encode(), file_name="r.csv"
+    )
+    verified_login(client, other)
+    url = reverse("referrals:referrals_import_preview", kwargs={"public_id": staged.public_id})
+    assert client.get(url).status_code == 404
+    client.post(url, {"confirm": "1"})
+    client.post(url, {"discard": "1"})
+    assert SpreadsheetImport.objects.filter(pk=staged.pk).exists()
+    assert not Referral.objects.exists()
