@@ -10,6 +10,7 @@ app_name = "cases"
 urlpatterns = [
     path("cases/", case_views.case_list, name="list"),
     path("cases/new/", case_views.case_create, name="create"),
+    *case_views.CASE_IMPORT.urls("cases/import/"),
     path("cases/export.csv", case_views.case_export, name="export"),
     path("cases/<uuid:public_id>/", case_views.case_detail, name="detail"),
     path("cases/<uuid:public_id>/edit/", case_views.case_edit, name="edit"),

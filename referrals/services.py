@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -31,8 +33,11 @@ def referral_send(
     region=None,
     arrest=None,
     case=None,
+    sent_at: datetime | None = None,
 ) -> Referral:
-    """Refer a person to a victim-service agency, which owns the referral from now on."""
+    """Refer a person to a victim-service agency, which owns the referral from now on.
+
+    `sent_at` dates a referral the agency kept before it used this system (the import)."""
     membership = access.acting_membership(actor)
     if membership is None:
         raise access.Forbidden
@@ -56,10 +61,12 @@ def referral_send(
         region=region,
         arrest=arrest,
         case=case,
+        **({"created_at": sent_at} if sent_at else {}),
     )
     ReferralStatusChange.objects.create(
-        referral=referral, from_status="", to_status=ReferralStatus.SENT, by=actor
-    )
+        referral=referral, from_status="", to_status=ReferralStatus.SENT, by=actor,
+        at=referral.created_at,
+    )  # fmt: skip
     deadline_schedule(obj=referral, rule="first_contact", event_at=referral.created_at,
                       responsible_agency=to_agency, actor=actor)  # fmt: skip
     return referral

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Arrest, Case
 from cases.services.people import PersonData, person_create
-from referrals import selectors, services
+from cases.views.imports import spreadsheet_pages
+from referrals import imports, selectors, services
 from referrals.forms import (
     ReferralAssignForm,
     ReferralFilterForm,
@@ -221,3 +222,9 @@ def victim_open(request: HttpRequest, referral_id) -> HttpResponse:
         "victims/victim_form.html",
         {"page_title": "Open a victim record", "form": form, "referral": referral},
     )
+
+
+# Referrals kept in a spreadsheet: upload, preview, template (referrals.imports).
+REFERRAL_IMPORT = spreadsheet_pages(
+    imports.KIND, app="referrals", title="Import referrals", who="youth", done_url="referrals:list"
+)

@@ -273,6 +273,10 @@ DECLARATIONS: tuple[Declaration, ...] = (
         "cases.RunawayImport",
         protected_fields=frozenset({"file_name", "content"}),
     ),
+    Declaration(
+        "cases.SpreadsheetImport",
+        protected_fields=frozenset({"file_name", "content"}),
+    ),
 )
 
 BY_LABEL: dict[str, Declaration] = {d.label: d for d in DECLARATIONS}

@@ -6,6 +6,7 @@ from victims import views
 
 app_name = "victims"
 urlpatterns = [
+    *views.VICTIM_IMPORT.urls("import/"),
     path("<uuid:public_id>/", views.victim_detail, name="detail"),
     path(
         "<uuid:public_id>/contact/edit/",

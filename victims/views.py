@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from cases.views.imports import spreadsheet_pages
 from taskforce import access, audit, records
 from taskforce.models import StaleVersion
 from taskforce.web.forms import add_service_errors, refuse_stale, step_page
+from victims import imports
 from victims.forms import (
     AdvocateNoteForm,
     ConsentForm,
@@ -265,3 +267,9 @@ def consent_signed_form(request: HttpRequest, public_id, consent_id) -> HttpResp
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "no-store"
     return response
+
+
+# Victims kept in a spreadsheet: upload, preview, template (victims.imports).
+VICTIM_IMPORT = spreadsheet_pages(
+    imports.KIND, app="victims", title="Import victims", who="person", done_url="home"
+)

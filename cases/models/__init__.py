@@ -48,7 +48,7 @@ from cases.models.court import (
     VictimRole,
 )
 from cases.models.handoffs import HandOff, HandOffGroupObjectPermission, HandOffUserObjectPermission
-from cases.models.imports import ArrestImport, RunawayImport, StagedImport
+from cases.models.imports import ArrestImport, RunawayImport, SpreadsheetImport, StagedImport
 from cases.models.notes import CaseDocument, CaseNote, NoteVisibility
 from cases.models.operations import (
     AdResponse,
@@ -141,6 +141,7 @@ __all__ = [
     "Sex",
     "SolicitationVenue",
     "SpeedyTrialDemand",
+    "SpreadsheetImport",
     "StagedImport",
     "Statute",
     "VictimNotice",

@@ -47,3 +47,10 @@ class ArrestImport(StagedImport):
 
 class RunawayImport(StagedImport):
     """A CSV of runaway reports."""
+
+
+class SpreadsheetImport(StagedImport):
+    """A CSV or XLSX file of cases, victims or Safe Harbor referrals (`kind`), kept as CSV text;
+    owned by the uploader's agency once saved (cases.services.spreadsheets)."""
+
+    kind = models.CharField(max_length=20)

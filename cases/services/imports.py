@@ -19,6 +19,7 @@ from cases.models import (
     Person,
     RunawayImport,
     SolicitationVenue,
+    SpreadsheetImport,
     StagedImport,
     Statute,
 )
@@ -151,11 +152,13 @@ class StagedImportGone(access.NotFound):
     older than KEPT_FOR. Nothing of it is left to tell which."""
 
 
-def staged_import_get(model: type[StagedImport], *, actor: User, public_id) -> StagedImport:
-    """A staged import (arrests, runaway reports) is its uploader's alone, and only while it
-    waits (KEPT_FOR); anyone else, or later, gets NotFound."""
+def staged_import_get(
+    model: type[StagedImport], *, actor: User, public_id, **match
+) -> StagedImport:
+    """A staged import (arrests, runaway reports, spreadsheets of a `kind`) is its uploader's
+    alone, and only while it waits (KEPT_FOR); anyone else, or later, gets NotFound."""
     staged = model.objects.filter(
-        public_id=public_id, created_by=actor, created_at__gt=timezone.now() - KEPT_FOR
+        public_id=public_id, created_by=actor, created_at__gt=timezone.now() - KEPT_FOR, **match
     ).first()
     if staged is None or access.acting_membership(actor) is None:
         raise StagedImportGone
@@ -184,7 +187,7 @@ def staged_imports_purge(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - KEPT_FOR
     return sum(
         model.objects.filter(created_at__lte=cutoff).delete()[0]
-        for model in (ArrestImport, RunawayImport)
+        for model in (ArrestImport, RunawayImport, SpreadsheetImport)
     )
 
 
@@ -365,15 +368,11 @@ def _save_rows(
     problems = [f"{label} {row.line}: {'; '.join(row.errors)}" for row in rows if row.errors]
     for row in rows:
         if row.is_ok and row.matches:
-            choice = choices.get(row.line)
-            if choice is None:
-                problems.append(f"{label} {row.line}: choose the existing person or a new one.")
-            elif choice != "new":
-                by_id = {str(person.public_id): person for person in row.matches}
-                if choice not in by_id:
-                    problems.append(f"{label} {row.line}: that person is not one of the matches.")
-                else:
-                    row.arrest.person = by_id[choice]
+            person, problem = person_choice(row.line, row.matches, choices, label)
+            if problem:
+                problems.append(problem)
+            elif person is not None:
+                row.arrest.person = person
     if problems:
         raise ValidationError(problems)
     return arrests_create(
@@ -382,6 +381,22 @@ def _save_rows(
         arresting_agency=arresting_agency,
         rows=[row.arrest for row in rows],
     )
+
+
+def person_choice(
+    line: int, matches: list[Person], choices: dict[int, str], label: str = "Line"
+) -> tuple[Person | None, str]:
+    """The uploader's answer for a line whose person may be on record: the person chosen (None
+    for "new") and the problem when the answer is missing or not one of the matches."""
+    choice = choices.get(line)
+    if choice is None:
+        return None, f"{label} {line}: choose the existing person or a new one."
+    if choice == "new":
+        return None, ""
+    person = {str(person.public_id): person for person in matches}.get(choice)
+    if person is None:
+        return None, f"{label} {line}: that person is not one of the matches."
+    return person, ""
 
 
 @transaction.atomic

@@ -23,10 +23,12 @@ from cases.models import Arrest, Case, CaseStatus, Decision
 from cases.selectors import cases as selectors
 from cases.selectors.cases import case_get
 from cases.selectors.victims import case_victims_visible
+from cases.services import case_imports
 from cases.services import cases as services
 from cases.services import charges as charge_services
 from cases.services import notes as note_services
 from cases.services import notices as notice_services
+from cases.views.imports import spreadsheet_pages
 from cases.views.sharing import share_page
 from taskforce import access, records
 from taskforce.models import StaleVersion
@@ -291,3 +293,9 @@ def case_part(queryset, public_id):
     if found is None:
         raise access.NotFound
     return found
+
+
+# Cases kept in a spreadsheet: upload, preview, template (cases.services.case_imports).
+CASE_IMPORT = spreadsheet_pages(
+    case_imports.KIND, app="cases", title="Import cases", who="defendant", done_url="cases:list"
+)
