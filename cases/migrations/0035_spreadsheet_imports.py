@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0031_runaway_review_note_encrypted'),
+        ('cases', '0034_access_matches_follow_merges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
