@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from cases.models import Arrest, IdentifierKind, Person, PersonIdentifier
 from cases.models.people import birth_key, identifier_key, name_key, person_references
@@ -70,6 +71,81 @@ def person_merged_into(*, actor: User, public_id) -> Person:
     return access.require(actor, access.Action.VIEW, person)
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """Who a row of an entry table or a file says someone is, to find them on record."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = None
+    identifiers: tuple[tuple[str, str], ...] = ()
+
+    def name_keys(self) -> tuple[str, str]:
+        return name_key(self.first_name), name_key(self.last_name)
+
+    def identifier_keys(self) -> set[tuple[str, str]]:
+        keys = {
+            (kind, identifier_key(kind, value))
+            for kind, value in self.identifiers
+            if value and kind != IdentifierKind.ALIAS
+        }
+        return {(kind, key) for kind, key in keys if key}
+
+
+# Keys per query when many rows are looked up at once (a parameter list PostgreSQL plans fast).
+LOOKUP_CHUNK = 1000
+
+
+def likely_duplicates_many(
+    *, actor: User, lookups: list[Lookup], limit: int = 5
+) -> list[list[Person]]:
+    """For each lookup, the people the actor may see who are probably that person: the same
+    name and date of birth (or a birth date missing on either side), or a shared phone, handle,
+    email or booking number. Names and birth dates are compared through their keyed hashes
+    (they are encrypted).
+
+    One policy query for the whole list, then a few queries per thousand rows: a 5,000-row file
+    is checked without building the policy's querysets 5,000 times (bench/bench_imports.py)."""
+    if not lookups:
+        return []
+    visible = access.visible(actor, Person)
+    last_keys = sorted({lookup.name_keys()[1] for lookup in lookups})
+    by_name: dict[tuple[str, str], list[Person]] = {}
+    for start in range(0, len(last_keys), LOOKUP_CHUNK):
+        chunk = last_keys[start : start + LOOKUP_CHUNK]
+        for person in visible.filter(last_name_key__in=chunk).order_by("pk"):
+            by_name.setdefault((person.first_name_key, person.last_name_key), []).append(person)
+    wanted = sorted({key for lookup in lookups for key in lookup.identifier_keys()})
+    by_identifier: dict[tuple[str, str], set[int]] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        rows = PersonIdentifier.objects.filter(
+            normalised__in={key for _, key in chunk}, person__in=visible.values("pk")
+        ).values_list("kind", "normalised", "person_id")
+        for kind, key, person_id in rows:
+            by_identifier.setdefault((kind, key), set()).add(person_id)
+    extra_ids = set().union(*by_identifier.values()) if by_identifier else set()
+    known = {p.pk: p for people in by_name.values() for p in people}
+    missing = extra_ids - set(known)
+    if missing:
+        known |= Person.objects.in_bulk(list(missing))
+    found: list[list[Person]] = []
+    for lookup in lookups:
+        born = birth_key(lookup.date_of_birth) if lookup.date_of_birth else None
+        ids = {
+            p.pk
+            for p in by_name.get(lookup.name_keys(), [])
+            if born is None or p.birth_key in (born, "")
+        }
+        for key in lookup.identifier_keys():
+            ids |= by_identifier.get(key, set())
+        found.append([known[pk] for pk in sorted(ids)[:limit]])
+    shown = {p.pk: p for people in found for p in people}
+    if shown:
+        prefetch_related_objects(list(shown.values()), "identifiers")
+    return found
+
+
 def likely_duplicates(
     *,
     actor: User,
@@ -79,28 +155,9 @@ def likely_duplicates(
     identifiers: tuple[tuple[str, str], ...] = (),
     limit: int = 5,
 ) -> list[Person]:
-    """People the actor may see who are probably this person: the same name and date of birth
-    (or a birth date missing on either side), or a shared phone, handle, email or booking number.
-    Names and birth dates are compared through their keyed hashes (they are encrypted).
-    """
-    same_name = Q(first_name_key=name_key(first_name), last_name_key=name_key(last_name))
-    if date_of_birth is not None:
-        same_name &= Q(birth_key=birth_key(date_of_birth)) | Q(birth_key="")
-    matches = same_name
-    keys = [
-        (kind, identifier_key(kind, value))
-        for kind, value in identifiers
-        if value and kind != IdentifierKind.ALIAS
-    ]
-    keys = [(kind, key) for kind, key in keys if key]
-    if keys:
-        by_identifier = Q()
-        for kind, key in keys:
-            by_identifier |= Q(kind=kind, normalised=key)
-        matches |= Q(pk__in=PersonIdentifier.objects.filter(by_identifier).values("person_id"))
-    return list(
-        access.visible(actor, Person).filter(matches).prefetch_related("identifiers")[:limit]
-    )
+    """likely_duplicates_many for one person."""
+    lookup = Lookup(first_name, last_name, date_of_birth, tuple(identifiers))
+    return likely_duplicates_many(actor=actor, lookups=[lookup], limit=limit)[0]
 
 
 def name_words_q(text: str) -> Q | None:

@@ -24,7 +24,7 @@ from cases.models import (
     Statute,
 )
 from cases.models.imports import KEPT_FOR
-from cases.selectors.people import likely_duplicates
+from cases.selectors.people import Lookup, likely_duplicates_many
 from cases.services.arrests import (
     ArrestRow,
     arrest_rows_check,
@@ -320,17 +320,18 @@ def _checked_rows(
     arrest_rows_check(
         actor=actor, operation=operation, arresting_agency=arresting_agency, rows=parsed
     )
-    for row in rows:
-        if row.arrest is None:
-            continue
+    parsed_rows = [row for row in rows if row.arrest is not None]
+    for row in parsed_rows:
         row.errors += [message for messages in row.arrest.errors.values() for message in messages]
-        row.matches = likely_duplicates(
-            actor=actor,
-            first_name=row.arrest.first_name,
-            last_name=row.arrest.last_name,
-            date_of_birth=row.arrest.date_of_birth,
-            identifiers=tuple(row.arrest.person_data().identifiers),
-        )
+    lookups = [
+        Lookup(row.arrest.first_name, row.arrest.last_name, row.arrest.date_of_birth,
+               tuple(row.arrest.person_data().identifiers))
+        for row in parsed_rows
+    ]  # fmt: skip
+    for row, matches in zip(
+        parsed_rows, likely_duplicates_many(actor=actor, lookups=lookups), strict=True
+    ):
+        row.matches = matches
     return rows
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, IdentifierKind, Person, ReviewOutcome, RunawayImport, RunawayReport
-from cases.selectors.people import likely_duplicates
+from cases.selectors.people import Lookup, likely_duplicates_many
 from cases.services.imports import (
     DATE_FORMATS,
     DATETIME_FORMATS,
@@ -145,15 +145,15 @@ def _checked_rows(*, actor: User, text: str) -> list[RunawayRow]:
         raw = {(key or "").strip().lower(): value or "" for key, value in raw.items()}
         row = RunawayRow(line=line, raw=raw)
         _check_row(row, now)
-        if row.is_ok:
-            row.matches = likely_duplicates(
-                actor=actor,
-                first_name=row.values["first_name"],
-                last_name=row.values["last_name"],
-                date_of_birth=row.values["date_of_birth"],
-                identifiers=row.identifiers(),
-            )
         rows.append(row)
+    ok = [row for row in rows if row.is_ok]
+    lookups = [
+        Lookup(row.values["first_name"], row.values["last_name"], row.values["date_of_birth"],
+               tuple(row.identifiers()))
+        for row in ok
+    ]  # fmt: skip
+    for row, matches in zip(ok, likely_duplicates_many(actor=actor, lookups=lookups), strict=True):
+        row.matches = matches
     return rows
 
 

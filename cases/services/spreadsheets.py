@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Person, Sex, SpreadsheetImport, Statute
-from cases.selectors.people import likely_duplicates
+from cases.selectors.people import Lookup, likely_duplicates_many
 from cases.services.imports import (
     DATE_FORMATS,
     MAX_ROWS,
@@ -331,6 +331,7 @@ def spreadsheet_rows(*, actor: User, kind: ImportKind, staged: SpreadsheetImport
         rows.append(SheetRow(line, raw, values, cells.errors, person_data, shown=shown))
     kind.check(actor=actor, rows=rows)
     first: dict[tuple, SheetRow] = {}
+    looked_up = []
     for row in rows:
         if row.errors:
             continue
@@ -338,12 +339,15 @@ def spreadsheet_rows(*, actor: User, kind: ImportKind, staged: SpreadsheetImport
         if earlier is not row:
             row.same_as = earlier.line
             continue
-        row.matches = likely_duplicates(
-            actor=actor,
-            first_name=row.person_data.first_name,
-            last_name=row.person_data.last_name,
-            date_of_birth=row.person_data.date_of_birth,
-        )
+        looked_up.append(row)
+    lookups = [
+        Lookup(row.person_data.first_name, row.person_data.last_name,
+               row.person_data.date_of_birth)
+        for row in looked_up
+    ]  # fmt: skip
+    found = likely_duplicates_many(actor=actor, lookups=lookups)
+    for row, matches in zip(looked_up, found, strict=True):
+        row.matches = matches
     return rows
 
 
