@@ -52,6 +52,29 @@ def record_create_for(
     return obj
 
 
+def _constraint_fields(constraint) -> set[str]:
+    fields = set(getattr(constraint, "fields", ()) or ())
+    condition = getattr(constraint, "condition", None)
+    if condition is not None:
+        fields |= condition.referenced_base_fields
+    return fields
+
+
+def _unaffected(model: type[ProtectedModel], changed: set[str]) -> list[str]:
+    """Fields an update leaves alone and no constraint ties to a changed one: their checks
+    passed when they were saved, so validating again only costs queries (a unique field's or a
+    constraint's each). Any constraint touching a changed field is checked whole."""
+    checked = set(changed)
+    for constraint in model._meta.constraints:
+        fields = _constraint_fields(constraint)
+        if fields & changed:
+            checked |= fields
+    for together in model._meta.unique_together:
+        if set(together) & changed:
+            checked |= set(together)
+    return [field.name for field in model._meta.fields if field.name not in checked]
+
+
 def record_update(
     *, actor: User, obj: ProtectedModel, expected_version: int, data: dict[str, Any]
 ) -> ProtectedModel:
@@ -70,7 +93,7 @@ def record_update(
         return current
     for name, value in data.items():
         setattr(current, name, value)
-    current.full_clean()
+    current.full_clean(exclude=_unaffected(model, set(changes)))
     # Lookup keys of encrypted fields (taskforce.encryption) follow the values they hash.
     keys = current.lookup_keys() if hasattr(current, "lookup_keys") else {}
     now = timezone.now()
