@@ -162,6 +162,14 @@ class VictimGuardianForm(_SectionForm):
         labels = {"guardian_note": "Custody"}
 
 
+class VictimIdentificationForm(_SectionForm):
+    class Meta:
+        model = Victim
+        fields = list(SECTIONS["identification"])
+        widgets = {"identified_on": forms.DateInput(attrs={"type": "date"})}
+        labels = {"identified_on": "Identified on", "identified_how": "How"}
+
+
 class VictimScreeningForm(_SectionForm):
     class Meta:
         model = Victim

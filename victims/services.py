@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Person
+from cases.models.people import age_group_on
 from cases.services.notes import check_upload
 from deadlines.services import deadline_close, deadline_schedule, deadlines_follow_assignee
 from taskforce import access, audit, records
@@ -54,6 +55,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "interpreter_needed",
     ),
     "guardian": ("guardian_note",),
+    # When and how the person came to the agency: the age band reports count follows the date.
+    "identification": ("identified_on", "identified_how"),
     "screening": (
         "safe_harbor_override",
         "override_reason",
@@ -85,6 +88,11 @@ def victim_update(
             data["override_reason"] = ""  # a reason for an override no longer in force
         if data.get("screened_on") and data["screened_on"] > timezone.localdate():
             errors["screened_on"] = "This date is in the future."
+    if section == "identification":
+        if data.get("identified_on") and data["identified_on"] > timezone.localdate():
+            errors["identified_on"] = "This date is in the future."
+        elif data.get("identified_on"):
+            data["age_group"] = age_group_on(victim.person.date_of_birth, data["identified_on"])
     if section == "guardian" and victim.is_juvenile and not data.get("guardian_note"):
         errors["guardian_note"] = "For a minor, note who has custody (and any no-contact orders)."
     if errors:

@@ -21,6 +21,12 @@ urlpatterns = [
         name="edit_guardian",
     ),
     path(
+        "<uuid:public_id>/identification/edit/",
+        views.victim_edit,
+        {"section": "identification"},
+        name="edit_identification",
+    ),
+    path(
         "<uuid:public_id>/screening/edit/",
         views.victim_edit,
         {"section": "screening"},

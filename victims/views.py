@@ -25,6 +25,7 @@ from victims.forms import (
     ServiceForm,
     VictimContactForm,
     VictimGuardianForm,
+    VictimIdentificationForm,
     VictimScreeningForm,
 )
 from victims.models import Victim
@@ -131,6 +132,7 @@ def consent_withdraw(request: HttpRequest, public_id, consent_id) -> HttpRespons
 SECTION_PAGES = {
     "contact": ("Contact and safety", VictimContactForm),
     "guardian": ("Custody", VictimGuardianForm),
+    "identification": ("Identification", VictimIdentificationForm),
     "screening": ("Screening and eligibility", VictimScreeningForm),
 }
 

@@ -134,8 +134,25 @@ def world(
         date_of_birth=arrestee.date_of_birth,
     ))  # fmt: skip
     access_request = access_request_create(actor=sheriff_liaison, subject=arrestee, reason="Ours")
+    from cases.services import case_imports
+    from cases.services.spreadsheets import spreadsheet_stage, spreadsheet_template
+    from referrals import imports as referral_imports
+    from victims import imports as victim_imports
+
+    sheets = {
+        kind.slug: spreadsheet_stage(actor=actor, kind=kind, file_name="sheet.csv",
+                                     data=spreadsheet_template(kind).encode())
+        for kind, actor in ((case_imports.KIND, wash_prosecutor), (victim_imports.KIND, advocate),
+                            (referral_imports.KIND, advocate))
+    }  # fmt: skip
     administrator = UserFactory(username="administrator", is_staff=True, is_superuser=True)
     kwargs = {
+        **{
+            f"{app}:{slug}_import_preview": {"public_id": staged.public_id}
+            for slug, staged in sheets.items()
+            for app in ("cases", "victims", "referrals")
+            if slug == app
+        },
         "victims:service_end": {"public_id": victim.public_id, "service_id": service.public_id},
         "access_request_": {"public_id": access_request.matches.get().public_id},
         "cases:": {"public_id": case.public_id},

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models.people import age_group_on
 from referrals.models import Referral
 from referrals.services import referral_transition
 from taskforce.audit import REDACTED
@@ -169,3 +170,26 @@ def test_supervisors_see_the_change_by_field_name_only(client, victim, advocate,
     history = html[html.index('id="access-history"') :]
     assert "victim.changed (address, phone)" in history
     assert "Harbor House" not in history and "555-0199" not in history
+
+
+def test_the_advocate_corrects_when_and_how_the_person_was_identified(client, victim, advocate):
+    verified_login(client, advocate)
+    page = client.get(url("identification", victim))
+    assert page.status_code == 200
+    future = client.post(url("identification", victim), {
+        "identified_on": (TODAY() + dt.timedelta(days=2)).isoformat(),
+        "identified_how": "hotel", "version": victim.version,
+    })  # fmt: skip
+    assert future.context["form"].errors["identified_on"] == ["This date is in the future."]
+    # Identified years ago, the youth (born 16 years back) was a minor then as now; a date
+    # before they were born would not matter here, so move it two years back.
+    earlier = TODAY() - dt.timedelta(days=730)
+    saved = client.post(url("identification", victim), {
+        "identified_on": earlier.isoformat(), "identified_how": "hotel",
+        "version": victim.version,
+    })  # fmt: skip
+    assert saved.status_code == 302
+    victim.refresh_from_db()
+    assert (victim.identified_on, victim.identified_how) == (earlier, "hotel")
+    assert victim.age_group == age_group_on(victim.person.date_of_birth, earlier)
+    assert changes_of(victim)[-1].keys() >= {"identified_on", "identified_how"}
