@@ -14,7 +14,7 @@ from cases.services.spreadsheets import (
 )
 from taskforce.models import AgencyKind, User
 from victims.models import IdentifiedHow, Victim
-from victims.services import victim_create
+from victims.services import victim_create_many
 
 COLUMNS = (
     *PERSON_COLUMNS,
@@ -73,7 +73,7 @@ def _draft_person(row: SheetRow) -> Person:
 
 
 def _save(*, actor: User, rows: list[SheetRow]) -> list[Victim]:
-    return [victim_create(actor=actor, person=row.person, **row.values) for row in rows]
+    return victim_create_many(actor=actor, records_of=[(row.person, row.values) for row in rows])
 
 
 KIND = ImportKind(

@@ -80,8 +80,12 @@ class Victim(ProtectedModel):
     def __str__(self) -> str:
         return f"Victim record {self.public_id.hex[:8]}"
 
-    def save(self, *args, **kwargs) -> None:
+    def prepare_for_save(self) -> None:
+        """What save() derives before writing, for a bulk insert (records.record_create_many)."""
         self.age_group = age_group_on(self.person.date_of_birth, self.identified_on)
+
+    def save(self, *args, **kwargs) -> None:
+        self.prepare_for_save()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "age_group"}

@@ -109,6 +109,11 @@ class Person(ProtectedModel):
             "birth_key": birth_key(self.date_of_birth),
         }
 
+    def prepare_for_save(self) -> None:
+        """What save() derives before writing, for a bulk insert (records.record_create_many)."""
+        for name, key in self.lookup_keys().items():
+            setattr(self, name, key)
+
     def save(self, *args, **kwargs) -> None:
         adding = self._state.adding
         save_with_keys(self, super().save, *args, **kwargs)

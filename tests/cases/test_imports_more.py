@@ -255,3 +255,25 @@ def test_another_agencys_advocate_gets_404_on_a_staged_referral_file(client, adv
     client.post(url, {"discard": "1"})
     assert SpreadsheetImport.objects.filter(pk=staged.pk).exists()
     assert not Referral.objects.exists()
+
+
+def test_people_created_in_bulk_are_found_like_any_other(sheriff_liaison):
+    """person_create_many writes what person_create would: lookup keys, identifiers (once
+    each), and an audit row per person."""
+    from cases.models import Person
+    from cases.selectors.people import people_matching
+    from cases.services.people import PersonData, person_create_many
+    from taskforce.models import AuditEvent
+
+    made = person_create_many(actor=sheriff_liaison, data=[
+        PersonData(first_name="Ana", last_name="Lund", date_of_birth=dt.date(1990, 1, 2),
+                   identifiers=(("phone", "651-555-0101"), ("phone", "(651) 555 0101"))),
+        PersonData(first_name="Bo", last_name="Ek"),
+    ])  # fmt: skip
+    assert [p.pk for p in made] == list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    assert list(people_matching(actor=sheriff_liaison, text="lund ana")) == [made[0]]
+    assert list(people_matching(actor=sheriff_liaison, text="6515550101")) == [made[0]]
+    assert made[0].identifiers.count() == 1
+    created = AuditEvent.objects.filter(action="person.created", actor=sheriff_liaison)
+    assert sorted(created.values_list("target_id", flat=True)) == sorted(p.pk for p in made)
+    assert "Lund" not in str(list(created.values_list("changes", "target_label")))
