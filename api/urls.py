@@ -1,8 +1,9 @@
-"""API URLs under /api/: records by public id, the schema and its docs page."""
+"""API URLs under /api/: an index of the endpoints, records by public id, the schema and its
+docs page."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import DefaultRouter
 
 from api.schema import DocsView
 from api.views.advocacy import ReferralViewSet, VictimViewSet
@@ -16,7 +17,15 @@ from api.views.runaways import RunawayReportViewSet
 
 app_name = "api"
 
-router = SimpleRouter()
+
+class Router(DefaultRouter):
+    """SimpleRouter's routes plus a root at /api/ listing them (a JSON index), without the
+    `.json` suffix routes: the API speaks JSON only."""
+
+    include_format_suffixes = False
+
+
+router = Router()
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("operations", OperationViewSet, basename="operation")
 router.register("arrests", ArrestViewSet, basename="arrest")

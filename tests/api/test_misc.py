@@ -129,3 +129,14 @@ def test_a_session_not_past_the_second_step_gets_a_json_401_from_the_api(client,
     answer = client.get("/api/operations/")
     assert answer.status_code == 401
     assert answer.json()["code"] == "mfa_required"
+
+
+def test_the_api_root_is_a_json_index_of_its_endpoints(api, wash_prosecutor):
+    index = api(wash_prosecutor).get("/api/")
+    assert index.status_code == 200 and index["Content-Type"] == "application/json"
+    endpoints = index.json()
+    assert {"cases", "arrests", "people", "victims", "referrals", "deadlines"} <= set(endpoints)
+    assert endpoints["cases"].endswith("/api/cases/")
+    # Without a token: the API's own JSON 401, not an HTML page.
+    anonymous = api(None).get("/api/")
+    assert anonymous.status_code == 401 and set(anonymous.json()) == {"code", "message", "fields"}
