@@ -18,6 +18,9 @@ class Holiday(models.Model):
 
     day = models.DateField(unique=True)
     name = models.CharField(max_length=80)
+    rule = models.CharField(
+        max_length=120, blank=True, help_text="Which rule of Minn. Stat. 645.44 made it a holiday."
+    )
 
     class Meta:
         ordering = ["day"]

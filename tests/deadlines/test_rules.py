@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from deadlines.calendar import Calendar, minnesota_holidays
+from deadlines.calendar import Calendar, legal_holidays, minnesota_holidays
 from deadlines.rules import RULES
+from taskforce.models import Holiday
 from tests.deadlines.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,74 @@ def test_disposition_notice_is_fifteen_working_days(calendar):
 def test_every_rule_cites_its_source():
     for rule in RULES.values():
         assert rule.source and rule.compute.__doc__
+
+
+# Minn. Stat. 645.44 subd. 5, the Saturday half: a fixed holiday on a Saturday makes the Friday
+# before a holiday. 2026: Independence Day is Saturday July 4, so Friday July 3 is a holiday;
+# 2028: New Year's Day is a Saturday, so Friday December 31, 2027 is one.
+SATURDAY_HOLIDAYS = [
+    (dt.date(2026, 7, 3), "Independence Day (observed)"),
+    (dt.date(2027, 6, 18), "Juneteenth (observed)"),
+    (dt.date(2027, 12, 24), "Christmas Day (observed)"),
+    (dt.date(2027, 12, 31), "New Year's Day (observed)"),
+    (dt.date(2028, 11, 10), "Veterans Day (observed)"),
+    (dt.date(2032, 6, 18), "Juneteenth (observed)"),
+    (dt.date(2032, 12, 24), "Christmas Day (observed)"),
+    (dt.date(2032, 12, 31), "New Year's Day (observed)"),
+]
+
+
+@pytest.mark.parametrize(("day", "name"), SATURDAY_HOLIDAYS)
+def test_a_fixed_holiday_on_a_saturday_makes_the_friday_before_a_holiday(calendar, day, name):
+    assert day.weekday() == 4
+    [holiday] = [h for h in legal_holidays(day.year) if h.day == day]
+    assert holiday.name == name
+    assert holiday.rule == "645.44 subd. 5: falls on Saturday, observed Friday"
+    assert calendar.is_holiday(day) and not calendar.is_court_day(day)
+    stored = Holiday.objects.get(day=day)  # the migration added it to the table the rules use
+    assert (stored.name, stored.rule) == (name, holiday.rule)
+
+
+def test_each_holiday_says_which_rule_made_it_and_october_honours_indigenous_peoples(calendar):
+    rules = {h.day: (h.name, h.rule) for h in legal_holidays(2027)}
+    assert rules[dt.date(2027, 10, 11)] == (
+        "Indigenous Peoples Day",
+        "645.44 subd. 5: second Monday in October",
+    )
+    assert rules[dt.date(2027, 7, 5)][1] == "645.44 subd. 5: falls on Sunday, observed Monday"
+    assert rules[dt.date(2027, 7, 4)][1] == "645.44 subd. 5: Independence Day, July 4"
+    # A Saturday New Year's Day of 2028 is observed in 2027, not listed again in 2028.
+    assert dt.date(2027, 12, 31) in rules
+    assert all(h.day.year == 2028 for h in legal_holidays(2028))
+    assert Holiday.objects.get(day=dt.date(2026, 10, 12)).name == "Indigenous Peoples Day"
+    assert not Holiday.objects.filter(name__contains="Columbus").exists()
+    assert all(h.rule for h in Holiday.objects.all())
+
+
+def test_first_appearance_skips_the_friday_before_a_saturday_independence_day(calendar):
+    """Arrested Thursday July 2, 2026 at 23:30. Friday July 3 is a holiday (Independence Day on
+    Saturday), Saturday the 4th is Independence Day itself, Sunday does not count: 36 hours from
+    Monday 00:00 end Tuesday July 7 at noon (without the Friday holiday: 24 h Friday + 12 h
+    Monday, so Monday at noon, a day early)."""
+    due = RULES["first_appearance"].compute(calendar, local(2026, 7, 2, 23, 30))
+    assert due == local(2026, 7, 7, 12, 0)
+
+
+def test_business_day_rules_skip_the_friday_before_a_saturday_holiday(calendar, advocacy_center):
+    # Sent Thursday July 2, 2026: Friday the 3rd is a holiday, so 2 business days is Tuesday
+    # July 7 (Monday 6, Tuesday 7).
+    due = RULES["first_contact"].compute(calendar, local(2026, 7, 2, 10), agency=advocacy_center)
+    assert due == local(2026, 7, 7, 17, 0)
+    # Omnibus from Monday November 22, 2027: day 42 is Monday January 3, 2028, a court day;
+    # from Friday November 19, 2027 day 42 is Friday December 31, 2027: a holiday now (New
+    # Year's Day 2028 is a Saturday), so Monday January 3, 2028.
+    assert RULES["omnibus_hearing"].compute(calendar, local(2027, 11, 19, 9)) == local(
+        2028, 1, 3, 17
+    )
+
+
+def test_first_appearance_from_an_arrest_at_midnight_and_across_the_autumn_clock_change(calendar):
+    """Arrested Saturday October 31, 2026 at 00:00: Saturday (the day of arrest) and Sunday
+    November 1 (the clocks fall back) are left out; 36 hours from Monday 00:00 is Tuesday noon."""
+    due = RULES["first_appearance"].compute(calendar, local(2026, 10, 31, 0, 0))
+    assert due == local(2026, 11, 3, 12, 0)
