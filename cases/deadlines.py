@@ -119,7 +119,7 @@ JUVENILE_DETENTION_HOURS = {"secure_juvenile": 36, "adult_jail": 24, "metro_adul
 
 @rule(
     "juvenile_detention_hearing",
-    version=1,
+    version=2,  # 2: the 6 hours in a metropolitan adult jail run through weekends and holidays
     title="Detention hearing for a detained juvenile",
     source="Minn. R. Juv. Delinq. P. 5.07 subd. 1",
     lead_minutes=(6 * HOUR, 2 * HOUR),
@@ -127,12 +127,14 @@ JUVENILE_DETENTION_HOURS = {"secure_juvenile": 36, "adult_jail": 24, "metro_adul
 def juvenile_detention_hearing(
     calendar: Calendar, detained_at: dt.datetime, *, facility: str = "secure_juvenile", **_
 ) -> dt.datetime:
-    """36 hours in a secure juvenile facility, 24 in an adult jail (6 in a metropolitan adult
-    jail), excluding Saturdays, Sundays and holidays; the count starts when the child is taken."""
+    """36 hours in a secure juvenile facility, 24 in an adult jail, excluding Saturdays, Sundays
+    and holidays; the count starts when the child is taken. In an adult jail in a metropolitan
+    county the limit is 6 hours "including Saturdays, Sundays and holidays": plain elapsed hours."""
+    hours = JUVENILE_DETENTION_HOURS[facility]
+    if facility == "metro_adult_jail":
+        return timezone.localtime(detained_at.astimezone(dt.UTC) + dt.timedelta(hours=hours))
     return calendar.add_hours_skipping(
-        detained_at,
-        JUVENILE_DETENTION_HOURS[facility],
-        skip=lambda day: not calendar.is_court_day(day),
+        detained_at, hours, skip=lambda day: not calendar.is_court_day(day)
     )
 
 

@@ -221,8 +221,9 @@ def _open_detention(case: Case) -> JuvenileDetention | None:
 def juvenile_detention_record(
     *, actor: User, case: Case, detained_at: datetime, facility: str
 ) -> JuvenileDetention:
-    """A juvenile defendant is held: the detention hearing is due within 36 hours (24 or 6 in an
-    adult jail), not counting Saturdays, Sundays or holidays (Juv. R. 5.07 subd. 1)."""
+    """A juvenile defendant is held: the detention hearing is due within 36 hours (24 in an adult
+    jail), not counting Saturdays, Sundays or holidays, or within 6 plain hours in a metropolitan
+    adult jail (Juv. R. 5.07 subd. 1)."""
     access.require(actor, access.Action.CHANGE, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if _open_detention(case) is not None:

@@ -111,7 +111,8 @@ def detention_new(request: HttpRequest, public_id) -> HttpResponse:
         request, case, DetentionForm(request.POST or None), save,
         heading="Record a juvenile detention",
         note="The detention hearing is due within 36 hours in a secure juvenile facility (24 "
-        "in an adult jail, 6 in a metropolitan one), not counting weekends or holidays.",
+        "in an adult jail), not counting weekends or holidays; in a metropolitan adult jail "
+        "within 6 hours, weekends and holidays included.",
     )  # fmt: skip
 
 

@@ -125,6 +125,29 @@ def test_juvenile_detention_hearing_is_sooner_in_an_adult_jail(calendar):
     ) == local(2026, 11, 18, 2)
 
 
+# Juv. R. 5.07 subd. 1: in a metropolitan adult jail, 6 hours including Saturdays, Sundays and
+# holidays (elapsed hours).
+METRO_ADULT_JAIL = [
+    # Friday November 20, 2026, 20:00: Saturday 02:00, the weekend is not skipped.
+    (local(2026, 11, 20, 20), local(2026, 11, 21, 2)),
+    # Friday July 3, 2026 (a holiday: July 4 is a Saturday), 22:00: Saturday July 4, 04:00.
+    (local(2026, 7, 3, 22), local(2026, 7, 4, 4)),
+    # Saturday March 7, 2026, 23:30 CST; clocks spring forward at 02:00: 06:30 CDT Sunday.
+    (local(2026, 3, 7, 23, 30), local(2026, 3, 8, 6, 30)),
+    # Saturday October 31, 2026, 23:00 CDT; clocks fall back Sunday: 04:00 CST, six real hours.
+    (local(2026, 10, 31, 23), local(2026, 11, 1, 4)),
+    # Christmas Day 2026 (a Friday) at 00:00: 06:00 the same day.
+    (local(2026, 12, 25, 0), local(2026, 12, 25, 6)),
+]
+
+
+@pytest.mark.parametrize(("taken", "due"), METRO_ADULT_JAIL)
+def test_six_hours_in_a_metropolitan_adult_jail_include_weekends_and_holidays(calendar, taken, due):
+    got = RULES["juvenile_detention_hearing"].compute(calendar, taken, facility="metro_adult_jail")
+    assert got == due
+    assert got.astimezone(dt.UTC) - taken.astimezone(dt.UTC) == dt.timedelta(hours=6)
+
+
 def test_juvenile_detention_review_every_8_working_days(calendar):
     # Hearing Monday November 16, 2026: 8 working days skip the weekend, Thanksgiving and the
     # day after: 17, 18, 19, 20, 23, 24, 25, 30 November.
