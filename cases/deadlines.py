@@ -140,14 +140,17 @@ def juvenile_detention_hearing(
 
 @rule(
     "juvenile_detention_review",
-    version=1,
+    version=2,  # 2: the order's own day counts as the first day
     title="Detention review for a juvenile still detained",
-    source="Minn. R. Juv. Delinq. P. 5.08",
+    source="Minn. Stat. 260B.178 subd. 2; Minn. R. Juv. Delinq. P. 5.08",
     lead_minutes=(DAY,),
 )
 def juvenile_detention_review(calendar: Calendar, last_hearing_at: dt.datetime, **_) -> dt.datetime:
-    """Every 8 days, excluding weekends and holidays, after the last detention hearing."""
-    return close_of_business(calendar.add_court_days(timezone.localdate(last_hearing_at), 8))
+    """Every eight days "excluding Saturdays, Sundays and holidays, from and including the date
+    of the order" (260B.178 subd. 2): the order's day is day 1 when it is a business day; an
+    order on a weekend or holiday starts the count on the next business day."""
+    order_day = timezone.localdate(last_hearing_at)
+    return close_of_business(calendar.add_court_days(order_day - dt.timedelta(days=1), 8))
 
 
 @rule(

@@ -148,11 +148,30 @@ def test_six_hours_in_a_metropolitan_adult_jail_include_weekends_and_holidays(ca
     assert got.astimezone(dt.UTC) - taken.astimezone(dt.UTC) == dt.timedelta(hours=6)
 
 
-def test_juvenile_detention_review_every_8_working_days(calendar):
-    # Hearing Monday November 16, 2026: 8 working days skip the weekend, Thanksgiving and the
-    # day after: 17, 18, 19, 20, 23, 24, 25, 30 November.
-    due = RULES["juvenile_detention_review"].compute(calendar, local(2026, 11, 16, 10))
-    assert due == local(2026, 11, 30, 17)
+# 260B.178 subd. 2: eight days excluding Saturdays, Sundays and holidays, "from and including
+# the date of the order".
+DETENTION_REVIEWS = [
+    # Monday November 16, 2026: 16, 17, 18, 19, 20, 23, 24, 25 (Thanksgiving after): Wed 25th.
+    (local(2026, 11, 16, 10), local(2026, 11, 25, 17)),
+    # Wednesday December 22, 2027: 22, 23, (24th: Christmas on a Saturday, observed Friday), 27,
+    # 28, 29, 30, (31st: New Year's Day 2028 on a Saturday, observed Friday), January 3, 4.
+    (local(2027, 12, 22, 10), local(2028, 1, 4, 17)),
+    # Friday March 6, 2026 (clocks change Sunday the 8th): 6, 9, 10, 11, 12, 13, 16, 17.
+    (local(2026, 3, 6, 15), local(2026, 3, 17, 17)),
+    # An order at 00:00 on Saturday March 7, 2026 is not on a business day: Monday 9 is day 1,
+    # so 9, 10, 11, 12, 13, 16, 17, 18.
+    (local(2026, 3, 7, 0), local(2026, 3, 18, 17)),
+    # An order at 00:00 on Monday November 2, 2026 (after the autumn change) counts that day:
+    # 2, 3, 4, 5, 6, 9, 10, (11th: Veterans Day), 12.
+    (local(2026, 11, 2, 0), local(2026, 11, 12, 17)),
+]
+
+
+@pytest.mark.parametrize(("ordered", "due"), DETENTION_REVIEWS)
+def test_juvenile_detention_review_counts_8_business_days_including_the_orders_day(
+    calendar, ordered, due
+):
+    assert RULES["juvenile_detention_review"].compute(calendar, ordered) == due
 
 
 def test_juvenile_trial_30_days_detained_60_not(calendar):
