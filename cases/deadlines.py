@@ -87,14 +87,16 @@ def omnibus_hearing(
 
 @rule(
     "speedy_trial",
-    version=1,
+    version=2,  # 2: a misdemeanor's count starts at the not-guilty plea (the event passed in)
     title="Trial after a speedy-trial demand",
     source="Minn. R. Crim. P. 11.09 (felony, gross misdemeanor), 6.06 (misdemeanor); "
     "Minn. Stat. 611A.033",
     lead_minutes=(14 * DAY, 3 * DAY),
 )
-def speedy_trial(calendar: Calendar, demanded_at: dt.datetime, **_) -> dt.datetime:
-    """Trial within 60 days of the demand, for every level of offence."""
+def speedy_trial(calendar: Calendar, counted_from: dt.datetime, **_) -> dt.datetime:
+    """Trial within 60 days: of the demand for a felony or gross misdemeanor (R. 11.09), of the
+    not-guilty plea for a misdemeanor (R. 6.06); the event is the one the level counts from."""
+    demanded_at = counted_from
     return close_of_business(calendar.add_days(timezone.localdate(demanded_at), 60))
 
 

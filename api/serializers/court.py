@@ -87,6 +87,13 @@ class HearingRecord(serializers.Serializer):
 class SpeedyTrialDemandWrite(serializers.Serializer):
     demanded_on = DateField()
     level = serializers.ChoiceField(choices=DemandLevel.choices)
+    pleaded_not_guilty_on = DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The not-guilty plea; required for a misdemeanor, whose 60 days run from it "
+        "(Rule 6.06).",
+    )
     made_by = serializers.ChoiceField(choices=DemandBy.choices, default=DemandBy.DEFENSE)
     in_custody = serializers.BooleanField(default=False)
 
@@ -94,7 +101,9 @@ class SpeedyTrialDemandWrite(serializers.Serializer):
 class SpeedyTrialDemandOut(serializers.ModelSerializer):
     class Meta:
         model = SpeedyTrialDemand
-        fields = ["demanded_on", "level", "made_by", "in_custody", "recorded_at"]
+        fields = [
+            "demanded_on", "level", "pleaded_not_guilty_on", "made_by", "in_custody", "recorded_at"
+        ]  # fmt: skip
         read_only_fields = fields
 
 

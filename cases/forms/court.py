@@ -77,6 +77,12 @@ class ReleaseForm(forms.Form):
 class SpeedyTrialDemandForm(forms.Form):
     demanded_on = forms.DateField(label="Demand made on", widget=_day(), initial=timezone.localdate)
     level = forms.ChoiceField(label="Offence level", choices=DemandLevel.choices)
+    pleaded_not_guilty_on = forms.DateField(
+        label="Not-guilty plea entered on",
+        widget=_day(),
+        required=False,
+        help_text="Required for a misdemeanor: its 60 days run from the plea (Rule 6.06).",
+    )
     made_by = forms.ChoiceField(label="Made by", choices=DemandBy.choices)
     in_custody = forms.BooleanField(
         required=False,

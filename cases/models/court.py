@@ -80,12 +80,17 @@ class DemandBy(models.TextChoices):
 
 
 class SpeedyTrialDemand(models.Model):
-    """A demand for a speedy trial: it starts the 60-day trial clock, and for a defendant in
-    custody the release clock (120 days; 10 for a misdemeanor)."""
+    """A demand for a speedy trial: it starts the 60-day trial clock (from the demand, Rule
+    11.09; for a misdemeanor from the not-guilty plea, Rule 6.06), and for a defendant in custody
+    the release clock (120 days; 10 for a misdemeanor)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="speedy_demand")
     demanded_on = models.DateField()
     level = models.CharField(max_length=12, choices=DemandLevel.choices)
+    # R. 6.06: a misdemeanor's 60 days run from the not-guilty plea, not from the demand.
+    pleaded_not_guilty_on = models.DateField(
+        null=True, blank=True, help_text="The not-guilty plea (required for a misdemeanor)."
+    )
     made_by = models.CharField(max_length=8, choices=DemandBy.choices, default=DemandBy.DEFENSE)
     in_custody = models.BooleanField(help_text="Is the defendant held in custody?")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

@@ -142,7 +142,8 @@ def speedy_demand_new(request: HttpRequest, public_id) -> HttpResponse:
     return case_step(
         request, case, SpeedyTrialDemandForm(request.POST or None), save,
         heading="Record a speedy-trial demand",
-        note="Trial is due within 60 days of the demand (Rules 11.09, 6.06).",
+        note="Trial is due within 60 days of the demand for a felony or gross misdemeanor "
+        "(Rule 11.09), within 60 days of the not-guilty plea for a misdemeanor (Rule 6.06).",
     )  # fmt: skip
 
 

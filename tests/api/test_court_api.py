@@ -204,6 +204,11 @@ def test_hearings_are_scheduled_continued_and_recorded(api, case, wash_prosecuto
 def test_speedy_trial_demand_and_juvenile_detention_start_their_clocks(api, case, wash_prosecutor):
     client = api(wash_prosecutor)
     path = f"/api/cases/{case.public_id}/"
+    misdemeanor = client.post(
+        path + "speedy-trial-demand/", {"demanded_on": days(0), "level": "misdemeanor"}
+    )
+    assert misdemeanor.status_code == 400
+    assert "pleaded_not_guilty_on" in misdemeanor.json()["fields"]
     demand = client.post(
         path + "speedy-trial-demand/",
         {"demanded_on": days(-1), "level": "felony", "in_custody": True},
@@ -212,6 +217,7 @@ def test_speedy_trial_demand_and_juvenile_detention_start_their_clocks(api, case
     assert SpeedyTrialDemand.objects.get(case=case).in_custody is True
     rules = set(Deadline.objects.filter(object_id=case.pk).values_list("rule", flat=True))
     assert {"speedy_trial", "custody_release"} <= rules
+    assert demand.json()["pleaded_not_guilty_on"] is None
     again = client.post(path + "speedy-trial-demand/", {"demanded_on": days(0), "level": "felony"})
     assert again.status_code == 400 and "demanded_on" in again.json()["fields"]
     bad_level = client.post(

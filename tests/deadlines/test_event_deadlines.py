@@ -140,9 +140,68 @@ def test_a_speedy_trial_demand_in_custody_starts_two_clocks_that_a_trial_meets(
 
 def test_a_misdemeanor_demand_not_in_custody_has_no_release_clock(case, wash_prosecutor):
     speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
-                               level="misdemeanor", made_by="state", in_custody=False)  # fmt: skip
+                               level="misdemeanor", made_by="state", in_custody=False,
+                               pleaded_not_guilty_on=TODAY())  # fmt: skip
     assert set(Deadline.objects.values_list("rule", flat=True)) >= {"speedy_trial"}
     assert not Deadline.objects.filter(rule="custody_release").exists()
+
+
+def test_a_misdemeanor_counts_60_days_from_the_not_guilty_plea_a_felony_from_the_demand(
+    case, wash_prosecutor
+):
+    """R. 6.06: a misdemeanor's 60 days run from the not-guilty plea; R. 11.09 from the demand."""
+    from cases.models import SpeedyTrialDemand
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
+    from taskforce.dates import start_of_day
+
+    today = {"actor": wash_prosecutor, "case": case, "demanded_on": TODAY(),
+             "level": "misdemeanor", "made_by": "defense", "in_custody": False}  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        speedy_trial_demand_record(**today)
+    assert "not-guilty plea (Rule 6.06)" in raised.value.message_dict["pleaded_not_guilty_on"][0]
+    with pytest.raises(ValidationError) as raised:
+        speedy_trial_demand_record(**today, pleaded_not_guilty_on=TODAY() + dt.timedelta(days=1))
+    assert "follows the not-guilty plea" in raised.value.message_dict["pleaded_not_guilty_on"][0]
+    assert not SpeedyTrialDemand.objects.exists()
+    assert not Deadline.objects.filter(rule="speedy_trial").exists()
+
+    pleaded, demanded = TODAY() - dt.timedelta(days=20), TODAY() - dt.timedelta(days=5)
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=demanded,
+                               level="misdemeanor", made_by="defense", in_custody=False,
+                               pleaded_not_guilty_on=pleaded)  # fmt: skip
+    trial = deadline("speedy_trial")
+    assert trial.event_at == start_of_day(pleaded) and trial.rule_version == 2
+    assert trial.due_at == RULES["speedy_trial"].compute(Calendar.current(), start_of_day(pleaded))
+    assert SpeedyTrialDemand.objects.get().pleaded_not_guilty_on == pleaded
+
+
+def test_a_felony_demand_counts_from_the_demand_even_with_a_plea_date(case, wash_prosecutor):
+    from taskforce.dates import start_of_day
+
+    demanded = TODAY() - dt.timedelta(days=5)
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=demanded,
+                               level="felony", made_by="defense", in_custody=False,
+                               pleaded_not_guilty_on=demanded - dt.timedelta(days=30))  # fmt: skip
+    assert deadline("speedy_trial").event_at == start_of_day(demanded)
+
+
+def test_the_demand_page_says_a_misdemeanor_needs_its_plea_date_next_to_the_field(
+    case, wash_prosecutor, client
+):
+    from django.urls import reverse
+
+    verified_login(client, wash_prosecutor)
+    url = reverse("cases:speedy_demand_new", args=[case.public_id])
+    answer = client.post(url, {"demanded_on": TODAY(), "level": "misdemeanor",
+                               "made_by": "defense"})  # fmt: skip
+    assert answer.status_code == 200
+    assert "enter the plea&#x27;s date" in answer.content.decode()
+    assert answer.context["form"].errors["pleaded_not_guilty_on"]
+    answer = client.post(url, {"demanded_on": TODAY(), "level": "misdemeanor",
+                               "made_by": "defense", "pleaded_not_guilty_on": TODAY()})  # fmt: skip
+    assert answer.status_code == 302
+    assert deadline("speedy_trial").status == "open"
 
 
 def test_the_final_disposition_starts_the_15_working_day_notice(
