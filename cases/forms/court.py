@@ -74,6 +74,15 @@ class ReleaseForm(forms.Form):
     released_at = forms.DateTimeField(label="Released at", widget=_when())
 
 
+class FinalDispositionForm(forms.Form):
+    final_disposition_on = forms.DateField(
+        label="Date of the final disposition",
+        widget=_day(),
+        help_text="The victims are to be told within 15 working days of it (Minn. Stat. "
+        "611A.039), counted from this date however late it is entered.",
+    )
+
+
 class SpeedyTrialDemandForm(forms.Form):
     demanded_on = forms.DateField(label="Demand made on", widget=_day(), initial=timezone.localdate)
     level = forms.ChoiceField(label="Offence level", choices=DemandLevel.choices)

@@ -15,6 +15,7 @@ from cases.forms import (
     CourtEventForm,
     DetentionForm,
     DocumentForm,
+    FinalDispositionForm,
     HearingRecordForm,
     NoteForm,
     NoticeForm,
@@ -26,6 +27,7 @@ from cases.forms import (
 from cases.models import Charge, CourtEvent
 from cases.selectors.cases import case_get
 from cases.selectors.victims import case_victims_visible
+from cases.services import cases as case_services
 from cases.services import court as court_services
 from cases.services import notes as note_services
 from cases.services import notices as notice_services
@@ -128,6 +130,47 @@ def detention_release(request: HttpRequest, public_id) -> HttpResponse:
     return case_step(
         request, case, ReleaseForm(request.POST or None), save, heading="Record the release"
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def final_disposition_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = case_to_change(request, public_id)
+
+    def save(data):
+        updated = case_services.case_final_disposition_record(
+            actor=request.user, case=case, disposed_on=data["final_disposition_on"]
+        )
+        return final_disposition_message(updated)
+
+    return case_step(
+        request, case,
+        FinalDispositionForm(request.POST or None,
+                             initial={"final_disposition_on": case.final_disposition_on}),
+        save,
+        heading="Record the final disposition's date",
+        note="Minn. Stat. 611A.039: the victims are told of the final disposition within 15 "
+        "working days of it.",
+    )  # fmt: skip
+
+
+def final_disposition_message(case) -> str:
+    """What recording the date set in motion: the notice's due time, or that it is overdue."""
+    from django.utils import timezone
+
+    from deadlines.services import deadlines_of
+
+    day = f"{case.final_disposition_on:%b %-d, %Y}"
+    notice = deadlines_of(case).filter(rule="disposition_notice").first()
+    if notice is None:
+        return f"Final disposition of {day} recorded."
+    due = f"{timezone.localtime(notice.due_at):%b %-d, %Y %H:%M}"
+    if notice.is_overdue():
+        return (
+            f"Final disposition of {day} recorded. The 15 working days to notify the victims "
+            f"ended {due}: the notice is overdue."
+        )
+    return f"Final disposition of {day} recorded; notify the victims by {due}."
 
 
 @login_required

@@ -333,6 +333,20 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     browser.execute_script("document.getElementById('timeline').scrollIntoView()")
     assert screenshot("case-timeline").stat().st_size > 0
 
+    # The 611A.039 notice counts from the final disposition's date, which the prosecutor records.
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
+    from taskforce.dates import start_of_day
+
+    notice_due = RULES["disposition_notice"].compute(Calendar.current(), start_of_day(today))
+    click(browser, "Record the final disposition's date")
+    type_date(browser, "id_final_disposition_on", today)
+    click(browser, "Save")
+    assert messages(browser) == [
+        f"Final disposition of {today:%b %-d, %Y} recorded; notify the victims by "
+        f"{timezone.localtime(notice_due):%b %-d, %Y %H:%M}."
+    ]
+
     # 6. The caseload shows the case: defendant, next hearing and status; search finds it.
     follow_nav(browser, "Cases")
     assert h1(browser) == "Cases"
@@ -340,10 +354,6 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     assert row[1] == f"State v. {defendant}"
     assert row[2:5] == ["Sentenced", defendant, f"{hearing_at:%b %-d, %Y %H:%M}"]
     # Its charging deadline was met; next is telling the victim of the disposition (611A.039).
-    from deadlines.calendar import Calendar
-    from deadlines.rules import RULES
-
-    notice_due = RULES["disposition_notice"].compute(Calendar.current(), timezone.now())
     assert row[5] == f"{timezone.localtime(notice_due):%b %-d, %Y %H:%M}"
     assert row[7] == "1"  # victims
     type_into(browser, "id_q", last_name)

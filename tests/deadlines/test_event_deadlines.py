@@ -204,30 +204,86 @@ def test_the_demand_page_says_a_misdemeanor_needs_its_plea_date_next_to_the_fiel
     assert deadline("speedy_trial").status == "open"
 
 
-def test_the_final_disposition_starts_the_15_working_day_notice(
-    case, wash_prosecutor, patron_13_15
-):
-    from cases.services.cases import case_transition
+def _convicted_with_a_victim(case, wash_prosecutor, patron_13_15, disposed_on):
     from cases.services.charges import charge_dispose
 
     victim = case_victim_add(actor=wash_prosecutor, case=case, role="victim",
                              data=PersonData(first_name="Ana", last_name="Ruiz"))  # fmt: skip
     charging_decide(actor=wash_prosecutor, case=case, decision="charge",
                     charges=[ChargeInput(case.defendants.get(), patron_13_15,
-                                         TODAY() - dt.timedelta(days=30))])  # fmt: skip
-    charge = case.charges.get()
-    charge_dispose(actor=wash_prosecutor, charge=charge, disposition="convicted",
-                   disposed_on=TODAY())  # fmt: skip
+                                         TODAY() - dt.timedelta(days=90))])  # fmt: skip
+    charge_dispose(actor=wash_prosecutor, charge=case.charges.get(), disposition="convicted",
+                   disposed_on=disposed_on)  # fmt: skip
     case.refresh_from_db()
+    return case, victim
+
+
+def test_the_15_working_days_run_from_the_recorded_disposition_date_not_the_status_change(
+    case, wash_prosecutor, patron_13_15
+):
+    from cases.services.cases import case_final_disposition_record, case_transition
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
+    from taskforce.dates import start_of_day
+
+    case, victim = _convicted_with_a_victim(case, wash_prosecutor, patron_13_15, TODAY())
     for step in ("pre_trial", "trial", "sentenced"):
         case = case_transition(actor=wash_prosecutor, case=case, to_status=step)
+    # Moving the status starts nothing: the count waits for the disposition's date.
+    assert not Deadline.objects.filter(rule="disposition_notice").exists()
+    disposed = TODAY() - dt.timedelta(days=4)
+    case = case_final_disposition_record(actor=wash_prosecutor, case=case, disposed_on=disposed)
     notice = deadline("disposition_notice")
+    assert notice.event_at == start_of_day(disposed)
+    assert notice.due_at == RULES["disposition_notice"].compute(Calendar.current(), notice.event_at)
     assert notice.status == "open" and notice.responsible_user == wash_prosecutor
+    # A corrected date moves the open deadline (audited); closing the case does not restart it.
+    case = case_final_disposition_record(
+        actor=wash_prosecutor, case=case, disposed_on=disposed - dt.timedelta(days=1)
+    )
+    assert deadline("disposition_notice").event_at == start_of_day(disposed - dt.timedelta(days=1))
     case_transition(actor=wash_prosecutor, case=case, to_status="closed")
-    assert Deadline.objects.filter(rule="disposition_notice").count() == 1  # not restarted
+    assert Deadline.objects.filter(rule="disposition_notice").count() == 1
     victim_notice_record(actor=wash_prosecutor, case=case, victim=victim, kind="disposition",
                          given_on=TODAY(), method="letter")  # fmt: skip
     assert deadline("disposition_notice").status == "met"
+
+
+def test_a_disposition_date_entered_late_is_overdue_at_once_and_the_page_says_so(
+    case, wash_prosecutor, patron_13_15, client
+):
+    from django.urls import reverse
+
+    disposed = TODAY() - dt.timedelta(days=40)  # more than 15 working days ago, whatever today is
+    case, _ = _convicted_with_a_victim(case, wash_prosecutor, patron_13_15, disposed)
+    verified_login(client, wash_prosecutor)
+    url = reverse("cases:final_disposition_new", args=[case.public_id])
+    future = client.post(url, {"final_disposition_on": TODAY() + dt.timedelta(days=1)})
+    assert future.status_code == 200
+    assert future.context["form"].errors["final_disposition_on"] == ["This date is in the future."]
+    answer = client.post(url, {"final_disposition_on": disposed}, follow=True)
+    page = answer.content.decode()
+    assert "the notice is overdue" in page
+    notice = deadline("disposition_notice")
+    assert notice.is_overdue() and notice.event_at.date() == disposed
+    case.refresh_from_db()
+    assert case.final_disposition_on == disposed
+
+
+def test_the_disposition_date_needs_disposed_counts_and_another_agency_gets_404(
+    case, wash_prosecutor, ramsey_prosecutor, client
+):
+    from django.urls import reverse
+
+    from cases.services.cases import case_final_disposition_record
+
+    with pytest.raises(ValidationError) as raised:
+        case_final_disposition_record(actor=wash_prosecutor, case=case, disposed_on=TODAY())
+    assert "dispositions first" in raised.value.message_dict["final_disposition_on"][0]
+    verified_login(client, ramsey_prosecutor)
+    url = reverse("cases:final_disposition_new", args=[case.public_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"final_disposition_on": TODAY()}).status_code == 404
 
 
 @pytest.fixture

@@ -212,6 +212,25 @@ def test_first_contact_counts_business_days(calendar, advocacy_center):
     assert due == local(2026, 3, 9, 17, 0)
 
 
+# 611A.039: 15 working days after the final disposition's date (the day itself not counted).
+DISPOSITION_NOTICES = [
+    # Friday December 17, 2027: 20, 21, 22, 23, (24: Christmas on a Saturday, observed Friday),
+    # 27, 28, 29, 30, (31: New Year's Day 2028 on a Saturday), January 3, 4, 5, 6, 7, 10, 11.
+    (local(2027, 12, 17, 0), local(2028, 1, 11, 17)),
+    # Monday March 2, 2026 at 00:00, the week before the spring clock change: 3, 4, 5, 6, 9,
+    # 10, 11, 12, 13, 16, 17, 18, 19, 20, 23.
+    (local(2026, 3, 2, 0), local(2026, 3, 23, 17)),
+    # Friday October 30, 2026 (clocks fall back Sunday): November 2, 3, 4, 5, 6, 9, 10,
+    # (11: Veterans Day), 12, 13, 16, 17, 18, 19, 20, 23.
+    (local(2026, 10, 30, 0), local(2026, 11, 23, 17)),
+]
+
+
+@pytest.mark.parametrize(("disposed", "due"), DISPOSITION_NOTICES)
+def test_disposition_notice_hand_counted(calendar, disposed, due):
+    assert RULES["disposition_notice"].compute(calendar, disposed) == due
+
+
 def test_disposition_notice_is_fifteen_working_days(calendar):
     # Disposed Monday November 16, 2026; Thanksgiving and the day after do not count.
     due = RULES["disposition_notice"].compute(calendar, local(2026, 11, 16, 11))
