@@ -24,7 +24,10 @@ MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": 0}
 class SentenceWrite(serializers.Serializer):
     sentenced_on = DateField()
     assessment = serializers.DecimalField(
-        **MONEY, help_text="609.3241 penalty assessment: $500 to $1,000, not waivable."
+        **MONEY,
+        help_text="609.3241(a) penalty assessment, not waivable: $500 to $750 for a misdemeanor "
+        "violation of 609.27, a violation of 609.324 subd. 2, 609.33 or 617.293; $750 to $1,000 "
+        "otherwise.",
     )
     custody_days = serializers.IntegerField(min_value=0, max_value=365_000, default=0)
     custody_stayed = serializers.BooleanField(default=False)

@@ -146,8 +146,10 @@ class SentenceForm(forms.Form):
         min_value=0,
         max_digits=8,
         decimal_places=2,
-        help_text="$500 to $1,000; not waivable. Shared 40% arresting agency, 20% prosecuting "
-        "agency, 40% victim services.",
+        help_text="$500 to $750 for a misdemeanor violation of 609.27, a violation of 609.324 "
+        "subd. 2, 609.33 or 617.293; $750 to $1,000 otherwise. Not waivable. Shared 40% "
+        "arresting agency, 20% prosecuting agency, 40% Safe Harbor for Youth account "
+        "(victim-service organizations).",
     )
     assessment_reduced_for_indigence = forms.BooleanField(
         required=False, label="Reduced for indigence (at least $100)"

@@ -21,7 +21,7 @@ from cases.models import (
     Sentence,
     SpeedyTrialDemand,
 )
-from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, ASSESSMENT_MAXIMUM, ASSESSMENT_MINIMUM
+from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, assessment_range
 from cases.services.notices import (
     case_arrested_at,
     case_deadline_schedule,
@@ -207,15 +207,20 @@ def sentence_record(
         errors["sentenced_on"] = "This date is in the future."
     elif charge.disposed_on and sentenced_on < charge.disposed_on:
         errors["sentenced_on"] = "Sentencing cannot come before the conviction."
+    # 609.3241(a): the range follows the offence of conviction (its statute and level).
+    low, high, why = assessment_range(charge.statute.citation, charge.level)
     if assessment_reduced_for_indigence:
-        if assessment < ASSESSMENT_INDIGENT_FLOOR or assessment > ASSESSMENT_MAXIMUM:
-            errors["assessment"] = "Reduced for indigence, the assessment is at least $100."
+        if assessment < ASSESSMENT_INDIGENT_FLOOR or assessment > high:
+            errors["assessment"] = (
+                f"Reduced for indigence, the assessment is at least $100 and at most ${high:,.0f} "
+                f"for {why}."
+            )
         if not reduction_reason.strip():
             errors["reduction_reason"] = "Record why the assessment was reduced."
-    elif not ASSESSMENT_MINIMUM <= assessment <= ASSESSMENT_MAXIMUM:
+    elif not low <= assessment <= high:
         errors["assessment"] = (
-            "The assessment is $500 to $1,000 and cannot be waived; "
-            "tick the indigence reduction to order less."
+            f"For {why} the assessment is ${low:,.0f} to ${high:,.0f} (Minn. Stat. 609.3241(a)) "
+            "and cannot be waived; tick the indigence reduction to order less."
         )
     if assessment_paid > assessment:
         errors["assessment_paid"] = "More is recorded as paid than was ordered."

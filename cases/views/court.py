@@ -25,6 +25,7 @@ from cases.forms import (
     VictimForm,
 )
 from cases.models import Charge, CourtEvent
+from cases.models.court import assessment_range
 from cases.selectors.cases import case_get
 from cases.selectors.victims import case_victims_visible
 from cases.services import cases as case_services
@@ -46,10 +47,17 @@ def sentence_new(request: HttpRequest, public_id, charge_id) -> HttpResponse:
         court_services.sentence_record(actor=request.user, charge=charge, **data)
         return f"Sentence on count {charge.count_number} recorded."
 
+    form = SentenceForm(request.POST or None)
+    low, high, why = assessment_range(charge.statute.citation, charge.level)
+    form.fields["assessment"].help_text = (
+        f"${low:,.0f} to ${high:,.0f} for {why} (609.3241(a)); not waivable. Shared 40% arresting "
+        "agency, 20% prosecuting agency, 40% Safe Harbor for Youth account (victim-service "
+        "organizations)."
+    )
     return case_step(
         request,
         case,
-        SentenceForm(request.POST or None),
+        form,
         save,
         heading=f"Sentence on count {charge.count_number}: {charge.statute}",
     )

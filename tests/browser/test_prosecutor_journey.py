@@ -286,7 +286,8 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
 
     assert h1(browser).startswith("Sentence on count 1")  # still on the form
     assert field_error(browser, "id_assessment") == (
-        "The assessment is $500 to $1,000 and cannot be waived; "
+        "For a felony conviction of 609.324 subd. 1(b) the assessment is $750 to $1,000 "
+        "(Minn. Stat. 609.3241(a)) and cannot be waived; "
         "tick the indigence reduction to order less."
     )
     assert messages(browser) == []
@@ -305,7 +306,8 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     assert sentence.get_attribute("open") == "true"
     assert sentence.find_element(By.TAG_NAME, "p").text == (
         "30 days (stayed), 12 months' probation, fine $0.00. Assessment $750.00, $0.00 paid: "
-        "Arresting agency $300.00, Prosecuting agency $150.00, Victim services $300.00."
+        "Arresting agency $300.00, Prosecuting agency $150.00, "
+        "Safe Harbor for Youth account (victim-service organizations) $300.00."
     )
 
     # 5. The case moves on to pre-trial, then to sentenced; the timeline has it all, in order.
