@@ -9,9 +9,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cases.models import CourtEvent
+from cases.models import Case, CourtEvent, DemandLevel
 from deadlines.calendar import Calendar
-from deadlines.rules import DAY, HOUR, close_of_business, recipients, rule
+from deadlines.rules import DAY, HOUR, close_of_business, context_finder, recipients, rule
 
 
 @rule(
@@ -203,3 +203,43 @@ def hearing_prosecutor(deadline) -> list:
         pk=deadline.object_id
     )
     return [event.case.assigned_prosecutor] if event.case.assigned_prosecutor else []
+
+
+# Deadlines stored before their context was kept (deadlines.services.deadlines_recompute): what
+# each was counted by, from its record or from the count it gave.
+
+
+def _days_counted(deadline) -> int:
+    return (timezone.localdate(deadline.due_at) - timezone.localdate(deadline.event_at)).days
+
+
+@context_finder("omnibus_hearing")
+def omnibus_context(deadline) -> dict:
+    """28 days (Rule 8 combined) or 42: moving to a court day adds a few days at most."""
+    return {"combined_with_rule8": _days_counted(deadline) < 42}
+
+
+@context_finder("juvenile_trial")
+def juvenile_trial_context(deadline) -> dict:
+    """30 days (detained) or 60: moving to a court day adds a few days at most."""
+    return {"detained": _days_counted(deadline) < 60}
+
+
+@context_finder("custody_release")
+def custody_release_context(deadline) -> dict | None:
+    demand = Case.objects.filter(pk=deadline.object_id).values_list("speedy_demand__level").first()
+    if not demand or demand[0] is None:
+        return None
+    return {"misdemeanor": demand[0] == DemandLevel.MISDEMEANOR}
+
+
+@context_finder("juvenile_detention_hearing")
+def detention_context(deadline) -> dict | None:
+    """The facility of the detention the deadline was numbered after (the case's n-th)."""
+    case = Case.objects.filter(pk=deadline.object_id).first()
+    if case is None:
+        return None
+    detentions = list(case.detentions.order_by("pk").values_list("facility", flat=True))
+    if len(detentions) < deadline.sequence:
+        return None
+    return {"facility": detentions[deadline.sequence - 1]}
