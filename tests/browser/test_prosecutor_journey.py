@@ -341,7 +341,7 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     from taskforce.dates import start_of_day
 
     notice_due = RULES["disposition_notice"].compute(Calendar.current(), start_of_day(today))
-    click(browser, "Record the final disposition's date")
+    click(browser, "Record the date of the final disposition")
     type_date(browser, "id_final_disposition_on", today)
     click(browser, "Save")
     assert messages(browser) == [
