@@ -92,6 +92,23 @@ def test_speedy_trial_is_60_days_from_the_demand(calendar):
     assert due == local(2026, 11, 2, 17)
 
 
+# 60 days from the demand (R. 11.09) or, for a misdemeanor, from the not-guilty plea (R. 6.06);
+# a last day on a weekend or holiday runs to the next court day (R. 34.01).
+SPEEDY_TRIALS = [
+    # Monday November 1, 2027: day 60 is Friday December 31, a holiday (New Year's Day 2028 is a
+    # Saturday), then the weekend: Monday January 3, 2028.
+    (local(2027, 11, 1, 10), local(2028, 1, 3, 17)),
+    # Wednesday January 7, 2026 at 00:00: day 60 is Sunday March 8, the spring clock change:
+    # Monday March 9.
+    (local(2026, 1, 7, 0), local(2026, 3, 9, 17)),
+]
+
+
+@pytest.mark.parametrize(("counted_from", "due"), SPEEDY_TRIALS)
+def test_speedy_trial_hand_counted(calendar, counted_from, due):
+    assert RULES["speedy_trial"].compute(calendar, counted_from) == due
+
+
 def test_custody_release_at_120_days_or_10_for_a_misdemeanor(calendar):
     assert RULES["custody_release"].compute(calendar, local(2026, 9, 1, 10)) == local(
         2026, 12, 30, 17
