@@ -9,9 +9,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cases.models import CourtEvent
+from cases.models import Case, CourtEvent, DemandLevel
 from deadlines.calendar import Calendar
-from deadlines.rules import DAY, HOUR, close_of_business, recipients, rule
+from deadlines.rules import DAY, HOUR, close_of_business, context_finder, recipients, rule
 
 
 @rule(
@@ -87,14 +87,16 @@ def omnibus_hearing(
 
 @rule(
     "speedy_trial",
-    version=1,
+    version=2,  # 2: a misdemeanor's count starts at the not-guilty plea (the event passed in)
     title="Trial after a speedy-trial demand",
     source="Minn. R. Crim. P. 11.09 (felony, gross misdemeanor), 6.06 (misdemeanor); "
     "Minn. Stat. 611A.033",
     lead_minutes=(14 * DAY, 3 * DAY),
 )
-def speedy_trial(calendar: Calendar, demanded_at: dt.datetime, **_) -> dt.datetime:
-    """Trial within 60 days of the demand, for every level of offence."""
+def speedy_trial(calendar: Calendar, counted_from: dt.datetime, **_) -> dt.datetime:
+    """Trial within 60 days: of the demand for a felony or gross misdemeanor (R. 11.09), of the
+    not-guilty plea for a misdemeanor (R. 6.06); the event is the one the level counts from."""
+    demanded_at = counted_from
     return close_of_business(calendar.add_days(timezone.localdate(demanded_at), 60))
 
 
@@ -119,7 +121,7 @@ JUVENILE_DETENTION_HOURS = {"secure_juvenile": 36, "adult_jail": 24, "metro_adul
 
 @rule(
     "juvenile_detention_hearing",
-    version=1,
+    version=2,  # 2: the 6 hours in a metropolitan adult jail run through weekends and holidays
     title="Detention hearing for a detained juvenile",
     source="Minn. R. Juv. Delinq. P. 5.07 subd. 1",
     lead_minutes=(6 * HOUR, 2 * HOUR),
@@ -127,25 +129,30 @@ JUVENILE_DETENTION_HOURS = {"secure_juvenile": 36, "adult_jail": 24, "metro_adul
 def juvenile_detention_hearing(
     calendar: Calendar, detained_at: dt.datetime, *, facility: str = "secure_juvenile", **_
 ) -> dt.datetime:
-    """36 hours in a secure juvenile facility, 24 in an adult jail (6 in a metropolitan adult
-    jail), excluding Saturdays, Sundays and holidays; the count starts when the child is taken."""
+    """36 hours in a secure juvenile facility, 24 in an adult jail, excluding Saturdays, Sundays
+    and holidays; the count starts when the child is taken. In an adult jail in a metropolitan
+    county the limit is 6 hours "including Saturdays, Sundays and holidays": plain elapsed hours."""
+    hours = JUVENILE_DETENTION_HOURS[facility]
+    if facility == "metro_adult_jail":
+        return timezone.localtime(detained_at.astimezone(dt.UTC) + dt.timedelta(hours=hours))
     return calendar.add_hours_skipping(
-        detained_at,
-        JUVENILE_DETENTION_HOURS[facility],
-        skip=lambda day: not calendar.is_court_day(day),
+        detained_at, hours, skip=lambda day: not calendar.is_court_day(day)
     )
 
 
 @rule(
     "juvenile_detention_review",
-    version=1,
+    version=2,  # 2: the order's own day counts as the first day
     title="Detention review for a juvenile still detained",
-    source="Minn. R. Juv. Delinq. P. 5.08",
+    source="Minn. Stat. 260B.178 subd. 2; Minn. R. Juv. Delinq. P. 5.08",
     lead_minutes=(DAY,),
 )
 def juvenile_detention_review(calendar: Calendar, last_hearing_at: dt.datetime, **_) -> dt.datetime:
-    """Every 8 days, excluding weekends and holidays, after the last detention hearing."""
-    return close_of_business(calendar.add_court_days(timezone.localdate(last_hearing_at), 8))
+    """Every eight days "excluding Saturdays, Sundays and holidays, from and including the date
+    of the order" (260B.178 subd. 2): the order's day is day 1 when it is a business day; an
+    order on a weekend or holiday starts the count on the next business day."""
+    order_day = timezone.localdate(last_hearing_at)
+    return close_of_business(calendar.add_court_days(order_day - dt.timedelta(days=1), 8))
 
 
 @rule(
@@ -196,3 +203,43 @@ def hearing_prosecutor(deadline) -> list:
         pk=deadline.object_id
     )
     return [event.case.assigned_prosecutor] if event.case.assigned_prosecutor else []
+
+
+# Deadlines stored before their context was kept (deadlines.services.deadlines_recompute): what
+# each was counted by, from its record or from the count it gave.
+
+
+def _days_counted(deadline) -> int:
+    return (timezone.localdate(deadline.due_at) - timezone.localdate(deadline.event_at)).days
+
+
+@context_finder("omnibus_hearing")
+def omnibus_context(deadline) -> dict:
+    """28 days (Rule 8 combined) or 42: moving to a court day adds a few days at most."""
+    return {"combined_with_rule8": _days_counted(deadline) < 42}
+
+
+@context_finder("juvenile_trial")
+def juvenile_trial_context(deadline) -> dict:
+    """30 days (detained) or 60: moving to a court day adds a few days at most."""
+    return {"detained": _days_counted(deadline) < 60}
+
+
+@context_finder("custody_release")
+def custody_release_context(deadline) -> dict | None:
+    demand = Case.objects.filter(pk=deadline.object_id).values_list("speedy_demand__level").first()
+    if not demand or demand[0] is None:
+        return None
+    return {"misdemeanor": demand[0] == DemandLevel.MISDEMEANOR}
+
+
+@context_finder("juvenile_detention_hearing")
+def detention_context(deadline) -> dict | None:
+    """The facility of the detention the deadline was numbered after (the case's n-th)."""
+    case = Case.objects.filter(pk=deadline.object_id).first()
+    if case is None:
+        return None
+    detentions = list(case.detentions.order_by("pk").values_list("facility", flat=True))
+    if len(detentions) < deadline.sequence:
+        return None
+    return {"facility": detentions[deadline.sequence - 1]}

@@ -33,6 +33,8 @@ urlpatterns = [
     path("cases/<uuid:public_id>/detention/", court.detention_new, name="detention_new"),
     path("cases/<uuid:public_id>/detention/release/", court.detention_release,
          name="detention_release"),
+    path("cases/<uuid:public_id>/final-disposition/", court.final_disposition_new,
+         name="final_disposition_new"),
     path("cases/<uuid:public_id>/speedy-trial-demand/", court.speedy_demand_new,
          name="speedy_demand_new"),
     path("cases/<uuid:public_id>/victims/new/", court.victim_new, name="victim_new"),

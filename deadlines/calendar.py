@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -21,32 +22,63 @@ def _last_weekday(year: int, month: int, weekday: int) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
-def minnesota_holidays(year: int) -> list[tuple[dt.date, str]]:
-    """The legal holidays of one year; a fixed-date holiday on a Sunday is kept the Monday."""
+# The fixed-date holidays 645.44 subd. 5 moves when they fall on a weekend.
+MOVED_WHEN_ON_A_WEEKEND = [
+    (1, 1, "New Year's Day"),
+    (6, 19, "Juneteenth"),
+    (7, 4, "Independence Day"),
+    (11, 11, "Veterans Day"),
+    (12, 25, "Christmas Day"),
+]
+SUBD_5 = "645.44 subd. 5"
+# weekday -> (days to the day observed, the rule)
+OBSERVED = {
+    6: (1, "falls on Sunday, observed Monday"),
+    5: (-1, "falls on Saturday, observed Friday"),
+}
+
+
+@dataclass(frozen=True)
+class LegalHoliday:
+    day: dt.date
+    name: str
+    rule: str  # which part of 645.44 subd. 5 made this day a holiday
+
+
+def legal_holidays(year: int) -> list[LegalHoliday]:
+    """The legal holidays falling in one year (Minn. Stat. 645.44 subd. 5), each with the rule
+    that made it: a fixed-date holiday on a Sunday is kept the Monday after, on a Saturday the
+    Friday before (so a Saturday New Year's Day makes December 31 of the year before a holiday).
+    """
     mon, thu = 0, 3
-    fixed = [
-        (dt.date(year, 1, 1), "New Year's Day"),
-        (dt.date(year, 6, 19), "Juneteenth"),
-        (dt.date(year, 7, 4), "Independence Day"),
-        (dt.date(year, 11, 11), "Veterans Day"),
-        (dt.date(year, 12, 25), "Christmas Day"),
-    ]
-    observed = [
-        (day + dt.timedelta(days=1), f"{name} (observed)")
-        for day, name in fixed
-        if day.weekday() == 6
-    ]
+    days: list[LegalHoliday] = []
+    for y in (year, year + 1):  # next year's New Year's Day may be observed this December 31
+        for month, day_of_month, name in MOVED_WHEN_ON_A_WEEKEND:
+            day = dt.date(y, month, day_of_month)
+            days.append(LegalHoliday(day, name, f"{SUBD_5}: {name}, {day:%B %-d}"))
+            if day.weekday() in OBSERVED:
+                shift, rule = OBSERVED[day.weekday()]
+                days.append(LegalHoliday(day + dt.timedelta(days=shift), f"{name} (observed)",
+                                         f"{SUBD_5}: {rule}"))  # fmt: skip
     thanksgiving = _nth_weekday(year, 11, thu, 4)
     moving = [
-        (_nth_weekday(year, 1, mon, 3), "Martin Luther King Jr. Day"),
-        (_nth_weekday(year, 2, mon, 3), "Washington's and Lincoln's Birthday"),
-        (_last_weekday(year, 5, mon), "Memorial Day"),
-        (_nth_weekday(year, 9, mon, 1), "Labor Day"),
-        (_nth_weekday(year, 10, mon, 2), "Christopher Columbus Day"),
-        (thanksgiving, "Thanksgiving Day"),
-        (thanksgiving + dt.timedelta(days=1), "Day after Thanksgiving"),
-    ]
-    return sorted(fixed + observed + moving)
+        (_nth_weekday(year, 1, mon, 3), "Martin Luther King Jr. Day", "third Monday in January"),
+        (_nth_weekday(year, 2, mon, 3), "Washington's and Lincoln's Birthday",
+         "third Monday in February"),
+        (_last_weekday(year, 5, mon), "Memorial Day", "last Monday in May"),
+        (_nth_weekday(year, 9, mon, 1), "Labor Day", "first Monday in September"),
+        (_nth_weekday(year, 10, mon, 2), "Indigenous Peoples Day", "second Monday in October"),
+        (thanksgiving, "Thanksgiving Day", "fourth Thursday in November"),
+        (thanksgiving + dt.timedelta(days=1), "Day after Thanksgiving",
+         "the Friday after Thanksgiving"),
+    ]  # fmt: skip
+    days += [LegalHoliday(day, name, f"{SUBD_5}: {when}") for day, name, when in moving]
+    return sorted((h for h in days if h.day.year == year), key=lambda h: h.day)
+
+
+def minnesota_holidays(year: int) -> list[tuple[dt.date, str]]:
+    """The legal holidays of one year as (day, name)."""
+    return [(h.day, h.name) for h in legal_holidays(year)]
 
 
 class Calendar:

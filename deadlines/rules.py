@@ -53,6 +53,33 @@ def rule(
     return register
 
 
+# For deadlines stored before their context was kept: each app may say how to find a rule's
+# context from the deadline's record (None when it cannot be known any more).
+CONTEXT_FINDERS: dict[str, Callable] = {}
+
+
+def context_finder(rule_name: str):
+    """Register a function (deadline -> context dict, or None if unknown) for a rule."""
+
+    def register(find):
+        CONTEXT_FINDERS[rule_name] = find
+        return find
+
+    return register
+
+
+def context_keys(rule_name: str) -> set[str]:
+    """The context a rule counts by (its keyword-only parameters; the agency is the deadline's)."""
+    import inspect
+
+    parameters = inspect.signature(RULES[rule_name].compute).parameters.values()
+    return {
+        p.name
+        for p in parameters
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "agency"
+    }
+
+
 def close_of_business(day: dt.date, hour: int = 17) -> dt.datetime:
     """A day's close of business, local time: when a day-counted deadline falls due."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +14,7 @@ from django.utils import timezone
 from deadlines.calendar import Calendar
 from deadlines.records import guard_records
 from deadlines.reminders import reminders_plan
-from deadlines.rules import RULES
+from deadlines.rules import CONTEXT_FINDERS, RULES, context_keys
 from taskforce import access, audit
 from taskforce.models import Agency, Deadline, DeadlineStatus, User
 
@@ -37,8 +38,9 @@ def deadline_schedule(
     A deadline already met or waived is left as it is: history is never reopened silently.
     """
     spec = RULES[rule]
+    context = {k: v for k, v in (context or {}).items() if k in context_keys(rule)}
     due_at = spec.compute(
-        calendar or Calendar.current(), event_at, agency=responsible_agency, **(context or {})
+        calendar or Calendar.current(), event_at, agency=responsible_agency, **context
     )
     content_type = ContentType.objects.get_for_model(obj)
     existing = (
@@ -49,7 +51,7 @@ def deadline_schedule(
     if existing is None:
         created = Deadline.objects.create(
             content_type=content_type, object_id=obj.pk, rule=rule, sequence=sequence,
-            rule_version=spec.version,
+            rule_version=spec.version, context=context,
             title=spec.title, source=spec.source, event_at=event_at, due_at=due_at,
             responsible_agency=responsible_agency, responsible_user=responsible_user,
         )  # fmt: skip
@@ -66,7 +68,8 @@ def deadline_schedule(
         existing.save(update_fields=["responsible_user"])
     before = existing.due_at
     existing.event_at, existing.due_at, existing.rule_version = event_at, due_at, spec.version
-    existing.save(update_fields=["event_at", "due_at", "rule_version"])
+    existing.context = context
+    existing.save(update_fields=["event_at", "due_at", "rule_version", "context"])
     reminders_plan(existing)
     audit.record(
         actor, "deadline.recomputed", obj,
@@ -146,3 +149,64 @@ def deadlines_follow_assignee(*, record: models.Model, old: User | None, new: Us
             deadline.responsible_user = new
             deadline.save(update_fields=["responsible_user"])
         reminders_plan(deadline)
+
+
+@dataclass
+class Recomputed:
+    """What a recomputation did: deadlines moved, found unchanged, or left (context unknown)."""
+
+    moved: list[Deadline] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Deadline] = field(default_factory=list)
+
+
+def deadlines_recompute(
+    *, rules: list[str] | None = None, every_version: bool = False, actor: User | None = None
+) -> Recomputed:
+    """Recompute the open deadlines a changed rule computed by its old version (`every_version`:
+    all open deadlines of the rules, e.g. after the holiday table changed), from the same event
+    and context, with the rule and holidays as they are now. A moved deadline takes the rule's
+    current version, its reminders are planned again, and the move is audited with both versions
+    and due times; closed deadlines are history and never touched."""
+    result = Recomputed()
+    calendar = Calendar.current()
+    for name in rules or sorted(RULES):
+        spec = RULES[name]
+        open_ones = Deadline.objects.filter(rule=name, status=DeadlineStatus.OPEN)
+        if not every_version:
+            open_ones = open_ones.filter(rule_version__lt=spec.version)
+        keys = context_keys(name)
+        with transaction.atomic():
+            for deadline in open_ones.select_for_update().select_related("responsible_agency"):
+                context = {k: v for k, v in deadline.context.items() if k in keys}
+                if keys - context.keys() and name in CONTEXT_FINDERS:
+                    context = {**(CONTEXT_FINDERS[name](deadline) or {}), **context}
+                if keys - context.keys():  # a default might not be what it was counted by
+                    result.skipped.append(deadline)
+                    continue
+                _recompute_one(deadline, spec, calendar, context, actor, result)
+    return result
+
+
+def _recompute_one(deadline, spec, calendar, context, actor, result: Recomputed) -> None:
+    due_at = spec.compute(
+        calendar, deadline.event_at, agency=deadline.responsible_agency, **context
+    )
+    if due_at == deadline.due_at and deadline.rule_version == spec.version:
+        result.unchanged += 1
+        return
+    before, version = deadline.due_at, deadline.rule_version
+    deadline.due_at, deadline.rule_version, deadline.context = due_at, spec.version, context
+    deadline.title, deadline.source = spec.title, spec.source
+    deadline.save(update_fields=["due_at", "rule_version", "context", "title", "source"])
+    reminders_plan(deadline)
+    obj = deadline.content_type.get_object_for_this_type(pk=deadline.object_id)
+    audit.record(
+        actor, "deadline.recomputed", obj,
+        reason=f"Rule {spec.name} changed (version {version} to {spec.version})"
+        if version != spec.version else "The holiday table changed",
+        changes={"rule": spec.name, "rule_version": [version, spec.version],
+                 "due_at": [timezone.localtime(before).isoformat(),
+                            timezone.localtime(due_at).isoformat()]},
+    )  # fmt: skip
+    result.moved.append(deadline)

@@ -7,13 +7,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from deadlines import preferences, selectors
+from deadlines.calendar import legal_holidays
 from deadlines.preferences import format_leads, parse_leads
 from deadlines.rules import RULES
 from deadlines.services import deadline_waive
 from taskforce import access
+from taskforce.models import Holiday
 from taskforce.web.forms import add_service_errors
 
 
@@ -146,3 +149,53 @@ def calendar_feed_disable(request: HttpRequest) -> HttpResponse:
     preferences.calendar_feed_disable(actor=request.user)
     messages.success(request, "Calendar link turned off.")
     return redirect("reminder_settings")
+
+
+class HolidayYearsForm(forms.Form):
+    first = forms.IntegerField(label="From", min_value=1990, max_value=2100)
+    last = forms.IntegerField(label="To", min_value=1990, max_value=2100)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first is not None and last is not None:
+            if last < first:
+                self.add_error("last", "Choose a year from the first one on.")
+            elif last - first > 20:
+                self.add_error("last", "Show at most 21 years at a time.")
+        return data
+
+
+@login_required
+@require_http_methods(["GET"])
+def holidays(request: HttpRequest) -> HttpResponse:
+    """Administrators: the legal holidays computed for a range of years (Minn. Stat. 645.44
+    subd. 5), the rule that made each, and whether the table the deadline rules count by has it."""
+    if not access.is_administrator(request.user):
+        raise access.NotFound
+    this_year = timezone.localdate().year
+    default = {"first": this_year - 1, "last": this_year + 5}
+    form = HolidayYearsForm(request.GET or None, initial=default)
+    years = default
+    if form.is_bound and form.is_valid():
+        years = form.cleaned_data
+    first, last = years["first"], years["last"]
+    stored = dict(
+        Holiday.objects.filter(day__year__gte=first, day__year__lte=last).values_list("day", "name")
+    )
+    computed = {year: legal_holidays(year) for year in range(first, last + 1)}
+    missing = sum(h.day not in stored for days in computed.values() for h in days)
+    return render(
+        request,
+        "taskforce/holidays.html",
+        {
+            "page_title": "Legal holidays",
+            "form": form,
+            "first": first,
+            "last": last,
+            "years": [
+                (year, [(h, h.day in stored) for h in days]) for year, days in computed.items()
+            ],
+            "missing": missing,
+        },
+    )

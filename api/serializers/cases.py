@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from api.base import AgencyRef, CountyField, VersionSerializer
+from api.fields import DateField
 from api.serializers.charges import ChargeSerializer
 from api.serializers.people import ArresteeSerializer
 from cases.models import Case, CaseKind, CaseStatus, CourtEvent
@@ -53,6 +54,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "court_file_number",
             "assigned_prosecutor",
             "is_juvenile",
+            "final_disposition_on",
             "defendants",
             "owner_agency",
             "created_at",
@@ -77,6 +79,13 @@ class CaseUpdate(VersionSerializer):
     county = CountyField(required=False, allow_null=True)
     court_file_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     is_juvenile = serializers.BooleanField(required=False)
+
+
+class CaseFinalDisposition(serializers.Serializer):
+    final_disposition_on = DateField(
+        help_text="The final disposition's date: the victims' notice is due 15 working days "
+        "after it (Minn. Stat. 611A.039)."
+    )
 
 
 class CaseTransition(serializers.Serializer):

@@ -24,7 +24,10 @@ MONEY = {"max_digits": 8, "decimal_places": 2, "min_value": 0}
 class SentenceWrite(serializers.Serializer):
     sentenced_on = DateField()
     assessment = serializers.DecimalField(
-        **MONEY, help_text="609.3241 penalty assessment: $500 to $1,000, not waivable."
+        **MONEY,
+        help_text="609.3241(a) penalty assessment, not waivable: $500 to $750 for a misdemeanor "
+        "violation of 609.27, a violation of 609.324 subd. 2, 609.33 or 617.293; $750 to $1,000 "
+        "otherwise.",
     )
     custody_days = serializers.IntegerField(min_value=0, max_value=365_000, default=0)
     custody_stayed = serializers.BooleanField(default=False)
@@ -87,6 +90,13 @@ class HearingRecord(serializers.Serializer):
 class SpeedyTrialDemandWrite(serializers.Serializer):
     demanded_on = DateField()
     level = serializers.ChoiceField(choices=DemandLevel.choices)
+    pleaded_not_guilty_on = DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The not-guilty plea; required for a misdemeanor, whose 60 days run from it "
+        "(Rule 6.06).",
+    )
     made_by = serializers.ChoiceField(choices=DemandBy.choices, default=DemandBy.DEFENSE)
     in_custody = serializers.BooleanField(default=False)
 
@@ -94,7 +104,9 @@ class SpeedyTrialDemandWrite(serializers.Serializer):
 class SpeedyTrialDemandOut(serializers.ModelSerializer):
     class Meta:
         model = SpeedyTrialDemand
-        fields = ["demanded_on", "level", "made_by", "in_custody", "recorded_at"]
+        fields = [
+            "demanded_on", "level", "pleaded_not_guilty_on", "made_by", "in_custody", "recorded_at"
+        ]  # fmt: skip
         read_only_fields = fields
 
 

@@ -11,13 +11,19 @@ from rest_framework.response import Response
 from api.base import ListRetrieve, Shareable, VersionedUpdate
 from api.serializers.cases import (
     CaseDetailSerializer,
+    CaseFinalDisposition,
     CaseSerializer,
     CaseTransition,
     CaseUpdate,
 )
 from api.views.court import CourtSteps
 from cases.models import Case, CaseKind, CaseStatus
-from cases.services.cases import case_delete, case_transition, case_update
+from cases.services.cases import (
+    case_delete,
+    case_final_disposition_record,
+    case_transition,
+    case_update,
+)
 from taskforce import access
 
 
@@ -72,6 +78,20 @@ class CaseViewSet(CourtSteps, VersionedUpdate, Shareable, ListRetrieve):
 
     def apply_update(self, obj, data, version):
         return case_update(actor=self.request.user, case=obj, expected_version=version, data=data)
+
+    @extend_schema(request=CaseFinalDisposition, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="final-disposition")
+    def final_disposition(self, request, *args, **kwargs):
+        """Record (or correct) the final disposition's date: the victims' notice falls due 15
+        working days after it (Minn. Stat. 611A.039), overdue at once if that is past."""
+        case = self.get_object(access.Action.CHANGE)
+        incoming = CaseFinalDisposition(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        case = case_final_disposition_record(
+            actor=request.user, case=case,
+            disposed_on=incoming.validated_data["final_disposition_on"],
+        )  # fmt: skip
+        return Response(CaseSerializer(self.get_queryset().get(pk=case.pk)).data)
 
     @extend_schema(request=CaseTransition, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])

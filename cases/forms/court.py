@@ -74,9 +74,24 @@ class ReleaseForm(forms.Form):
     released_at = forms.DateTimeField(label="Released at", widget=_when())
 
 
+class FinalDispositionForm(forms.Form):
+    final_disposition_on = forms.DateField(
+        label="Date of the final disposition",
+        widget=_day(),
+        help_text="The victims are to be told within 15 working days of it (Minn. Stat. "
+        "611A.039), counted from this date however late it is entered.",
+    )
+
+
 class SpeedyTrialDemandForm(forms.Form):
     demanded_on = forms.DateField(label="Demand made on", widget=_day(), initial=timezone.localdate)
     level = forms.ChoiceField(label="Offence level", choices=DemandLevel.choices)
+    pleaded_not_guilty_on = forms.DateField(
+        label="Not-guilty plea entered on",
+        widget=_day(),
+        required=False,
+        help_text="Required for a misdemeanor: its 60 days run from the plea (Rule 6.06).",
+    )
     made_by = forms.ChoiceField(label="Made by", choices=DemandBy.choices)
     in_custody = forms.BooleanField(
         required=False,
@@ -131,8 +146,10 @@ class SentenceForm(forms.Form):
         min_value=0,
         max_digits=8,
         decimal_places=2,
-        help_text="$500 to $1,000; not waivable. Shared 40% arresting agency, 20% prosecuting "
-        "agency, 40% victim services.",
+        help_text="$500 to $750 for a misdemeanor violation of 609.27, a violation of 609.324 "
+        "subd. 2, 609.33 or 617.293; $750 to $1,000 otherwise. Not waivable. Shared 40% "
+        "arresting agency, 20% prosecuting agency, 40% Safe Harbor for Youth account "
+        "(victim-service organizations).",
     )
     assessment_reduced_for_indigence = forms.BooleanField(
         required=False, label="Reduced for indigence (at least $100)"

@@ -108,6 +108,12 @@ class Case(ProtectedModel):
     charged_on = models.DateField(
         null=True, blank=True, editable=False, help_text="The day the first count was filed."
     )
+    final_disposition_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of the final disposition, as the prosecutor records it (often later): "
+        "the 15 working days to notify the victims run from it (Minn. Stat. 611A.039).",
+    )
     outcome = models.CharField(
         max_length=20,
         choices=CaseOutcome.choices,

@@ -80,12 +80,17 @@ class DemandBy(models.TextChoices):
 
 
 class SpeedyTrialDemand(models.Model):
-    """A demand for a speedy trial: it starts the 60-day trial clock, and for a defendant in
-    custody the release clock (120 days; 10 for a misdemeanor)."""
+    """A demand for a speedy trial: it starts the 60-day trial clock (from the demand, Rule
+    11.09; for a misdemeanor from the not-guilty plea, Rule 6.06), and for a defendant in custody
+    the release clock (120 days; 10 for a misdemeanor)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="speedy_demand")
     demanded_on = models.DateField()
     level = models.CharField(max_length=12, choices=DemandLevel.choices)
+    # R. 6.06: a misdemeanor's 60 days run from the not-guilty plea, not from the demand.
+    pleaded_not_guilty_on = models.DateField(
+        null=True, blank=True, help_text="The not-guilty plea (required for a misdemeanor)."
+    )
     made_by = models.CharField(max_length=8, choices=DemandBy.choices, default=DemandBy.DEFENSE)
     in_custody = models.BooleanField(help_text="Is the defendant held in custody?")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -181,18 +186,46 @@ class VictimNotice(models.Model):
         return f"{self.get_kind_display()} to {self.victim.person} on {self.given_on}"
 
 
-# Minn. Stat. 609.3241: assessment on a conviction of these offences, shared by statute.
-ASSESSMENT_MINIMUM = Decimal("500")
-ASSESSMENT_MAXIMUM = Decimal("1000")
+# Minn. Stat. 609.3241(a), as quoted in issue #20 (to be confirmed against the Revisor's current
+# text): the court imposes "an assessment of not less than $500 and not more than $750 for a
+# misdemeanor violation of section 609.27, a violation of section 609.324, subdivision 2, a
+# violation of section 609.33, or a violation of section 617.293; otherwise the court shall
+# impose an assessment of not less than $750 and not more than $1,000." The range is the
+# offence of conviction's: its statute and level. Not waivable; reducible for indigence.
+ASSESSMENT_MINIMUM = Decimal("500")  # the lowest of either range
+ASSESSMENT_MAXIMUM = Decimal("1000")  # the highest of either range
+ASSESSMENT_LOWER_RANGE = (Decimal("500"), Decimal("750"))
+ASSESSMENT_UPPER_RANGE = (Decimal("750"), Decimal("1000"))
 ASSESSMENT_INDIGENT_FLOOR = Decimal("100")
 # Subd. 2: of what is collected, 40% to the arresting agency, 20% to the prosecuting agency,
-# 40% to victim services.
+# 40% to the Safe Harbor for Youth account, for victim-service organizations.
 ASSESSMENT_SHARES = {
     "arresting": Decimal("0.40"), "prosecuting": Decimal("0.20"), "victims": Decimal("0.40"),
 }  # fmt: skip
+SAFE_HARBOR_ACCOUNT = "Safe Harbor for Youth account (victim-service organizations)"
 ASSESSMENT_SPLIT = (("Arresting agency", ASSESSMENT_SHARES["arresting"]),
                     ("Prosecuting agency", ASSESSMENT_SHARES["prosecuting"]),
-                    ("Victim services", ASSESSMENT_SHARES["victims"]))  # fmt: skip
+                    (SAFE_HARBOR_ACCOUNT, ASSESSMENT_SHARES["victims"]))  # fmt: skip
+
+
+def _section(citation: str) -> str:
+    """'609.324 subd. 2(a)' -> '609.324'."""
+    return citation.split()[0] if citation else ""
+
+
+def assessment_range(citation: str, level: str) -> tuple[Decimal, Decimal, str]:
+    """The 609.3241(a) range for a conviction of `citation` at `level`, and why (in words)."""
+    section = _section(citation)
+    at = f"{level.replace('_', ' ')} conviction of {citation}"
+    if section == "609.27" and level == "misdemeanor":
+        return (*ASSESSMENT_LOWER_RANGE, f"a misdemeanor violation of 609.27 ({at})")
+    if citation == "609.324 subd. 2" or citation.startswith(
+        ("609.324 subd. 2(", "609.324 subd. 2 ")
+    ):
+        return (*ASSESSMENT_LOWER_RANGE, f"a violation of 609.324 subd. 2 ({at})")
+    if section in {"609.33", "617.293"}:
+        return (*ASSESSMENT_LOWER_RANGE, f"a violation of {section} ({at})")
+    return (*ASSESSMENT_UPPER_RANGE, f"a {at}")
 
 
 class Sentence(models.Model):
@@ -211,7 +244,9 @@ class Sentence(models.Model):
     fine = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     conditions = models.TextField(blank=True)
     assessment = models.DecimalField(
-        max_digits=8, decimal_places=2, help_text="Penalty assessment, $500 to $1,000."
+        max_digits=8,
+        decimal_places=2,
+        help_text="Penalty assessment: $500 to $750 or $750 to $1,000 by the offence (609.3241).",
     )
     assessment_reduced_for_indigence = models.BooleanField(default=False)
     reduction_reason = models.TextField(blank=True)

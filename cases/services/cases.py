@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import CASE_TRANSITIONS, Case, CaseDefendant, CaseStatus, CaseStatusChange
 from cases.services.notices import plan_disposition_notice
@@ -136,6 +139,28 @@ def case_transition(*, actor: User, case: Case, to_status: str, reason: str = ""
         and case.charges.exclude(disposition="").exists()
     ):
         plan_disposition_notice(case)
+    return case
+
+
+@transaction.atomic
+def case_final_disposition_record(*, actor: User, case: Case, disposed_on: date) -> Case:
+    """The prosecutor records the final disposition's date (often some time after it): the
+    victims' 611A.039 notice falls due 15 working days after it, however late it is entered."""
+    access.require(actor, access.Action.CHANGE, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if disposed_on > timezone.localdate():
+        raise ValidationError({"final_disposition_on": "This date is in the future."})
+    if case.charged_on and disposed_on < case.charged_on:
+        raise ValidationError(
+            {"final_disposition_on": f"The case was charged on {case.charged_on:%b %-d, %Y}."}
+        )
+    if not case.charges.exclude(disposition="").exists():
+        raise ValidationError({"final_disposition_on": "Record the counts' dispositions first."})
+    case = records.record_update(
+        actor=actor, obj=case, expected_version=case.version,
+        data={"final_disposition_on": disposed_on},
+    )  # fmt: skip
+    plan_disposition_notice(case)
     return case
 
 

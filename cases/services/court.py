@@ -21,7 +21,7 @@ from cases.models import (
     Sentence,
     SpeedyTrialDemand,
 )
-from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, ASSESSMENT_MAXIMUM, ASSESSMENT_MINIMUM
+from cases.models.court import ASSESSMENT_INDIGENT_FLOOR, assessment_range
 from cases.services.notices import (
     case_arrested_at,
     case_deadline_schedule,
@@ -123,10 +123,19 @@ def court_event_record(
 
 @transaction.atomic
 def speedy_trial_demand_record(
-    *, actor: User, case: Case, demanded_on: date, level: str, made_by: str, in_custody: bool
+    *,
+    actor: User,
+    case: Case,
+    demanded_on: date,
+    level: str,
+    made_by: str,
+    in_custody: bool,
+    pleaded_not_guilty_on: date | None = None,
 ) -> SpeedyTrialDemand:
     """A speedy-trial demand starts the trial clock (60 days) and, for a defendant in custody,
-    the release clock (Rule 11.09: 120 days; Rule 6.06 misdemeanor: 10 days)."""
+    the release clock (Rule 11.09: 120 days; Rule 6.06 misdemeanor: 10 days). A felony's or gross
+    misdemeanor's 60 days run from the demand (11.09); a misdemeanor's from the not-guilty plea
+    (6.06), so its plea date is required."""
     access.require(actor, access.Action.CHANGE, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     earlier = SpeedyTrialDemand.objects.filter(case=case).first()
@@ -134,16 +143,30 @@ def speedy_trial_demand_record(
         raise ValidationError(
             {"demanded_on": f"A demand of {earlier.demanded_on:%b %-d, %Y} is already recorded."}
         )
+    errors: dict[str, str] = {}
     if demanded_on > timezone.localdate():
-        raise ValidationError({"demanded_on": "A demand cannot be dated in the future."})
+        errors["demanded_on"] = "A demand cannot be dated in the future."
+    if level == DemandLevel.MISDEMEANOR and pleaded_not_guilty_on is None:
+        errors["pleaded_not_guilty_on"] = (
+            "For a misdemeanor the 60 days run from the not-guilty plea (Rule 6.06): "
+            "enter the plea's date."
+        )
+    elif pleaded_not_guilty_on is not None and pleaded_not_guilty_on > demanded_on:
+        errors["pleaded_not_guilty_on"] = "A speedy-trial demand follows the not-guilty plea."
+    if errors:
+        raise ValidationError(errors)
     demand = SpeedyTrialDemand.objects.create(
         case=case, demanded_on=demanded_on, level=level, made_by=made_by, in_custody=in_custody,
-        recorded_by=actor,
+        pleaded_not_guilty_on=pleaded_not_guilty_on, recorded_by=actor,
     )  # fmt: skip
     demanded_at = start_of_day(demanded_on)
     if level == DemandLevel.JUVENILE:
         detained = case.detentions.filter(released_at__isnull=True).exists()
         case_deadline_schedule(case, rule="juvenile_trial", event_at=demanded_at, detained=detained)
+    elif level == DemandLevel.MISDEMEANOR:
+        case_deadline_schedule(
+            case, rule="speedy_trial", event_at=start_of_day(pleaded_not_guilty_on)
+        )
     else:
         case_deadline_schedule(case, rule="speedy_trial", event_at=demanded_at)
     if in_custody and level != DemandLevel.JUVENILE:
@@ -151,6 +174,7 @@ def speedy_trial_demand_record(
                        misdemeanor=level == DemandLevel.MISDEMEANOR)  # fmt: skip
     audit.record(actor, "case.speedy_trial_demanded", case,
                  changes={"demanded_on": str(demanded_on), "level": level,
+                          "pleaded_not_guilty_on": str(pleaded_not_guilty_on or ""),
                           "in_custody": in_custody, "made_by": made_by})  # fmt: skip
     return demand
 
@@ -183,15 +207,20 @@ def sentence_record(
         errors["sentenced_on"] = "This date is in the future."
     elif charge.disposed_on and sentenced_on < charge.disposed_on:
         errors["sentenced_on"] = "Sentencing cannot come before the conviction."
+    # 609.3241(a): the range follows the offence of conviction (its statute and level).
+    low, high, why = assessment_range(charge.statute.citation, charge.level)
     if assessment_reduced_for_indigence:
-        if assessment < ASSESSMENT_INDIGENT_FLOOR or assessment > ASSESSMENT_MAXIMUM:
-            errors["assessment"] = "Reduced for indigence, the assessment is at least $100."
+        if assessment < ASSESSMENT_INDIGENT_FLOOR or assessment > high:
+            errors["assessment"] = (
+                f"Reduced for indigence, the assessment is at least $100 and at most ${high:,.0f} "
+                f"for {why}."
+            )
         if not reduction_reason.strip():
             errors["reduction_reason"] = "Record why the assessment was reduced."
-    elif not ASSESSMENT_MINIMUM <= assessment <= ASSESSMENT_MAXIMUM:
+    elif not low <= assessment <= high:
         errors["assessment"] = (
-            "The assessment is $500 to $1,000 and cannot be waived; "
-            "tick the indigence reduction to order less."
+            f"For {why} the assessment is ${low:,.0f} to ${high:,.0f} (Minn. Stat. 609.3241(a)) "
+            "and cannot be waived; tick the indigence reduction to order less."
         )
     if assessment_paid > assessment:
         errors["assessment_paid"] = "More is recorded as paid than was ordered."
@@ -221,8 +250,9 @@ def _open_detention(case: Case) -> JuvenileDetention | None:
 def juvenile_detention_record(
     *, actor: User, case: Case, detained_at: datetime, facility: str
 ) -> JuvenileDetention:
-    """A juvenile defendant is held: the detention hearing is due within 36 hours (24 or 6 in an
-    adult jail), not counting Saturdays, Sundays or holidays (Juv. R. 5.07 subd. 1)."""
+    """A juvenile defendant is held: the detention hearing is due within 36 hours (24 in an adult
+    jail), not counting Saturdays, Sundays or holidays, or within 6 plain hours in a metropolitan
+    adult jail (Juv. R. 5.07 subd. 1)."""
     access.require(actor, access.Action.CHANGE, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if _open_detention(case) is not None:

@@ -31,14 +31,15 @@ from cases.selectors.victims import case_victim_get, case_victim_require
 from cases.services.people import PersonData, person_create
 from deadlines.services import deadline_close, deadline_schedule
 from taskforce import access, audit, records
+from taskforce.dates import start_of_day
 from taskforce.models import Deadline, DeadlineStatus, User
 
 
 def case_deadline_schedule(
     case: Case, *, obj=None, rule: str, event_at: datetime, sequence: int = 1, **context
-) -> None:
+) -> Deadline:
     """A deadline the case's agency answers for, through its assigned prosecutor if any."""
-    deadline_schedule(
+    return deadline_schedule(
         obj=obj or case, rule=rule, event_at=event_at, responsible_agency=case.owner_agency,
         responsible_user=case.assigned_prosecutor, sequence=sequence, context=context,
     )  # fmt: skip
@@ -125,17 +126,16 @@ def victim_notice_record(
     return notice
 
 
-def plan_disposition_notice(case: Case) -> None:
-    """611A.039: 15 working days to tell each victim of the final disposition, counted from
-    when the case first reaches it (a later step to closed does not restart the count)."""
-    if (
-        not case.case_victims.exists()
-        or Deadline.objects.filter(
-            object_id=case.pk, rule="disposition_notice", content_type__model="case"
-        ).exists()
-    ):
-        return
-    case_deadline_schedule(case, rule="disposition_notice", event_at=timezone.now())
+def plan_disposition_notice(case: Case) -> Deadline | None:
+    """611A.039: 15 working days to tell each victim of the final disposition, counted from the
+    disposition's date as the prosecutor records it (not from when the case's status changed);
+    a corrected date moves an open deadline, and a date already more than 15 working days past
+    gives a deadline overdue at once. Nothing is due before the date is recorded."""
+    if case.final_disposition_on is None or not case.case_victims.exists():
+        return None
+    return case_deadline_schedule(
+        case, rule="disposition_notice", event_at=start_of_day(case.final_disposition_on)
+    )
 
 
 def notices_due(case: Case, victims: Iterable[CaseVictim] | None = None) -> list[tuple[str, str]]:

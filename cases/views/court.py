@@ -15,6 +15,7 @@ from cases.forms import (
     CourtEventForm,
     DetentionForm,
     DocumentForm,
+    FinalDispositionForm,
     HearingRecordForm,
     NoteForm,
     NoticeForm,
@@ -24,8 +25,10 @@ from cases.forms import (
     VictimForm,
 )
 from cases.models import Charge, CourtEvent
+from cases.models.court import assessment_range
 from cases.selectors.cases import case_get
 from cases.selectors.victims import case_victims_visible
+from cases.services import cases as case_services
 from cases.services import court as court_services
 from cases.services import notes as note_services
 from cases.services import notices as notice_services
@@ -44,10 +47,17 @@ def sentence_new(request: HttpRequest, public_id, charge_id) -> HttpResponse:
         court_services.sentence_record(actor=request.user, charge=charge, **data)
         return f"Sentence on count {charge.count_number} recorded."
 
+    form = SentenceForm(request.POST or None)
+    low, high, why = assessment_range(charge.statute.citation, charge.level)
+    form.fields["assessment"].help_text = (
+        f"${low:,.0f} to ${high:,.0f} for {why} (609.3241(a)); not waivable. Shared 40% arresting "
+        "agency, 20% prosecuting agency, 40% Safe Harbor for Youth account (victim-service "
+        "organizations)."
+    )
     return case_step(
         request,
         case,
-        SentenceForm(request.POST or None),
+        form,
         save,
         heading=f"Sentence on count {charge.count_number}: {charge.statute}",
     )
@@ -111,7 +121,8 @@ def detention_new(request: HttpRequest, public_id) -> HttpResponse:
         request, case, DetentionForm(request.POST or None), save,
         heading="Record a juvenile detention",
         note="The detention hearing is due within 36 hours in a secure juvenile facility (24 "
-        "in an adult jail, 6 in a metropolitan one), not counting weekends or holidays.",
+        "in an adult jail), not counting weekends or holidays; in a metropolitan adult jail "
+        "within 6 hours, weekends and holidays included.",
     )  # fmt: skip
 
 
@@ -131,6 +142,47 @@ def detention_release(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def final_disposition_new(request: HttpRequest, public_id) -> HttpResponse:
+    case = case_to_change(request, public_id)
+
+    def save(data):
+        updated = case_services.case_final_disposition_record(
+            actor=request.user, case=case, disposed_on=data["final_disposition_on"]
+        )
+        return final_disposition_message(updated)
+
+    return case_step(
+        request, case,
+        FinalDispositionForm(request.POST or None,
+                             initial={"final_disposition_on": case.final_disposition_on}),
+        save,
+        heading="Record the final disposition's date",
+        note="Minn. Stat. 611A.039: the victims are told of the final disposition within 15 "
+        "working days of it.",
+    )  # fmt: skip
+
+
+def final_disposition_message(case) -> str:
+    """What recording the date set in motion: the notice's due time, or that it is overdue."""
+    from django.utils import timezone
+
+    from deadlines.services import deadlines_of
+
+    day = f"{case.final_disposition_on:%b %-d, %Y}"
+    notice = deadlines_of(case).filter(rule="disposition_notice").first()
+    if notice is None:
+        return f"Final disposition of {day} recorded."
+    due = f"{timezone.localtime(notice.due_at):%b %-d, %Y %H:%M}"
+    if notice.is_overdue():
+        return (
+            f"Final disposition of {day} recorded. The 15 working days to notify the victims "
+            f"ended {due}: the notice is overdue."
+        )
+    return f"Final disposition of {day} recorded; notify the victims by {due}."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def speedy_demand_new(request: HttpRequest, public_id) -> HttpResponse:
     case = case_to_change(request, public_id)
 
@@ -141,7 +193,8 @@ def speedy_demand_new(request: HttpRequest, public_id) -> HttpResponse:
     return case_step(
         request, case, SpeedyTrialDemandForm(request.POST or None), save,
         heading="Record a speedy-trial demand",
-        note="Trial is due within 60 days of the demand (Rules 11.09, 6.06).",
+        note="Trial is due within 60 days of the demand for a felony or gross misdemeanor "
+        "(Rule 11.09), within 60 days of the not-guilty plea for a misdemeanor (Rule 6.06).",
     )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, Sum
 from cases.models import Case as CaseRecord
 from cases.models import Charge, Disposition, Sentence
 from cases.models.cases import CaseKind, CaseStatus
-from cases.models.court import ASSESSMENT_SHARES
+from cases.models.court import ASSESSMENT_SHARES, SAFE_HARBOR_ACCOUNT
 from cases.models.statutes import OffenceLevel
 from reports.figures.common import (
     DaysBetween,
@@ -138,7 +138,7 @@ def assessments_table(groups: list[dict], sentenced: dict) -> Table:
         for agency, ordered, collected in _summed(groups, "prosecuting")
     ]  # fmt: skip
     ordered, collected = Decimal(sentenced["ordered"]), Decimal(sentenced["collected"])
-    rows.append(("Victim services (40%)", share("victims", ordered, collected)))
+    rows.append((f"{SAFE_HARBOR_ACCOUNT} (40%)", share("victims", ordered, collected)))
     return Table(
         key="assessments",
         title="609.3241 penalty assessments: each agency's share",

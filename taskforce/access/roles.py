@@ -53,6 +53,11 @@ def account_for(actor: User | None, username: str) -> User:
 # --- The audit trail: who may read it -------------------------------------------------------
 
 
+def is_administrator(actor: User | None) -> bool:
+    """The task force's administrators (superusers): its settings, such as the holiday table."""
+    return actor is not None and actor.is_active and actor.is_superuser
+
+
 def may_read_audit_trail(actor: User | None) -> bool:
     """Supervisors review their agency's trail (CJIS: reviewed weekly); administrators all."""
     if actor is not None and actor.is_active and actor.is_superuser:

@@ -18,6 +18,9 @@ class Holiday(models.Model):
 
     day = models.DateField(unique=True)
     name = models.CharField(max_length=80)
+    rule = models.CharField(
+        max_length=120, blank=True, help_text="Which rule of Minn. Stat. 645.44 made it a holiday."
+    )
 
     class Meta:
         ordering = ["day"]
@@ -47,6 +50,9 @@ class Deadline(models.Model):
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=120, help_text="The rule or statute it implements.")
     event_at = models.DateTimeField(help_text="When the event it counts from happened.")
+    # What else the rule counted by (e.g. the detention facility), so that a changed rule or
+    # holiday table can recompute the deadline the same way (deadlines.services).
+    context = models.JSONField(default=dict, blank=True)
     due_at = models.DateTimeField()
     responsible_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     responsible_user = models.ForeignKey(

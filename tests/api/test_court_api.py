@@ -204,6 +204,11 @@ def test_hearings_are_scheduled_continued_and_recorded(api, case, wash_prosecuto
 def test_speedy_trial_demand_and_juvenile_detention_start_their_clocks(api, case, wash_prosecutor):
     client = api(wash_prosecutor)
     path = f"/api/cases/{case.public_id}/"
+    misdemeanor = client.post(
+        path + "speedy-trial-demand/", {"demanded_on": days(0), "level": "misdemeanor"}
+    )
+    assert misdemeanor.status_code == 400
+    assert "pleaded_not_guilty_on" in misdemeanor.json()["fields"]
     demand = client.post(
         path + "speedy-trial-demand/",
         {"demanded_on": days(-1), "level": "felony", "in_custody": True},
@@ -212,6 +217,7 @@ def test_speedy_trial_demand_and_juvenile_detention_start_their_clocks(api, case
     assert SpeedyTrialDemand.objects.get(case=case).in_custody is True
     rules = set(Deadline.objects.filter(object_id=case.pk).values_list("rule", flat=True))
     assert {"speedy_trial", "custody_release"} <= rules
+    assert demand.json()["pleaded_not_guilty_on"] is None
     again = client.post(path + "speedy-trial-demand/", {"demanded_on": days(0), "level": "felony"})
     assert again.status_code == 400 and "demanded_on" in again.json()["fields"]
     bad_level = client.post(
@@ -261,3 +267,26 @@ def test_days_and_amounts_at_the_ends_of_their_ranges_are_400_not_500(api, case,
         path + "detention/", {"detained_at": "1900-01-02T00:00:00Z", "facility": "adult_jail"}
     )
     assert old.status_code == 201
+
+
+def test_the_final_disposition_date_starts_the_victims_notice(
+    api, case, wash_prosecutor, ramsey_prosecutor, patron_13_15
+):
+    from cases.services.charges import ChargeInput, charge_dispose, charging_decide
+    from cases.services.notices import case_victim_add
+    from cases.services.people import PersonData
+
+    case_victim_add(actor=wash_prosecutor, case=case, role="victim",
+                    data=PersonData(first_name="Ana", last_name="Ruiz"))  # fmt: skip
+    charging_decide(actor=wash_prosecutor, case=case, decision="charge",
+                    charges=[ChargeInput(case.defendants.get(), patron_13_15,
+                                         dt.date.fromisoformat(days(-60)))])  # fmt: skip
+    charge_dispose(actor=wash_prosecutor, charge=case.charges.get(), disposition="convicted",
+                   disposed_on=dt.date.fromisoformat(days(-2)))  # fmt: skip
+    path = f"/api/cases/{case.public_id}/final-disposition/"
+    assert api(ramsey_prosecutor).post(path, {"final_disposition_on": days(-2)}).status_code == 404
+    future = api(wash_prosecutor).post(path, {"final_disposition_on": days(1)})
+    assert future.status_code == 400 and "final_disposition_on" in future.json()["fields"]
+    answer = api(wash_prosecutor).post(path, {"final_disposition_on": days(-2)})
+    assert answer.status_code == 200 and answer.json()["final_disposition_on"] == days(-2)
+    assert Deadline.objects.get(rule="disposition_notice").event_at.date().isoformat() == days(-2)

@@ -60,6 +60,8 @@ COVERAGE = {
         "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
     ("/api/cases/{public_id}/hearings/{event_id}/record/", "post"):
         "test_court_api::test_hearings_are_scheduled_continued_and_recorded",
+    ("/api/cases/{public_id}/final-disposition/", "post"):
+        "test_court_api::test_the_final_disposition_date_starts_the_victims_notice",
     ("/api/cases/{public_id}/speedy-trial-demand/", "post"):
         "test_court_api::test_speedy_trial_demand_and_juvenile_detention_start_their_clocks",
     ("/api/cases/{public_id}/detention/", "post"):

@@ -286,7 +286,8 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
 
     assert h1(browser).startswith("Sentence on count 1")  # still on the form
     assert field_error(browser, "id_assessment") == (
-        "The assessment is $500 to $1,000 and cannot be waived; "
+        "For a felony conviction of 609.324 subd. 1(b) the assessment is $750 to $1,000 "
+        "(Minn. Stat. 609.3241(a)) and cannot be waived; "
         "tick the indigence reduction to order less."
     )
     assert messages(browser) == []
@@ -305,7 +306,8 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     assert sentence.get_attribute("open") == "true"
     assert sentence.find_element(By.TAG_NAME, "p").text == (
         "30 days (stayed), 12 months' probation, fine $0.00. Assessment $750.00, $0.00 paid: "
-        "Arresting agency $300.00, Prosecuting agency $150.00, Victim services $300.00."
+        "Arresting agency $300.00, Prosecuting agency $150.00, "
+        "Safe Harbor for Youth account (victim-service organizations) $300.00."
     )
 
     # 5. The case moves on to pre-trial, then to sentenced; the timeline has it all, in order.
@@ -333,6 +335,20 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     browser.execute_script("document.getElementById('timeline').scrollIntoView()")
     assert screenshot("case-timeline").stat().st_size > 0
 
+    # The 611A.039 notice counts from the final disposition's date, which the prosecutor records.
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
+    from taskforce.dates import start_of_day
+
+    notice_due = RULES["disposition_notice"].compute(Calendar.current(), start_of_day(today))
+    click(browser, "Record the date of the final disposition")
+    type_date(browser, "id_final_disposition_on", today)
+    click(browser, "Save")
+    assert messages(browser) == [
+        f"Final disposition of {today:%b %-d, %Y} recorded; notify the victims by "
+        f"{timezone.localtime(notice_due):%b %-d, %Y %H:%M}."
+    ]
+
     # 6. The caseload shows the case: defendant, next hearing and status; search finds it.
     follow_nav(browser, "Cases")
     assert h1(browser) == "Cases"
@@ -340,10 +356,6 @@ def test_a_prosecutor_charges_declines_and_takes_a_case_to_sentence(
     assert row[1] == f"State v. {defendant}"
     assert row[2:5] == ["Sentenced", defendant, f"{hearing_at:%b %-d, %Y %H:%M}"]
     # Its charging deadline was met; next is telling the victim of the disposition (611A.039).
-    from deadlines.calendar import Calendar
-    from deadlines.rules import RULES
-
-    notice_due = RULES["disposition_notice"].compute(Calendar.current(), timezone.now())
     assert row[5] == f"{timezone.localtime(notice_due):%b %-d, %Y %H:%M}"
     assert row[7] == "1"  # victims
     type_into(browser, "id_q", last_name)

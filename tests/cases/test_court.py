@@ -160,7 +160,7 @@ def test_a_sentence_needs_a_conviction_and_a_lawful_assessment(count, wash_prose
     assert sentence.split() == [
         ("Arresting agency", Decimal("300.00")),
         ("Prosecuting agency", Decimal("150.00")),
-        ("Victim services", Decimal("300.00")),
+        ("Safe Harbor for Youth account (victim-service organizations)", Decimal("300.00")),
     ]
     assert AuditEvent.objects.filter(action="charge.sentenced").exists()
 
@@ -217,3 +217,72 @@ def test_a_victim_who_was_a_minor_at_the_arrest_marks_the_case_juvenile(case, wa
     case_victim_add(actor=wash_prosecutor, case=case, role="victim", data=minor)
     case.refresh_from_db()
     assert case.is_juvenile
+
+
+# Minn. Stat. 609.3241(a): the range follows the offence of conviction (statute and level).
+ASSESSMENT_RANGES = [
+    ("609.27 subd. 1(1)", "misdemeanor", Decimal("500"), Decimal("750")),
+    ("609.27 subd. 1(1)", "felony", Decimal("750"), Decimal("1000")),
+    ("609.324 subd. 2", "gross_misdemeanor", Decimal("500"), Decimal("750")),
+    ("609.324 subd. 2", "misdemeanor", Decimal("500"), Decimal("750")),
+    ("609.33", "gross_misdemeanor", Decimal("500"), Decimal("750")),
+    ("617.293 subd. 1", "misdemeanor", Decimal("500"), Decimal("750")),
+    ("609.324 subd. 1(b)", "felony", Decimal("750"), Decimal("1000")),
+    ("609.324 subd. 3", "misdemeanor", Decimal("750"), Decimal("1000")),
+    ("609.322 subd. 1", "felony", Decimal("750"), Decimal("1000")),
+    ("609.3243", "misdemeanor", Decimal("750"), Decimal("1000")),
+]
+
+
+@pytest.mark.parametrize(("citation", "level", "low", "high"), ASSESSMENT_RANGES)
+def test_the_assessment_range_follows_the_offence_of_conviction(citation, level, low, high):
+    from cases.models.court import assessment_range
+
+    assert assessment_range(citation, level)[:2] == (low, high)
+
+
+def test_a_felony_sentence_refuses_a_500_assessment_naming_the_range_and_why(
+    count, wash_prosecutor
+):
+    charge_dispose(actor=wash_prosecutor, charge=count, disposition="convicted",
+                   disposed_on=TODAY() - dt.timedelta(days=5))  # fmt: skip
+    count.refresh_from_db()
+    with pytest.raises(ValidationError) as raised:
+        sentence_record(actor=wash_prosecutor, charge=count, sentenced_on=TODAY(),
+                        assessment=Decimal("500"))  # fmt: skip
+    assert raised.value.message_dict["assessment"] == [
+        "For a felony conviction of 609.324 subd. 1(b) the assessment is $750 to $1,000 "
+        "(Minn. Stat. 609.3241(a)) and cannot be waived; "
+        "tick the indigence reduction to order less."
+    ]
+    assert not Sentence.objects.exists()
+
+
+def test_a_public_place_patron_count_takes_500_to_750_and_the_page_says_so(
+    client, case, wash_prosecutor
+):
+    from cases.models import Statute
+
+    public_place = Statute.objects.get(citation="609.324 subd. 2")
+    charging_decide(actor=wash_prosecutor, case=case, decision="charge",
+                    charges=[ChargeInput(case.defendants.get(), public_place,
+                                         TODAY() - dt.timedelta(days=20))])  # fmt: skip
+    count = case.charges.get()
+    charge_dispose(actor=wash_prosecutor, charge=count, disposition="convicted",
+                   disposed_on=TODAY() - dt.timedelta(days=5))  # fmt: skip
+    verified_login(client, wash_prosecutor)
+    url = reverse("cases:sentence_new", args=[case.public_id, count.public_id])
+    form = {"sentenced_on": TODAY().isoformat(), "custody_days": 0, "probation_months": 0,
+            "fine": 0, "assessment_paid": 0, "installments": 1}  # fmt: skip
+    page = client.get(url).content.decode()
+    assert "$500 to $750 for a violation of 609.324 subd. 2" in page
+    assert "Safe Harbor for Youth account" in page
+    response = client.post(url, {**form, "assessment": 800})
+    assert response.status_code == 200
+    assert response.context["form"].errors["assessment"] == [
+        "For a violation of 609.324 subd. 2 (gross misdemeanor conviction of 609.324 subd. 2) the "
+        "assessment is $500 to $750 (Minn. Stat. 609.3241(a)) and cannot be waived; tick the "
+        "indigence reduction to order less."
+    ]
+    assert client.post(url, {**form, "assessment": 500}).status_code == 302
+    assert Sentence.objects.get(charge=count).assessment == Decimal("500")

@@ -140,35 +140,150 @@ def test_a_speedy_trial_demand_in_custody_starts_two_clocks_that_a_trial_meets(
 
 def test_a_misdemeanor_demand_not_in_custody_has_no_release_clock(case, wash_prosecutor):
     speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
-                               level="misdemeanor", made_by="state", in_custody=False)  # fmt: skip
+                               level="misdemeanor", made_by="state", in_custody=False,
+                               pleaded_not_guilty_on=TODAY())  # fmt: skip
     assert set(Deadline.objects.values_list("rule", flat=True)) >= {"speedy_trial"}
     assert not Deadline.objects.filter(rule="custody_release").exists()
 
 
-def test_the_final_disposition_starts_the_15_working_day_notice(
-    case, wash_prosecutor, patron_13_15
+def test_a_misdemeanor_counts_60_days_from_the_not_guilty_plea_a_felony_from_the_demand(
+    case, wash_prosecutor
 ):
-    from cases.services.cases import case_transition
+    """R. 6.06: a misdemeanor's 60 days run from the not-guilty plea; R. 11.09 from the demand."""
+    from cases.models import SpeedyTrialDemand
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
+    from taskforce.dates import start_of_day
+
+    today = {"actor": wash_prosecutor, "case": case, "demanded_on": TODAY(),
+             "level": "misdemeanor", "made_by": "defense", "in_custody": False}  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        speedy_trial_demand_record(**today)
+    assert "not-guilty plea (Rule 6.06)" in raised.value.message_dict["pleaded_not_guilty_on"][0]
+    with pytest.raises(ValidationError) as raised:
+        speedy_trial_demand_record(**today, pleaded_not_guilty_on=TODAY() + dt.timedelta(days=1))
+    assert "follows the not-guilty plea" in raised.value.message_dict["pleaded_not_guilty_on"][0]
+    assert not SpeedyTrialDemand.objects.exists()
+    assert not Deadline.objects.filter(rule="speedy_trial").exists()
+
+    pleaded, demanded = TODAY() - dt.timedelta(days=20), TODAY() - dt.timedelta(days=5)
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=demanded,
+                               level="misdemeanor", made_by="defense", in_custody=False,
+                               pleaded_not_guilty_on=pleaded)  # fmt: skip
+    trial = deadline("speedy_trial")
+    assert trial.event_at == start_of_day(pleaded) and trial.rule_version == 2
+    assert trial.due_at == RULES["speedy_trial"].compute(Calendar.current(), start_of_day(pleaded))
+    assert SpeedyTrialDemand.objects.get().pleaded_not_guilty_on == pleaded
+
+
+def test_a_felony_demand_counts_from_the_demand_even_with_a_plea_date(case, wash_prosecutor):
+    from taskforce.dates import start_of_day
+
+    demanded = TODAY() - dt.timedelta(days=5)
+    speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=demanded,
+                               level="felony", made_by="defense", in_custody=False,
+                               pleaded_not_guilty_on=demanded - dt.timedelta(days=30))  # fmt: skip
+    assert deadline("speedy_trial").event_at == start_of_day(demanded)
+
+
+def test_the_demand_page_says_a_misdemeanor_needs_its_plea_date_next_to_the_field(
+    case, wash_prosecutor, client
+):
+    from django.urls import reverse
+
+    verified_login(client, wash_prosecutor)
+    url = reverse("cases:speedy_demand_new", args=[case.public_id])
+    answer = client.post(url, {"demanded_on": TODAY(), "level": "misdemeanor",
+                               "made_by": "defense"})  # fmt: skip
+    assert answer.status_code == 200
+    assert "enter the plea&#x27;s date" in answer.content.decode()
+    assert answer.context["form"].errors["pleaded_not_guilty_on"]
+    answer = client.post(url, {"demanded_on": TODAY(), "level": "misdemeanor",
+                               "made_by": "defense", "pleaded_not_guilty_on": TODAY()})  # fmt: skip
+    assert answer.status_code == 302
+    assert deadline("speedy_trial").status == "open"
+
+
+def _convicted_with_a_victim(case, wash_prosecutor, patron_13_15, disposed_on):
     from cases.services.charges import charge_dispose
 
     victim = case_victim_add(actor=wash_prosecutor, case=case, role="victim",
                              data=PersonData(first_name="Ana", last_name="Ruiz"))  # fmt: skip
     charging_decide(actor=wash_prosecutor, case=case, decision="charge",
                     charges=[ChargeInput(case.defendants.get(), patron_13_15,
-                                         TODAY() - dt.timedelta(days=30))])  # fmt: skip
-    charge = case.charges.get()
-    charge_dispose(actor=wash_prosecutor, charge=charge, disposition="convicted",
-                   disposed_on=TODAY())  # fmt: skip
+                                         TODAY() - dt.timedelta(days=90))])  # fmt: skip
+    charge_dispose(actor=wash_prosecutor, charge=case.charges.get(), disposition="convicted",
+                   disposed_on=disposed_on)  # fmt: skip
     case.refresh_from_db()
+    return case, victim
+
+
+def test_the_15_working_days_run_from_the_recorded_disposition_date_not_the_status_change(
+    case, wash_prosecutor, patron_13_15
+):
+    from cases.services.cases import case_final_disposition_record, case_transition
+    from deadlines.calendar import Calendar
+    from deadlines.rules import RULES
+    from taskforce.dates import start_of_day
+
+    case, victim = _convicted_with_a_victim(case, wash_prosecutor, patron_13_15, TODAY())
     for step in ("pre_trial", "trial", "sentenced"):
         case = case_transition(actor=wash_prosecutor, case=case, to_status=step)
+    # Moving the status starts nothing: the count waits for the disposition's date.
+    assert not Deadline.objects.filter(rule="disposition_notice").exists()
+    disposed = TODAY() - dt.timedelta(days=4)
+    case = case_final_disposition_record(actor=wash_prosecutor, case=case, disposed_on=disposed)
     notice = deadline("disposition_notice")
+    assert notice.event_at == start_of_day(disposed)
+    assert notice.due_at == RULES["disposition_notice"].compute(Calendar.current(), notice.event_at)
     assert notice.status == "open" and notice.responsible_user == wash_prosecutor
+    # A corrected date moves the open deadline (audited); closing the case does not restart it.
+    case = case_final_disposition_record(
+        actor=wash_prosecutor, case=case, disposed_on=disposed - dt.timedelta(days=1)
+    )
+    assert deadline("disposition_notice").event_at == start_of_day(disposed - dt.timedelta(days=1))
     case_transition(actor=wash_prosecutor, case=case, to_status="closed")
-    assert Deadline.objects.filter(rule="disposition_notice").count() == 1  # not restarted
+    assert Deadline.objects.filter(rule="disposition_notice").count() == 1
     victim_notice_record(actor=wash_prosecutor, case=case, victim=victim, kind="disposition",
                          given_on=TODAY(), method="letter")  # fmt: skip
     assert deadline("disposition_notice").status == "met"
+
+
+def test_a_disposition_date_entered_late_is_overdue_at_once_and_the_page_says_so(
+    case, wash_prosecutor, patron_13_15, client
+):
+    from django.urls import reverse
+
+    disposed = TODAY() - dt.timedelta(days=40)  # more than 15 working days ago, whatever today is
+    case, _ = _convicted_with_a_victim(case, wash_prosecutor, patron_13_15, disposed)
+    verified_login(client, wash_prosecutor)
+    url = reverse("cases:final_disposition_new", args=[case.public_id])
+    future = client.post(url, {"final_disposition_on": TODAY() + dt.timedelta(days=1)})
+    assert future.status_code == 200
+    assert future.context["form"].errors["final_disposition_on"] == ["This date is in the future."]
+    answer = client.post(url, {"final_disposition_on": disposed}, follow=True)
+    page = answer.content.decode()
+    assert "the notice is overdue" in page
+    notice = deadline("disposition_notice")
+    assert notice.is_overdue() and notice.event_at.date() == disposed
+    case.refresh_from_db()
+    assert case.final_disposition_on == disposed
+
+
+def test_the_disposition_date_needs_disposed_counts_and_another_agency_gets_404(
+    case, wash_prosecutor, ramsey_prosecutor, client
+):
+    from django.urls import reverse
+
+    from cases.services.cases import case_final_disposition_record
+
+    with pytest.raises(ValidationError) as raised:
+        case_final_disposition_record(actor=wash_prosecutor, case=case, disposed_on=TODAY())
+    assert "dispositions first" in raised.value.message_dict["final_disposition_on"][0]
+    verified_login(client, ramsey_prosecutor)
+    url = reverse("cases:final_disposition_new", args=[case.public_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"final_disposition_on": TODAY()}).status_code == 404
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from deadlines.calendar import Calendar, minnesota_holidays
+from deadlines.calendar import Calendar, legal_holidays, minnesota_holidays
 from deadlines.rules import RULES
+from taskforce.models import Holiday
 from tests.deadlines.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,23 @@ def test_speedy_trial_is_60_days_from_the_demand(calendar):
     assert due == local(2026, 11, 2, 17)
 
 
+# 60 days from the demand (R. 11.09) or, for a misdemeanor, from the not-guilty plea (R. 6.06);
+# a last day on a weekend or holiday runs to the next court day (R. 34.01).
+SPEEDY_TRIALS = [
+    # Monday November 1, 2027: day 60 is Friday December 31, a holiday (New Year's Day 2028 is a
+    # Saturday), then the weekend: Monday January 3, 2028.
+    (local(2027, 11, 1, 10), local(2028, 1, 3, 17)),
+    # Wednesday January 7, 2026 at 00:00: day 60 is Sunday March 8, the spring clock change:
+    # Monday March 9.
+    (local(2026, 1, 7, 0), local(2026, 3, 9, 17)),
+]
+
+
+@pytest.mark.parametrize(("counted_from", "due"), SPEEDY_TRIALS)
+def test_speedy_trial_hand_counted(calendar, counted_from, due):
+    assert RULES["speedy_trial"].compute(calendar, counted_from) == due
+
+
 def test_custody_release_at_120_days_or_10_for_a_misdemeanor(calendar):
     assert RULES["custody_release"].compute(calendar, local(2026, 9, 1, 10)) == local(
         2026, 12, 30, 17
@@ -124,11 +142,53 @@ def test_juvenile_detention_hearing_is_sooner_in_an_adult_jail(calendar):
     ) == local(2026, 11, 18, 2)
 
 
-def test_juvenile_detention_review_every_8_working_days(calendar):
-    # Hearing Monday November 16, 2026: 8 working days skip the weekend, Thanksgiving and the
-    # day after: 17, 18, 19, 20, 23, 24, 25, 30 November.
-    due = RULES["juvenile_detention_review"].compute(calendar, local(2026, 11, 16, 10))
-    assert due == local(2026, 11, 30, 17)
+# Juv. R. 5.07 subd. 1: in a metropolitan adult jail, 6 hours including Saturdays, Sundays and
+# holidays (elapsed hours).
+METRO_ADULT_JAIL = [
+    # Friday November 20, 2026, 20:00: Saturday 02:00, the weekend is not skipped.
+    (local(2026, 11, 20, 20), local(2026, 11, 21, 2)),
+    # Friday July 3, 2026 (a holiday: July 4 is a Saturday), 22:00: Saturday July 4, 04:00.
+    (local(2026, 7, 3, 22), local(2026, 7, 4, 4)),
+    # Saturday March 7, 2026, 23:30 CST; clocks spring forward at 02:00: 06:30 CDT Sunday.
+    (local(2026, 3, 7, 23, 30), local(2026, 3, 8, 6, 30)),
+    # Saturday October 31, 2026, 23:00 CDT; clocks fall back Sunday: 04:00 CST, six real hours.
+    (local(2026, 10, 31, 23), local(2026, 11, 1, 4)),
+    # Christmas Day 2026 (a Friday) at 00:00: 06:00 the same day.
+    (local(2026, 12, 25, 0), local(2026, 12, 25, 6)),
+]
+
+
+@pytest.mark.parametrize(("taken", "due"), METRO_ADULT_JAIL)
+def test_six_hours_in_a_metropolitan_adult_jail_include_weekends_and_holidays(calendar, taken, due):
+    got = RULES["juvenile_detention_hearing"].compute(calendar, taken, facility="metro_adult_jail")
+    assert got == due
+    assert got.astimezone(dt.UTC) - taken.astimezone(dt.UTC) == dt.timedelta(hours=6)
+
+
+# 260B.178 subd. 2: eight days excluding Saturdays, Sundays and holidays, "from and including
+# the date of the order".
+DETENTION_REVIEWS = [
+    # Monday November 16, 2026: 16, 17, 18, 19, 20, 23, 24, 25 (Thanksgiving after): Wed 25th.
+    (local(2026, 11, 16, 10), local(2026, 11, 25, 17)),
+    # Wednesday December 22, 2027: 22, 23, (24th: Christmas on a Saturday, observed Friday), 27,
+    # 28, 29, 30, (31st: New Year's Day 2028 on a Saturday, observed Friday), January 3, 4.
+    (local(2027, 12, 22, 10), local(2028, 1, 4, 17)),
+    # Friday March 6, 2026 (clocks change Sunday the 8th): 6, 9, 10, 11, 12, 13, 16, 17.
+    (local(2026, 3, 6, 15), local(2026, 3, 17, 17)),
+    # An order at 00:00 on Saturday March 7, 2026 is not on a business day: Monday 9 is day 1,
+    # so 9, 10, 11, 12, 13, 16, 17, 18.
+    (local(2026, 3, 7, 0), local(2026, 3, 18, 17)),
+    # An order at 00:00 on Monday November 2, 2026 (after the autumn change) counts that day:
+    # 2, 3, 4, 5, 6, 9, 10, (11th: Veterans Day), 12.
+    (local(2026, 11, 2, 0), local(2026, 11, 12, 17)),
+]
+
+
+@pytest.mark.parametrize(("ordered", "due"), DETENTION_REVIEWS)
+def test_juvenile_detention_review_counts_8_business_days_including_the_orders_day(
+    calendar, ordered, due
+):
+    assert RULES["juvenile_detention_review"].compute(calendar, ordered) == due
 
 
 def test_juvenile_trial_30_days_detained_60_not(calendar):
@@ -169,6 +229,25 @@ def test_first_contact_counts_business_days(calendar, advocacy_center):
     assert due == local(2026, 3, 9, 17, 0)
 
 
+# 611A.039: 15 working days after the final disposition's date (the day itself not counted).
+DISPOSITION_NOTICES = [
+    # Friday December 17, 2027: 20, 21, 22, 23, (24: Christmas on a Saturday, observed Friday),
+    # 27, 28, 29, 30, (31: New Year's Day 2028 on a Saturday), January 3, 4, 5, 6, 7, 10, 11.
+    (local(2027, 12, 17, 0), local(2028, 1, 11, 17)),
+    # Monday March 2, 2026 at 00:00, the week before the spring clock change: 3, 4, 5, 6, 9,
+    # 10, 11, 12, 13, 16, 17, 18, 19, 20, 23.
+    (local(2026, 3, 2, 0), local(2026, 3, 23, 17)),
+    # Friday October 30, 2026 (clocks fall back Sunday): November 2, 3, 4, 5, 6, 9, 10,
+    # (11: Veterans Day), 12, 13, 16, 17, 18, 19, 20, 23.
+    (local(2026, 10, 30, 0), local(2026, 11, 23, 17)),
+]
+
+
+@pytest.mark.parametrize(("disposed", "due"), DISPOSITION_NOTICES)
+def test_disposition_notice_hand_counted(calendar, disposed, due):
+    assert RULES["disposition_notice"].compute(calendar, disposed) == due
+
+
 def test_disposition_notice_is_fifteen_working_days(calendar):
     # Disposed Monday November 16, 2026; Thanksgiving and the day after do not count.
     due = RULES["disposition_notice"].compute(calendar, local(2026, 11, 16, 11))
@@ -178,3 +257,74 @@ def test_disposition_notice_is_fifteen_working_days(calendar):
 def test_every_rule_cites_its_source():
     for rule in RULES.values():
         assert rule.source and rule.compute.__doc__
+
+
+# Minn. Stat. 645.44 subd. 5, the Saturday half: a fixed holiday on a Saturday makes the Friday
+# before a holiday. 2026: Independence Day is Saturday July 4, so Friday July 3 is a holiday;
+# 2028: New Year's Day is a Saturday, so Friday December 31, 2027 is one.
+SATURDAY_HOLIDAYS = [
+    (dt.date(2026, 7, 3), "Independence Day (observed)"),
+    (dt.date(2027, 6, 18), "Juneteenth (observed)"),
+    (dt.date(2027, 12, 24), "Christmas Day (observed)"),
+    (dt.date(2027, 12, 31), "New Year's Day (observed)"),
+    (dt.date(2028, 11, 10), "Veterans Day (observed)"),
+    (dt.date(2032, 6, 18), "Juneteenth (observed)"),
+    (dt.date(2032, 12, 24), "Christmas Day (observed)"),
+    (dt.date(2032, 12, 31), "New Year's Day (observed)"),
+]
+
+
+@pytest.mark.parametrize(("day", "name"), SATURDAY_HOLIDAYS)
+def test_a_fixed_holiday_on_a_saturday_makes_the_friday_before_a_holiday(calendar, day, name):
+    assert day.weekday() == 4
+    [holiday] = [h for h in legal_holidays(day.year) if h.day == day]
+    assert holiday.name == name
+    assert holiday.rule == "645.44 subd. 5: falls on Saturday, observed Friday"
+    assert calendar.is_holiday(day) and not calendar.is_court_day(day)
+    stored = Holiday.objects.get(day=day)  # the migration added it to the table the rules use
+    assert (stored.name, stored.rule) == (name, holiday.rule)
+
+
+def test_each_holiday_says_which_rule_made_it_and_october_honours_indigenous_peoples(calendar):
+    rules = {h.day: (h.name, h.rule) for h in legal_holidays(2027)}
+    assert rules[dt.date(2027, 10, 11)] == (
+        "Indigenous Peoples Day",
+        "645.44 subd. 5: second Monday in October",
+    )
+    assert rules[dt.date(2027, 7, 5)][1] == "645.44 subd. 5: falls on Sunday, observed Monday"
+    assert rules[dt.date(2027, 7, 4)][1] == "645.44 subd. 5: Independence Day, July 4"
+    # A Saturday New Year's Day of 2028 is observed in 2027, not listed again in 2028.
+    assert dt.date(2027, 12, 31) in rules
+    assert all(h.day.year == 2028 for h in legal_holidays(2028))
+    assert Holiday.objects.get(day=dt.date(2026, 10, 12)).name == "Indigenous Peoples Day"
+    assert not Holiday.objects.filter(name__contains="Columbus").exists()
+    assert all(h.rule for h in Holiday.objects.all())
+
+
+def test_first_appearance_skips_the_friday_before_a_saturday_independence_day(calendar):
+    """Arrested Thursday July 2, 2026 at 23:30. Friday July 3 is a holiday (Independence Day on
+    Saturday), Saturday the 4th is Independence Day itself, Sunday does not count: 36 hours from
+    Monday 00:00 end Tuesday July 7 at noon (without the Friday holiday: 24 h Friday + 12 h
+    Monday, so Monday at noon, a day early)."""
+    due = RULES["first_appearance"].compute(calendar, local(2026, 7, 2, 23, 30))
+    assert due == local(2026, 7, 7, 12, 0)
+
+
+def test_business_day_rules_skip_the_friday_before_a_saturday_holiday(calendar, advocacy_center):
+    # Sent Thursday July 2, 2026: Friday the 3rd is a holiday, so 2 business days is Tuesday
+    # July 7 (Monday 6, Tuesday 7).
+    due = RULES["first_contact"].compute(calendar, local(2026, 7, 2, 10), agency=advocacy_center)
+    assert due == local(2026, 7, 7, 17, 0)
+    # Omnibus from Monday November 22, 2027: day 42 is Monday January 3, 2028, a court day;
+    # from Friday November 19, 2027 day 42 is Friday December 31, 2027: a holiday now (New
+    # Year's Day 2028 is a Saturday), so Monday January 3, 2028.
+    assert RULES["omnibus_hearing"].compute(calendar, local(2027, 11, 19, 9)) == local(
+        2028, 1, 3, 17
+    )
+
+
+def test_first_appearance_from_an_arrest_at_midnight_and_across_the_autumn_clock_change(calendar):
+    """Arrested Saturday October 31, 2026 at 00:00: Saturday (the day of arrest) and Sunday
+    November 1 (the clocks fall back) are left out; 36 hours from Monday 00:00 is Tuesday noon."""
+    due = RULES["first_appearance"].compute(calendar, local(2026, 10, 31, 0, 0))
+    assert due == local(2026, 11, 3, 12, 0)

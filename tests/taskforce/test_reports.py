@@ -223,7 +223,11 @@ def test_prosecution_figures_dispositions_medians_and_the_assessment_split(
         "100.00",
         "250.00",
     ]
-    assert split["Victim services (40%)"] == ["300.00", "200.00", "500.00"]
+    assert split["Safe Harbor for Youth account (victim-service organizations) (40%)"] == [
+        "300.00",
+        "200.00",
+        "500.00",
+    ]
 
 
 def test_deadlines_are_counted_met_on_time_late_missed_and_waived(
