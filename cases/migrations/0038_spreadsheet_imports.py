@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0034_access_matches_follow_merges'),
+        ('cases', '0037_sentence_assessment_range_by_offence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
