@@ -24,3 +24,14 @@ def escalate_missed_deadlines() -> int:
 def send_daily_digests() -> int:
     """Every ten minutes (beat): each person's digest once a day, at the hour they chose."""
     return digests_send()
+
+
+@shared_task(**SWEEP)
+def recompute_after_holidays_changed(actor_id: int | None = None) -> int:
+    """Queued when an administrator changes the holiday table: every open deadline is counted
+    again with the holidays as they are now (each move audited). Returns how many moved."""
+    from deadlines.services import deadlines_recompute
+    from taskforce.models import User
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return len(deadlines_recompute(every_version=True, actor=actor).moved)

@@ -119,3 +119,29 @@ def test_after_the_holiday_table_changed_open_deadlines_are_counted_again(case, 
     assert early.due_at == local(2026, 7, 7, 17)
     event = AuditEvent.objects.get(action="deadline.recomputed")
     assert event.reason == "The holiday table changed"
+
+
+def test_a_holiday_added_in_the_admin_recounts_open_deadlines(
+    client, case, advocacy_center, django_capture_on_commit_callbacks
+):
+    """The administrator restores Friday July 3, 2026 in the admin: a recount is queued once the
+    change commits, and the recount (the queued task, run here) moves the deadline."""
+    from deadlines.tasks import recompute_after_holidays_changed
+    from tests.factories import UserFactory, verified_login
+
+    Holiday.objects.filter(day=dt.date(2026, 7, 3)).delete()
+    early = deadline_schedule(obj=case, rule="first_contact", event_at=local(2026, 7, 2, 10),
+                              responsible_agency=advocacy_center)  # fmt: skip
+    assert early.due_at == local(2026, 7, 6, 17)
+    admin_user = UserFactory(username="holiday_admin", is_staff=True, is_superuser=True)
+    verified_login(client, admin_user)
+    with django_capture_on_commit_callbacks() as queued:
+        added = client.post("/admin/taskforce/holiday/add/", {
+            "day": "2026-07-03", "name": "Independence Day (observed)",
+            "rule": "645.44 subd. 5: falls on Saturday, observed Friday",
+        })  # fmt: skip
+    assert added.status_code == 302 and len(queued) == 1
+    assert recompute_after_holidays_changed(admin_user.pk) == 1
+    early.refresh_from_db()
+    assert early.due_at == local(2026, 7, 7, 17)
+    assert AuditEvent.objects.filter(action="deadline.recomputed", actor=admin_user).exists()
