@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from taskforce import access, audit
@@ -101,7 +100,7 @@ def with_labels(actor: User, events: list[AuditEvent]) -> list[AuditEvent]:
 
 def _csv_row(event: AuditEvent) -> list:
     return [
-        timezone.localtime(event.at).isoformat(), event.actor_username, event.actor_agency_name,
+        event.at, event.actor_username, event.actor_agency_name,
         event.action, event.target_type.model if event.target_type else "", event.label,
         event.reason, event.changes or "", event.ip_address or "", event.user_agent,
     ]  # fmt: skip

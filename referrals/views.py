@@ -161,12 +161,12 @@ def referral_export(request: HttpRequest) -> HttpResponse:
     )
     rows = [
         ["received", r.person.last_name, r.person.first_name, r.referring_agency.name,
-         r.owner_agency.name, r.created_at.isoformat(), r.get_urgency_display(),
+         r.owner_agency.name, r.created_at, r.get_urgency_display(),
          r.get_status_display(), r.region.name if r.region else ""]
         for r in received
     ] + [
         ["sent", r.person.last_name, r.person.first_name, r.referring_agency.name,
-         r.owner_agency.name, r.created_at.isoformat(), r.get_urgency_display(),
+         r.owner_agency.name, r.created_at, r.get_urgency_display(),
          shown, ""]
         for r, shown in sent
     ]  # fmt: skip

@@ -285,7 +285,7 @@ def _person_cells(person) -> list:
 def _arrest_row(a: Arrest) -> list:
     return [
         *_person_cells(a.arrestee),
-        a.arrested_at.isoformat(), a.city, a.county.name, a.arresting_agency.name,
+        a.arrested_at, a.city, a.county.name, a.arresting_agency.name,
         a.booking_number, a.get_custody_status_display(),
         "; ".join(c.statute.citation for c in a.charges.all()),
         str(a.operation) if a.operation else "", a.decoy_stated_age or "",

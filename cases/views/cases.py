@@ -41,11 +41,11 @@ def _case_row(case: Case) -> list:
         case.number, case.caption, case.get_kind_display(), case.get_status_display(),
         case.county.name if case.county else "",
         "; ".join(p.display_name for p in case.defendants_shown),
-        case.next_hearing.isoformat() if case.next_hearing else "",
-        case.next_deadline.isoformat() if case.next_deadline else "",
+        case.next_hearing,
+        case.next_deadline,
         case.active_counts, case.victim_count, case.owner_agency.name,
         case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
-        case.updated_at.isoformat(),
+        case.updated_at,
     ]  # fmt: skip
 
 

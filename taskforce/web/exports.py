@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 # A cell a spreadsheet would run as a formula (OWASP CSV injection); tab and CR included.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def cell(value: object) -> str:
+    """A value as a CSV cell: a moment in local time with its offset (a 9:00 hearing in
+    Minnesota is `2026-12-24T09:00:00-06:00`, not 15:00 UTC), a day as `2026-12-24`."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
 def neutralise(value: object) -> str:
-    text = "" if value is None else str(value)
+    text = cell(value)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -113,6 +114,19 @@ def test_the_export_carries_the_caseload_columns(client, caseload, wash_prosecut
     header = body.splitlines()[0]
     assert "Defendants" in header and "Next hearing" in header and "Victims" in header
     assert "Buyer01, Pat" in body
+
+
+def test_the_export_gives_a_hearing_in_local_time_with_its_offset(
+    client, caseload, wash_prosecutor
+):
+    """A 9:00 hearing on Dec 24 (CST, UTC-6) is `2026-12-24T09:00:00-06:00`, not 15:00 UTC."""
+    nine = timezone.make_aware(dt.datetime(2026, 12, 24, 9, 0))
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 12, 1, 12, 0)), tick=False):
+        court_event_schedule(actor=wash_prosecutor, case=caseload[0], kind="omnibus",
+                             starts_at=nine)  # fmt: skip
+        verified_login(client, wash_prosecutor)
+        body = b"".join(client.get(reverse("cases:export")).streaming_content).decode()
+    assert "2026-12-24T09:00:00-06:00" in body and "+00:00" not in body
 
 
 def test_search_words_never_reach_an_address_a_link_or_the_audit_trail(
