@@ -291,21 +291,25 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
                     )
             if emails:
                 connection.send_messages(emails)
-        # Logged once committed: a batch rolled back by a crash was not sent.
+        # Logged once committed (a batch rolled back by a crash was not sent), one line per
+        # batch: `reminder:user` pairs, so a line still says who got what.
+        by_status: dict[str, list[str]] = {ReminderStatus.SENT: [], ReminderStatus.REDIRECTED: []}
         for reminder in batch:
             if reminder.status == ReminderStatus.SENT:
-                logger.info("reminder %s sent to user %s for deadline %s", reminder.pk,
-                            reminder.recipient_id, reminder.deadline.public_id)  # fmt: skip
+                by_status[ReminderStatus.SENT].append(f"{reminder.pk}:{reminder.recipient_id}")
             elif reminder.status == ReminderStatus.REDIRECTED:
-                logger.info("reminder %s redirected from user %s to supervisors %s for deadline %s",
-                            reminder.pk, reminder.recipient_id,
-                            [s.pk for s in redirects[reminder.pk]],
-                            reminder.deadline.public_id)  # fmt: skip
+                to = ",".join(str(s.pk) for s in redirects[reminder.pk])
+                by_status[ReminderStatus.REDIRECTED].append(f"{reminder.pk}:{to}")
             elif reminder.status == ReminderStatus.UNDELIVERABLE:
                 logger.warning("reminder %s for deadline %s undeliverable: user %s may no longer "
                                "see it and no supervisor of agency %s may", reminder.pk,
                                reminder.deadline.public_id, reminder.recipient_id,
                                reminder.deadline.responsible_agency_id)  # fmt: skip
+        sent_pairs, redirected_pairs = by_status.values()
+        if sent_pairs or redirected_pairs:
+            logger.info("reminders sent %d [%s] redirected to supervisors %d [%s]",
+                        len(sent_pairs), " ".join(sent_pairs), len(redirected_pairs),
+                        " ".join(redirected_pairs))  # fmt: skip
         sent += len(notifications)
 
 

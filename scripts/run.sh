@@ -23,9 +23,14 @@ py manage.py collectstatic --noinput -v0
 say "seeding demo data"
 py manage.py seed_demo
 
-say "starting the Celery worker and beat (log: var/log/worker.log)"
+say "starting the Celery worker and beat (log: var/log/worker.log; mail: var/mail/)"
+# The log is appended to across starts and rotated past 5 MB (three old ones kept).
+if [ -f var/log/worker.log ] && [ "$(stat -c %s var/log/worker.log)" -gt 5242880 ]; then
+  for n in 2 1; do [ -f "var/log/worker.log.$n" ] && mv "var/log/worker.log.$n" "var/log/worker.log.$((n + 1))"; done
+  mv var/log/worker.log var/log/worker.log.1
+fi
 "$VENV/bin/celery" -A taskforce worker --beat --pool=solo --loglevel=INFO \
-  --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
+  --schedule var/celerybeat-schedule >>var/log/worker.log 2>&1 &
 worker_pid=$!
 trap 'kill "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null' EXIT INT TERM
 

@@ -298,9 +298,13 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Email ---------------------------------------------------------------------------------
 # EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER/PASSWORD, EMAIL_USE_TLS.
-globals().update(
-    {key: value for key, value in env_email("EMAIL_URL", "consolemail://").items() if value}
-)
+# Unset, each message is written to a file under var/mail/: the worker's log stays one line per
+# batch of reminders instead of every message printed into it.
+if env_str("EMAIL_URL", ""):
+    globals().update({key: value for key, value in env_email("EMAIL_URL", "").items() if value})
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Task Force Caseload <noreply@localhost>")
 # How long past due an open deadline waits before its agency's supervisors are told.
 DEADLINE_GRACE_MINUTES = env_int("DEADLINE_GRACE_MINUTES", 60, minimum=0)

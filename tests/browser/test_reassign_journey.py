@@ -145,8 +145,8 @@ def test_a_supervisor_reassigns_a_case_before_its_hearing_and_the_reminder_follo
     [note] = Notification.objects.all()  # nothing to Alex, nothing redirected to a supervisor
     assert (note.user, note.reminder, note.redirected_from) == (casey, caseys, None)
     assert note.title.startswith("Hearing: due ")
-    assert log.count(f"reminder {caseys.pk} sent to user {casey.pk}") == 1
-    assert "redirected" not in log and "undeliverable" not in log
+    assert log.count(f"reminders sent 1 [{caseys.pk}:{casey.pk}]") == 1
+    assert "redirected to supervisors 0 []" in log and "undeliverable" not in log
     assert Reminder.objects.filter(status="pending", send_at__lte=timezone.now()).count() == 0
 
     # 5. Casey finds it among her notifications, marked new.

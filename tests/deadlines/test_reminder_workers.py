@@ -110,7 +110,10 @@ def _assert_each_sent_once(total: int, *logs: str, killed: bool = False) -> None
     assert _sent() == total
     assert Notification.objects.count() == total
     assert Notification.objects.values("reminder").distinct().count() == total
-    lines = re.findall(r"reminder (\d+) sent to user", "".join(logs))
+    # One line per batch: "reminders sent N [reminder:user …] redirected to supervisors M […]".
+    batches = re.findall(r"reminders sent (\d+) \[([^\]]*)\]", "".join(logs))
+    lines = [pair.split(":")[0] for count, pairs in batches for pair in pairs.split()]
+    assert sum(int(count) for count, _ in batches) == len(lines)
     assert len(lines) == len(set(lines))  # no reminder went out twice
     # A SIGKILLed worker loses the log lines it had not flushed; one left alive logs them all.
     assert len(lines) <= total if killed else len(lines) == total
@@ -203,4 +206,4 @@ def test_a_moved_prosecutors_hearing_reminder_reaches_the_supervisor_through_the
     [note] = hearing
     assert (note.user, note.redirected_from) == (wash_supervisor, reminder)
     assert "can no longer see this case (moved to another agency)" in note.body
-    assert log.count(f"reminder {reminder.pk} redirected from user {wash_prosecutor.pk}") == 1
+    assert log.count(f"redirected to supervisors 1 [{reminder.pk}:{wash_supervisor.pk}]") == 1
