@@ -4,6 +4,7 @@ per agency kind, and the task force's public record (README: Demo figures)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -163,7 +164,7 @@ def seed_demo() -> SeedSummary:
     summary = SeedSummary()
     # One hash for every demo login (they share the published password): hashing it per user
     # took about a third of a second each (PBKDF2's iterations), the seed's slowest part.
-    password = make_password(DEMO_PASSWORD)
+    password = cache(lambda: make_password(DEMO_PASSWORD))
     agencies: dict[str, Agency] = {}
     for name, short_name, kind, county in DEMO_AGENCIES:
         agency, created = Agency.objects.get_or_create(
@@ -188,7 +189,7 @@ def seed_demo() -> SeedSummary:
             },
         )
         if created:
-            user.password = password
+            user.password = password()
             user.save(update_fields=["password"])
             summary.users_created += 1
         agency = agencies[spec.agency]
@@ -221,7 +222,7 @@ def seed_demo() -> SeedSummary:
         },
     )
     if created:
-        admin.password = password
+        admin.password = password()
         admin.save(update_fields=["password"])
         summary.users_created += 1
     return summary

@@ -45,10 +45,12 @@ def prosecute(
     first: int,
     booking: str,
     convict: bool = True,
+    counts: list[int] | None = None,
 ) -> list[Arrest]:
     """Enter the arrests (cited and released: no custody clock runs), hand them off, charge
-    each eight days later and, when `convict`, record the plea two months on and close the
-    case: every step through the services, so audit, deadlines and outcomes follow."""
+    each eight days later (`counts[i]` counts of the statute for the i-th, one unless given)
+    and, when `convict`, record the plea two months on and close the case: every step through
+    the services, so audit, deadlines and outcomes follow."""
     liaison = User.objects.get(username=spec.liaison)
     prosecutor = User.objects.get(username=spec.prosecutor)
     county = County.objects.get(name=spec.county)
@@ -69,19 +71,19 @@ def prosecute(
     arrests = arrests_create(actor=liaison, operation=operation, arresting_agency=agency, rows=rows)
     prosecution = prosecutor.membership.agency
     today = timezone.localdate()
-    for handoff in handoff_create(actor=liaison, arrests=arrests, to_agency=prosecution):
+    handoffs = handoff_create(actor=liaison, arrests=arrests, to_agency=prosecution)
+    for i, handoff in enumerate(handoffs):
         case, arrest = handoff.case, handoff.arrest
         filed_on = min(timezone.localdate(arrest.arrested_at) + dt.timedelta(days=8), today)
-        charging_decide(
-            actor=prosecutor, case=case, decision=Decision.CHARGE,
-            charges=[ChargeInput(defendant=arrest.arrestee, statute=statute, filed_on=filed_on)],
-        )  # fmt: skip
+        count = ChargeInput(defendant=arrest.arrestee, statute=statute, filed_on=filed_on)
+        charging_decide(actor=prosecutor, case=case, decision=Decision.CHARGE,
+                        charges=[count] * (counts[i] if counts else 1))  # fmt: skip
         if not convict:
             continue
-        charge = Charge.objects.get(case=case)
         disposed_on = min(filed_on + dt.timedelta(days=60), today)
-        charge_dispose(actor=prosecutor, charge=charge, disposition=spec.disposition,
-                       disposed_on=disposed_on)  # fmt: skip
+        for charge in Charge.objects.filter(case=case).order_by("count_number"):
+            charge_dispose(actor=prosecutor, charge=charge, disposition=spec.disposition,
+                           disposed_on=disposed_on)  # fmt: skip
         case_transition(actor=prosecutor, case=case, to_status=CaseStatus.CLOSED)
     return arrests
 
@@ -140,9 +142,11 @@ def seed_history(agencies: dict[str, Agency]) -> int:
             n += traffickers
         rest = CONVICTIONS_BY_YEAR[i] - buyers - traffickers
         for k, spec in enumerate(others):
-            count = rest // len(others) + (1 if k < rest % len(others) else 0)
-            prosecute(spec, agencies, _days_in(year, count, 13 * k), first=n,
-                      booking=f"{spec.county[:2].upper()}T{year % 100}")  # fmt: skip
-            n += count
+            convictions = rest // len(others) + (1 if k < rest % len(others) else 0)
+            # A trafficker is convicted on several counts (one per victim, say): three a case.
+            counts = [3] * (convictions // 3) + ([convictions % 3] if convictions % 3 else [])
+            prosecute(spec, agencies, _days_in(year, len(counts), 13 * k), first=n,
+                      booking=f"{spec.county[:2].upper()}T{year % 100}", counts=counts)  # fmt: skip
+            n += len(counts)
         created += CONVICTIONS_BY_YEAR[i]
-    return created
+    return created  # convictions (counts)
