@@ -62,11 +62,12 @@ def test_the_readme_lists_every_demo_login():
 
 
 # The task force's public record, as the coordinator's reports show it (README: Demo figures).
-# Seeded once for the class, at a pinned instant (a Thursday in December), and rolled back after.
+# Seeded once for the module's classes (after the tests above, which need an empty database), at
+# a pinned instant (a Thursday in December), and rolled back after.
 SEEDED_AT = dt.datetime(2026, 12, 3, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 
 
-@pytest.fixture(scope="class")
+@pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with (
         django_db_blocker.unblock(),
@@ -101,7 +102,7 @@ def shown(answer, key) -> dict[str, dict[str, str]]:
 
 @pytest.mark.usefixtures("seeded")
 class TestTheSeededDemo:
-    """The demo as `seed_demo` leaves it (seeded once for the class: it takes a while)."""
+    """The demo as `seed_demo` leaves it (seeded once for the module: it takes a while)."""
 
     def test_seeding_again_changes_nothing(self):
         before = snapshot()
