@@ -230,7 +230,9 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(victim.added_at, f"Victim recorded ({victim.get_role_display()})")
         )
-    for notice in case.victim_notices.filter(victim__in=victims).select_related("given_by"):
+    # By id: the visibility subquery nested once more overflows SQLite's parser (the demo).
+    shown = [victim.pk for victim in victims]
+    for notice in case.victim_notices.filter(victim__in=shown).select_related("given_by"):
         entries.append(
             TimelineEntry(notice.created_at, f"Victim notice: {notice.get_kind_display()}",
                           notice.given_by.display_name(), notice.get_method_display())

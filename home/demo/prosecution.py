@@ -15,10 +15,12 @@ from cases.models import (
     HandOff,
     Statute,
 )
-from cases.services.cases import case_transition
+from cases.services.cases import case_transition, case_update
 from cases.services.charges import ChargeInput, charge_dispose, charging_decide
 from cases.services.court import sentence_record
-from taskforce.models import Agency, User
+from cases.services.notes import note_add
+from deadlines.services import deadline_schedule
+from taskforce.models import Agency, Deadline, DeadlineStatus, User
 
 
 def seed_prosecution(agencies: dict[str, Agency]) -> int:
@@ -53,3 +55,37 @@ def seed_prosecution(agencies: dict[str, Agency]) -> int:
     for status in (CaseStatus.PRE_TRIAL, CaseStatus.SENTENCED):
         case_transition(actor=prosecutor, case=case, to_status=status)
     return 1
+
+
+ESCALATION_TITLE = "Escalation demo: charging decision overdue"
+
+
+def seed_escalation(agencies: dict[str, Agency]) -> int:
+    """The one deadline the demo leaves overdue, to show escalation: a Washington hand-off from
+    the demo sting whose charging decision was due 30 days after the arrests. Its title and a
+    note say so; the first beat tick tells Washington's supervisor. Returns 1 when made."""
+    attorney = agencies["WCAO"]
+    handed = (
+        HandOff.objects.filter(to_agency=attorney, case__status=CaseStatus.INTAKE)
+        .select_related("case", "arrest").order_by("arrest__arrested_at", "pk").first()
+    )  # fmt: skip
+    if handed is None or handed.case.title == ESCALATION_TITLE:
+        return 0
+    prosecutor = User.objects.get(username="wash_prosecutor")
+    case = case_update(actor=prosecutor, case=handed.case, expected_version=handed.case.version,
+                       data={"title": ESCALATION_TITLE})  # fmt: skip
+    note_add(
+        actor=prosecutor,
+        case=case,
+        visibility="agency",
+        body="Demo data: this hand-off is dated to the sting, so its charging decision is "
+        "overdue on purpose. It shows how a missed deadline escalates to the supervisor.",
+    )
+    # The hand-off counted from the arrest (the demo's seed hands it off today).
+    deadline_schedule(obj=case, rule="charging_decision", event_at=handed.arrest.arrested_at,
+                      responsible_agency=attorney, actor=prosecutor)  # fmt: skip
+    overdue = Deadline.objects.filter(
+        object_id=case.pk, rule="charging_decision", status=DeadlineStatus.OPEN,
+        due_at__lt=timezone.now(),
+    )  # fmt: skip
+    return overdue.count()

@@ -12,6 +12,7 @@ from cases.models import (
 )
 from cases.models.people import ContactMethod, name_key
 from cases.services.people import PersonData, person_create
+from home.demo.names import born_aged, invented_name
 from home.demo.stings import DEMO_RUNAWAYS
 from referrals.models import Referral, ReferralStatus, Region
 from referrals.services import referral_open_victim, referral_send, referral_transition
@@ -26,10 +27,14 @@ WEST_CENTRAL = (
 )
 
 
+CENTRAL = "Benton, Morrison, Sherburne, Stearns, Todd, Wright"
+
+
 def seed_regions(agencies: dict[str, Agency]) -> None:
     regions = [
         ("West Central", WEST_CENTRAL, agencies["WC Navigator"]),
-        ("Metro (demo)", "Washington, Ramsey", agencies["SCV Advocacy"]),
+        ("Metro (demo)", "Washington, Ramsey, Dakota", agencies["SCV Advocacy"]),
+        ("Central (demo)", CENTRAL, agencies["CM Advocacy"]),
     ]
     for name, counties, navigator in regions:
         region, created = Region.objects.get_or_create(name=name, defaults={"navigator": navigator})
@@ -76,17 +81,80 @@ def seed_referrals(agencies: dict[str, Agency]) -> int:
     )  # fmt: skip
     sent.append((referral, IdentifiedHow.SELF, "", [ServiceKind.COUNSELING, ServiceKind.HOUSING]))
 
-    today = timezone.localdate()
     for referral, how, custody, services in sent:
-        for status in (ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED):
-            referral = referral_transition(actor=advocate, referral=referral, to_status=status)
-        victim = referral_open_victim(
-            actor=advocate, referral=referral, identified_how=how, guardian_note=custody
-        )
-        for kind in services:
-            service_record(actor=advocate, victim=victim, kind=kind,
-                           status=ServiceStatus.DELIVERING, started_on=today)  # fmt: skip
-        contact_record(actor=advocate, victim=victim, at=timezone.now(),
-                       method=ContactMethod.PHONE, reached=True)  # fmt: skip
-        referral_transition(actor=advocate, referral=referral, to_status=ReferralStatus.ENGAGED)
-    return len(sent)
+        _take_up(advocate, referral, how, custody, services)
+    return len(sent) + seed_region_referrals(agencies)
+
+
+def _take_up(advocate: User, referral: Referral, how: str, custody: str, services) -> None:
+    """The receiving advocate accepts the referral, opens the victim's record, starts the
+    services and reaches the person: the referral is engaged."""
+    for status in (ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED):
+        referral = referral_transition(actor=advocate, referral=referral, to_status=status)
+    victim = referral_open_victim(
+        actor=advocate, referral=referral, identified_how=how, guardian_note=custody
+    )
+    for kind in services:
+        service_record(actor=advocate, victim=victim, kind=kind, status=ServiceStatus.DELIVERING,
+                       started_on=timezone.localdate())  # fmt: skip
+    contact_record(actor=advocate, victim=victim, at=timezone.now(),
+                   method=ContactMethod.PHONE, reached=True)  # fmt: skip
+    referral_transition(actor=advocate, referral=referral, to_status=ReferralStatus.ENGAGED)
+
+
+# Safe Harbor referrals in each region, five or more so the coordinator's counts by region show
+# (a count of 1 to 4 shows as "<5"): (region, navigator's user, [(source, sex, age, how)]).
+REGION_REFERRALS = [
+    ("West Central", "westcentral_navigator", [
+        ("school", Sex.FEMALE, 15, IdentifiedHow.SCHOOL),
+        ("family", Sex.FEMALE, 16, IdentifiedHow.FAMILY),
+        ("police", Sex.MALE, 16, IdentifiedHow.OTHER_AGENCY),
+        ("self", Sex.FEMALE, 17, IdentifiedHow.SELF),
+        ("hotel", Sex.FEMALE, 14, IdentifiedHow.HOTEL),
+        ("other", Sex.FEMALE, 16, IdentifiedHow.OTHER),
+    ]),
+    ("Metro (demo)", "scv_advocate", [
+        ("school", Sex.FEMALE, 14, IdentifiedHow.SCHOOL),
+        ("hotel", Sex.FEMALE, 17, IdentifiedHow.HOTEL),
+        ("police", Sex.MALE, 15, IdentifiedHow.OTHER_AGENCY),
+    ]),
+    ("Central (demo)", "central_advocate", [
+        ("police", Sex.FEMALE, 16, IdentifiedHow.OTHER_AGENCY),
+        ("family", Sex.FEMALE, 15, IdentifiedHow.FAMILY),
+        ("school", Sex.FEMALE, 17, IdentifiedHow.SCHOOL),
+        ("self", Sex.FEMALE, 17, IdentifiedHow.SELF),
+        ("hotel", Sex.MALE, 17, IdentifiedHow.HOTEL),
+    ]),
+]  # fmt: skip
+
+
+def seed_region_referrals(agencies: dict[str, Agency]) -> int:
+    """Youth referred to each region's navigator (West Central's among them), each taken up."""
+    if Referral.objects.filter(owner_agency=agencies["CM Advocacy"]).exists():
+        return 0
+    today = timezone.localdate()
+    made = 0
+    for region_name, username, referrals in REGION_REFERRALS:
+        navigator = User.objects.get(username=username)
+        region = Region.objects.get(name=region_name)
+        for source, sex, age, how in referrals:
+            made += 1
+            first, last = invented_name(300 + made, female=sex == Sex.FEMALE)
+            youth = person_create(
+                actor=navigator,
+                data=PersonData(first_name=first, last_name=last, sex=sex,
+                                date_of_birth=born_aged(age, today, made)),
+            )  # fmt: skip
+            referral = referral_send(
+                actor=navigator, person=youth, to_agency=navigator.membership.agency,
+                source=source, region=region, urgency="urgent" if age < 16 else "routine",
+                reason="Safe Harbor screening found signs of exploitation. Demo data.",
+            )  # fmt: skip
+            _take_up(
+                navigator,
+                referral,
+                how,
+                "Lives with a parent who has custody. Demo data.",
+                [ServiceKind.SHELTER if made % 2 else ServiceKind.COUNSELING],
+            )
+    return made

@@ -13,6 +13,7 @@ from cases.models import (
     IdentifierKind,
     Operation,
     RunawayReport,
+    Sex,
     Statute,
 )
 from cases.services.arrests import ArrestRow, arrests_create
@@ -70,7 +71,7 @@ def seed_sting(agencies: dict[str, Agency]) -> int:
                 date_of_birth=dt.date.fromisoformat(born),
                 arrested_at=arrested_at,
                 county=counties[county],
-                custody_status=CustodyStatus.BOOKED,
+                custody_status=CustodyStatus.CITED,  # no custody clock left running
                 statutes=[statute],
                 booking_number=f"WC{today:%y}-{n:04d}",
                 decoy_stated_age=age,
@@ -130,7 +131,7 @@ def seed_runaways(agencies: dict[str, Agency]) -> int:
         identifiers = ((IdentifierKind.HANDLE, handle),) if handle else ()
         youth = person_create(
             actor=prosecutor,
-            data=PersonData(first_name=first, last_name=last,
+            data=PersonData(first_name=first, last_name=last, sex=Sex.FEMALE,
                             date_of_birth=dt.date.fromisoformat(born), identifiers=identifiers),
         )  # fmt: skip
         reported_at = now - dt.timedelta(days=days)

@@ -28,10 +28,14 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Demo data: {summary.agencies_created} agencies, {summary.users_created} "
                     f"users, {summary.memberships_started} memberships, "
-                    f"{summary.operations_created} sting, "
+                    f"{summary.operations_created} stings, "
                     f"{summary.runaway_reports_created} runaway reports, "
-                    f"{summary.cases_sentenced} sentenced case and "
-                    f"{summary.referrals_created} Safe Harbor referrals created. "
+                    f"{summary.cases_sentenced} sentenced case, "
+                    f"{summary.historic_convictions} past years' convictions, "
+                    f"{summary.referrals_created} Safe Harbor referrals, "
+                    f"{summary.victims_served} more victims served and "
+                    f"{summary.deadlines_overdue} deadline overdue on purpose (escalation demo) "
+                    "created. "
                     f"Password for every demo login: {DEMO_PASSWORD}"
                 )
             )
