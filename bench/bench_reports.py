@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import os
 import statistics
 import sys
 import time
@@ -48,18 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/taskforce_bench_reports")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bench-only-field-key")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-real-deployment-0123456789")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taskforce.settings")
+from bench.environment import configure
 
-import django
-
-django.setup()
+configure("taskforce_bench_reports", redis_db=8)
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password

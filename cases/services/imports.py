@@ -86,17 +86,22 @@ class ImportRow:
         return not self.errors
 
 
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise ValidationError(
-            {"file": "The file is larger than 2 MB; split it into smaller files."}
-        )
+def decode_utf8(data: bytes) -> str:
+    """A CSV file's text, or the error that says how to save it as UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(
             {"file": "This file is not UTF-8 text. In Excel, use Save As and choose 'CSV UTF-8'."}
         ) from None
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            {"file": "The file is larger than 2 MB; split it into smaller files."}
+        )
+    return decode_utf8(data)
 
 
 def _check_header(

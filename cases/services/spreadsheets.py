@@ -24,6 +24,7 @@ from cases.services.imports import (
     MAX_ROWS,
     _check_header,
     _choice,
+    decode_utf8,
     person_choice,
     staged_import_delete,
     staged_import_get,
@@ -274,12 +275,7 @@ def spreadsheet_text(data: bytes, file_name: str) -> str:
         )
     if not name.endswith((".csv", ".txt")):
         raise ValidationError({"file": "Upload a CSV (.csv, UTF-8) or an Excel (.xlsx) file."})
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            {"file": "This file is not UTF-8 text. In Excel, use Save As and choose 'CSV UTF-8'."}
-        ) from None
+    return decode_utf8(data)
 
 
 def _normalised_header(text: str) -> str:
