@@ -1,6 +1,9 @@
-"""Suite-wide set-up: PostgreSQL only, fast password hashing, named agencies and actors."""
+"""Suite-wide set-up: PostgreSQL only, fast password hashing, named agencies and actors, and
+(TEST_CLOCK) the whole run at a chosen local instant."""
 
+import datetime as dt
 import os
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -34,6 +37,46 @@ def pytest_configure(config):
         | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     ).enable()
     keep_xdist_workers_apart(os.environ.get("PYTEST_XDIST_WORKER"))
+    travel_to_test_clock(os.environ.get("TEST_CLOCK", ""))
+
+
+def test_clock_instant(value: str) -> dt.datetime | None:
+    """TEST_CLOCK=2026-03-08T01:30 (local wall time in settings.TIME_ZONE; an offset may be
+    given instead) as an aware instant, or None when unset. On the autumn DST day an ambiguous
+    local time means its first occurrence (fold=0, daylight time)."""
+    if not value.strip():
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise pytest.UsageError(f"TEST_CLOCK={value!r} is not an ISO date-time: {error}") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return instant
+
+
+def travel_to_test_clock(value: str):
+    """The clock runs (scripts/test.sh, README "Tests at any hour"): with TEST_CLOCK set, the
+    whole session starts at that instant and the clock ticks on from there, in this process and
+    in every pytest-xdist process (each reads the variable). Tests that pin their own clock with
+    time_machine still do: travels nest. What cannot travel, the Celery worker processes
+    (`worker`), Chromium (`browser`) and PostgreSQL's now(), stays on the real clock, so the
+    clock runs deselect those marks."""
+    instant = test_clock_instant(value)
+    if instant is None:
+        return None
+    import time_machine
+
+    traveller = time_machine.travel(instant, tick=True)
+    traveller.start()
+    return traveller
+
+
+def pytest_report_header(config):
+    instant = test_clock_instant(os.environ.get("TEST_CLOCK", ""))
+    if instant is not None:
+        return f"TEST_CLOCK: the run starts at {instant.isoformat()} ({settings.TIME_ZONE})"
+    return None
 
 
 # Tests of a minute or more (see the slowest-25 list at the end of a run) that use no test
