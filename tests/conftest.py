@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from taskforce.models import AgencyKind, Role
+from tests import databases
 from tests.factories import AgencyFactory, member
 
 pytest_plugins = ["tests.stings_fixtures", "tests.referral_fixtures"]
@@ -79,7 +80,7 @@ def pytest_report_header(config):
     return None
 
 
-# Tests of a minute or more (see the slowest-25 list at the end of a run) that use no test
+# Tests of a minute or more (see the slowest-15 list at the end of a run) that use no test
 # database. Those that do must keep pytest-django's order: a transactional test (live server,
 # Celery worker, browser) empties its tables when it ends, so it runs after the plain ones.
 LONG_WITHOUT_DATABASE = ("tests/taskforce/test_embedded.py::",)
@@ -115,6 +116,34 @@ def keep_xdist_workers_apart(worker: str | None):
     apart = override_settings(CELERY_TASK_DEFAULT_QUEUE=queue, CACHES=caches)
     apart.enable()
     return apart
+
+
+def copying_templates(config) -> bool:
+    return bool(config.getoption("reuse_db")) and not config.getoption("create_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings, django_db_blocker):
+    """With --reuse-db: start from a copy of the migrated template (tests/databases.py)."""
+    request.config.stash[TEMPLATE_COPIED] = False
+    if copying_templates(request.config):
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            request.config.stash[TEMPLATE_COPIED] = databases.copy_from_template(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """With --reuse-db: a test database just made from the migrations becomes the template."""
+    if copying_templates(request.config) and not request.config.stash[TEMPLATE_COPIED]:
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            databases.keep_as_template(connection)
+
+
+TEMPLATE_COPIED = pytest.StashKey[bool]()
 
 
 @pytest.fixture
