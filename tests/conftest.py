@@ -1,11 +1,15 @@
-"""Suite-wide set-up: PostgreSQL only, fast password hashing, named agencies and actors."""
+"""Suite-wide set-up: PostgreSQL only, fast password hashing, named agencies and actors, and
+(TEST_CLOCK) the whole run at a chosen local instant."""
 
+import datetime as dt
 import os
+import zoneinfo
 
 import pytest
 from django.conf import settings
 
 from taskforce.models import AgencyKind, Role
+from tests import databases
 from tests.factories import AgencyFactory, member
 
 pytest_plugins = ["tests.stings_fixtures", "tests.referral_fixtures"]
@@ -34,9 +38,49 @@ def pytest_configure(config):
         | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     ).enable()
     keep_xdist_workers_apart(os.environ.get("PYTEST_XDIST_WORKER"))
+    travel_to_test_clock(os.environ.get("TEST_CLOCK", ""))
 
 
-# Tests of a minute or more (see the slowest-25 list at the end of a run) that use no test
+def test_clock_instant(value: str) -> dt.datetime | None:
+    """TEST_CLOCK=2026-03-08T01:30 (local wall time in settings.TIME_ZONE; an offset may be
+    given instead) as an aware instant, or None when unset. On the autumn DST day an ambiguous
+    local time means its first occurrence (fold=0, daylight time)."""
+    if not value.strip():
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise pytest.UsageError(f"TEST_CLOCK={value!r} is not an ISO date-time: {error}") from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return instant
+
+
+def travel_to_test_clock(value: str):
+    """The clock runs (scripts/test.sh, README "Tests at any hour"): with TEST_CLOCK set, the
+    whole session starts at that instant and the clock ticks on from there, in this process and
+    in every pytest-xdist process (each reads the variable). Tests that pin their own clock with
+    time_machine still do: travels nest. What cannot travel, the Celery worker processes
+    (`worker`), Chromium (`browser`) and PostgreSQL's now(), stays on the real clock, so the
+    clock runs deselect those marks."""
+    instant = test_clock_instant(value)
+    if instant is None:
+        return None
+    import time_machine
+
+    traveller = time_machine.travel(instant, tick=True)
+    traveller.start()
+    return traveller
+
+
+def pytest_report_header(config):
+    instant = test_clock_instant(os.environ.get("TEST_CLOCK", ""))
+    if instant is not None:
+        return f"TEST_CLOCK: the run starts at {instant.isoformat()} ({settings.TIME_ZONE})"
+    return None
+
+
+# Tests of a minute or more (see the slowest-15 list at the end of a run) that use no test
 # database. Those that do must keep pytest-django's order: a transactional test (live server,
 # Celery worker, browser) empties its tables when it ends, so it runs after the plain ones.
 LONG_WITHOUT_DATABASE = ("tests/taskforce/test_embedded.py::",)
@@ -72,6 +116,34 @@ def keep_xdist_workers_apart(worker: str | None):
     apart = override_settings(CELERY_TASK_DEFAULT_QUEUE=queue, CACHES=caches)
     apart.enable()
     return apart
+
+
+def copying_templates(config) -> bool:
+    return bool(config.getoption("reuse_db")) and not config.getoption("create_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings, django_db_blocker):
+    """With --reuse-db: start from a copy of the migrated template (tests/databases.py)."""
+    request.config.stash[TEMPLATE_COPIED] = False
+    if copying_templates(request.config):
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            request.config.stash[TEMPLATE_COPIED] = databases.copy_from_template(connection)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """With --reuse-db: a test database just made from the migrations becomes the template."""
+    if copying_templates(request.config) and not request.config.stash[TEMPLATE_COPIED]:
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            databases.keep_as_template(connection)
+
+
+TEMPLATE_COPIED = pytest.StashKey[bool]()
 
 
 @pytest.fixture

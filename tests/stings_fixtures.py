@@ -53,12 +53,23 @@ def operation(sheriff_liaison, washington):
     )
 
 
+def local_noon(days: int = 0) -> dt.datetime:
+    """Noon, local time, `days` from today (negative: in the past). Fixtures hang their times on
+    it, not on `now - hours`: noon is twelve hours from either midnight, so counts by local day
+    come out the same at any hour the suite runs (CI failed once at 01:51, when an arrest placed
+    `now - 30 days - 2 hours` fell on the day before the others), and on a DST change day too."""
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
 def arrest_row(county, statute, n: int, **overrides) -> ArrestRow:
+    """Arrest n, at noon thirty days ago less n minutes: the higher n, the earlier; all on one
+    local day."""
     fields = dict(
         last_name=f"Buyer{n:02d}",
         first_name="Pat",
         date_of_birth=dt.date(1980, 1, 1) + dt.timedelta(days=n),
-        arrested_at=timezone.now() - dt.timedelta(days=30, hours=n),
+        arrested_at=local_noon(-30) - dt.timedelta(minutes=n),
         county=county,
         custody_status=CustodyStatus.BOOKED,
         statutes=[statute],

@@ -265,9 +265,10 @@ def test_the_migration_deletes_used_and_old_files_and_encrypts_the_rest(
             [FILE_NAME, ARREST_HEADER + ARREST_ROW],
         )
         cursor.execute("UPDATE cases_arrestimport SET content = '' WHERE id = %s", [used.pk])
+        # The application's clock, not PostgreSQL's now(): a TEST_CLOCK run moves only the one.
         cursor.execute(
-            "UPDATE cases_arrestimport SET created_at = now() - interval '25 hours' WHERE id = %s",
-            [old.pk],
+            "UPDATE cases_arrestimport SET created_at = %s WHERE id = %s",
+            [timezone.now() - dt.timedelta(hours=25), old.pk],
         )
     assert sum(CANARY_LAST in content for _, content in stored("cases_arrestimport")) == 2
     migration = importlib.import_module(

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,22 +119,24 @@ def test_waiving_needs_a_reason_and_is_404_to_others(
 def test_follow_ups_recur_while_in_services_and_stop_at_closure(referral, advocate):
     from referrals.services import referral_open_victim, referral_transition
 
-    referral_transition(actor=advocate, referral=referral, to_status="received")
-    referral_transition(actor=advocate, referral=referral, to_status="accepted")
-    victim = referral_open_victim(actor=advocate, referral=referral, identified_how="sting",
-                                  guardian_note="Mother")  # fmt: skip
-    first_call = local(2026, 3, 2, 10, 0)
-    contact_record(actor=advocate, victim=victim, at=first_call, method="phone", reached=True)
-    [follow_up] = Deadline.objects.filter(rule="follow_up")
-    assert (follow_up.sequence, follow_up.due_at) == (1, local(2026, 3, 16, 17, 0))  # 14 days
+    # The contacts are in March 2026: the test runs on March 20, not on whatever day it is.
+    with time_machine.travel(local(2026, 3, 20, 12, 0), tick=False):
+        referral_transition(actor=advocate, referral=referral, to_status="received")
+        referral_transition(actor=advocate, referral=referral, to_status="accepted")
+        victim = referral_open_victim(actor=advocate, referral=referral, identified_how="sting",
+                                      guardian_note="Mother")  # fmt: skip
+        first_call = local(2026, 3, 2, 10, 0)
+        contact_record(actor=advocate, victim=victim, at=first_call, method="phone", reached=True)
+        [follow_up] = Deadline.objects.filter(rule="follow_up")
+        assert (follow_up.sequence, follow_up.due_at) == (1, local(2026, 3, 16, 17, 0))  # 14 days
 
-    contact_record(actor=advocate, victim=victim, at=local(2026, 3, 12, 15, 0), method="text",
-                   reached=True)  # fmt: skip
-    steps = list(Deadline.objects.filter(rule="follow_up").values_list("sequence", "status"))
-    assert steps == [(1, "met"), (2, "open")]
+        contact_record(actor=advocate, victim=victim, at=local(2026, 3, 12, 15, 0), method="text",
+                       reached=True)  # fmt: skip
+        steps = list(Deadline.objects.filter(rule="follow_up").values_list("sequence", "status"))
+        assert steps == [(1, "met"), (2, "open")]
 
-    referral_transition(actor=advocate, referral=referral, to_status="closed",
-                        closure_reason="goals_met")  # fmt: skip
+        referral_transition(actor=advocate, referral=referral, to_status="closed",
+                            closure_reason="goals_met")  # fmt: skip
     assert set(Deadline.objects.filter(rule="follow_up").values_list("status", flat=True)) == {
         "met",
         "waived",

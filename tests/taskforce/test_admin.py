@@ -1,13 +1,11 @@
 """The admin is for administrators only; agencies and memberships are managed there."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from taskforce.models import Agency, AgencyKind, Membership, Role
 from tests.factories import UserFactory, verified_login
+from tests.stings_fixtures import local_noon
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +120,9 @@ def test_ending_a_membership_in_the_admin_takes_back_the_persons_grants(
     )  # fmt: skip
     assert access.can(woodbury_liaison, access.Action.VIEW, case)
     membership = Membership.objects.get(user=woodbury_liaison, ended_at__isnull=True)
-    ends = timezone.localtime() + dt.timedelta(minutes=5)
+    # Noon tomorrow, typed as a local wall time: `now + 5 minutes` at 01:30 on the November DST
+    # day is a time that happens twice, which the form rightly refuses as ambiguous.
+    ends = local_noon(1)
     verified_login(client, administrator)
     before_start = client.post(
         reverse("admin:taskforce_membership_change", args=[membership.pk]),
