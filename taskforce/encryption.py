@@ -123,7 +123,7 @@ def save_with_keys(obj: models.Model, save: Callable, *args, **kwargs) -> None:
 ENCRYPTED: dict[str, tuple[str, ...]] = {
     "cases.Person": ("first_name", "middle_name", "last_name", "date_of_birth"),
     "victims.Victim": ("address", "phone", "contact_method", "safe_times", "safety_concerns",
-                       "guardian_note", "override_reason"),
+                       "guardian_note", "override_reason", "screening_score"),
     "victims.Contact": ("outcome",),
     "victims.AdvocateNote": ("body",),
     "cases.CaseVictim": ("contact_notes",),

@@ -205,6 +205,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
                 "safety_concerns",
                 "guardian_note",
                 "override_reason",
+                "screening_score",
             }
         ),
         counted_by_owner_only=True,

@@ -55,7 +55,8 @@ class Victim(ProtectedModel):
     screening_tool = models.CharField(max_length=60, blank=True, help_text="e.g. MYTEI, TVIT")
     screening_version = models.CharField(max_length=20, blank=True)
     screened_on = models.DateField(null=True, blank=True)
-    screening_score = models.CharField(max_length=40, blank=True)
+    # What the screening found about the person: encrypted, and never written into the trail.
+    screening_score = EncryptedCharField(max_length=40, blank=True)
     screener = models.CharField(max_length=120, blank=True)
     safety_concerns = EncryptedTextField(blank=True)
     address = EncryptedCharField(max_length=200, blank=True, help_text="Where they are staying.")

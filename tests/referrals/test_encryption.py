@@ -11,7 +11,8 @@ from victims.services import advocate_note_add
 
 pytestmark = pytest.mark.django_db
 SECRETS = {"address": "1427 Larkspur Lane", "phone": "651-555-0199",
-           "safety_concerns": "Uncle drives a blue van"}  # fmt: skip
+           "safety_concerns": "Uncle drives a blue van",
+           "screening_score": "MYTEI 31: high"}  # fmt: skip
 
 
 @pytest.fixture
@@ -34,7 +35,8 @@ def raw(sql, *params):
 
 def test_plain_sql_sees_ciphertext_and_the_app_sees_the_text(victim):
     columns = raw(
-        "SELECT address, phone, safety_concerns, guardian_note FROM victims_victim WHERE id = %s",
+        "SELECT address, phone, safety_concerns, guardian_note, screening_score FROM victims_victim"
+        " WHERE id = %s",
         victim.pk,
     )
     notes = raw("SELECT body FROM victims_advocatenote WHERE victim_id = %s", victim.pk)
@@ -45,6 +47,7 @@ def test_plain_sql_sees_ciphertext_and_the_app_sees_the_text(victim):
         assert secret not in text
     fresh = Victim.objects.get(pk=victim.pk)
     assert (fresh.address, fresh.phone) == (SECRETS["address"], SECRETS["phone"])
+    assert fresh.screening_score == SECRETS["screening_score"]
     assert fresh.notes.get().body == "Disclosed a second trafficker"
 
 

@@ -99,6 +99,8 @@ def test_the_advocate_edits_screening_and_an_override_needs_a_reason(client, vic
     assert victim.override_reason == "Aged out in March"
     [changes] = changes_of(victim)
     assert changes["override_reason"] == REDACTED and "Aged out" not in str(changes)
+    # What the screening found stays out of the trail too; which tool was used is recorded.
+    assert changes["screening_score"] == REDACTED and changes["screening_tool"][1] == "MYTEI"
 
 
 def test_a_stale_edit_is_refused_with_both_versions_and_nothing_saved(
