@@ -79,6 +79,41 @@ def deadline_schedule(
 
 
 @transaction.atomic
+def deadlines_closed_at_once(
+    *,
+    actor: User | None,
+    records: list[tuple[models.Model, dt.datetime, str]],
+    rule: str,
+    status: str,
+    responsible_agency: Agency,
+) -> list[Deadline]:
+    """What deadline_schedule then deadline_close would leave for each (record, event, reason):
+    the rule's deadline, computed, already met or waived with the reason; one INSERT per batch
+    and one audit row each. For records entered after the event (an import), whose deadline
+    has nothing left to remind anyone of."""
+    if status == DeadlineStatus.WAIVED and any(not reason.strip() for _, _, reason in records):
+        raise ValidationError({"reason": "Say why the deadline is waived."})
+    spec = RULES[rule]
+    calendar = Calendar.current()
+    now = timezone.now()
+    deadlines = [
+        Deadline(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, rule=rule,
+            sequence=1, rule_version=spec.version, context={}, title=spec.title,
+            source=spec.source, event_at=event_at,
+            due_at=spec.compute(calendar, event_at, agency=responsible_agency),
+            responsible_agency=responsible_agency, status=status, closed_at=now,
+            closed_by=actor, waiver_reason=reason.strip(),
+        )
+        for obj, event_at, reason in records
+    ]  # fmt: skip
+    Deadline.objects.bulk_create(deadlines, batch_size=500)
+    audit.record_many(actor, f"deadline.{status}", [obj for obj, _, _ in records],
+                      [{"rule": rule}] * len(records))  # fmt: skip
+    return deadlines
+
+
+@transaction.atomic
 def deadline_close(
     *, actor: User | None, obj: models.Model, rule: str, status: str, reason: str = ""
 ) -> Deadline | None:

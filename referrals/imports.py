@@ -1,6 +1,7 @@
 """The Safe Harbor referrals a victim-service agency already keeps in a spreadsheet, imported
-one row per referral: sent to the agency itself on the date it was received, then walked to its
-status through referral_transition (status history, deadlines and audit as on the pages)."""
+one row per referral: received by the agency on the date given, at the status it reached
+(referrals_received_before: the status steps, the first-contact deadline and the audit as the
+pages would leave them, written in bulk)."""
 
 from __future__ import annotations
 
@@ -16,23 +17,11 @@ from cases.services.spreadsheets import (
     SheetRow,
     may_create_in,
 )
-from deadlines.services import deadline_close
 from referrals.models import ClosureReason, Referral, ReferralStatus, Region, SourceKind, Urgency
-from referrals.services import referral_send, referral_transition
-from taskforce import access
-from taskforce.models import AgencyKind, DeadlineStatus, User
+from referrals.services import referrals_received_before
+from taskforce.models import AgencyKind, User
 
 # The steps from "sent" to each status a file may give.
-PATHS = {
-    ReferralStatus.SENT: [],
-    ReferralStatus.RECEIVED: [ReferralStatus.RECEIVED],
-    ReferralStatus.ACCEPTED: [ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED],
-    ReferralStatus.DECLINED: [ReferralStatus.RECEIVED, ReferralStatus.DECLINED],
-    ReferralStatus.ENGAGED: [ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED,
-                             ReferralStatus.ENGAGED],
-    ReferralStatus.CLOSED: [ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED,
-                            ReferralStatus.CLOSED],
-}  # fmt: skip
 
 COLUMNS = (
     *PERSON_COLUMNS,
@@ -73,29 +62,13 @@ def _parse(cells: Cells) -> dict:
 
 
 def _save(*, actor: User, rows: list[SheetRow]) -> list[Referral]:
-    agency = access.acting_membership(actor).agency
-    saved = []
-    for row in rows:
-        values = row.values
-        referral = referral_send(
-            actor=actor, person=row.person, to_agency=agency, source=values["source"],
-            reason=values["reason"], urgency=values["urgency"], region=values["region"],
-            sent_at=timezone.make_aware(dt.datetime.combine(values["received_on"], dt.time(9))),
-        )  # fmt: skip
-        for step in PATHS[values["status"]]:
-            referral = referral_transition(
-                actor=actor, referral=referral, to_status=step,
-                reason=values["decline_reason"] if step == ReferralStatus.DECLINED else "",
-                closure_reason=values["closure_reason"],
-            )  # fmt: skip
-        if values["status"] in {ReferralStatus.ACCEPTED, ReferralStatus.ENGAGED}:
-            # Accepted before the import: the first contact was made then, not owed now.
-            deadline_close(
-                actor=actor, obj=referral, rule="first_contact", status=DeadlineStatus.WAIVED,
-                reason="Imported: contacted before",
-            )  # fmt: skip
-        saved.append(referral)
-    return saved
+    """Each row a referral the agency received on `received_on` (at 09:00), at its status."""
+    return referrals_received_before(actor=actor, items=[
+        {**row.values, "person": row.person,
+         "sent_at": timezone.make_aware(dt.datetime.combine(row.values["received_on"],
+                                                            dt.time(9)))}
+        for row in rows
+    ])  # fmt: skip
 
 
 KIND = ImportKind(

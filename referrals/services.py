@@ -6,9 +6,15 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Person
-from deadlines.services import deadline_close, deadline_schedule, deadlines_follow_assignee
+from deadlines.services import (
+    deadline_close,
+    deadline_schedule,
+    deadlines_closed_at_once,
+    deadlines_follow_assignee,
+)
 from referrals.models import (
     REFERRAL_TRANSITIONS,
     ClosureReason,
@@ -70,6 +76,97 @@ def referral_send(
     deadline_schedule(obj=referral, rule="first_contact", event_at=referral.created_at,
                       responsible_agency=to_agency, actor=actor)  # fmt: skip
     return referral
+
+
+# The status steps by which a referral reached each status, after being sent.
+STEPS_TO = {
+    ReferralStatus.SENT: [],
+    ReferralStatus.RECEIVED: [ReferralStatus.RECEIVED],
+    ReferralStatus.ACCEPTED: [ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED],
+    ReferralStatus.DECLINED: [ReferralStatus.RECEIVED, ReferralStatus.DECLINED],
+    ReferralStatus.ENGAGED: [ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED,
+                             ReferralStatus.ENGAGED],
+    ReferralStatus.CLOSED: [ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED,
+                            ReferralStatus.CLOSED],
+}  # fmt: skip
+STILL_OWED = {ReferralStatus.SENT, ReferralStatus.RECEIVED}
+
+
+@transaction.atomic
+def referrals_received_before(*, actor: User, items: list[dict]) -> list[Referral]:
+    """Referrals the actor's agency received before it used this system (an import), each at
+    the status it reached: what referral_send and the status steps would leave, written in
+    bulk. Each item: person, sent_at, source, reason, urgency, region, status, decline_reason,
+    closure_reason.
+
+    The same checks as those services on every item; the status steps are recorded; the first
+    contact is still owed on a sent or received referral (scheduled, with its reminders), and
+    was waived on the others (contacted before, or the referral declined or closed)."""
+    membership = access.acting_membership(actor)
+    if membership is None:
+        raise access.Forbidden
+    agency = membership.agency
+    if agency.kind != AgencyKind.VICTIM_SERVICES or not agency.is_active:
+        raise ValidationError({"to_agency": "Refer to an active victim-service agency."})
+    rows = []
+    for item in items:
+        access.require(actor, access.Action.VIEW, item["person"])
+        status = item["status"]
+        if not item["reason"].strip():
+            raise ValidationError({"reason": "Say why this person is referred."})
+        if status == ReferralStatus.DECLINED and not item["decline_reason"].strip():
+            raise ValidationError({"reason": "Say why the referral is declined."})
+        if status == ReferralStatus.CLOSED and item["closure_reason"] not in ClosureReason.values:
+            raise ValidationError({"closure_reason": "Choose why the referral is closed."})
+        rows.append({
+            "person": item["person"], "referring_agency": agency, "source": item["source"],
+            "reason": item["reason"].strip(), "urgency": item["urgency"],
+            "region": item["region"], "created_at": item["sent_at"], "status": status,
+            "decline_reason": item["decline_reason"].strip()
+            if status == ReferralStatus.DECLINED else "",
+            "closure_reason": item["closure_reason"] if status == ReferralStatus.CLOSED else "",
+        })  # fmt: skip
+    referrals = records.record_create_many(actor=actor, model=Referral, rows=rows)
+    now, steps = timezone.now(), []
+    for referral in referrals:
+        steps.append(ReferralStatusChange(referral=referral, to_status=ReferralStatus.SENT,
+                                          by=actor, at=referral.created_at))  # fmt: skip
+        before = ReferralStatus.SENT
+        for step in STEPS_TO[referral.status]:
+            reason = referral.decline_reason if step == ReferralStatus.DECLINED else ""
+            steps.append(
+                ReferralStatusChange(
+                    referral=referral,
+                    from_status=before,
+                    to_status=step,
+                    by=actor,
+                    at=now,
+                    reason=reason,
+                )
+            )
+            before = step
+    ReferralStatusChange.objects.bulk_create(steps, batch_size=500)
+    moved = [r for r in referrals if r.status != ReferralStatus.SENT]
+    audit.record_many(actor, "referral.status", moved, [{"to": r.status} for r in moved])
+    for referral in referrals:
+        if referral.status in STILL_OWED:
+            deadline_schedule(obj=referral, rule="first_contact", event_at=referral.created_at,
+                              responsible_agency=agency, actor=actor)  # fmt: skip
+    waived = [
+        (r, r.created_at, f"Referral {r.status}"
+         if r.status in {ReferralStatus.DECLINED, ReferralStatus.CLOSED}
+         else "Imported: contacted before")
+        for r in referrals if r.status not in STILL_OWED
+    ]  # fmt: skip
+    if waived:
+        deadlines_closed_at_once(
+            actor=actor,
+            records=waived,
+            rule="first_contact",
+            status=DeadlineStatus.WAIVED,
+            responsible_agency=agency,
+        )
+    return referrals
 
 
 def _locked(referral: Referral, expected_version: int | None) -> Referral:

@@ -226,8 +226,61 @@ def test_advocate_imports_historic_referrals_with_their_status(advocate, as_xlsx
     assert timezone.localdate(engaged.created_at) == dt.date(2025, 11, 3)
     assert closed.status == ReferralStatus.CLOSED and closed.closure_reason == "goals_met"
     assert AuditEvent.objects.filter(action="referral.created").count() == 2
-    assert AuditEvent.objects.filter(action="referral.status").count() == 3 + 3
+    assert AuditEvent.objects.filter(action="referral.status").count() == 2
     assert AuditEvent.objects.filter(action="referrals.imported").count() == 1
+
+
+@pytest.mark.parametrize("status", ["sent", "received", "accepted", "declined", "engaged",
+                                    "closed"])  # fmt: skip
+def test_a_bulk_imported_referral_is_what_the_status_steps_leave(advocate, status):
+    """referrals_received_before writes, in bulk, what referral_send and the status steps (and
+    the import's waiver of a first contact made before) leave, one referral at a time."""
+    from cases.services.people import PersonData, person_create
+    from deadlines.services import deadline_close
+    from referrals.services import (
+        STEPS_TO,
+        referral_send,
+        referral_transition,
+        referrals_received_before,
+    )
+    from taskforce.models import Deadline, DeadlineStatus
+
+    sent_at = timezone.make_aware(dt.datetime(2025, 11, 3, 9, 0))
+    item = {"source": "school", "reason": "Disclosed", "urgency": "routine", "region": None,
+            "status": status, "decline_reason": "No capacity", "closure_reason": "goals_met",
+            "sent_at": sent_at}  # fmt: skip
+
+    def person(n):
+        return person_create(actor=advocate, data=PersonData(first_name="Ann", last_name=f"Lee{n}"))
+
+    one = referral_send(actor=advocate, person=person(1), to_agency=advocate.membership.agency,
+                        source="school", reason="Disclosed", sent_at=sent_at)  # fmt: skip
+    for step in STEPS_TO[status]:
+        one = referral_transition(actor=advocate, referral=one, to_status=step,
+                                  reason="No capacity" if step == "declined" else "",
+                                  closure_reason="goals_met")  # fmt: skip
+    if status in {"accepted", "engaged"}:
+        deadline_close(
+            actor=advocate,
+            obj=one,
+            rule="first_contact",
+            status=DeadlineStatus.WAIVED,
+            reason="Imported: contacted before",
+        )
+    [bulk] = referrals_received_before(actor=advocate, items=[{**item, "person": person(2)}])
+
+    def left(referral):
+        referral = Referral.objects.get(pk=referral.pk)
+        steps = [(c.from_status, c.to_status, c.reason)
+                 for c in referral.status_changes.order_by("id")]  # fmt: skip
+        [deadline] = Deadline.objects.filter(object_id=referral.pk, rule="first_contact",
+                                             content_type__model="referral")  # fmt: skip
+        pending = deadline.reminders.filter(status="pending").count()
+        return (referral.status, referral.decline_reason, referral.closure_reason,
+                referral.created_at, steps, deadline.status, deadline.due_at,
+                deadline.waiver_reason, pending)  # fmt: skip
+
+    assert left(bulk) == left(one)
 
 
 def test_a_closed_referral_without_reason_stops_the_referral_import(advocate, wash_prosecutor):
