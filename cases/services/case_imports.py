@@ -7,6 +7,7 @@ from __future__ import annotations
 from cases.models import Case, CaseKind, Decision
 from cases.services.cases import case_create, case_defendant_add
 from cases.services.charges import ChargeInput, charging_decide
+from cases.services.outcomes import outcomes_deferred
 from cases.services.spreadsheets import PERSON_COLUMNS, Cells, Column, ImportKind, SheetRow
 from taskforce import access
 from taskforce.models import User
@@ -91,6 +92,11 @@ def _check(*, actor: User, rows: list[SheetRow]) -> None:
 
 
 def _save(*, actor: User, rows: list[SheetRow]) -> list[Case]:
+    with outcomes_deferred():  # the report columns of all the file's cases, refreshed once
+        return _save_cases(actor=actor, rows=rows)
+
+
+def _save_cases(*, actor: User, rows: list[SheetRow]) -> list[Case]:
     by_number: dict[str, list[SheetRow]] = {}
     for row in rows:
         by_number.setdefault(row.values["number"].lower(), []).append(row)

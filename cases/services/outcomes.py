@@ -4,7 +4,9 @@ case. Recomputed in SQL from the records they come from, never edited by hand.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import models, transaction
 from django.db.models import Exists, Min, OuterRef, QuerySet, Subquery, Value, When
@@ -74,6 +76,28 @@ def case_outcomes_refresh(cases: QuerySet) -> None:
     )
 
 
+# Inside `outcomes_deferred()`: the cases whose columns are to be refreshed once at its end.
+_deferred: ContextVar[set[int] | None] = ContextVar("outcomes_deferred", default=None)
+
+
+@contextmanager
+def outcomes_deferred() -> Iterator[None]:
+    """Refresh the report columns of every case changed inside once, at the end, instead of
+    after each change: a file of thousands of cases, each filed count by count. Use inside the
+    transaction that makes the changes (the refresh is part of it)."""
+    if _deferred.get() is not None:
+        yield  # already deferred by an outer block, which refreshes them all
+        return
+    token = _deferred.set(set())
+    try:
+        yield
+        pending = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    if pending:
+        _refresh_locked(sorted(pending))
+
+
 def case_outcome_refresh(*case_ids: int) -> None:
     """The same for a few cases, after a service changed what their columns come from.
 
@@ -81,6 +105,14 @@ def case_outcome_refresh(*case_ids: int) -> None:
     while another is disposed) then refresh one after the other, the second from a snapshot
     taken after the first committed. Without the lock the second UPDATE waits on the row but
     works the outcome out from its older snapshot, dropping the other's change (tested)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(case_ids)
+        return
+    _refresh_locked(case_ids)
+
+
+def _refresh_locked(case_ids) -> None:
     with transaction.atomic():
         locked = Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk")
         list(locked.values_list("pk", flat=True))

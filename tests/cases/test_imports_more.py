@@ -76,6 +76,11 @@ def test_prosecutor_imports_cases_with_defendants_and_counts(wash_prosecutor, as
     assert AuditEvent.objects.filter(action="cases.imported").count() == 1
     assert AuditEvent.objects.filter(action="case.created").count() == 2
     assert not SpreadsheetImport.objects.exists()
+    # The reports' columns, refreshed once for the whole file, are what each change would leave.
+    assert (first.charged_on, first.outcome) == (dt.date(2026, 3, 2), "pending")
+    assert set(
+        Charge.objects.filter(case=first).values_list("defendant_charged_on", flat=True)
+    ) == {dt.date(2026, 3, 2)}
 
 
 def test_a_bad_row_saves_nothing_and_names_line_and_column(wash_prosecutor):
