@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from accounts.events import account_event
 from taskforce import access, audit
-from taskforce.models import Membership, Notification, Role, User
+from taskforce.models import Notification, User
+from taskforce.selectors import agency_supervisors
 
 
 class WindowedLockoutHandler(AxesDatabaseHandler):
@@ -106,13 +107,7 @@ def _tell_of_lock(account: User) -> None:
     membership = access.acting_membership(account)
     if membership is None:
         return
-    supervisors = [
-        m.user
-        for m in Membership.objects.filter(
-            agency_id=membership.agency_id, role=Role.SUPERVISOR, ended_at__isnull=True,
-            user__is_active=True,
-        ).exclude(user=account).select_related("user")
-    ]  # fmt: skip
+    supervisors = [s for s in agency_supervisors(membership.agency_id) if s.pk != account.pk]
     title = f"{account.display_name()}'s account was locked after five failed sign-ins"
     Notification.objects.bulk_create(
         [Notification(user=s, title=title, url=reverse("lockouts")) for s in supervisors]

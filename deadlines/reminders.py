@@ -35,6 +35,7 @@ from taskforce.models import (
     Role,
     User,
 )
+from taskforce.selectors import agency_supervisors
 
 logger = logging.getLogger(__name__)
 
@@ -329,11 +330,7 @@ def _account_for(reminder: Reminder, supervisors: list[User]) -> None:
 
 
 def _supervisors_who_see(deadline: Deadline, record) -> list[User]:
-    memberships = Membership.objects.filter(
-        agency=deadline.responsible_agency, ended_at__isnull=True, role=Role.SUPERVISOR,
-        user__is_active=True,
-    ).select_related("user")  # fmt: skip
-    people = [m.user for m in memberships]
+    people = agency_supervisors(deadline.responsible_agency_id)
     allowed = may_hear_of([(person, record) for person in people])
     return [person for person in people if _key(person.pk, record) in allowed]
 

@@ -5,12 +5,11 @@ assignee has left the agency."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Case, CaseStatus
 from cases.services.cases import case_update
+from deadlines.records import guard_records
 from referrals.models import Referral, ReferralStatus
 from referrals.services import referral_assign
 from taskforce import access, audit
@@ -31,7 +31,6 @@ from taskforce.models import (
     Membership,
     Reminder,
     ReminderStatus,
-    Role,
     StaleVersion,
     User,
 )
@@ -75,13 +74,6 @@ class Assignment:
     @property
     def url(self) -> str:
         return access.detail_url(type(self.record), self.record.public_id)
-
-
-def _agency_id(actor: User) -> int:
-    membership = access.acting_membership(actor)
-    if membership is None or membership.role != Role.SUPERVISOR:
-        raise access.NotFound
-    return membership.agency_id
 
 
 def _people(agency_id: int):
@@ -131,42 +123,24 @@ def _assignments(agency_id: int, person: User) -> list[Assignment]:
     return found
 
 
-def _record_key(model, pk: int, parents: dict) -> tuple[type, int] | None:
-    """The case or referral a deadline belongs to: itself, or the record it hangs on (a
-    hearing's deadline belongs to the hearing's case)."""
-    if model in (Case, Referral, Victim):
-        return (model, pk)
-    return parents.get((model, pk))
-
-
 def _open_deadlines(agency_id: int, person: User) -> list[Deadline]:
-    """The agency's open deadlines the person answers for or is to be reminded of."""
+    """The agency's open deadlines the person answers for or is to be reminded of, each with
+    its pending reminders to the person and the record it belongs to (`guard_records`: a
+    hearing's deadline is its case's, a consent's its victim record's)."""
     pending = Reminder.objects.filter(recipient=person, status=ReminderStatus.PENDING)
     deadlines = list(
         Deadline.objects.filter(responsible_agency_id=agency_id, status=DeadlineStatus.OPEN)
         .filter(Q(responsible_user=person) | Q(pk__in=pending.values("deadline_id")))
         .order_by("due_at")[:500]
     )
-    counts = defaultdict(int)
-    for deadline_id in pending.filter(deadline__in=[d.pk for d in deadlines]).values_list(
-        "deadline_id", flat=True
-    ):
-        counts[deadline_id] += 1
-    parents: dict = {}
-    by_type = defaultdict(set)
+    counts = Counter(
+        pending.filter(deadline__in=[d.pk for d in deadlines]).values_list("deadline_id", flat=True)
+    )
+    guards = guard_records(deadlines)
     for deadline in deadlines:
         deadline.pending_reminders = counts[deadline.pk]
-        by_type[deadline.content_type_id].add(deadline.object_id)
-    for type_id, ids in by_type.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        for parent, name in ((Case, "case_id"), (Referral, "referral_id"), (Victim, "victim_id")):
-            if model not in (Case, Referral, Victim) and any(f.attname == name for f in
-                                                     model._meta.concrete_fields):  # fmt: skip
-                for pk, parent_id in model.objects.filter(pk__in=ids).values_list("pk", name):
-                    parents[(model, pk)] = (parent, parent_id)
-    for deadline in deadlines:
-        model = ContentType.objects.get_for_id(deadline.content_type_id).model_class()
-        deadline.record_key = _record_key(model, deadline.object_id, parents)
+        guard = guards.get(deadline.pk)
+        deadline.record_key = (type(guard), guard.pk) if guard is not None else None
     return deadlines
 
 
@@ -234,7 +208,7 @@ def reassign(
 @login_required
 @require_http_methods(["GET", "POST"])
 def reassign_page(request: HttpRequest) -> HttpResponse:
-    agency_id = _agency_id(request.user)
+    agency_id = access.supervised_agency(request.user)
     people = _people(agency_id)
     person = people.filter(username=request.GET.get("person", "")).first()
     assignments = _assignments(agency_id, person) if person else []

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from taskforce.models import Agency, Membership
+from taskforce.models import Agency, Membership, Role, User
 
 
 def agency_team(agency: Agency) -> QuerySet[Membership]:
@@ -12,6 +12,15 @@ def agency_team(agency: Agency) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
+
+
+def agency_supervisors(agency_id: int) -> list[User]:
+    """The agency's current, active supervisors: whom its records' escalations, redirected
+    reminders, lockouts and access requests are told to."""
+    memberships = Membership.objects.filter(
+        agency_id=agency_id, role=Role.SUPERVISOR, ended_at__isnull=True, user__is_active=True
+    ).select_related("user")
+    return [membership.user for membership in memberships]
 
 
 def active_agencies() -> QuerySet[Agency]:

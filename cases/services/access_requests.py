@@ -24,7 +24,8 @@ from django.utils import timezone
 from cases.models import AccessRequest, AccessRequestMatch, AccessRequestStatus, Person
 from cases.selectors.people import matches_elsewhere
 from taskforce import access, audit
-from taskforce.models import Membership, Notification, Role, User
+from taskforce.models import Notification, User
+from taskforce.selectors import agency_supervisors
 
 REASON_MAX = 1000
 
@@ -85,7 +86,7 @@ def access_request_create(*, actor: User, subject: Person, reason: str) -> Acces
             "request": str(match.public_id), "requested_by": actor.get_username(),
             "requesting_agency": request.requesting_agency.name,
         })  # fmt: skip
-        _tell(_supervisors_of(person.owner_agency_id),
+        _tell(agency_supervisors(person.owner_agency_id),
               "Another agency asks to see a record of yours",
               reverse("access_request_decide", args=[match.public_id]))  # fmt: skip
     audit.record(actor, "access_request.sent", subject, reason=reason,
@@ -98,24 +99,10 @@ def _tell(people, title: str, url: str) -> None:
     Notification.objects.bulk_create(Notification(user=p, title=title, url=url) for p in people)
 
 
-def _supervisors_of(agency_id: int) -> list[User]:
-    memberships = Membership.objects.filter(
-        agency_id=agency_id, role=Role.SUPERVISOR, ended_at__isnull=True, user__is_active=True
-    ).select_related("user")
-    return [m.user for m in memberships]
-
-
-def _deciding_agency(actor: User) -> int:
-    membership = access.acting_membership(actor)
-    if membership is None or membership.role != Role.SUPERVISOR:
-        raise access.NotFound
-    return membership.agency_id
-
-
 def match_for_decision(*, actor: User, public_id) -> AccessRequestMatch:
     """A match the actor's agency decides on: its supervisors only, its own record, neither
     sealed nor merged away."""
-    agency_id = _deciding_agency(actor)
+    agency_id = access.supervised_agency(actor)
     match = (
         AccessRequestMatch.objects.select_related(
             "request__requested_by", "request__requesting_agency", "request__subject", "person"
@@ -139,7 +126,7 @@ def access_request_decide(
 ) -> AccessRequestMatch:
     """Approve (a share of the owning agency's record, with the request's reason and an expiry)
     or decline. Decided once; both sides' trails record it."""
-    agency_id = _deciding_agency(actor)
+    agency_id = access.supervised_agency(actor)
     match = (
         AccessRequestMatch.objects.select_for_update()
         .select_related("request__requesting_agency", "person")
@@ -200,13 +187,14 @@ def requests_sent(actor: User):
 
 def requests_awaiting(actor: User):
     """Matches waiting for the actor's agency's decision (supervisors only)."""
-    membership = access.acting_membership(actor)
-    if membership is None or membership.role != Role.SUPERVISOR:
+    try:
+        agency_id = access.supervised_agency(actor)
+    except access.NotFound:
         return AccessRequestMatch.objects.none()
     return (
         AccessRequestMatch.objects.filter(
             Person.live_q("person__"),
-            owner_agency_id=membership.agency_id,
+            owner_agency_id=agency_id,
             status=AccessRequestStatus.PENDING,
         )
         .select_related("request__requested_by", "request__requesting_agency", "person")

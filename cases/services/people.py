@@ -23,7 +23,7 @@ from cases.models import (
 )
 from cases.models.people import identifier_key, person_references
 from taskforce import access, audit, records
-from taskforce.models import ProtectedModel, Role, Share, StaleVersion, User
+from taskforce.models import ProtectedModel, Share, StaleVersion, User
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,11 @@ def person_identifier_add(*, person: Person, kind: str, value: str) -> PersonIde
 def merge_require(actor: User, *people: Person) -> int:
     """A supervisor of the agency that owns every one of these people; NotFound otherwise (a
     sealed or already merged person included: nobody but an administrator sees those)."""
-    membership = access.acting_membership(actor)
-    if membership is None or membership.role != Role.SUPERVISOR:
-        raise access.NotFound
+    agency_id = access.supervised_agency(actor)
     for person in people:
-        if person.owner_agency_id != membership.agency_id or person.is_hidden:
+        if person.owner_agency_id != agency_id or person.is_hidden:
             raise access.NotFound
-    return membership.agency_id
+    return agency_id
 
 
 def _refuse_clashes(keep: Person, merge: Person) -> None:
@@ -247,15 +245,13 @@ def merges_undoable(*, actor: User, person: Person) -> list[PersonMerge]:
 
 def merge_get(*, actor: User, public_id) -> PersonMerge:
     """A merge by its public id, for a supervisor of the agency that made it; else NotFound."""
-    membership = access.acting_membership(actor)
+    agency_id = access.supervised_agency(actor)
     found = PersonMerge.objects.filter(public_id=public_id).select_related("kept", "merged")
     try:
         merge_record = found.get()
     except (PersonMerge.DoesNotExist, ValidationError, ValueError):
         raise access.NotFound from None
-    if membership is None or membership.role != Role.SUPERVISOR:
-        raise access.NotFound
-    if merge_record.owner_agency_id != membership.agency_id:
+    if merge_record.owner_agency_id != agency_id:
         raise access.NotFound
     return merge_record
 
@@ -269,13 +265,8 @@ def person_merge_undo(*, actor: User, merge_record: PersonMerge) -> Person:
         [merge_record.kept_id, merge_record.merged_id]
     )
     keep, merge = locked[merge_record.kept_id], locked[merge_record.merged_id]
-    membership = access.acting_membership(actor)
-    if (
-        membership is None
-        or membership.role != Role.SUPERVISOR
-        or merge_record.owner_agency_id != membership.agency_id
-        or keep.owner_agency_id != membership.agency_id
-    ):
+    agency_id = access.supervised_agency(actor)
+    if merge_record.owner_agency_id != agency_id or keep.owner_agency_id != agency_id:
         raise access.NotFound
     if merge_record.undone_at is not None:
         raise ValidationError("This merge has already been undone.")

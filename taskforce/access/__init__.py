@@ -42,6 +42,7 @@ from taskforce.access.roles import (
     may_read_access_history,
     may_read_audit_trail,
     may_review_runaways,
+    supervised_agency,
 )
 from taskforce.access.sharing import (
     assign,
@@ -144,6 +145,7 @@ __all__ = [
     "shares_listed",
     "shares_of",
     "shares_revocable",
+    "supervised_agency",
     "unassign",
     "unshare",
     "viewable_pairs",

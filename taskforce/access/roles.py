@@ -10,6 +10,18 @@ from taskforce.access.visibility import NotFound, acting_membership
 from taskforce.models import AuditEvent, Role, User
 from taskforce.protected import RULES
 
+# --- Supervisors: assignment, merging, access requests ---------------------------------------
+
+
+def supervised_agency(actor: User | None) -> int:
+    """The id of the agency the actor supervises; NotFound for anyone who is not acting as a
+    supervisor (the pages only supervisors reach answer everyone else as if missing)."""
+    membership = acting_membership(actor)
+    if membership is None or membership.role != Role.SUPERVISOR:
+        raise NotFound
+    return membership.agency_id
+
+
 # --- Runaway review: who works the queue ------------------------------------------------------
 
 
