@@ -19,6 +19,29 @@ from taskforce import access, audit
 from taskforce.models import Agency, Deadline, DeadlineStatus, User
 
 
+def _counted(
+    obj: models.Model,
+    rule: str,
+    event_at: dt.datetime,
+    responsible_agency: Agency,
+    calendar: Calendar,
+    *,
+    responsible_user: User | None = None,
+    sequence: int = 1,
+    context: dict | None = None,
+) -> Deadline:
+    """A record's deadline as the rule counts it from the event, not yet written."""
+    spec = RULES[rule]
+    context = context or {}
+    return Deadline(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, rule=rule,
+        sequence=sequence, rule_version=spec.version, context=context, title=spec.title,
+        source=spec.source, event_at=event_at,
+        due_at=spec.compute(calendar, event_at, agency=responsible_agency, **context),
+        responsible_agency=responsible_agency, responsible_user=responsible_user,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def deadline_schedule(
     *,
@@ -39,24 +62,20 @@ def deadline_schedule(
     """
     spec = RULES[rule]
     context = {k: v for k, v in (context or {}).items() if k in context_keys(rule)}
-    due_at = spec.compute(
-        calendar or Calendar.current(), event_at, agency=responsible_agency, **context
-    )
-    content_type = ContentType.objects.get_for_model(obj)
+    draft = _counted(
+        obj, rule, event_at, responsible_agency, calendar or Calendar.current(),
+        responsible_user=responsible_user, sequence=sequence, context=context,
+    )  # fmt: skip
+    due_at = draft.due_at
     existing = (
         Deadline.objects.select_for_update()
-        .filter(content_type=content_type, object_id=obj.pk, rule=rule, sequence=sequence)
+        .filter(content_type=draft.content_type, object_id=obj.pk, rule=rule, sequence=sequence)
         .first()
     )
     if existing is None:
-        created = Deadline.objects.create(
-            content_type=content_type, object_id=obj.pk, rule=rule, sequence=sequence,
-            rule_version=spec.version, context=context,
-            title=spec.title, source=spec.source, event_at=event_at, due_at=due_at,
-            responsible_agency=responsible_agency, responsible_user=responsible_user,
-        )  # fmt: skip
-        reminders_plan(created)
-        return created
+        draft.save(force_insert=True)
+        reminders_plan(draft)
+        return draft
     if existing.status != DeadlineStatus.OPEN or (
         existing.event_at == event_at
         and existing.due_at == due_at
@@ -93,20 +112,14 @@ def deadlines_closed_at_once(
     has nothing left to remind anyone of."""
     if status == DeadlineStatus.WAIVED and any(not reason.strip() for _, _, reason in records):
         raise ValidationError({"reason": "Say why the deadline is waived."})
-    spec = RULES[rule]
     calendar = Calendar.current()
     now = timezone.now()
-    deadlines = [
-        Deadline(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, rule=rule,
-            sequence=1, rule_version=spec.version, context={}, title=spec.title,
-            source=spec.source, event_at=event_at,
-            due_at=spec.compute(calendar, event_at, agency=responsible_agency),
-            responsible_agency=responsible_agency, status=status, closed_at=now,
-            closed_by=actor, waiver_reason=reason.strip(),
-        )
-        for obj, event_at, reason in records
-    ]  # fmt: skip
+    deadlines = []
+    for obj, event_at, reason in records:
+        deadline = _counted(obj, rule, event_at, responsible_agency, calendar)
+        deadline.status, deadline.closed_at, deadline.closed_by = status, now, actor
+        deadline.waiver_reason = reason.strip()
+        deadlines.append(deadline)
     Deadline.objects.bulk_create(deadlines, batch_size=500)
     audit.record_many(actor, f"deadline.{status}", [obj for obj, _, _ in records],
                       [{"rule": rule}] * len(records))  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +23,7 @@ from cases.services.access_requests import (
     requests_sent,
 )
 from taskforce import access, records
+from taskforce.dates import start_of_day
 from taskforce.web.forms import add_service_errors
 
 DEFAULT_ACCESS_DAYS = 90
@@ -61,7 +62,7 @@ class DecisionForm(forms.Form):
         ends = self.cleaned_data.get("expires_on")
         if ends is None:
             return None
-        return timezone.make_aware(datetime.combine(ends, time.min))
+        return start_of_day(ends)
 
 
 @login_required

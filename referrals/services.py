@@ -27,6 +27,36 @@ from taskforce.models import Agency, AgencyKind, DeadlineStatus, StaleVersion, U
 from victims.services import victim_create
 
 
+def _sender(actor: User, person: Person, to_agency: Agency, reason: str, linked=()):
+    """The checks of referring a person: the sender's membership, once they pass."""
+    membership = access.acting_membership(actor)
+    if membership is None:
+        raise access.Forbidden
+    access.require(actor, access.Action.VIEW, person)
+    for record in linked:
+        if record is not None:
+            access.require(actor, access.Action.VIEW, record)
+    if to_agency.kind != AgencyKind.VICTIM_SERVICES or not to_agency.is_active:
+        raise ValidationError({"to_agency": "Refer to an active victim-service agency."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this person is referred."})
+    return membership
+
+
+def _status_fields(to_status: str, reason: str, closure_reason: str) -> dict:
+    """A status and what it needs: why a referral is declined, or why it is closed."""
+    data = {"status": to_status}
+    if to_status == ReferralStatus.DECLINED:
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the referral is declined."})
+        data["decline_reason"] = reason.strip()
+    if to_status == ReferralStatus.CLOSED:
+        if closure_reason not in ClosureReason.values:
+            raise ValidationError({"closure_reason": "Choose why the referral is closed."})
+        data["closure_reason"] = closure_reason
+    return data
+
+
 @transaction.atomic
 def referral_send(
     *,
@@ -44,17 +74,7 @@ def referral_send(
     """Refer a person to a victim-service agency, which owns the referral from now on.
 
     `sent_at` dates a referral the agency kept before it used this system (the import)."""
-    membership = access.acting_membership(actor)
-    if membership is None:
-        raise access.Forbidden
-    access.require(actor, access.Action.VIEW, person)
-    for linked in (arrest, case):
-        if linked is not None:
-            access.require(actor, access.Action.VIEW, linked)
-    if to_agency.kind != AgencyKind.VICTIM_SERVICES or not to_agency.is_active:
-        raise ValidationError({"to_agency": "Refer to an active victim-service agency."})
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why this person is referred."})
+    membership = _sender(actor, person, to_agency, reason, linked=(arrest, case))
     referral = records.record_create_for(
         actor=actor,
         model=Referral,
@@ -106,25 +126,14 @@ def referrals_received_before(*, actor: User, items: list[dict]) -> list[Referra
     if membership is None:
         raise access.Forbidden
     agency = membership.agency
-    if agency.kind != AgencyKind.VICTIM_SERVICES or not agency.is_active:
-        raise ValidationError({"to_agency": "Refer to an active victim-service agency."})
     rows = []
     for item in items:
-        access.require(actor, access.Action.VIEW, item["person"])
-        status = item["status"]
-        if not item["reason"].strip():
-            raise ValidationError({"reason": "Say why this person is referred."})
-        if status == ReferralStatus.DECLINED and not item["decline_reason"].strip():
-            raise ValidationError({"reason": "Say why the referral is declined."})
-        if status == ReferralStatus.CLOSED and item["closure_reason"] not in ClosureReason.values:
-            raise ValidationError({"closure_reason": "Choose why the referral is closed."})
+        _sender(actor, item["person"], agency, item["reason"])
         rows.append({
             "person": item["person"], "referring_agency": agency, "source": item["source"],
             "reason": item["reason"].strip(), "urgency": item["urgency"],
-            "region": item["region"], "created_at": item["sent_at"], "status": status,
-            "decline_reason": item["decline_reason"].strip()
-            if status == ReferralStatus.DECLINED else "",
-            "closure_reason": item["closure_reason"] if status == ReferralStatus.CLOSED else "",
+            "region": item["region"], "created_at": item["sent_at"],
+            **_status_fields(item["status"], item["decline_reason"], item["closure_reason"]),
         })  # fmt: skip
     referrals = records.record_create_many(actor=actor, model=Referral, rows=rows)
     now, steps = timezone.now(), []
@@ -200,15 +209,7 @@ def referral_transition(
             {"to_status": f"A {referral.get_status_display().lower()} referral can go to: "
                           f"{allowed or 'nothing (it is finished)'}."}
         )  # fmt: skip
-    data = {"status": to_status}
-    if to_status == ReferralStatus.DECLINED:
-        if not reason.strip():
-            raise ValidationError({"reason": "Say why the referral is declined."})
-        data["decline_reason"] = reason.strip()
-    if to_status == ReferralStatus.CLOSED:
-        if closure_reason not in ClosureReason.values:
-            raise ValidationError({"closure_reason": "Choose why the referral is closed."})
-        data["closure_reason"] = closure_reason
+    data = _status_fields(to_status, reason, closure_reason)
     ReferralStatusChange.objects.create(
         referral=referral, from_status=referral.status, to_status=to_status, by=actor,
         reason=reason.strip(),

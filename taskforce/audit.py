@@ -70,21 +70,22 @@ class RequestOriginMiddleware:
             _origin.reset(token)
 
 
-def record(
+def _event(
     actor: User | None,
     action: str,
-    target: models.Model | None = None,
+    target: models.Model | None,
     *,
     reason: str = "",
     changes: dict | None = None,
     target_agency=None,
 ) -> AuditEvent:
-    """Append one audit event; call inside the transaction of the change it describes."""
+    """One audit row, not yet written: who (and from where, as the request left it), what,
+    about which record, its values redacted where the record's fields are protected."""
     origin = _origin.get()
     membership = actor.membership if actor is not None else None
     if target_agency is None and target is not None:
         target_agency = getattr(target, "owner_agency", None)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_username=actor.get_username() if actor else "",
         actor_agency=membership.agency if membership else None,
@@ -101,28 +102,29 @@ def record(
     )
 
 
+def record(
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    reason: str = "",
+    changes: dict | None = None,
+    target_agency=None,
+) -> AuditEvent:
+    """Append one audit event; call inside the transaction of the change it describes."""
+    event = _event(actor, action, target, reason=reason, changes=changes,
+                   target_agency=target_agency)  # fmt: skip
+    event.save(force_insert=True)
+    return event
+
+
 def record_many(
     actor: User | None, action: str, targets: list[models.Model], changes: list[dict]
 ) -> None:
     """`record` for many targets at once (one INSERT per batch): a file of records imported in
     one transaction. The same rows `record` would write, one per target."""
-    origin = _origin.get()
-    membership = actor.membership if actor is not None else None
     events = [
-        AuditEvent(
-            actor=actor,
-            actor_username=actor.get_username() if actor else "",
-            actor_agency=membership.agency if membership else None,
-            actor_agency_name=membership.agency.name if membership else "",
-            action=action,
-            target_type=ContentType.objects.get_for_model(target),
-            target_id=target.pk,
-            target_label=label_for(target),
-            target_agency=getattr(target, "owner_agency", None),
-            changes=redact(target, change),
-            ip_address=origin.ip_address if origin else None,
-            user_agent=origin.user_agent if origin else "",
-        )
+        _event(actor, action, target, changes=change)
         for target, change in zip(targets, changes, strict=True)
     ]
     AuditEvent.objects.bulk_create(events, batch_size=500)
@@ -131,7 +133,6 @@ def record_many(
 # --- Retention ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 @transaction.atomic
 def relabel(target: models.Model, *, actor: User | None, reason: str) -> int:
     """Rewrite the label of every trail row about one record to its neutral label, through the
