@@ -17,9 +17,10 @@ ensure_build_deps
 ensure_venv requirements.txt
 mkdir -p var/log
 
-say "migrating the database"
+say "migrating the database (a new one takes a few seconds)"
 py manage.py migrate --noinput
-py manage.py collectstatic --noinput -v0
+# With DEBUG on, WhiteNoise serves static files from the apps' folders; collect only for DEBUG=false.
+if [ "$DEBUG" != true ]; then py manage.py collectstatic --noinput -v0; fi
 say "seeding demo data"
 py manage.py seed_demo
 

@@ -28,7 +28,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0028_identifiers_and_ad_responses_encrypted'),
-        ('taskforce', '0018_labels_hold_no_names'),
+        # 0018 when written (the newest then); nothing here needs it, and depending on it would
+        # tie taskforce's squashed 0001-0017 into a cycle with cases' squashed 0001-0038.
+        ('taskforce', '0017_audit_redaction_path'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0031_runaway_review_note_encrypted'),
-        ('taskforce', '0022_reminders_redirected_to_supervisors_never_dropped'),
+        # 0022 when written (the newest then); the agency and share models are older, and depending
+        # on 0022 would tie taskforce's squashed 0001-0017 into a cycle with cases' squashed 0001-0038.
+        ('taskforce', '0017_audit_redaction_path'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
