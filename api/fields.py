@@ -6,7 +6,10 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from rest_framework import serializers
+
+from taskforce import dates
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 RANGE_MESSAGE = f"Give a date and time between {EARLIEST_YEAR} and {LATEST_YEAR}."
@@ -23,6 +26,24 @@ def _in_utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 class DateTimeField(serializers.DateTimeField):
+    """A date and time; without an offset it is local time, and then one that happens twice
+    that day (the clocks go back) must be sent with its offset, one that never happens (the
+    clocks go forward) is refused: DRF alone takes the first silently, or says only "invalid"."""
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value) and self.default_timezone() is not None:
+            try:
+                return dates.local_instant(value, zone=self.default_timezone())
+            except dates.LocalTimeError as refused:
+                if refused.code == "ambiguous_time":
+                    raise serializers.ValidationError(
+                        f"{refused.message} Send it with its offset: "
+                        f"{dates.offset_hint(refused.naive, self.default_timezone())}.",
+                        code=refused.code,
+                    ) from None
+                raise serializers.ValidationError(refused.message, code=refused.code) from None
+        return super().enforce_timezone(value)
+
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
         try:

@@ -12,15 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cases.models import Case, CaseStatus
-from cases.services.cases import case_update
+from cases.services.cases import case_investigator_hand_over, case_update
 from deadlines.records import guard_records
+from deadlines.services import deadlines_of
 from referrals.models import Referral, ReferralStatus
 from referrals.services import referral_assign
 from taskforce import access, audit
@@ -31,6 +32,7 @@ from taskforce.models import (
     Membership,
     Reminder,
     ReminderStatus,
+    Role,
     StaleVersion,
     User,
 )
@@ -56,6 +58,7 @@ class Assignment:
     record: Case | Referral | Victim
     deadlines: list[Deadline] = field(default_factory=list)  # open, the person answers for them
     reminders: int = 0  # pending reminders to the person on this record's deadlines
+    takers: list[User] = field(default_factory=list)  # whom its row offers, when not colleagues
 
     @property
     def label(self) -> str:
@@ -77,10 +80,30 @@ class Assignment:
 
 
 def _people(agency_id: int):
-    """Whoever is or was a member of the agency."""
+    """Whoever is or was a member of the agency, and the lead investigators (of police
+    agencies) of its open cases."""
+    investigators = (
+        Case.objects.filter(owner_agency_id=agency_id, lead_investigator__isnull=False)
+        .exclude(status__in=FINISHED_CASES)
+        .values("lead_investigator")
+    )
     return (
-        User.objects.filter(memberships__agency_id=agency_id)
+        User.objects.filter(Q(memberships__agency_id=agency_id) | Q(pk__in=investigators))
         .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _investigators():
+    """Whom a case's owning agency may make its lead investigator: active police investigators."""
+    return (
+        User.objects.filter(
+            memberships__agency__kind=AgencyKind.LAW_ENFORCEMENT,
+            memberships__role=Role.POLICE_LIAISON,
+            memberships__ended_at__isnull=True,
+            is_active=True,
+        )
+        .annotate(agency_name=F("memberships__agency__name"))
         .order_by("last_name", "first_name", "username")
     )
 
@@ -91,8 +114,19 @@ def _colleagues(agency_id: int):
     )
 
 
-def _assignments(agency_id: int, person: User) -> list[Assignment]:
+def _assignments(actor: User, agency_id: int, person: User) -> list[Assignment]:
     found = []
+    # A police supervisor's investigator leads cases other agencies own: those the supervisor
+    # may see (`access.investigated_for`), and only the lead investigator's role on them.
+    investigated = (
+        access.investigated_for(actor, Case)
+        .filter(lead_investigator=person)
+        .exclude(status__in=FINISHED_CASES)
+        .order_by("number")
+    )
+    for case in investigated:
+        key = f"investigator:{case.public_id}:{case.version}"
+        found.append(Assignment(key, "investigator", case))
     cases = (
         Case.objects.filter(owner_agency_id=agency_id)
         .filter(Q(assigned_prosecutor=person) | Q(lead_investigator=person))
@@ -123,13 +157,18 @@ def _assignments(agency_id: int, person: User) -> list[Assignment]:
     return found
 
 
-def _open_deadlines(agency_id: int, person: User) -> list[Deadline]:
-    """The agency's open deadlines the person answers for or is to be reminded of, each with
-    its pending reminders to the person and the record it belongs to (`guard_records`: a
-    hearing's deadline is its case's, a consent's its victim record's)."""
+def _open_deadlines(agency_id: int, person: User, found: list[Assignment]) -> list[Deadline]:
+    """The agency's open deadlines the person answers for or is to be reminded of, and those on
+    the other agencies' records listed (a case their investigator leads), each with its pending
+    reminders to the person and the record it belongs to (`guard_records`: a hearing's deadline
+    is its case's, a consent's its victim record's)."""
     pending = Reminder.objects.filter(recipient=person, status=ReminderStatus.PENDING)
+    theirs = Q(responsible_agency_id=agency_id)
+    for assignment in found:
+        if assignment.record.owner_agency_id != agency_id:
+            theirs |= Q(pk__in=deadlines_of(assignment.record).values("pk"))
     deadlines = list(
-        Deadline.objects.filter(responsible_agency_id=agency_id, status=DeadlineStatus.OPEN)
+        Deadline.objects.filter(theirs, status=DeadlineStatus.OPEN)
         .filter(Q(responsible_user=person) | Q(pk__in=pending.values("deadline_id")))
         .order_by("due_at")[:500]
     )
@@ -166,9 +205,20 @@ def _attach_deadlines(
 
 def _may_take(colleague: User, assignment: Assignment, agency_id: int) -> bool:
     if assignment.kind == "investigator":
-        membership = colleague.membership
-        return membership is not None and membership.agency.kind == "law_enforcement"
+        # The owning agency picks any police investigator; a police supervisor, one of theirs.
+        owned = assignment.record.owner_agency_id == agency_id
+        return access.may_lead_investigation(colleague, None if owned else agency_id)
     return access.may_be_assigned(colleague, type(assignment.record), agency_id)
+
+
+def _refusal(colleague: User, assignment: Assignment, agency_id: int) -> str:
+    if assignment.kind != "investigator":
+        return f"{colleague.display_name()} may not be given {assignment.label}."
+    if assignment.record.owner_agency_id == agency_id:
+        why = "a lead investigator works for a police agency"
+    else:
+        why = "choose an investigator of your agency"
+    return f"{colleague.display_name()} may not lead {assignment.label}: {why}."
 
 
 @transaction.atomic
@@ -187,11 +237,14 @@ def reassign(
     for assignment, to in chosen:
         record, version = assignment.record, posted[assignment.key]
         if not _may_take(to, assignment, agency_id):
-            raise ValidationError(f"{to.display_name()} may not be given {assignment.label}.")
+            raise ValidationError(_refusal(to, assignment, agency_id))
         if assignment.kind == "advocate":
             referral_assign(actor=actor, referral=record, advocate=to, expected_version=version)
         elif assignment.kind == "victim":
             victim_assign(actor=actor, victim=record, advocate=to, expected_version=version)
+        elif assignment.kind == "investigator" and record.owner_agency_id != agency_id:
+            case_investigator_hand_over(actor=actor, case=record, investigator=to,
+                                        expected_version=version)  # fmt: skip
         else:
             field_name = (
                 "assigned_prosecutor" if assignment.kind == "prosecutor" else "lead_investigator"
@@ -210,12 +263,28 @@ def reassign(
 def reassign_page(request: HttpRequest) -> HttpResponse:
     agency_id = access.supervised_agency(request.user)
     people = _people(agency_id)
-    person = people.filter(username=request.GET.get("person", "")).first()
-    assignments = _assignments(agency_id, person) if person else []
+    person = None
+    if request.GET.get("person"):
+        # Someone who never was theirs is answered as if missing.
+        person = people.filter(username=request.GET["person"]).first()
+        if person is None:
+            raise access.NotFound
+    assignments = _assignments(request.user, agency_id, person) if person else []
     other_deadlines = (
-        _attach_deadlines(assignments, _open_deadlines(agency_id, person), person) if person else []
+        _attach_deadlines(assignments, _open_deadlines(agency_id, person, assignments), person)
+        if person
+        else []
     )
-    colleagues = _colleagues(agency_id).exclude(pk=person.pk) if person else User.objects.none()
+    colleagues = list(_colleagues(agency_id).exclude(pk=person.pk)) if person else []
+    investigators = []
+    if any(a.kind == "investigator" and a.record.owner_agency_id == agency_id for a in assignments):
+        investigators = list(_investigators().exclude(pk=person.pk))
+    for assignment in assignments:
+        if assignment.kind == "investigator":
+            owned = assignment.record.owner_agency_id == agency_id
+            assignment.takers = investigators if owned else [
+                c for c in colleagues if _may_take(c, assignment, agency_id)
+            ]  # fmt: skip
     if request.method == "POST" and person is not None:
         # The posted keys carry the version each record had when the page was shown.
         posted = {}
@@ -226,6 +295,8 @@ def reassign_page(request: HttpRequest) -> HttpResponse:
         current = {a.row: a for a in assignments}
         by_name = {c.username: c for c in colleagues}
         default = by_name.get(request.POST.get("to", ""))
+        # A row's own choice may also be an investigator it offers; `_may_take` decides.
+        by_name.update({t.username: t for a in assignments for t in a.takers})
         chosen, versions, error = [], {}, ""
         for kind, public_id, version in posted.values():
             assignment = current.get(f"{kind}:{public_id}")

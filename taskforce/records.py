@@ -119,6 +119,28 @@ def record_update(
 ) -> ProtectedModel:
     """Apply changed fields if nobody saved since `expected_version`; else raise StaleVersion."""
     access.require(actor, access.Action.CHANGE, obj)
+    return _record_apply(actor=actor, obj=obj, expected_version=expected_version, data=data)
+
+
+def record_investigator_hand_over(
+    *, actor: User, obj: ProtectedModel, expected_version: int, investigator: User
+) -> ProtectedModel:
+    """Give a record a new lead investigator, for a police supervisor who may only view it: the
+    policy's `may_hand_over_investigation` instead of change rights, that one field only."""
+    access.require(actor, access.Action.VIEW, obj)
+    if not access.may_hand_over_investigation(actor, obj):
+        raise access.Forbidden
+    return _record_apply(
+        actor=actor,
+        obj=obj,
+        expected_version=expected_version,
+        data={access.INVESTIGATOR_FIELD: investigator},
+    )
+
+
+def _record_apply(
+    *, actor: User, obj: ProtectedModel, expected_version: int, data: dict[str, Any]
+) -> ProtectedModel:
     model = type(obj)
     current = model.objects.select_for_update().get(pk=obj.pk)
     if current.version != expected_version:

@@ -117,6 +117,8 @@ TEMPLATES = [
                 "home.context_processors.membership",
                 "accounts.context_processors.sign_in_security",
             ],
+            # `date` shows the zone of a time in the hour that happens twice (fall back).
+            "builtins": ["taskforce.templatetags.local_times"],
         },
     },
 ]

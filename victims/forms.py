@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from taskforce.access import ConsentScope
 from taskforce.models import Agency
+from taskforce.web.datetimes import LocalDateTimeField, LocalDateTimeInput
 from victims.models import Contact, IdentifiedHow, Service, ServiceStatus, Victim
 from victims.services import SECTIONS
 
@@ -118,9 +119,10 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["at", "method", "reached", "outcome"]
         widgets = {
-            "at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "at": LocalDateTimeInput(),
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"at": LocalDateTimeField}
         labels = {"at": "When", "reached": "Reached them"}
 
 

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django import forms
-from django.utils import timezone
 
 from cases.models import (
     Arrest,
@@ -12,7 +11,9 @@ from cases.models import (
     SolicitationVenue,
     Statute,
 )
+from taskforce import dates
 from taskforce.models import Agency, AgencyKind, County
+from taskforce.web.datetimes import FOLD_SUFFIX, LocalDateTimeField, LocalDateTimeInput
 
 
 class ArrestEntryHeaderForm(forms.Form):
@@ -72,6 +73,7 @@ class ArrestRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["statute"].queryset = active_statutes()
         self.matches = []
+        self.fold_choices, self.fold_name = [], self.add_prefix("arrested_time" + FOLD_SUFFIX)
 
     def offer_matches(self, matches) -> None:
         """Show possible matches as choices: the same person, or a new one."""
@@ -82,10 +84,22 @@ class ArrestRowForm(forms.Form):
             ("new", "No, a new person"),
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("arrested_on"), cleaned.get("arrested_time")
+        self.fold_choices, self.fold_name = [], self.add_prefix("arrested_time" + FOLD_SUFFIX)
+        if day is not None and time is not None:
+            naive = datetime.combine(day, time)
+            try:
+                cleaned["arrested_at"] = dates.local_instant(naive, self.data.get(self.fold_name))
+            except dates.LocalTimeError as refused:
+                if refused.code == "ambiguous_time":
+                    self.fold_choices = dates.fold_choices(naive)
+                self.add_error("arrested_time", refused.message)
+        return cleaned
+
     def arrested_at(self):
-        return timezone.make_aware(
-            datetime.combine(self.cleaned_data["arrested_on"], self.cleaned_data["arrested_time"])
-        )
+        return self.cleaned_data["arrested_at"]
 
 
 # Every row is an "extra" form, so a row left blank is skipped rather than refused.
@@ -167,12 +181,10 @@ class ArrestForm(forms.ModelForm):
             "evidence",
             "narrative",
         ]
-        local = "%Y-%m-%dT%H:%M"
+        field_classes = dict.fromkeys(["arrested_at", "decoy_age_stated_at"], LocalDateTimeField)
         widgets = {
-            "arrested_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=local),
-            "decoy_age_stated_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=local
-            ),
+            "arrested_at": LocalDateTimeInput(),
+            "decoy_age_stated_at": LocalDateTimeInput(),
             "evidence": forms.Textarea(attrs={"rows": 3}),
             "narrative": forms.Textarea(attrs={"rows": 6}),
         }

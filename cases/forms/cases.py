@@ -9,6 +9,7 @@ from cases.models import (
     CaseStatus,
 )
 from taskforce.models import Agency, AgencyKind, County, Role, ShareLevel, User
+from taskforce.web.datetimes import LocalDateTimeField
 
 
 class CaseForm(forms.ModelForm):
@@ -98,10 +99,9 @@ class ShareForm(forms.Form):
         help_text="The receiving agency and the audit trail see this.",
         error_messages={"required": "Say why this record is shared; the other agency sees it."},
     )
-    expires_at = forms.DateTimeField(
+    expires_at = LocalDateTimeField(
         label="Access ends",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Leave empty to share until revoked.",
     )
 

@@ -19,12 +19,11 @@ from cases.models import (
     Sex,
     VictimRole,
 )
+from taskforce.web.datetimes import LocalDateTimeField, LocalDateTimeInput
 
-LOCAL = "%Y-%m-%dT%H:%M"
 
-
-def _when(**attrs) -> forms.DateTimeInput:
-    return forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}, format=LOCAL)
+def _when(**attrs) -> LocalDateTimeInput:
+    return LocalDateTimeInput(attrs=attrs or None)
 
 
 def _day() -> forms.DateInput:
@@ -36,11 +35,12 @@ class CourtEventForm(forms.ModelForm):
         model = CourtEvent
         fields = ["kind", "starts_at", "courtroom", "judge"]
         widgets = {"starts_at": _when()}
+        field_classes = {"starts_at": LocalDateTimeField}
         labels = {"starts_at": "Date and time"}
 
 
 class ContinueForm(forms.Form):
-    starts_at = forms.DateTimeField(label="New date and time", widget=_when())
+    starts_at = LocalDateTimeField(label="New date and time", widget=_when())
     continued_by = forms.ChoiceField(label="Asked for by", choices=ContinuanceBy.choices)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
@@ -66,12 +66,12 @@ class HearingRecordForm(forms.Form):
 
 
 class DetentionForm(forms.Form):
-    detained_at = forms.DateTimeField(label="Taken into detention at", widget=_when())
+    detained_at = LocalDateTimeField(label="Taken into detention at", widget=_when())
     facility = forms.ChoiceField(label="Held in", choices=DetentionFacility.choices)
 
 
 class ReleaseForm(forms.Form):
-    released_at = forms.DateTimeField(label="Released at", widget=_when())
+    released_at = LocalDateTimeField(label="Released at", widget=_when())
 
 
 class FinalDispositionForm(forms.Form):

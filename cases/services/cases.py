@@ -13,7 +13,7 @@ from cases.services.notices import plan_disposition_notice
 from cases.services.outcomes import case_outcome_refresh
 from deadlines.services import deadlines_follow_assignee
 from taskforce import access, audit, records
-from taskforce.models import AgencyKind, ShareLevel, User
+from taskforce.models import ShareLevel, User
 
 
 def _check_assignee(owner_agency_id: int, assignee: User | None) -> None:
@@ -23,12 +23,12 @@ def _check_assignee(owner_agency_id: int, assignee: User | None) -> None:
         )
 
 
-def _check_investigator(investigator: User | None) -> None:
-    if investigator is None:
+def _check_investigator(investigator: User | None, agency_id: int | None = None) -> None:
+    if investigator is None or access.may_lead_investigation(investigator, agency_id):
         return
-    membership = investigator.membership
-    if membership is None or membership.agency.kind != AgencyKind.LAW_ENFORCEMENT:
-        raise ValidationError({"lead_investigator": "Choose an investigator of a police agency."})
+    if agency_id is not None:
+        raise ValidationError({"lead_investigator": "Choose an investigator of your agency."})
+    raise ValidationError({"lead_investigator": "Choose an investigator of a police agency."})
 
 
 def _grant_investigator(actor: User, case: Case) -> None:
@@ -107,12 +107,39 @@ def case_update(*, actor: User, case: Case, expected_version: int, data: dict) -
         audit.record(actor, "case.changed", case, changes={
             "other_prosecutors": sorted(c.get_username() for c in colleagues)})  # fmt: skip
     if case.lead_investigator != before:
-        if before is not None:
-            access.unassign(actor=actor, obj=case, person=before)
-        _grant_investigator(actor, case)
+        _investigator_changed(actor, case, before)
     if case.assigned_prosecutor != prosecutor_before:
         # The hearings' reminders and the deadlines the prosecutor answered for follow the case.
         deadlines_follow_assignee(record=case, old=prosecutor_before, new=case.assigned_prosecutor)
+    return case
+
+
+def _investigator_changed(actor: User, case: Case, before: User | None) -> None:
+    """The old investigator's grant ends and the new one's begins; the open deadlines the old
+    one answered for, and the reminders they were to get, follow the case to the new one."""
+    access.investigation_hand_over(actor=actor, obj=case, old=before, new=case.lead_investigator)
+    deadlines_follow_assignee(record=case, old=before, new=case.lead_investigator)
+
+
+@transaction.atomic
+def case_investigator_hand_over(
+    *, actor: User, case: Case, investigator: User, expected_version: int
+) -> Case:
+    """A police supervisor hands the lead-investigator role their investigator (current or
+    former) holds on a case they may see, owned by another agency, to a colleague of their own
+    agency: the one change they may make to it (never the prosecutor). Audited; grants and the
+    deadlines the investigator answered for follow."""
+    stored = Case.objects.select_for_update().get(pk=case.pk)
+    access.require(actor, access.Action.VIEW, stored)
+    if not access.may_hand_over_investigation(actor, stored):
+        raise access.Forbidden
+    _check_investigator(investigator, access.police_supervisor_agency(actor))
+    before = stored.lead_investigator
+    case = records.record_investigator_hand_over(
+        actor=actor, obj=stored, expected_version=expected_version, investigator=investigator
+    )
+    if case.lead_investigator != before:
+        _investigator_changed(actor, case, before)
     return case
 
 

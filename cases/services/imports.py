@@ -31,7 +31,7 @@ from cases.services.arrests import (
     arresting_agency_check,
     arrests_create,
 )
-from taskforce import access, audit
+from taskforce import access, audit, dates
 from taskforce.models import Agency, AgencyKind, County, User
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -201,12 +201,19 @@ def arrest_import_get(*, actor: User, public_id) -> ArrestImport:
 
 
 def _parse_datetime(value: str) -> datetime:
-    for pattern in DATETIME_FORMATS:
-        try:
-            return timezone.make_aware(datetime.strptime(value.strip(), pattern))
-        except ValueError:
-            continue
-    raise ValueError(f"arrested_at '{value}' is not a date and time like 2026-03-14 21:30")
+    try:
+        return dates.local_instant_from_text(value, DATETIME_FORMATS)
+    except dates.LocalTimeError as refused:
+        if refused.code == "ambiguous_time":
+            raise ValueError(
+                f"arrested_at '{value}': {refused.message} Write it with the zone, e.g. "
+                f"'{refused.naive:%Y-%m-%d %H:%M} CST'."
+            ) from None
+        raise ValueError(f"arrested_at '{value}': {refused.message}") from None
+    except ValueError:
+        raise ValueError(
+            f"arrested_at '{value}' is not a date and time like 2026-03-14 21:30"
+        ) from None
 
 
 def _parse_date(value: str, column: str) -> date | None:

@@ -26,7 +26,7 @@ from cases.services.imports import (
     staged_import_lock,
 )
 from cases.services.people import PersonData, check_birth_date, person_create, person_identifier_add
-from taskforce import access, audit, records
+from taskforce import access, audit, dates, records
 from taskforce.models import User
 
 REQUIRED = ["last_name", "first_name", "reported_at", "reported_by"]
@@ -84,12 +84,14 @@ class RunawayRow:
 
 def _parse_when(value: str, column: str) -> datetime:
     """A date and time, or a date alone (reports often carry only the day), in local time."""
-    for pattern in DATETIME_FORMATS + DATE_FORMATS:
-        try:
-            return timezone.make_aware(datetime.strptime(value.strip(), pattern))
-        except ValueError:
-            continue
-    raise ValueError(f"{column} '{value}' is not a date and time like 2026-03-14 21:30")
+    try:
+        return dates.local_instant_from_text(value, DATETIME_FORMATS + DATE_FORMATS)
+    except dates.LocalTimeError as refused:
+        raise ValueError(f"{column} '{value}': {refused.message}") from None
+    except ValueError:
+        raise ValueError(
+            f"{column} '{value}' is not a date and time like 2026-03-14 21:30"
+        ) from None
 
 
 def _check_row(row: RunawayRow, now: datetime) -> None:

@@ -15,7 +15,9 @@ from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from taskforce import audit
+from taskforce.access.investigators import may_hand_over_investigation
 from taskforce.access.visibility import (
+    Forbidden,
     NotFound,
     _codename,
     _live,
@@ -204,13 +206,7 @@ def shares_for_agency(actor: User) -> tuple[QuerySet[Share], QuerySet[Share]]:
     )
 
 
-@transaction.atomic
-def assign(*, actor: User, obj: models.Model, person: User, level: str = ShareLevel.VIEW) -> None:
-    """Grant one person access to a record (e.g. a lead investigator from another agency).
-
-    The grant is the person's, not their agency's, and ends when they leave their agency.
-    """
-    require(actor, Action.SHARE, obj)
+def _grant_person(actor: User, obj: models.Model, person: User, level: str) -> None:
     if acting_membership(person) is None:
         raise ValidationError({"person": "This person is not an active member of any agency."})
     model = type(obj)
@@ -225,15 +221,46 @@ def assign(*, actor: User, obj: models.Model, person: User, level: str = ShareLe
     )
 
 
-@transaction.atomic
-def unassign(*, actor: User, obj: models.Model, person: User) -> int:
-    """Take back the grants `assign` gave one person on one record."""
-    require(actor, Action.SHARE, obj)
+def _revoke_person(actor: User, obj: models.Model, person: User) -> int:
     deleted, _ = (
         get_user_obj_perms_model(type(obj)).objects.filter(user=person, content_object=obj).delete()
     )
     audit.record(actor, "access.unassigned", obj, changes={"person": person.get_username()})
     return deleted
+
+
+@transaction.atomic
+def assign(*, actor: User, obj: models.Model, person: User, level: str = ShareLevel.VIEW) -> None:
+    """Grant one person access to a record (e.g. a lead investigator from another agency).
+
+    The grant is the person's, not their agency's, and ends when they leave their agency.
+    """
+    require(actor, Action.SHARE, obj)
+    _grant_person(actor, obj, person, level)
+
+
+@transaction.atomic
+def unassign(*, actor: User, obj: models.Model, person: User) -> int:
+    """Take back the grants `assign` gave one person on one record."""
+    require(actor, Action.SHARE, obj)
+    return _revoke_person(actor, obj, person)
+
+
+@transaction.atomic
+def investigation_hand_over(
+    *, actor: User, obj: models.Model, old: User | None, new: User | None
+) -> None:
+    """Move the lead investigator's grant (view) from the old investigator to the new one, for
+    the record's owning agency (who may share it) or a police supervisor whose investigator the
+    old one is (`may_hand_over_investigation`, asked before the record changed hands)."""
+    if not can(actor, Action.SHARE, obj):
+        require(actor, Action.VIEW, obj)
+        if not may_hand_over_investigation(actor, obj, investigator=old):
+            raise Forbidden
+    if old is not None:
+        _revoke_person(actor, obj, old)
+    if new is not None:
+        _grant_person(actor, obj, new, ShareLevel.VIEW)
 
 
 def revoke_user_grants(user: User) -> int:
