@@ -24,7 +24,9 @@ from taskforce.access.consent import (
     visible_with_progress,
 )
 from taskforce.access.counting import (
+    may_export_own_rows,
     may_view_reports,
+    own_rows_for_export,
     report_ids_q,
     report_progress_q,
     report_q,
@@ -119,10 +121,12 @@ __all__ = [
     "manages_accounts",
     "may_be_assigned",
     "may_create",
+    "may_export_own_rows",
     "may_read_access_history",
     "may_read_audit_trail",
     "may_review_runaways",
     "may_view_reports",
+    "own_rows_for_export",
     "progress_q",
     "progress_shown",
     "protected_models",
