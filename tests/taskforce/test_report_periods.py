@@ -280,9 +280,7 @@ def test_anyone_but_the_owning_agencys_advocates_and_supervisors_gets_404_on_the
     assert not AuditEvent.objects.filter(action="victim.exported").exists()
 
 
-def test_a_sealed_victim_leaves_the_client_export(
-    client, served, advocate, local_noon_nov_15_2026
-):
+def test_a_sealed_victim_leaves_the_client_export(client, served, advocate, local_noon_nov_15_2026):
     administrator = UserFactory(is_superuser=True, is_staff=True)
     record_seal(actor=administrator, obj=served["a"], reason="Court order 26-114")
     verified_login(client, advocate)
