@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from home.notifications import unread_count
 from taskforce import access
 from taskforce.models import AgencyKind, Role
+from victims.models import Victim
 
 HOME = ("Home", "home")
 SHARED = ("Shared", "shares")
@@ -14,7 +15,9 @@ POLICE = [("Operations", "cases:operation_list"), ("Arrests", "cases:arrest_list
 PROSECUTION = [("Intake", "cases:intake"), ("Cases", "cases:list")]
 
 # Pages a nav item stands for beyond its own (the item is marked current on them).
-ALSO_CURRENT = {"reports": ("report", "report_grant")}
+ALSO_CURRENT = {
+    "reports": ("report", "report_grant", "report_clients", "report_definitions"),
+}
 
 # Navigation by agency kind and role: (label, URL name). Each feature adds its pages here.
 NAV: dict[tuple[str, str], list[tuple[str, str]]] = {
@@ -54,6 +57,12 @@ def membership(request: HttpRequest) -> dict:
                 else []
             )
             + ([("Reports", "reports")] if access.may_view_reports(user) else [])
+            # An advocate reaches the grant client-level export without the reports.
+            + (
+                [("Grant clients", "report_clients")]
+                if access.may_export_own_rows(user, Victim) and not access.may_view_reports(user)
+                else []
+            )
             + ([("Access log", "audit_log")] if access.may_read_audit_trail(user) else [])
         ],
     }

@@ -2,13 +2,18 @@
 and task-force grants ask for (OVC TIMS, BJA PMT). One row per measure and category; the README's
 "Grant export" section maps each measure to its source.
 
-Victims are counted "new" when identified in the period and "continuing" when identified before
-it and served in it (grant reports count a victim as new once per period). Breakdowns of victims and
-services are suppressed like the report tables in the task-force-wide view.
+Victims served are counted once per federal fiscal year (unduplicated; `served_in_fiscal_year`):
+a victim is "served" in a period when a service of theirs is being delivered in it (status
+delivering or completed, `started_on` to `ended_on` overlapping the period); they are "new" in the
+first period of a fiscal year in which they are served, and "continuing" in every later period of
+that fiscal year. Service in an earlier fiscal year does not make them continuing: each fiscal
+year counts them new once (OVC TIMS, BJA PMT). Breakdowns of victims and services are suppressed
+like the report tables in the task-force-wide view.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
@@ -25,8 +30,9 @@ from reports.figures import (
     counts_by,
     counts_table,
     delivered_services,
-    served_victims,
+    served_between,
 )
+from reports.periods import describe, fiscal_year_start
 from reports.tables import Table
 from taskforce import access
 from taskforce.models import User
@@ -68,6 +74,20 @@ def trafficking_type(cases: Q) -> Case:
     )
 
 
+def served_in_fiscal_year(victims: QuerySet, scope: Scope) -> QuerySet:
+    """The victims served in the period, each with `continuing`: served already in the same
+    federal fiscal year before the period began (the fiscal year the period starts in, for a
+    custom range that spans several). Each victim served is one row, new or continuing, so a
+    fiscal year's new victims are the sum of its quarters' (and all of them new in the year's
+    own report)."""
+    served = victims.filter(served_between(scope.start, scope.end))
+    year_began = fiscal_year_start(scope.start)
+    if year_began == scope.start:
+        return served.annotate(continuing=Value(False))
+    earlier = served_between(year_began, scope.start - dt.timedelta(days=1))
+    return served.annotate(continuing=earlier)
+
+
 def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[GrantRow]:
     """The victims by type of trafficking, by age group and by gender, from one GROUP BY over
     the three (the type of trafficking, a lookup per victim, is worked out once)."""
@@ -107,10 +127,12 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     wide = access.reports_task_force_wide(actor)
     cases = access.report_rows(actor, CaseRecord)
     victims = access.report_rows(actor, Victim).filter(scope.where())
-    new = victims.filter(scope.dates("identified_on"))
-    continuing = served_victims(actor, scope).filter(identified_on__lt=scope.start)
+    served = served_in_fiscal_year(victims, scope)
+    new, continuing = served.filter(continuing=False), served.filter(continuing=True)
     named_in = access.report_q(actor, CaseRecord, "case")  # a victim's cases, and the counts
-    rows = _breakdowns(new, "Victims served, new", named_in, wide)
+    rows = [GrantRow("Period", "Reporting period", describe(scope.start, scope.end),
+                     f"{scope.start.isoformat()} to {scope.end.isoformat()}")]  # fmt: skip
+    rows += _breakdowns(new, "Victims served, new", named_in, wide)
     rows += _breakdowns(continuing, "Victims served, continuing", named_in, wide)
 
     table = counts_table(

@@ -7,7 +7,6 @@ Who may open them and what they count is the policy's (`access.may_view_reports`
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
 
 from django import forms
@@ -18,11 +17,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import choices, figures, grant
+from reports import choices, clients, figures, grant
 from reports.charts import chart_for
+from reports.figures.definitions import DEFINITIONS, treatment
+from reports.forms import PeriodForm
 from taskforce import access, audit
 from taskforce.models import Agency, County
 from taskforce.web.exports import csv_response
+from victims.models import Victim
 
 SECTIONS = {
     "operations": ("Operations", figures.operations_section),
@@ -31,12 +33,9 @@ SECTIONS = {
     "deadlines": ("Deadlines", figures.deadlines_section),
     "trends": ("Year over year", figures.trends_section),
 }
-LONGEST = dt.timedelta(days=366 * 10)
 
 
-class ReportForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+class ReportForm(PeriodForm):
     counties = forms.ModelMultipleChoiceField(
         queryset=County.objects.none(),
         required=False,
@@ -60,15 +59,6 @@ class ReportForm(forms.Form):
         if not access.reports_task_force_wide(actor):
             self.fields["agencies"].help_text = "Your agency's records, and those shared with it."
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The end date is before the start date.")
-        elif start and end and end - start > LONGEST:
-            self.add_error("end", "Choose a period of ten years or less.")
-        return data
-
     def scope(self) -> figures.Scope:
         data = self.cleaned_data
         return figures.Scope(
@@ -80,10 +70,7 @@ class ReportForm(forms.Form):
 
 
 def _form(request: HttpRequest) -> ReportForm:
-    today = timezone.localdate()
     data = request.GET.copy()
-    data.setdefault("start", (today - dt.timedelta(days=364)).isoformat())
-    data.setdefault("end", today.isoformat())
     data.pop("export", None)
     return ReportForm(data, actor=request.user)
 
@@ -111,6 +98,7 @@ def _require_reports(request: HttpRequest) -> None:
 def _filters_for_audit(form: ReportForm) -> dict:
     scope = form.scope()
     return {
+        "period": form.cleaned_data["period"],
         "start": scope.start.isoformat(),
         "end": scope.end.isoformat(),
         "counties": list(scope.counties),
@@ -135,6 +123,8 @@ def _page(request: HttpRequest, form: ReportForm, section: str, title: str) -> d
         "wide": access.reports_task_force_wide(request.user),
         # "Last 12 months": this page's defaults (the grant export's form falls back to the first).
         "reset_url": reverse("report", args=[section if section in SECTIONS else "operations"]),
+        "client_export": access.may_export_own_rows(request.user, Victim),
+        "time_zone": timezone.get_current_timezone_name(),
     }
 
 
@@ -173,6 +163,7 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
         tables=[(table, chart_for(table)) for table in tables],
         query=request.GET.urlencode(),
         any_suppressed=any(table.suppressed for table in tables),
+        period_words=form.period_words(),
     )
     return render(request, "reports/report.html", context)
 
@@ -194,3 +185,35 @@ def grant_export(request: HttpRequest) -> HttpResponse:
     return csv_response(
         f"grant-report-{scope.start}-{scope.end}.csv", grant.HEADER, [r.as_list() for r in rows]
     )
+
+
+@login_required
+def client_export(request: HttpRequest) -> HttpResponse:
+    """The grant figures' client-level export, for the owning agency's advocates and supervisors
+    only (reports/clients.py): a page with the period, and the CSV when asked for."""
+    if not access.may_export_own_rows(request.user, Victim):
+        raise access.NotFound
+    form = PeriodForm(request.GET)
+    context = {"page_title": "Grant report: client-level export", "form": form}
+    if not form.is_valid():
+        return render(request, "reports/clients.html", context, status=400)
+    if request.GET.get("download") != "csv":
+        return render(request, "reports/clients.html", context | {
+            "period_words": form.period_words(), "query": request.GET.urlencode()})  # fmt: skip
+    scope = figures.Scope(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    with aggregating():
+        rows = [row.as_list() for row in clients.client_rows(request.user, scope)]
+        audit.record(request.user, "report.exported", changes={
+            "table": "grant-clients", "rows": len(rows), "period": form.cleaned_data["period"],
+            "start": scope.start.isoformat(), "end": scope.end.isoformat()})  # fmt: skip
+    return csv_response(f"grant-clients-{scope.start}-{scope.end}.csv", clients.HEADER, rows)
+
+
+@login_required
+def definitions(request: HttpRequest) -> HttpResponse:
+    """What every report figure counts, and whether it is exact for this viewer."""
+    _require_reports(request)
+    wide = access.reports_task_force_wide(request.user)
+    rows = [(d, treatment(d.sensitive, wide)) for d in DEFINITIONS.values()]
+    context = {"page_title": "Reports: definitions", "definitions": rows, "wide": wide}
+    return render(request, "reports/definitions.html", context)

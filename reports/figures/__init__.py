@@ -8,7 +8,9 @@ from reports.figures.trends import trends_section
 from reports.figures.victims import (
     AGE_GROUPS,
     GENDERS,
+    being_delivered,
     delivered_services,
+    served_between,
     served_victims,
     victims_section,
 )
@@ -17,6 +19,7 @@ __all__ = [
     "AGE_GROUPS",
     "GENDERS",
     "Scope",
+    "being_delivered",
     "counted_table",
     "counts_by",
     "counts_table",
@@ -24,6 +27,7 @@ __all__ = [
     "delivered_services",
     "operations_section",
     "prosecution_section",
+    "served_between",
     "served_victims",
     "trends_section",
     "victims_section",

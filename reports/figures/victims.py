@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import (
     Case,
     CharField,
@@ -37,17 +39,27 @@ AGE_GROUPS = [(g.value, g.label) for g in AgeGroup]
 GENDERS = [(s.value, s.label) for s in Sex]
 
 
-def _being_delivered(scope: Scope) -> Q:
-    """A service being delivered at some time in the period."""
-    return Q(status__in=DELIVERED, started_on__lte=scope.end) & (
-        Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start)
+def being_delivered(start: dt.date, end: dt.date) -> Q:
+    """A service being delivered at some time from `start` to `end` (local days, inclusive):
+    delivering or completed, started by the end and not ended before the start."""
+    return Q(status__in=DELIVERED, started_on__lte=end) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
     )
+
+
+def _being_delivered(scope: Scope) -> Q:
+    return being_delivered(scope.start, scope.end)
+
+
+def served_between(start: dt.date, end: dt.date) -> Exists:
+    """A victim (the outer row) served from `start` to `end`: a service being delivered."""
+    return Exists(Service.objects.filter(being_delivered(start, end), victim=OuterRef("pk")))
 
 
 def served_victims(actor: User, scope: Scope) -> QuerySet:
     """Victims with a service being delivered at some time in the period."""
-    services = Service.objects.filter(_being_delivered(scope), victim=OuterRef("pk"))
-    return access.report_rows(actor, Victim).filter(scope.where()).filter(Exists(services))
+    served = served_between(scope.start, scope.end)
+    return access.report_rows(actor, Victim).filter(scope.where()).filter(served)
 
 
 def delivered_services(actor: User, scope: Scope) -> QuerySet:

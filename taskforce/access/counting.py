@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from taskforce.access.consent import progress_q
-from taskforce.access.visibility import _extra_ids, acting_membership, rules_for
+from taskforce.access.visibility import NotFound, _extra_ids, acting_membership, rules_for
 from taskforce.models import Role, User
 from taskforce.protected import BY_LABEL
 
@@ -128,3 +128,19 @@ def report_progress_q(actor: User | None, model: type[models.Model], path: str =
     if reports_task_force_wide(actor):
         return Q()
     return progress_q(actor, model, path)
+
+
+def may_export_own_rows(actor: User | None, model: type[models.Model]) -> bool:
+    """Whether the actor may list their own agency's records of `model` row by row for a funder
+    reconciliation (the grant report's client-level export): those who may change them."""
+    membership = acting_membership(actor)
+    return membership is not None and membership.role in rules_for(model).change
+
+
+def own_rows_for_export(actor: User | None, model: type[models.Model]) -> QuerySet:
+    """The unsealed records of `model` the actor's own agency owns, for `may_export_own_rows`;
+    never one shared from elsewhere (its owner reports it), never the coordinator's. Anyone
+    else gets NotFound, as for a page that does not exist."""
+    if not may_export_own_rows(actor, model):
+        raise NotFound
+    return model.objects.filter(model.live_q(), owner_agency_id=acting_membership(actor).agency_id)

@@ -17,7 +17,7 @@ from cases.services.handoffs import handoff_create
 from reports.tables import COMPLEMENT, PRIMARY, Table
 from taskforce.models import AuditEvent, County, Deadline, DeadlineStatus, Role
 from tests.factories import member, verified_login
-from victims.models import Victim
+from victims.models import Service, Victim
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -272,8 +272,14 @@ def test_the_year_over_year_page_counts_each_year(client, survey, advocate_super
 
 
 def test_the_grant_export_counts_new_victims_by_type_age_and_gender(
-    client, survey, advocate_supervisor
+    client, survey, advocate, advocate_supervisor
 ):
+    # Served: a service being delivered in the period (identified alone is not served).
+    Service.objects.bulk_create(
+        Service(victim=v, kind="housing", status="delivering", started_on=v.identified_on,
+                recorded_by=advocate)
+        for v in Victim.objects.filter(identified_on__gte=TODAY() - dt.timedelta(days=364))
+    )  # fmt: skip
     verified_login(client, advocate_supervisor)
     answer = client.get(reverse("report_grant"))
     rows = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
