@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import choices, figures, grant
+from reports import choices, disclosure, figures, grant
 from reports.charts import chart_for
 from taskforce import access, audit
 from taskforce.models import Agency, County
@@ -152,7 +152,7 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
     scope = form.scope()
     with aggregating():
         built = build(request.user, scope)
-    tables = [table.suppress() if wide else table for table in built["tables"]]
+    tables = [disclosure.protect(table) if wide else table for table in built["tables"]]
     export = request.GET.get("export")
     if export:
         table = next((t for t in tables if t.key == export), None)
@@ -169,7 +169,7 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
         request.user, "report.viewed", changes={"page": section, **_filters_for_audit(form)}
     )
     context.update(
-        figures=[figure.suppress() if wide else figure for figure in built["figures"]],
+        figures=[disclosure.protect_figure(f) if wide else f for f in built["figures"]],
         tables=[(table, chart_for(table)) for table in tables],
         query=request.GET.urlencode(),
         any_suppressed=any(table.suppressed for table in tables),
