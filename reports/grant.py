@@ -7,8 +7,8 @@ a victim is "served" in a period when a service of theirs is being delivered in 
 delivering or completed, `started_on` to `ended_on` overlapping the period); they are "new" in the
 first period of a fiscal year in which they are served, and "continuing" in every later period of
 that fiscal year. Service in an earlier fiscal year does not make them continuing: each fiscal
-year counts them new once (OVC TIMS, BJA PMT). Breakdowns of victims and services are suppressed
-like the report tables in the task-force-wide view.
+year counts them new once (OVC TIMS, BJA PMT). Breakdowns of victims and services are rounded and
+suppressed like the report tables in the task-force-wide view.
 """
 
 from __future__ import annotations
@@ -16,12 +16,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from cases.models import Arrest, CaseVictim, Charge
 from cases.models import Case as CaseRecord
 from cases.models.cases import CaseKind
 from cases.models.charges import CONVICTIONS
+from reports.disclosure import Tally, protect, record_key
 from reports.figures import (
     AGE_GROUPS,
     GENDERS,
@@ -93,7 +105,8 @@ def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[G
     the three (the type of trafficking, a lookup per victim, is worked out once)."""
     groups = list(
         victims.annotate(trafficking=trafficking_type(cases))
-        .values("trafficking", "age_group", "person__sex").annotate(n=Count("pk")).order_by()
+        .values("trafficking", "age_group", "person__sex")
+        .annotate(n=Count("pk"), k=Sum(record_key(Victim))).order_by()
     )  # fmt: skip
     rows = []
     for field, labels, category in (
@@ -103,7 +116,7 @@ def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[G
     ):
         counts: dict = {}
         for group in groups:
-            counts[group[field]] = counts.get(group[field], 0) + group["n"]
+            counts[group[field]] = counts.get(group[field], 0) + Tally(group["n"], group["k"])
         table = counted_table(
             counts, labels, "n", key=field, title=measure, row_header=category, sensitive=True,
         )  # fmt: skip
@@ -112,10 +125,10 @@ def _breakdowns(victims: QuerySet, measure: str, cases: Q, wide: bool) -> list[G
 
 
 def _shown_rows(section: str, table: Table, wide: bool, prefix: str = "") -> list[GrantRow]:
-    """A one-column table's rows and total as the export shows them: suppressed like the
-    pages in the task-force-wide view."""
+    """A one-column table's rows and total as the export shows them: rounded and suppressed
+    like the pages in the task-force-wide view (reports/disclosure.py)."""
     if wide:
-        table.suppress()
+        protect(table)
     rows = [
         GrantRow(section, table.title, f"{prefix}{label}", cells[0].shown)
         for label, cells in table.body

@@ -1,7 +1,7 @@
 """The reports' headline figures for the last 12 months, as the coordinator's home shows them.
 
-The same section functions and the same suppression as the report pages (reports/views.py), so a
-number on the home is the number on the page it links to. Registered with the home in
+The same section functions, rounding and suppression as the report pages (reports/views.py), so
+a number on the home is the number on the page it links to. Registered with the home in
 ReportsConfig.ready() (taskforce/web/headlines.py), the home not importing the reports.
 """
 
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports import figures
+from reports.disclosure import protect_figure
 from reports.views import SECTIONS, aggregating
 from taskforce import access, audit
 from taskforce.models import User
@@ -38,7 +39,7 @@ def headline_figures(actor: User) -> list[HeadlineGroup]:
         for section in HEADLINE_SECTIONS:
             title, build = SECTIONS[section]
             built = build(actor, scope)
-            shown = [figure.suppress() if wide else figure for figure in built["figures"]]
+            shown = [protect_figure(f) if wide else f for f in built["figures"]]
             groups.append(HeadlineGroup(title, reverse("report", args=[section]), shown))
         audit.record(
             actor,

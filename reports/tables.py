@@ -3,12 +3,9 @@
 Every table of the reports pages is one of these: the page draws it, a chart draws it, the CSV
 export writes it, all from the same cells, so a value hidden in one is hidden in all.
 
-Suppression (issue #11; an aggregate must not identify a victim): in the task-force-wide view, a
-count of victims or referrals from 1 to 4 shows as "<5" (primary). Then, wherever a row or
-column total is shown with exactly one hidden cell, that cell could be worked out from the
-total, so another cell is hidden too (complementary): the smallest count of 5 or more in that
-line, or else the line's total. Repeated until no line has a single hidden cell. Complementary
-cells show as "—".
+Where counts of several agencies' people are shown together, reports/disclosure.py rounds them
+(`Cell.published`), hides counts of 1 to 4 as "<5" (primary suppression) and hides more cells
+until no hidden count can be worked out from the table (its audit).
 """
 
 from __future__ import annotations
@@ -25,6 +22,7 @@ PRIMARY, COMPLEMENT = "primary", "complement"
 class Cell:
     value: int | float | str | None
     hidden: str = ""  # "", PRIMARY or COMPLEMENT
+    published: int | None = None  # what is shown instead of the count (rounded), if anything
 
     @property
     def shown(self) -> str:
@@ -32,20 +30,23 @@ class Cell:
             return SMALL
         if self.hidden == COMPLEMENT:
             return HIDDEN
-        if self.value is None:
+        value = self.value if self.published is None else self.published
+        if value is None:
             return "n/a"
-        if isinstance(self.value, Decimal):
-            return f"{self.value:,.2f}"
-        if isinstance(self.value, float):
-            return f"{self.value:,.1f}"
-        if isinstance(self.value, int):
-            return f"{self.value:,}"
-        return str(self.value)
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}"
+        if isinstance(value, float):
+            return f"{value:,.1f}"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
 
     @property
     def number(self) -> int | float | None:
         """The value a chart may draw: nothing for a hidden or missing cell."""
-        return None if self.hidden or not isinstance(self.value, int | float) else self.value
+        if self.hidden or not isinstance(self.value, int | float):
+            return None
+        return self.value if self.published is None else self.published
 
 
 @dataclass
@@ -95,31 +96,6 @@ class Table:
         if self.totals:
             rows.append(["Total", *(c.shown for c in self.total_row)])
         return [self.headers, *rows]
-
-    def suppress(self) -> Table:
-        """Hide small counts and whatever would give them away (see the module's docstring)."""
-        if not self.sensitive:
-            return self
-        grid = [*self.cells, *([self.total_row] if self.totals else [])]
-        for row in grid:
-            for cell in row:
-                if isinstance(cell.value, int) and 1 <= cell.value <= 4:
-                    cell.hidden = PRIMARY
-        if self.totals:
-            lines = [row for row in grid] + [list(col) for col in zip(*grid, strict=True)]
-            changed = True
-            while changed:
-                changed = False
-                for line in lines:
-                    *parts, total = line
-                    if total.hidden or sum(1 for c in parts if c.hidden) != 1:
-                        continue
-                    candidates = [c for c in parts if not c.hidden and (c.value or 0) >= 5]
-                    pick = min(candidates, key=lambda c: c.value) if candidates else total
-                    pick.hidden = COMPLEMENT
-                    changed = True
-        self.suppressed = any(c.hidden for row in grid for c in row)
-        return self
 
 
 @dataclass

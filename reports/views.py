@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import choices, clients, figures, grant
+from reports import choices, clients, disclosure, figures, grant
 from reports.charts import chart_for
 from reports.figures.definitions import DEFINITIONS, treatment
 from reports.forms import PeriodForm
@@ -142,7 +142,7 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
     scope = form.scope()
     with aggregating():
         built = build(request.user, scope)
-    tables = [table.suppress() if wide else table for table in built["tables"]]
+    tables = [disclosure.protect(table) if wide else table for table in built["tables"]]
     export = request.GET.get("export")
     if export:
         table = next((t for t in tables if t.key == export), None)
@@ -159,7 +159,7 @@ def report(request: HttpRequest, section: str) -> HttpResponse:
         request.user, "report.viewed", changes={"page": section, **_filters_for_audit(form)}
     )
     context.update(
-        figures=[figure.suppress() if wide else figure for figure in built["figures"]],
+        figures=[disclosure.protect_figure(f) if wide else f for f in built["figures"]],
         tables=[(table, chart_for(table)) for table in tables],
         query=request.GET.urlencode(),
         any_suppressed=any(table.suppressed for table in tables),

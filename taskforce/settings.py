@@ -30,6 +30,11 @@ if SECRET_KEY is None:
         raise ConfigError("SECRET_KEY is required when DEBUG is off")
     SECRET_KEY = "django-insecure-embedded-default-only-for-local-demo-never-production"  # noqa: S105
 
+# The secret of the reports' cell-key rounding (reports/disclosure.py). Kept apart from SECRET_KEY
+# so rotating that does not re-round every published figure (two roundings of one count, seen
+# side by side, tell more than one).
+REPORTS_DISCLOSURE_KEY = env_str("REPORTS_DISCLOSURE_KEY") or SECRET_KEY
+
 # Victims' identifying fields are encrypted at rest (taskforce/encryption.py). The first key
 # encrypts, every key decrypts: prepend a new one, run `manage.py rotate_field_keys`, then drop
 # the old one. (django-fernet-encrypted-fields derives each Fernet key from SECRET_KEY and these.)

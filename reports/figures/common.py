@@ -7,10 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Func, Q, QuerySet
+from django.db.models import Aggregate, Count, FloatField, Func, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cases.models.cases import CaseOutcome
+from reports.disclosure import Tally, record_key
 from reports.tables import Table
 from victims.models import ServiceStatus
 
@@ -102,13 +103,19 @@ def median_days(rows: QuerySet, days) -> tuple[float | None, int]:
     return _median_of(Counter(rows.filter(_days__isnull=False).values_list("_days", flat=True)))
 
 
-def counts_by(rows: QuerySet, *fields: str) -> dict:
+def counts_by(rows: QuerySet, *fields: str, keyed: bool = False) -> dict:
     """How many rows have each value of the fields (a tuple of them for several), from one
-    GROUP BY. Their sum is the rows' count: no second query for it."""
-    grouped = rows.values(*fields).annotate(n=Count("pk")).order_by()
+    GROUP BY. Their sum is the rows' count: no second query for it. `keyed`: each count is a
+    Tally carrying its cell key, for counts of people (reports/disclosure.py)."""
+    keys = {"k": Sum(record_key(rows.model))} if keyed else {}
+    grouped = rows.values(*fields).annotate(n=Count("pk"), **keys).order_by()
+
+    def count(r: dict) -> int:
+        return Tally(r["n"], r["k"]) if keyed else r["n"]
+
     if len(fields) == 1:
-        return {r[fields[0]]: r["n"] for r in grouped}
-    return {tuple(r[f] for f in fields): r["n"] for r in grouped}
+        return {r[fields[0]]: count(r) for r in grouped}
+    return {tuple(r[f] for f in fields): count(r) for r in grouped}
 
 
 def cross_table(counts: dict, row_labels, col_labels, **table) -> Table:
@@ -158,8 +165,9 @@ def _median_of(histogram: dict) -> tuple[float | None, int]:
 
 
 def counts_table(rows: QuerySet, field: str, labels, column: str, **table) -> Table:
-    """A one-column table of counts from one GROUP BY (`counted_table`)."""
-    return counted_table(counts_by(rows, field), labels, column, **table)
+    """A one-column table of counts from one GROUP BY (`counted_table`), keyed when sensitive."""
+    counts = counts_by(rows, field, keyed=table.get("sensitive", False))
+    return counted_table(counts, labels, column, **table)
 
 
 def counted_table(counts: dict, labels, column: str, **table) -> Table:

@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from deadlines.records import DEADLINE_RECORDS, guard_model
 from deadlines.rules import RULES
+from reports.disclosure import Tally, record_key
 from reports.figures.common import Scope, in_name_order
 from reports.tables import Table
 from taskforce import access
@@ -49,18 +50,21 @@ def report_deadlines(actor: User) -> QuerySet:
     return Deadline.objects.filter(match)
 
 
-def _deadline_columns(now: dt.datetime) -> dict:
+def _deadline_columns(now: dt.datetime, people_types: set[int]) -> dict:
+    """Each outcome's count, and for the people's deadlines its cell key (reports/disclosure)."""
     met = Q(status=DeadlineStatus.MET)
-    return {
-        "on_time": Count("pk", filter=met & Q(closed_at__lte=F("due_at"))),
-        "late": Count("pk", filter=met & Q(closed_at__gt=F("due_at"))),
+    outcomes = {
+        "on_time": met & Q(closed_at__lte=F("due_at")),
+        "late": met & Q(closed_at__gt=F("due_at")),
         # A missed deadline stays open, escalated, past its time (deadlines).
-        "missed": Count(
-            "pk",
-            filter=Q(status=DeadlineStatus.MISSED) | Q(status=DeadlineStatus.OPEN, due_at__lt=now),
-        ),
-        "waived": Count("pk", filter=Q(status=DeadlineStatus.WAIVED)),
-        "open": Count("pk", filter=Q(status=DeadlineStatus.OPEN, due_at__gte=now)),
+        "missed": Q(status=DeadlineStatus.MISSED) | Q(status=DeadlineStatus.OPEN, due_at__lt=now),
+        "waived": Q(status=DeadlineStatus.WAIVED),
+        "open": Q(status=DeadlineStatus.OPEN, due_at__gte=now),
+    }
+    people = Q(content_type__in=people_types)
+    key = record_key(Deadline)
+    return {name: Count("pk", filter=match) for name, match in outcomes.items()} | {
+        f"{name}_key": Sum(key, filter=match & people) for name, match in outcomes.items()
     }
 
 
@@ -69,11 +73,11 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
     deadlines = report_deadlines(actor).filter(
         scope.datetimes("due_at"), scope.where(None, "responsible_agency")
     )
-    columns = _deadline_columns(now)
     # The deadline's own record (a consent, not the victim it guards): rows carry its type.
     people_types = {
         ContentType.objects.get_for_model(apps.get_model(label)).pk for label in PEOPLE_RECORDS
     }
+    columns = _deadline_columns(now, people_types)
     # One GROUP BY for the three tables: each scan of a year's deadlines takes about half a
     # second at state scale (bench/bench_reports.py); the groups are folded here.
     groups = list(
@@ -89,7 +93,9 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
             if (group["content_type"] in people_types) == of_people:
                 sums = folded.setdefault(group[key], dict.fromkeys(names, 0))
                 for name in names:
-                    sums[name] += group[name]
+                    sums[name] += (
+                        Tally(group[name], group[f"{name}_key"]) if of_people else (group[name])
+                    )
         return folded
 
     def rule_label(rule: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.db.models.functions import ExtractYear
 
 from cases.models import Arrest, Charge, Operation
 from cases.models import Case as CaseRecord
 from cases.models.charges import CONVICTIONS
 from referrals.models import Referral
+from reports.disclosure import Tally, record_key
 from reports.figures.common import Scope
 from reports.tables import Table
 from taskforce import access
@@ -32,11 +33,14 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
         "case__county", "case__owner_agency"
     )
 
-    def by_year(rows: QuerySet, field: str) -> dict[int, int]:
-        return dict(
-            rows.annotate(year=ExtractYear(field)).values("year")
-            .annotate(n=Count("pk")).order_by().values_list("year", "n")
-        )  # fmt: skip
+    def by_year(rows: QuerySet, field: str, keyed: bool = False) -> dict[int, int]:
+        """Counts by year; `keyed` (people): each a Tally with its cell key (disclosure.py)."""
+        keys = {"k": Sum(record_key(rows.model))} if keyed else {}
+        return {
+            group["year"]: Tally(group["n"], group["k"]) if keyed else group["n"]
+            for group in rows.annotate(year=ExtractYear(field)).values("year")
+            .annotate(n=Count("pk"), **keys).order_by()
+        }  # fmt: skip
 
     # Counts filed and convictions from one scan of the charges (each scan of five years of
     # counts took a quarter of a second at state scale, bench/bench_reports.py).
@@ -67,11 +71,12 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
         ("convictions", "Convictions (counts)", False, convicted_years),
         ("victims", "Victims identified", True,
          by_year(access.report_rows(actor, Victim).filter(wide.dates("identified_on"),
-                                                          scope.where()), "identified_on")),
+                                                          scope.where()), "identified_on",
+                 keyed=True)),
         ("referrals", "Safe Harbor referrals", True,
          by_year(access.report_rows(actor, Referral).filter(
              wide.datetimes("created_at"), scope.where(),
-             scope.in_any_county(Referral, "region__counties")), "created_at")),
+             scope.in_any_county(Referral, "region__counties")), "created_at", keyed=True)),
     ]  # fmt: skip
     tables = []
     for key, title, sensitive, counts in series:

@@ -116,10 +116,10 @@ def victims_section(actor: User, scope: Scope) -> dict:
     )
     shown = referrals.annotate(shown_status=_status_shown(actor))
     # Each headline is the sum of its table's counts: no second query for it.
-    by_identified = counts_by(identified, "age_group", "person__sex")
-    by_served = counts_by(served, "age_group", "person__sex")
-    by_source = counts_by(referrals, "source")
-    by_service = counts_by(services, "kind")
+    by_identified = counts_by(identified, "age_group", "person__sex", keyed=True)
+    by_served = counts_by(served, "age_group", "person__sex", keyed=True)
+    by_source = counts_by(referrals, "source", keyed=True)
+    by_service = counts_by(services, "kind", keyed=True)
     sensitive = {"sensitive": True}
     tables = [
         cross_table(by_identified, AGE_GROUPS, GENDERS, key="identified",

@@ -14,7 +14,8 @@ from cases.models import Charge, Sentence, Statute
 from cases.models.people import Person, Sex
 from cases.services.charges import ChargeInput, charge_dispose, charging_decide
 from cases.services.handoffs import handoff_create
-from reports.tables import COMPLEMENT, PRIMARY, Table
+from reports import disclosure
+from reports.tables import PRIMARY, Table
 from taskforce.models import AuditEvent, County, Deadline, DeadlineStatus, Role
 from tests.factories import member, verified_login
 from victims.models import Service, Victim
@@ -39,6 +40,12 @@ def shown(found: Table) -> dict[str, list[str]]:
     if found.totals:
         rows["Total"] = [c.shown for c in found.total_row]
     return rows
+
+
+def exact(found: Table) -> dict[str, list[str]]:
+    """The counts under a table's shown figures (never rendered in the task-force-wide view)."""
+    rows = {label: [str(c.value) for c in cells] for label, cells in found.body}
+    return rows | {"Total": [str(c.value) for c in found.total_row]}
 
 
 def figures(answer) -> dict[str, str]:
@@ -82,15 +89,24 @@ SURVEY = {  # Female, Male, Non-binary / other, Unknown, Total
 def test_the_victims_survey_figures_come_out_exactly_for_the_agency_and_the_coordinator(
     client, survey, advocate_supervisor, coordinator
 ):
-    for viewer in (advocate_supervisor, coordinator):
-        client.logout()
-        verified_login(client, viewer)
-        page = report(client, "victims")
-        assert shown(table(page, "identified")) == SURVEY, viewer
-        assert figures(page)["Victims identified"] == "182"
+    verified_login(client, advocate_supervisor)  # the agency's own: exact
+    page = report(client, "victims")
+    assert shown(table(page, "identified")) == SURVEY
+    assert figures(page)["Victims identified"] == "182"
+    client.logout()
+    # Task-force-wide (issue #21): the same counts underneath, each shown rounded by its cell
+    # key to a multiple of 5 at most 4 away; the headline is the table's total, rounded alike.
+    verified_login(client, coordinator)
+    page = report(client, "victims")
+    found = table(page, "identified")
+    assert exact(found) == SURVEY
+    for label, values in shown(found).items():
+        for figure, count in zip(values, SURVEY[label], strict=True):
+            assert int(figure) % 5 == 0 and abs(int(figure) - int(count)) <= 4, (label, figure)
+    assert figures(page)["Victims identified"] == shown(found)["Total"][-1]
     # The two identified 900 days ago fall outside the default last 12 months, inside a wider one.
     wide = report(client, "victims", start=(TODAY() - dt.timedelta(days=1000)).isoformat())
-    assert shown(table(wide, "identified"))["25 and over"][-1] == "86"
+    assert exact(table(wide, "identified"))["25 and over"][-1] == "86"
 
 
 def lines_of(found: Table):
@@ -98,7 +114,7 @@ def lines_of(found: Table):
     return grid + [list(column) for column in zip(*grid, strict=True)]
 
 
-def test_small_counts_are_hidden_with_complements_for_the_coordinator_only(
+def test_small_counts_are_hidden_and_the_rest_rounded_for_the_coordinator_only(
     client, survey, advocacy_center, advocate, advocate_supervisor, coordinator
 ):
     make_victims(advocacy_center, advocate, 3, Sex.NONBINARY, 16)
@@ -110,17 +126,16 @@ def test_small_counts_are_hidden_with_complements_for_the_coordinator_only(
         assert not any(
             isinstance(c.value, int) and 1 <= c.value <= 4 and not c.hidden for c in line
         )
-        *parts, total = line
-        if not total.hidden:  # a shown total never leaves exactly one cell to work out
-            assert sum(1 for c in parts if c.hidden) != 1
-    hidden = {c.hidden for line in lines_of(found) for c in line}
-    assert {PRIMARY, COMPLEMENT} <= hidden
-    assert "<5" not in {c.shown for line in lines_of(found) for c in line if c.hidden == COMPLEMENT}
+    # The audit (reports/disclosure.py): no hidden count narrower than WIDTH values.
+    spans = disclosure.hidden_ranges(found)
+    assert spans and all(hi - lo + 1 >= disclosure.WIDTH for lo, hi in spans.values())
+    assert {c.hidden for line in lines_of(found) for c in line} >= {PRIMARY}
 
     exported = client.get(reverse("report", args=["victims"]), {"export": "identified"})
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["Age group", "Female", "Male", "Non-binary / other", "Unknown", "Total"]
     assert rows[1][3] == "<5" and "3" not in rows[1]
+    assert rows[1:] == [[label, *values] for label, values in cells.items()]  # as the page
     event = AuditEvent.objects.filter(action="report.exported").latest("id")
     assert event.changes["table"] == "victims/identified" and event.actor_id == coordinator.pk
 
@@ -134,11 +149,15 @@ def test_suppression_covers_a_single_column_list_and_its_total():
     listed = Table(
         key="t", title="T", row_header="Source", columns=["Referrals"], sensitive=True, rows=counts
     )
-    listed.suppress()
-    assert [c.shown for _, [c, _] in listed.body] == ["12", "<5", "—", "0"]
-    assert listed.total_row[0].shown == "23"
+    disclosure.protect(listed)
+    police, school, hotel, self_ = (cells[0].shown for _, cells in listed.body)
+    assert school == "<5" and self_ == "0"
+    assert police in ("10", "15") and hotel in ("5", "10")
+    assert listed.total_row[0].shown in ("20", "25")
+    spans = disclosure.hidden_ranges(listed).values()  # the school's cell and its row's total
+    assert len(spans) == 2 and all(hi - lo + 1 >= disclosure.WIDTH for lo, hi in spans)
     open_table = Table(key="o", title="O", row_header="x", columns=["n"], rows=[("a", [2])])
-    assert open_table.suppress().body[0][1][0].shown == "2"  # not sensitive: nothing hidden
+    assert disclosure.protect(open_table).body[0][1][0].shown == "2"  # not sensitive: as it is
 
 
 @pytest.fixture
@@ -522,11 +541,16 @@ def test_referrals_in_a_region_count_once_when_several_of_its_counties_are_chose
         )  # fmt: skip
     verified_login(client, coordinator)
     page = report(client, "victims", counties=[c.pk for c in counties])
-    assert figures(page)["Safe Harbor referrals"] == "6"
-    assert shown(table(page, "referral-source"))["Total"] == ["6", "6"]  # the column, the total
-    assert shown(table(page, "referral-region"))["Metro (test)"] == ["6", "6"]
-    assert shown(table(page, "referral-status"))["Total"] == ["6", "6"]
-    trend = shown(table(report(client, "trends", counties=[c.pk for c in counties]),
+    # The counts under the coordinator's rounded figures (issue #21); the same 6 referrals show
+    # the same rounded figure in every table and the headline.
+    [headline] = [f for f in page.context["figures"] if f.label == "Safe Harbor referrals"]
+    assert headline.value.value == 6
+    assert exact(table(page, "referral-source"))["Total"] == ["6", "6"]  # the column, the total
+    assert exact(table(page, "referral-region"))["Metro (test)"] == ["6", "6"]
+    assert exact(table(page, "referral-status"))["Total"] == ["6", "6"]
+    assert shown(table(page, "referral-region"))["Metro (test)"] == [headline.value.shown] * 2
+    assert headline.value.shown in ("5", "10")
+    trend = exact(table(report(client, "trends", counties=[c.pk for c in counties]),
                         "trend-referrals"))  # fmt: skip
     assert trend["Safe Harbor referrals"][-1] == "6"
     elsewhere = County.objects.get(name="Hennepin")
