@@ -90,12 +90,17 @@ def report(client, section, **params):
     return answer
 
 
-def shown(answer, key) -> dict[str, dict[str, str]]:
-    """A table as the page shows it: row label → column header → the cell's text."""
+def shown(answer, key, exact=False) -> dict[str, dict[str, str]]:
+    """A table as the page shows it: row label → column header → the cell's text (or, `exact`,
+    the count under it, which the task-force-wide view never renders)."""
     [table] = [t for t, _ in answer.context["tables"] if t.key == key]
-    rows = {label: [c.shown for c in cells] for label, cells in table.body}
+
+    def text(cell):
+        return str(cell.value) if exact else cell.shown
+
+    rows = {label: [text(c) for c in cells] for label, cells in table.body}
     if table.totals:
-        rows["Total"] = [c.shown for c in table.total_row]
+        rows["Total"] = [text(c) for c in table.total_row]
     columns = table.headers[1:]
     return {label: dict(zip(columns, cells, strict=True)) for label, cells in rows.items()}
 
@@ -195,12 +200,21 @@ class TestTheCoordinatorsReportsShowTheTaskForcesRecord:
     def test_victims_served_are_the_surveys_5_men_79_women_11_boys_and_80_girls(
         self, coordinator_client
     ):
-        served = shown(report(coordinator_client, "victims"), "served")
+        page = report(coordinator_client, "victims")
+        served = shown(page, "served", exact=True)
         assert (served["Under 18"]["Male"], served["Under 18"]["Female"]) == ("11", "80")
         adults = [served["18 to 24"], served["25 and over"]]
         assert sum(int(row["Male"]) for row in adults) == 5
         assert sum(int(row["Female"]) for row in adults) == 79
         assert served["Total"]["Total"] == "175"
+        # The coordinator sees them rounded by each cell's key to a multiple of 5 at most 4
+        # away, or "<5" (issue #21); the README's demo table says so.
+        for label, row in shown(page, "served").items():
+            for column, figure in row.items():
+                count = int(served[label][column])
+                assert (figure == "<5" and 0 < count < 5) or (
+                    int(figure) % 5 == 0 and abs(int(figure) - count) <= 4
+                ), (label, column, figure, count)
 
     def test_safe_harbor_referrals_come_from_several_regions_west_central_among_them(
         self, coordinator_client

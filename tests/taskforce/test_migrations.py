@@ -63,7 +63,9 @@ def test_the_squashed_migrations_replace_every_file_of_their_range():
     loader = MigrationLoader(None, load=False, replace_migrations=False)
     loader.load_disk()
     for app in APPS:
-        squashes = [m for (label, _), m in loader.disk_migrations.items() if label == app and m.replaces]
+        squashes = [
+            m for (label, _), m in loader.disk_migrations.items() if label == app and m.replaces
+        ]
         assert len(squashes) == 1, app
         replaced = {name for _, name in squashes[0].replaces}
         last = max(name for _, name in squashes[0].replaces)
