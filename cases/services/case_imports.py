@@ -5,7 +5,7 @@ permissions as on the case pages)."""
 
 from __future__ import annotations
 
-from cases.models import Case, CaseKind
+from cases.models import Case, CaseDefendant, CaseKind, Charge
 from cases.services.charges import CaseOpenedBefore, ChargeInput, cases_opened_before
 from cases.services.outcomes import outcomes_deferred
 from cases.services.spreadsheets import PERSON_COLUMNS, Cells, Column, ImportKind, SheetRow
@@ -121,4 +121,5 @@ KIND = ImportKind(
     check=_check,
     save=_save,
     shown=("case_number", "statute", "filed_on", "case_kind"),
+    also_loads=(CaseDefendant, Charge),
 )

@@ -199,6 +199,7 @@ class ImportKind:
     save: Callable[..., list]  # (actor=, rows=) with each row's person set → the records
     check: Callable[..., None] = lambda *, actor, rows: None  # across rows: adds row errors
     shown: Sequence[str] = ()  # columns the preview shows besides the person
+    also_loads: Sequence[type] = ()  # other tables a file fills, ANALYZEd with the records'
 
     @property
     def names(self) -> list[str]:
@@ -400,7 +401,7 @@ def spreadsheet_confirm(
     if len(rows) >= ANALYZE_AFTER_ROWS and saved:
         # A large file can double a table: plan the next queries on fresh statistics, not
         # on estimates for the table as it was (bench/bench_imports.py).
-        models = {Person, PersonIdentifier, type(saved[0])}
+        models = {Person, PersonIdentifier, type(saved[0]), *kind.also_loads}
         transaction.on_commit(lambda: analyze(*models))
     audit.record(
         actor,
