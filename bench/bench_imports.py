@@ -9,7 +9,7 @@ records stay (a bench database only). Not a test: it prints figures.
 
 Run from the project root:
 
-    .venv/bin/python bench/bench_imports.py [--rows 5000]
+    .venv/bin/python bench/bench_imports.py [--rows 5000] [--kinds cases,referrals]
 """
 
 # ruff: noqa: E402 - Django must be configured before models are imported.
@@ -108,15 +108,22 @@ def analyze_all() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--kinds", default="cases,victims,referrals", help="which files, in order")
     args = parser.parse_args()
+    kinds = args.kinds.split(",")
     ensure_database()
     analyze_all()
     run_id = uuid.uuid4().hex[:6]
     prosecutor = _actor(AgencyKind.PROSECUTION, Role.PROSECUTOR, run_id)
     advocate = _actor(AgencyKind.VICTIM_SERVICES, Role.ADVOCATE, run_id)
-    run(case_imports.KIND, prosecutor, cases_csv(args.rows))
-    run(victim_imports.KIND, advocate, victims_csv(args.rows))
-    run(referral_imports.KIND, advocate, referrals_csv(args.rows))
+    files = {
+        "cases": (case_imports.KIND, prosecutor, cases_csv),
+        "victims": (victim_imports.KIND, advocate, victims_csv),
+        "referrals": (referral_imports.KIND, advocate, referrals_csv),
+    }
+    for name in kinds:
+        kind, actor, text = files[name]
+        run(kind, actor, text(args.rows))
     # The imports ANALYZE what they loaded (spreadsheet_confirm, from 500 rows on).
 
 

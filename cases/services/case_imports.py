@@ -1,12 +1,12 @@
 """The cases a prosecution office already keeps in a spreadsheet, imported: one row per count
-(or per defendant without counts), grouped into cases by case number, saved through the case
-and charge services (audit, history, deadlines, permissions as on the case pages)."""
+(or per defendant without counts), grouped into cases by case number, saved in bulk as the case
+and charge services would leave them (cases_opened_before: audit, status steps, counts,
+permissions as on the case pages)."""
 
 from __future__ import annotations
 
-from cases.models import Case, CaseKind, Decision
-from cases.services.cases import case_create, case_defendant_add
-from cases.services.charges import ChargeInput, charging_decide
+from cases.models import Case, CaseDefendant, CaseKind, Charge
+from cases.services.charges import CaseOpenedBefore, ChargeInput, cases_opened_before
 from cases.services.outcomes import outcomes_deferred
 from cases.services.spreadsheets import PERSON_COLUMNS, Cells, Column, ImportKind, SheetRow
 from taskforce import access
@@ -103,22 +103,13 @@ def _save_cases(*, actor: User, rows: list[SheetRow]) -> list[Case]:
     cases = []
     for group in by_number.values():
         head = group[0].values
-        case = case_create(
-            actor=actor,
-            number=head["number"],
-            **{name: head[name] for name in CASE_FIELDS},
-        )
-        charges = []
-        for row in group:
-            case_defendant_add(case=case, person=row.person)
-            if row.values["statute"] is not None:
-                charges.append(
-                    ChargeInput(row.person, row.values["statute"], row.values["filed_on"])
-                )
-        if charges:
-            charging_decide(actor=actor, case=case, decision=Decision.CHARGE, charges=charges)
-        cases.append(case)
-    return cases
+        cases.append(CaseOpenedBefore(
+            fields={"number": head["number"], **{name: head[name] for name in CASE_FIELDS}},
+            defendants=[row.person for row in group],
+            charges=[ChargeInput(row.person, row.values["statute"], row.values["filed_on"])
+                     for row in group if row.values["statute"] is not None],
+        ))  # fmt: skip
+    return cases_opened_before(actor=actor, cases=cases)
 
 
 KIND = ImportKind(
@@ -130,4 +121,5 @@ KIND = ImportKind(
     check=_check,
     save=_save,
     shown=("case_number", "statute", "filed_on", "case_kind"),
+    also_loads=(CaseDefendant, Charge),
 )

@@ -7,13 +7,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from cases.models import (
     Case,
     CaseDefendant,
     CaseStatus,
+    CaseStatusChange,
     Charge,
     ChargeStatus,
     ChargingDecision,
@@ -25,7 +26,7 @@ from cases.models import (
 from cases.services.cases import case_transition
 from cases.services.outcomes import case_outcome_refresh
 from deadlines.services import deadline_close
-from taskforce import access, audit
+from taskforce import access, audit, records
 from taskforce.models import Agency, AgencyKind, DeadlineStatus, ShareLevel, User
 
 UNDECIDED = {CaseStatus.INTAKE, CaseStatus.UNDER_REVIEW}
@@ -46,15 +47,28 @@ def _check_day(value: date, name: str, *, not_before: date | None = None) -> Non
         raise ValidationError({name: f"This date is before {not_before:%b %-d, %Y}."})
 
 
+def _check_charge(charge: ChargeInput) -> None:
+    if not charge.statute.is_active:
+        raise ValidationError({"statute": "This statute is no longer offered."})
+    _check_day(charge.filed_on, "filed_on")
+
+
+def _filed(charge: Charge) -> dict:
+    """What the trail says of a count filed (on its case's row)."""
+    return {"count": charge.count_number, "statute": charge.statute.citation}
+
+
+def _decided(decision: str, referred_to: Agency | None) -> dict:
+    return {"decision": decision, "referred_to": referred_to.name if referred_to else None}
+
+
 @transaction.atomic
 def charge_file(*, actor: User, case: Case, charge: ChargeInput) -> Charge:
     """File one count against a defendant of the case; counts number per defendant."""
     access.require(actor, access.Action.CHANGE, case)
     if not CaseDefendant.objects.filter(case=case, person=charge.defendant).exists():
         raise ValidationError({"defendant": "Charge a defendant of this case."})
-    if not charge.statute.is_active:
-        raise ValidationError({"statute": "This statute is no longer offered."})
-    _check_day(charge.filed_on, "filed_on")
+    _check_charge(charge)
     last = Charge.objects.filter(case=case, defendant=charge.defendant).aggregate(
         n=Max("count_number")
     )["n"]
@@ -68,12 +82,7 @@ def charge_file(*, actor: User, case: Case, charge: ChargeInput) -> Charge:
         created_by=actor,
     )
     case_outcome_refresh(case.pk)
-    audit.record(
-        actor,
-        "charge.filed",
-        case,
-        changes={"count": filed.count_number, "statute": charge.statute.citation},
-    )
+    audit.record(actor, "charge.filed", case, changes=_filed(filed))
     return filed
 
 
@@ -129,8 +138,86 @@ def charging_decide(
         "case.charging_decision",
         case,
         reason=reason,
-        changes={"decision": decision, "referred_to": referred_to.name if referred_to else None},
+        changes=_decided(decision, referred_to),
     )
+    return made
+
+
+@dataclass(frozen=True)
+class CaseOpenedBefore:
+    """A case an office opened before it used this system (a spreadsheet row group): the
+    fields `case_create` takes, its defendants, and the counts filed, if any."""
+
+    fields: dict  # number, kind, county, court_file_number, is_juvenile
+    defendants: list[Person]
+    charges: list[ChargeInput]
+
+
+@transaction.atomic
+def cases_opened_before(*, actor: User, cases: list[CaseOpenedBefore]) -> list[Case]:
+    """What `case_create`, `case_defendant_add` and, for a case with counts, `charging_decide`
+    (charge) would leave for each case, written in bulk: a file of thousands of cases.
+
+    The same checks on each case and count (the policy, the case's fields and constraints, an
+    active statute, a filing day not in the future), the same rows (status steps, defendants,
+    the charging decision, counts numbered per defendant, the importer as prosecutor) and the
+    same audit rows, one INSERT per batch. No deadline is written, as none would be: a case
+    opened here has no charging-decision deadline to meet (only a hand-off schedules one),
+    and the charged status plans no notice. The report columns are refreshed once, for all."""
+    for case in cases:
+        for charge in case.charges:
+            if charge.defendant not in case.defendants:
+                raise ValidationError({"defendant": "Charge a defendant of this case."})
+            _check_charge(charge)
+    made = records.record_create_many(actor=actor, model=Case, rows=[
+        {"title": "", "assigned_prosecutor": None, "lead_investigator": None, **case.fields}
+        for case in cases
+    ])  # fmt: skip
+    steps = [CaseStatusChange(case=c, from_status="", to_status=c.status, by=actor) for c in made]
+    defendants = [
+        CaseDefendant(case=made_case, person=person)
+        for made_case, case in zip(made, cases, strict=True)
+        for person in dict.fromkeys(case.defendants)
+    ]
+    CaseDefendant.objects.bulk_create(defendants, batch_size=1000)
+    charged = [(c, case) for c, case in zip(made, cases, strict=True) if case.charges]
+    decisions, counts = [], []
+    for made_case, case in charged:
+        access.require(actor, access.Action.CHANGE, made_case)
+        decisions.append(ChargingDecision(case=made_case, decision=Decision.CHARGE,
+                                          decided_by=actor))  # fmt: skip
+        numbers: dict[int, int] = {}
+        for charge in case.charges:
+            numbers[charge.defendant.pk] = numbers.get(charge.defendant.pk, 0) + 1
+            counts.append(Charge(
+                case=made_case, defendant=charge.defendant, statute=charge.statute,
+                count_number=numbers[charge.defendant.pk],
+                level=charge.level or charge.statute.level, filed_on=charge.filed_on,
+                created_by=actor,
+            ))  # fmt: skip
+    ChargingDecision.objects.bulk_create(decisions, batch_size=1000)
+    Charge.objects.bulk_create(counts, batch_size=1000)
+    # Whoever charges a case from intake is its prosecutor; the status step is a change.
+    now = timezone.now()
+    Case.objects.filter(pk__in=[c.pk for c, _ in charged]).update(
+        assigned_prosecutor=actor, status=CaseStatus.CHARGED, version=F("version") + 1,
+        updated_at=now, updated_by=actor,
+    )  # fmt: skip
+    for made_case, _ in charged:
+        made_case.assigned_prosecutor, made_case.status = actor, CaseStatus.CHARGED
+        made_case.version, made_case.updated_at = made_case.version + 1, now
+        steps.append(CaseStatusChange(case=made_case, from_status=CaseStatus.INTAKE,
+                                      to_status=CaseStatus.CHARGED, by=actor))  # fmt: skip
+    CaseStatusChange.objects.bulk_create(steps, batch_size=1000)
+    cases_of = [c.case for c in counts]
+    audit.record_many(actor, "charge.filed", cases_of, [_filed(c) for c in counts])
+    moved = [c for c, _ in charged]
+    stepped = {"status": [CaseStatus.INTAKE, CaseStatus.CHARGED]}  # as record_update writes it
+    audit.record_many(actor, "case.changed", moved, [stepped] * len(moved))
+    decided = _decided(Decision.CHARGE, None)
+    audit.record_many(actor, "case.charging_decision", moved, [decided] * len(moved))
+    if moved:
+        case_outcome_refresh(*[c.pk for c in moved])
     return made
 
 

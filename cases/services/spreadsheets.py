@@ -32,6 +32,7 @@ from cases.services.imports import (
 )
 from cases.services.people import PersonData, person_create_many
 from taskforce import access, audit
+from taskforce.history import written_in_bulk
 from taskforce.models import County, User
 from taskforce.records import analyze
 
@@ -198,6 +199,7 @@ class ImportKind:
     save: Callable[..., list]  # (actor=, rows=) with each row's person set → the records
     check: Callable[..., None] = lambda *, actor, rows: None  # across rows: adds row errors
     shown: Sequence[str] = ()  # columns the preview shows besides the person
+    also_loads: Sequence[type] = ()  # other tables a file fills, ANALYZEd with the records'
 
     @property
     def names(self) -> list[str]:
@@ -389,21 +391,23 @@ def spreadsheet_confirm(
     _require(actor, kind)
     staged = staged_import_lock(staged)
     rows = spreadsheet_rows(actor=actor, kind=kind, staged=staged)
-    problems = _people(actor=actor, rows=rows, choices=choices)
-    if problems:
-        raise ValidationError(problems)
-    saved = kind.save(actor=actor, rows=rows)
+    agency = access.acting_membership(actor).agency
+    with written_in_bulk(user=actor.pk, agency=agency.pk, imported=kind.slug):
+        problems = _people(actor=actor, rows=rows, choices=choices)
+        if problems:
+            raise ValidationError(problems)
+        saved = kind.save(actor=actor, rows=rows)
     staged_import_delete(staged)
     if len(rows) >= ANALYZE_AFTER_ROWS and saved:
         # A large file can double a table: plan the next queries on fresh statistics, not
         # on estimates for the table as it was (bench/bench_imports.py).
-        models = {Person, PersonIdentifier, type(saved[0])}
+        models = {Person, PersonIdentifier, type(saved[0]), *kind.also_loads}
         transaction.on_commit(lambda: analyze(*models))
     audit.record(
         actor,
         f"{kind.slug}.imported",
         changes={"rows": len(rows), "records": len(saved)},  # never the file's name
-        target_agency=access.acting_membership(actor).agency,
+        target_agency=agency,
     )
     return saved
 

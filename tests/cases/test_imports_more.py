@@ -111,6 +111,137 @@ def test_counts_out_of_order_and_a_known_case_number_are_refused(wash_prosecutor
     assert any(e.startswith("case_number: your agency already has") for e in rows[0].errors)
 
 
+# Two defendants in one case, counts of every level (felony, gross misdemeanor, misdemeanor)
+# numbered per defendant, a juvenile case, and a defendant without counts (left in intake).
+EQUIVALENT_CSV = (
+    "case_number,last_name,first_name,date_of_birth,statute,filed_on,case_kind,county,"
+    "court_file_number,juvenile\n"
+    "26-CR-0201,Ames,Al,1980-01-02,609.324 subd. 1(b),2026-03-02,buyer,Washington,82-CR-1,no\n"
+    "26-CR-0201,Ames,Al,1980-01-02,609.324 subd. 2,2026-03-03,buyer,Washington,82-CR-1,no\n"
+    "26-CR-0201,Bond,Bo,1975-05-06,609.324 subd. 3,2026-03-04,buyer,Washington,82-CR-1,no\n"
+    "26-CR-0201,Ames,Al,1980-01-02,609.3243,2026-03-05,buyer,Washington,82-CR-1,no\n"
+    "26-CR-0202,Cole,Cy,1990-07-08,609.322 subd. 1a,2026-02-27,trafficking,,,yes\n"
+    "26-CR-0203,Dunn,Di,1985-09-10,,,other,Washington,,no\n"
+)
+
+
+def test_a_bulk_imported_case_is_what_the_case_and_charge_services_leave(wash_prosecutor):
+    """cases_opened_before (the cases import) writes, in bulk, what case_create,
+    case_defendant_add and charging_decide leave one case at a time: the case, its status
+    steps, defendants, charging decision, counts, report columns, deadlines and reminders (none
+    either way: only a hand-off schedules a charging deadline) and audit rows."""
+    import time_machine
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import CaseDefendant, Decision, Statute
+    from cases.services.cases import case_create, case_defendant_add
+    from cases.services.charges import ChargeInput, charging_decide
+    from cases.services.people import PersonData, person_create
+    from taskforce.models import County, Deadline, Reminder
+
+    with time_machine.travel(timezone.make_aware(dt.datetime(2026, 4, 1, 12, 0)), tick=False):
+        imported = stage_and_confirm(
+            wash_prosecutor, case_imports.KIND, EQUIVALENT_CSV.encode(), "cases.csv"
+        )
+        one_by_one = []
+        for line in EQUIVALENT_CSV.splitlines()[1:]:
+            number, last, first, born, statute, filed_on, kind, county, court_file, juvenile = (
+                line.split(",")
+            )
+            number = f"X{number}"
+            if not one_by_one or one_by_one[-1][0].number != number:
+                case = case_create(
+                    actor=wash_prosecutor, number=number, kind=kind,
+                    county=County.objects.filter(name=county).first(),
+                    court_file_number=court_file, is_juvenile=juvenile == "yes",
+                )  # fmt: skip
+                one_by_one.append((case, {}, []))
+            case, people, charges = one_by_one[-1]
+            if (last, first) not in people:
+                people[(last, first)] = person_create(actor=wash_prosecutor, data=PersonData(
+                    first_name=first, last_name=f"{last}x",
+                    date_of_birth=dt.date.fromisoformat(born)))  # fmt: skip
+            person = people[(last, first)]
+            case_defendant_add(case=case, person=person)
+            if statute:
+                charges.append(ChargeInput(person, Statute.objects.get(citation=statute),
+                                           dt.date.fromisoformat(filed_on)))  # fmt: skip
+        for case, _, charges in one_by_one:
+            if charges:
+                charging_decide(actor=wash_prosecutor, case=case, decision=Decision.CHARGE,
+                                charges=charges)  # fmt: skip
+
+    case_type = ContentType.objects.get_for_model(Case)
+
+    def left(case):
+        case = Case.objects.get(pk=case.pk)
+        people = list(
+            CaseDefendant.objects.filter(case=case).order_by("id").values_list("person", flat=True)
+        )
+        number = case.number.removeprefix("X")
+        trail = [
+            (e.action, e.actor_id, e.actor_agency_id, e.target_agency_id, e.reason,
+             {k: ([None, number] if k == "number" else v) for k, v in e.changes.items()})
+            for e in AuditEvent.objects.filter(target_type=case_type, target_id=case.pk)
+            .order_by("id")
+        ]  # fmt: skip
+        deadlines = Deadline.objects.filter(content_type=case_type, object_id=case.pk)
+        return {
+            "case": (
+                case.owner_agency_id,
+                case.kind,
+                case.county_id,
+                case.court_file_number,
+                case.is_juvenile,
+                case.title,
+                case.status,
+                case.assigned_prosecutor_id,
+                case.lead_investigator_id,
+                case.version,
+                case.created_by_id,
+                case.updated_by_id,
+                case.charged_on,
+                case.outcome,
+                case.first_arrested_at,
+                case.sealed_at,
+            ),
+            "steps": list(
+                case.status_changes.order_by("id").values_list(
+                    "from_status", "to_status", "by", "reason"
+                )
+            ),
+            "defendants": len(people),
+            "decisions": list(
+                case.decisions.values_list("decision", "reason", "referred_to", "decided_by")
+            ),
+            "counts": [
+                (
+                    people.index(c.defendant_id),
+                    c.count_number,
+                    c.statute.citation,
+                    c.level,
+                    c.filed_on,
+                    c.status,
+                    c.disposition,
+                    c.defendant_charged_on,
+                    c.case_arrested_on,
+                    c.created_by_id,
+                )
+                for c in case.charges.order_by("id")
+            ],
+            "deadlines": list(deadlines.values_list("rule", "status", "due_at")),
+            "reminders": Reminder.objects.filter(deadline__in=deadlines).count(),
+            "trail": trail,
+        }
+
+    assert [left(case) for case in imported] == [left(case) for case, _, _ in one_by_one]
+    # What the comparison covers: every level, counts numbered per defendant, an intake case.
+    counts = left(imported[0])["counts"]
+    assert {count[3] for count in counts} == {"felony", "gross_misdemeanor", "misdemeanor"}
+    assert [count[:2] for count in counts] == [(0, 1), (0, 2), (1, 1), (0, 3)]
+    assert [c.status for c in imported] == [CaseStatus.CHARGED, CaseStatus.CHARGED, "intake"]
+
+
 def test_files_that_are_not_csv_or_xlsx_or_too_long_are_refused(wash_prosecutor):
     kind = case_imports.KIND
     for data, name, words in [
