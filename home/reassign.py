@@ -351,10 +351,12 @@ def _summary(counts: dict[str, int]) -> str:
     )
 
 
-def left_behind(agency_id: int) -> list[dict]:
+def left_behind(agency_id: int, actor: User | None = None) -> list[dict]:
     """For the supervisors' home: people who hold open assignments on the agency's records but
     are no longer an active member of it (membership ended or moved, account disabled). Their
-    work is unassigned in effect until someone is given it."""
+    work is unassigned in effect until someone is given it. For a police agency's supervisor
+    (`actor`), also the cases of other agencies they may see whose lead investigator answered
+    to their agency and is no longer in it (their Reassign page's rows)."""
     here = Membership.objects.filter(
         agency_id=agency_id, ended_at__isnull=True, user__is_active=True
     ).values("user_id")
@@ -371,6 +373,11 @@ def left_behind(agency_id: int) -> list[dict]:
             .values_list(field_name, flat=True)
         ):
             counts[user_id]["cases"] += 1
+    led = access.investigated_for(actor, Case).exclude(status__in=FINISHED_CASES)
+    for user_id in led.exclude(lead_investigator__in=here).values_list(
+        "lead_investigator", flat=True
+    ):
+        counts[user_id]["cases"] += 1
     referrals = Referral.objects.filter(
         owner_agency_id=agency_id, assigned_advocate__isnull=False
     ).exclude(status__in=FINISHED_REFERRALS)

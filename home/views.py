@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership.role == Role.SUPERVISOR:
         context["team"] = selectors.agency_team(membership.agency)
         context["access_requests_waiting"] = requests_awaiting(request.user).count()
-        context["left_behind"] = left_behind(membership.agency_id)
+        context["left_behind"] = left_behind(membership.agency_id, request.user)
     elif membership.role == Role.COORDINATOR:
         context["agencies"] = selectors.active_agencies()
         # The reports' own figures for the last 12 months, suppressed as on their pages.

@@ -196,3 +196,23 @@ def test_another_agencys_supervisor_gets_404_for_the_investigator(
         client = verified_login(Client(), supervisor)
         assert page(client, sheriff_liaison).status_code == 404
     assert Case.objects.get(pk=seen_case.pk).lead_investigator == sheriff_liaison
+
+
+def test_a_police_supervisors_home_lists_the_departed_investigators_cases_as_unassigned(
+    sheriff_supervisor, sheriff_liaison, sheriff_colleague, seen_case, hidden_case
+):
+    client = verified_login(Client(), sheriff_supervisor)
+    assert client.get(reverse("home")).context["left_behind"] == []
+    membership_end(membership=sheriff_liaison.membership)  # the investigator left the office
+    home = client.get(reverse("home"))
+    [entry] = home.context["left_behind"]
+    # One case: the one the office may see; the hidden one is neither counted nor named.
+    assert entry["person"] == sheriff_liaison and "1 case" in entry["summary"]
+    html = home.content.decode()
+    for canary in ("27-CR-26-12", CANARY_TITLE, CANARY_NAME):
+        assert canary not in html
+    # Handed to a colleague, nothing is left behind.
+    [row] = page(client, sheriff_liaison).context["assignments"]
+    reassigned = page(client, sheriff_liaison, assignment=[row.key], to=sheriff_colleague.username)
+    assert reassigned.status_code == 302
+    assert client.get(reverse("home")).context["left_behind"] == []
