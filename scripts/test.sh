@@ -67,7 +67,7 @@ say "pytest"
 CLOCK_INSTANTS="${CLOCK_INSTANTS-2026-06-10T00:30 2026-06-10T01:30 2026-06-10T23:30 2026-03-08T01:30 2026-11-01T01:30 2026-12-31T23:30}"
 CLOCK_TESTS=(
   tests/deadlines
-  tests/taskforce/test_reports.py
+  tests/taskforce/test_reports.py tests/taskforce/test_report_periods.py
   tests/accounts/test_sessions.py tests/accounts/test_lockout.py tests/accounts/test_mfa.py
   tests/referrals/test_consent_edges.py tests/referrals/test_consent_gating.py
   tests/api/test_deadlines_api.py tests/api/test_court_api.py tests/api/test_tokens.py
