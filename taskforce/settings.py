@@ -30,8 +30,8 @@ if SECRET_KEY is None:
         raise ConfigError("SECRET_KEY is required when DEBUG is off")
     SECRET_KEY = "django-insecure-embedded-default-only-for-local-demo-never-production"  # noqa: S105
 # Earlier SECRET_KEYs, still accepted during a rotation (docs/operations.md: Rotating keys):
-# sessions and tokens signed with one stay valid, and the encrypted fields open with every
-# SECRET_KEY × FIELD_ENCRYPTION_KEYS pair until `manage.py rotate_field_keys` has rewritten them.
+# sessions and tokens signed with one stay valid, and the encrypted fields open under every pair
+# of a SECRET_KEY and a FIELD_ENCRYPTION_KEYS entry until `manage.py rotate_field_keys` has run.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 # The secret of the reports' cell-key rounding (reports/disclosure.py). Kept apart from SECRET_KEY

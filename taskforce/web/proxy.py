@@ -10,6 +10,7 @@ anyone reaching gunicorn directly could name any address.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 
 from django.conf import settings
@@ -25,8 +26,7 @@ class RealClientAddressMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         address = request.META.get("HTTP_X_REAL_IP", "").strip()
-        try:
+        # Absent, or not one address: the connection's own stays.
+        with contextlib.suppress(ValueError):
             request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(address))
-        except ValueError:
-            pass  # absent or not an address: keep the connection's own
         return self.get_response(request)
