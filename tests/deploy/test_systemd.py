@@ -32,7 +32,14 @@ UNIT_NAMES = (
     "taskforce-worker@1.service",
     "taskforce-worker@2.service",
     "taskforce-beat.service",
+    "taskforce-backup.service",
+    "taskforce-backup.timer",
 )
+
+
+def test_every_unit_file_is_verified():
+    templates = {name.split("@")[0] + "@.service" if "@" in name else name for name in UNIT_NAMES}
+    assert templates == {unit.name for unit in UNITS.iterdir()}
 
 
 def test_every_unit_passes_systemd_analyze_verify(tmp_path):
