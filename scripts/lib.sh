@@ -96,3 +96,15 @@ ensure_chromium() {
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
+
+# The operations tests (tests/deploy): Debian's nginx for `nginx -t`, openssl for the test
+# certificate, systemd-analyze for the units, pg_dump/pg_restore for the backups. Installing
+# nginx does not start it here.
+ensure_ops_tools() {
+  local missing=()
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v systemd-analyze >/dev/null || missing+=(systemd)
+  command -v pg_restore >/dev/null || missing+=(postgresql-client)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}

@@ -35,6 +35,7 @@ ensure_venv requirements-dev.txt
 ensure_postgres
 ensure_redis
 ensure_chromium
+ensure_ops_tools
 
 # --reuse-db: each test database is copied from a template kept per set of migrations
 # (tests/databases.py), made again when a migration file changes; a fresh clone makes it.

@@ -183,13 +183,13 @@ def rotate_field_keys() -> dict[str, int]:
     return {label: reencrypt(apps.get_model(label), fields) for label, fields in ENCRYPTED.items()}
 
 
-def unreadable_columns() -> list[str]:
+def unreadable_columns(using: str = "default") -> list[str]:
     """Encrypted columns holding a value the configured keys cannot open (one row read each)."""
     unreadable = []
     for label, fields in ENCRYPTED.items():
         model = apps.get_model(label)
         for name in fields:
-            rows = model.objects.exclude(**{f"{name}__isnull": True})
+            rows = model.objects.using(using).exclude(**{f"{name}__isnull": True})
             if not isinstance(model._meta.get_field(name), EncryptedDateField):
                 rows = rows.exclude(**{name: ""})
             sample = rows.order_by("-pk").values_list(name, flat=True)[:1]

@@ -29,6 +29,10 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ConfigError("SECRET_KEY is required when DEBUG is off")
     SECRET_KEY = "django-insecure-embedded-default-only-for-local-demo-never-production"  # noqa: S105
+# Earlier SECRET_KEYs, still accepted during a rotation (docs/operations.md: Rotating keys):
+# sessions and tokens signed with one stay valid, and the encrypted fields open under every pair
+# of a SECRET_KEY and a FIELD_ENCRYPTION_KEYS entry until `manage.py rotate_field_keys` has run.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 # The secret of the reports' cell-key rounding (reports/disclosure.py). Kept apart from SECRET_KEY
 # so rotating that does not re-round every published figure (two roundings of one count, seen
@@ -84,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the lockout and the audit trail see the client's address behind nginx.
+    "taskforce.web.proxy.RealClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -331,6 +337,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind nginx every request comes from 127.0.0.1: with this on, nginx's X-Real-IP is the client's
+# address (taskforce/web/proxy.py). Only when the app is reachable through nginx alone.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

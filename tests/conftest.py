@@ -83,7 +83,10 @@ def pytest_report_header(config):
 # Tests of a minute or more (see the slowest-15 list at the end of a run) that use no test
 # database. Those that do must keep pytest-django's order: a transactional test (live server,
 # Celery worker, browser) empties its tables when it ends, so it runs after the plain ones.
-LONG_WITHOUT_DATABASE = ("tests/taskforce/test_embedded.py::",)
+LONG_WITHOUT_DATABASE = (
+    "tests/taskforce/test_embedded.py::",
+    "tests/taskforce/test_upgrade.py::",  # its own databases, built in a subprocess
+)
 
 
 def pytest_collection_modifyitems(items):

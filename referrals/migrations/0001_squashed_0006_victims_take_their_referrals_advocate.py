@@ -2,6 +2,12 @@
 
 Written from the models; 0006 only gave existing victims their referral's advocate. Databases
 that applied some of 0001-0006 keep following those files.
+
+It depends on victims 0012, the newest that 0001-0006 needed (a new database gets the victims
+squash in its place), not on the victims squash itself: a database of the release before the
+squashes has referrals 0001-0006 but not victims 0013, and Django counts this migration as
+applied there, so a dependency on 0013 made `migrate` stop with InconsistentMigrationHistory
+once anything had recorded it (tests/taskforce/test_upgrade.py).
 """
 
 import django.db.models.deletion
@@ -33,7 +39,7 @@ class Migration(migrations.Migration):
         ('pghistory', '0007_auto_20250421_0444'),
         ('taskforce', '0001_squashed_0017_audit_redaction_path'),
         ('taskforce', '__first__'),
-        ('victims', '0001_squashed_0013_screening_score_encrypted'),
+        ('victims', '0012_victim_assigned_advocate'),
     ]
 
     operations = [

@@ -77,3 +77,18 @@ def test_a_victims_age_band_is_stored_and_follows_a_corrected_birth_date(victim)
     person.save()
     victim.refresh_from_db()
     assert victim.age_group == "unknown"
+
+
+def test_a_secret_key_rotation_through_the_fallbacks_keeps_every_value_readable(victim, settings):
+    """docs/operations.md: the new SECRET_KEY first, the old one in SECRET_KEY_FALLBACKS,
+    rotate_field_keys, then the fallback dropped."""
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-secret-key-" + "x" * 40, [old]
+    forget_derived_keys()
+    assert Victim.objects.get(pk=victim.pk).address == SECRETS["address"]  # the fallback opens it
+    rotate_field_keys()
+    settings.SECRET_KEY_FALLBACKS = []
+    forget_derived_keys()
+    fresh = Victim.objects.get(pk=victim.pk)
+    assert fresh.address == SECRETS["address"] and fresh.notes.get().body.startswith("Disclosed")
+    forget_derived_keys()
