@@ -35,9 +35,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0001_squashed_0038_spreadsheet_imports'),
+        ('cases', '0021_report_indexes'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('taskforce', '0001_squashed_0017_audit_redaction_path'),
+        ('taskforce', '0016_report_period_indexes'),
         ('taskforce', '__first__'),
         ('victims', '0012_victim_assigned_advocate'),
     ]

@@ -75,3 +75,34 @@ def test_the_squashed_migrations_replace_every_file_of_their_range():
             if label == app and not m.replaces and name <= last
         }
         assert on_disk == replaced, app
+
+
+def _number(name: str) -> int:
+    return int(name.split("_")[0])
+
+
+def test_a_squashed_migration_depends_on_no_more_than_the_files_it_replaces():
+    """A database that applied all of a squash's files counts the squash applied; if the squash
+    depended on more of another app than its files did (say that app's newest migration, not yet
+    applied there), every later `migrate` would stop on an inconsistent history. So each of its
+    dependencies on another app is at most the newest its replaced files depended on."""
+    loader = MigrationLoader(None, load=False, replace_migrations=False)
+    loader.load_disk()
+    migrations = loader.disk_migrations
+    last_replaced = {
+        (label, name): max(n for _, n in m.replaces)
+        for (label, name), m in migrations.items()
+        if m.replaces
+    }
+    for (app, name), squash in migrations.items():
+        if not squash.replaces:
+            continue
+        needed: dict[str, int] = {}
+        for _, replaced in squash.replaces:
+            for other, dependency in migrations[app, replaced].dependencies:
+                if other not in (app, "__setting__") and dependency[0].isdigit():
+                    needed[other] = max(needed.get(other, 0), _number(dependency))
+        for other, dependency in squash.dependencies:
+            if other in needed and dependency[0].isdigit():
+                depended = _number(last_replaced.get((other, dependency), dependency))
+                assert depended <= needed[other], (app, name, other, dependency)
