@@ -286,12 +286,15 @@ if REDIS_URL:
     # the others wait for the lock, and a beat that dies without letting go loses it after
     # BEAT_LOCK_SECONDS. When each entry last ran is kept in Redis too, so the beat that takes
     # over sends nothing twice. The key prefix follows the queue: one Redis, several deployments.
+    # (REDBEAT_*, not CELERY_REDBEAT_*: redbeat checks for its settings by their bare names, and
+    # without them warns and falls back to the broker's URL and options.)
     CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
-    CELERY_REDBEAT_REDIS_URL = REDIS_URL
-    CELERY_REDBEAT_KEY_PREFIX = f"redbeat:{CELERY_TASK_DEFAULT_QUEUE}"
+    REDBEAT_REDIS_URL = REDIS_URL
+    REDBEAT_REDIS_OPTIONS = {"health_check_interval": 30}
+    REDBEAT_KEY_PREFIX = f"redbeat:{CELERY_TASK_DEFAULT_QUEUE}:"
     # The holder renews the lock every tick, and a tick lasts at most BEAT_LOOP_SECONDS.
     CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_LOOP_SECONDS", 5, minimum=1)
-    CELERY_REDBEAT_LOCK_TIMEOUT = env_int(
+    REDBEAT_LOCK_TIMEOUT = env_int(
         "BEAT_LOCK_SECONDS", 30, minimum=3 * CELERY_BEAT_MAX_LOOP_INTERVAL
     )
 # Without Redis (the embedded default) one beat keeps its schedule in a file: run only one.
