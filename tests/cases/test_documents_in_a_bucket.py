@@ -28,12 +28,6 @@ PUBLIC_GRANTEES = {
 }
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    with s3.running_s3() as endpoint:
-        yield endpoint
-
-
 @pytest.fixture
 def bucket_storage(s3_endpoint, settings, monkeypatch):
     """The private storage read from PRIVATE_FILES_URL, as settings read it, for this test.
