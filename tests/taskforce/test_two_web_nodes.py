@@ -64,9 +64,12 @@ def csrf_token(page: requests.Response) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
 
+# Committed rows, for the gunicorn processes to see; serialized_rollback restores the migrated
+# rows (content types, groups) after the flush, as the suite's other transactional tests do.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.timeout(120)
 def test_two_web_nodes_share_documents_sessions_and_lockouts(
-    transactional_db, wash_prosecutor, wash_supervisor, s3_endpoint
+    wash_prosecutor, wash_supervisor, s3_endpoint
 ):
     env = {
         "DATABASE_URL": _test_database_url(),
