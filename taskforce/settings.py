@@ -13,6 +13,7 @@ from taskforce.config import (
     env_email,
     env_int,
     env_list,
+    env_private_files,
     env_redis_url,
     env_str,
     env_timezone,
@@ -230,17 +231,16 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 # Uploaded documents live outside the web root and have no URL: only a view that asks the access
-# policy streams them (cases.views.documents).
+# policy streams them (cases.views.court.document_download). On one machine, a folder; behind a
+# load balancer, PRIVATE_FILES_URL=s3://bucket/prefix?… puts them in a bucket every node shares
+# (taskforce.config.env_private_files: server-side encrypted, no ACL, no presigned URL).
 PRIVATE_FILES_ROOT = Path(env_str("PRIVATE_FILES_ROOT", str(VAR_DIR / "private")))
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_FILES_ROOT), "base_url": None},
-    },
+    "private": env_private_files("PRIVATE_FILES_URL", str(PRIVATE_FILES_ROOT)),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # A file missing from the manifest (collectstatic not rerun) falls back to its plain name.
@@ -287,6 +287,23 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if REDIS_URL:
+    # A beat on every node (celery-redbeat): the one holding a lock in Redis sends the schedule,
+    # the others wait for the lock, and a beat that dies without letting go loses it after
+    # BEAT_LOCK_SECONDS. When each entry last ran is kept in Redis too, so the beat that takes
+    # over sends nothing twice. The key prefix follows the queue: one Redis, several deployments.
+    # (REDBEAT_*, not CELERY_REDBEAT_*: redbeat checks for its settings by their bare names, and
+    # without them warns and falls back to the broker's URL and options.)
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    REDBEAT_REDIS_URL = REDIS_URL
+    REDBEAT_REDIS_OPTIONS = {"health_check_interval": 30}
+    REDBEAT_KEY_PREFIX = f"redbeat:{CELERY_TASK_DEFAULT_QUEUE}:"
+    # The holder renews the lock every tick, and a tick lasts at most BEAT_LOOP_SECONDS.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_LOOP_SECONDS", 5, minimum=1)
+    REDBEAT_LOCK_TIMEOUT = env_int(
+        "BEAT_LOCK_SECONDS", 30, minimum=3 * CELERY_BEAT_MAX_LOOP_INTERVAL
+    )
+# Without Redis (the embedded default) one beat keeps its schedule in a file: run only one.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "taskforce.tasks.record_heartbeat", "schedule": 60.0},
     "expire-lapsed-grants": {"task": "taskforce.tasks.expire_lapsed_grants", "schedule": 300.0},

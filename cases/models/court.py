@@ -188,10 +188,11 @@ class VictimNotice(models.Model):
 
 # Minn. Stat. 609.3241(a) (checked on 2026-12-03 against the paragraph as published; the
 # Revisor's own site cannot be reached from the build machine, a published copy of (a) matched
-# issue #20's quotation word for word): the court imposes "an assessment of not less than $500 and not more than $750 for a
-# misdemeanor violation of section 609.27, a violation of section 609.324, subdivision 2, a
-# violation of section 609.33, or a violation of section 617.293; otherwise the court shall
-# impose an assessment of not less than $750 and not more than $1,000." The range is the
+# issue #20's quotation word for word): the court imposes "an assessment of not less than $500
+# and not more than $750 for a misdemeanor violation of section 609.27, a violation of section
+# 609.324, subdivision 2, a violation of section 609.33, or a violation of section 617.293;
+# otherwise the court shall impose an assessment of not less than $750 and not more than
+# $1,000." The range is the
 # offence of conviction's: its statute and level. Not waivable; reducible for indigence.
 ASSESSMENT_MINIMUM = Decimal("500")  # the lowest of either range
 ASSESSMENT_MAXIMUM = Decimal("1000")  # the highest of either range

@@ -1,11 +1,14 @@
 """Start-up configuration: bad environment variables stop with one line; production is hardened."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from taskforce.config import ConfigError, env_private_files
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -51,6 +54,8 @@ def test_production_settings_pass_check_deploy_without_warnings():
         ("SECRET_KEY", "", "SECRET_KEY is required when DEBUG is off"),
         ("AUDIT_RETENTION_DAYS", "90", "AUDIT_RETENTION_DAYS=90 must be at least 365"),
         ("FIELD_ENCRYPTION_KEYS", "", "FIELD_ENCRYPTION_KEYS is required when DEBUG is off"),
+        ("PRIVATE_FILES_URL", "/srv/documents", "PRIVATE_FILES_URL must look like s3://bucket"),
+        ("BEAT_LOCK_SECONDS", "10", "BEAT_LOCK_SECONDS=10 must be at least 15"),
     ],
 )
 def test_malformed_variable_stops_start_up_with_one_line_naming_it(name, value, expected):
@@ -65,3 +70,46 @@ def test_redis_password_is_not_echoed_in_the_error():
     result = manage("check", REDIS_URL="http://user:hunter2-secret@cache:6379")
     assert result.returncode == 2
     assert "hunter2-secret" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("s3://docs/tf?endpont=https://s3.local", "unknown option(s) endpont"),
+        ("s3://docs?sse=none", "sse must be AES256 or aws:kms"),
+        ("s3://docs?kms_key=alias/x", "kms_key needs sse=aws:kms"),
+        ("s3://docs?endpoint=http://minio.county.local:9000", "must use https://"),
+        ("s3://onlykey@docs", "give both KEY:SECRET"),
+    ],
+)
+def test_a_bad_documents_url_is_refused_naming_what_is_wrong(monkeypatch, url, expected):
+    monkeypatch.setenv("PRIVATE_FILES_URL", url)
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        env_private_files("PRIVATE_FILES_URL", "/unused")
+
+
+def test_the_documents_url_sets_a_private_encrypted_bucket_and_echoes_no_secret(monkeypatch):
+    monkeypatch.setenv(
+        "PRIVATE_FILES_URL",
+        "s3://AKIA1:s3cr%2Fet@county-docs/caseload/?endpoint=https://objects.county.gov&region=us-gov-west-1",
+    )
+    storage = env_private_files("PRIVATE_FILES_URL", "/unused")
+    assert storage["BACKEND"] == "taskforce.storage.PrivateS3Storage"
+    options = storage["OPTIONS"]
+    assert (options["bucket_name"], options["location"]) == ("county-docs", "caseload")
+    assert options["object_parameters"] == {"ServerSideEncryption": "AES256"}
+    assert options["default_acl"] is None and options["querystring_auth"] is False
+    assert (options["access_key"], options["secret_key"]) == ("AKIA1", "s3cr/et")
+    assert options["addressing_style"] == "path"
+
+    monkeypatch.setenv("PRIVATE_FILES_URL", "ftp://AKIA1:s3cr3t@county-docs/")
+    with pytest.raises(ConfigError) as error:
+        env_private_files("PRIVATE_FILES_URL", "/unused")
+    assert "s3cr3t" not in str(error.value)
+
+
+def test_unset_the_documents_stay_in_a_folder_on_this_machine(monkeypatch):
+    monkeypatch.delenv("PRIVATE_FILES_URL", raising=False)
+    storage = env_private_files("PRIVATE_FILES_URL", "/srv/private")
+    assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert storage["OPTIONS"]["location"] == "/srv/private"

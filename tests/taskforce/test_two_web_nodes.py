@@ -1,0 +1,122 @@
+"""Two web nodes behind one load balancer: two gunicorn processes on one PostgreSQL, one Redis
+and one documents bucket. A document uploaded through one downloads through the other, a
+session opened on one is good on the other, and a lockout counted on one holds on the other."""
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.test import Client
+from django.urls import reverse
+
+from cases.models import CaseDocument
+from cases.services.cases import case_create
+from tests import s3
+from tests.factories import verified_login
+from tests.workers import _stop, _test_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+LOCKED = "This account is locked"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def web_node(name: str, env: dict):
+    port = free_port()
+    log_path = ROOT / "test-artifacts" / "web-nodes" / f"{name}-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "taskforce.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", "1", "--timeout", "30"],
+            cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(base + reverse("login"), timeout=10)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"{name} did not start:\n{log_path.read_text()}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        _stop(process)
+
+
+def csrf_token(page: requests.Response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+# Committed rows, for the gunicorn processes to see; serialized_rollback restores the migrated
+# rows (content types, groups) after the flush, as the suite's other transactional tests do.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.timeout(120)
+def test_two_web_nodes_share_documents_sessions_and_lockouts(
+    wash_prosecutor, wash_supervisor, s3_endpoint
+):
+    env = {
+        "DATABASE_URL": _test_database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",  # no connection left open to block the test database's drop
+        "PRIVATE_FILES_URL": s3.documents_url(s3_endpoint),
+        # Pages link plain static names, as in the rest of the suite (no collectstatic run here).
+        "DEBUG": "true",
+    }
+    case = case_create(actor=wash_prosecutor, number="26-CR-92", title="State v. Wren")
+    signed_in = verified_login(Client(), wash_prosecutor)  # a session row in PostgreSQL
+    with web_node("first", env) as first, web_node("second", env) as second:
+        browser = requests.Session()
+        browser.cookies.set("sessionid", signed_in.cookies["sessionid"].value)
+        new = f"/cases/{case.public_id}/documents/new/"
+        form = browser.get(first + new, timeout=10)
+        assert form.status_code == 200, form.text[:500]
+        posted = browser.post(
+            first + new,
+            data={"title": "Complaint", "visibility": "agency",
+                  "csrfmiddlewaretoken": csrf_token(form)},
+            files={"file": ("complaint.pdf", PDF, "application/pdf")},
+            allow_redirects=False, timeout=10,
+        )  # fmt: skip
+        assert posted.status_code == 302, posted.text[:500]
+        document = CaseDocument.objects.get()
+
+        # The other node: the same session, and the file from the shared bucket.
+        download = browser.get(
+            second + reverse("cases:document_download", args=[case.public_id, document.public_id]),
+            timeout=10,
+        )
+        assert download.status_code == 200
+        assert download.content == PDF
+        stored = s3.client(s3_endpoint).list_objects_v2(Bucket=s3.BUCKET)["Contents"]
+        assert any(item["Key"].endswith(document.file.name) for item in stored)
+
+        # Five failed sign-ins on the first node lock the account on the second.
+        stranger = requests.Session()
+        for _ in range(5):
+            page = stranger.get(first + reverse("login"), timeout=10)
+            stranger.post(first + reverse("login"), timeout=10, data={
+                "username": "wash_supervisor", "password": "not-the-password",
+                "csrfmiddlewaretoken": csrf_token(page)})  # fmt: skip
+        elsewhere = requests.Session()
+        page = elsewhere.get(second + reverse("login"), timeout=10)
+        refused = elsewhere.post(second + reverse("login"), timeout=10, data={
+            "username": "wash_supervisor", "password": "not-the-password-either",
+            "csrfmiddlewaretoken": csrf_token(page)})  # fmt: skip
+        assert refused.status_code == 429
+        assert LOCKED in refused.text
