@@ -8,25 +8,28 @@ publishes bounds its cell by the published meaning of the symbol (reports/disclo
 each table's cells add up to its totals; and wider = narrower + difference, cell by cell. It then
 minimises and maximises every count of 1 to 4 of the three.
 
-With today's rule (cell-key rounding, "<5", the one-table audit) this attacker narrows a count of
-1 to 4 to fewer than WIDTH values on small data sets (the limit disclosure.py's author reported),
-though the one-table-at-a-time attacker of test_disclosure.py does not. The fix is open (see the
-branch h-linked report); these tests pin the weakness so a fix can be shown to matter."""
+Under the previous rule ("<5" for 1 to 4, "—" for 5 or more, no minimum population) it narrowed
+a count of 1 to 4 to 2 values on six victims over two days; under the rule of
+reports/disclosure.py (one symbol for every hidden cell, small populations' breakdowns withheld)
+it never narrows one below WIDTH on the random data sets of test_disclosure.py."""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from reports import disclosure
-from reports.disclosure import INFINITY, WIDTH, known_range, ranges
+from reports.disclosure import BASE, INFINITY, WIDTH, known_range, ranges
+from reports.tables import COMPLEMENT, PRIMARY, Cell, Table
 from tests.reports.test_disclosure import (
     COLS,
     FILTERS,
     ROWS,
     _values,
     attack,
+    data_sets,
     equations_of,
     grid_of,
     old_known,
@@ -85,12 +88,36 @@ SIX_OVER_TWO_DAYS = records_from(
 )
 
 
-def test_two_nested_filters_solved_together_narrow_a_small_count_under_the_current_rule():
-    # One table at a time, and each pair's figures subtracted: protected (the existing audit).
-    assert attack(SIX_OVER_TWO_DAYS, disclosure.protect, known_range) >= WIDTH
+def previous_known(cell: Cell) -> tuple[float, float]:
+    """The previous rule's meanings: "<5" 0 to 4, "—" 5 or more, a figure p max(5, p-4) to p+4."""
+    if cell.hidden == PRIMARY:
+        return 0, BASE - 1
+    if cell.hidden == COMPLEMENT:
+        return BASE, INFINITY
+    if not cell.published:
+        return 0, 0
+    return max(BASE, cell.published - (BASE - 1)), cell.published + (BASE - 1)
+
+
+def previous_rule(table: Table) -> Table:
+    """Rounding, "<5" and the one-table audit under the previous meanings (zeros the audit hid
+    shown as "<5", complements as "—"), no minimum population."""
+    disclosure.perturb(table)
+    audited = disclosure.known_range, disclosure._hiding
+    disclosure.known_range = previous_known
+    disclosure._hiding = lambda cell: PRIMARY if not cell.value else COMPLEMENT
+    try:
+        return disclosure.audit(table)
+    finally:
+        disclosure.known_range, disclosure._hiding = audited
+
+
+def test_two_nested_filters_solved_together_narrowed_a_small_count_under_the_previous_rule():
+    # One table at a time, and each pair's figures subtracted: protected (the one-table audit).
+    assert attack(SIX_OVER_TWO_DAYS, previous_rule, previous_known) >= WIDTH
     # Both days' tables and the two days' table in one program: a count of 4 left at 3 or 4.
     narrowest, (wider, narrower, between, cell, span) = joint_attack(
-        SIX_OVER_TWO_DAYS, disclosure.protect, known_range
+        SIX_OVER_TWO_DAYS, previous_rule, previous_known
     )
     assert narrowest < WIDTH
     assert (wider[1], narrower[1], between[1]) == (
@@ -108,3 +135,31 @@ def test_the_joint_attacker_is_at_least_as_strong_as_solving_each_table_alone():
     column = records_from([(0, 0, 0, 0), (0, 0, 0, 1), *[(0, 0, 0, 2)] * 9])
     for records in (across, column):
         assert joint_attack(records, old_rule, old_known)[0] == 1
+
+
+def test_the_same_six_victims_keep_every_small_count_open_under_the_rule():
+    assert joint_attack(SIX_OVER_TWO_DAYS, disclosure.protect, known_range)[0] >= WIDTH
+
+
+# The previous rule's chain at a population above MINIMUM: the narrower table's row 0 is 1, 1, 2
+# (total 4, all "<5"), the difference's 4, 4, 3 ("<5" each), the wider one's 5, 5, 5 (shown as 5,
+# so 5 or more): each narrower cell is at least 5 - 4 = 1 and their "<5" total leaves 1 or 2.
+CHAIN = records_from(
+    [*[(0, 0, 0, 0)] * 1, *[(0, 0, 0, 1)] * 1, *[(0, 0, 0, 2)] * 2,
+     *[(1, 0, 0, 0)] * 4, *[(1, 0, 0, 1)] * 4, *[(1, 0, 0, 2)] * 3,
+     *[(0, 0, 1, 0)] * 14, *[(0, 0, 1, 1)] * 13, *[(0, 0, 1, 2)] * 13,
+     *[(1, 0, 1, 0)] * 7, *[(1, 0, 1, 1)] * 7, *[(1, 0, 1, 2)] * 7]
+)  # fmt: skip
+
+
+def test_a_chain_through_a_small_total_is_broken_by_one_symbol_for_every_hidden_cell():
+    assert joint_attack(CHAIN, previous_rule, previous_known)[0] < WIDTH
+    assert joint_attack(CHAIN, disclosure.protect, known_range)[0] >= WIDTH
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(data_sets)
+def test_the_joint_attacker_never_narrows_a_small_count_below_the_documented_width(records):
+    narrowest, where = joint_attack(records, disclosure.protect, known_range)
+    assert narrowest >= WIDTH, (records, where)
