@@ -18,6 +18,7 @@ from decimal import Decimal
 # count's "<5" from a complement's "—" would know the one is 0 to 4 and the other 5 or more, and
 # two nested filters' tables solved together chain those bounds (issue #21, reports/disclosure).
 HIDDEN = "x"
+SMALL = HIDDEN  # a hidden count of 1 to 4 shows as any hidden cell does
 PRIMARY, COMPLEMENT, WITHHELD = "primary", "complement", "withheld"
 
 

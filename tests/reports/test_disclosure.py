@@ -9,7 +9,6 @@ Random data sets: victims of three agencies on two days, by a 2 x 3 breakdown. T
 from __future__ import annotations
 
 import itertools
-import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
