@@ -207,7 +207,7 @@ def table_equations(grid: list[list[Cell]], index: dict[int, int]) -> list[dict[
 
 
 def _is_small(cell: Cell) -> bool:
-    """A count the rule protects: 1 to 4 (shown as "<5")."""
+    """A count the rule protects: 1 to 4 (hidden)."""
     return isinstance(cell.value, int) and 1 <= cell.value <= BASE - 1
 
 
@@ -242,7 +242,8 @@ def is_protected(span: tuple[int, int]) -> bool:
 def audit(table: Table) -> Table:
     """Hide more cells until every small count's range holds at least WIDTH values (module doc).
     The cheapest cell that restores the failing count's range is hidden, trying its own row and
-    column first: a zero or the smallest count of 5 or more. If no single cell does, the cheapest is hidden and the audit runs again."""
+    column first: a zero or the smallest count of 5 or more. If no single cell does, the
+    cheapest is hidden and the audit runs again."""
     grid = table_grid(table)
     while True:
         spans = hidden_ranges(table)
