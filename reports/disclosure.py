@@ -305,7 +305,7 @@ def withhold(table: Table) -> Table:
         return table
     grid = table_grid(table)
     everyone = grid[-1][-1]
-    if isinstance(everyone.value, int) and everyone.value < MINIMUM:
+    if isinstance(everyone.value, int) and 0 < everyone.value < MINIMUM:  # none: nothing to hide
         for row in grid:
             for cell in row:
                 if cell is not everyone:
