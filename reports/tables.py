@@ -4,8 +4,9 @@ Every table of the reports pages is one of these: the page draws it, a chart dra
 export writes it, all from the same cells, so a value hidden in one is hidden in all.
 
 Where counts of several agencies' people are shown together, reports/disclosure.py rounds them
-(`Cell.published`), hides counts of 1 to 4 as "<5" (primary suppression) and hides more cells
-until no hidden count can be worked out from the table (its audit).
+(`Cell.published`), hides counts of 1 to 4 (primary suppression), hides more cells until no
+hidden count can be worked out from the table (its audit), and withholds the breakdown of a table
+of fewer than MINIMUM people. Every hidden cell shows the same "x", whatever hid it.
 """
 
 from __future__ import annotations
@@ -13,22 +14,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-SMALL = "<5"
-HIDDEN = "—"
-PRIMARY, COMPLEMENT = "primary", "complement"
+# One symbol for every hidden count (Statistics Canada's "x"): a reader who could tell a small
+# count's "<5" from a complement's "—" would know the one is 0 to 4 and the other 5 or more, and
+# two nested filters' tables solved together chain those bounds (issue #21, reports/disclosure).
+HIDDEN = "x"
+SMALL = HIDDEN  # a hidden count of 1 to 4 shows as any hidden cell does
+PRIMARY, COMPLEMENT, WITHHELD = "primary", "complement", "withheld"
 
 
 @dataclass
 class Cell:
     value: int | float | str | None
-    hidden: str = ""  # "", PRIMARY or COMPLEMENT
+    hidden: str = ""  # "", PRIMARY, COMPLEMENT or WITHHELD (why; all show as HIDDEN)
     published: int | None = None  # what is shown instead of the count (rounded), if anything
 
     @property
     def shown(self) -> str:
-        if self.hidden == PRIMARY:
-            return SMALL
-        if self.hidden == COMPLEMENT:
+        if self.hidden:
             return HIDDEN
         value = self.value if self.published is None else self.published
         if value is None:

@@ -47,7 +47,7 @@ def seed_referrals(agencies: dict[str, Agency]) -> int:
     """Two Safe Harbor referrals to the St. Croix Valley advocacy center, both taken up: the
     runaway youth whose ad the sting's first buyer answered (referred by Washington's county
     attorney) and an adult who called for help herself. Few on purpose: the coordinator's
-    reports show them as "<5", a supervisor of either agency sees the real numbers."""
+    reports hide them ("x"), a supervisor of either agency sees the real numbers."""
     advocacy = agencies["SCV Advocacy"]
     if Referral.objects.filter(owner_agency=advocacy).exists():
         return 0
@@ -103,7 +103,7 @@ def _take_up(advocate: User, referral: Referral, how: str, custody: str, service
 
 
 # Safe Harbor referrals in each region, five or more so the coordinator's counts by region show
-# (a count of 1 to 4 shows as "<5"): (region, navigator's user, [(source, sex, age, how)]).
+# (a count of 1 to 4 is hidden as "x"): (region, navigator's user, [(source, sex, age, how)]).
 REGION_REFERRALS = [
     ("West Central", "westcentral_navigator", [
         ("school", Sex.FEMALE, 15, IdentifiedHow.SCHOOL),

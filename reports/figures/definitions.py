@@ -151,9 +151,11 @@ def treatment(sensitive: bool, wide: bool) -> str:
         return ("Exact: your agency's own records and those shared with it (a victim shared "
                 "with you is counted by their own agency, not here).")  # fmt: skip
     if sensitive:
-        return ("Task-force-wide, so small counts are protected: a count of 1 to 4 shows as "
-                "“<5”, and where a total would give it away another count shows as “—”; a "
-                "median over fewer than 5 is hidden.")  # fmt: skip
+        return ("Task-force-wide, so small counts are protected: counts are rounded to a "
+                "multiple of 5 (at most 4 off); a count of 1 to 4 is hidden, and so is another "
+                "count where a total would give it away, each shown as “x” (never saying which); "
+                "a table of fewer than 20 people shows its total only; a median over fewer than "
+                "5 is hidden.")  # fmt: skip
     return "Exact: counts of records (not of people), shown in full task-force-wide."
 
 
