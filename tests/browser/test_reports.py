@@ -278,16 +278,21 @@ def test_the_coordinator_reads_operations_and_suppressed_referrals(
     victims = Victim.objects.filter(identified_on__gte=start).count()
     assert in_period.exists() and victims >= 1  # the demo has some in the period
 
-    def as_shown(count: int) -> str:
-        return "x" if 1 <= count <= 4 else str(count)
+    def shows(figure: str, count: int) -> bool:
+        """How the coordinator sees a count of people (issue #21): 1 to 4 hidden as "x", the
+        rest rounded by its cell key to a multiple of 5 at most 4 away."""
+        if figure == "x":
+            return 1 <= count <= 4
+        return int(figure) % 5 == 0 and abs(int(figure) - count) <= 4
 
     shown = figures(browser)
-    assert shown["Victims identified"] == as_shown(victims)
-    assert shown["Safe Harbor referrals"] == as_shown(in_period.count())
+    assert shows(shown["Victims identified"], victims), (shown, victims)
+    assert shows(shown["Safe Harbor referrals"], in_period.count()), (shown, in_period.count())
     by_source = Counter(in_period.values_list("source", flat=True))
     sources = report_table(browser, "referral-source")
     cells = {cell for row in sources.values() for cell in row.values()}
-    assert ("x" in cells) == any(1 <= n <= 4 for n in by_source.values())
+    if any(1 <= n <= 4 for n in by_source.values()):
+        assert "x" in cells
     assert not SMALL & set(all_cells(browser))  # no count of 1 to 4 anywhere
     drawn = chart(browser, "referral-source")
     drawn_counts = [bar.rsplit(" ", 1)[-1] for bar in (drawn or {}).get("bars", [])]
