@@ -11,14 +11,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.events import account_event
 from accounts.sessions import account_reactivated
-from taskforce.admin import MembershipInline
-from taskforce.models import User
+from accounts.sso import account_approve
+from taskforce.admin import MembershipAdmin, MembershipInline
+from taskforce.models import Membership, User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "current_agency"]
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Single sign-on", {"fields": ["oidc_subject"]}))
     list_filter = ["is_active", "is_superuser", "memberships__role", "memberships__agency__kind"]
 
     @admin.display(description="Agency")
@@ -30,6 +32,22 @@ class UserAdmin(DjangoUserAdmin):
         if change and "is_active" in form.changed_data and obj.is_active:
             # Re-enabled after the inactivity rule disabled it: its 90 days start again.
             account_reactivated(actor=request.user, account=obj)
+
+
+# --- Single sign-on (issue #23) ----------------------------------------------------------------
+# A first sign-in through the directory makes an inactive account in no agency. An administrator
+# approves it by starting its first membership here: the account becomes active, audited.
+admin.site.unregister(Membership)
+
+
+@admin.register(Membership)
+class MembershipApprovalAdmin(MembershipAdmin):
+    def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
+        awaiting = not change and obj.user.is_awaiting_approval
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if awaiting:
+                account_approve(actor=request.user, account=User.objects.get(pk=obj.user_id))
 
 
 # --- Sign-in security (issue #9) -------------------------------------------------------------

@@ -44,4 +44,8 @@ def _signed_in(sender, request, user: User, **kwargs) -> None:
 def _signed_out(sender, request, user: User | None, **kwargs) -> None:
     if user is not None:
         # The 12-hour limit signs people out too; it says so (accounts.middleware).
-        account_event(getattr(request, "sign_out_action", "auth.signed_out"), user)
+        account_event(
+            getattr(request, "sign_out_action", "auth.signed_out"),
+            user,
+            changes=getattr(request, "sign_out_details", None),
+        )

@@ -11,12 +11,14 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.events import account_event
+from accounts.sso import SSO_MFA
 from taskforce.models import User
 
 AUTHENTICATOR = "Authenticator app"
@@ -35,6 +37,16 @@ class Throttled(Exception):
 class Verification:
     device: Device
     by_recovery_code: bool
+
+
+def second_step_done(request) -> bool:
+    """The person gave a code here, or signed in through a directory that checked a second
+    factor itself (accounts.sso.directory_did_mfa, set for that sign-in's session only)."""
+    if request.user.is_verified():
+        return True
+    return bool(request.session.get(SSO_MFA)) and (
+        request.session.get(BACKEND_SESSION_KEY) == "accounts.oidc.DirectoryBackend"
+    )
 
 
 def authenticator_of(user: User) -> TOTPDevice | None:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
 from accounts.events import SIGNED_IN_AT
-from accounts.mfa import has_authenticator
+from accounts.mfa import has_authenticator, second_step_done
 
 # Pages a signed-in person reaches before the second step: signing in and out, the second step
 # itself, and public, non-personal pages.
@@ -23,6 +23,7 @@ BEFORE_SECOND_STEP = {
     "logout",
     "mfa_verify",
     "mfa_enrol",
+    "sso_pending",
     "health",
     "security_txt",
     "security_policy",
@@ -49,7 +50,7 @@ class SignInLifetimeMiddleware:
         return self.get_response(request)
 
 
-def _url_name(request: HttpRequest) -> str | None:
+def url_name(request: HttpRequest) -> str | None:
     try:
         return resolve(request.path_info).url_name
     except Resolver404:
@@ -58,7 +59,8 @@ def _url_name(request: HttpRequest) -> str | None:
 
 class MFARequiredMiddleware:
     """Everyone signed in with a password goes through the second step before any other page,
-    the admin included: set up an authenticator the first time, then a code at each sign-in."""
+    the admin included: set up an authenticator the first time, then a code at each sign-in.
+    A single sign-on whose directory vouched for a second factor (amr/acr) has had it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -68,8 +70,8 @@ class MFARequiredMiddleware:
         if (
             settings.MFA_REQUIRED
             and user.is_authenticated
-            and not user.is_verified()
-            and _url_name(request) not in BEFORE_SECOND_STEP
+            and not second_step_done(request)
+            and url_name(request) not in BEFORE_SECOND_STEP
         ):
             if request.path_info.startswith("/api/"):
                 # An API client gets the API's error shape, not a page to type a code into.

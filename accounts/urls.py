@@ -1,10 +1,15 @@
 """URLs of sign-in security, under /accounts/ beside Django's own sign-in pages."""
 
+from django.contrib.auth.views import LoginView
 from django.urls import path
 
 from accounts import views
+from accounts.forms import PasswordSignInForm
 
 urlpatterns = [
+    # Django's sign-in page with the agency's choice of sign-in method (issue #23).
+    path("login/", LoginView.as_view(authentication_form=PasswordSignInForm), name="login"),
+    path("sso/pending/", views.sso_pending, name="sso_pending"),
     path("settings/", views.account_settings, name="account_settings"),
     path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
     path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),

@@ -35,7 +35,7 @@ def _next(request: HttpRequest) -> str:
 
 
 def _verified(request: HttpRequest) -> bool:
-    return request.user.is_verified()
+    return mfa.second_step_done(request)
 
 
 @login_required
@@ -203,3 +203,8 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         "accounts/lockouts.html",
         {"page_title": "Locked accounts", "rows": rows, "form": form},
     )
+
+
+def sso_pending(request: HttpRequest) -> HttpResponse:
+    """After a first sign-in through the directory: the account waits for an administrator."""
+    return render(request, "accounts/sso_pending.html", {"page_title": "Waiting for approval"})

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     # and axes last (it turns a lockout into its page).
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.SignInLifetimeMiddleware",
+    "accounts.oidc.DirectoryRecheckMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
     "axes.middleware.AxesMiddleware",
     # Search words typed into list pages never reach an address (issue #9: nothing sensitive
@@ -156,6 +157,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked account before any password is checked (django-axes).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on through the directory (issue #23); answers nothing while OIDC is not set up.
+    "accounts.oidc.DirectoryBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No guardian "anonymous user": nobody signed out sees any record.
@@ -166,6 +169,47 @@ GUARDIAN_RENDER_403 = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on with the county's directory: OpenID Connect (issue #23) ----------------------
+# mozilla-django-oidc, authorization-code flow with PKCE. Give the issuer (its discovery document
+# names the endpoints) or each endpoint. Off unless a client id and an issuer or endpoints are set.
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and (OIDC_ISSUER or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT))
+)
+# offline_access: most directories (Entra ID, Okta) issue a refresh token only for it, and the
+# refresh is when a disabled account or a removed group is noticed.
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile offline_access")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# The name on the sign-in button, e.g. "Hennepin County account".
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+# The claim listing the person's directory groups, and the groups of which one is needed to use
+# the app (empty: any account of the directory may ask for approval).
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_REQUIRED_GROUPS = env_list("OIDC_REQUIRED_GROUPS", [])
+# The directory's MFA is accepted (CJIS 5.6.2.2) when the ID token's `amr` (RFC 8176) names one of
+# these methods, or its `acr` is one of these values; otherwise the app's own second step applies.
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES", ["mfa", "mca", "otp", "hwk", "sc"])
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", [])
+# How often a signed-in person's standing at the directory is checked again (a token refresh):
+# a disabled account or a removed group ends the session at the first request after it.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_SECONDS", 5 * 60, minimum=30)
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticateView"
+LOGIN_REDIRECT_URL_FAILURE = "login"
 # NIST SP 800-63B 3.1.1.2 (CJIS 5.9.5): at least 8 characters, checked against a blocklist of
 # common passwords and the person's own details; no composition rules and no expiry (a password
 # is changed when it may be compromised).

@@ -24,6 +24,8 @@ urlpatterns = [
     # Sign-in security (issue #9): the second step, settings, lockouts; then Django's sign-in.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Single sign-on (issue #23): the authorization-code flow of mozilla-django-oidc.
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path(".well-known/security.txt", hardening.security_txt, name="security_txt"),
     path(".well-known/security-policy.txt", hardening.security_policy, name="security_policy"),
     path("admin/", admin.site.urls),

@@ -12,7 +12,12 @@ from taskforce.models import AgencyKind, Role
 from tests import databases
 from tests.factories import AgencyFactory, member
 
-pytest_plugins = ["tests.stings_fixtures", "tests.referral_fixtures", "tests.s3"]
+pytest_plugins = [
+    "tests.stings_fixtures",
+    "tests.referral_fixtures",
+    "tests.s3",
+    "tests.oidc_directory",
+]
 
 
 def pytest_configure(config):

@@ -9,6 +9,7 @@ from taskforce.models.agencies import (
     Heartbeat,
     Membership,
     Role,
+    SignInMethod,
     User,
 )
 from taskforce.models.deadlines import (
@@ -55,6 +56,7 @@ __all__ = [
     "SavedFilter",
     "Share",
     "ShareLevel",
+    "SignInMethod",
     "StaleVersion",
     "User",
 ]

@@ -37,6 +37,14 @@ ROLES_BY_AGENCY_KIND: dict[str, set[str]] = {
 }
 
 
+class SignInMethod(models.TextChoices):
+    """How an agency's members sign in (issue #23): each agency chooses."""
+
+    PASSWORD = "password", "Password (with the app's two-step sign-in)"
+    SSO = "sso", "Single sign-on through the directory only"
+    EITHER = "either", "Either"
+
+
 class County(models.Model):
     """A county: where arrests happen and what reports break down by (Minnesota has 87)."""
 
@@ -77,6 +85,13 @@ class Agency(models.Model):
     follow_up_days = models.PositiveSmallIntegerField(
         default=14, help_text="Victim services: days between follow-ups while in services."
     )
+    sign_in_method = models.CharField(
+        max_length=10,
+        choices=SignInMethod.choices,
+        default=SignInMethod.EITHER,
+        help_text="Whether members sign in with a password, through the directory (SSO), or "
+        "either. Single sign-on works only when the server is configured for it.",
+    )
     group = models.OneToOneField(
         Group, on_delete=models.PROTECT, related_name="agency", editable=False
     )
@@ -109,6 +124,18 @@ class User(AbstractUser):
     session_salt = models.CharField(max_length=32, blank=True, editable=False)
     # When an administrator last re-enabled the account: the inactivity clock starts again then.
     reactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The directory's stable identifier of the person (the ID token's `sub`, issue #23). Set by
+    # their first single sign-on; an administrator may set it to link an existing account. An
+    # e-mail address is never enough to link one: whoever controls it at the directory would
+    # take over the account.
+    oidc_subject = models.CharField(
+        "directory subject",
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The directory's identifier of this person (OIDC 'sub').",
+    )
 
     class Meta:
         ordering = ["username"]
@@ -138,6 +165,11 @@ class User(AbstractUser):
     @property
     def agency(self) -> Agency | None:
         return self.membership.agency if self.membership else None
+
+    @property
+    def is_awaiting_approval(self) -> bool:
+        """Made by a first single sign-on and not yet placed in an agency by an administrator."""
+        return bool(self.oidc_subject) and not self.is_active and not self.memberships.exists()
 
     @property
     def role(self) -> str | None:

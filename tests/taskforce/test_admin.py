@@ -35,6 +35,7 @@ def test_administrator_creates_an_agency_and_it_gets_a_group(client, administrat
             "charging_target_days": 30,
             "first_contact_days": 2,
             "follow_up_days": 14,
+            "sign_in_method": "either",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
