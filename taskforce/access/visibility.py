@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from taskforce.access.memo import recall, recalled, remember
 from taskforce.models import Membership, User
 from taskforce.protected import RULES, Action, Rules
 
@@ -124,6 +125,11 @@ def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
 
 def _extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     """Ids the actor may view beyond the owner agency's own: grants, then related records."""
+    key = ("extra_ids", actor.pk, membership.pk, model._meta.label)
+    return recall(key, lambda: _build_extra_ids(actor, membership, model))
+
+
+def _build_extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     granted = _granted_ids(actor, membership, model, Action.VIEW)
     derived = _derived_ids(actor, model) + [
         model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
@@ -136,8 +142,14 @@ def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return model.objects.none().values_list("pk", flat=True)
-    owned = model.objects.filter(model.live_q(), owner_agency_id=membership.agency_id)
-    return owned.values_list("pk", flat=True).union(_extra_ids(actor, membership, model), all=True)
+
+    def build() -> QuerySet:
+        owned = model.objects.filter(model.live_q(), owner_agency_id=membership.agency_id)
+        extra = _extra_ids(actor, membership, model)
+        return owned.values_list("pk", flat=True).union(extra, all=True)
+
+    # Built once per read-only request (`memo`): a page asks for the same kinds again and again.
+    return recall(("visible_ids", actor.pk, membership.pk, model._meta.label), build)
 
 
 def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
@@ -166,27 +178,85 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
     ]
 
 
+def visible_among(actor: User | None, model: type[models.Model], ids: Iterable[int]) -> list[int]:
+    """The ids among `ids` the actor may view: `visible(actor, model).filter(pk__in=ids)`, for a
+    page that knows the few records it shows. Records of the actor's own agency are decided from
+    their row; only the others are asked of the grants and related records, whose query is
+    large to build (a person is seen through arrests, referrals, runaway reports, ...)."""
+    membership = acting_membership(actor)
+    if membership is None or membership.role not in rules_for(model).view:
+        return []
+    rows = model.objects.filter(model.live_q(), pk__in=ids).values_list("pk", "owner_agency_id")
+    shown, elsewhere = [], []
+    for pk, owner_id in rows:
+        (shown if owner_id == membership.agency_id else elsewhere).append(pk)
+    if elsewhere:
+        extra = _extra_ids(actor, membership, model)
+        shown += model.objects.filter(pk__in=elsewhere).filter(pk__in=extra).values_list(
+            "pk", flat=True
+        )
+    return shown
+
+
 def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
     """What the actor may do to this record; empty when they may not even view it."""
+    return allowed_actions_each(actor, [obj])[obj.pk]
+
+
+def allowed_actions_each(
+    actor: User | None, objs: Iterable[models.Model]
+) -> dict[int, frozenset[Action]]:
+    """`allowed_actions` for each of some records of one model, by pk: the records of the actor's
+    own agency are decided from their role, the others with one query for viewing and one for
+    changing, however many there are (a sting's page asks about each of its arrests). Answers
+    are kept for the rest of a read-only request (`memo`)."""
+    objs = list(objs)
     membership = acting_membership(actor)
-    if membership is None or obj.is_hidden:
-        return frozenset()
-    model = type(obj)
-    rules = rules_for(model)
-    role = membership.role
-    if obj.owner_agency_id == membership.agency_id:
-        allowed = {action for action in Action if role in rules.roles_for(action)}
-    else:
-        allowed = set()
-        this = model.objects.filter(pk=obj.pk)
-        if role in rules.view and this.filter(pk__in=_extra_ids(actor, membership, model)).exists():
-            allowed.add(Action.VIEW)
-            granted = _granted_ids(actor, membership, model, Action.CHANGE)
-            if role in rules.change and this.filter(pk__in=granted).exists():
-                allowed.add(Action.CHANGE)
-    if Action.VIEW not in allowed:
-        return frozenset()
-    return frozenset(allowed)
+    if membership is None or not objs:
+        return {obj.pk: frozenset() for obj in objs}
+    model = type(objs[0])
+    answers: dict[int, frozenset[Action]] = {}
+    elsewhere = []
+    for obj in objs:
+        key = ("allowed", actor.pk, membership.pk, model._meta.label, obj.pk)
+        known = recalled(key)
+        if known is not None:
+            answers[obj.pk] = known
+        elif obj.is_hidden:
+            answers[obj.pk] = frozenset()
+        elif obj.owner_agency_id == membership.agency_id:
+            rules = rules_for(model)
+            own = frozenset(a for a in Action if membership.role in rules.roles_for(a))
+            answers[obj.pk] = own if Action.VIEW in own else frozenset()
+        else:
+            elsewhere.append(obj.pk)
+    if elsewhere:
+        rules = rules_for(model)
+        seen: set[int] = set()
+        changed: set[int] = set()
+        if membership.role in rules.view:
+            these = model.objects.filter(pk__in=elsewhere)
+            seen = set(
+                these.filter(pk__in=_extra_ids(actor, membership, model)).values_list(
+                    "pk", flat=True
+                )
+            )
+            if seen and membership.role in rules.change:
+                granted = _granted_ids(actor, membership, model, Action.CHANGE)
+                changed = set(
+                    these.filter(pk__in=seen)
+                    .filter(pk__in=granted)
+                    .values_list("pk", flat=True)
+                )
+        for pk in elsewhere:
+            answers[pk] = (
+                frozenset({Action.VIEW} | ({Action.CHANGE} if pk in changed else set()))
+                if pk in seen
+                else frozenset()
+            )
+    for pk, allowed in answers.items():
+        remember(("allowed", actor.pk, membership.pk, model._meta.label, pk), allowed)
+    return answers
 
 
 def readable_records(
@@ -201,7 +271,11 @@ def readable_records(
     return {
         (model, pk): record
         for model, ids in by_model.items()
-        for pk, record in visible(actor, model).filter(pk__in=ids).in_bulk().items()
+        for pk, record in visible(actor, model)
+        .filter(pk__in=ids)
+        .select_related(*getattr(model, "label_related", ()))
+        .in_bulk()
+        .items()
     }
 
 
@@ -293,12 +367,15 @@ def require(actor: User | None, action: Action, obj: models.Model) -> models.Mod
     return obj
 
 
-def get_for(actor: User | None, model, public_id, action: Action = Action.VIEW) -> models.Model:
-    """Load a record by its public id for an action; a foreign or missing id is NotFound."""
+def get_for(
+    actor: User | None, model, public_id, action: Action = Action.VIEW, *, related=()
+) -> models.Model:
+    """Load a record by its public id for an action; a foreign or missing id is NotFound.
+    `related`: foreign keys to load with it (`select_related`), for a page that shows them."""
     try:
         # By its unique id first, then the same decision as `visible` for this one record: cheaper
         # than filtering the id out of everything the actor may see.
-        obj = model.objects.get(public_id=public_id)
+        obj = model.objects.select_related(*related).get(public_id=public_id)
     except (model.DoesNotExist, ValidationError, ValueError):
         raise NotFound from None
     return require(actor, action, obj)
