@@ -5,13 +5,17 @@ for one record. A record the actor may not view is `NotFound`, exactly like a mi
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from threading import Lock
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -74,13 +78,61 @@ def _live(now: datetime) -> Q:
     return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
 
 
+# The SQL of an actor's visible ids, compiled once per process and reused (issue #22: building
+# and compiling these querysets was most of a page's time). It is a pure function of the key
+# (who, through which membership, agency, group and role, for which model) and of the code: the
+# grants, owners, seals and related records are read by the SQL when it runs, never kept. The
+# only value of the moment, the time that grants lapse at, is a slot filled at each use.
+_NOW_SLOT = datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
+_compiling: ContextVar[bool] = ContextVar("access_compiling", default=False)
+_COMPILED: OrderedDict[tuple, tuple | None] = OrderedDict()
+_COMPILED_MAX = 4096
+_compiled_lock = Lock()
+
+
+def _now() -> datetime:
+    return _NOW_SLOT if _compiling.get() else timezone.now()
+
+
+def _compiled_ids(key: tuple, build: Callable[[], QuerySet], pk_field) -> RawSQL | None:
+    """`build()`'s SQL as an expression for `pk__in`, compiled on first use and kept by `key`;
+    None when it selects nothing (a role that sees no record of the kind)."""
+    with _compiled_lock:
+        known = key in _COMPILED
+        entry = _COMPILED.get(key)
+        if known:
+            _COMPILED.move_to_end(key)
+    if not known:
+        token = _compiling.set(True)
+        try:
+            sql, params = build().query.sql_with_params()
+            slots = tuple(i for i, p in enumerate(params) if p == _NOW_SLOT)
+            entry = (sql, tuple(params), slots)
+        except EmptyResultSet:
+            entry = None
+        finally:
+            _compiling.reset(token)
+        with _compiled_lock:
+            _COMPILED[key] = entry
+            while len(_COMPILED) > _COMPILED_MAX:
+                _COMPILED.popitem(last=False)
+    if entry is None:
+        return None
+    sql, params, slots = entry
+    if slots:
+        now = _now()
+        params = tuple(now if i in slots else p for i, p in enumerate(params))
+    # Django's own compiled SQL, its values still passed apart as parameters.
+    return RawSQL(sql, params, output_field=pk_field)  # noqa: S611
+
+
 def _granted_ids(actor: User, membership: Membership, model, action: Action) -> QuerySet:
     """Ids of records granted to the actor's agency or to the actor for one action, not lapsed.
 
     One `IN (… UNION ALL …)` subquery: PostgreSQL turns it into a join on the primary key, where
     an OR of two IN subqueries would scan the whole table (bench/bench_access.py).
     """
-    now = timezone.now()
+    now = _now()
     codename = _codename(action, model)
     by_group = (
         get_group_obj_perms_model(model)
@@ -125,6 +177,8 @@ def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
 
 def _extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     """Ids the actor may view beyond the owner agency's own: grants, then related records."""
+    if _compiling.get():
+        return _build_extra_ids(actor, membership, model)
     key = ("extra_ids", actor.pk, membership.pk, model._meta.label)
     return recall(key, lambda: _build_extra_ids(actor, membership, model))
 
@@ -148,8 +202,14 @@ def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
         extra = _extra_ids(actor, membership, model)
         return owned.values_list("pk", flat=True).union(extra, all=True)
 
-    # Built once per read-only request (`memo`): a page asks for the same kinds again and again.
-    return recall(("visible_ids", actor.pk, membership.pk, model._meta.label), build)
+    key = (
+        actor.pk, membership.pk, membership.agency_id, membership.agency.group_id,
+        membership.role, model._meta.label,
+    )  # fmt: skip
+    compiled = _compiled_ids(key, build, model._meta.pk)
+    if compiled is None:
+        return model.objects.none().values_list("pk", flat=True)
+    return compiled
 
 
 def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
