@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from cases.models import AdResponse, Arrest, Operation
+from cases.models import AdResponse, Arrest, Operation, RecommendedCharge
 from cases.selectors.handoffs import handoffs_seen_by
 from taskforce import access
 from taskforce.models import User
@@ -53,7 +53,7 @@ def operation_export_rows(*, actor: User, filters: OperationFilters) -> QuerySet
 
 
 def operation_get(*, actor: User, public_id, action=access.Action.VIEW) -> Operation:
-    return access.get_for(actor, Operation, public_id, action)
+    return access.get_for(actor, Operation, public_id, action, related=("owner_agency",))
 
 
 @dataclass
@@ -70,7 +70,10 @@ def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
         access.visible(actor, Arrest)
         .filter(operation=operation)
         .select_related("arrestee", "county", "arresting_agency", "owner_agency")
-        .prefetch_related("charges__statute", handoffs_seen_by(actor))
+        .prefetch_related(
+            Prefetch("charges", queryset=RecommendedCharge.objects.select_related("statute")),
+            handoffs_seen_by(actor),
+        )
         .order_by("arrested_at", "id")
     )
     arrests = list(arrests)

@@ -52,7 +52,7 @@ def merge_preview(*, actor: User, person: Person) -> dict[str, int]:
 
 
 def person_get(*, actor: User, public_id, action=access.Action.VIEW) -> Person:
-    return access.get_for(actor, Person, public_id, action)
+    return access.get_for(actor, Person, public_id, action, related=("owner_agency",))
 
 
 def person_merged_into(*, actor: User, public_id) -> Person:
@@ -243,9 +243,8 @@ def _exact_match_q(subject: Person) -> Q | None:
             last_name_key=subject.last_name_key,
             birth_key=subject.birth_key,
         )
-    keys = set(
-        subject.identifiers.filter(kind__in=MATCHING_KINDS).values_list("kind", "normalised")
-    )
+    # From the subject's identifiers as read (a person's page prefetches them).
+    keys = {(i.kind, i.normalised) for i in subject.identifiers.all() if i.kind in MATCHING_KINDS}
     # A booking number is on the arrest and may be an identifier too: one hash serves both.
     booked = {key for kind, key in keys if kind == IdentifierKind.BOOKING} | set(
         Arrest.objects.filter(arrestee=subject)

@@ -14,7 +14,7 @@ from threading import Lock
 from django.apps import apps
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
@@ -252,8 +252,8 @@ def visible_among(actor: User | None, model: type[models.Model], ids: Iterable[i
         (shown if owner_id == membership.agency_id else elsewhere).append(pk)
     if elsewhere:
         extra = _extra_ids(actor, membership, model)
-        shown += model.objects.filter(pk__in=elsewhere).filter(pk__in=extra).values_list(
-            "pk", flat=True
+        shown += (
+            model.objects.filter(pk__in=elsewhere).filter(pk__in=extra).values_list("pk", flat=True)
         )
     return shown
 
@@ -267,8 +267,8 @@ def allowed_actions_each(
     actor: User | None, objs: Iterable[models.Model]
 ) -> dict[int, frozenset[Action]]:
     """`allowed_actions` for each of some records of one model, by pk: the records of the actor's
-    own agency are decided from their role, the others with one query for viewing and one for
-    changing, however many there are (a sting's page asks about each of its arrests). Answers
+    own agency are decided from their role, the others with one query for viewing and changing,
+    however many there are (a sting's page asks about each of its arrests). Answers
     are kept for the rest of a read-only request (`memo`)."""
     objs = list(objs)
     membership = acting_membership(actor)
@@ -295,19 +295,20 @@ def allowed_actions_each(
         seen: set[int] = set()
         changed: set[int] = set()
         if membership.role in rules.view:
-            these = model.objects.filter(pk__in=elsewhere)
-            seen = set(
-                these.filter(pk__in=_extra_ids(actor, membership, model)).values_list(
-                    "pk", flat=True
-                )
+            these = model.objects.filter(pk__in=elsewhere).filter(
+                pk__in=_extra_ids(actor, membership, model)
             )
-            if seen and membership.role in rules.change:
+            if membership.role in rules.change:
+                # Viewing and changing in one query: which of the viewable are granted change.
                 granted = _granted_ids(actor, membership, model, Action.CHANGE)
-                changed = set(
-                    these.filter(pk__in=seen)
-                    .filter(pk__in=granted)
-                    .values_list("pk", flat=True)
-                )
+                may_change = ExpressionWrapper(Q(pk__in=granted), output_field=BooleanField())
+                rows = these.annotate(may_change=may_change).values_list("pk", "may_change")
+                for pk, changes in rows:
+                    seen.add(pk)
+                    if changes:
+                        changed.add(pk)
+            else:
+                seen = set(these.values_list("pk", flat=True))
         for pk in elsewhere:
             answers[pk] = (
                 frozenset({Action.VIEW} | ({Action.CHANGE} if pk in changed else set()))
@@ -435,7 +436,8 @@ def get_for(
     try:
         # By its unique id first, then the same decision as `visible` for this one record: cheaper
         # than filtering the id out of everything the actor may see.
-        obj = model.objects.select_related(*related).get(public_id=public_id)
+        records = model.objects.select_related(*related) if related else model.objects
+        obj = records.get(public_id=public_id)
     except (model.DoesNotExist, ValidationError, ValueError):
         raise NotFound from None
     return require(actor, action, obj)
