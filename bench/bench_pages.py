@@ -5,9 +5,10 @@ prosecution agency), each page the role can open — home, caseload, case, arres
 person, victim, referral, deadlines, shares — requested through the Django test Client (signed
 in through both steps, DEBUG off), warmed by a few untimed requests, then N times: the median and
 p95 server time in ms, the median CPU time of this process (the Python side: on a shared
-machine it moves less with other load than the wall time does) and the SQL query count of one
-request. A page the role cannot open (404 or 403) is listed as such. Targets (issue #22): median
-≤ 20 ms and ≤ 12 queries per page. The last line reads
+machine it moves less with other load than the wall time does), the SQL query count of one
+request and the thousands of Python function calls of one (cProfile): the work itself, the same
+however busy the machine is. A page the role cannot open (404 or 403) is listed as such.
+Targets (issue #22): median ≤ 20 ms and ≤ 12 queries per page. The last line reads
 `RESULT pages=… worst_median_ms=… worst_cpu_ms=… worst_queries=… over_time=… over_queries=…`.
 
 Data: `bench/bench_access.py`'s database (`taskforce_bench` unless DATABASE_URL says otherwise;
@@ -315,7 +316,12 @@ def measure(client: Client, url: str, repeat: int) -> dict | int:
         assert response.status_code == 200, (url, response.status_code)  # noqa: S101
     with CaptureQueriesContext(connection) as seen:
         client.get(url)
-    return {"times": times, "cpu": cpu, "queries": len(seen.captured_queries)}
+    queries = len(seen.captured_queries)  # now: the next request clears the log
+    # Python function calls of one request: the work done, whatever else the machine runs.
+    profiler = cProfile.Profile()
+    profiler.runcall(client.get, url)
+    calls = pstats.Stats(profiler).total_calls
+    return {"times": times, "cpu": cpu, "queries": queries, "calls": calls}
 
 
 def profile(client: Client, url: str, repeat: int) -> None:
@@ -391,7 +397,7 @@ def main() -> None:
     print(f"  timing     {args.repeat} requests per page after {WARMUP} untimed; targets "
           f"{TARGET_MS} ms median, {TARGET_QUERIES} queries")  # fmt: skip
     print()
-    print(f"  {'role':12}{'page':11}{'median':>9}{'p95':>9}{'cpu':>9}{'queries':>9}")
+    print(f"  {'role':12}{'page':11}{'median':>9}{'p95':>9}{'cpu':>9}{'queries':>9}{'kcalls':>9}")
     results = []
     for role in args.roles.split(","):
         client = signed_in(people[role])
@@ -404,7 +410,7 @@ def main() -> None:
             cpu = statistics.median(result["cpu"])
             results.append((median, result["queries"], cpu))
             print(f"  {role:12}{page:11}{median:9.1f}{p95(result['times']):9.1f}{cpu:9.1f}"
-                  f"{result['queries']:9d}", flush=True)  # fmt: skip
+                  f"{result['queries']:9d}{result['calls'] / 1000:9.1f}", flush=True)  # fmt: skip
     print()
     print(
         f"RESULT pages={len(results)} worst_median_ms={max(m for m, _, _ in results):.1f} "

@@ -329,15 +329,14 @@ def readable_records(
     for model, pk in refs:
         if model is not None and model._meta.label in RULES and pk is not None:
             by_model.setdefault(model, set()).add(pk)
-    return {
-        (model, pk): record
-        for model, ids in by_model.items()
-        for pk, record in visible(actor, model)
-        .filter(pk__in=ids)
-        .select_related(*getattr(model, "label_related", ()))
-        .in_bulk()
-        .items()
-    }
+    found = {}
+    for model, ids in by_model.items():
+        records = visible(actor, model).filter(pk__in=ids)
+        related = getattr(model, "label_related", ())  # what the record's name reads
+        if related:
+            records = records.select_related(*related)
+        found.update(((model, pk), record) for pk, record in records.in_bulk().items())
+    return found
 
 
 def readable_labels(
