@@ -498,13 +498,14 @@ FROM b_vic v WHERE v.v %% 2 = 0;
 DEADLINES_SQL = """
 INSERT INTO taskforce_deadline (public_id, object_id, rule, rule_version, title, source,
     event_at, due_at, status, closed_at, waiver_reason, created_at, content_type_id,
-    responsible_agency_id, sequence, escalated_at)
+    responsible_agency_id, sequence, escalated_at, context)
 SELECT gen_random_uuid(), d.object_id, d.rule, 1, d.title, d.source, d.event_at, d.due_at,
        d.status,
        CASE WHEN d.status IN ('met', 'waived') THEN d.closed_at END,
        CASE WHEN d.status = 'waived' THEN 'Bench waiver' ELSE '' END,
        d.event_at, d.content_type_id, d.agency_id, 1,
-       CASE WHEN d.status = 'open' AND d.due_at < now() THEN d.due_at + interval '5 minutes' END
+       CASE WHEN d.status = 'open' AND d.due_at < now() THEN d.due_at + interval '5 minutes' END,
+       '{}'::jsonb
 FROM (
     SELECT c.id AS object_id, 'charging_decision' AS rule, %(t_charging)s AS title,
            %(s_charging)s AS source, c.created_at AS event_at,
