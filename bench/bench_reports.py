@@ -498,13 +498,14 @@ FROM b_vic v WHERE v.v %% 2 = 0;
 DEADLINES_SQL = """
 INSERT INTO taskforce_deadline (public_id, object_id, rule, rule_version, title, source,
     event_at, due_at, status, closed_at, waiver_reason, created_at, content_type_id,
-    responsible_agency_id, sequence, escalated_at)
+    responsible_agency_id, sequence, escalated_at, context)
 SELECT gen_random_uuid(), d.object_id, d.rule, 1, d.title, d.source, d.event_at, d.due_at,
        d.status,
        CASE WHEN d.status IN ('met', 'waived') THEN d.closed_at END,
        CASE WHEN d.status = 'waived' THEN 'Bench waiver' ELSE '' END,
        d.event_at, d.content_type_id, d.agency_id, 1,
-       CASE WHEN d.status = 'open' AND d.due_at < now() THEN d.due_at + interval '5 minutes' END
+       CASE WHEN d.status = 'open' AND d.due_at < now() THEN d.due_at + interval '5 minutes' END,
+       '{}'::jsonb
 FROM (
     SELECT c.id AS object_id, 'charging_decision' AS rule, %(t_charging)s AS title,
            %(s_charging)s AS source, c.created_at AS event_at,
@@ -544,6 +545,16 @@ FROM (
     FROM referrals_referral r
 ) AS d
 """
+
+
+SEEDED_TABLES = ("cases_person", "cases_operation", "cases_operation_counties",
+                 "cases_operationgroupobjectpermission", "cases_arrest",
+                 "cases_arrestgroupobjectpermission", "cases_case", "cases_handoff",
+                 "cases_charge", "cases_sentence", "cases_casevictim", "victims_victim",
+                 "victims_service", "victims_contact", "referrals_referral",
+                 "taskforce_deadline", "taskforce_agency", "taskforce_membership",
+                 "taskforce_user", "taskforce_county", "referrals_region",
+                 "referrals_region_counties", "cases_statute")  # fmt: skip
 
 
 def _reserve(table: str, count: int) -> int:
@@ -634,19 +645,19 @@ def seed(cases: int) -> float:
              "ct_referral": types[Referral].pk},
             "deadlines", started,
         )  # fmt: skip
+        # Statistics before the refresh reads what was just loaded: without them PostgreSQL
+        # plans the refresh for empty tables and scans arrests per case (issue #22: it had not
+        # finished after 25 minutes on a fresh database). ANALYZE runs inside the transaction.
+        with connection.cursor() as cur:
+            for table in SEEDED_TABLES:
+                cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        _progress(f"analyzed ({time.perf_counter() - started:.0f} s)")
         # What the reports group by, kept on cases, counts and arrests by the services
         # (cases.services.outcomes): computed the same way for the bulk-seeded rows.
         case_outcomes_refresh(Case.objects.all())
         _progress(f"report columns ({time.perf_counter() - started:.0f} s)")
     with connection.cursor() as cur:
-        for table in ("cases_person", "cases_operation", "cases_operation_counties",
-                      "cases_operationgroupobjectpermission", "cases_arrest",
-                      "cases_arrestgroupobjectpermission", "cases_case", "cases_handoff",
-                      "cases_charge", "cases_sentence", "cases_casevictim", "victims_victim",
-                      "victims_service", "victims_contact", "referrals_referral",
-                      "taskforce_deadline", "taskforce_agency", "taskforce_membership",
-                      "taskforce_user", "taskforce_county", "referrals_region",
-                      "referrals_region_counties", "cases_statute"):  # fmt: skip
+        for table in SEEDED_TABLES:
             cur.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
     _progress(f"vacuumed ({time.perf_counter() - started:.0f} s)")
     return time.perf_counter() - started

@@ -32,16 +32,25 @@ def visible_record_ids(actor: User | None, label: str) -> QuerySet:
     return model.objects.filter(**{f"{path}__in": visible}).values("pk")
 
 
-def deadlines_visible(actor: User | None) -> QuerySet[Deadline]:
+def deadlines_visible(
+    actor: User | None, *, of: dict[type[models.Model], QuerySet] | None = None
+) -> QuerySet[Deadline]:
     """Deadlines protected like their records: visible exactly when the record and its progress
     are. Every channel of deadlines (pages, calendar feed, digest, API) starts here; reminders
-    ask `may_hear_of` and reports `reports.figures.deadlines.report_deadlines` the same."""
+    ask `may_hear_of` and reports `reports.figures.deadlines.report_deadlines` the same.
+
+    `of` narrows to the deadlines of some records ({model: their ids}): the same decision, built
+    and run for those kinds and records only (a case page asks for one case and its hearings,
+    not for every kind of record the actor sees)."""
     match = Q(pk__in=[])
     for label in DEADLINE_RECORDS:
-        match |= Q(
-            content_type=ContentType.objects.get_for_model(apps.get_model(label)),
-            object_id__in=visible_record_ids(actor, label),
-        )
+        model = apps.get_model(label)
+        if of is not None and model not in of:
+            continue
+        ids = visible_record_ids(actor, label)
+        if of is not None:
+            ids = ids.filter(pk__in=of[model])
+        match |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
     return Deadline.objects.filter(match)
 
 

@@ -9,7 +9,15 @@ from taskforce.models import User
 
 
 def referral_get(*, actor: User, public_id, action=access.Action.VIEW) -> Referral:
-    return access.get_for(actor, Referral, public_id, action)
+    related = (
+        "owner_agency",
+        "person",
+        "victim",
+        "referring_agency",
+        "region",
+        "assigned_advocate",
+    )
+    return access.get_for(actor, Referral, public_id, action, related=related)
 
 
 def is_receiver(actor: User, referral: Referral) -> bool:

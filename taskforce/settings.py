@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # Search words typed into list pages never reach an address (issue #9: nothing sensitive
     # in URLs or logs).
     "taskforce.web.private_search.PrivateSearchMiddleware",
+    # The policy answers each question once per GET (issue #22: a page asked it up to 7 times).
+    "taskforce.access.memo.RequestMemoMiddleware",
 ]
 
 ROOT_URLCONF = "taskforce.urls"

@@ -41,7 +41,8 @@ from victims.services import (
 
 
 def _victim(request: HttpRequest, public_id, action=access.Action.VIEW) -> Victim:
-    return access.get_for(request.user, Victim, public_id, action)
+    related = ("owner_agency", "person", "assigned_advocate")
+    return access.get_for(request.user, Victim, public_id, action, related=related)
 
 
 def _own_victim(request: HttpRequest, public_id) -> Victim:

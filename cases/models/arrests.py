@@ -57,6 +57,9 @@ class Arrest(ProtectedModel):
     and numbers are matched by exact normal form through their keyed hashes, never filtered or
     sorted on in SQL."""
 
+    # What its name (`__str__`) reads: loaded with it where names are listed.
+    label_related = ("arrestee",)
+
     operation = models.ForeignKey(
         Operation, on_delete=models.PROTECT, null=True, blank=True, related_name="arrests"
     )

@@ -14,6 +14,9 @@ class HandOff(ProtectedModel):
     Owned by the referring agency; the receiving agency sees it through the case.
     """
 
+    # What its name (`__str__`) reads: loaded with it where names are listed.
+    label_related = ("arrest__arrestee", "to_agency")
+
     arrest = models.ForeignKey(Arrest, on_delete=models.PROTECT, related_name="handoffs")
     to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handoffs")

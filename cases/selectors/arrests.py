@@ -81,7 +81,8 @@ def arrest_export_rows(*, actor: User, filters: ArrestFilters) -> QuerySet[Arres
 
 
 def arrest_get(*, actor: User, public_id, action=access.Action.VIEW) -> Arrest:
-    return access.get_for(actor, Arrest, public_id, action)
+    related = ("arrestee", "operation", "county", "arresting_agency", "owner_agency")
+    return access.get_for(actor, Arrest, public_id, action, related=related)
 
 
 def arrests_by_ids(*, actor: User, public_ids: list, action=access.Action.VIEW) -> list[Arrest]:

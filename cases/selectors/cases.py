@@ -9,10 +9,27 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
-from cases.models import Case, CaseDefendant, CourtEvent, CourtEventStatus
+from cases.models import (
+    Case,
+    CaseDefendant,
+    CaseVictim,
+    Charge,
+    ChargingDecision,
+    CourtEvent,
+    CourtEventStatus,
+    VictimNotice,
+)
 from cases.selectors.people import people_named
 from cases.selectors.victims import (
     case_victims_visible,
@@ -154,6 +171,34 @@ def case_get(*, actor: User, public_id, action: access.Action = access.Action.VI
     return access.get_for(actor, Case, public_id, action)
 
 
+def case_for_page(*, actor: User, public_id) -> Case:
+    """A case for its page, with what the page, its timeline and its notices read, each read
+    once (they asked for the charges four times, the hearings three)."""
+    case = access.get_for(
+        actor, Case, public_id,
+        related=("owner_agency", "county", "assigned_prosecutor", "lead_investigator",
+                 "speedy_demand"),
+    )  # fmt: skip
+    prefetch_related_objects(
+        [case],
+        "defendants",
+        Prefetch("charges", queryset=Charge.objects.select_related(
+            "statute", "defendant", "amended_to__statute", "amended_from", "sentence__recorded_by",
+            "created_by",
+        )),
+        Prefetch("court_events", queryset=CourtEvent.objects.select_related(
+            "continued_to", "created_by"
+        )),
+        Prefetch("decisions", queryset=ChargingDecision.objects.select_related(
+            "decided_by", "referred_to"
+        )),
+        Prefetch("victim_notices", queryset=VictimNotice.objects.select_related(
+            "victim__person", "given_by"
+        )),
+    )  # fmt: skip
+    return case
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -167,9 +212,13 @@ class TimelineEntry:
 TIMELINE_SOURCES: list[Callable[[User, Case], Iterable[TimelineEntry]]] = []
 
 
-def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
+def case_timeline(
+    *, actor: User, case: Case, victims: list[CaseVictim] | None = None, shares=None
+) -> list[TimelineEntry]:
     """Everything that happened to a case, oldest first: hand-offs, status, decisions, counts,
-    and (for its own agency) shares. The caller has checked the actor may view the case."""
+    and (for its own agency) shares. The caller has checked the actor may view the case;
+    `victims` and `shares`, when given, are what it has from `case_victims_visible` and
+    `access.shares_of` (with `created_by`)."""
     entries = [
         TimelineEntry(h.created_at, f"Handed off by {h.owner_agency.name}",
                       h.created_by.display_name(), str(h.arrest))
@@ -182,7 +231,7 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
             else f"{change.get_from_status_display()} → {change.get_to_status_display()}"
         )
         entries.append(TimelineEntry(change.at, what, change.by.display_name(), change.reason))
-    for decision in case.decisions.select_related("decided_by", "referred_to"):
+    for decision in case.decisions.all():
         detail = decision.reason
         if decision.referred_to:
             detail = f"To {decision.referred_to.name}. {detail}"
@@ -190,7 +239,7 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
             TimelineEntry(decision.decided_at, f"Decision: {decision.get_decision_display()}",
                           decision.decided_by.display_name(), detail)
         )  # fmt: skip
-    for charge in case.charges.select_related("statute", "defendant", "created_by", "sentence"):
+    for charge in case.charges.all():
         replaces = getattr(charge, "amended_from", None)
         what = (f"Count {charge.count_number} amended to {charge.statute.citation}" if replaces
                 else f"Count {charge.count_number} filed: {charge.statute.citation}")  # fmt: skip
@@ -210,7 +259,7 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
                 f"{sentence.custody_days} days, {sentence.probation_months} months' probation, "
                 f"assessment ${sentence.assessment}",
             ))  # fmt: skip
-    for event in case.court_events.select_related("created_by"):
+    for event in case.court_events.all():
         entries.append(
             TimelineEntry(event.created_at, f"{event.get_kind_display()} scheduled for "
                           f"{timezone.localtime(event.starts_at):%b %-d, %Y %H:%M}",
@@ -225,20 +274,23 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
     for source in TIMELINE_SOURCES:
         entries.extend(source(actor, case))
     # Only the victims whose record the actor may see, and the notices given to them.
-    victims = case_victims_visible(actor, case)
+    if victims is None:
+        victims = list(case_victims_visible(actor, case))
     for victim in victims:
         entries.append(
             TimelineEntry(victim.added_at, f"Victim recorded ({victim.get_role_display()})")
         )
     # By id: the visibility subquery nested once more overflows SQLite's parser (the demo).
-    shown = [victim.pk for victim in victims]
-    for notice in case.victim_notices.filter(victim__in=shown).select_related("given_by"):
+    shown = {victim.pk for victim in victims}
+    for notice in (n for n in case.victim_notices.all() if n.victim_id in shown):
         entries.append(
             TimelineEntry(notice.created_at, f"Victim notice: {notice.get_kind_display()}",
                           notice.given_by.display_name(), notice.get_method_display())
         )  # fmt: skip
     if case.owner_agency_id == actor.membership.agency_id:
-        for share in access.shares_of(actor, case).select_related("created_by"):
+        if shares is None:
+            shares = access.shares_of(actor, case).select_related("created_by")
+        for share in shares:
             entries.append(
                 TimelineEntry(share.created_at, f"Shared with {share.to_agency.name}",
                               share.created_by.display_name(), share.reason)
@@ -248,15 +300,9 @@ def case_timeline(*, actor: User, case: Case) -> list[TimelineEntry]:
 
 def case_deadlines(actor: User, case) -> list[Deadline]:
     """A case's deadlines and its hearings', open first, for the case page."""
-    on_case = Q(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
-    on_hearings = Q(
-        content_type=ContentType.objects.get_for_model(CourtEvent),
-        object_id__in=case.court_events.values("pk"),
-    )
+    records = {Case: [case.pk], CourtEvent: case.court_events.values("pk")}
     found = list(
-        deadlines_visible(actor)
-        .filter(on_case | on_hearings)
-        .select_related("responsible_user", "closed_by")
+        deadlines_visible(actor, of=records).select_related("responsible_user", "closed_by")
     )
     found.sort(key=lambda d: (d.status != DeadlineStatus.OPEN, d.due_at))
     return found

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from cases.models import AdResponse, Arrest, HandOff, Operation, RecommendedCharge
+from cases.models import AdResponse, Arrest, Operation, RecommendedCharge
 from cases.selectors.handoffs import handoffs_seen_by
 from taskforce import access
 from taskforce.models import User
@@ -53,7 +53,7 @@ def operation_export_rows(*, actor: User, filters: OperationFilters) -> QuerySet
 
 
 def operation_get(*, actor: User, public_id, action=access.Action.VIEW) -> Operation:
-    return access.get_for(actor, Operation, public_id, action)
+    return access.get_for(actor, Operation, public_id, action, related=("owner_agency",))
 
 
 @dataclass
@@ -70,27 +70,34 @@ def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
         access.visible(actor, Arrest)
         .filter(operation=operation)
         .select_related("arrestee", "county", "arresting_agency", "owner_agency")
-        .prefetch_related("charges__statute", handoffs_seen_by(actor))
+        .prefetch_related(
+            Prefetch("charges", queryset=RecommendedCharge.objects.select_related("statute")),
+            handoffs_seen_by(actor),
+        )
         .order_by("arrested_at", "id")
     )
-    ids = [arrest.pk for arrest in arrests]
-    by_statute = list(
-        RecommendedCharge.objects.filter(arrest_id__in=ids)
-        .values("statute__citation", "statute__title", "statute__level")
-        .annotate(arrests=Count("arrest", distinct=True))
-        .order_by("statute__citation")
-    )
-    by_county = list(
-        Arrest.objects.filter(pk__in=ids)
-        .values("county__name")
-        .annotate(arrests=Count("id"))
-        .order_by("-arrests", "county__name")
-    )
-    handed_off = (
-        access.visible(actor, HandOff).filter(arrest_id__in=ids).values("arrest").distinct().count()
-    )
+    arrests = list(arrests)
+    # Counted from the rows just read (their charges and the hand-offs the actor sees are
+    # prefetched): the same figures as a GROUP BY over these arrests, three queries fewer.
+    statutes: dict[tuple, int] = {}
+    counties: dict[str | None, int] = {}
+    for arrest in arrests:
+        for statute in {charge.statute for charge in arrest.charges.all()}:
+            key = (statute.citation, statute.title, statute.level)
+            statutes[key] = statutes.get(key, 0) + 1
+        county = arrest.county.name if arrest.county_id else None
+        counties[county] = counties.get(county, 0) + 1
+    by_statute = [
+        {"statute__citation": c, "statute__title": t, "statute__level": lv, "arrests": n}
+        for (c, t, lv), n in sorted(statutes.items())
+    ]
+    by_county = [
+        {"county__name": name, "arrests": n}
+        for name, n in sorted(counties.items(), key=lambda i: (-i[1], i[0] is None, i[0] or ""))
+    ]
+    handed_off = sum(1 for arrest in arrests if arrest.handoffs.all())
     return OperationSummary(
-        arrests=list(arrests), by_statute=by_statute, by_county=by_county, handed_off=handed_off
+        arrests=arrests, by_statute=by_statute, by_county=by_county, handed_off=handed_off
     )
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, Value, prefetch_related_objects
+from django.db.models.query import EmptyQuerySet
 
 from cases.models import Arrest, IdentifierKind, Person, PersonIdentifier
 from cases.models.people import birth_key, identifier_key, name_key, person_references
@@ -52,7 +53,7 @@ def merge_preview(*, actor: User, person: Person) -> dict[str, int]:
 
 
 def person_get(*, actor: User, public_id, action=access.Action.VIEW) -> Person:
-    return access.get_for(actor, Person, public_id, action)
+    return access.get_for(actor, Person, public_id, action, related=("owner_agency",))
 
 
 def person_merged_into(*, actor: User, public_id) -> Person:
@@ -243,15 +244,12 @@ def _exact_match_q(subject: Person) -> Q | None:
             last_name_key=subject.last_name_key,
             birth_key=subject.birth_key,
         )
-    keys = set(
-        subject.identifiers.filter(kind__in=MATCHING_KINDS).values_list("kind", "normalised")
-    )
+    # From the subject's identifiers as read (a person's page prefetches them).
+    keys = {(i.kind, i.normalised) for i in subject.identifiers.all() if i.kind in MATCHING_KINDS}
     # A booking number is on the arrest and may be an identifier too: one hash serves both.
-    booked = {key for kind, key in keys if kind == IdentifierKind.BOOKING} | set(
-        Arrest.objects.filter(arrestee=subject)
-        .exclude(booking_key="")
-        .values_list("booking_key", flat=True)
-    )
+    booked = {key for kind, key in keys if kind == IdentifierKind.BOOKING} | {
+        arrest.booking_key for arrest in subject.arrests.all() if arrest.booking_key
+    }
     keys |= {(IdentifierKind.BOOKING, key) for key in booked}
     if keys:
         by_identifier = Q()
@@ -263,11 +261,8 @@ def _exact_match_q(subject: Person) -> Q | None:
     return match or None
 
 
-def matches_elsewhere(*, actor: User, subject: Person) -> QuerySet[Person]:
-    """People at other agencies who exactly match the subject and whom the actor may not see.
-
-    For the owning side's decision only: the actor is told no more than whether this is empty.
-    Sealed people and merged duplicates never match (they are gone from every channel)."""
+def _exact_matches(subject: Person) -> QuerySet[Person]:
+    """People at other agencies who exactly match the subject, seen or not by anyone."""
     match = _exact_match_q(subject)
     if match is None:
         return Person.objects.none()
@@ -275,8 +270,37 @@ def matches_elsewhere(*, actor: User, subject: Person) -> QuerySet[Person]:
         Person.objects.filter(match, Person.live_q())
         .exclude(pk=subject.pk)
         .exclude(owner_agency_id=subject.owner_agency_id)
-        .exclude(pk__in=access.visible(actor, Person).values("pk"))
     )
+
+
+def matches_elsewhere(*, actor: User, subject: Person) -> QuerySet[Person]:
+    """People at other agencies who exactly match the subject and whom the actor may not see.
+
+    For the owning side's decision only: the actor is told no more than whether this is empty.
+    Sealed people and merged duplicates never match (they are gone from every channel)."""
+    return _exact_matches(subject).exclude(pk__in=access.visible(actor, Person).values("pk"))
+
+
+def people_with_matches_elsewhere(*, actor: User, subjects: list[Person]) -> set[int]:
+    """The subjects (by pk) for whom `matches_elsewhere` is not empty, in four queries however
+    many there are (the arrestees of a sting's arrests, saved together): their identifiers and
+    arrests, every subject's exact matches at once, then which of those the actor cannot see."""
+    subjects = list(subjects)
+    prefetch_related_objects(subjects, "identifiers", "arrests")
+    parts = [
+        _exact_matches(subject).annotate(subject=Value(subject.pk)).values_list("subject", "pk")
+        for subject in subjects
+    ]
+    parts = [part for part in parts if not isinstance(part, EmptyQuerySet)]
+    if not parts:
+        return set()
+    pairs = list(parts[0].union(*parts[1:], all=True))
+    unseen = set(
+        Person.objects.filter(pk__in={pk for _, pk in pairs})
+        .exclude(pk__in=access.visible(actor, Person).values("pk"))
+        .values_list("pk", flat=True)
+    )
+    return {subject for subject, pk in pairs if pk in unseen}
 
 
 def has_match_elsewhere(*, actor: User, subject: Person) -> bool:

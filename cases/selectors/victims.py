@@ -25,9 +25,11 @@ def victim_people(actor: User) -> QuerySet:
 
 
 def case_victims_visible(actor: User, case: Case) -> QuerySet[CaseVictim]:
-    """The case's victims the actor may see, with their person."""
+    """The case's victims the actor may see, with their person: the same rows as filtering on
+    `victim_people`, decided for the case's few people (`access.visible_among`)."""
+    people = case.case_victims.values_list("person_id", flat=True)
     return (
-        case.case_victims.filter(person__in=victim_people(actor))
+        case.case_victims.filter(person__in=access.visible_among(actor, Person, people))
         .select_related("person")
         .order_by("added_at", "pk")
     )

@@ -159,13 +159,14 @@ def notices_due(case: Case, victims: Iterable[CaseVictim] | None = None) -> list
         calls.append((NoticeKind.CHARGING, "The case was charged.", None))
     if decisions & {"decline", "refer"}:
         calls.append((NoticeKind.DECLINE, "The case was declined or referred.", None))
-    dispositions = set(case.charges.exclude(disposition="").values_list("disposition", flat=True))
+    # From the case's charges and hearings as read (a page prefetches them): a case has few.
+    dispositions = {charge.disposition for charge in case.charges.all() if charge.disposition}
     pleaded = dispositions & {Disposition.PLEADED_AS_CHARGED, Disposition.PLEADED_LESSER}
-    if pleaded or case.court_events.filter(kind="settlement").exists():
+    hearings = list(case.court_events.all())
+    if pleaded or any(event.kind == "settlement" for event in hearings):
         calls.append((NoticeKind.PLEA, "A plea is offered or was entered.", None))
-    latest_hearing = (
-        case.court_events.filter(status=CourtEventStatus.SCHEDULED).order_by("-created_at").first()
-    )
+    scheduled = [event for event in hearings if event.status == CourtEventStatus.SCHEDULED]
+    latest_hearing = max(scheduled, key=lambda event: (event.created_at, event.pk), default=None)
     if latest_hearing is not None:
         calls.append((NoticeKind.HEARING, "A hearing is scheduled.", latest_hearing.created_at))
     if Sentence.objects.filter(charge__case=case).exists():

@@ -21,7 +21,7 @@ from cases.forms import (
 from cases.models import Arrest, Operation
 from cases.selectors import arrests as selectors
 from cases.selectors.handoffs import handoffs_of
-from cases.selectors.people import has_match_elsewhere, likely_duplicates
+from cases.selectors.people import likely_duplicates, people_with_matches_elsewhere
 from cases.services import imports
 from cases.services.arrests import (
     ArrestRow,
@@ -183,11 +183,9 @@ def _tell_of_matches_elsewhere(request: HttpRequest, people) -> None:
     """Say how many people just entered match a record at an agency the user cannot see (never
     which); each of their pages offers Request access."""
     own = access.acting_membership(request.user).agency_id
-    matched = {
-        person.pk
-        for person in people
-        if person.owner_agency_id == own and has_match_elsewhere(actor=request.user, subject=person)
-    }
+    matched = people_with_matches_elsewhere(
+        actor=request.user, subjects=[person for person in people if person.owner_agency_id == own]
+    )
     if matched:
         count = len(matched)
         messages.info(

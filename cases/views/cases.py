@@ -90,12 +90,14 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, public_id) -> HttpResponse:
-    case = selectors.case_get(actor=request.user, public_id=public_id)
+    case = selectors.case_for_page(actor=request.user, public_id=public_id)
     records.record_viewed(actor=request.user, obj=case)
     allowed = access.allowed_actions(request.user, case)
     can_change = access.Action.CHANGE in allowed
     # Only the victims whose record the viewer may see: the case's share reaches none of them.
     victims = list(case_victims_visible(request.user, case))
+    shown = {victim.pk for victim in victims}
+    shares = list(access.shares_of(request.user, case).select_related("created_by"))
     return render(
         request,
         "cases/case_detail.html",
@@ -105,16 +107,12 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_change": can_change,
             "can_delete": access.Action.DELETE in allowed,
             "can_share": access.Action.SHARE in allowed,
-            "shares": access.shares_of(request.user, case),
+            "shares": shares,
             "defendants": case.defendants_shown,
-            "charges": case.charges.select_related(
-                "statute", "defendant", "amended_to__statute", "sentence"
-            ),
-            "hearings": case.court_events.select_related("continued_to"),
+            "charges": case.charges.all(),
+            "hearings": case.court_events.all(),
             "victims": victims,
-            "notices": case.victim_notices.filter(victim__in=victims).select_related(
-                "victim__person", "given_by"
-            ),
+            "notices": [n for n in case.victim_notices.all() if n.victim_id in shown],
             "notices_due": notice_services.notices_due(case, victims),
             "arrests": access.visible(request.user, Arrest)
             .filter(handoffs__case=case)
@@ -122,7 +120,9 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "notes": note_services.notes_for(actor=request.user, case=case),
             "documents": note_services.documents_for(actor=request.user, case=case),
             "owns_case": case.owner_agency_id == request.user.membership.agency_id,
-            "timeline": selectors.case_timeline(actor=request.user, case=case),
+            "timeline": selectors.case_timeline(
+                actor=request.user, case=case, victims=victims, shares=shares
+            ),
             "deadlines": selectors.case_deadlines(request.user, case),
             **access.access_history_context(request.user, case),
             "speedy_demand": getattr(case, "speedy_demand", None),

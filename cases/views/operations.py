@@ -72,7 +72,8 @@ def operation_detail(
     operation = selectors.operation_get(actor=request.user, public_id=public_id)
     records.record_viewed(actor=request.user, obj=operation)
     summary = selectors.operation_summary(actor=request.user, operation=operation)
-    shareable = {a.pk for a in summary.arrests if access.can(request.user, access.Action.SHARE, a)}
+    allowed = access.allowed_actions_each(request.user, summary.arrests)
+    shareable = {pk for pk, actions in allowed.items() if access.Action.SHARE in actions}
     return render(
         request,
         "cases/operation_detail.html",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,6 +49,7 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
         messages.info(request, "The record at that address was merged into this person.")
         return redirect("cases:person_detail", public_id=kept.public_id)
     records.record_viewed(actor=request.user, obj=person)
+    prefetch_related_objects([person], "identifiers")  # shown, and matched on below
     arrests = (
         access.visible(request.user, Arrest)
         .filter(arrestee=person)

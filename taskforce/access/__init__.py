@@ -74,6 +74,7 @@ from taskforce.access.visibility import (
     NotFound,
     acting_membership,
     allowed_actions,
+    allowed_actions_each,
     can,
     detail_url,
     get_for,
@@ -87,6 +88,7 @@ from taskforce.access.visibility import (
     rules_for,
     viewable_pairs,
     visible,
+    visible_among,
     visible_parts,
 )
 from taskforce.protected import (
@@ -120,6 +122,7 @@ __all__ = [
     "accounts_managed_by",
     "acting_membership",
     "allowed_actions",
+    "allowed_actions_each",
     "assign",
     "audit_trail_visible",
     "can",
@@ -171,6 +174,7 @@ __all__ = [
     "viewable_pairs",
     "viewable_with_progress",
     "visible",
+    "visible_among",
     "visible_parts",
     "visible_with_progress",
 ]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from taskforce.access.memo import recall
 from taskforce.access.visibility import acting_membership, rules_for, viewable_pairs, visible
 from taskforce.models import User
 from taskforce.protected import BY_LABEL
@@ -96,7 +97,10 @@ def progress_shown(actor: User | None, record: models.Model) -> bool:
     model = type(record)
     if BY_LABEL[model._meta.label].progress_under_consent_of is None:
         return True
-    return model.objects.filter(progress_q(actor, model), pk=record.pk).exists()
+    key = ("progress", getattr(actor, "pk", None), model._meta.label, record.pk)
+    return recall(
+        key, lambda: model.objects.filter(progress_q(actor, model), pk=record.pk).exists()
+    )
 
 
 def visible_with_progress(actor: User | None, model: type[models.Model]) -> QuerySet:

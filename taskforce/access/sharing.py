@@ -311,16 +311,18 @@ def shares_listed(actor: User, rows: list[Share]) -> list[Share]:
     (the shared record when the reader may see it now, else None), `label` (its own name, else
     the stored neutral label) and `url`. Labels are read here, never copied: a share row holds
     no name."""
+    refs = [(row.content_type.model_class(), row.object_id) for row in rows]
+    records = readable_records(actor, refs)
+    # A record the reader sees is unsealed; only the others are looked up.
     by_model: dict[type[models.Model], set[int]] = {}
-    for row in rows:
-        by_model.setdefault(row.content_type.model_class(), set()).add(row.object_id)
-    unsealed = {
+    for ref in refs:
+        if ref not in records:
+            by_model.setdefault(ref[0], set()).add(ref[1])
+    unsealed = set(records) | {
         (model, pk)
         for model, ids in by_model.items()
         for pk in model.objects.filter(model.live_q(), pk__in=ids).values_list("pk", flat=True)
     }
-    refs = [(row.content_type.model_class(), row.object_id) for row in rows]
-    records = readable_records(actor, refs)
     shown = []
     for row, ref in zip(rows, refs, strict=True):
         if ref not in unsealed:

@@ -5,18 +5,23 @@ for one record. A record the actor may not view is `NotFound`, exactly like a mi
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from threading import Lock
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from taskforce.access.memo import recall, recalled, remember
 from taskforce.models import Membership, User
 from taskforce.protected import RULES, Action, Rules
 
@@ -73,13 +78,61 @@ def _live(now: datetime) -> Q:
     return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
 
 
+# The SQL of an actor's visible ids, compiled once per process and reused (issue #22: building
+# and compiling these querysets was most of a page's time). It is a pure function of the key
+# (who, through which membership, agency, group and role, for which model) and of the code: the
+# grants, owners, seals and related records are read by the SQL when it runs, never kept. The
+# only value of the moment, the time that grants lapse at, is a slot filled at each use.
+_NOW_SLOT = datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=UTC)
+_compiling: ContextVar[bool] = ContextVar("access_compiling", default=False)
+_COMPILED: OrderedDict[tuple, tuple | None] = OrderedDict()
+_COMPILED_MAX = 4096
+_compiled_lock = Lock()
+
+
+def _now() -> datetime:
+    return _NOW_SLOT if _compiling.get() else timezone.now()
+
+
+def _compiled_ids(key: tuple, build: Callable[[], QuerySet], pk_field) -> RawSQL | None:
+    """`build()`'s SQL as an expression for `pk__in`, compiled on first use and kept by `key`;
+    None when it selects nothing (a role that sees no record of the kind)."""
+    with _compiled_lock:
+        known = key in _COMPILED
+        entry = _COMPILED.get(key)
+        if known:
+            _COMPILED.move_to_end(key)
+    if not known:
+        token = _compiling.set(True)
+        try:
+            sql, params = build().query.sql_with_params()
+            slots = tuple(i for i, p in enumerate(params) if p == _NOW_SLOT)
+            entry = (sql, tuple(params), slots)
+        except EmptyResultSet:
+            entry = None
+        finally:
+            _compiling.reset(token)
+        with _compiled_lock:
+            _COMPILED[key] = entry
+            while len(_COMPILED) > _COMPILED_MAX:
+                _COMPILED.popitem(last=False)
+    if entry is None:
+        return None
+    sql, params, slots = entry
+    if slots:
+        now = _now()
+        params = tuple(now if i in slots else p for i, p in enumerate(params))
+    # Django's own compiled SQL, its values still passed apart as parameters.
+    return RawSQL(sql, params, output_field=pk_field)  # noqa: S611
+
+
 def _granted_ids(actor: User, membership: Membership, model, action: Action) -> QuerySet:
     """Ids of records granted to the actor's agency or to the actor for one action, not lapsed.
 
     One `IN (… UNION ALL …)` subquery: PostgreSQL turns it into a join on the primary key, where
     an OR of two IN subqueries would scan the whole table (bench/bench_access.py).
     """
-    now = timezone.now()
+    now = _now()
     codename = _codename(action, model)
     by_group = (
         get_group_obj_perms_model(model)
@@ -124,6 +177,13 @@ def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
 
 def _extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     """Ids the actor may view beyond the owner agency's own: grants, then related records."""
+    if _compiling.get():
+        return _build_extra_ids(actor, membership, model)
+    key = ("extra_ids", actor.pk, membership.pk, model._meta.label)
+    return recall(key, lambda: _build_extra_ids(actor, membership, model))
+
+
+def _build_extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     granted = _granted_ids(actor, membership, model, Action.VIEW)
     derived = _derived_ids(actor, model) + [
         model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
@@ -136,8 +196,20 @@ def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
         return model.objects.none().values_list("pk", flat=True)
-    owned = model.objects.filter(model.live_q(), owner_agency_id=membership.agency_id)
-    return owned.values_list("pk", flat=True).union(_extra_ids(actor, membership, model), all=True)
+
+    def build() -> QuerySet:
+        owned = model.objects.filter(model.live_q(), owner_agency_id=membership.agency_id)
+        extra = _extra_ids(actor, membership, model)
+        return owned.values_list("pk", flat=True).union(extra, all=True)
+
+    key = (
+        actor.pk, membership.pk, membership.agency_id, membership.agency.group_id,
+        membership.role, model._meta.label,
+    )  # fmt: skip
+    compiled = _compiled_ids(key, build, model._meta.pk)
+    if compiled is None:
+        return model.objects.none().values_list("pk", flat=True)
+    return compiled
 
 
 def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
@@ -166,27 +238,86 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
     ]
 
 
+def visible_among(actor: User | None, model: type[models.Model], ids: Iterable[int]) -> list[int]:
+    """The ids among `ids` the actor may view: `visible(actor, model).filter(pk__in=ids)`, for a
+    page that knows the few records it shows. Records of the actor's own agency are decided from
+    their row; only the others are asked of the grants and related records, whose query is
+    large to build (a person is seen through arrests, referrals, runaway reports, ...)."""
+    membership = acting_membership(actor)
+    if membership is None or membership.role not in rules_for(model).view:
+        return []
+    rows = model.objects.filter(model.live_q(), pk__in=ids).values_list("pk", "owner_agency_id")
+    shown, elsewhere = [], []
+    for pk, owner_id in rows:
+        (shown if owner_id == membership.agency_id else elsewhere).append(pk)
+    if elsewhere:
+        extra = _extra_ids(actor, membership, model)
+        shown += (
+            model.objects.filter(pk__in=elsewhere).filter(pk__in=extra).values_list("pk", flat=True)
+        )
+    return shown
+
+
 def allowed_actions(actor: User | None, obj: models.Model) -> frozenset[Action]:
     """What the actor may do to this record; empty when they may not even view it."""
+    return allowed_actions_each(actor, [obj])[obj.pk]
+
+
+def allowed_actions_each(
+    actor: User | None, objs: Iterable[models.Model]
+) -> dict[int, frozenset[Action]]:
+    """`allowed_actions` for each of some records of one model, by pk: the records of the actor's
+    own agency are decided from their role, the others with one query for viewing and changing,
+    however many there are (a sting's page asks about each of its arrests). Answers
+    are kept for the rest of a read-only request (`memo`)."""
+    objs = list(objs)
     membership = acting_membership(actor)
-    if membership is None or obj.is_hidden:
-        return frozenset()
-    model = type(obj)
-    rules = rules_for(model)
-    role = membership.role
-    if obj.owner_agency_id == membership.agency_id:
-        allowed = {action for action in Action if role in rules.roles_for(action)}
-    else:
-        allowed = set()
-        this = model.objects.filter(pk=obj.pk)
-        if role in rules.view and this.filter(pk__in=_extra_ids(actor, membership, model)).exists():
-            allowed.add(Action.VIEW)
-            granted = _granted_ids(actor, membership, model, Action.CHANGE)
-            if role in rules.change and this.filter(pk__in=granted).exists():
-                allowed.add(Action.CHANGE)
-    if Action.VIEW not in allowed:
-        return frozenset()
-    return frozenset(allowed)
+    if membership is None or not objs:
+        return {obj.pk: frozenset() for obj in objs}
+    model = type(objs[0])
+    answers: dict[int, frozenset[Action]] = {}
+    elsewhere = []
+    for obj in objs:
+        key = ("allowed", actor.pk, membership.pk, model._meta.label, obj.pk)
+        known = recalled(key)
+        if known is not None:
+            answers[obj.pk] = known
+        elif obj.is_hidden:
+            answers[obj.pk] = frozenset()
+        elif obj.owner_agency_id == membership.agency_id:
+            rules = rules_for(model)
+            own = frozenset(a for a in Action if membership.role in rules.roles_for(a))
+            answers[obj.pk] = own if Action.VIEW in own else frozenset()
+        else:
+            elsewhere.append(obj.pk)
+    if elsewhere:
+        rules = rules_for(model)
+        seen: set[int] = set()
+        changed: set[int] = set()
+        if membership.role in rules.view:
+            these = model.objects.filter(pk__in=elsewhere).filter(
+                pk__in=_extra_ids(actor, membership, model)
+            )
+            if membership.role in rules.change:
+                # Viewing and changing in one query: which of the viewable are granted change.
+                granted = _granted_ids(actor, membership, model, Action.CHANGE)
+                may_change = ExpressionWrapper(Q(pk__in=granted), output_field=BooleanField())
+                rows = these.annotate(may_change=may_change).values_list("pk", "may_change")
+                for pk, changes in rows:
+                    seen.add(pk)
+                    if changes:
+                        changed.add(pk)
+            else:
+                seen = set(these.values_list("pk", flat=True))
+        for pk in elsewhere:
+            answers[pk] = (
+                frozenset({Action.VIEW} | ({Action.CHANGE} if pk in changed else set()))
+                if pk in seen
+                else frozenset()
+            )
+    for pk, allowed in answers.items():
+        remember(("allowed", actor.pk, membership.pk, model._meta.label, pk), allowed)
+    return answers
 
 
 def readable_records(
@@ -198,11 +329,14 @@ def readable_records(
     for model, pk in refs:
         if model is not None and model._meta.label in RULES and pk is not None:
             by_model.setdefault(model, set()).add(pk)
-    return {
-        (model, pk): record
-        for model, ids in by_model.items()
-        for pk, record in visible(actor, model).filter(pk__in=ids).in_bulk().items()
-    }
+    found = {}
+    for model, ids in by_model.items():
+        records = visible(actor, model).filter(pk__in=ids)
+        related = getattr(model, "label_related", ())  # what the record's name reads
+        if related:
+            records = records.select_related(*related)
+        found.update(((model, pk), record) for pk, record in records.in_bulk().items())
+    return found
 
 
 def readable_labels(
@@ -293,12 +427,16 @@ def require(actor: User | None, action: Action, obj: models.Model) -> models.Mod
     return obj
 
 
-def get_for(actor: User | None, model, public_id, action: Action = Action.VIEW) -> models.Model:
-    """Load a record by its public id for an action; a foreign or missing id is NotFound."""
+def get_for(
+    actor: User | None, model, public_id, action: Action = Action.VIEW, *, related=()
+) -> models.Model:
+    """Load a record by its public id for an action; a foreign or missing id is NotFound.
+    `related`: foreign keys to load with it (`select_related`), for a page that shows them."""
     try:
         # By its unique id first, then the same decision as `visible` for this one record: cheaper
         # than filtering the id out of everything the actor may see.
-        obj = model.objects.get(public_id=public_id)
+        records = model.objects.select_related(*related) if related else model.objects
+        obj = records.get(public_id=public_id)
     except (model.DoesNotExist, ValidationError, ValueError):
         raise NotFound from None
     return require(actor, action, obj)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AccessRequest, AccessRequestMatch, IdentifierKind, Person
-from cases.selectors.people import has_match_elsewhere
+from cases.selectors.people import has_match_elsewhere, people_with_matches_elsewhere
 from cases.services.access_requests import access_request_create, access_request_decide
 from cases.services.people import PersonData, person_create
 from taskforce import access
@@ -105,6 +105,30 @@ def test_near_misses_visible_records_and_sealed_records_do_not_match(
     admin = UserFactory(is_superuser=True, is_staff=True)
     record_seal(actor=admin, obj=known, reason="Court order 26-1")
     assert not has_match_elsewhere(actor=woodbury_liaison, subject=same)
+
+
+def test_people_entered_together_are_checked_together_with_the_same_answers(
+    known, woodbury_liaison, django_assert_max_num_queries
+):
+    """A sting's arrestees are checked for matches elsewhere at once (issue #22): the answer for
+    each is `has_match_elsewhere`'s, in four queries however many people were entered."""
+    people = [
+        enter(woodbury_liaison),
+        enter(woodbury_liaison, first_name="Pat",
+              identifiers=((IdentifierKind.PHONE, "(651) 555 0142"),)),
+        enter(woodbury_liaison, first_name="Pat",
+              identifiers=((IdentifierKind.BOOKING, " wc-2026-0042"),)),
+        enter(woodbury_liaison, date_of_birth=None),
+        enter(woodbury_liaison, first_name="Pat",
+              identifiers=((IdentifierKind.ALIAS, "Dale Harlan"),)),
+    ]  # fmt: skip
+    expected = {p.pk for p in people if has_match_elsewhere(actor=woodbury_liaison, subject=p)}
+    assert expected == {people[0].pk, people[1].pk, people[2].pk}
+    fresh = list(Person.objects.filter(pk__in=[p.pk for p in people]))
+    woodbury_liaison.membership  # noqa: B018 - loaded once per request, as a page does
+    with django_assert_max_num_queries(4):
+        found = people_with_matches_elsewhere(actor=woodbury_liaison, subjects=fresh)
+    assert found == expected
 
 
 def test_the_request_is_approved_as_a_share_and_each_side_learns_only_its_part(

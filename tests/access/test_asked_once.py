@@ -1,0 +1,102 @@
+"""The policy asked once per question (issue #22): the answers a page reuses are the answers it
+would get by asking again, and nothing kept outlives the request or the moment."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Arrest
+from taskforce import access
+from taskforce.access.memo import remembered
+from taskforce.models import Share
+from tests.factories import verified_login
+
+
+@pytest.fixture
+def sting_arrests(sheriff_liaison, shared_sting, make_arrests, woodbury_liaison, wash_cao):
+    """Six arrests of a sting Woodbury takes part in, the first shared for change with Woodbury,
+    the second shared with the county attorney; one more of another sting, seen by neither."""
+    arrests = make_arrests(sheriff_liaison, shared_sting, 6)
+    access.share(
+        actor=sheriff_liaison, obj=arrests[0], to_agency=woodbury_liaison.agency,
+        level="change", reason="Woodbury investigates",
+    )  # fmt: skip
+    access.share(actor=sheriff_liaison, obj=arrests[1], to_agency=wash_cao, reason="Charging")
+    hidden = make_arrests(sheriff_liaison, None, 1, start=40)
+    return arrests + hidden
+
+
+def test_each_answer_for_many_records_is_the_answer_for_one(
+    sting_arrests, sheriff_liaison, woodbury_liaison, wash_prosecutor, ramsey_prosecutor
+):
+    for person in (sheriff_liaison, woodbury_liaison, wash_prosecutor, ramsey_prosecutor):
+        each = access.allowed_actions_each(person, sting_arrests)
+        assert each == {a.pk: access.allowed_actions(person, a) for a in sting_arrests}
+    woodbury = access.allowed_actions_each(woodbury_liaison, sting_arrests)
+    assert woodbury[sting_arrests[0].pk] == {access.Action.VIEW, access.Action.CHANGE}
+    assert woodbury[sting_arrests[2].pk] == {access.Action.VIEW}  # through the sting
+    assert woodbury[sting_arrests[-1].pk] == frozenset()  # not in the sting, not shared
+
+
+def test_a_sting_page_asks_about_its_arrests_in_two_queries_however_many(
+    sting_arrests, woodbury_liaison, django_assert_max_num_queries
+):
+    woodbury_liaison.membership  # noqa: B018 - loaded once per request, as a page does
+    with django_assert_max_num_queries(2):
+        access.allowed_actions_each(woodbury_liaison, sting_arrests)
+
+
+def test_the_visible_among_a_few_are_the_visible_ones(
+    sting_arrests, sheriff_liaison, woodbury_liaison, wash_prosecutor
+):
+    ids = [arrest.pk for arrest in sting_arrests]
+    for person in (sheriff_liaison, woodbury_liaison, wash_prosecutor):
+        seen = set(access.visible(person, Arrest).filter(pk__in=ids).values_list("pk", flat=True))
+        assert set(access.visible_among(person, Arrest, ids)) == seen
+
+
+def test_a_request_reuses_answers_and_the_next_request_asks_again(
+    sting_arrests, sheriff_liaison, woodbury_liaison
+):
+    arrest = sting_arrests[0]
+    with remembered():
+        assert access.can(woodbury_liaison, access.Action.CHANGE, arrest)
+        share = Share.objects.get(object_id=arrest.pk, revoked_at__isnull=True)
+        access.unshare(actor=sheriff_liaison, share_row=share)
+    # A write happens in a request the memo does not cover (POST); the next request asks again.
+    with remembered():
+        assert not access.can(woodbury_liaison, access.Action.CHANGE, arrest)
+        assert access.can(woodbury_liaison, access.Action.VIEW, arrest)  # through the sting
+
+
+def test_a_revoked_share_closes_the_page_at_the_next_request(
+    client, sting_arrests, sheriff_liaison, wash_prosecutor
+):
+    url = reverse("cases:arrest_detail", kwargs={"public_id": sting_arrests[1].public_id})
+    verified_login(client, wash_prosecutor)
+    assert client.get(url).status_code == 200
+    share = Share.objects.get(object_id=sting_arrests[1].pk, revoked_at__isnull=True)
+    access.unshare(actor=sheriff_liaison, share_row=share)
+    assert client.get(url).status_code == 404
+
+
+def test_a_lapsed_share_closes_the_list_though_its_query_was_compiled_before(
+    client, sting_arrests, sheriff_liaison, ramsey_prosecutor, ramsey_cao
+):
+    """The compiled SQL of what an actor sees is kept between requests; the moment a grant
+    lapses at is filled in at each use."""
+    ends = timezone.now() + dt.timedelta(days=30)
+    access.share(
+        actor=sheriff_liaison, obj=sting_arrests[3], to_agency=ramsey_cao,
+        reason="For 30 days", expires_at=ends,
+    )  # fmt: skip
+    with time_machine.travel(ends - dt.timedelta(minutes=1)):
+        assert list(access.visible(ramsey_prosecutor, Arrest)) == [sting_arrests[3]]
+    with time_machine.travel(ends + dt.timedelta(seconds=1)):
+        assert not access.visible(ramsey_prosecutor, Arrest).exists()
+        verified_login(client, ramsey_prosecutor)
+        url = reverse("cases:arrest_detail", kwargs={"public_id": sting_arrests[3].public_id})
+        assert client.get(url).status_code == 404
