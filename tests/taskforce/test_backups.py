@@ -17,8 +17,10 @@ from cases.services.notes import document_upload, note_add
 from taskforce.backups import connected, database_config
 from taskforce.encryption import forget_derived_keys
 
-# pg_dump sees committed rows only.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed rows (pg_dump reads them from its own connection); serialized_rollback restores the
+# migrated rows (content types, counties, statutes) after the flush, as the suite's other
+# transactional tests do: without it the next one found its content types gone.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
