@@ -28,12 +28,32 @@ configure("taskforce_bench_disclosure")
 from reports import disclosure  # noqa: E402
 
 
+def shrunk(attack, records: list[tuple], where: tuple, narrowest: int) -> tuple:
+    """Drop victims one at a time (the others keep their ids, so their keys) while the attacker
+    still narrows some count: a data set none of whose victims can go."""
+    changed = True
+    while changed:
+        changed = False
+        for record in list(records):
+            fewer = [r for r in records if r is not record]
+            found, at, _ = attack.overlapping_attack(fewer)
+            if found < disclosure.WIDTH:
+                records, where, narrowest, changed = fewer, at, found, True
+    return records, where, narrowest
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-sets", type=int, default=100)
     parser.add_argument("--largest", type=int, default=70)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--shrink", action="store_true", help="drop victims while it stays narrowed"
+    )
+    parser.add_argument("--minimum", type=int, default=None, help="try another MINIMUM")
     options = parser.parse_args()
+    if options.minimum is not None:
+        disclosure.MINIMUM = options.minimum  # read by withhold() at each call
 
     from django.conf import settings
 
@@ -42,6 +62,7 @@ def main() -> None:
 
     draw = random.Random(options.seed)  # noqa: S311 (test data, not a secret)
     narrowed, programs, smallest = 0, 0, None
+    by_kind = {"nested": 0, "overlapping": 0}
     started = time.perf_counter()
     for _ in range(options.data_sets):
         records = attack.records_from([
@@ -49,8 +70,11 @@ def main() -> None:
              draw.randrange(attack.DAYS), draw.randrange(attack.ROWS), draw.randrange(attack.COLS))
             for _ in range(draw.randint(0, options.largest))
         ])  # fmt: skip
-        narrowest, where, solved = attack.overlapping_attack(records)
+        kinds: dict = {}
+        narrowest, where, solved = attack.overlapping_attack(records, kinds=kinds)
         programs += solved
+        for kind, fewest in kinds.items():
+            by_kind[kind] += fewest < disclosure.WIDTH
         if narrowest < disclosure.WIDTH:
             narrowed += 1
             if smallest is None or len(records) < len(smallest[0]):
@@ -58,7 +82,11 @@ def main() -> None:
     took = time.perf_counter() - started
     print(f"data sets: {options.data_sets} of 0 to {options.largest} victims (seed {options.seed})")
     print(f"pairs solved (distinct programs): {programs}; {took:.1f} s")
-    print(f"narrowed below {disclosure.WIDTH} values: {narrowed}")
+    print(f"MINIMUM {disclosure.MINIMUM}; narrowed below {disclosure.WIDTH} values: {narrowed} "
+          f"(by a nested pair: {by_kind['nested']}; by an overlapping one: "
+          f"{by_kind['overlapping']})")  # fmt: skip
+    if smallest and options.shrink:
+        smallest = shrunk(attack, *smallest)
     if smallest:
         records, (one, other, table, cell, span), narrowest = smallest
         names = ["F1", "F2", "F1∩F2", "F1\\F2", "F2\\F1"]
