@@ -67,7 +67,10 @@ def main() -> None:
         "--shrink", action="store_true", help="drop victims while it stays narrowed"
     )
     parser.add_argument("--minimum", type=int, default=None, help="try another MINIMUM")
+    parser.add_argument("--base", type=int, default=None, help="try another rounding BASE")
     options = parser.parse_args()
+    if options.base is not None:
+        disclosure.BASE = options.base  # rounding, hiding 1 to BASE - 1, what a figure means
     if options.minimum is not None:
         disclosure.MINIMUM = options.minimum  # read by withhold() at each call
 
@@ -100,7 +103,8 @@ def main() -> None:
     took = time.perf_counter() - started
     print(f"data sets: {options.data_sets} of 0 to {options.largest} victims (seed {options.seed})")
     print(f"pairs solved (distinct programs): {programs}; {took:.1f} s")
-    print(f"MINIMUM {disclosure.MINIMUM}; narrowed below {disclosure.WIDTH} values: {narrowed} "
+    print(f"BASE {disclosure.BASE}, MINIMUM {disclosure.MINIMUM}; "
+          f"narrowed below {disclosure.WIDTH} values: {narrowed} "
           f"(by a nested pair: {by_kind['nested']}; by an overlapping one: "
           f"{by_kind['overlapping']})")  # fmt: skip
     if smallest and options.shrink:
