@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -18,17 +16,13 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 
+from tests.workers import free_port, wait_for_http
+
 ROOT = Path(__file__).resolve().parents[1]
 CLIENT_ID = "taskforce-caseload"
 CLIENT_SECRET = "test-client-secret-not-real"
 SCOPES = "openid email profile groups"
 DIRECTORY_PASSWORD = "directory-password"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -65,7 +59,7 @@ class Directory:
 
 
 def _run_directory(tmp: Path):
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     token = secrets.token_urlsafe(16)
     env = {
@@ -84,16 +78,12 @@ def _run_directory(tmp: Path):
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{url}/openid/.well-known/openid-configuration", timeout=2)
-            break
-        except requests.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((tmp / "directory.log").read_text()) from None
-            time.sleep(0.2)
+    try:
+        wait_for_http(f"{url}/openid/.well-known/openid-configuration", process,
+                      tmp / "directory.log", request_timeout=2)  # fmt: skip
+    except RuntimeError:
+        process.kill()
+        raise
     return process, Directory(url=url, control_token=token)
 
 

@@ -121,14 +121,35 @@ def _port_open(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-@contextlib.contextmanager
-def private_redis():
+def free_port() -> int:
+    """A loopback port nobody listens on now, for a server the suite starts."""
     import socket
 
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    server = RedisServer(port)
+        return free.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen, log_path: Path, *, timeout: float = 30,
+                  request_timeout: float = 10) -> None:  # fmt: skip
+    """Wait until a server process the suite started answers `url` (any status); if it exits or
+    does not answer in `timeout` seconds, fail with its log."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            requests.get(url, timeout=request_timeout)
+            return
+        except (requests.ConnectionError, requests.Timeout):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer:\n{log_path.read_text()}") from None
+            time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def private_redis():
+    server = RedisServer(free_port())
     server.start()
     try:
         yield server

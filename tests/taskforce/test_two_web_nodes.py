@@ -5,10 +5,8 @@ session opened on one is good on the other, and a lockout counted on one holds o
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,17 +18,11 @@ from cases.models import CaseDocument
 from cases.services.cases import case_create
 from tests import s3
 from tests.factories import verified_login
-from tests.workers import _stop, _test_database_url
+from tests.workers import _stop, _test_database_url, free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 LOCKED = "This account is locked"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -46,15 +38,7 @@ def web_node(name: str, env: dict):
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(base + reverse("login"), timeout=10)
-                break
-            except (requests.ConnectionError, requests.Timeout):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"{name} did not start:\n{log_path.read_text()}") from None
-                time.sleep(0.2)
+        wait_for_http(base + reverse("login"), process, log_path)
         yield base
     finally:
         _stop(process)
