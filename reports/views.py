@@ -35,6 +35,40 @@ SECTIONS = {
 }
 
 
+class OneOrEvery(forms.ModelMultipleChoiceField):
+    """One record or every one (none chosen), for the task-force-wide reports: a single select
+    whose every value sent is read, so that a set of several is refused, not cut to its last.
+
+    Why not a set: counts of people in the task-force-wide view are rounded by cell key and
+    audited per table (reports/disclosure.py), which holds against an attacker solving two
+    filters' tables together only over the filters this form offers. With sets of agencies, the
+    set "every agency but one" publishes the small difference between two other filters, and an
+    attacker combining the three narrowed a count of 1 to 4 to 2 values in about 2 data sets in
+    100 (bench/attack_overlapping.py --any-sets); with one or every, none of the data sets
+    measured (README: Reports, disclosure control)."""
+
+    class Widget(forms.Select):
+        def value_from_datadict(self, data, files, name):
+            sent = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+            return [value for value in sent if value]
+
+    widget = Widget
+
+    def __init__(self, *args, every: str, noun: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_label = every  # ModelChoiceIterator offers it first, with the value ""
+        self.noun = noun
+
+    def clean(self, value):
+        if isinstance(value, list | tuple) and len(value) > 1:
+            raise forms.ValidationError(
+                f"Choose one {self.noun}, or none for every {self.noun}: the task-force-wide "
+                f"figures are not offered for a set of several, to keep small counts hidden.",
+                code="several",
+            )
+        return super().clean(value)
+
+
 class ReportForm(PeriodForm):
     counties = forms.ModelMultipleChoiceField(
         queryset=County.objects.none(),
@@ -56,7 +90,17 @@ class ReportForm(PeriodForm):
         agencies = choices.report_agencies(actor).order_by("name")
         self.fields["agencies"].queryset = agencies
         self.fields["agencies"].widget.attrs["size"] = 6
-        if not access.reports_task_force_wide(actor):
+        if access.reports_task_force_wide(actor):
+            for name, noun, every in (
+                ("counties", "county", "Every county"),
+                ("agencies", "agency", "Every agency"),
+            ):
+                self.fields[name] = OneOrEvery(
+                    queryset=self.fields[name].queryset, required=False, label=noun.title(),
+                    every=every, noun=noun, help_text=f"One {noun}, or every {noun}.",
+                    error_messages=self.fields[name].error_messages,
+                )  # fmt: skip
+        else:
             self.fields["agencies"].help_text = "Your agency's records, and those shared with it."
 
     def scope(self) -> figures.Scope:

@@ -521,14 +521,11 @@ def test_the_three_forms_of_what_a_report_may_count_agree_with_the_policy(
     )
 
 
-def test_referrals_in_a_region_count_once_when_several_of_its_counties_are_chosen(
-    client, advocacy_center, advocate, coordinator
-):
+def _metro_referrals(advocacy_center, advocate, counties):
     from referrals.models import Region
     from referrals.services import referral_send
 
-    counties = list(County.objects.filter(name__in=["Washington", "Ramsey", "Dakota"]))
-    metro = Region.objects.create(name="Metro (test)")
+    metro = Region.objects.create(name="Metro (test)", navigator=advocacy_center)
     metro.counties.set(counties)
     for n in range(6):
         person = Person.objects.create(
@@ -539,8 +536,30 @@ def test_referrals_in_a_region_count_once_when_several_of_its_counties_are_chose
             actor=advocate, person=person, to_agency=advocacy_center, source="self",
             region=metro, reason="Asked for help.",
         )  # fmt: skip
-    verified_login(client, coordinator)
+
+
+def test_referrals_in_a_region_count_once_when_several_of_its_counties_are_chosen(
+    client, advocacy_center, advocate
+):
+    counties = list(County.objects.filter(name__in=["Washington", "Ramsey", "Dakota"]))
+    _metro_referrals(advocacy_center, advocate, counties)
+    verified_login(client, member(advocacy_center, username="sh_supervisor_metro"))
     page = report(client, "victims", counties=[c.pk for c in counties])
+    [headline] = [f for f in page.context["figures"] if f.label == "Safe Harbor referrals"]
+    assert headline.value.shown == "6"  # the agency's own figures are exact
+    assert shown(table(page, "referral-region"))["Metro (test)"] == ["6", "6"]
+    trend = shown(table(report(client, "trends", counties=[c.pk for c in counties]),
+                        "trend-referrals"))  # fmt: skip
+    assert trend["Safe Harbor referrals"][-1] == "6"
+
+
+def test_the_coordinators_region_referrals_are_rounded_and_a_set_of_counties_refused(
+    client, advocacy_center, advocate, coordinator, task_force
+):
+    counties = list(County.objects.filter(name__in=["Washington", "Ramsey", "Dakota"]))
+    _metro_referrals(advocacy_center, advocate, counties)
+    verified_login(client, coordinator)
+    page = report(client, "victims", counties=counties[0].pk)
     # The counts under the coordinator's rounded figures (issue #21); the same 6 referrals show
     # the same rounded figure in every table and the headline.
     [headline] = [f for f in page.context["figures"] if f.label == "Safe Harbor referrals"]
@@ -553,9 +572,15 @@ def test_referrals_in_a_region_count_once_when_several_of_its_counties_are_chose
     assert shown(table(page, "referral-region"))["Metro (test)"] == ["x", "x"]
     assert shown(table(page, "referral-region"))["Total"] == ["x", headline.value.shown]
     assert headline.value.shown in ("5", "10")
-    trend = exact(table(report(client, "trends", counties=[c.pk for c in counties]),
-                        "trend-referrals"))  # fmt: skip
+    trend = exact(table(report(client, "trends", counties=counties[0].pk), "trend-referrals"))
     assert trend["Safe Harbor referrals"][-1] == "6"
     elsewhere = County.objects.get(name="Hennepin")
     trend = shown(table(report(client, "trends", counties=[elsewhere.pk]), "trend-referrals"))
     assert trend["Safe Harbor referrals"][-1] == "0"
+    # A set of counties (or agencies) is refused next to its field, not cut to one of them.
+    several = {"counties": counties[:2], "agencies": [advocacy_center, task_force]}
+    for name, chosen in several.items():
+        answer = client.get(reverse("report", args=["victims"]), {name: [c.pk for c in chosen]})
+        assert answer.status_code == 400
+        assert "not offered for a set of several" in str(answer.context["form"].errors[name])
+        assert "tables" not in answer.context
