@@ -230,12 +230,15 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
     if membership is None or membership.role not in rules_for(model).view:
         return [model.objects.none()]
     unsealed = model.objects.filter(model.live_q())
-    return [
-        unsealed.filter(owner_agency_id=membership.agency_id),
-        unsealed.filter(pk__in=_extra_ids(actor, membership, model)).exclude(
-            owner_agency_id=membership.agency_id
-        ),
-    ]
+    owned = unsealed.filter(owner_agency_id=membership.agency_id)
+    key = (
+        "extra", actor.pk, membership.pk, membership.agency_id, membership.agency.group_id,
+        membership.role, model._meta.label,
+    )  # fmt: skip
+    extra = _compiled_ids(key, lambda: _extra_ids(actor, membership, model), model._meta.pk)
+    if extra is None:
+        return [owned]
+    return [owned, unsealed.filter(pk__in=extra).exclude(owner_agency_id=membership.agency_id)]
 
 
 def visible_among(actor: User | None, model: type[models.Model], ids: Iterable[int]) -> list[int]:
