@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from accounts.events import SIGNED_IN_AT
 from accounts.mfa import has_authenticator, second_step_done
+from accounts.session_engine import TOUCHED_AT
 
 # Pages a signed-in person reaches before the second step: signing in and out, the second step
 # itself, and public, non-personal pages.
@@ -28,6 +29,24 @@ BEFORE_SECOND_STEP = {
     "security_txt",
     "security_policy",
 }
+
+
+class SessionTouchMiddleware:
+    """Slides the idle limit (CJIS 5.9.5) by saving an active session at most once a
+    SESSION_TOUCH_SECONDS, not on every request (accounts.session_engine); placed right after
+    SessionMiddleware, so it sees the session as every other middleware left it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        if session.session_key and not session.modified and not session.is_empty():
+            touched = session.get(TOUCHED_AT)
+            if touched is None or time.time() - touched >= settings.SESSION_TOUCH_SECONDS:
+                session.modified = True
+        return response
 
 
 class SignInLifetimeMiddleware:

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -225,7 +226,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # CJIS 5.9.5: lock the session after 30 minutes idle (sliding window).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# An active session is saved at most this often (accounts.middleware.SessionTouchMiddleware), not
+# on every request: the idle limit slides to within this of the last request (issue #22).
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60, minimum=0)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Sign-in security (issue #9; README: Security) ------------------------------------------
@@ -295,6 +298,8 @@ WHITENOISE_MANIFEST_STRICT = False
 # --- Redis, cache, Celery ------------------------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
+    # Read from Redis, written through to the database (accounts.session_engine).
+    SESSION_ENGINE = "accounts.session_engine"
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -4,7 +4,9 @@ for 90 days are disabled (CJIS 5.9.5), on a frozen clock."""
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +33,25 @@ def test_thirty_minutes_idle_ends_the_session(client, wash_prosecutor):
         response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_active_session_is_read_from_the_cache_and_saved_at_most_once_a_minute(
+    client, wash_prosecutor
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        verified_login(client, wash_prosecutor)
+        clock.move_to(start + timezone.timedelta(seconds=61))
+        client.get(reverse("home"))
+        clock.move_to(start + timezone.timedelta(seconds=90))
+        with CaptureQueriesContext(connection) as quiet:
+            assert client.get(reverse("home")).status_code == 200
+        clock.move_to(start + timezone.timedelta(seconds=125))
+        with CaptureQueriesContext(connection) as touched:
+            assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in quiet.captured_queries if "django_session" in q["sql"]]
+    writes = [q["sql"] for q in touched.captured_queries if "django_session" in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE")
 
 
 def test_twelve_hours_after_signing_in_the_person_signs_in_again(client, wash_prosecutor):
