@@ -8,8 +8,8 @@ class Argon2idPasswordHasher(Argon2PasswordHasher):
     """Argon2id (RFC 9106) at 46 MiB, 2 passes, 1 lane.
 
     46 MiB with one lane is OWASP's first Argon2id setting (Password Storage Cheat Sheet: m=47104,
-    t=1, p=1); a second pass doubles an attacker's work per guess and still keeps one hash near
-    66 ms of one core on our 2-core server (bench/bench_sign_in.py), well inside the 300 ms of
+    t=1, p=1); a second pass doubles an attacker's work per guess and still keeps one hash at
+    66-80 ms of one core on our 2-core server (bench/bench_sign_in.py), well inside the 300 ms of
     a sign-in. One lane: extra lanes are threads that would take the second core from other
     requests without costing a GPU attacker more. Django's defaults (100 MiB, 8 lanes) took
     150 ms of wall time and 175 ms of CPU here.
