@@ -213,6 +213,16 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
 OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticateView"
 LOGIN_REDIRECT_URL_FAILURE = "login"
+# Passwords are stored with Argon2id at a cost measured here (accounts/hashers.py, README:
+# Security). Hashes of an older kind or cost still verify, and are rehashed with the first one at
+# the person's next sign-in: PBKDF2 was Django's default until issue #22. Django's own Argon2
+# hasher is not listed: ours reads every "argon2$" hash whatever its cost, and a second hasher of
+# that name would be the one `get_hasher("argon2")` returns (100 MiB, 8 lanes).
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 # NIST SP 800-63B 3.1.1.2 (CJIS 5.9.5): at least 8 characters, checked against a blocklist of
 # common passwords and the person's own details; no composition rules and no expiry (a password
 # is changed when it may be compromised).

@@ -163,8 +163,8 @@ class SeedSummary:
 def seed_demo() -> SeedSummary:
     """Create what is missing of the demo task force; running it again changes nothing."""
     summary = SeedSummary()
-    # One hash for every demo login (they share the published password): hashing it per user
-    # took about a third of a second each (PBKDF2's iterations), the seed's slowest part.
+    # One hash for every demo login (they share the published password): hashed per user, it
+    # was the seed's slowest part (PBKDF2, a third of a second each; Argon2id, ~80 ms each).
     password = cache(lambda: make_password(DEMO_PASSWORD))
     agencies: dict[str, Agency] = {}
     for name, short_name, kind, county in DEMO_AGENCIES:
