@@ -324,7 +324,7 @@ def measure(client: Client, url: str, repeat: int) -> dict | int:
     return {"times": times, "cpu": cpu, "queries": queries, "calls": calls}
 
 
-def profile(client: Client, url: str, repeat: int) -> None:
+def profile(client: Client, url: str, repeat: int, sort: str = "cumulative") -> None:
     for _ in range(WARMUP):
         client.get(url)
     profiler = cProfile.Profile()
@@ -333,7 +333,7 @@ def profile(client: Client, url: str, repeat: int) -> None:
         client.get(url)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(150)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(150)
     print(out.getvalue())
 
 
@@ -359,6 +359,9 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--profile", metavar="ROLE:PAGE", help="profile one page and stop")
     parser.add_argument("--queries", metavar="ROLE:PAGE", help="list one page's SQL and stop")
+    parser.add_argument(
+        "--sort", default="cumulative", help="the profile's order: cumulative, tottime, ncalls…"
+    )
     args = parser.parse_args()
     # A page a role may not open is a 404 the table reports; Django's warning would repeat it.
     logging.getLogger("django.request").setLevel(logging.ERROR)
@@ -377,7 +380,7 @@ def main() -> None:
 
     if args.profile:
         role, page = args.profile.split(":")
-        profile(signed_in(people[role]), pages[role][page], args.repeat)
+        profile(signed_in(people[role]), pages[role][page], args.repeat, args.sort)
         return
     if args.queries:
         role, page = args.queries.split(":")

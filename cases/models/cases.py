@@ -154,11 +154,23 @@ class Case(ProtectedModel):
 
     @property
     def defendants_shown(self) -> list:
-        """The defendants by name, without the sealed (prefetch `defendants` for lists)."""
-        return sorted(
+        """The defendants by name, without the sealed (prefetch `defendants` for lists).
+
+        A list row asks for them three times (caption, title, names): with `defendants`
+        prefetched the sorted list is kept beside that prefetch and made again only when the
+        prefetch is (refresh_from_db drops it), so a row sorts its names once (issue #22)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("defendants")
+        if prefetched is not None:
+            kept = self.__dict__.get("_defendants_shown")
+            if kept is not None and kept[0] is prefetched:
+                return kept[1]
+        shown = sorted(
             (person for person in self.defendants.all() if not person.is_sealed),
             key=lambda person: person.display_name.casefold(),
         )
+        if prefetched is not None:
+            self.__dict__["_defendants_shown"] = (prefetched, shown)
+        return shown
 
     @property
     def caption(self) -> str:
