@@ -5,13 +5,19 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Case
+from cases.selectors.cases import CaseFilters, case_count
 from cases.services.cases import case_create
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
+from taskforce import access
 from taskforce.models import County, SavedFilter
+from taskforce.web.pagination import count_parts
 from tests.factories import search, verified_login
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +186,27 @@ def test_the_api_keeps_its_query_parameters(client, caseload, wash_prosecutor):
     answer = client.get("/api/cases/", {"number": "26-cr-0900", "q": "Trafficking"})
     assert answer.status_code == 200
     assert [row["number"] for row in answer.json()["results"]] == ["26-CR-0900"]
+
+
+def test_the_total_counts_own_and_shared_in_cases_in_one_query(
+    caseload, wash_prosecutor, ramsey_prosecutor, ramsey_cao
+):
+    ramsey = County.objects.get(name="Ramsey")
+    theirs = case_create(
+        actor=ramsey_prosecutor, number="26-CR-0950", title="State v. Elsewhere",
+        kind="trafficking", county=ramsey, assigned_prosecutor=ramsey_prosecutor,
+    )  # fmt: skip
+    case_create(
+        actor=ramsey_prosecutor, number="26-CR-0951", title="State v. Unshared",
+        kind="trafficking", county=ramsey, assigned_prosecutor=ramsey_prosecutor,
+    )  # fmt: skip
+    access.share(
+        actor=ramsey_prosecutor, obj=theirs, to_agency=wash_prosecutor.agency, reason="Co-counsel"
+    )
+    parts = access.visible_parts(wash_prosecutor, Case)
+    assert len(parts) == 2  # owned, and shared in
+    with CaptureQueriesContext(connection) as counted:
+        total = count_parts(parts)
+    assert total == len(caseload) + 1 == sum(part.count() for part in parts)
+    assert len(counted.captured_queries) == 1
+    assert case_count(actor=wash_prosecutor, filters=CaseFilters()) == len(caseload) + 1
