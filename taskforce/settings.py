@@ -321,8 +321,17 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_control_dir),
     }
 else:
-    # Longer than any task may run, so a slow task is not handed to a second worker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task a worker took and never acknowledged (the worker died: tasks are acknowledged late)
+    # goes back to the queue TASK_REDELIVERY_SECONDS after it was taken, and another worker runs
+    # it. Longer than any task may run (CELERY_TASK_TIME_LIMIT), or a slow task is handed to a
+    # second worker while the first still runs it. Every worker looks for such tasks every few
+    # seconds (kombu's default, every 100 s, would add most of two minutes to a short timeout).
+    TASK_REDELIVERY_SECONDS = env_int("TASK_REDELIVERY_SECONDS", 3600, minimum=1)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": TASK_REDELIVERY_SECONDS,
+        "unacked_restore_interval": min(10, max(1, TASK_REDELIVERY_SECONDS // 3)),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "taskforce")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
