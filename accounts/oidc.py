@@ -1,10 +1,13 @@
 """Single sign-on through the directory (OpenID Connect, mozilla-django-oidc): the backend that
 checks the ID token and finds the account, the callback that lets the person in or says why not,
-and the recheck of the person's standing at the directory at each token refresh."""
+the recheck of the person's standing at the directory at each token refresh, and the sign-out
+that ends the directory's session too."""
 
 from __future__ import annotations
 
+import logging
 import time
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -14,16 +17,22 @@ from django.contrib.auth import BACKEND_SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.middleware import SessionRefresh
 from mozilla_django_oidc.utils import import_from_settings
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+    OIDCLogoutView,
+)
 
 from accounts import sso
 from accounts.middleware import url_name
 from taskforce.models import User
+
+logger = logging.getLogger(__name__)
 
 BACKEND_PATH = "accounts.oidc.DirectoryBackend"
 # Where the directory's endpoints come from when only the issuer is configured.
@@ -79,15 +88,24 @@ class DirectoryBackend(OIDCAuthenticationBackend):
     get_settings = staticmethod(oidc_setting)
 
     def __init__(self, *args, **kwargs):
+        # The endpoints are read (discovered) when a directory sign-in or recheck needs them, not
+        # here: Django builds every backend for each password sign-in and to load each request's
+        # user, and neither may depend on the directory answering.
         self.enabled = settings.OIDC_ENABLED
         self.UserModel = User
-        if self.enabled:
-            super().__init__(*args, **kwargs)
+        self._configured = False
+
+    def _configure(self) -> None:
+        if not self._configured:
+            super().__init__()
+            self.UserModel = User
+            self._configured = True
 
     def authenticate(self, request, **kwargs):
         # Only the callback's call (state, nonce, PKCE verifier) is a directory sign-in.
         if not self.enabled or request is None or "nonce" not in kwargs:
             return None
+        self._configure()
         self.id_claims: dict = {}
         return super().authenticate(request, **kwargs)
 
@@ -165,6 +183,7 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         self.request = request
         refresh_token = request.session.get(sso.REFRESH_TOKEN)
         try:
+            self._configure()
             token_info = self.get_token(
                 {
                     "client_id": self.OIDC_RP_CLIENT_ID,
@@ -239,6 +258,14 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return redirect("login")
         try:
             return super().get(request)
+        except requests.RequestException:
+            # The directory's token, keys or userinfo endpoint did not answer (or answered an
+            # error): nobody is signed in or out by it.
+            if was_signed_in:
+                end_sso_session(request, "directory_unreachable")
+            else:
+                messages.error(request, sso.REFUSALS["directory_unreachable"])
+            return redirect("login")
         except SuspiciousOperation:
             sso.sign_in_refused(
                 account=request.user if was_signed_in else None,
@@ -322,3 +349,72 @@ class DirectoryRecheckMiddleware:
 
 class _SilentRefresh(SessionRefresh):
     get_settings = staticmethod(oidc_setting)
+
+
+def end_session_endpoint() -> str | None:
+    """The directory's end-session endpoint: configured, discovered, or none ("off")."""
+    configured = settings.OIDC_OP_END_SESSION_ENDPOINT
+    if configured:
+        return None if configured.strip().lower() == "off" else configured
+    if settings.OIDC_ISSUER:
+        return discovery().get("end_session_endpoint")
+    return None
+
+
+def directory_sign_out_url(request: HttpRequest) -> str:
+    """Where signing out leads (OIDC_OP_LOGOUT_URL_METHOD, asked before the session ends): after
+    a directory sign-in, the directory's end-session endpoint, which ends its session and sends
+    the person back to the app's sign-in page; otherwise straight to that page. The ID token is
+    the hint of whose session it is; a directory that cannot be reached does not stop the app's
+    own sign-out."""
+    sign_in_page = resolve_url(settings.LOGOUT_REDIRECT_URL)
+    if not (settings.OIDC_ENABLED and is_sso_session(request)):
+        return sign_in_page
+    try:
+        endpoint = end_session_endpoint()
+    except (requests.RequestException, ValueError, ImproperlyConfigured) as error:
+        logger.warning("signing out of the app only: no end-session endpoint (%s)", error)
+        return sign_in_page
+    if not endpoint:
+        return sign_in_page
+    query = {
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "post_logout_redirect_uri": request.build_absolute_uri(sign_in_page),
+    }
+    if request.session.get("oidc_id_token"):
+        query["id_token_hint"] = request.session["oidc_id_token"]
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
+
+
+class SignOutView(OIDCLogoutView):
+    """Sign out (POST): the app's session ends, and the directory's too after a directory
+    sign-in (directory_sign_out_url)."""
+
+    get_settings = staticmethod(oidc_setting)
+
+
+class DirectorySignOutPolicyMiddleware:
+    """The pages of a directory sign-in let their sign-out form lead to the directory: a browser
+    applies the page's Content-Security-Policy `form-action` to every redirect that follows a form
+    sent from it, and the sign-out's redirect goes to the directory's end-session endpoint."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            settings.OIDC_ENABLED
+            and response.get("Content-Type", "").startswith("text/html")
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+            and is_sso_session(request)
+        ):
+            try:
+                endpoint = end_session_endpoint()
+            except (requests.RequestException, ValueError, ImproperlyConfigured):
+                endpoint = None  # the sign-out then stays in the app (directory_sign_out_url)
+            if endpoint:
+                parts = urlsplit(endpoint)
+                response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+        return response

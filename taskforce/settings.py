@@ -105,6 +105,7 @@ MIDDLEWARE = [
     # Sign-in security (issue #9): CSP header, the 12-hour sign-in limit, MFA before any page,
     # and axes last (it turns a lockout into its page).
     "csp.middleware.CSPMiddleware",
+    "accounts.oidc.DirectorySignOutPolicyMiddleware",
     "accounts.middleware.SignInLifetimeMiddleware",
     "accounts.oidc.DirectoryRecheckMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
@@ -209,6 +210,13 @@ OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", [])
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_SECONDS", 5 * 60, minimum=30)
 OIDC_CREATE_USER = True
 OIDC_STORE_ID_TOKEN = True
+# RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): signing out of the app after a
+# directory sign-in ends the directory's session too, so the next person at a shared workstation
+# is asked for their own directory password. The endpoint is the discovery document's
+# `end_session_endpoint` unless given here; "off" ends the app's session alone (at Entra ID, for
+# one, the directory's session is the person's sign-in to every Microsoft application).
+OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT")
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.directory_sign_out_url"
 OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
 OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticateView"
 LOGIN_REDIRECT_URL_FAILURE = "login"
