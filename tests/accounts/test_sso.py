@@ -323,3 +323,51 @@ def test_password_sign_in_and_pages_do_not_wait_on_an_unreachable_directory(
     assert response.status_code == 302 and signed_in_as(client) == wash_prosecutor
     verified_login(client, wash_prosecutor)
     assert client.get(reverse("home")).status_code == 200
+
+
+# --- The lockout and the directory ---------------------------------------------------------------
+# A directory sign-in carries no username and no password: it cannot lock anyone's password
+# account, and failed ones do not count toward the lockout (the directory keeps its own count).
+
+
+def test_refused_directory_sign_ins_do_not_count_toward_any_lockout(
+    browser, directory, sso_settings, wash_prosecutor
+):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    sso_settings.LOCKOUT_ADDRESS_LIMIT = 5
+    directory.person("visitor", groups=["parks-department"])
+    for _ in range(6):
+        page = browser.sign_in("visitor")
+        assert "not in a group allowed" in page.content.decode()
+
+    assert not AccessFailureLog.objects.exists() and not AccessAttempt.objects.exists()
+    assert AuditEvent.objects.filter(action="auth.sso_refused").count() == 6
+    assert not AuditEvent.objects.filter(action="auth.sign_in_failed").exists()
+    # The same address still signs in with a password.
+    response = Client().post(
+        reverse("login"), {"username": "wash_prosecutor", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_a_password_lockout_does_not_stop_a_directory_sign_in_which_ends_it_as_any_sign_in_does(
+    browser, directory, woodbury_pd
+):
+    """The lock stops password guessing; the directory checked the person by its own means (and
+    keeps its own lockout). Signing in ends the lock, as a password sign-in ends the count of
+    failures before it (AXES_RESET_ON_SUCCESS)."""
+    from accounts.lockout import is_locked
+
+    account = approved(
+        directory, browser, "dana.lee", woodbury_pd, groups=["taskforce-users", "idp:mfa"]
+    )
+    stranger = Client()
+    for _ in range(5):
+        stranger.post(reverse("login"), {"username": account.username, "password": "guess"})
+    assert is_locked(account.username)
+
+    page = browser.sign_in("dana.lee")
+
+    assert page.status_code == 200 and signed_in_as(browser.client) == account
+    assert not is_locked(account.username)
