@@ -45,13 +45,13 @@ _DISCOVERED = {
 EXPIRATION = "oidc_id_token_expiration"
 
 
-def discovery() -> dict:
+def discovery(*, cached_only: bool = False) -> dict | None:
     """The issuer's discovery document (cached an hour): read on first use, never at start-up,
-    so that the app starts while the directory is down."""
+    so that the app starts while the directory is down. `cached_only`: None rather than ask."""
     issuer = settings.OIDC_ISSUER.rstrip("/")
     key = f"oidc-discovery:{issuer}"
     document = cache.get(key)
-    if document is None:
+    if document is None and not cached_only:
         response = requests.get(
             f"{issuer}/.well-known/openid-configuration",
             timeout=settings.OIDC_TIMEOUT,
@@ -393,6 +393,27 @@ class SignOutView(OIDCLogoutView):
     get_settings = staticmethod(oidc_setting)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_out_origins() -> list[str]:
+    """Where a sign-out may lead besides this site: the directory's end-session endpoint, known
+    without asking the directory (a page must not wait on it): the configured endpoint, or the
+    issuer's origin and that of the endpoint in the discovery document if cached."""
+    configured = settings.OIDC_OP_END_SESSION_ENDPOINT
+    if configured:
+        return [] if configured.strip().lower() == "off" else [_origin(configured)]
+    if not settings.OIDC_ISSUER:
+        return []
+    origins = [_origin(settings.OIDC_ISSUER)]
+    document = discovery(cached_only=True) or {}
+    if document.get("end_session_endpoint"):
+        origins.append(_origin(document["end_session_endpoint"]))
+    return sorted(set(origins))
+
+
 class DirectorySignOutPolicyMiddleware:
     """The pages of a directory sign-in let their sign-out form lead to the directory: a browser
     applies the page's Content-Security-Policy `form-action` to every redirect that follows a form
@@ -410,11 +431,7 @@ class DirectorySignOutPolicyMiddleware:
             and request.user.is_authenticated
             and is_sso_session(request)
         ):
-            try:
-                endpoint = end_session_endpoint()
-            except (requests.RequestException, ValueError, ImproperlyConfigured):
-                endpoint = None  # the sign-out then stays in the app (directory_sign_out_url)
-            if endpoint:
-                parts = urlsplit(endpoint)
-                response._csp_update = {"form-action": [f"{parts.scheme}://{parts.netloc}"]}
+            origins = sign_out_origins()
+            if origins:
+                response._csp_update = {"form-action": origins}
         return response

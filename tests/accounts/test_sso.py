@@ -288,7 +288,11 @@ def test_an_unreachable_directory_does_not_stop_the_apps_sign_out(
 
     approved(directory, browser, "dana.lee", woodbury_pd, groups=["taskforce-users", "idp:mfa"])
     browser.sign_in("dana.lee")
-    sso_settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/openid"  # nobody answers there
+    dead = f"http://127.0.0.1:{free_port()}"
+    sso_settings.OIDC_ISSUER = f"{dead}/openid"  # nobody answers there
+    page = browser.client.get(reverse("home"))  # asks nothing of the directory
+    assert page.status_code == 200
+    assert f"form-action 'self' {dead}" in page["Content-Security-Policy"]
 
     response = browser.client.post(reverse("logout"))
 
