@@ -351,13 +351,18 @@ class _SilentRefresh(SessionRefresh):
     get_settings = staticmethod(oidc_setting)
 
 
-def end_session_endpoint() -> str | None:
+def _end_session_off() -> bool:
+    return (settings.OIDC_OP_END_SESSION_ENDPOINT or "").strip().lower() == "off"
+
+
+def end_session_endpoint(*, cached_only: bool = False) -> str | None:
     """The directory's end-session endpoint: configured, discovered, or none ("off")."""
-    configured = settings.OIDC_OP_END_SESSION_ENDPOINT
-    if configured:
-        return None if configured.strip().lower() == "off" else configured
+    if _end_session_off():
+        return None
+    if settings.OIDC_OP_END_SESSION_ENDPOINT:
+        return settings.OIDC_OP_END_SESSION_ENDPOINT
     if settings.OIDC_ISSUER:
-        return discovery().get("end_session_endpoint")
+        return (discovery(cached_only=cached_only) or {}).get("end_session_endpoint")
     return None
 
 
@@ -399,19 +404,15 @@ def _origin(url: str) -> str:
 
 
 def sign_out_origins() -> list[str]:
-    """Where a sign-out may lead besides this site: the directory's end-session endpoint, known
-    without asking the directory (a page must not wait on it): the configured endpoint, or the
-    issuer's origin and that of the endpoint in the discovery document if cached."""
-    configured = settings.OIDC_OP_END_SESSION_ENDPOINT
-    if configured:
-        return [] if configured.strip().lower() == "off" else [_origin(configured)]
-    if not settings.OIDC_ISSUER:
+    """Where a sign-out may lead besides this site, known without asking the directory (a page
+    must not wait on it): the end-session endpoint configured or in the cached discovery
+    document, and the issuer's origin, where a discovered endpoint almost always is."""
+    if _end_session_off():
         return []
-    origins = [_origin(settings.OIDC_ISSUER)]
-    document = discovery(cached_only=True) or {}
-    if document.get("end_session_endpoint"):
-        origins.append(_origin(document["end_session_endpoint"]))
-    return sorted(set(origins))
+    urls = [end_session_endpoint(cached_only=True)]
+    if not settings.OIDC_OP_END_SESSION_ENDPOINT:
+        urls.append(settings.OIDC_ISSUER)
+    return sorted({_origin(url) for url in urls if url})
 
 
 class DirectorySignOutPolicyMiddleware:
