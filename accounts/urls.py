@@ -5,7 +5,7 @@ from django.urls import path
 
 from accounts import views
 from accounts.forms import PasswordSignInForm
-from accounts.oidc import SignOutView
+from accounts.sign_out import SignOutView
 
 urlpatterns = [
     # Django's sign-in page with the agency's choice of sign-in method (issue #23).

@@ -105,7 +105,7 @@ MIDDLEWARE = [
     # Sign-in security (issue #9): CSP header, the 12-hour sign-in limit, MFA before any page,
     # and axes last (it turns a lockout into its page).
     "csp.middleware.CSPMiddleware",
-    "accounts.oidc.DirectorySignOutPolicyMiddleware",
+    "accounts.sign_out.DirectorySignOutPolicyMiddleware",
     "accounts.middleware.SignInLifetimeMiddleware",
     "accounts.oidc.DirectoryRecheckMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
@@ -216,7 +216,7 @@ OIDC_STORE_ID_TOKEN = True
 # `end_session_endpoint` unless given here; "off" ends the app's session alone (at Entra ID, for
 # one, the directory's session is the person's sign-in to every Microsoft application).
 OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT")
-OIDC_OP_LOGOUT_URL_METHOD = "accounts.oidc.directory_sign_out_url"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.sign_out.directory_sign_out_url"
 OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
 OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticateView"
 LOGIN_REDIRECT_URL_FAILURE = "login"
