@@ -14,6 +14,22 @@ from accounts.sessions import account_reactivated
 from accounts.sso import account_approve
 from taskforce.admin import MembershipAdmin, MembershipInline
 from taskforce.models import Membership, User
+from taskforce.selectors import accounts_awaiting_approval
+
+
+class AwaitingApprovalFilter(admin.SimpleListFilter):
+    """Accounts a first directory sign-in made, which wait for their first membership."""
+
+    title = "approval"
+    parameter_name = "approval"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("waiting", "Waiting for a membership")]
+
+    def queryset(self, request: HttpRequest, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(pk__in=accounts_awaiting_approval().values("pk"))
+        return queryset
 
 
 @admin.register(User)
@@ -21,7 +37,10 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "current_agency"]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Single sign-on", {"fields": ["oidc_subject"]}))
-    list_filter = ["is_active", "is_superuser", "memberships__role", "memberships__agency__kind"]
+    list_filter = [
+        AwaitingApprovalFilter, "is_active", "is_superuser", "memberships__role",
+        "memberships__agency__kind",
+    ]  # fmt: skip
 
     @admin.display(description="Agency")
     def current_agency(self, obj: User) -> str:

@@ -49,6 +49,12 @@ class WindowedLockoutHandler(AxesDatabaseHandler):
         if request is None:
             return super().user_login_failed(sender, credentials, request, **kwargs)
         username = get_client_username(request, credentials)
+        if "nonce" in credentials and not username:
+            # A directory sign-in that did not let the person in (accounts/oidc.py audits why as
+            # auth.sso_refused). No password was tried and none could be guessed this way, and
+            # the directory keeps its own count of failures: counted here, people refused for
+            # their groups would lock their office's address out of password sign-ins.
+            return None
         account = User.objects.filter(username=username).first() if username else None
         throttled = _address_throttled(request)
         was_locked = not throttled and super().is_locked(request, credentials)

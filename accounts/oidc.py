@@ -1,6 +1,7 @@
 """Single sign-on through the directory (OpenID Connect, mozilla-django-oidc): the backend that
 checks the ID token and finds the account, the callback that lets the person in or says why not,
-and the recheck of the person's standing at the directory at each token refresh."""
+and the recheck of the person's standing at the directory at each token refresh (signing out:
+accounts/sign_out.py)."""
 
 from __future__ import annotations
 
@@ -36,13 +37,13 @@ _DISCOVERED = {
 EXPIRATION = "oidc_id_token_expiration"
 
 
-def discovery() -> dict:
+def discovery(*, cached_only: bool = False) -> dict | None:
     """The issuer's discovery document (cached an hour): read on first use, never at start-up,
-    so that the app starts while the directory is down."""
+    so that the app starts while the directory is down. `cached_only`: None rather than ask."""
     issuer = settings.OIDC_ISSUER.rstrip("/")
     key = f"oidc-discovery:{issuer}"
     document = cache.get(key)
-    if document is None:
+    if document is None and not cached_only:
         response = requests.get(
             f"{issuer}/.well-known/openid-configuration",
             timeout=settings.OIDC_TIMEOUT,
@@ -79,15 +80,24 @@ class DirectoryBackend(OIDCAuthenticationBackend):
     get_settings = staticmethod(oidc_setting)
 
     def __init__(self, *args, **kwargs):
+        # The endpoints are read (discovered) when a directory sign-in or recheck needs them, not
+        # here: Django builds every backend for each password sign-in and to load each request's
+        # user, and neither may depend on the directory answering.
         self.enabled = settings.OIDC_ENABLED
         self.UserModel = User
-        if self.enabled:
-            super().__init__(*args, **kwargs)
+        self._configured = False
+
+    def _configure(self) -> None:
+        if not self._configured:
+            super().__init__()
+            self.UserModel = User
+            self._configured = True
 
     def authenticate(self, request, **kwargs):
         # Only the callback's call (state, nonce, PKCE verifier) is a directory sign-in.
         if not self.enabled or request is None or "nonce" not in kwargs:
             return None
+        self._configure()
         self.id_claims: dict = {}
         return super().authenticate(request, **kwargs)
 
@@ -165,6 +175,7 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         self.request = request
         refresh_token = request.session.get(sso.REFRESH_TOKEN)
         try:
+            self._configure()
             token_info = self.get_token(
                 {
                     "client_id": self.OIDC_RP_CLIENT_ID,
@@ -239,6 +250,14 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return redirect("login")
         try:
             return super().get(request)
+        except requests.RequestException:
+            # The directory's token, keys or userinfo endpoint did not answer (or answered an
+            # error): nobody is signed in or out by it.
+            if was_signed_in:
+                end_sso_session(request, "directory_unreachable")
+            else:
+                messages.error(request, sso.REFUSALS["directory_unreachable"])
+            return redirect("login")
         except SuspiciousOperation:
             sso.sign_in_refused(
                 account=request.user if was_signed_in else None,

@@ -1,6 +1,6 @@
 """Reads of agencies and memberships (not protected records: those go through the access policy)."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from taskforce.models import Agency, Membership, Role, User
 
@@ -25,3 +25,14 @@ def agency_supervisors(agency_id: int) -> list[User]:
 
 def active_agencies() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True).order_by("kind", "name")
+
+
+def accounts_awaiting_approval() -> QuerySet[User]:
+    """Accounts a first single sign-on made, inactive and in no agency, that no administrator has
+    placed in one yet (what `User.is_awaiting_approval` says of one), oldest first."""
+    return (
+        User.objects.filter(oidc_subject__isnull=False, is_active=False)
+        .exclude(oidc_subject="")
+        .exclude(Exists(Membership.objects.filter(user=OuterRef("pk"))))
+        .order_by("date_joined", "pk")
+    )

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     # Sign-in security (issue #9): CSP header, the 12-hour sign-in limit, MFA before any page,
     # and axes last (it turns a lockout into its page).
     "csp.middleware.CSPMiddleware",
+    "accounts.sign_out.DirectorySignOutPolicyMiddleware",
     "accounts.middleware.SignInLifetimeMiddleware",
     "accounts.oidc.DirectoryRecheckMiddleware",
     "accounts.middleware.MFARequiredMiddleware",
@@ -210,6 +211,13 @@ OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", [])
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("OIDC_RECHECK_SECONDS", 5 * 60, minimum=30)
 OIDC_CREATE_USER = True
 OIDC_STORE_ID_TOKEN = True
+# RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): signing out of the app after a
+# directory sign-in ends the directory's session too, so the next person at a shared workstation
+# is asked for their own directory password. The endpoint is the discovery document's
+# `end_session_endpoint` unless given here; "off" ends the app's session alone (at Entra ID, for
+# one, the directory's session is the person's sign-in to every Microsoft application).
+OIDC_OP_END_SESSION_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT")
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.sign_out.directory_sign_out_url"
 OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
 OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticateView"
 LOGIN_REDIRECT_URL_FAILURE = "login"
@@ -336,8 +344,17 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(_control_dir),
     }
 else:
-    # Longer than any task may run, so a slow task is not handed to a second worker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task a worker took and never acknowledged (the worker died: tasks are acknowledged late)
+    # goes back to the queue TASK_REDELIVERY_SECONDS after it was taken, and another worker runs
+    # it. Longer than any task may run (CELERY_TASK_TIME_LIMIT), or a slow task is handed to a
+    # second worker while the first still runs it. Every worker looks for such tasks every few
+    # seconds (kombu's default, every 100 s, would add most of two minutes to a short timeout).
+    TASK_REDELIVERY_SECONDS = env_int("TASK_REDELIVERY_SECONDS", 3600, minimum=1)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": TASK_REDELIVERY_SECONDS,
+        "unacked_restore_interval": min(10, max(1, TASK_REDELIVERY_SECONDS // 3)),
+        "unacked_restore_throttle": 1,
+    }
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "taskforce")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

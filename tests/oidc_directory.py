@@ -45,9 +45,14 @@ class Directory:
         return response.json()
 
     def register_client(self, *redirect_uris: str) -> None:
+        """The app's client, with its callbacks and, beside each, the app's sign-in page as the
+        address to come back to after signing out."""
         self._order(
             action="client", client_id=CLIENT_ID, secret=CLIENT_SECRET,
             redirect_uris=list(redirect_uris),
+            post_logout_redirect_uris=[
+                uri.replace("/oidc/callback/", "/accounts/login/") for uri in redirect_uris
+            ],
         )  # fmt: skip
 
     def person(self, username: str, *, groups=("taskforce-users",), is_active=True, **fields):

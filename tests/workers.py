@@ -1,9 +1,13 @@
-"""Starts and stops real Celery worker processes for the suite (no eager mode, no threads)."""
+"""Starts and stops the real processes the suite runs against: Celery workers and beats (no eager
+mode, no threads), gunicorn web nodes, a Redis server of a test's own."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.urls import reverse
 
 from taskforce.celery import app as celery_app
 
@@ -29,6 +34,11 @@ class Worker:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def kill(self) -> None:
+        """SIGKILL, in the middle of whatever it runs: a node lost."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
 
 def _test_database_url() -> str:
     """DATABASE_URL with the test database's name, which pytest-django chose for this run."""
@@ -38,20 +48,23 @@ def _test_database_url() -> str:
 
 @contextlib.contextmanager
 def running_worker(
-    *, concurrency: int = 1, ready_timeout: float = 60, beat: bool = False, env: dict | None = None
-):
-    """A worker process on the suite's queue; `beat` embeds the beat scheduler; `env` overrides
-    its environment (e.g. a broker of the test's own), and readiness is then read from its log,
-    since the test process cannot ping a worker on another broker."""
+    *, concurrency: int = 1, ready_timeout: float = 60, beat: bool = False, env: dict | None = None,
+    queue: str | None = None,
+):  # fmt: skip
+    """A worker process on the suite's queue (or `queue`); `beat` embeds the beat scheduler; `env`
+    overrides its environment (e.g. a broker of the test's own), and readiness is then read from
+    its log, since the test process cannot ping a worker on another broker."""
     hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
     log_dir = ROOT / "test-artifacts" / "workers"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{hostname.split('@')[0]}.log"
-    full_env = os.environ | {"DATABASE_URL": _test_database_url()} | (env or {})
+    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+    own = {"DATABASE_URL": _test_database_url(), "CELERY_QUEUE": queue}
+    full_env = os.environ | own | (env or {})
     command = [
         sys.executable, "-m", "celery", "-A", "taskforce", "worker",
         "--hostname", hostname,
-        "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+        "--queues", queue,
         "--pool", "prefork" if concurrency > 1 else "solo",
         "--concurrency", str(concurrency),
         "--without-gossip", "--without-mingle",
@@ -175,3 +188,106 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def own_queue():
+    """A Celery queue (and so a redbeat key prefix) of a test's own on the suite's Redis, and its
+    keys deleted afterwards: beats keep their schedule in Redis, which must not outlive the test."""
+    import redis
+
+    name = f"nodes-{uuid.uuid4().hex[:8]}"
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    try:
+        yield name
+    finally:
+        stale = [name, *client.scan_iter(f"redbeat:{name}:*"), *client.scan_iter(f"*{name}*")]
+        client.delete(*stale)
+
+
+def queued_tasks(queue: str) -> list[str]:
+    """The names of the tasks waiting in a queue on the suite's Redis."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    return [json.loads(body)["headers"]["task"] for body in client.lrange(queue, 0, -1)]
+
+
+SENT = re.compile(r"\[([\d-]+ [\d:,]+): INFO/MainProcess\] Scheduler: Sending due task (\S+)")
+
+
+class Beat:
+    """A `celery beat` process (celery-redbeat on the suite's Redis) for `queue`."""
+
+    def __init__(self, name: str, queue: str, env: dict):
+        self.log_path = ROOT / "test-artifacts" / "beats" / f"{queue}-{name}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "taskforce", "beat", "--loglevel", "INFO"],
+                cwd=ROOT, env=os.environ | env | {"CELERY_QUEUE": queue},
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def holds_lock(self) -> bool:
+        return "beat: Acquired lock" in self.log()
+
+    def sends(self) -> list[tuple[dt.datetime, str]]:
+        """(when, schedule entry) of each task this beat sent, as its log says."""
+        return [
+            (dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f"), entry)
+            for stamp, entry in SENT.findall(self.log())
+        ]
+
+    def kill(self) -> None:
+        """SIGKILL: a node lost; a lock it held is never released."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+def wait_for(condition, timeout: float, what: str, *logs) -> float:
+    """Poll `condition` until it holds; fail after `timeout` seconds with the processes' logs
+    (each of `logs` has a .log()). Returns the seconds waited."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            text = "\n".join(each.log() for each in logs)
+            raise AssertionError(f"{what}: not after {timeout}s\n{text}")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+@dataclass
+class WebNode:
+    url: str
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        """SIGKILL to gunicorn's whole process group (arbiter and its worker): a node lost."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def web_node(name: str, env: dict):
+    """A gunicorn process (one sync worker) on a free port, on the test database by default, in
+    a process group of its own so a test can kill it whole."""
+    port = free_port()
+    log_path = ROOT / "test-artifacts" / "web-nodes" / f"{name}-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "taskforce.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", "1", "--timeout", "30"],
+            cwd=ROOT, env=os.environ | {"DATABASE_URL": _test_database_url()} | env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    node = WebNode(f"http://127.0.0.1:{port}", process)
+    try:
+        wait_for_http(node.url + reverse("login"), process, log_path)
+        yield node
+    finally:
+        _stop(process)

@@ -168,7 +168,8 @@ class User(AbstractUser):
 
     @property
     def is_awaiting_approval(self) -> bool:
-        """Made by a first single sign-on and not yet placed in an agency by an administrator."""
+        """Made by a first single sign-on and not yet placed in an agency by an administrator
+        (taskforce.selectors.accounts_awaiting_approval finds them all)."""
         return bool(self.oidc_subject) and not self.is_active and not self.memberships.exists()
 
     @property

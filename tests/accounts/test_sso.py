@@ -232,3 +232,146 @@ def test_the_sign_in_page_offers_the_directory_only_when_configured(client, sett
 def test_which_amr_and_acr_claims_count_as_the_directorys_mfa(settings, claims, vouched):
     settings.OIDC_MFA_ACR_VALUES = ["http://idmanagement.gov/ns/assurance/aal/2"]
     assert sso.directory_did_mfa(claims) is vouched
+
+
+def directory_asks_who(browser) -> bool:
+    """Whether a sign-in through the directory now asks for the directory's password (its own
+    session ended), rather than coming straight back with a code."""
+    start = browser.client.get("/oidc/authenticate/")
+    answer = browser.at_directory.get(start["Location"], allow_redirects=False, timeout=10)
+    assert answer.status_code == 302, answer.text[:500]
+    return urlsplit(answer.headers["Location"]).path == "/accounts/login/"
+
+
+def test_signing_out_ends_the_directorys_session_too(browser, directory, woodbury_pd):
+    account = approved(
+        directory, browser, "dana.lee", woodbury_pd, groups=["taskforce-users", "idp:mfa"]
+    )
+    browser.sign_in("dana.lee")
+    assert not directory_asks_who(browser)  # the directory remembers her
+    # The browser lets the sign-out form's redirect go to the directory (CSP form-action).
+    policy = browser.client.get(reverse("home"))["Content-Security-Policy"]
+    assert f"form-action 'self' {directory.url}" in policy
+
+    response = browser.client.post(reverse("logout"))
+
+    assert signed_in_as(browser.client) is None
+    target = urlsplit(response["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{directory.issuer}/end-session"
+    query = parse_qs(target.query)
+    assert query["post_logout_redirect_uri"] == ["http://testserver/accounts/login/"]
+    assert query["id_token_hint"] and query["client_id"] == ["taskforce-caseload"]
+    page = browser.follow(response)  # the directory ends its session and sends her back
+    assert page.status_code == 200 and page.wsgi_request.path == reverse("login")
+    assert directory_asks_who(browser)
+    assert AuditEvent.objects.filter(action="auth.signed_out", actor=account).exists()
+
+
+def test_with_the_end_session_endpoint_off_only_the_apps_session_ends(
+    browser, directory, woodbury_pd, sso_settings
+):
+    approved(directory, browser, "dana.lee", woodbury_pd, groups=["taskforce-users", "idp:mfa"])
+    browser.sign_in("dana.lee")
+    sso_settings.OIDC_OP_END_SESSION_ENDPOINT = "off"
+
+    response = browser.client.post(reverse("logout"))
+
+    assert response["Location"] == reverse("login")
+    assert signed_in_as(browser.client) is None
+    assert not directory_asks_who(browser)
+
+
+def test_an_unreachable_directory_does_not_stop_the_apps_sign_out(
+    browser, directory, woodbury_pd, sso_settings
+):
+    from tests.workers import free_port
+
+    approved(directory, browser, "dana.lee", woodbury_pd, groups=["taskforce-users", "idp:mfa"])
+    browser.sign_in("dana.lee")
+    dead = f"http://127.0.0.1:{free_port()}"
+    sso_settings.OIDC_ISSUER = f"{dead}/openid"  # nobody answers there
+    page = browser.client.get(reverse("home"))  # asks nothing of the directory
+    assert page.status_code == 200
+    assert f"form-action 'self' {dead}" in page["Content-Security-Policy"]
+
+    response = browser.client.post(reverse("logout"))
+
+    assert response["Location"] == reverse("login")
+    assert signed_in_as(browser.client) is None
+
+
+def test_a_password_sign_out_stays_in_the_app(client, sso_settings, wash_prosecutor):
+    verified_login(client, wash_prosecutor)
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "form-action 'self'" in policy and "127.0.0.1" not in policy
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
+    assert signed_in_as(client) is None
+
+
+def test_sign_out_is_refused_as_a_get(client, sso_settings, wash_prosecutor):
+    verified_login(client, wash_prosecutor)
+    assert client.get(reverse("logout")).status_code == 405
+    assert signed_in_as(client) == wash_prosecutor
+
+
+def test_password_sign_in_and_pages_do_not_wait_on_an_unreachable_directory(
+    client, sso_settings, wash_prosecutor
+):
+    from tests.workers import free_port
+
+    sso_settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/openid"  # nobody answers there
+    response = client.post(
+        reverse("login"), {"username": "wash_prosecutor", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302 and signed_in_as(client) == wash_prosecutor
+    verified_login(client, wash_prosecutor)
+    assert client.get(reverse("home")).status_code == 200
+
+
+# --- The lockout and the directory ---------------------------------------------------------------
+# A directory sign-in carries no username and no password: it cannot lock anyone's password
+# account, and failed ones do not count toward the lockout (the directory keeps its own count).
+
+
+def test_refused_directory_sign_ins_do_not_count_toward_any_lockout(
+    browser, directory, sso_settings, wash_prosecutor
+):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    sso_settings.LOCKOUT_ADDRESS_LIMIT = 5
+    directory.person("visitor", groups=["parks-department"])
+    for _ in range(6):
+        page = browser.sign_in("visitor")
+        assert "not in a group allowed" in page.content.decode()
+
+    assert not AccessFailureLog.objects.exists() and not AccessAttempt.objects.exists()
+    assert AuditEvent.objects.filter(action="auth.sso_refused").count() == 6
+    assert not AuditEvent.objects.filter(action="auth.sign_in_failed").exists()
+    # The same address still signs in with a password.
+    response = Client().post(
+        reverse("login"), {"username": "wash_prosecutor", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_a_password_lockout_does_not_stop_a_directory_sign_in_which_ends_it_as_any_sign_in_does(
+    browser, directory, woodbury_pd
+):
+    """The lock stops password guessing; the directory checked the person by its own means (and
+    keeps its own lockout). Signing in ends the lock, as a password sign-in ends the count of
+    failures before it (AXES_RESET_ON_SUCCESS)."""
+    from accounts.lockout import is_locked
+
+    account = approved(
+        directory, browser, "dana.lee", woodbury_pd, groups=["taskforce-users", "idp:mfa"]
+    )
+    stranger = Client()
+    for _ in range(5):
+        stranger.post(reverse("login"), {"username": account.username, "password": "guess"})
+    assert is_locked(account.username)
+
+    page = browser.sign_in("dana.lee")
+
+    assert page.status_code == 200 and signed_in_as(browser.client) == account
+    assert not is_locked(account.username)

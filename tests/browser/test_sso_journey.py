@@ -1,6 +1,7 @@
 """Single sign-on in Chromium (issue #23): a person of the county's directory signs in for the
-first time, waits for approval, is placed in an agency, and signs in to their home page; the
-directory is the real OpenID Connect provider of tests/oidc_provider/."""
+first time, waits for approval, is placed in an agency, signs in to their home page, and signs
+out of the app and the directory at once; the directory is the real OpenID Connect provider of
+tests/oidc_provider/."""
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -48,3 +49,11 @@ def test_first_sign_in_waits_for_approval_then_signs_in_to_home(
     heading = sign_in_through_the_directory(browser, live_server, "dana.lee")
     assert heading not in ("Sign in", "Waiting for approval", "Set up two-step sign-in")
     assert browser.current_url.rstrip("/") == live_server.url
+
+    # Signing out ends the directory's session too: the next sign-in asks for its password.
+    browser.find_element(By.XPATH, "//button[normalize-space()='Sign out']").click()
+    WebDriverWait(browser, 15).until(
+        expected_conditions.url_to_be(f"{live_server.url}/accounts/login/")
+    )
+    browser.find_element(By.ID, "sso-sign-in").click()
+    WebDriverWait(browser, 15).until(expected_conditions.title_contains("County directory"))

@@ -94,6 +94,7 @@ def control(request: HttpRequest):
         client.client_type = "confidential"
         client.client_secret = order["secret"]
         client.redirect_uris = order["redirect_uris"]
+        client.post_logout_redirect_uris = order.get("post_logout_redirect_uris", [])
         client.require_consent = False
         client.jwt_alg = "RS256"
         client.save()

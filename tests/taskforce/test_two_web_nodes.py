@@ -2,12 +2,7 @@
 and one documents bucket. A document uploaded through one downloads through the other, a
 session opened on one is good on the other, and a lockout counted on one holds on the other."""
 
-import contextlib
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import requests
@@ -18,30 +13,10 @@ from cases.models import CaseDocument
 from cases.services.cases import case_create
 from tests import s3
 from tests.factories import verified_login
-from tests.workers import _stop, _test_database_url, free_port, wait_for_http
+from tests.workers import _test_database_url, web_node
 
-ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 LOCKED = "This account is locked"
-
-
-@contextlib.contextmanager
-def web_node(name: str, env: dict):
-    port = free_port()
-    log_path = ROOT / "test-artifacts" / "web-nodes" / f"{name}-{port}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "taskforce.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--timeout", "30"],
-            cwd=ROOT, env=os.environ | env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + reverse("login"), process, log_path)
-        yield base
-    finally:
-        _stop(process)
 
 
 def csrf_token(page: requests.Response) -> str:
@@ -64,7 +39,8 @@ def test_two_web_nodes_share_documents_sessions_and_lockouts(
     }
     case = case_create(actor=wash_prosecutor, number="26-CR-92", title="State v. Wren")
     signed_in = verified_login(Client(), wash_prosecutor)  # a session row in PostgreSQL
-    with web_node("first", env) as first, web_node("second", env) as second:
+    with web_node("first", env) as first_node, web_node("second", env) as second_node:
+        first, second = first_node.url, second_node.url
         browser = requests.Session()
         browser.cookies.set("sessionid", signed_in.cookies["sessionid"].value)
         new = f"/cases/{case.public_id}/documents/new/"
