@@ -68,6 +68,7 @@ ROLE_MIX = [("prosecutor", 0.40), ("police_liaison", 0.25), ("advocate", 0.15),
             ("supervisor", 0.20)]  # fmt: skip
 CASES_PER_USER = 20
 DEVICE_NAME = "Load test authenticator"
+APP_NAME = "taskforce-load-test"
 
 
 def _progress(message: str) -> None:
@@ -227,9 +228,7 @@ def plan(count: int, export: str) -> dict:
                 "session": sign_in(user),
                 "cases": cases,
                 "edit_case": edit_case,
-                "searches": searches(
-                    agency_cases, membership.agency_id == people["prosecution"].pk
-                ),
+                "searches": searches(agency_cases, is_bench_pages_agency=in_bench_pages_agency),
                 "export": "scope=agency&status=intake" if export == "agency" else "scope=shared",
             }
         )
@@ -265,7 +264,9 @@ def start_gunicorn(port: int, workers: int, logs: Path) -> subprocess.Popen:
         "--access-logfile", str(logs / "gunicorn-access.log"),
         "--error-logfile", str(logs / "gunicorn-error.log"),
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), start_new_session=True)
+    # PGAPPNAME names gunicorn's PostgreSQL connections, so their backends' CPU is counted.
+    env = os.environ | {"PGAPPNAME": APP_NAME}
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -325,33 +326,58 @@ def machine_ticks() -> tuple[int, int]:
 
 @dataclass
 class Sampler:
-    """Worker memory, CPU of gunicorn and locust, while a run lasts (every 0.5 s)."""
+    """Worker memory; CPU of gunicorn, of its PostgreSQL backends (found by their
+    application_name) and of locust, while a run lasts (every 0.5 s)."""
 
     master: int
     locust: int
+    database: object  # a psycopg2 connection to the server, autocommit
     rss_mb: dict[int, float] = field(default_factory=dict)
+    backends: set[int] = field(default_factory=set)
     cpu_start: dict[int, float] = field(default_factory=dict)
     cpu_last: dict[int, float] = field(default_factory=dict)
     stopping: threading.Event = field(default_factory=threading.Event)
 
+    def find_backends(self) -> None:
+        with self.database.cursor() as cur:
+            cur.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP_NAME])
+            self.backends.update(pid for (pid,) in cur.fetchall())
+
     def sample(self) -> None:
-        for pid in [self.master, self.locust, *children(self.master)]:
+        workers = children(self.master)
+        for pid in [self.master, self.locust, *workers, *self.backends]:
             seconds = cpu_seconds(pid)
             self.cpu_start.setdefault(pid, seconds)
             self.cpu_last[pid] = max(seconds, self.cpu_last.get(pid, 0.0))
-            if pid in (self.master, self.locust):
-                continue
+        for pid in workers:
             with contextlib.suppress(OSError, StopIteration):
                 status = Path(f"/proc/{pid}/status").read_text().splitlines()
                 kb = int(next(line for line in status if line.startswith("VmRSS")).split()[1])
                 self.rss_mb[pid] = max(kb / 1024, self.rss_mb.get(pid, 0.0))
 
     def run(self) -> None:
+        ticks = 0
         while not self.stopping.wait(0.5):
+            if ticks % 4 == 0:
+                self.find_backends()
             self.sample()
+            ticks += 1
 
     def cpu(self, pids) -> float:
         return sum(self.cpu_last[p] - self.cpu_start[p] for p in pids if p in self.cpu_start)
+
+
+def settle(master: int, quiet: float = 1.0, longest: float = 30.0) -> None:
+    """Wait until gunicorn's workers stop using CPU (requests queued by the last run's users
+    are done), at most `longest` seconds."""
+    deadline = time.monotonic() + longest
+    before = sum(cpu_seconds(pid) for pid in children(master))
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = sum(cpu_seconds(pid) for pid in children(master))
+        if now - before < 0.05:
+            return
+        before = now
 
 
 @dataclass
@@ -366,11 +392,18 @@ class Outcome:
     rss_mb: dict[int, float]
     cpu_gunicorn: float
     cpu_locust: float
+    cpu_postgres: float
     machine_busy: float
 
     @property
     def total(self) -> dict:
         return next(r for r in self.rows if r["Name"] == "Aggregated")
+
+    @property
+    def cpu_per_page_ms(self) -> float:
+        """CPU of the whole exchange per page: gunicorn, its PostgreSQL backends, locust."""
+        pages = max(int(self.total["Request Count"]), 1)
+        return (self.cpu_gunicorn + self.cpu_postgres + self.cpu_locust) * 1000 / pages
 
 
 def load_average() -> str:
@@ -379,7 +412,7 @@ def load_average() -> str:
 
 def run_locust(
     name: str, *, paced: bool, users: int, seconds: int, host: str, plan_path: Path,
-    out: Path, server: subprocess.Popen, seen_workers: set[int],
+    out: Path, server: subprocess.Popen, seen_workers: set[int], database,
 ) -> Outcome:  # fmt: skip
     prefix = out / name
     command = [
@@ -397,8 +430,9 @@ def run_locust(
             command, cwd=ROOT / "bench", env=env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        sampler = Sampler(master=server.pid, locust=locust.pid)
+        sampler = Sampler(master=server.pid, locust=locust.pid, database=database)
         thread = threading.Thread(target=sampler.run, daemon=True)
+        sampler.find_backends()
         sampler.sample()
         thread.start()
         try:
@@ -427,7 +461,7 @@ def run_locust(
         errors=int(total["Failure Count"]) + exceptions,
         seconds=time.monotonic() - started, load_before=load_before, load_after=load_average(),
         rss_mb=sampler.rss_mb, cpu_gunicorn=sampler.cpu([server.pid, *workers]),
-        cpu_locust=sampler.cpu([locust.pid]),
+        cpu_locust=sampler.cpu([locust.pid]), cpu_postgres=sampler.cpu(sampler.backends),
         machine_busy=(busy1 - busy0) / max(total1 - total0, 1),
     )  # fmt: skip
 
@@ -454,9 +488,12 @@ def report(outcome: Outcome, target: str) -> None:
         f"{outcome.load_after} after; machine CPU busy {outcome.machine_busy:.0%} of 2 cores"
     )
     print(
-        f"  CPU seconds: gunicorn {outcome.cpu_gunicorn:.0f}, locust {outcome.cpu_locust:.0f}; "
-        f"worker RSS max {', '.join(f'{mb:.0f}' for mb in rss)} MB (target ≤ {RSS_TARGET_MB})"
+        f"  CPU s: gunicorn {outcome.cpu_gunicorn:.1f}, its PostgreSQL backends "
+        f"{outcome.cpu_postgres:.1f}, locust {outcome.cpu_locust:.1f}: "
+        f"{outcome.cpu_per_page_ms:.0f} ms a page, so 2 cores to themselves would serve about "
+        f"{2000 / max(outcome.cpu_per_page_ms, 1):.0f} pages/s"
     )
+    print(f"  worker RSS max {', '.join(f'{mb:.0f}' for mb in rss)} MB (target ≤ {RSS_TARGET_MB})")
 
 
 def main() -> None:
@@ -476,6 +513,8 @@ def main() -> None:
     ensure_locust()
     production_environment(args.database, args.redis_db)
     # Django (here and in the functions above) only after the environment gunicorn will share.
+    import psycopg2
+
     from bench.environment import configure
 
     configure(args.database, redis_db=args.redis_db)
@@ -495,19 +534,23 @@ def main() -> None:
     _progress(f"gunicorn, {args.workers} workers, on {host}; logs and CSV in {out}")
     server = start_gunicorn(port, args.workers, out)
     seen_workers: set[int] = set(children(server.pid))
+    database = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    database.autocommit = True
     outcomes: dict[str, Outcome] = {}
     try:
         common = {"users": args.users, "host": host, "plan_path": plan_path, "out": out,
-                  "server": server, "seen_workers": seen_workers}  # fmt: skip
+                  "server": server, "seen_workers": seen_workers, "database": database}  # fmt: skip
         if args.warmup:
             _progress(f"warm-up, {args.warmup} s (not counted)")
             run_locust("warmup", paced=False, seconds=args.warmup, **common)
         for name in args.runs.split(","):
+            settle(server.pid)
             _progress(f"run {name}, {args.run_time} s")
             outcomes[name] = run_locust(
                 name, paced=name == "paced", seconds=args.run_time, **common
             )
     finally:
+        database.close()
         stop(server, also=seen_workers)
         sign_out([user["session"] for user in load_plan["users"]])
 
