@@ -4,8 +4,11 @@ What it does, each step bounded in time, everything it starts stopped by its PID
 
 1. locust: from its own virtualenv, bench/.venv-load, made and filled from bench/requirements.txt
    when missing (locust is no dependency of the app or of its tests);
-2. the data: bench_access.py's million-case database (`taskforce_bench`, seeded as bench_pages.py
-   does when it has no agencies) with bench_pages.py's records;
+2. the data: bench_access.py's million-case database (`taskforce_bench`, or --database: a
+   private one seeded alike, when others rebuild the shared one with --reseed), seeded as
+   bench_pages.py does when it has no agencies, with bench_pages.py's records. The edits leave
+   a changed court file number on a case per prosecutor or supervisor, with its history and
+   audit rows, and a saved filter per liaison or advocate;
 3. the people: --users bench users of distinct agencies, about 40% prosecutors, 25% police
    liaisons, 15% advocates and 20% supervisors (bench_pages.py's four first). Signing each in
    through the password and TOTP forms would cost two requests and a password hash apiece, so a
@@ -23,8 +26,12 @@ What it does, each step bounded in time, everything it starts stopped by its PID
    machine, locust's own CPU included. A "page" is one HTTP request answered by the app (a form
    post and the page it redirects to are two);
 6. while each run lasts, gunicorn's workers' resident memory (/proc/PID/status VmRSS; target
-   ≤ 200 MB each) and the CPU time of gunicorn, of locust and of the whole machine (/proc/stat:
-   the machine is shared, so its busy share says how much others took).
+   ≤ 200 MB each), the CPU time of gunicorn, of the PostgreSQL backends serving it (gunicorn
+   connects with PGAPPNAME=taskforce-load-test) and of locust, and the whole machine's busy share
+   (/proc/stat). On a machine others share, pages/s and times follow their load; the CPU a page
+   costs (the three together per request) does much less, and 2 cores divided by it is what the
+   machine could serve if the load test had it to itself (PostgreSQL's own background work and
+   the kernel's network time aside).
 
 It prints a table per run (locust's CSV stats: count, failures, median, p95, max in ms — locust
 rounds times over 100 ms to 10 ms — and requests/s) and the last line
@@ -34,6 +41,7 @@ Run from the project root (no environment needed; DATABASE_URL and REDIS_URL are
 
     .venv/bin/python bench/load_test.py [--users 50] [--run-time 90] [--warmup 15]
         [--workers 4] [--runs paced,saturation] [--export shared|agency]
+        [--database taskforce_bench] [--redis-db 5]
 """
 
 from __future__ import annotations

@@ -4,14 +4,16 @@ Each simulated user is one bench user of the plan file the driver wrote (LOAD_PL
 prosecutor, a police liaison, an advocate or a supervisor, signed in by a session the driver put
 in the database (both sign-in steps done), whose cookie is set here. A user clicks through a mix
 of everyday pages — home, the caseload with a filter and a sort, one of its cases, deadlines, a
-search — and, once a minute each, one edit and one CSV export:
+search (caseload and search post, then the results), in the proportions 2:3:3:1:2 — and, once
+a minute each (the first at a random moment of the first minute), one edit and one CSV export:
 
 - the edit of a prosecutor or supervisor is a case's edit form, read and posted back with its
   CSRF token and its `version` (optimistic concurrency: a stale version re-renders the form and
   counts as a failure), changing only the court file number; a liaison or advocate, who may not
   change cases, saves a named caseload filter (`/filters/save/`, CSRF token, no version);
-- the export is the caseload's CSV with the user's filter (its own agency's cases, thousands of
-  rows), read to the end.
+- the export is the caseload's CSV with the plan's filter, read to the end: by default the
+  cases shared with the user's agency (about 100 rows), with `--export agency` all its own
+  (about 5,000: 2 s and 0.7 s of CPU each).
 
 LOAD_PACED=1 waits 1-3 s between clicks (people reading pages); 0 clicks without pause.
 Locust runs in its own virtualenv (bench/requirements.txt): nothing of the project is imported.
