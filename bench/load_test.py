@@ -579,15 +579,14 @@ def main() -> None:
     }
     for name, outcome in outcomes.items():
         report(outcome, targets.get(name, ""))
-    pages = outcomes["saturation"].total["Requests/s"] if "saturation" in outcomes else "n/a"
-    p95 = outcomes["paced"].total["95%"] if "paced" in outcomes else "n/a"
+    saturated, paced = outcomes.get("saturation"), outcomes.get("paced")
+    pages = f"{float(saturated.total['Requests/s']):.1f}" if saturated else "n/a"
+    p95 = f"{float(paced.total['95%']):.0f}" if paced else "n/a"
     errors = sum(outcome.errors for outcome in outcomes.values())
     worst = max((max(o.rss_mb.values(), default=0) for o in outcomes.values()), default=0)
     print()
     print(f"  worst worker RSS {worst:.0f} MB; load average now {load_average()}")
-    print(f"RESULT pages_per_s={float(pages):.1f} p95_ms={float(p95):.0f} errors={errors}"
-          if "n/a" not in (pages, p95) else
-          f"RESULT pages_per_s={pages} p95_ms={p95} errors={errors}")  # fmt: skip
+    print(f"RESULT pages_per_s={pages} p95_ms={p95} errors={errors}")
 
 
 if __name__ == "__main__":
