@@ -447,8 +447,8 @@ def run_locust(
             locust.wait(timeout=seconds + 60)
         except subprocess.TimeoutExpired:
             _progress(f"locust ({name}) overran its time: stopped")
-            stop(locust)
         finally:
+            stop(locust)  # also when this script is interrupted: locust has its own session
             sampler.sample()
             sampler.stopping.set()
             thread.join()
