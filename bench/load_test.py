@@ -504,7 +504,15 @@ def report(outcome: Outcome, target: str) -> None:
     print(f"  worker RSS max {', '.join(f'{mb:.0f}' for mb in rss)} MB (target ≤ {RSS_TARGET_MB})")
 
 
+def _interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> None:
+    # A TERM (`timeout`, a supervisor) or an INT, even when the shell ignores INT for background
+    # jobs, unwinds through the `finally` blocks that stop gunicorn and locust.
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--run-time", type=int, default=90, help="seconds of each run")
