@@ -121,10 +121,12 @@ def ensure_database(*, recreate: bool = False) -> None:
 
 
 def is_seeded(agencies: int, users: int, cases: int) -> bool:
+    # bench_pages.py and the load test add a few dozen records through the services: still
+    # this data set, not one to drop (it was rebuilt under them, 3 minutes each time).
     return (
         Agency.objects.count() == agencies
-        and User.objects.count() == users
-        and Case.objects.count() == cases
+        and users <= User.objects.count() <= users + 100
+        and cases <= Case.objects.count() <= cases + 1000
         and CaseGroupObjectPermission.objects.exists()
     )
 
