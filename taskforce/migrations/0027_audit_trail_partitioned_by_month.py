@@ -15,7 +15,8 @@ partition into their month (`SET LOCAL taskforce.audit_partitioning = 'on'`, onl
 partitions. The redaction path (0017, 0019) is unchanged; an UPDATE reaches a partition's rows
 through the parent and its trigger. SQLite (the laptop demo) keeps one plain table.
 
-The field and index changes: each access-log filter gets an index ending in `at`, and the
+The field and index changes: each access-log filter gets an index ending in `at` (a supervisor's
+rows: agency, action, at, for the agency whose records they are and for the actor's), and the
 foreign keys' single-column indexes go (the composite indexes lead with each of them).
 """
 
@@ -199,10 +200,19 @@ class Migration(migrations.Migration):
                 to="contenttypes.contenttype",
             ),
         ),
+        migrations.RemoveIndex(model_name="auditevent", name="taskforce_a_target__77a093_idx"),
         migrations.RunPython(partition, unpartition),
         migrations.AddIndex(
             model_name="auditevent",
-            index=models.Index(fields=["actor_agency", "-at"], name="audit_actor_agency_at"),
+            index=models.Index(
+                fields=["target_agency", "action", "-at"], name="audit_target_agency_action_at"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="auditevent",
+            index=models.Index(
+                fields=["actor_agency", "action", "-at"], name="audit_actor_agency_action_at"
+            ),
         ),
         migrations.AddIndex(
             model_name="auditevent",

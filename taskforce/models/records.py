@@ -186,10 +186,16 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["target_type", "target_id", "-at"]),
-            models.Index(fields=["target_agency", "-at"]),
             models.Index(fields=["actor", "-at"]),
-            models.Index(fields=["actor_agency", "-at"], name="audit_actor_agency_at"),
             models.Index(fields=["action", "-at"], name="audit_action_at"),
+            # A supervisor reads rows about or by their agency (two indexes, OR-ed), with or
+            # without an action filter: each month's bitmap then holds only the rows shown.
+            models.Index(
+                fields=["target_agency", "action", "-at"], name="audit_target_agency_action_at"
+            ),
+            models.Index(
+                fields=["actor_agency", "action", "-at"], name="audit_actor_agency_action_at"
+            ),
             # The access log's "who" filter is a case-blind exact match (`iexact`).
             models.Index(Upper("actor_username"), F("at").desc(), name="audit_username_at"),
         ]
