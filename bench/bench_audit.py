@@ -241,7 +241,7 @@ def measure(client: Client, query: dict, repeat: int) -> tuple[list[float], int,
         response = client.get(url, query)
     page = response.content.decode()
     mark = re.search(r"before=([0-9]+\.[0-9]+)", page)
-    rows = page.count("<tr") - 1  # less the header row
+    rows = max(page.count("<tr") - 1, 0)  # less the header row
     return times, len(seen.captured_queries), rows, mark[1] if mark else None
 
 
