@@ -395,6 +395,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "daily-digests": {"task": "deadlines.tasks.send_daily_digests", "schedule": 600.0},
     "prune-audit-trail": {"task": "taskforce.tasks.prune_audit_trail", "schedule": 86400.0},
+    # The audit trail's monthly partitions, made three months ahead (issue #22).
+    "prepare-audit-partitions": {
+        "task": "taskforce.tasks.prepare_audit_partitions",
+        "schedule": 86400.0,
+    },
     # Sign-in security (issue #9): hourly is enough for a 90-day rule.
     "disable-inactive-accounts": {
         "task": "accounts.tasks.disable_inactive_accounts",

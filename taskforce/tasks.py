@@ -10,7 +10,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from taskforce import access, audit
+from taskforce import access, audit, audit_partitions
 from taskforce.models import Heartbeat
 
 SWEEP = {
@@ -47,5 +47,13 @@ def expire_lapsed_grants() -> int:
 
 @shared_task(**SWEEP)
 def prune_audit_trail() -> int:
-    """Daily (beat): drop audit rows past AUDIT_RETENTION_DAYS, never younger than a year."""
+    """Daily (beat): retire the months of audit rows past AUDIT_RETENTION_DAYS, never younger
+    than a year."""
     return audit.audit_trail_prune()
+
+
+@shared_task(**SWEEP)
+def prepare_audit_partitions() -> list[str]:
+    """Daily (beat): the audit trail's partitions for this month and the next three
+    (PostgreSQL); a missed run leaves months of slack, and rows meanwhile go to DEFAULT."""
+    return audit_partitions.ensure_partitions()

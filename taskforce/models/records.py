@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from taskforce.models.agencies import Agency, User
@@ -148,22 +149,33 @@ class GrantFields(models.Model):
 
 
 class AuditEvent(models.Model):
-    """One append-only line of the audit trail: who did what to which record, when, from where."""
+    """One append-only line of the audit trail: who did what to which record, when, from where.
+
+    On PostgreSQL the table is partitioned by month of `at` (migration 0027,
+    `taskforce.audit_partitions`); its primary key there is (id, at), and `id` stays unique
+    because every row takes it from the one sequence. Each index below leads with what the
+    access log filters on and ends with `at`, so one month's partition answers a page in order;
+    no index leads with a foreign key alone (the composite ones serve Django's deletes)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
     actor_username = models.CharField(max_length=150, blank=True)
     # The agency the actor acted for at that moment: memberships change later.
-    actor_agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, related_name="+")
-    actor_agency_name = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=60, db_index=True)
-    target_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, related_name="+"
+    actor_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
     )
+    actor_agency_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=60)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     target_id = models.BigIntegerField(null=True)
     target_label = models.CharField(max_length=300, blank=True)
     target_agency = models.ForeignKey(
-        Agency, on_delete=models.SET_NULL, null=True, related_name="+"
+        Agency, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
     )
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict, blank=True)
@@ -174,8 +186,18 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["target_type", "target_id", "-at"]),
-            models.Index(fields=["target_agency", "-at"]),
             models.Index(fields=["actor", "-at"]),
+            models.Index(fields=["action", "-at"], name="audit_action_at"),
+            # A supervisor reads rows about or by their agency (two indexes, OR-ed), with or
+            # without an action filter: each month's bitmap then holds only the rows shown.
+            models.Index(
+                fields=["target_agency", "action", "-at"], name="audit_target_agency_action_at"
+            ),
+            models.Index(
+                fields=["actor_agency", "action", "-at"], name="audit_actor_agency_action_at"
+            ),
+            # The access log's "who" filter is a case-blind exact match (`iexact`).
+            models.Index(Upper("actor_username"), F("at").desc(), name="audit_username_at"),
         ]
 
     def __str__(self) -> str:

@@ -65,12 +65,39 @@ def test_filters_narrow_by_person_record_action_and_dates(
     verified_login(client, wash_supervisor)
     by_record = rows(client, record=str(case.public_id))
     assert "Case 26-CR-41" in by_record and "Case 26-CR-42" not in by_record
-    assert "Case 26-CR-42" in rows(client, action="created", user="wash_pros")
+    assert "Case 26-CR-42" in rows(client, action="created", user="WASH_Prosecutor")
+    assert "Case 26-CR-42" not in rows(client, action="created", user="wash_pros")  # whole names
     assert "Case 26-CR-42" not in rows(client, action="viewed")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     assert "Case 26-CR-41" not in rows(client, date_from=tomorrow)
     assert "Case 26-CR-41" in rows(client, date_to=timezone.localdate())
     assert other.pk
+
+
+def test_pages_follow_time_then_id_and_lose_no_row_that_shares_a_moment(
+    client, case, wash_prosecutor, wash_supervisor, monkeypatch
+):
+    from home import audit_log
+
+    monkeypatch.setattr(audit_log, "PAGE_SIZE", 2)
+    with time_machine.travel(dt.datetime(2026, 11, 2, 15, tzinfo=dt.UTC), tick=False):
+        for _ in range(3):  # three rows at one instant
+            records.record_viewed(actor=wash_prosecutor, obj=case)
+    verified_login(client, wash_supervisor)
+    seen, query = [], {"action": "viewed"}
+    while True:
+        answer = client.get(reverse("audit_log"), query)
+        seen += [event.pk for event in answer.context["events"]]
+        if not answer.context["next_before"]:
+            break
+        query["before"] = answer.context["next_before"]
+    expected = AuditEvent.objects.filter(action="case.viewed").order_by("-at", "-id")
+    assert seen == [event.pk for event in expected] and len(seen) == 4
+
+
+def test_the_action_filter_matches_the_names_the_trail_holds(case):
+    assert "case.viewed" in audit.actions_containing("VIEWED")
+    assert audit.actions_containing("%") == audit.actions_containing("_") == []
 
 
 def test_bad_filters_are_explained_next_to_their_field(client, case, wash_supervisor):
@@ -134,18 +161,20 @@ def test_deleting_a_user_keeps_their_rows_and_name(case, wash_cao):
     assert row.actor is None and row.action == "case.viewed"
 
 
-def test_retention_prunes_only_rows_older_than_the_setting(case, settings):
+def test_retention_prunes_only_whole_months_older_than_the_setting(case, settings):
     settings.AUDIT_RETENTION_DAYS = 400
-    with time_machine.travel(timezone.now() - dt.timedelta(days=401)):
-        audit.record(None, "old.event")
-    with time_machine.travel(timezone.now() - dt.timedelta(days=399)):
-        audit.record(None, "young.event")
-    assert audit_trail_prune() == 1
+    now = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)  # 400 days before: 2025-05-11
+    for day, action in ((dt.date(2025, 4, 30), "old.event"), (dt.date(2025, 5, 2), "kept.event"),
+                        (dt.date(2025, 5, 20), "young.event")):  # fmt: skip
+        with time_machine.travel(dt.datetime.combine(day, dt.time(12), dt.UTC), tick=False):
+            audit.record(None, action)
+    assert audit_trail_prune(now=now) == 1
     assert not AuditEvent.objects.filter(action="old.event").exists()
-    assert AuditEvent.objects.filter(action="young.event").exists()
+    # Older than 400 days, but in a month not yet wholly past: kept until it is.
+    assert AuditEvent.objects.filter(action__in=["kept.event", "young.event"]).count() == 2
     summary = AuditEvent.objects.get(action="audit.pruned")
     assert summary.changes["rows"] == 1 and summary.changes["retention_days"] == 400
-    assert audit_trail_prune() == 0
+    assert audit_trail_prune(now=now) == 0
 
 
 def test_protected_values_never_reach_the_trail_or_the_logs(advocate, referral, caplog, client):
