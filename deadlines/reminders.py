@@ -216,9 +216,9 @@ def _redirects(lost: list[Reminder], guards: dict) -> dict[int, list[User]]:
     return found
 
 
-# What a sweep reads of a reminder, its deadline and its person: loading whole rows (a
-# deadline's context, a person's password and settings) was a fifth of a sweep. A redirected
-# reminder, rare, reads more (the audit's labels), each field then loaded as it is read.
+# What a sweep reads of a reminder, its deadline and its person: whole rows (a deadline's
+# context JSON, a person's password and settings) were decoded and set for every reminder. A
+# redirected reminder, rare, reads more (the audit's labels), each field loaded as it is read.
 _CLAIMED = (
     "lead_minutes", "status", "deadline__public_id", "deadline__content_type_id",
     "deadline__object_id", "deadline__title", "deadline__source", "deadline__due_at",
