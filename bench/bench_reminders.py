@@ -5,7 +5,7 @@ What it measures:
 - one sweep by **two real Celery worker processes** (solo pool each) on Redis, started on the
   bench database, each running `dispatch_reminders`: wall time from enqueue until PostgreSQL shows
   every due reminder sent, reminders per second, how many each worker sent (from the one log line
-  each sent reminder writes), and the duplicates found: log lines repeated across workers,
+  each batch writes, which lists its reminders), and the duplicates found: reminders listed twice,
   notifications per reminder above one, and due reminders left unsent;
 - for comparison, the same sweep by `send_due_reminders()` in this process alone.
 
@@ -68,15 +68,18 @@ RULES = (
     ("omnibus_hearing", "Omnibus hearing"),
 )
 VIEWERS = ("prosecutor", "supervisor", "police_liaison", "advocate")
-SENT_LINE = re.compile(r"reminder (\d+) sent to user")
+# The one line a batch logs: "reminders sent N [reminder:user …] redirected to supervisors M […]".
+BATCH_LINE = re.compile(
+    r"reminders sent (\d+) \[([^\]]*)\] redirected to supervisors (\d+) \[([^\]]*)\]"
+)
 
 DEADLINES_SQL = """
 INSERT INTO taskforce_deadline (public_id, content_type_id, object_id, rule, sequence,
     rule_version, title, source, event_at, due_at, responsible_agency_id, status, waiver_reason,
-    created_at)
+    created_at, context)
 SELECT gen_random_uuid(), %(content_type)s, c.id, r.rule, 1, 1, r.title, 'bench', now(),
        now() + interval '30 days' + (c.id %% 1000) * interval '1 minute', c.owner_agency_id,
-       'open', '', now()
+       'open', '', now(), '{{}}'::jsonb
 FROM cases_case c
 CROSS JOIN (VALUES {rules}) AS r(rule, title);
 """
@@ -112,9 +115,20 @@ def progress(message: str) -> None:
 
 
 def seed(cases: int, due: int) -> None:
+    """Seed by SQL, each phase timed; each bulk-loaded table is analyzed before the next phase
+    reads it (a join planned on a table with no statistics took the seeding from a minute to
+    many)."""
     started = time.perf_counter()
+    phase = started
+
+    def done(what: str) -> None:
+        nonlocal phase
+        now = time.perf_counter()
+        progress(f"{what} in {now - phase:.1f} s ({now - started:.0f} s in all)")
+        phase = now
+
     bench_access.seed(AGENCIES, USERS, cases)
-    progress(f"agencies, users and {cases:,} cases in {time.perf_counter() - started:.0f} s")
+    done(f"agencies, users and {cases:,} cases (analyzed)")
     rules = ", ".join(f"('{name}', '{title}')" for name, title in RULES)
     leads = ", ".join(f"({lead})" for lead in LEADS)
     with connection.cursor() as cur:
@@ -123,26 +137,34 @@ def seed(cases: int, due: int) -> None:
             DEADLINES_SQL.format(rules=rules),
             {"content_type": ContentType.objects.get_for_model(Case).pk},
         )
-        progress(f"deadlines in {time.perf_counter() - started:.0f} s")
+        done("deadlines")
+        cur.execute("ANALYZE taskforce_deadline")
+        done("ANALYZE deadlines")
         cur.execute(REMINDERS_SQL.format(leads=leads), {"viewers": VIEWERS})
-        progress(f"reminders in {time.perf_counter() - started:.0f} s")
+        done("reminders")
+        cur.execute("ANALYZE taskforce_reminder")
+        done("ANALYZE reminders")
         cur.execute("SELECT count(*) FROM taskforce_reminder")
         total = cur.fetchone()[0]
         cur.execute(MAKE_DUE_SQL, {"every": max(total // due, 1), "due": due})
+        done(f"{due:,} reminders made due")
         cur.execute("SET session_replication_role = DEFAULT")
         for table in ("taskforce_deadline", "taskforce_reminder"):
             cur.execute(f"VACUUM (ANALYZE) {table}")
-    progress(f"seeded in {time.perf_counter() - started:.0f} s")
+        done("VACUUM (ANALYZE) deadlines and reminders")
 
 
 def reset_due() -> int:
     """Set the due reminders back to pending and drop what the last run wrote."""
+    started = time.perf_counter()
     Notification.objects.all().delete()
     Reminder.objects.filter(send_at__lt=time_now()).update(status="pending", sent_at=None)
     with connection.cursor() as cur:
         cur.execute("VACUUM (ANALYZE) taskforce_reminder")
         cur.execute("VACUUM (ANALYZE) taskforce_notification")
-    return Reminder.objects.filter(status="pending", send_at__lt=time_now()).count()
+    due = Reminder.objects.filter(status="pending", send_at__lt=time_now()).count()
+    progress(f"{due:,} due reminders set back to pending in {time.perf_counter() - started:.1f} s")
+    return due
 
 
 def time_now():
@@ -193,13 +215,26 @@ def sweep_with_workers(due: int) -> dict:
             process.terminate()
         for process in workers:
             process.wait(timeout=60)
-    per_worker = [SENT_LINE.findall(path.read_text(errors="replace")) for path in logs]
+    per_worker = [sent_in_log(path.read_text(errors="replace")) for path in logs]
     lines = Counter(pk for found in per_worker for pk in found)
     return {
         "elapsed": elapsed,
         "per_worker": [len(found) for found in per_worker],
         "repeated_log_lines": sum(count - 1 for count in lines.values() if count > 1),
     }
+
+
+def sent_in_log(log: str) -> list[str]:
+    """The reminders a worker's batch lines say it sent or redirected; each batch's pairs are
+    checked against the count the line states, so a truncated line does not pass unseen."""
+    found = []
+    for sent, sent_pairs, redirected, redirected_pairs in BATCH_LINE.findall(log):
+        sent_ids = [pair.split(":")[0] for pair in sent_pairs.split()]
+        redirected_ids = [pair.split(":")[0] for pair in redirected_pairs.split()]
+        if len(sent_ids) != int(sent) or len(redirected_ids) != int(redirected):
+            sys.exit(f"a batch line does not list the {sent} + {redirected} reminders it counts")
+        found += sent_ids + redirected_ids
+    return found
 
 
 def duplicates_in_database() -> tuple[int, int]:
@@ -234,8 +269,8 @@ def main() -> None:
         print(
             f"run {run}, 2 workers: {due:,} due reminders sent in {result['elapsed']:.1f} s = "
             f"{due / result['elapsed']:,.0f}/s; per worker {result['per_worker']}; duplicates: "
-            f"{result['repeated_log_lines']} repeated log lines, {doubled} reminders with two "
-            f"notifications, {left} due left unsent"
+            f"{result['repeated_log_lines']} reminders listed by two batch lines, {doubled} "
+            f"reminders with two notifications, {left} due left unsent"
         )
     due = reset_due()
     started = time.perf_counter()

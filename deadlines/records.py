@@ -54,18 +54,25 @@ def deadlines_visible(
     return Deadline.objects.filter(match)
 
 
-def guard_records(deadlines: list[Deadline]) -> dict[int, models.Model]:
-    """Deadline pk → the protected record it is seen through: one query per kind of record."""
+def guard_records(deadlines: list[Deadline], *, lean: bool = False) -> dict[int, models.Model]:
+    """Deadline pk → the protected record it is seen through: one query per kind of record.
+
+    `lean`: each record with only what the policy decides on and a link needs (its owner, its
+    seal, its public id), for a sweep that loads thousands; another field read costs a query."""
     by_type: dict[int, list[Deadline]] = defaultdict(list)
     for deadline in deadlines:
         by_type[deadline.content_type_id].append(deadline)
     found: dict[int, models.Model] = {}
-    for group in by_type.values():
-        model = group[0].content_type.model_class()
+    for content_type_id, group in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
         path = DEADLINE_RECORDS[model._meta.label]
         records = model.objects.filter(pk__in=[d.object_id for d in group])
         if path:
             records = records.select_related(path)
+        if lean:
+            guard = guard_model(model._meta.label)
+            fields = ("public_id", "owner_agency", *guard.hidden_when_set)
+            records = records.only(*([path, *(f"{path}__{f}" for f in fields)] if path else fields))
         by_pk = {r.pk: (getattr(r, path) if path else r) for r in records}
         for deadline in group:
             if deadline.object_id in by_pk:

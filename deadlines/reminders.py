@@ -216,6 +216,18 @@ def _redirects(lost: list[Reminder], guards: dict) -> dict[int, list[User]]:
     return found
 
 
+# What a sweep reads of a reminder, its deadline and its person: whole rows (a deadline's
+# context JSON, a person's password and settings) were decoded and set for every reminder. A
+# redirected reminder, rare, reads more (the audit's labels), each field loaded as it is read.
+_CLAIMED = (
+    "lead_minutes", "status", "deadline__public_id", "deadline__content_type_id",
+    "deadline__object_id", "deadline__title", "deadline__source", "deadline__due_at",
+    "deadline__status", "deadline__responsible_agency_id", "recipient__email",
+    "recipient__is_active", "recipient__username", "recipient__first_name",
+    "recipient__last_name",
+)  # fmt: skip
+
+
 def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) -> int:
     """Send every reminder due by `now`, batch by batch; returns how many notifications went out.
 
@@ -232,12 +244,13 @@ def send_due_reminders(now: dt.datetime | None = None, batch_size: int = 500) ->
             batch = list(
                 Reminder.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=ReminderStatus.PENDING, send_at__lte=now)
-                .select_related("deadline__content_type", "recipient")
+                .select_related("deadline", "recipient")
+                .only(*_CLAIMED)
                 .order_by("send_at", "id")[:batch_size]
             )
             if not batch:
                 return sent
-            guards = guard_records([r.deadline for r in batch])
+            guards = guard_records([r.deadline for r in batch], lean=True)
             wanted = _wanted(batch, guards)
             attach_urls([r.deadline for r in batch], guards)
             lost = [

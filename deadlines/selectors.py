@@ -38,6 +38,13 @@ def attach_urls(deadlines: list[Deadline], guards: dict | None = None) -> None:
     """Give each deadline `.url`: the page of the record it is seen through (`guards`, when the
     caller already loaded them: deadline pk → record)."""
     guards = guard_records(deadlines) if guards is None else guards
+    urls = {}
     for deadline in deadlines:
         record = guards.get(deadline.pk)
-        deadline.url = access.detail_url(type(record), record.public_id) if record else ""
+        if record is None:
+            deadline.url = ""
+            continue
+        model = type(record)
+        if model not in urls:
+            urls[model] = access.detail_urls(model)
+        deadline.url = urls[model](record.public_id)

@@ -63,6 +63,21 @@ def detail_url(model: type[models.Model], public_id) -> str:
     return reverse(rules_for(model).detail_url, kwargs={"public_id": public_id})
 
 
+# Stands for a record's public id in a reversed URL, where `detail_urls` puts each record's own.
+_ID_SLOT = uuid.UUID("00000000-0000-4000-8000-00000000d1d1")
+
+
+def detail_urls(model: type[models.Model]) -> Callable[[uuid.UUID], str]:
+    """`detail_url` for many records of one model (a sweep of reminders, a page of deadlines):
+    the URL reversed once, each record's public id put in its place (reverse() per row cost
+    about a twentieth of the reminder sweep)."""
+    template = detail_url(model, _ID_SLOT)
+    before, slot, after = template.partition(str(_ID_SLOT))
+    if not slot or str(_ID_SLOT) in after:
+        return lambda public_id: detail_url(model, public_id)
+    return lambda public_id: f"{before}{public_id}{after}"
+
+
 def acting_membership(actor: User | None) -> Membership | None:
     """The membership an actor acts through, or None when they may act on nothing."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
