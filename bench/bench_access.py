@@ -382,8 +382,27 @@ def owner_only_page(actor: User, size: int) -> list[Case]:
     return _page_of(owned, size, actor)
 
 
-def timed_with_global_index(run: Callable[[], object], repeat: int) -> list[float]:
-    """Time `run` while a global (updated_at, id) index exists, in this bench database only.
+def timed_together(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """Milliseconds of each run, the runs taken in turn (A, B, C, A, B, C, …) after WARMUP rounds,
+    so a ratio of two is not skewed by the machine's load changing between them (other work
+    on a shared 2-core machine moved one figure 3x within minutes)."""
+    for _ in range(WARMUP):
+        for run in runs.values():
+            run()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            times[name].append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def timed_with_global_index(
+    runs: dict[str, Callable[[], object]], repeat: int
+) -> dict[str, list[float]]:
+    """Time `runs` in turn while a global (updated_at, id) index exists, in this bench database
+    only.
 
     The app has no such index (no screen lists every case unfiltered), so the plain unfiltered
     page is a full scan; this gives the baseline an index would, for an honest ratio.
@@ -394,7 +413,7 @@ def timed_with_global_index(run: Callable[[], object], repeat: int) -> list[floa
         )
         cur.execute("ANALYZE cases_case")
     try:
-        return timed(run, repeat)
+        return timed_together(runs, repeat)
     finally:
         with connection.cursor() as cur:
             cur.execute("DROP INDEX IF EXISTS bench_case_recent")
@@ -446,18 +465,21 @@ def main() -> None:
     def page_without_count() -> object:
         return case_list(actor=actor, filters=filters, size=50, with_total=False)
 
-    with_count = timed(page_with_count, n)
-    without_count = timed(page_without_count, n)
+    # The figures the ratios compare are taken in turn, under the same load.
+    compared = timed_with_global_index(
+        {
+            "case_list size=50, without count": page_without_count,
+            "unfiltered page, with a global updated_at index": lambda: unfiltered_page(actor, 50),
+            "owner part only, page of 50 (comparison)": lambda: owner_only_page(actor, 50),
+        },
+        n,
+    )
     guardian_rows = guardian_page(actor, 50)
     figures = {
-        "case_list size=50, with count (real selector)": with_count,
-        "case_list size=50, without count": without_count,
+        "case_list size=50, with count (real selector)": timed(page_with_count, n),
         "case_count alone": timed(count_only, n),
         "unfiltered page of 50 (no access filter)": timed(lambda: unfiltered_page(actor, 50), n),
-        "unfiltered page, with a global updated_at index": timed_with_global_index(
-            lambda: unfiltered_page(actor, 50), n
-        ),
-        "owner part only, page of 50 (comparison)": timed(lambda: owner_only_page(actor, 50), n),
+        **compared,
         # Seconds to minutes a run at 1M cases (a scan of every case): three runs, after the
         # one below that warms it up and compares its rows.
         "guardian get_objects_for_user page of 50": timed(
