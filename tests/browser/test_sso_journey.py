@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -77,6 +78,9 @@ def time_is_up(browser):
     session.save()
 
 
+SECOND_STEP_HEADINGS = ("Set up two-step sign-in", "Enter your code")
+
+
 def message(browser) -> str:
     return browser.find_element(By.CSS_SELECTOR, ".messages").text
 
@@ -109,30 +113,32 @@ def test_first_sign_in_waits_for_approval_then_signs_in_to_home(
 
 
 @pytest.mark.parametrize(
-    ("groups", "second_step"),
+    ("groups", "enrolled", "second_step"),
     [
-        (["taskforce-users", "idp:mfa"], None),  # amr ["pwd", "mfa"]
-        (["taskforce-users"], "Set up two-step sign-in"),  # amr ["pwd"]
+        (["taskforce-users", "idp:mfa"], False, None),  # amr ["pwd", "mfa"]
+        (["taskforce-users"], False, "mfa_enrol"),  # amr ["pwd"]
+        (["taskforce-users"], True, "mfa_verify"),  # amr ["pwd"], an authenticator app set up
     ],
-    ids=["mfa-claim", "no-mfa-claim"],
+    ids=["mfa-claim", "no-mfa-claim", "no-mfa-claim-enrolled"],
 )
 def test_the_directorys_mfa_claim_stands_in_for_the_apps_second_step(
-    browser, app_at_the_directory, directory, woodbury_pd, groups, second_step
+    browser, app_at_the_directory, directory, woodbury_pd, groups, enrolled, second_step
 ):
     live_server = app_at_the_directory
-    approved(browser, live_server, directory, woodbury_pd, "dana.lee", groups)
+    account = approved(browser, live_server, directory, woodbury_pd, "dana.lee", groups)
+    if enrolled:
+        TOTPDevice.objects.create(user=account, name="Phone", confirmed=True)
 
     heading = sign_in_through_the_directory(browser, live_server, "dana.lee")
 
     if second_step is None:
-        assert heading not in ("Sign in", "Waiting for approval", "Set up two-step sign-in")
+        assert heading not in ("Sign in", "Waiting for approval", *SECOND_STEP_HEADINGS)
         assert browser.current_url.rstrip("/") == live_server.url
     else:
-        assert heading == second_step
-        assert urlsplit(browser.current_url).path == reverse("mfa_enrol")
-        # Home is not reachable around it.
-        browser.get(f"{live_server.url}/")
-        assert browser.find_element(By.TAG_NAME, "h1").text == second_step
+        assert heading == SECOND_STEP_HEADINGS[second_step == "mfa_verify"]
+        assert urlsplit(browser.current_url).path == reverse(second_step)
+        browser.get(f"{live_server.url}/")  # home is not reachable around it
+        assert urlsplit(browser.current_url).path == reverse(second_step)
 
 
 def test_disabled_at_the_directory_is_signed_out_when_the_id_tokens_time_runs_out(
