@@ -2,12 +2,13 @@
 tests/oidc_provider/ through the authorization-code flow with PKCE: a person of the county's
 directory signs in for the first time, waits for approval, is placed in an agency, signs in to
 their home page, and signs out of the app and the directory at once; the directory's MFA claim
-skips the app's own second step, and without it that step appears; a person disabled at the
+skips the app's own second step, and without it that step appears (setting up an authenticator
+app, or its code for one who has); a person disabled at the
 directory is signed out at the first page after their ID token's time runs out; an ID token
 signed with another key, or past its expiry, is refused at the callback.
 
-tests/accounts/test_sso.py covers the same provider through the test client, with the audit
-events and the refusals these journeys do not repeat."""
+tests/accounts/test_sso.py covers the same provider through the test client, with the refusals
+these journeys do not repeat (groups, agency sign-in method, unreachable directory, lockout)."""
 
 from importlib import import_module
 from urllib.parse import urlsplit
