@@ -18,8 +18,8 @@ from cases.services.charges import (
 )
 from cases.services.handoffs import handoff_create
 from taskforce import access
-from taskforce.models import AuditEvent
-from tests.factories import verified_login
+from taskforce.models import AuditEvent, Role
+from tests.factories import AgencyFactory, member, verified_login
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -250,3 +250,34 @@ def test_replacing_the_lead_investigator_on_the_edit_page_ends_the_old_ones_acce
     assert access.can(woodbury_liaison_user, access.Action.VIEW, case)
     assert not access.can(sheriff_liaison, access.Action.VIEW, case)
     assert AuditEvent.objects.filter(action="access.unassigned", target_id=case.pk).exists()
+
+
+def test_the_edit_page_offers_only_investigators_of_agencies_involved_in_the_case(
+    client, intake_case, wash_prosecutor, sheriff_liaison
+):
+    """The list holds the county's police, the agencies that handed off the case's arrests or
+    share it, and the current investigator; a liaison of another county's agency is neither
+    offered nor accepted, and the refusal shows next to the field (issue #22)."""
+    elsewhere = AgencyFactory(name="Duluth Police Department", county="St. Louis")
+    stranger = member(elsewhere, Role.POLICE_LIAISON, username="duluth_liaison")
+    partner = member(
+        AgencyFactory(name="Hennepin County Sheriff", county="Hennepin"),
+        Role.POLICE_LIAISON,
+        username="hennepin_liaison",
+    )
+    access.share(
+        actor=wash_prosecutor, obj=intake_case, to_agency=partner.agency, reason="Joint sting"
+    )
+    verified_login(client, wash_prosecutor)
+    url = reverse("cases:edit", args=[intake_case.public_id])
+    offered = set(client.get(url).context["form"].fields["lead_investigator"].queryset)
+    assert sheriff_liaison in offered and partner in offered
+    assert stranger not in offered
+    response = client.post(
+        url,
+        {"number": intake_case.number, "title": "", "kind": intake_case.kind,
+         "lead_investigator": stranger.pk, "version": intake_case.version},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "lead_investigator" in response.context["form"].errors
+    assert Case.objects.get(pk=intake_case.pk).lead_investigator_id is None
