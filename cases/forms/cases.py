@@ -63,17 +63,18 @@ class CaseForm(forms.ModelForm):
     def _investigator_agencies(self, owner: Agency) -> Q:
         """Whose police liaisons the lead-investigator list offers (and the only ones it accepts).
 
-        Not every liaison of every agency (1,190 on the bench database, issue #22): the police
-        of the owning office's county; for an existing case also the agencies that handed off
-        its arrests and those it is shared with now; and the current investigator, so saving
-        the form never silently drops them. An office without a county keeps the whole list.
+        Not every liaison of every agency (1,190 on the bench database, issue #22), but the
+        agencies the office works with: the police of its county, every agency that has handed
+        off arrests to it, and for an existing case the agencies it is shared with now and the
+        current investigator, so saving the form never silently drops them. An office without
+        a county keeps the whole list.
         """
         if not owner.county:
             return Q()
-        rule = Q(memberships__agency__county=owner.county)
+        partners = HandOff.objects.filter(to_agency=owner).values("owner_agency")
+        rule = Q(memberships__agency__county=owner.county) | Q(memberships__agency__in=partners)
         case = self.instance
         if case.pk:
-            handed = HandOff.objects.filter(case=case).values("owner_agency")
             shared = (
                 Share.objects.filter(
                     content_type=ContentType.objects.get_for_model(Case),
@@ -83,7 +84,7 @@ class CaseForm(forms.ModelForm):
                 .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
                 .values("to_agency")
             )
-            rule |= Q(memberships__agency__in=handed) | Q(memberships__agency__in=shared)
+            rule |= Q(memberships__agency__in=shared)
             if case.lead_investigator_id:
                 rule |= Q(pk=case.lead_investigator_id)
         return rule

@@ -253,12 +253,17 @@ def test_replacing_the_lead_investigator_on_the_edit_page_ends_the_old_ones_acce
 
 
 def test_the_edit_page_offers_only_investigators_of_agencies_involved_in_the_case(
-    client, intake_case, wash_prosecutor, sheriff_liaison
-):
-    """The list holds the county's police, the agencies that handed off the case's arrests or
-    share it, and the current investigator; a liaison of another county's agency is neither
-    offered nor accepted, and the refusal shows next to the field (issue #22)."""
+    client, intake_case, wash_prosecutor, sheriff_liaison, make_arrests, wash_cao,
+    woodbury_pd, woodbury_liaison, shared_sting,
+):  # fmt: skip
+    """The list holds the county's police, the agencies that hand off arrests to the office,
+    those the case is shared with, and the current investigator; a liaison of another county's
+    agency is neither offered nor accepted, and the refusal shows next to the field (#22)."""
     elsewhere = AgencyFactory(name="Duluth Police Department", county="St. Louis")
+    woodbury_pd.county = "Hennepin"  # outside the county, but it hands off to the office
+    woodbury_pd.save()
+    [arrest] = make_arrests(woodbury_liaison, shared_sting, 1, start=2)
+    handoff_create(actor=woodbury_liaison, arrests=[arrest], to_agency=wash_cao)
     stranger = member(elsewhere, Role.POLICE_LIAISON, username="duluth_liaison")
     partner = member(
         AgencyFactory(name="Hennepin County Sheriff", county="Hennepin"),
@@ -272,6 +277,7 @@ def test_the_edit_page_offers_only_investigators_of_agencies_involved_in_the_cas
     url = reverse("cases:edit", args=[intake_case.public_id])
     offered = set(client.get(url).context["form"].fields["lead_investigator"].queryset)
     assert sheriff_liaison in offered and partner in offered
+    assert woodbury_liaison in offered
     assert stranger not in offered
     response = client.post(
         url,
