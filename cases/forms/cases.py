@@ -1,14 +1,17 @@
 """Forms for cases and charging: what a prosecutor types, validated beside each field."""
 
 from django import forms
-from django.db.models import F
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Q
+from django.utils import timezone
 
 from cases.models import (
     Case,
     CaseKind,
     CaseStatus,
+    HandOff,
 )
-from taskforce.models import Agency, AgencyKind, County, Role, ShareLevel, User
+from taskforce.models import Agency, AgencyKind, County, Role, Share, ShareLevel, User
 from taskforce.web.datetimes import LocalDateTimeField
 
 
@@ -39,6 +42,7 @@ class CaseForm(forms.ModelForm):
         ).order_by("last_name", "first_name")
         self.fields["lead_investigator"].queryset = (
             User.objects.filter(
+                self._investigator_agencies(agency),
                 memberships__agency__kind=AgencyKind.LAW_ENFORCEMENT,
                 memberships__role=Role.POLICE_LIAISON,
                 **current,
@@ -55,6 +59,35 @@ class CaseForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def _investigator_agencies(self, owner: Agency) -> Q:
+        """Whose police liaisons the lead-investigator list offers (and the only ones it accepts).
+
+        Not every liaison of every agency (1,190 on the bench database, issue #22), but the
+        agencies the office works with: the police of its county, every agency that has handed
+        off arrests to it, and for an existing case the agencies it is shared with now and the
+        current investigator, so saving the form never silently drops them. An office without
+        a county keeps the whole list.
+        """
+        if not owner.county:
+            return Q()
+        partners = HandOff.objects.filter(to_agency=owner).values("owner_agency")
+        rule = Q(memberships__agency__county=owner.county) | Q(memberships__agency__in=partners)
+        case = self.instance
+        if case.pk:
+            shared = (
+                Share.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Case),
+                    object_id=case.pk,
+                    revoked_at__isnull=True,
+                )
+                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+                .values("to_agency")
+            )
+            rule |= Q(memberships__agency__in=shared)
+            if case.lead_investigator_id:
+                rule |= Q(pk=case.lead_investigator_id)
+        return rule
 
     def validate_unique(self):
         # The service validates the full record (ownership is set there), uniqueness included.

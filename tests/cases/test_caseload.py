@@ -210,3 +210,32 @@ def test_the_total_counts_own_and_shared_in_cases_in_one_query(
     assert total == len(caseload) + 1 == sum(part.count() for part in parts)
     assert len(counted.captured_queries) == 1
     assert case_count(actor=wash_prosecutor, filters=CaseFilters()) == len(caseload) + 1
+
+
+def test_shared_and_agency_scopes_list_count_and_export_only_their_cases(
+    client, caseload, wash_prosecutor, ramsey_prosecutor
+):
+    """The "shared with my agency" scope reads only the part shared in, "my agency's" only the
+    owned part (issue #22: the shared export walked every owned case to keep none)."""
+    ramsey = County.objects.get(name="Ramsey")
+    theirs = case_create(
+        actor=ramsey_prosecutor, number="26-CR-0950", title="State v. Elsewhere", county=ramsey,
+    )  # fmt: skip
+    case_create(actor=ramsey_prosecutor, number="26-CR-0951", title="Unshared", county=ramsey)
+    access.share(
+        actor=ramsey_prosecutor, obj=theirs, to_agency=wash_prosecutor.agency, reason="Co-counsel"
+    )
+    verified_login(client, wash_prosecutor)
+    own = sorted(c.number for c in caseload)
+    assert numbers(client, scope="shared") == ["26-CR-0950"]
+    assert sorted(numbers(client, scope="agency")) == own
+    assert case_count(actor=wash_prosecutor, filters=CaseFilters(scope="shared")) == 1
+    assert case_count(actor=wash_prosecutor, filters=CaseFilters(scope="agency")) == len(own)
+    export = reverse("cases:export")
+    shared = b"".join(client.get(export, {"scope": "shared"}).streaming_content).decode()
+    assert "26-CR-0950" in shared and "26-CR-0951" not in shared
+    assert not any(number in shared for number in own)
+    mine = b"".join(client.get(export, {"scope": "agency"}).streaming_content).decode()
+    assert all(number in mine for number in own) and "26-CR-0950" not in mine
+    # A colleague of an agency nothing is shared with has no shared-in part at all.
+    assert case_count(actor=ramsey_prosecutor, filters=CaseFilters(scope="shared")) == 0

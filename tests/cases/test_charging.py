@@ -18,8 +18,8 @@ from cases.services.charges import (
 )
 from cases.services.handoffs import handoff_create
 from taskforce import access
-from taskforce.models import AuditEvent
-from tests.factories import verified_login
+from taskforce.models import AuditEvent, Role
+from tests.factories import AgencyFactory, member, verified_login
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -250,3 +250,40 @@ def test_replacing_the_lead_investigator_on_the_edit_page_ends_the_old_ones_acce
     assert access.can(woodbury_liaison_user, access.Action.VIEW, case)
     assert not access.can(sheriff_liaison, access.Action.VIEW, case)
     assert AuditEvent.objects.filter(action="access.unassigned", target_id=case.pk).exists()
+
+
+def test_the_edit_page_offers_only_investigators_of_agencies_involved_in_the_case(
+    client, intake_case, wash_prosecutor, sheriff_liaison, make_arrests, wash_cao,
+    woodbury_pd, woodbury_liaison, shared_sting,
+):  # fmt: skip
+    """The list holds the county's police, the agencies that hand off arrests to the office,
+    those the case is shared with, and the current investigator; a liaison of another county's
+    agency is neither offered nor accepted, and the refusal shows next to the field (#22)."""
+    elsewhere = AgencyFactory(name="Duluth Police Department", county="St. Louis")
+    woodbury_pd.county = "Hennepin"  # outside the county, but it hands off to the office
+    woodbury_pd.save()
+    [arrest] = make_arrests(woodbury_liaison, shared_sting, 1, start=2)
+    handoff_create(actor=woodbury_liaison, arrests=[arrest], to_agency=wash_cao)
+    stranger = member(elsewhere, Role.POLICE_LIAISON, username="duluth_liaison")
+    partner = member(
+        AgencyFactory(name="Hennepin County Sheriff", county="Hennepin"),
+        Role.POLICE_LIAISON,
+        username="hennepin_liaison",
+    )
+    access.share(
+        actor=wash_prosecutor, obj=intake_case, to_agency=partner.agency, reason="Joint sting"
+    )
+    verified_login(client, wash_prosecutor)
+    url = reverse("cases:edit", args=[intake_case.public_id])
+    offered = set(client.get(url).context["form"].fields["lead_investigator"].queryset)
+    assert sheriff_liaison in offered and partner in offered
+    assert woodbury_liaison in offered
+    assert stranger not in offered
+    response = client.post(
+        url,
+        {"number": intake_case.number, "title": "", "kind": intake_case.kind,
+         "lead_investigator": stranger.pk, "version": intake_case.version},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "lead_investigator" in response.context["form"].errors
+    assert Case.objects.get(pk=intake_case.pk).lead_investigator_id is None
