@@ -139,6 +139,7 @@ class Arrest(ProtectedModel):
                 fields=["arrested_at"],
                 name="arrest_when",
                 include=[
+                    "id",
                     "county",
                     "arresting_agency",
                     "operation",

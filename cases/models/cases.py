@@ -141,7 +141,7 @@ class Case(ProtectedModel):
             models.Index(
                 fields=["created_at"],
                 name="case_opened",
-                include=["kind", "status", "county", "owner_agency", "sealed_at"],
+                include=["id", "kind", "status", "county", "owner_agency", "sealed_at"],
             ),
             # Reports: what the pages read of the case of an arrest, a count or a sentence
             # (the report columns, whose it is, whether sealed), a sixth of the table's width:

@@ -102,13 +102,13 @@ class Charge(models.Model):
             models.Index(
                 fields=["filed_on"],
                 name="charge_filed",
-                include=["case", "statute", "level", "case_arrested_on", "disposition",
+                include=["id", "case", "statute", "level", "case_arrested_on", "disposition",
                          "disposed_on", "defendant"],
             ),
             models.Index(
                 fields=["disposed_on"],
                 name="charge_disposed",
-                include=["case", "disposition", "level", "defendant_charged_on"],
+                include=["id", "case", "disposition", "level", "defendant_charged_on"],
             ),
         ]  # fmt: skip
         constraints = [

@@ -263,7 +263,7 @@ class Sentence(models.Model):
             models.Index(
                 fields=["sentenced_on"],
                 name="sentence_when",
-                include=["case", "custody_days", "custody_stayed", "probation_months",
+                include=["id", "case", "custody_days", "custody_stayed", "probation_months",
                          "assessment", "assessment_paid"],
             ),  # read from the index alone (issue #22)
         ]  # fmt: skip

@@ -88,6 +88,7 @@ class Deadline(models.Model):
                 fields=["due_at"],
                 name="deadline_due",
                 include=[
+                    "id",
                     "rule",
                     "content_type",
                     "object_id",
