@@ -97,6 +97,25 @@ def _progress(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
 
 
+class Phases:
+    """Each seeding phase's own time and the running total, printed as each one ends (issue #22:
+    a seed that stalls in one phase shows which)."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.times: list[tuple[str, float]] = []
+
+    def done(self, label: str) -> None:
+        now = time.perf_counter()
+        self.times.append((label, now - self.last))
+        _progress(f"{label}: {now - self.last:.1f} s (total {now - self.started:.0f} s)")
+        self.last = now
+
+    @property
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
 # --- Seeding: agencies, people, regions (ORM: a few hundred rows) ----------------------------
 
 
@@ -578,14 +597,22 @@ def _cumulative(weights: list[float]) -> list[float]:
     return edges
 
 
-def _run(sql: str, params: dict, label: str, started: float) -> None:
+def _run(sql: str, params: dict, label: str, phases: Phases) -> None:
     with connection.cursor() as cur:
         cur.execute(sql, params)
-    _progress(f"{label} ({time.perf_counter() - started:.0f} s)")
+    phases.done(label)
+
+
+def analyze_tables(tables, *, vacuum: bool = False) -> None:
+    """ANALYZE (or VACUUM ANALYZE, outside a transaction) the tables just bulk-loaded."""
+    with connection.cursor() as cur:
+        for table in tables:
+            verb = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
+            cur.execute(f"{verb} {connection.ops.quote_name(table)}")
 
 
 def seed(cases: int) -> float:
-    started = time.perf_counter()
+    phases = Phases()
     victims = int(cases * VICTIMS_PER_CASE)
     with transaction.atomic():
         with connection.cursor() as cur:
@@ -598,7 +625,7 @@ def seed(cases: int) -> float:
         made = seed_agencies()
         task_force = Agency.objects.get(kind=AgencyKind.TASK_FORCE)
         pool = seed_name_pool(task_force, User.objects.get(username="a099_worker"))
-        _progress(f"agencies, users, regions, name pool ({time.perf_counter() - started:.0f} s)")
+        phases.done("agencies, users, regions, name pool")
         counties = made["ordered"]
         cum = _cumulative([1 / (k + 1) for k in range(len(counties))])
         span = dt.timedelta(days=round(365.25 * YEARS) - 7)
@@ -614,22 +641,22 @@ def seed(cases: int) -> float:
         }
         common = {"cum": cum, "span": span, "n": cases, "victims": victims,
                   "days": span.days, **ids}  # fmt: skip
-        _run(LOOKUPS_SQL, {"county_ids": [c.pk for c in counties]}, "lookups", started)
+        _run(LOOKUPS_SQL, {"county_ids": [c.pk for c in counties]}, "lookups", phases)
         _run(OPERATIONS_SQL, {**common, "n": OPERATIONS,
                               "view_operation": perms["view_operation"]},
-             f"{OPERATIONS:,} operations", started)  # fmt: skip
+             f"{OPERATIONS:,} operations", phases)  # fmt: skip
         _run(ARRESTS_SQL, {**common, "in_ops": int(cases * IN_OPERATIONS), "ops": OPERATIONS},
-             "arrests planned", started)  # fmt: skip
-        _run(VICTIMS_SQL, common, "victims planned", started)
+             "arrests planned", phases)  # fmt: skip
+        _run(VICTIMS_SQL, common, "victims planned", phases)
         _run(PERSONS_SQL, {"pool": NAME_POOL, "pool_ids": pool},
-             f"{cases + victims:,} people", started)  # fmt: skip
+             f"{cases + victims:,} people", phases)  # fmt: skip
         with connection.cursor() as cur:
             cur.execute("DELETE FROM cases_person WHERE id = ANY(%s)", [pool])
-        _run(INSERT_ARRESTS_SQL, common, f"{cases:,} arrests", started)
+        _run(INSERT_ARRESTS_SQL, common, f"{cases:,} arrests", phases)
         _run(CASES_SQL, {**common, "view_arrest": perms["view_arrest"]},
-             f"{cases:,} cases, hand-offs, grants", started)  # fmt: skip
-        _run(CHARGES_SQL, common, "charges and sentences", started)
-        _run(INSERT_VICTIMS_SQL, common, "victims, referrals, contacts, services", started)
+             f"{cases:,} cases, hand-offs, grants", phases)  # fmt: skip
+        _run(CHARGES_SQL, common, "charges and sentences", phases)
+        _run(INSERT_VICTIMS_SQL, common, "victims, referrals, contacts, services", phases)
         rules = {
             key: RULES[rule]
             for key, rule in (("charging", "charging_decision"), ("notice", "disposition_notice"),
@@ -643,24 +670,23 @@ def seed(cases: int) -> float:
              **{f"s_{k}": r.source for k, r in rules.items()},
              "ct_case": types[Case].pk, "ct_arrest": types[Arrest].pk,
              "ct_referral": types[Referral].pk},
-            "deadlines", started,
+            "deadlines", phases,
         )  # fmt: skip
         # Statistics before the refresh reads what was just loaded: without them PostgreSQL
         # plans the refresh for empty tables and scans arrests per case (issue #22: it had not
         # finished after 25 minutes on a fresh database). ANALYZE runs inside the transaction.
-        with connection.cursor() as cur:
-            for table in SEEDED_TABLES:
-                cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-        _progress(f"analyzed ({time.perf_counter() - started:.0f} s)")
+        analyze_tables(SEEDED_TABLES)
+        phases.done("ANALYZE of every seeded table")
         # What the reports group by, kept on cases, counts and arrests by the services
         # (cases.services.outcomes): computed the same way for the bulk-seeded rows.
         case_outcomes_refresh(Case.objects.all())
-        _progress(f"report columns ({time.perf_counter() - started:.0f} s)")
-    with connection.cursor() as cur:
-        for table in SEEDED_TABLES:
-            cur.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
-    _progress(f"vacuumed ({time.perf_counter() - started:.0f} s)")
-    return time.perf_counter() - started
+        phases.done("report columns (cases.services.outcomes)")
+    phases.done("commit")
+    # VACUUM too (outside the transaction): the refresh rewrote every case, count and arrest.
+    analyze_tables(SEEDED_TABLES, vacuum=True)
+    phases.done("VACUUM (ANALYZE)")
+    print("seed phases (s): " + ", ".join(f"{label} {t:.1f}" for label, t in phases.times))
+    return phases.total
 
 
 def is_seeded(cases: int) -> bool:

@@ -132,8 +132,22 @@ class Arrest(ProtectedModel):
             models.Index(
                 fields=["sealed_at"], name="arrest_sealed", condition=Q(sealed_at__isnull=False)
             ),
-            # Reports: arrests in a period.
-            models.Index(fields=["arrested_at"], name="arrest_when"),
+            # Reports: arrests in a period, with every column the reports read of them, so a
+            # period's arrests are read from the index alone (an index-only scan), not from
+            # table pages all over the heap (issue #22, bench/bench_reports.py).
+            models.Index(
+                fields=["arrested_at"],
+                name="arrest_when",
+                include=[
+                    "id",
+                    "county",
+                    "arresting_agency",
+                    "operation",
+                    "case",
+                    "owner_agency",
+                    "sealed_at",
+                ],
+            ),
             models.Index(fields=["owner_agency", "-updated_at", "-id"], name="arrest_owner_recent"),
             models.Index(fields=["operation", "-arrested_at"], name="arrest_by_operation"),
             # Runaway review: addresses seen in stings, matched to where a youth stayed.

@@ -259,7 +259,14 @@ class Sentence(models.Model):
 
     class Meta:
         # Reports: sentences in a period.
-        indexes = [models.Index(fields=["sentenced_on"], name="sentence_when")]
+        indexes = [
+            models.Index(
+                fields=["sentenced_on"],
+                name="sentence_when",
+                include=["id", "case", "custody_days", "custody_stayed", "probation_months",
+                         "assessment", "assessment_paid"],
+            ),  # read from the index alone (issue #22)
+        ]  # fmt: skip
         constraints = [
             models.CheckConstraint(
                 condition=Q(assessment_paid__lte=models.F("assessment")),

@@ -46,7 +46,11 @@ def report_deadlines(actor: User) -> QuerySet:
             found = access.report_ids_q(actor, model, "object_id")
             if progress:  # only where the model narrows it: no extra id set for the others
                 found &= Q(object_id__in=model.objects.filter(progress).values("pk"))
-        match |= found & Q(content_type=ContentType.objects.get_for_model(model))
+        # The record's type first: PostgreSQL tests the terms of each OR branch in the order
+        # written, so each deadline is looked up only in its own type's id sets, not in every
+        # type's (ten years of the largest agency's deadlines: 14 s to 9 s on a loaded machine,
+        # issue #22).
+        match |= Q(content_type=ContentType.objects.get_for_model(model)) & found
     return Deadline.objects.filter(match)
 
 

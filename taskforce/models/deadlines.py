@@ -82,8 +82,21 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["responsible_agency", "status", "due_at"], name="deadline_agency"),
             models.Index(fields=["content_type", "object_id"], name="deadline_record"),
-            # Reports count deadlines by when they fall due (reports).
-            models.Index(fields=["due_at"], name="deadline_due"),
+            # Reports count deadlines by when they fall due (reports), read from the index
+            # alone (issue #22).
+            models.Index(
+                fields=["due_at"],
+                name="deadline_due",
+                include=[
+                    "id",
+                    "rule",
+                    "content_type",
+                    "object_id",
+                    "responsible_agency",
+                    "status",
+                    "closed_at",
+                ],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.utils import timezone
 
 from cases.models import Arrest, Case, Charge, Statute
+from cases.services import outcomes
 from cases.services.arrests import arrest_update
 from cases.services.cases import case_transition
 from cases.services.charges import ChargeInput, charge_amend, charge_dispose, charge_file
@@ -206,3 +208,20 @@ def test_a_count_filed_while_another_is_convicted_leaves_the_case_convicted(
     assert not failures
     one_case.refresh_from_db()
     assert (one_case.outcome, one_case.charges.count()) == ("convicted", 2)
+
+
+def test_a_large_deferred_refresh_plans_on_statistics_of_the_rows_just_loaded(
+    sheriff_liaison, operation, make_arrests, wash_cao, monkeypatch
+):
+    """A file of many cases refreshes their columns once; the tables it reads are ANALYZEd
+    first, in the same transaction, so the refresh is planned for the rows just loaded (issue
+    #22). The threshold is lowered here to keep the test small."""
+    monkeypatch.setattr(outcomes, "ANALYZE_BEFORE_REFRESH", 3)
+    arrests = make_arrests(sheriff_liaison, operation, 3)
+    with outcomes.outcomes_deferred():
+        handoff_create(actor=sheriff_liaison, arrests=arrests, to_agency=wash_cao)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'cases_case'")
+        (estimated,) = cursor.fetchone()
+    assert estimated == Case.objects.count() == 3
+    assert all(arrest.case_id for arrest in Arrest.objects.all())
