@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('taskforce', '0026_agency_sign_in_method_and_directory_subject'),
+        ('taskforce', '0027_audit_trail_partitioned_by_month'),
     ]
 
     operations = [
