@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from taskforce.config import ConfigError, env_private_files
 
@@ -113,3 +114,11 @@ def test_unset_the_documents_stay_in_a_folder_on_this_machine(monkeypatch):
     storage = env_private_files("PRIVATE_FILES_URL", "/srv/private")
     assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert storage["OPTIONS"]["location"] == "/srv/private"
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_without_jit_compilation_unless_asked():
+    # Compiling cost more than it saved on every page measured (README: DATABASE_JIT).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
