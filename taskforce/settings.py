@@ -140,6 +140,9 @@ TEMPLATES = [
     },
 ]
 
+# Selects are built in Python, not a template per option (taskforce/web/form_renderer.py).
+FORM_RENDERER = "taskforce.web.form_renderer.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'taskforce.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
