@@ -157,8 +157,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost before it runs
-    # it: 190-540 ms for the shared cases' export whose work took 23 ms, and 3.8 s of the 9.5 s of
-    # SQL behind ten report pages (bench, 2026-12-04; issue #22). Pages are better served without.
+    # it: 190-540 ms for the shared cases' export whose work took 23 ms (issue #22). The reports
+    # already turned it off for their own queries (reports.views.aggregating: with it, 3.8 s of
+    # the 9.5 s of SQL behind ten report pages was compiling); now no page pays for it.
     if not env_bool("DATABASE_JIT", False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
