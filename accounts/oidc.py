@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.middleware import SessionRefresh
 from mozilla_django_oidc.utils import import_from_settings
@@ -217,11 +218,24 @@ class DirectoryBackend(OIDCAuthenticationBackend):
 
 
 class AuthenticateView(OIDCAuthenticationRequestView):
+    """The "Sign in with …" button: off to the directory with state, nonce and PKCE."""
+
     get_settings = staticmethod(oidc_setting)
+
+    def __init__(self, *args, **kwargs):
+        # The endpoints are discovered in get(), where an unreachable directory is a message on
+        # the sign-in page: read here, as mozilla-django-oidc does, it was a server error.
+        View.__init__(self, *args, **kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.OIDC_ENABLED:
             messages.error(request, "Single sign-on is not set up on this server.")
+            return redirect("login")
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+            self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
+        except requests.RequestException:
+            messages.error(request, sso.REFUSALS["directory_unreachable"])
             return redirect("login")
         return super().get(request)
 

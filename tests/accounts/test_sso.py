@@ -329,6 +329,19 @@ def test_password_sign_in_and_pages_do_not_wait_on_an_unreachable_directory(
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_the_sign_in_button_with_the_directory_down_says_so_on_the_sign_in_page(
+    client, sso_settings
+):
+    from tests.workers import free_port
+
+    sso_settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/openid"  # nobody answers there
+    response = client.get(reverse("oidc_authentication_init"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    page = client.get(response["Location"]).content.decode()
+    assert sso.REFUSALS["directory_unreachable"].split(".")[0] in page
+    assert signed_in_as(client) is None
+
+
 # --- The lockout and the directory ---------------------------------------------------------------
 # A directory sign-in carries no username and no password: it cannot lock anyone's password
 # account, and failed ones do not count toward the lockout (the directory keeps its own count).
