@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Arrest, HandOff, Operation, Person
-from cases.models.arrests import booking_key
+from cases.models.arrests import RecommendedCharge, booking_key
 from cases.selectors.handoffs import handoffs_seen_by
 from cases.selectors.people import person_search_q
 from taskforce import access
@@ -19,6 +19,11 @@ from taskforce.web.pagination import Page, keyset_page
 
 ORDER = ("-arrested_at", "-id")
 RELATED = ("arrestee", "county", "arresting_agency", "operation", "owner_agency")
+
+
+def recommended_charges() -> Prefetch:
+    """An arrest's recommended charges with their statutes, in one query (was two)."""
+    return Prefetch("charges", queryset=RecommendedCharge.objects.select_related("statute"))
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def arrest_list(
         after=after,
         size=size,
         select_related=RELATED,
-        prefetch_related=("charges__statute", handoffs_seen_by(actor)),
+        prefetch_related=(recommended_charges(), handoffs_seen_by(actor)),
     )
 
 
@@ -75,7 +80,7 @@ def arrest_export_rows(*, actor: User, filters: ArrestFilters) -> QuerySet[Arres
     return (
         _filtered(access.visible(actor, Arrest), filters, actor)
         .select_related(*RELATED)
-        .prefetch_related("charges__statute", handoffs_seen_by(actor))
+        .prefetch_related(recommended_charges(), handoffs_seen_by(actor))
         .order_by(*ORDER)
     )
 
