@@ -103,7 +103,9 @@ def medians(samples: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def post_password(password: str, expect: int) -> None:
-    response = Client().post(reverse("login"), {"username": USERNAME, "password": password})
+    response = Client(HTTP_HOST="localhost").post(
+        reverse("login"), {"username": USERNAME, "password": password}
+    )
     if response.status_code != expect:
         sys.exit(f"The sign-in answered {response.status_code}, not {expect}.")
 
