@@ -88,7 +88,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
             detail_url="cases:detail",
         ),
         derived_fields=frozenset(
-            {"first_arrested_at", "first_arresting_agency", "charged_on", "outcome"}
+            {"first_arrested_at", "first_arresting_agency", "charged_on", "outcome", "title_vector"}
         ),
         deadlines_through="",
     ),

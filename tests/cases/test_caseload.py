@@ -71,6 +71,18 @@ def test_search_finds_title_words_numbers_and_defendants(client, caseload, wash_
     assert numbers(client, q="nothing like it") == []
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the title's words: PostgreSQL")
+def test_the_title_words_follow_every_change_of_the_title(client, caseload, wash_prosecutor):
+    """The words searched are kept on the row by a trigger (cases 0040), so a title changed by a
+    bulk UPDATE (as imports and `record_update` write) is searched by its new words at once."""
+    verified_login(client, wash_prosecutor)
+    Case.objects.filter(number="26-CR-0900").update(title="Motel labor scheme")
+    assert numbers(client, q="schemes") == ["26-CR-0900"]  # stemmed: only the vector finds it
+    assert numbers(client, q="rings") == []
+    stored = Case.objects.filter(number="26-CR-0900").values_list("title_vector", flat=True)
+    assert set(re.findall(r"'(\w+)'", stored.get())) == {"motel", "labor", "scheme"}
+
+
 def test_filters_and_sorts(client, caseload, wash_prosecutor):
     verified_login(client, wash_prosecutor)
     assert numbers(client, kind="trafficking") == ["26-CR-0900"]
