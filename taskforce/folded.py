@@ -5,7 +5,7 @@ round trip on PostgreSQL (issue #22: a case page asked a dozen queries of a few 
 reverse foreign key or a many-to-many of the queryset's model, a queryset with its filter, order
 and `select_related`, optionally `to_attr`) and, on PostgreSQL, adds each as an annotation
 `ARRAY(SELECT JSONB_BUILD_OBJECT(…) … ORDER BY …)` of the rows with their selected relations
-nested; `unfold(record, *prefetches)` turns those arrays back into model instances and puts them
+nested (each one row read by its key); `unfold(record, *prefetches)` turns those arrays back into model instances and puts them
 where `prefetch_related` would have (`record.charges.all()` then reads no query), with the same
 related objects cached. On another database (SQLite, the demo) `fold` changes nothing and `unfold`
 calls `prefetch_related_objects`: one query per list, the same instances.
@@ -29,7 +29,7 @@ from threading import Lock
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections, models
-from django.db.models import F, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
 
@@ -64,20 +64,25 @@ def _related_tree(queryset) -> dict:
     return selected or {}
 
 
-def _columns(model, prefix: str, tree: dict, connection) -> dict:
+def _columns(model, tree: dict, connection) -> dict:
     """The JSON object of one row: every concrete column by attname, each selected relation
-    nested under "~name"."""
+    nested under "~name" as a correlated subquery on its primary or unique key (joins of every
+    relation at once left PostgreSQL many join orders to weigh, and a poor one to pick)."""
     pairs = {}
     for field in model._meta.concrete_fields:
-        expression = F(prefix + field.attname)
+        expression = F(field.attname)
         if _column_type(field, connection) == "numeric":
             expression = Cast(expression, models.TextField())
         pairs[field.attname] = expression
     for name, subtree in tree.items():
-        related = model._meta.get_field(name).related_model
-        pairs[f"~{name}"] = JSONObject(
-            **_columns(related, f"{prefix}{name}__", subtree, connection)
-        )
+        field = model._meta.get_field(name)
+        related = field.related_model
+        if field.auto_created:  # the other side of a one-to-one: a charge's sentence
+            link = {field.field.name: OuterRef("pk")}
+        else:
+            link = {"pk": OuterRef(field.attname)}
+        row = JSONObject(**_columns(related, subtree, connection))
+        pairs[f"~{name}"] = Subquery(related._base_manager.filter(**link).values(folded_row=row))
     return pairs
 
 
@@ -113,7 +118,7 @@ def _compiled(queryset, prefetches: tuple[Prefetch, ...]) -> list[tuple[str, str
     arrays = {}
     for prefetch in prefetches:
         rows = _linked(queryset.model, prefetch)
-        row = JSONObject(**_columns(rows.model, "", _related_tree(rows), connection))
+        row = JSONObject(**_columns(rows.model, _related_tree(rows), connection))
         arrays[_PREFIX + prefetch.prefetch_to] = ArraySubquery(
             rows.select_related(None).values(folded_row=row)
         )
