@@ -43,7 +43,7 @@ from cases.selectors.victims import (
     page_victim_columns,
     visible_victims_q,
 )
-from deadlines.records import deadlines_visible
+from deadlines.records import deadlines_of_record
 from taskforce import access, folded
 from taskforce.dates import start_of_day
 from taskforce.models import County, Deadline, DeadlineStatus, User
@@ -362,9 +362,10 @@ def case_timeline(
 
 def case_deadlines(actor: User, case) -> list[Deadline]:
     """A case's deadlines and its hearings', open first, for the case page."""
-    records = {Case: [case.pk], CourtEvent: [event.pk for event in case.court_events.all()]}
     found = list(
-        deadlines_visible(actor, of=records).select_related("responsible_user", "closed_by")
+        deadlines_of_record(actor, case, case.court_events.all()).select_related(
+            "responsible_user", "closed_by"
+        )
     )
     found.sort(key=lambda d: (d.status != DeadlineStatus.OPEN, d.due_at))
     return found

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Statute
+from cases.models import Case, CourtEvent, Statute
 from cases.selectors.cases import case_for_page, page_sections
 from cases.services.cases import case_defendant_add, case_update
 from cases.services.charges import ChargeInput, charge_amend, charge_dispose, charging_decide
@@ -28,6 +28,7 @@ from cases.services.handoffs import handoff_create
 from cases.services.notes import document_upload, note_add
 from cases.services.notices import case_victim_add, victim_notice_record
 from cases.services.people import PersonData
+from deadlines.records import deadlines_of_record, deadlines_visible
 from referrals.services import referral_send
 from taskforce import access, folded
 from tests.factories import AgencyFactory, member, verified_login
@@ -208,3 +209,19 @@ def test_another_agency_still_gets_404(client, full_case):
                       "prosecutor", username="dakota_prosecutor")  # fmt: skip
     verified_login(client, outsider)
     assert client.get(reverse("cases:detail", args=[full_case.public_id])).status_code == 404
+
+
+def test_a_case_pages_deadlines_are_those_the_policy_shows(
+    full_case, wash_prosecutor, ramsey_prosecutor, sheriff_liaison
+):
+    """Decided for the case in hand (`deadlines_of_record`): the same rows as the policy's id
+    sets give, for its agency, the agency it is shared with and one that sees nothing of it."""
+    events = list(full_case.court_events.all())
+    for viewer in (wash_prosecutor, ramsey_prosecutor, sheriff_liaison):
+        expected = deadlines_visible(
+            viewer, of={Case: [full_case.pk], CourtEvent: [e.pk for e in events]}
+        )
+        found = deadlines_of_record(viewer, full_case, events)
+        assert sorted(d.pk for d in found) == sorted(d.pk for d in expected)
+    assert deadlines_of_record(wash_prosecutor, full_case, events).count() >= 2
+    assert not deadlines_of_record(sheriff_liaison, full_case, events).exists()
