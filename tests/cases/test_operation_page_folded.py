@@ -1,5 +1,6 @@
-"""An operation's page reads its counties, participants and ad responses inside the operation's
-own query on PostgreSQL (`taskforce.folded`, issue #22): the same page as reading them apart."""
+"""An operation's page reads its counties, participants and ad responses, an arrest's page its
+recommended charges, inside the record's own query on PostgreSQL (`taskforce.folded`, issue
+#22): the same pages as reading them apart."""
 
 import datetime as dt
 import re
@@ -54,3 +55,24 @@ def test_the_operation_page_is_the_same_read_in_one_query_or_apart(
         for shown in ("Ramsey, Washington", "Woodbury Police Department", "@night_buyer",
                       "Numbers and handles seen (2)"):  # fmt: skip
             assert shown in page, shown
+
+
+def test_an_arrest_page_is_the_same_read_in_one_query_or_apart(
+    client, sting, sheriff_liaison, wash_prosecutor, django_assert_max_num_queries
+):
+    arrest = sting.arrests.order_by("pk").first()
+    url = reverse("cases:arrest_detail", args=[arrest.public_id])
+
+    def page() -> str:
+        html = client.get(url).content.decode()
+        return re.sub(r'(name="csrfmiddlewaretoken" value|nonce)="[^"]*"', "", html)
+
+    for viewer in (sheriff_liaison, wash_prosecutor):
+        verified_login(client, viewer)
+        page()  # content types cached, as on a running server
+        with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as together:
+            shown = page()
+        with folded.separately(), CaptureQueriesContext(connection) as apart:
+            assert page() == shown
+        assert len(together) == len(apart) - 1
+        assert "609.324 subd. 1(b)" in shown and "Operation Northern Lights" in shown
