@@ -155,7 +155,9 @@ def fold(queryset, *prefetches: Prefetch, key: tuple):
 
     `key` names the prefetches' SQL for reuse: the caller promises that equal keys give equal
     prefetches (the same filters, values included), e.g. a page's name and the actor's agency
-    when a filter names the agency."""
+    when a filter names the agency. The SQL names the model's table as the outer query's: read
+    the queryset as it is (`get`, a filter, `select_related`), never inside a union or a
+    subquery."""
     if not _folds(queryset.db):
         return queryset
     key = (queryset.db, queryset.model._meta.label, *key)
@@ -239,7 +241,7 @@ def unfold(record, *prefetches: Prefetch) -> None:
         plan = _plan(rows.model, _related_tree(rows), connection)
         found = [
             _built(data, plan, connection)
-            for data in getattr(record, _PREFIX + prefetch.prefetch_to)
+            for data in record.__dict__.pop(_PREFIX + prefetch.prefetch_to)
         ]
         relation = model._meta.get_field(prefetch.prefetch_through)
         if relation.one_to_many:
