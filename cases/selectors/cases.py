@@ -16,20 +16,26 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
 from cases.models import (
     Case,
     CaseDefendant,
+    CaseDocument,
+    CaseNote,
+    CaseStatusChange,
     CaseVictim,
     Charge,
     ChargingDecision,
     CourtEvent,
     CourtEventStatus,
+    HandOff,
+    JuvenileDetention,
+    Person,
     VictimNotice,
 )
+from cases.selectors.notes import readable_q
 from cases.selectors.people import people_named
 from cases.selectors.victims import (
     case_victims_visible,
@@ -37,8 +43,8 @@ from cases.selectors.victims import (
     page_victim_columns,
     visible_victims_q,
 )
-from deadlines.records import deadlines_visible
-from taskforce import access
+from deadlines.records import deadlines_of_record
+from taskforce import access, folded
 from taskforce.dates import start_of_day
 from taskforce.models import County, Deadline, DeadlineStatus, User
 from taskforce.web.pagination import Page, count_parts, keyset_page
@@ -189,17 +195,11 @@ def case_get(*, actor: User, public_id, action: access.Action = access.Action.VI
     return access.get_for(actor, Case, public_id, action)
 
 
-def case_for_page(*, actor: User, public_id) -> Case:
-    """A case for its page, with what the page, its timeline and its notices read, each read
-    once (they asked for the charges four times, the hearings three)."""
-    case = access.get_for(
-        actor, Case, public_id,
-        related=("owner_agency", "county", "assigned_prosecutor", "lead_investigator",
-                 "speedy_demand"),
-    )  # fmt: skip
-    prefetch_related_objects(
-        [case],
-        "defendants",
+def page_sections(actor: User) -> tuple[Prefetch, ...]:
+    """The lists a case's page shows beside the case (the case page, its timeline and its
+    notices read each once: they asked for the charges four times, the hearings three)."""
+    return (
+        Prefetch("defendants", queryset=Person.objects.all()),
         Prefetch("charges", queryset=Charge.objects.select_related(
             "statute", "defendant", "amended_to__statute", "amended_from", "sentence__recorded_by",
             "created_by",
@@ -213,7 +213,44 @@ def case_for_page(*, actor: User, public_id) -> Case:
         Prefetch("victim_notices", queryset=VictimNotice.objects.select_related(
             "victim__person", "given_by"
         )),
+        # Every victim with their person: the page shows those `case_victims_shown` keeps.
+        Prefetch("case_victims", queryset=CaseVictim.objects.select_related("person").order_by(
+            "added_at", "pk"
+        )),
+        Prefetch("handoffs", queryset=HandOff.objects.select_related(
+            "owner_agency", "created_by", "arrest__arrestee"
+        )),
+        Prefetch("status_changes", queryset=CaseStatusChange.objects.select_related("by")),
+        Prefetch("other_prosecutors", queryset=User.objects.all()),
+        Prefetch("detentions", queryset=JuvenileDetention.objects.filter(
+            released_at__isnull=True
+        ), to_attr="open_detentions"),
+        Prefetch("notes", queryset=CaseNote.objects.filter(
+            readable_q(actor)
+        ).select_related("author")),
+        Prefetch("documents", queryset=CaseDocument.objects.filter(
+            readable_q(actor)
+        ).select_related("uploaded_by")),
     )  # fmt: skip
+
+
+def page_sections_key(actor: User) -> tuple:
+    """What `page_sections(actor)` depends on: the actor's agency (`readable_q`)."""
+    membership = access.acting_membership(actor)
+    return ("case_page", membership.agency_id if membership else None)
+
+
+def case_for_page(*, actor: User, public_id) -> Case:
+    """A case for its page, with every list of `page_sections`: on PostgreSQL all of them in the
+    case's own query (`taskforce.folded`), elsewhere one query each."""
+    sections = page_sections(actor)
+    case = access.get_for(
+        actor, Case, public_id,
+        related=("owner_agency", "county", "assigned_prosecutor", "lead_investigator",
+                 "speedy_demand"),
+        queryset=folded.fold(Case.objects.all(), *sections, key=page_sections_key(actor)),
+    )  # fmt: skip
+    folded.unfold(case, *sections)
     return case
 
 
@@ -230,6 +267,13 @@ class TimelineEntry:
 TIMELINE_SOURCES: list[Callable[[User, Case], Iterable[TimelineEntry]]] = []
 
 
+def _rows(case: Case, name: str, related: tuple[str, ...]):
+    """A list of the case as `case_for_page` read it, or read now with its relations."""
+    if name in getattr(case, "_prefetched_objects_cache", {}):
+        return getattr(case, name).all()
+    return getattr(case, name).select_related(*related)
+
+
 def case_timeline(
     *, actor: User, case: Case, victims: list[CaseVictim] | None = None, shares=None
 ) -> list[TimelineEntry]:
@@ -240,9 +284,9 @@ def case_timeline(
     entries = [
         TimelineEntry(h.created_at, f"Handed off by {h.owner_agency.name}",
                       h.created_by.display_name(), str(h.arrest))
-        for h in case.handoffs.select_related("owner_agency", "created_by", "arrest__arrestee")
+        for h in _rows(case, "handoffs", ("owner_agency", "created_by", "arrest__arrestee"))
     ]  # fmt: skip
-    for change in case.status_changes.select_related("by"):
+    for change in _rows(case, "status_changes", ("by",)):
         what = (
             f"Opened in {change.get_to_status_display().lower()}"
             if not change.from_status
@@ -318,9 +362,10 @@ def case_timeline(
 
 def case_deadlines(actor: User, case) -> list[Deadline]:
     """A case's deadlines and its hearings', open first, for the case page."""
-    records = {Case: [case.pk], CourtEvent: case.court_events.values("pk")}
     found = list(
-        deadlines_visible(actor, of=records).select_related("responsible_user", "closed_by")
+        deadlines_of_record(actor, case, case.court_events.all()).select_related(
+            "responsible_user", "closed_by"
+        )
     )
     found.sort(key=lambda d: (d.status != DeadlineStatus.OPEN, d.due_at))
     return found

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from cases.models import AdResponse, Arrest, Operation, RecommendedCharge
+from cases.models import AdResponse, Arrest, Operation, OperationParticipant, RecommendedCharge
 from cases.selectors.handoffs import handoffs_seen_by
-from taskforce import access
-from taskforce.models import User
+from taskforce import access, folded
+from taskforce.models import County, User
 from taskforce.web.pagination import Page, keyset_page
 
 ORDER = ("-updated_at", "-id")
@@ -54,6 +54,25 @@ def operation_export_rows(*, actor: User, filters: OperationFilters) -> QuerySet
 
 def operation_get(*, actor: User, public_id, action=access.Action.VIEW) -> Operation:
     return access.get_for(actor, Operation, public_id, action, related=("owner_agency",))
+
+
+# The lists an operation's page shows beside it: none depends on who asks.
+PAGE_SECTIONS = (
+    Prefetch("counties", queryset=County.objects.all()),
+    Prefetch("participants", queryset=OperationParticipant.objects.select_related("agency")),
+    Prefetch("ad_responses", queryset=AdResponse.objects.all()),
+)
+
+
+def operation_for_page(*, actor: User, public_id) -> Operation:
+    """An operation for its page with its counties, participants and ad responses: on
+    PostgreSQL in the operation's own query (`taskforce.folded`), elsewhere one query each."""
+    operation = access.get_for(
+        actor, Operation, public_id, related=("owner_agency",),
+        queryset=folded.fold(Operation.objects.all(), *PAGE_SECTIONS, key=("operation_page",)),
+    )  # fmt: skip
+    folded.unfold(operation, *PAGE_SECTIONS)
+    return operation
 
 
 @dataclass
@@ -105,6 +124,6 @@ def ad_responses_of(operation: Operation) -> list[AdResponse]:
     """An operation's ad responses, newest day first, then by value (sorted in Python: SQL sees
     only ciphertext). The caller has checked the actor may view the operation."""
     return sorted(
-        operation.ad_responses.order_by("-seen_on"),
+        operation.ad_responses.all(),
         key=lambda response: (-response.seen_on.toordinal(), response.value),
     )

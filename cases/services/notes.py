@@ -9,8 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 
-from cases.models import Case, CaseDocument, CaseNote, NoteVisibility
+from cases.models import Case, CaseDocument, CaseNote
+from cases.selectors.notes import readable_q
 from taskforce import access, audit
 from taskforce.models import User
 
@@ -121,19 +123,18 @@ def document_upload(
     return document
 
 
-def _readable(actor: User, case: Case):
+def _readable(actor: User, case: Case) -> Q:
     """Everything for the case's agency; what it marked shared for agencies it shared with."""
     access.require(actor, access.Action.VIEW, case)
-    own = access.acting_membership(actor).agency_id == case.owner_agency_id
-    return {} if own else {"visibility": NoteVisibility.SHARED}
+    return readable_q(actor)
 
 
 def notes_for(*, actor: User, case: Case):
-    return case.notes.filter(**_readable(actor, case)).select_related("author")
+    return case.notes.filter(_readable(actor, case)).select_related("author")
 
 
 def documents_for(*, actor: User, case: Case):
-    return case.documents.filter(**_readable(actor, case)).select_related("uploaded_by")
+    return case.documents.filter(_readable(actor, case)).select_related("uploaded_by")
 
 
 def document_get(*, actor: User, case: Case, public_id) -> CaseDocument:

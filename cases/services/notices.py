@@ -19,6 +19,7 @@ from cases.models import (
     Arrest,
     Case,
     CaseVictim,
+    Charge,
     CourtEventKind,
     CourtEventStatus,
     Disposition,
@@ -138,6 +139,15 @@ def plan_disposition_notice(case: Case) -> Deadline | None:
     )
 
 
+def _has_sentence(case: Case) -> bool:
+    """Whether a count of the case is sentenced: from its charges when they were read with
+    their sentences (the case page), else asked."""
+    charges = getattr(case, "_prefetched_objects_cache", {}).get("charges")
+    if charges is not None and all(Charge.sentence.related.is_cached(c) for c in charges):
+        return any(getattr(charge, "sentence", None) is not None for charge in charges)
+    return Sentence.objects.filter(charge__case=case).exists()
+
+
 def notices_due(case: Case, victims: Iterable[CaseVictim] | None = None) -> list[tuple[str, str]]:
     """Notices the case's events call for, for each victim not yet given them: (kind, why).
 
@@ -169,7 +179,7 @@ def notices_due(case: Case, victims: Iterable[CaseVictim] | None = None) -> list
     latest_hearing = max(scheduled, key=lambda event: (event.created_at, event.pk), default=None)
     if latest_hearing is not None:
         calls.append((NoticeKind.HEARING, "A hearing is scheduled.", latest_hearing.created_at))
-    if Sentence.objects.filter(charge__case=case).exists():
+    if _has_sentence(case):
         calls.append((NoticeKind.SENTENCING, "A sentence was recorded.", None))
     if case.status in {"sentenced", "closed"} and dispositions:
         calls.append((NoticeKind.DISPOSITION, "The case reached its final disposition.", None))

@@ -334,7 +334,7 @@ def arrest_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def arrest_detail(request: HttpRequest, public_id) -> HttpResponse:
-    arrest = selectors.arrest_get(actor=request.user, public_id=public_id)
+    arrest = selectors.arrest_for_page(actor=request.user, public_id=public_id)
     records.record_viewed(actor=request.user, obj=arrest)
     return render(
         request,
@@ -342,7 +342,7 @@ def arrest_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "page_title": arrest.page_title,
             "arrest": arrest,
-            "charges": arrest.charges.select_related("statute"),
+            "charges": arrest.charges.all(),
             "handoffs": handoffs_of(actor=request.user, arrest=arrest),
             "can_hand_off": access.can(request.user, access.Action.SHARE, arrest),
             "can_change": access.can(request.user, access.Action.CHANGE, arrest),

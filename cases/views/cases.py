@@ -22,11 +22,10 @@ from cases.forms import (
 from cases.models import Arrest, Case, CaseStatus, Decision
 from cases.selectors import cases as selectors
 from cases.selectors.cases import case_get
-from cases.selectors.victims import case_victims_visible
+from cases.selectors.victims import case_victims_shown
 from cases.services import case_imports
 from cases.services import cases as services
 from cases.services import charges as charge_services
-from cases.services import notes as note_services
 from cases.services import notices as notice_services
 from cases.views.imports import spreadsheet_pages
 from cases.views.sharing import share_page
@@ -95,7 +94,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     allowed = access.allowed_actions(request.user, case)
     can_change = access.Action.CHANGE in allowed
     # Only the victims whose record the viewer may see: the case's share reaches none of them.
-    victims = list(case_victims_visible(request.user, case))
+    victims = case_victims_shown(request.user, case)
     shown = {victim.pk for victim in victims}
     shares = list(access.shares_of(request.user, case).select_related("created_by"))
     return render(
@@ -117,8 +116,9 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "arrests": access.visible(request.user, Arrest)
             .filter(handoffs__case=case)
             .select_related("arrestee", "operation", "county", "arresting_agency"),
-            "notes": note_services.notes_for(actor=request.user, case=case),
-            "documents": note_services.documents_for(actor=request.user, case=case),
+            # Read with the case, filtered by `cases.selectors.notes.readable_q`.
+            "notes": case.notes.all(),
+            "documents": case.documents.all(),
             "owns_case": case.owner_agency_id == request.user.membership.agency_id,
             "timeline": selectors.case_timeline(
                 actor=request.user, case=case, victims=victims, shares=shares
@@ -126,7 +126,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "deadlines": selectors.case_deadlines(request.user, case),
             **access.access_history_context(request.user, case),
             "speedy_demand": getattr(case, "speedy_demand", None),
-            "detention": case.detentions.filter(released_at__isnull=True).first(),
+            "detention": next(iter(case.open_detentions), None),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
             "transition_form": TransitionForm(case=case) if can_change else None,
         },

@@ -69,7 +69,7 @@ def operation_export(request: HttpRequest) -> HttpResponse:
 def operation_detail(
     request: HttpRequest, public_id, ad_form: AdResponsesForm | None = None, status: int = 200
 ) -> HttpResponse:
-    operation = selectors.operation_get(actor=request.user, public_id=public_id)
+    operation = selectors.operation_for_page(actor=request.user, public_id=public_id)
     records.record_viewed(actor=request.user, obj=operation)
     summary = selectors.operation_summary(actor=request.user, operation=operation)
     allowed = access.allowed_actions_each(request.user, summary.arrests)
@@ -84,7 +84,7 @@ def operation_detail(
             "shareable": shareable,
             "can_change": access.can(request.user, access.Action.CHANGE, operation),
             **sharing_context(request, operation),
-            "participants": operation.participants.select_related("agency"),
+            "participants": operation.participants.all(),
             "counties": operation.counties.all(),
             "ad_responses": selectors.ad_responses_of(operation),
             "ad_form": ad_form or AdResponsesForm(),

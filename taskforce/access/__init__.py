@@ -90,6 +90,7 @@ from taskforce.access.visibility import (
     viewable_pairs,
     visible,
     visible_among,
+    visible_of,
     visible_parts,
 )
 from taskforce.protected import (
@@ -177,6 +178,7 @@ __all__ = [
     "viewable_with_progress",
     "visible",
     "visible_among",
+    "visible_of",
     "visible_parts",
     "visible_with_progress",
 ]
