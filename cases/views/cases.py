@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases.forms import (
@@ -32,7 +33,7 @@ from cases.views.imports import spreadsheet_pages
 from cases.views.sharing import share_page
 from taskforce import access, records
 from taskforce.models import StaleVersion
-from taskforce.web import listing
+from taskforce.web import listing, shown
 from taskforce.web.forms import add_service_errors, refuse_stale, step_page
 
 
@@ -47,6 +48,35 @@ def _case_row(case: Case) -> list:
         case.assigned_prosecutor.display_name() if case.assigned_prosecutor else "",
         case.updated_at,
     ]  # fmt: skip
+
+
+def _shown_rows(cases: list[Case]) -> list[dict]:
+    """The caseload's rows as the page shows them (each value once, each URL from one reverse)."""
+    url = access.detail_urls(Case)
+    when, zone = "M j, Y H:i", timezone.get_current_timezone()
+    rows = []
+    for case in cases:
+        defendants = case.defendants_shown
+        prosecutor = case.assigned_prosecutor
+        rows.append({
+            "url": url(case.public_id),
+            "number": case.number,
+            "caption": case.caption,
+            # Beside the caption when the caption names defendants rather than the title.
+            "title": case.title if defendants else "",
+            "status": case.get_status_display(),
+            "defendants": "; ".join(p.display_name for p in defendants) or shown.NONE_SHOWN,
+            "next_hearing": shown.time_element(case.next_hearing, when, zone=zone),
+            "next_deadline": shown.time_element(
+                case.next_deadline, when, title=case.next_deadline_title or "", zone=zone
+            ),
+            "active_counts": case.active_counts,
+            "victim_count": case.victim_count,
+            "agency": case.owner_agency.label,
+            "assigned": prosecutor.display_name() if prosecutor else shown.NONE_SHOWN,
+            "updated": shown.time_element(case.updated_at, when, zone=zone),
+        })  # fmt: skip
+    return rows
 
 
 CASES = listing.Listing(
@@ -75,6 +105,7 @@ CASES = listing.Listing(
     ],
     csv_row=_case_row,
     context=lambda request: {"can_create": access.may_create(request.user, Case)},
+    rows=_shown_rows,
 )
 
 
