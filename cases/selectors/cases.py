@@ -121,19 +121,25 @@ def case_list(
     after: Case | None = None,
     size: int = 50,
     with_total: bool = True,
+    with_columns: bool = True,
 ) -> Page[Case]:
-    """One page of the cases the actor may see, newest change first, continuing after `after`."""
+    """One page of the cases the actor may see, newest change first, continuing after `after`;
+    without the caseload's columns (`with_columns=False`) for a panel that shows a case's number,
+    caption and status only."""
     page = keyset_page(
         _parts(actor, filters),
         order=SORTS.get(filters.sort, ORDER),
         after=after,
         size=size,
-        select_related=("owner_agency", "assigned_prosecutor", "county"),
+        select_related=("owner_agency", "assigned_prosecutor", "county") if with_columns else (),
         prefetch_related=("defendants",),
-        annotate=caseload_columns(actor, victims=False) | page_victim_columns(actor),
+        annotate=(caseload_columns(actor, victims=False) | page_victim_columns(actor))
+        if with_columns
+        else None,
         with_total=with_total,
     )
-    count_victims_visible(actor, page.rows)  # for the page's rows only: see its docstring
+    if with_columns:
+        count_victims_visible(actor, page.rows)  # for the page's rows only: see its docstring
     return page
 
 

@@ -30,6 +30,19 @@ def intake_queue(*, actor: User) -> QuerySet[HandOff]:
     )
 
 
+def intake_waiting(*, actor: User, size: int = 5) -> tuple[list[HandOff], int]:
+    """The home panel: the newest hand-offs whose case is still in intake (with what the panel
+    shows of them, not the queue's recommended charges), and how many there are."""
+    waiting = (
+        intake_queue(actor=actor)
+        .filter(case__status="intake")
+        .select_related(None)
+        .select_related("arrest__arrestee", "case", "owner_agency")
+        .prefetch_related(None)
+    )
+    return list(waiting[:size]), waiting.count()
+
+
 def handoffs_of(*, actor: User, arrest: Arrest) -> QuerySet[HandOff]:
     return (
         access.visible(actor, HandOff)
