@@ -88,7 +88,11 @@ def _filtered(queryset: QuerySet, actor: User, filters: CaseFilters) -> QuerySet
     agency_id = actor.membership.agency_id if actor.membership else None
     if filters.scope == "mine":
         co_counsel = Case.other_prosecutors.through.objects.filter(user=actor).values("case_id")
-        queryset = queryset.filter(Q(assigned_prosecutor=actor) | Q(pk__in=co_counsel))
+        # One IN over both id sets: with an OR, PostgreSQL walked every case of the agency by
+        # date testing each (5,000 on the bench, 30-70 ms for a supervisor assigned none);
+        # with the ids first it reads a few rows by key (2 ms; issue #22).
+        assigned = Case.objects.filter(assigned_prosecutor=actor).values("pk")
+        queryset = queryset.filter(pk__in=assigned.union(co_counsel, all=True))
     elif filters.scope == "agency":
         queryset = queryset.filter(owner_agency_id=agency_id)
     elif filters.scope == "shared":

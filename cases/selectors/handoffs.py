@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Window
 
 from cases.models import Arrest, HandOff
 from taskforce import access
@@ -39,8 +39,11 @@ def intake_waiting(*, actor: User, size: int = 5) -> tuple[list[HandOff], int]:
         .select_related(None)
         .select_related("arrest__arrestee", "case", "owner_agency")
         .prefetch_related(None)
+        # How many, counted in the same query as the first few (a window over every row).
+        .annotate(waiting=Window(Count("pk")))
     )
-    return list(waiting[:size]), waiting.count()
+    rows = list(waiting[:size])
+    return rows, rows[0].waiting if rows else 0
 
 
 def handoffs_of(*, actor: User, arrest: Arrest) -> QuerySet[HandOff]:
