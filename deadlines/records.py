@@ -43,6 +43,16 @@ def deadlines_visible(
     `of` narrows to the deadlines of some records ({model: their ids}): the same decision, built
     and run for those kinds and records only (a case page asks for one case and its hearings,
     not for every kind of record the actor sees)."""
+    if of is None:
+        # Every kind of record: the same condition for the same person on every page, kept
+        # compiled by the policy (`access.kept_condition`).
+        return Deadline.objects.filter(
+            access.kept_condition(actor, "deadlines", Deadline, lambda: _seen_q(actor))
+        )
+    return Deadline.objects.filter(_seen_q(actor, of))
+
+
+def _seen_q(actor: User | None, of: dict[type[models.Model], QuerySet] | None = None) -> Q:
     match = Q(pk__in=[])
     for label in DEADLINE_RECORDS:
         model = apps.get_model(label)
@@ -52,7 +62,7 @@ def deadlines_visible(
         if of is not None:
             ids = ids.filter(pk__in=of[model])
         match |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
-    return Deadline.objects.filter(match)
+    return match
 
 
 def deadlines_of_record(

@@ -53,11 +53,15 @@ def _work_panels(user, membership) -> dict:
     """The few records each kind of agency starts its day with, through the usual selectors."""
     kind = membership.agency.kind
     if kind == AgencyKind.PROSECUTION:
-        waiting = handoffs.intake_queue(actor=user).filter(case__status="intake")
+        waiting, waiting_count = handoffs.intake_waiting(actor=user)
         mine = cases.case_list(
-            actor=user, filters=cases.CaseFilters(scope="mine"), size=5, with_total=False
+            actor=user,
+            filters=cases.CaseFilters(scope="mine"),
+            size=5,
+            with_total=False,
+            with_columns=False,
         )
-        return {"intake": waiting[:5], "intake_count": waiting.count(), "my_cases": mine.rows}
+        return {"intake": waiting, "intake_count": waiting_count, "my_cases": mine.rows}
     if kind == AgencyKind.VICTIM_SERVICES:
         received = referrals_received(actor=user)
         return {
@@ -69,12 +73,8 @@ def _work_panels(user, membership) -> dict:
         Role.COORDINATOR
     ):
         return {
-            "operations": operations.operation_list(
-                actor=user, filters=operations.OperationFilters(), size=5
-            ).rows,
-            "arrests": arrests.arrest_list(
-                actor=user, filters=arrests.ArrestFilters(), size=5
-            ).rows,
+            "operations": operations.recent_operations(actor=user),
+            "arrests": arrests.recent_arrests(actor=user),
         }
     return {}
 

@@ -59,7 +59,7 @@ def referrals_received(
     urgency_rank = {"emergency": 0, "urgent": 1, "routine": 2}
     rows = list(
         queryset.select_related(
-            "person", "referring_agency", "region", "assigned_advocate"
+            "person", "referring_agency", "region", "assigned_advocate", "victim"
         ).order_by("-created_at")[:500]
     )
     order = {ReferralStatus.SENT: 0, ReferralStatus.RECEIVED: 1}

@@ -11,8 +11,9 @@ from cases.models import (
     CaseStatus,
     HandOff,
 )
-from taskforce.models import Agency, AgencyKind, County, Role, Share, ShareLevel, User
+from taskforce.models import Agency, AgencyKind, Role, Share, ShareLevel, User
 from taskforce.web.datetimes import LocalDateTimeField
+from taskforce.web.reference import CountyChoiceField
 
 
 class CaseForm(forms.ModelForm):
@@ -103,9 +104,8 @@ class CaseFilterForm(forms.Form):
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *CaseStatus.choices])
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *CaseKind.choices])
-    county = forms.ModelChoiceField(
-        queryset=County.objects.all(), required=False, empty_label="Any county"
-    )
+    # The counties' options and markup kept per process: reference data, the same for everyone.
+    county = CountyChoiceField(required=False, empty_label="Any county")
     scope = forms.ChoiceField(
         label="Show",
         required=False,

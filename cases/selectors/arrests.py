@@ -76,6 +76,19 @@ def arrest_list(
     )
 
 
+def recent_arrests(*, actor: User, size: int = 5) -> list[Arrest]:
+    """The home panel's newest arrests: the arrestee, county and hand-offs the panel shows,
+    without the list's recommended charges and total (issue #22)."""
+    return keyset_page(
+        access.visible_parts(actor, Arrest),
+        order=ORDER,
+        size=size,
+        select_related=("arrestee", "county"),
+        prefetch_related=(handoffs_seen_by(actor),),
+        with_total=False,
+    ).rows
+
+
 def arrest_export_rows(*, actor: User, filters: ArrestFilters) -> QuerySet[Arrest]:
     return (
         _filtered(access.visible(actor, Arrest), filters, actor)

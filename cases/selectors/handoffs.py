@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Window
 
 from cases.models import Arrest, HandOff
 from taskforce import access
@@ -28,6 +28,22 @@ def intake_queue(*, actor: User) -> QuerySet[HandOff]:
         .prefetch_related("arrest__charges__statute")
         .order_by("-created_at", "-id")
     )
+
+
+def intake_waiting(*, actor: User, size: int = 5) -> tuple[list[HandOff], int]:
+    """The home panel: the newest hand-offs whose case is still in intake (with what the panel
+    shows of them, not the queue's recommended charges), and how many there are."""
+    waiting = (
+        intake_queue(actor=actor)
+        .filter(case__status="intake")
+        .select_related(None)
+        .select_related("arrest__arrestee", "case", "owner_agency")
+        .prefetch_related(None)
+        # How many, counted in the same query as the first few (a window over every row).
+        .annotate(waiting=Window(Count("pk")))
+    )
+    rows = list(waiting[:size])
+    return rows, rows[0].waiting if rows else 0
 
 
 def handoffs_of(*, actor: User, arrest: Arrest) -> QuerySet[HandOff]:

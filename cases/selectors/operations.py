@@ -42,6 +42,14 @@ def operation_list(
     )
 
 
+def recent_operations(*, actor: User, size: int = 5) -> list[Operation]:
+    """The home panel's newest operations: their names and dates, without the list's counties
+    and total, which the panel does not show (issue #22)."""
+    return keyset_page(
+        access.visible_parts(actor, Operation), order=ORDER, size=size, with_total=False
+    ).rows
+
+
 def operation_export_rows(*, actor: User, filters: OperationFilters) -> QuerySet[Operation]:
     return (
         _filtered(access.visible(actor, Operation), filters)

@@ -7,10 +7,15 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from taskforce.access.memo import recall
-from taskforce.access.visibility import acting_membership, rules_for, viewable_pairs, visible
+from taskforce.access.visibility import (
+    acting_membership,
+    rules_for,
+    today,
+    viewable_pairs,
+    visible,
+)
 from taskforce.models import User
 from taskforce.protected import BY_LABEL
 
@@ -37,7 +42,10 @@ def _in_force(consents: QuerySet, agency_id: int) -> QuerySet:
     not when swept. `Consent.is_active` in SQL: access ends when the day after `expires_on`
     begins, local time."""
     return consents.filter(
-        to_agency_id=agency_id, revoked_on__isnull=True, expires_on__gte=timezone.localdate()
+        # `today()`: the day of use, also where the SQL is kept compiled (`kept_condition`).
+        to_agency_id=agency_id,
+        revoked_on__isnull=True,
+        expires_on__gte=today(),
     )
 
 

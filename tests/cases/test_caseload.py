@@ -251,3 +251,23 @@ def test_shared_and_agency_scopes_list_count_and_export_only_their_cases(
     assert all(number in mine for number in own) and "26-CR-0950" not in mine
     # A colleague of an agency nothing is shared with has no shared-in part at all.
     assert case_count(actor=ramsey_prosecutor, filters=CaseFilters(scope="shared")) == 0
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC), tick=True)
+def test_a_row_shows_its_values_escaped_its_link_and_its_local_times(
+    client, caseload, wash_prosecutor
+):
+    """The rows are built in Python (cases/views/cases.py, ROW): every value escaped as the
+    template would, the case's own link, times in local time with their ISO form."""
+    case = caseload[0]
+    case.title = "<img src=x onerror=alert(1)> & co"
+    case.save()
+    hearing_at = timezone.make_aware(dt.datetime(2027, 1, 5, 9, 30))
+    court_event_schedule(actor=wash_prosecutor, case=case, kind="omnibus", starts_at=hearing_at)
+    verified_login(client, wash_prosecutor)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "<img src=x" not in page
+    assert '<br><span class="muted">&lt;img src=x onerror=alert(1)&gt; &amp; co</span>' in page
+    link = reverse("cases:detail", kwargs={"public_id": case.public_id})
+    assert f'<td><a href="{link}">{case.number}</a></td>' in page
+    assert '<time datetime="2027-01-05T09:30:00-06:00">Jan 5, 2027 09:30</time>' in page

@@ -1,0 +1,63 @@
+"""Values as a list's rows show them, worked out in Python once per row: a template asking
+each row's record for its URL, its dates through the `date` filter and its names through
+attribute lookups was most of the caseload's CPU (bench_pages --profile, issue #22)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from django.utils import timezone
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from taskforce import dates
+from taskforce.templatetags.local_times import TIME_FORMATS, ZONE_FORMATS
+
+NONE_SHOWN = "—"
+
+
+@functools.cache
+def _pieces(fmt: str) -> tuple[tuple[bool, str], ...]:
+    """A format cut as Django's `Formatter.format` cuts it, once: (is a format character, text)."""
+    return tuple(
+        (True, piece) if i % 2 else (False, re_escaped.sub(r"\1", piece))
+        for i, piece in enumerate(re_formatchars.split(fmt))
+        if piece
+    )
+
+
+@functools.cache
+def _may_show_zone(fmt: str) -> bool:
+    return bool(set(fmt) & TIME_FORMATS) and not set(fmt) & ZONE_FORMATS
+
+
+def local_text(local: dt.datetime, fmt: str) -> str:
+    """What `{{ value|date:fmt }}` shows for a local time (taskforce/templatetags/local_times.py:
+    the zone added in the hour that happens twice), without the filter's lookups per call."""
+    formatter = DateFormat(local)
+    text = "".join(str(getattr(formatter, piece)()) if is_char else piece
+                   for is_char, piece in _pieces(fmt))  # fmt: skip
+    # DateFormat keeps no zone for a time that happens twice: only then may the zone be needed.
+    if formatter.timezone is None and _may_show_zone(fmt) and dates.shows_zone(local):
+        return f"{text} {local.tzname()}"
+    return text
+
+
+def time_element(
+    value: dt.datetime | None, fmt: str, title: str = "", zone: dt.tzinfo | None = None
+) -> SafeString | str:
+    """`<time datetime="…">…</time>` as the templates write it with `|date:'c'` and `|date:fmt`,
+    or a dash for no time; `zone`, the current time zone, when the caller has it already."""
+    if value is None:
+        return NONE_SHOWN
+    if timezone.is_aware(value):
+        value = value.astimezone(zone or timezone.get_current_timezone())
+    # Django's "c" format is the ISO form of the local time.
+    if title:
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>', value.isoformat(), title,
+            local_text(value, fmt),
+        )  # fmt: skip
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), local_text(value, fmt))
