@@ -26,6 +26,7 @@ from taskforce.models import AgencyKind
 from taskforce.web.exports import csv_response
 from taskforce.web.forms import add_service_errors
 from taskforce.web.private_search import link_query
+from taskforce.web.shown import access_history_context
 from victims.forms import VictimForm
 
 
@@ -73,7 +74,7 @@ def _detail(request: HttpRequest, referral, step_form=None, status=200) -> HttpR
             "can_open_victim": can_change
             and referral.victim is None
             and referral.status in {"accepted", "engaged"},
-            **access.access_history_context(request.user, referral),
+            **access_history_context(request.user, referral),
         },
         status=status,
     )

@@ -16,6 +16,7 @@ from cases.views.imports import spreadsheet_pages
 from taskforce import access, audit, records
 from taskforce.models import StaleVersion
 from taskforce.web.forms import add_service_errors, refuse_stale, step_page
+from taskforce.web.shown import access_history_context
 from victims import imports
 from victims.forms import (
     AdvocateNoteForm,
@@ -73,7 +74,7 @@ def victim_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "page_title": "Victim record",
             "victim": victim,
-            **access.access_history_context(request.user, victim),
+            **access_history_context(request.user, victim),
             "own": own,
             "sees_contact": _sees(scope, "contact"),
             "sees_summary": _sees(scope, "summary"),

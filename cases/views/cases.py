@@ -36,6 +36,7 @@ from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing, shown
 from taskforce.web.forms import add_service_errors, refuse_stale, step_page
+from taskforce.web.shown import access_history_context
 
 
 def _case_row(case: Case) -> list:
@@ -180,7 +181,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
                 actor=request.user, case=case, victims=victims, shares=shares
             ),
             "deadlines": selectors.case_deadlines(request.user, case),
-            **access.access_history_context(request.user, case),
+            **access_history_context(request.user, case),
             "speedy_demand": getattr(case, "speedy_demand", None),
             "detention": next(iter(case.open_detentions), None),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,

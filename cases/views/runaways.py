@@ -19,6 +19,7 @@ from taskforce import access, records
 from taskforce.models import StaleVersion
 from taskforce.web import listing
 from taskforce.web.forms import add_service_errors, refuse_stale
+from taskforce.web.shown import access_history_context
 
 
 def _require_reviewer(request: HttpRequest) -> None:
@@ -67,7 +68,7 @@ def runaway_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_see_youth": access.can(request.user, access.Action.VIEW, report.youth),
             "can_see_case": report.linked_case is not None
             and access.can(request.user, access.Action.VIEW, report.linked_case),
-            **access.access_history_context(request.user, report),
+            **access_history_context(request.user, report),
         },
     )
 
