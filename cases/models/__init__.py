@@ -69,6 +69,7 @@ from cases.models.people import (
     PersonUserObjectPermission,
     Sex,
 )
+from cases.models.rollups import ArrestMonth, ReportMonth
 from cases.models.runaways import (
     ReviewOutcome,
     RunawayReport,
@@ -87,6 +88,7 @@ __all__ = [
     "Arrest",
     "ArrestGroupObjectPermission",
     "ArrestImport",
+    "ArrestMonth",
     "ArrestUserObjectPermission",
     "Case",
     "CaseDefendant",
@@ -132,6 +134,7 @@ __all__ = [
     "PersonMerge",
     "PersonUserObjectPermission",
     "RecommendedCharge",
+    "ReportMonth",
     "ReviewOutcome",
     "RunawayImport",
     "RunawayReport",

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, QuerySet, When
+import datetime as dt
+from collections import Counter
 
-from cases.models import Arrest, Operation
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+
+from cases.models import Arrest, ArrestMonth, Operation, ReportMonth
 from cases.models import Case as CaseRecord
+from cases.services import rollups
 from reports.figures.common import OUTCOMES, Scope, in_name_order
 from reports.tables import Cell, Figure, Table
 from taskforce import access
@@ -41,12 +56,155 @@ PER_ARREST = ["is_handed", "is_charged", "outcome_of"]
 
 BY_FIELDS = {"operation__name": Operation, "county__name": County,
              "arresting_agency__name": Agency}  # fmt: skip
+BY_IDS = ["operation_id", "county_id", "arresting_agency_id"]
+GROUP = (*BY_IDS, *PER_ARREST)
 
 
-def _outcome_groups(arrests: QuerySet) -> list[dict]:
+def _outcome_groups(actor: User, scope: Scope) -> list[dict]:
     """Arrests counted by operation, county and arresting agency and by what became of them
-    (handed, charged, outcome): one GROUP BY for the three tables and the totals."""
-    return list(arrests.values(*BY_FIELDS, *PER_ARREST).annotate(n=Count("pk")).order_by())
+    (handed, charged, outcome), for the three tables and the totals.
+
+    On PostgreSQL the whole months of the period that the monthly rollup holds clean
+    (cases.models.rollups) are read from it, and only the rest from the arrests: the partial
+    months at both ends, months written since their rollup was built, and what a supervisor
+    counts that the rollup cannot tell apart (`_rolled_up`). Either way the figures are those
+    of the arrests themselves (tests/reports/test_rollups.py)."""
+    counts: Counter = Counter()
+    arrests = _arrests_with_outcome(actor, scope)
+    parts = access.report_parts(actor, Arrest)
+    clean = _clean_months(scope) if parts is not None else []
+    if not clean:
+        _add(counts, arrests)
+    else:
+        rolled = _runs(clean)
+        rest = _between(_complement((scope.since, scope.until), rolled))
+        if parts.wide:
+            _add(counts, arrests.filter(rest))
+        else:  # the agency's own arrests of the clean months come from the rollup
+            others = _between(rolled) & ~Q(owner_agency_id=parts.agency_id)
+            _add(counts, arrests.filter(rest | others))
+        _rolled_up(counts, actor, scope, clean, parts)
+    return _named([dict(zip(GROUP, key, strict=True), n=n) for key, n in counts.items() if n])
+
+
+def _add(counts: Counter, arrests: QuerySet) -> None:
+    for group in arrests.values(*GROUP).annotate(n=Count("pk")).order_by():
+        counts[_key(group, group["is_handed"], group["is_charged"], group["outcome_of"])] += group[
+            "n"
+        ]
+
+
+def _key(group: dict, handed, charged, outcome) -> tuple:
+    return (*(group[f] for f in BY_IDS), bool(handed), bool(charged), outcome)
+
+
+def _rolled_up(counts: Counter, actor: User, scope: Scope, clean: list, parts) -> None:
+    """The clean months' arrests from the rollup: every owner's for the coordinator, the
+    agency's own for a supervisor. Whether the viewer may count the case (and so see its
+    outcome) is a test of the rollup's case columns: unsealed, and (below the coordinator)
+    owned by the viewer's agency. An own arrest whose case another agency owns and shares with
+    the viewer's is counted by the rollup as handed off, outcome unknown; those arrests (as
+    many as the cases shared in) are read from the rows and moved to their case's outcome."""
+    cases = access.report_parts(actor, CaseRecord)
+    rows = ArrestMonth.objects.filter(month__in=clean).filter(
+        scope.where("county_id", "arresting_agency_id")
+    )
+    if not parts.wide:
+        rows = rows.filter(owner_agency_id=parts.agency_id)
+    grouped = (
+        rows.values(
+            *BY_IDS, "case_owner_agency_id", "is_case_live", "is_case_charged", "case_outcome"
+        )
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    for group in grouped:
+        owner = group["case_owner_agency_id"]
+        counted = (
+            owner is not None and cases is not None and group["is_case_live"]
+            and (cases.wide or owner == cases.agency_id)
+        )  # fmt: skip
+        outcome = group["case_outcome"] if counted else None
+        counts[_key(group, owner is not None, counted and group["is_case_charged"], outcome)] += (
+            group["n"]
+        )
+    if parts.wide or cases is None or cases.wide or cases.extra is None:
+        return
+    shared_in = (
+        Arrest.objects.filter(
+            Arrest.live_q(), CaseRecord.live_q("case__"), _between(_runs(clean)),
+            scope.where("county", "arresting_agency"), owner_agency_id=parts.agency_id,
+            case__in=cases.extra,
+        )
+        .exclude(case__owner_agency_id=cases.agency_id)
+        .values(*BY_IDS, "case__charged_on", "case__outcome")
+    )  # fmt: skip
+    for group in shared_in.annotate(n=Count("pk")).order_by():
+        counts[_key(group, True, False, None)] -= group["n"]
+        charged = group["case__charged_on"] is not None
+        counts[_key(group, True, charged, group["case__outcome"])] += group["n"]
+
+
+def _clean_months(scope: Scope) -> list[dt.date]:
+    """The whole months of the scope the rollup holds clean (none off PostgreSQL)."""
+    if not rollups.is_supported():
+        return []
+    first = scope.start if scope.start.day == 1 else rollups.next_month(scope.start)
+    last = None
+    month = first
+    while rollups.next_month(month) - dt.timedelta(days=1) <= scope.end:
+        last = month
+        month = rollups.next_month(month)
+    if last is None:
+        return []
+    return list(
+        ReportMonth.objects.filter(
+            family=rollups.FAMILY, is_stale=False, zone=settings.TIME_ZONE,
+            month__gte=first, month__lte=last,
+        ).order_by("month").values_list("month", flat=True)
+    )  # fmt: skip
+
+
+def _runs(months: list[dt.date]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Consecutive months as local [midnight, midnight) spans."""
+    runs: list[list[dt.date]] = []
+    for month in months:
+        if runs and rollups.next_month(runs[-1][-1]) == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return [rollups.month_bounds(run[0], run[-1]) for run in runs]
+
+
+def _complement(span: tuple, taken: list[tuple]) -> list[tuple]:
+    """The parts of `span` outside the (ordered, disjoint) spans `taken`."""
+    found, start = [], span[0]
+    for since, until in taken:
+        if since > start:
+            found.append((start, since))
+        start = max(start, until)
+    if start < span[1]:
+        found.append((start, span[1]))
+    return found
+
+
+def _between(spans: list[tuple]) -> Q:
+    match = Q(pk__in=[])
+    for since, until in spans:
+        match |= Q(arrested_at__gte=since, arrested_at__lt=until)
+    return match
+
+
+def _named(groups: list[dict]) -> list[dict]:
+    """The groups by id, each with the names the tables list (operations, counties and agencies
+    of the same name are one line, as a GROUP BY of names made them)."""
+    models = {"operation_id": Operation, "county_id": County, "arresting_agency_id": Agency}
+    for (field, model), named in zip(models.items(), BY_FIELDS, strict=True):
+        ids = {group[field] for group in groups} - {None}
+        names = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for group in groups:
+            group[named] = names.get(group[field])
+    return groups
 
 
 def _fold(groups: list[dict]) -> dict[str, int]:
@@ -90,8 +248,7 @@ def operations_section(actor: User, scope: Scope) -> dict:
     operations = access.report_rows(actor, Operation).filter(
         scope.dates("starts_on"), scope.where(), scope.in_any_county(Operation, "counties")
     )
-    arrests = _arrests_with_outcome(actor, scope)
-    groups = _outcome_groups(arrests)
+    groups = _outcome_groups(actor, scope)
     totals = _fold(groups)
     resolved = totals["convicted"] + totals["acquitted"] + totals["dismissed"]
     rate = round(100 * totals["convicted"] / resolved, 1) if resolved else None

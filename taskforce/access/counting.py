@@ -53,6 +53,13 @@ def _counted(actor: User | None, model: type[models.Model]) -> _Counted | None:
     return _Counted(agency_id=membership.agency_id, extra=_extra_ids(actor, membership, model))
 
 
+def report_parts(actor: User | None, model: type[models.Model]) -> _Counted | None:
+    """What `report_rows` counts of the model, in parts, for readers of rollups kept by owner
+    agency (cases.models.rollups): None, nothing; `wide`, every unsealed row; else the unsealed
+    rows owned by `agency_id` and those whose ids are in `extra` (None: no others)."""
+    return _counted(actor, model)
+
+
 def _report_match(actor: User | None, model: type[models.Model], path: str = "") -> Q:
     """The rows a report may count, as a condition on the model's columns (see `report_rows`),
     reached through `path` when the rows queried are related ones.

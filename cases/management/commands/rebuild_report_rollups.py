@@ -1,0 +1,23 @@
+"""Rebuild the reports' monthly arrest rollups (cases.services.rollups).
+
+    manage.py rebuild_report_rollups          # the months due: stale or never built
+    manage.py rebuild_report_rollups --all    # every month, one transaction, then ANALYZE
+
+Until a month is rebuilt the reports read it from the arrests themselves: this only makes them
+faster, never changes a figure.
+"""
+
+from django.core.management.base import BaseCommand
+
+from cases.services.rollups import arrest_months_rebuild_all, arrest_months_rebuild_due
+
+
+class Command(BaseCommand):
+    help = "Rebuild the stale months of the reports' arrest rollups (or all, --all)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="Rebuild every month at once.")
+
+    def handle(self, *args, all=False, **options):
+        rebuilt = arrest_months_rebuild_all() if all else arrest_months_rebuild_due()
+        self.stdout.write(f"Rebuilt {rebuilt} month(s) of the arrest rollups.")
