@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from cases.services.imports import staged_imports_purge
-from cases.services.rollups import arrest_months_rebuild_due
+from cases.services.rollups import report_months_rebuild_due
 from taskforce.tasks import SWEEP
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def purge_staged_imports() -> int:
 def rebuild_report_rollups() -> int:
     """Every few minutes (beat): rebuild the report rollups' stale months (issue #22); until
     then the reports read those months from the rows themselves."""
-    rebuilt = arrest_months_rebuild_due()
+    rebuilt = report_months_rebuild_due()
     if rebuilt:
         logger.info("Rebuilt %d month(s) of the arrest rollups.", rebuilt)
     return rebuilt

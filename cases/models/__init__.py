@@ -69,7 +69,7 @@ from cases.models.people import (
     PersonUserObjectPermission,
     Sex,
 )
-from cases.models.rollups import ArrestMonth, ReportMonth
+from cases.models.rollups import ArrestMonth, CaseMonth, ChargeMonth, ReportMonth, SentenceMonth
 from cases.models.runaways import (
     ReviewOutcome,
     RunawayReport,
@@ -95,6 +95,7 @@ __all__ = [
     "CaseDocument",
     "CaseGroupObjectPermission",
     "CaseKind",
+    "CaseMonth",
     "CaseNote",
     "CaseOutcome",
     "CaseStatus",
@@ -102,6 +103,7 @@ __all__ = [
     "CaseUserObjectPermission",
     "CaseVictim",
     "Charge",
+    "ChargeMonth",
     "ChargeStatus",
     "ChargingDecision",
     "ContactMethod",
@@ -141,6 +143,7 @@ __all__ = [
     "RunawayReportGroupObjectPermission",
     "RunawayReportUserObjectPermission",
     "Sentence",
+    "SentenceMonth",
     "Sex",
     "SolicitationVenue",
     "SpeedyTrialDemand",

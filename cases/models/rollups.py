@@ -54,3 +54,73 @@ class ArrestMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.n} arrests in {self.month:%Y-%m}"
+
+
+class CaseMonth(models.Model):
+    """How many unsealed cases opened in a local month share an owner, county, kind and status
+    (the prosecution report's cases opened)."""
+
+    month = models.DateField()
+    owner_agency_id = models.BigIntegerField()
+    county_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=30)
+    status = models.CharField(max_length=30)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "owner_agency_id"], name="case_month_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.n} cases opened in {self.month:%Y-%m}"
+
+
+class ChargeMonth(models.Model):
+    """How many counts of unsealed cases were filed (`event` "filed", by statute) or disposed
+    ("disposed", by disposition) in a month, by their case's owner and county, their level and
+    the whole days from the case's arrest to filing, or from charging to disposition (the
+    medians are worked out exactly from these days)."""
+
+    event = models.CharField(max_length=10)
+    month = models.DateField()
+    case_owner_agency_id = models.BigIntegerField()
+    case_county_id = models.BigIntegerField(null=True)
+    statute_id = models.BigIntegerField(null=True)
+    disposition = models.CharField(max_length=20, blank=True)
+    level = models.CharField(max_length=20)
+    days = models.IntegerField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["event", "month", "case_owner_agency_id"], name="charge_month_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} counts {self.event} in {self.month:%Y-%m}"
+
+
+class SentenceMonth(models.Model):
+    """Sentences of unsealed cases pronounced in a month, by their case's owner, county and
+    first arresting agency: how many, with custody served, stayed, probation, and the sums
+    of assessments ordered and collected."""
+
+    month = models.DateField()
+    case_owner_agency_id = models.BigIntegerField()
+    case_county_id = models.BigIntegerField(null=True)
+    first_arresting_agency_id = models.BigIntegerField(null=True)
+    n = models.IntegerField()
+    executed = models.IntegerField()
+    stayed = models.IntegerField()
+    probation = models.IntegerField()
+    ordered = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    collected = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "case_owner_agency_id"], name="sentence_month_owner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} sentences in {self.month:%Y-%m}"

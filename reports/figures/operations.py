@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
-from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -18,9 +16,10 @@ from django.db.models import (
     When,
 )
 
-from cases.models import Arrest, ArrestMonth, Operation, ReportMonth
+from cases.models import Arrest, ArrestMonth, Operation
 from cases.models import Case as CaseRecord
 from cases.services import rollups
+from reports.figures import months
 from reports.figures.common import OUTCOMES, Scope, in_name_order
 from reports.tables import Cell, Figure, Table
 from taskforce import access
@@ -72,16 +71,16 @@ def _outcome_groups(actor: User, scope: Scope) -> list[dict]:
     counts: Counter = Counter()
     arrests = _arrests_with_outcome(actor, scope)
     parts = access.report_parts(actor, Arrest)
-    clean = _clean_months(scope) if parts is not None else []
+    clean = months.clean_months(scope, rollups.FAMILY) if parts is not None else []
     if not clean:
         _add(counts, arrests)
     else:
-        rolled = _runs(clean)
-        rest = _between(_complement((scope.since, scope.until), rolled))
+        rolled = months.day_spans(clean)
+        rest = months.at_times("arrested_at", months.rest_of(scope, rolled))
         if parts.wide:
             _add(counts, arrests.filter(rest))
         else:  # the agency's own arrests of the clean months come from the rollup
-            others = _between(rolled) & ~Q(owner_agency_id=parts.agency_id)
+            others = months.at_times("arrested_at", rolled) & ~Q(owner_agency_id=parts.agency_id)
             _add(counts, arrests.filter(rest | others))
         _rolled_up(counts, actor, scope, clean, parts)
     return _named([dict(zip(GROUP, key, strict=True), n=n) for key, n in counts.items() if n])
@@ -132,7 +131,8 @@ def _rolled_up(counts: Counter, actor: User, scope: Scope, clean: list, parts) -
         return
     shared_in = (
         Arrest.objects.filter(
-            Arrest.live_q(), CaseRecord.live_q("case__"), _between(_runs(clean)),
+            Arrest.live_q(), CaseRecord.live_q("case__"),
+            months.at_times("arrested_at", months.day_spans(clean)),
             scope.where("county", "arresting_agency"), owner_agency_id=parts.agency_id,
             case__in=cases.extra,
         )
@@ -143,56 +143,6 @@ def _rolled_up(counts: Counter, actor: User, scope: Scope, clean: list, parts) -
         counts[_key(group, True, False, None)] -= group["n"]
         charged = group["case__charged_on"] is not None
         counts[_key(group, True, charged, group["case__outcome"])] += group["n"]
-
-
-def _clean_months(scope: Scope) -> list[dt.date]:
-    """The whole months of the scope the rollup holds clean (none off PostgreSQL)."""
-    if not rollups.is_supported():
-        return []
-    first = scope.start if scope.start.day == 1 else rollups.next_month(scope.start)
-    last = None
-    month = first
-    while rollups.next_month(month) - dt.timedelta(days=1) <= scope.end:
-        last = month
-        month = rollups.next_month(month)
-    if last is None:
-        return []
-    return list(
-        ReportMonth.objects.filter(
-            family=rollups.FAMILY, is_stale=False, zone=settings.TIME_ZONE,
-            month__gte=first, month__lte=last,
-        ).order_by("month").values_list("month", flat=True)
-    )  # fmt: skip
-
-
-def _runs(months: list[dt.date]) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Consecutive months as local [midnight, midnight) spans."""
-    runs: list[list[dt.date]] = []
-    for month in months:
-        if runs and rollups.next_month(runs[-1][-1]) == month:
-            runs[-1].append(month)
-        else:
-            runs.append([month])
-    return [rollups.month_bounds(run[0], run[-1]) for run in runs]
-
-
-def _complement(span: tuple, taken: list[tuple]) -> list[tuple]:
-    """The parts of `span` outside the (ordered, disjoint) spans `taken`."""
-    found, start = [], span[0]
-    for since, until in taken:
-        if since > start:
-            found.append((start, since))
-        start = max(start, until)
-    if start < span[1]:
-        found.append((start, span[1]))
-    return found
-
-
-def _between(spans: list[tuple]) -> Q:
-    match = Q(pk__in=[])
-    for since, until in spans:
-        match |= Q(arrested_at__gte=since, arrested_at__lt=until)
-    return match
 
 
 def _named(groups: list[dict]) -> list[dict]:

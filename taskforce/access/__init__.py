@@ -32,6 +32,7 @@ from taskforce.access.counting import (
     report_progress_q,
     report_q,
     report_rows,
+    report_shared_in_q,
     reports_task_force_wide,
 )
 from taskforce.access.investigators import (
@@ -160,6 +161,7 @@ __all__ = [
     "report_progress_q",
     "report_q",
     "report_rows",
+    "report_shared_in_q",
     "reports_task_force_wide",
     "require",
     "revoke_user_grants",

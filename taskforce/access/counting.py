@@ -128,6 +128,28 @@ def report_q(
     return report_ids_q(actor, model, path)
 
 
+def report_shared_in_q(
+    actor: User | None, model: type[models.Model], path: str = "", *, joined: bool = False
+) -> Q:
+    """Of the rows `report_q` (or, without `path`, `report_rows`) counts, those the viewer's
+    agency does not own: what a rollup kept by owner agency cannot tell apart (only the ids
+    visible from elsewhere decide). Nothing for the coordinator, who counts every owner's rows
+    from the rollup, nor for a viewer with no such ids."""
+    counted = _counted(actor, model)
+    if counted is None or counted.wide or counted.extra is None:
+        return Q(pk__in=[])
+    if joined or not path:
+        prefix = f"{path}__" if path else ""
+        return (
+            model.live_q(prefix)
+            & Q(**{f"{prefix}pk__in": counted.extra})
+            & ~Q(**{f"{prefix}owner_agency_id": counted.agency_id})
+        )
+    sealed = Q(**{f"{path}__in": model.objects.exclude(model.live_q()).values("pk")})
+    owned = model.objects.filter(owner_agency_id=counted.agency_id)
+    return Q(**{f"{path}__in": counted.extra}) & ~sealed & ~Q(**{f"{path}__in": owned.values("pk")})
+
+
 def report_progress_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
     """Of the rows a report may count, those whose progress it may count (a referral's status,
     its deadlines): task-force-wide every one (counted, never shown); otherwise those whose

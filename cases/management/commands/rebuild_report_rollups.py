@@ -9,7 +9,7 @@ faster, never changes a figure.
 
 from django.core.management.base import BaseCommand
 
-from cases.services.rollups import arrest_months_rebuild_all, arrest_months_rebuild_due
+from cases.services.rollups import report_months_rebuild_all, report_months_rebuild_due
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Rebuild every month at once.")
 
     def handle(self, *args, all=False, **options):
-        rebuilt = arrest_months_rebuild_all() if all else arrest_months_rebuild_due()
+        rebuilt = report_months_rebuild_all() if all else report_months_rebuild_due()
         self.stdout.write(f"Rebuilt {rebuilt} month(s) of the arrest rollups.")
