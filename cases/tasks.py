@@ -27,5 +27,5 @@ def rebuild_report_rollups() -> int:
     then the reports read those months from the rows themselves."""
     rebuilt = report_months_rebuild_due()
     if rebuilt:
-        logger.info("Rebuilt %d month(s) of the arrest rollups.", rebuilt)
+        logger.info("Rebuilt %d month(s) of the report rollups.", rebuilt)
     return rebuilt

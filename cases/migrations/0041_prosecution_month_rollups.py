@@ -178,7 +178,7 @@ class Migration(migrations.Migration):
             name='ChargeMonth',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=10)),
+                ('event', models.CharField(max_length=20)),
                 ('month', models.DateField()),
                 ('case_owner_agency_id', models.BigIntegerField()),
                 ('case_county_id', models.BigIntegerField(null=True)),

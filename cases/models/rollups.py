@@ -1,9 +1,11 @@
-"""Monthly rollups of arrests for the operations report (issue #22), and which months are clean.
+"""Monthly rollups of the operations and prosecution reports (issue #22), and which months are
+clean.
 
-PostgreSQL only: triggers on `cases_arrest` and `cases_case` (migration 0040, plain SQL, so
-pgtrigger.ignore and `written_in_bulk` never switch them off) mark a month stale whenever a row
-it rolls up may have changed; reports.figures.operations reads a whole month from the rollup
-only while its `ReportMonth` row is clean, and everything else from the arrests themselves.
+PostgreSQL only: triggers on arrests, cases, counts and sentences (migrations 0040 and 0041,
+plain SQL, so pgtrigger.ignore and `written_in_bulk` never switch them off) mark a month stale
+whenever a row it rolls up may have changed; reports.figures reads a whole month from a rollup
+only while its `ReportMonth` row is clean, and everything else from the rows themselves
+(cases.services.rollups says more).
 """
 
 from __future__ import annotations
@@ -76,11 +78,12 @@ class CaseMonth(models.Model):
 
 class ChargeMonth(models.Model):
     """How many counts of unsealed cases were filed (`event` "filed", by statute) or disposed
-    ("disposed", by disposition) in a month, by their case's owner and county, their level and
-    the whole days from the case's arrest to filing, or from charging to disposition (the
-    medians are worked out exactly from these days)."""
+    ("disposed", by disposition) in a month, by their case's owner and county and their level;
+    and, for the medians (worked out exactly from them), by the whole days from the case's
+    arrest to filing or from charging to disposition: "filed_days" and "disposed_days" by
+    owner, "filed_days_all" and "disposed_days_all" task-force-wide (owner 0)."""
 
-    event = models.CharField(max_length=10)
+    event = models.CharField(max_length=20)
     month = models.DateField()
     case_owner_agency_id = models.BigIntegerField()
     case_county_id = models.BigIntegerField(null=True)

@@ -68,23 +68,35 @@ FROM cases_case c
 WHERE c.sealed_at IS NULL AND c.created_at >= %(since)s AND c.created_at < %(until)s
 GROUP BY 1, 2, 3, 4, 5
 """,
+    # Counts by statute or disposition and level; apart from them the whole days the medians
+    # are worked out from, by owner and task-force-wide (by county too, they would be nearly as
+    # many rows as counts: the prosecution page reads the rows when counties are chosen).
     """
+WITH counted AS (
+    SELECT 'filed'::text AS event, date_trunc('month', ch.filed_on::timestamp)::date AS month,
+           c.owner_agency_id AS owner, c.county_id AS county, ch.statute_id,
+           ''::text AS disposition, ch.level::text AS level,
+           ch.filed_on - ch.case_arrested_on AS days
+    FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+    WHERE c.sealed_at IS NULL AND ch.filed_on >= %(first)s AND ch.filed_on < %(after)s
+    UNION ALL
+    SELECT 'disposed', date_trunc('month', ch.disposed_on::timestamp)::date, c.owner_agency_id,
+           c.county_id, NULL::bigint, ch.disposition::text, ch.level::text,
+           ch.disposed_on - ch.defendant_charged_on
+    FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+    WHERE c.sealed_at IS NULL AND ch.disposition IS NOT NULL
+      AND ch.disposed_on >= %(first)s AND ch.disposed_on < %(after)s
+)
 INSERT INTO cases_chargemonth (event, month, case_owner_agency_id, case_county_id, statute_id,
     disposition, level, days, n)
-SELECT 'filed', date_trunc('month', ch.filed_on::timestamp)::date, c.owner_agency_id,
-       c.county_id, ch.statute_id, '', ch.level, ch.filed_on - ch.case_arrested_on, count(*)
-FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
-WHERE c.sealed_at IS NULL AND ch.filed_on >= %(first)s AND ch.filed_on < %(after)s
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+SELECT event, month, owner, county, statute_id, disposition, level, NULL::integer, count(*)
+FROM counted GROUP BY event, month, owner, county, statute_id, disposition, level
 UNION ALL
-SELECT 'disposed', date_trunc('month', ch.disposed_on::timestamp)::date, c.owner_agency_id,
-       c.county_id, NULL::bigint, ch.disposition, ch.level,
-       ch.disposed_on - ch.defendant_charged_on,
-       count(*)
-FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
-WHERE c.sealed_at IS NULL AND ch.disposition IS NOT NULL
-  AND ch.disposed_on >= %(first)s AND ch.disposed_on < %(after)s
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+SELECT event || '_days', month, owner, NULL::bigint, NULL::bigint, '', '', days, count(*)
+FROM counted GROUP BY event, month, owner, days
+UNION ALL
+SELECT event || '_days_all', month, 0, NULL::bigint, NULL::bigint, '', '', days, count(*)
+FROM counted GROUP BY event, month, days
 """,
     """
 INSERT INTO cases_sentencemonth (month, case_owner_agency_id, case_county_id,

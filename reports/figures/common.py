@@ -148,10 +148,11 @@ def days_counts(rows: QuerySet, days, *fields: str) -> Counter:
     return counted
 
 
-def fold_days(counted: Counter) -> tuple[dict, float | None, int]:
-    """`days_counts` as counts by the fields, the median of the days and how many had them."""
+def fold_days(counted: Counter, days: Counter | None = None) -> tuple[dict, float | None, int]:
+    """`days_counts` as counts by the fields, the median of the days and how many had them;
+    `days`, more days (and how many had each) that count towards the median only."""
     counts: dict = {}
-    histogram: dict = {}
+    histogram: dict = dict(days or {})
     for (key, days), n in counted.items():
         counts[key] = counts.get(key, 0) + n
         if days is not None:

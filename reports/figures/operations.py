@@ -110,23 +110,28 @@ def _rolled_up(counts: Counter, actor: User, scope: Scope, clean: list, parts) -
     )
     if not parts.wide:
         rows = rows.filter(owner_agency_id=parts.agency_id)
+    if cases is None:
+        counted = Q(pk__in=[])
+    else:
+        counted = Q(case_owner_agency_id__isnull=False, is_case_live=True)
+        if not cases.wide:
+            counted &= Q(case_owner_agency_id=cases.agency_id)
     grouped = (
-        rows.values(
-            *BY_IDS, "case_owner_agency_id", "is_case_live", "is_case_charged", "case_outcome"
+        rows.annotate(
+            is_handed=ExpressionWrapper(
+                Q(case_owner_agency_id__isnull=False), output_field=BooleanField()
+            ),
+            is_charged=ExpressionWrapper(counted & Q(is_case_charged=True), BooleanField()),
+            outcome_of=Case(When(counted, then=F("case_outcome")), default=None),
         )
+        .values(*GROUP)
         .annotate(n=Sum("n"))
         .order_by()
     )
     for group in grouped:
-        owner = group["case_owner_agency_id"]
-        counted = (
-            owner is not None and cases is not None and group["is_case_live"]
-            and (cases.wide or owner == cases.agency_id)
-        )  # fmt: skip
-        outcome = group["case_outcome"] if counted else None
-        counts[_key(group, owner is not None, counted and group["is_case_charged"], outcome)] += (
-            group["n"]
-        )
+        counts[_key(group, group["is_handed"], group["is_charged"], group["outcome_of"])] += group[
+            "n"
+        ]
     if parts.wide or cases is None or cases.wide or cases.extra is None:
         return
     shared_in = (

@@ -145,9 +145,11 @@ def report_shared_in_q(
             & Q(**{f"{prefix}pk__in": counted.extra})
             & ~Q(**{f"{prefix}owner_agency_id": counted.agency_id})
         )
-    sealed = Q(**{f"{path}__in": model.objects.exclude(model.live_q()).values("pk")})
-    owned = model.objects.filter(owner_agency_id=counted.agency_id)
-    return Q(**{f"{path}__in": counted.extra}) & ~sealed & ~Q(**{f"{path}__in": owned.values("pk")})
+    # The ids from elsewhere are few; the agency's own rows many (hashing them is what costs).
+    shared_in = model.objects.filter(model.live_q(), pk__in=counted.extra).exclude(
+        owner_agency_id=counted.agency_id
+    )
+    return Q(**{f"{path}__in": shared_in.values("pk")})
 
 
 def report_progress_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:

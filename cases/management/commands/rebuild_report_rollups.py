@@ -1,4 +1,4 @@
-"""Rebuild the reports' monthly arrest rollups (cases.services.rollups).
+"""Rebuild the reports' monthly rollups (cases.services.rollups): arrests, cases, counts, sentences.
 
     manage.py rebuild_report_rollups          # the months due: stale or never built
     manage.py rebuild_report_rollups --all    # every month, one transaction, then ANALYZE
@@ -13,11 +13,11 @@ from cases.services.rollups import report_months_rebuild_all, report_months_rebu
 
 
 class Command(BaseCommand):
-    help = "Rebuild the stale months of the reports' arrest rollups (or all, --all)."
+    help = "Rebuild the stale months of the reports' rollups (or all, --all)."
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="Rebuild every month at once.")
 
     def handle(self, *args, all=False, **options):
         rebuilt = report_months_rebuild_all() if all else report_months_rebuild_due()
-        self.stdout.write(f"Rebuilt {rebuilt} month(s) of the arrest rollups.")
+        self.stdout.write(f"Rebuilt {rebuilt} month(s) of the report rollups.")
