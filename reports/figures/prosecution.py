@@ -66,10 +66,12 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         rolled = months.day_spans(clean)
         rest = months.rest_of(scope, rolled)
         cases = cases.filter(months.at_times("created_at", rest))
-        # The rest is a few weeks: its counts are tested on their case's columns (a join),
-        # never against the agency's own ids, which PostgreSQL, expecting few counts, scanned
-        # once per count (minutes for the largest agency, bench/bench_reports.py).
-        charges = any_charges.filter(access.report_q(actor, CaseRecord, "case", joined=True))
+        # The rest is a few weeks: a supervisor's counts are tested on their case's columns (a
+        # join), never against the agency's own ids, which PostgreSQL, expecting few counts,
+        # scanned once per count (minutes for the largest agency, bench/bench_reports.py). The
+        # coordinator's test (not one of the few sealed cases) needs no join.
+        joined = not parts.wide
+        charges = any_charges.filter(access.report_q(actor, CaseRecord, "case", joined=joined))
         filed = charges.filter(scope.dates("filed_on"), months.on_days("filed_on", rest))
         disposed = charges.filter(
             scope.dates("disposed_on"), months.on_days("disposed_on", rest),
