@@ -25,7 +25,7 @@ from reports.figures.common import Scope
 from reports.figures.months import clean_months
 from taskforce import access
 from taskforce.history import written_in_bulk
-from taskforce.models import Role
+from taskforce.models import County, Role
 from taskforce.sealing import record_seal
 from tests.factories import UserFactory, member, verified_login
 from tests.stings_fixtures import arrest_row
@@ -167,12 +167,25 @@ def viewers(coordinator, sheriff, wash_supervisor):
 
 
 def every_page(client, viewers) -> dict:
-    return {
+    """Every viewer's pages over every period, and the coordinator's for one agency (the rollups
+    filtered by owner) and one county (the prosecution page then reads the rows)."""
+    wash_cao = viewers["county attorney supervisor"].membership.agency
+    washington = County.objects.get(name="Washington")
+    filtered = [
+        {"start": "2026-01-10", "end": "2026-06-14", "agencies": wash_cao.pk},
+        {"start": "2026-01-10", "end": "2026-06-14", "counties": washington.pk},
+    ]
+    pages = {
         (section, name, tuple(params.items())): page(client, viewer, section, **params)
         for section in ("operations", "prosecution")
         for name, viewer in viewers.items()
         for params in PERIODS
     }
+    for section in ("operations", "prosecution"):
+        for params in filtered:
+            key = (section, "coordinator", tuple(params.items()))
+            pages[key] = page(client, viewers["coordinator"], section, **params)
+    return pages
 
 
 def test_pages_read_from_rollups_show_the_figures_of_the_arrests_themselves(
