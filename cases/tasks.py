@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from cases.services.imports import staged_imports_purge
+from cases.services.rollups import report_months_rebuild_due
 from taskforce.tasks import SWEEP
 
 logger = logging.getLogger(__name__)
@@ -18,3 +19,13 @@ def purge_staged_imports() -> int:
     if purged:
         logger.info("Purged %d staged import file(s) left unconfirmed.", purged)
     return purged
+
+
+@shared_task(**SWEEP)
+def rebuild_report_rollups() -> int:
+    """Every few minutes (beat): rebuild the report rollups' stale months (issue #22); until
+    then the reports read those months from the rows themselves."""
+    rebuilt = report_months_rebuild_due()
+    if rebuilt:
+        logger.info("Rebuilt %d month(s) of the report rollups.", rebuilt)
+    return rebuilt

@@ -416,6 +416,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Uploaded CSV files never confirmed are deleted after 24 hours (issue #18).
     "purge-staged-imports": {"task": "cases.tasks.purge_staged_imports", "schedule": 3600.0},
+    # The reports' monthly rollups: stale months rebuilt; until then read from the rows.
+    "rebuild-report-rollups": {"task": "cases.tasks.rebuild_report_rollups", "schedule": 300.0},
 }
 
 # --- Email ---------------------------------------------------------------------------------

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, Q, QuerySet, When
+from collections import Counter
 
-from cases.models import Arrest, Operation
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+
+from cases.models import Arrest, ArrestMonth, Operation
 from cases.models import Case as CaseRecord
+from cases.services import rollups
+from reports.figures import months
 from reports.figures.common import OUTCOMES, Scope, in_name_order
 from reports.tables import Cell, Figure, Table
 from taskforce import access
@@ -41,12 +55,111 @@ PER_ARREST = ["is_handed", "is_charged", "outcome_of"]
 
 BY_FIELDS = {"operation__name": Operation, "county__name": County,
              "arresting_agency__name": Agency}  # fmt: skip
+BY_IDS = ["operation_id", "county_id", "arresting_agency_id"]
+GROUP = (*BY_IDS, *PER_ARREST)
 
 
-def _outcome_groups(arrests: QuerySet) -> list[dict]:
+def _outcome_groups(actor: User, scope: Scope) -> list[dict]:
     """Arrests counted by operation, county and arresting agency and by what became of them
-    (handed, charged, outcome): one GROUP BY for the three tables and the totals."""
-    return list(arrests.values(*BY_FIELDS, *PER_ARREST).annotate(n=Count("pk")).order_by())
+    (handed, charged, outcome), for the three tables and the totals.
+
+    On PostgreSQL the whole months of the period that the monthly rollup holds clean
+    (cases.models.rollups) are read from it, and only the rest from the arrests: the partial
+    months at both ends, months written since their rollup was built, and what a supervisor
+    counts that the rollup cannot tell apart (`_rolled_up`). Either way the figures are those
+    of the arrests themselves (tests/reports/test_rollups.py)."""
+    counts: Counter = Counter()
+    arrests = _arrests_with_outcome(actor, scope)
+    parts = access.report_parts(actor, Arrest)
+    clean = months.clean_months(scope, rollups.FAMILY) if parts is not None else []
+    if not clean:
+        _add(counts, arrests)
+    else:
+        rolled = months.day_spans(clean)
+        rest = months.at_times("arrested_at", months.rest_of(scope, rolled))
+        if parts.wide:
+            _add(counts, arrests.filter(rest))
+        else:  # the agency's own arrests of the clean months come from the rollup
+            others = months.at_times("arrested_at", rolled) & ~Q(owner_agency_id=parts.agency_id)
+            _add(counts, arrests.filter(rest | others))
+        _rolled_up(counts, actor, scope, clean, parts)
+    return _named([dict(zip(GROUP, key, strict=True), n=n) for key, n in counts.items() if n])
+
+
+def _add(counts: Counter, arrests: QuerySet) -> None:
+    for group in arrests.values(*GROUP).annotate(n=Count("pk")).order_by():
+        counts[_key(group, group["is_handed"], group["is_charged"], group["outcome_of"])] += group[
+            "n"
+        ]
+
+
+def _key(group: dict, handed, charged, outcome) -> tuple:
+    return (*(group[f] for f in BY_IDS), bool(handed), bool(charged), outcome)
+
+
+def _rolled_up(counts: Counter, actor: User, scope: Scope, clean: list, parts) -> None:
+    """The clean months' arrests from the rollup: every owner's for the coordinator, the
+    agency's own for a supervisor. Whether the viewer may count the case (and so see its
+    outcome) is a test of the rollup's case columns: unsealed, and (below the coordinator)
+    owned by the viewer's agency. An own arrest whose case another agency owns and shares with
+    the viewer's is counted by the rollup as handed off, outcome unknown; those arrests (as
+    many as the cases shared in) are read from the rows and moved to their case's outcome."""
+    cases = access.report_parts(actor, CaseRecord)
+    rows = ArrestMonth.objects.filter(month__in=clean).filter(
+        scope.where("county_id", "arresting_agency_id")
+    )
+    if not parts.wide:
+        rows = rows.filter(owner_agency_id=parts.agency_id)
+    if cases is None:
+        counted = Q(pk__in=[])
+    else:
+        counted = Q(case_owner_agency_id__isnull=False, is_case_live=True)
+        if not cases.wide:
+            counted &= Q(case_owner_agency_id=cases.agency_id)
+    grouped = (
+        rows.annotate(
+            is_handed=ExpressionWrapper(
+                Q(case_owner_agency_id__isnull=False), output_field=BooleanField()
+            ),
+            is_charged=ExpressionWrapper(counted & Q(is_case_charged=True), BooleanField()),
+            outcome_of=Case(When(counted, then=F("case_outcome")), default=None),
+        )
+        .values(*GROUP)
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    for group in grouped:
+        counts[_key(group, group["is_handed"], group["is_charged"], group["outcome_of"])] += group[
+            "n"
+        ]
+    if parts.wide or cases is None or cases.wide or cases.extra is None:
+        return
+    shared_in = (
+        Arrest.objects.filter(
+            Arrest.live_q(), CaseRecord.live_q("case__"),
+            months.at_times("arrested_at", months.day_spans(clean)),
+            scope.where("county", "arresting_agency"), owner_agency_id=parts.agency_id,
+            case__in=cases.extra,
+        )
+        .exclude(case__owner_agency_id=cases.agency_id)
+        .values(*BY_IDS, "case__charged_on", "case__outcome")
+    )  # fmt: skip
+    for group in shared_in.annotate(n=Count("pk")).order_by():
+        counts[_key(group, True, False, None)] -= group["n"]
+        charged = group["case__charged_on"] is not None
+        counts[_key(group, True, charged, group["case__outcome"])] += group["n"]
+
+
+def _named(groups: list[dict]) -> list[dict]:
+    """The groups by id, each with the names the tables list (operations, counties and agencies
+    of the same name are one line, as a GROUP BY of names made them)."""
+    models = {"operation_id": Operation, "county_id": County, "arresting_agency_id": Agency}
+    for (field, model), named in zip(models.items(), BY_FIELDS, strict=True):
+        ids = {group[field] for group in groups} - {None}
+        names = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        for group in groups:
+            group[named] = names.get(group[field])
+    return groups
 
 
 def _fold(groups: list[dict]) -> dict[str, int]:
@@ -90,8 +203,7 @@ def operations_section(actor: User, scope: Scope) -> dict:
     operations = access.report_rows(actor, Operation).filter(
         scope.dates("starts_on"), scope.where(), scope.in_any_county(Operation, "counties")
     )
-    arrests = _arrests_with_outcome(actor, scope)
-    groups = _outcome_groups(arrests)
+    groups = _outcome_groups(actor, scope)
     totals = _fold(groups)
     resolved = totals["convicted"] + totals["acquitted"] + totals["dismissed"]
     rate = round(100 * totals["convicted"] / resolved, 1) if resolved else None

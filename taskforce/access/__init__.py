@@ -28,9 +28,11 @@ from taskforce.access.counting import (
     may_view_reports,
     own_rows_for_export,
     report_ids_q,
+    report_parts,
     report_progress_q,
     report_q,
     report_rows,
+    report_shared_in_q,
     reports_task_force_wide,
 )
 from taskforce.access.investigators import (
@@ -158,9 +160,11 @@ __all__ = [
     "readable_records",
     "record_by_public_id",
     "report_ids_q",
+    "report_parts",
     "report_progress_q",
     "report_q",
     "report_rows",
+    "report_shared_in_q",
     "reports_task_force_wide",
     "require",
     "revoke_user_grants",

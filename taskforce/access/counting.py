@@ -53,6 +53,13 @@ def _counted(actor: User | None, model: type[models.Model]) -> _Counted | None:
     return _Counted(agency_id=membership.agency_id, extra=_extra_ids(actor, membership, model))
 
 
+def report_parts(actor: User | None, model: type[models.Model]) -> _Counted | None:
+    """What `report_rows` counts of the model, in parts, for readers of rollups kept by owner
+    agency (cases.models.rollups): None, nothing; `wide`, every unsealed row; else the unsealed
+    rows owned by `agency_id` and those whose ids are in `extra` (None: no others)."""
+    return _counted(actor, model)
+
+
 def _report_match(actor: User | None, model: type[models.Model], path: str = "") -> Q:
     """The rows a report may count, as a condition on the model's columns (see `report_rows`),
     reached through `path` when the rows queried are related ones.
@@ -119,6 +126,30 @@ def report_q(
     if joined:
         return _report_match(actor, model, path)
     return report_ids_q(actor, model, path)
+
+
+def report_shared_in_q(
+    actor: User | None, model: type[models.Model], path: str = "", *, joined: bool = False
+) -> Q:
+    """Of the rows `report_q` (or, without `path`, `report_rows`) counts, those the viewer's
+    agency does not own: what a rollup kept by owner agency cannot tell apart (only the ids
+    visible from elsewhere decide). Nothing for the coordinator, who counts every owner's rows
+    from the rollup, nor for a viewer with no such ids."""
+    counted = _counted(actor, model)
+    if counted is None or counted.wide or counted.extra is None:
+        return Q(pk__in=[])
+    if joined or not path:
+        prefix = f"{path}__" if path else ""
+        return (
+            model.live_q(prefix)
+            & Q(**{f"{prefix}pk__in": counted.extra})
+            & ~Q(**{f"{prefix}owner_agency_id": counted.agency_id})
+        )
+    # The ids from elsewhere are few; the agency's own rows many (hashing them is what costs).
+    shared_in = model.objects.filter(model.live_q(), pk__in=counted.extra).exclude(
+        owner_agency_id=counted.agency_id
+    )
+    return Q(**{f"{path}__in": shared_in.values("pk")})
 
 
 def report_progress_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:

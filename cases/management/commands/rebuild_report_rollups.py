@@ -1,0 +1,23 @@
+"""Rebuild the reports' monthly rollups (cases.services.rollups): arrests, cases, counts, sentences.
+
+    manage.py rebuild_report_rollups          # the months due: stale or never built
+    manage.py rebuild_report_rollups --all    # every month, one transaction, then ANALYZE
+
+Until a month is rebuilt the reports read it from the arrests themselves: this only makes them
+faster, never changes a figure.
+"""
+
+from django.core.management.base import BaseCommand
+
+from cases.services.rollups import report_months_rebuild_all, report_months_rebuild_due
+
+
+class Command(BaseCommand):
+    help = "Rebuild the stale months of the reports' rollups (or all, --all)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="Rebuild every month at once.")
+
+    def handle(self, *args, all=False, **options):
+        rebuilt = report_months_rebuild_all() if all else report_months_rebuild_due()
+        self.stdout.write(f"Rebuilt {rebuilt} month(s) of the report rollups.")

@@ -1,0 +1,129 @@
+"""Monthly rollups of the operations and prosecution reports (issue #22), and which months are
+clean.
+
+PostgreSQL only: triggers on arrests, cases, counts and sentences (migrations 0040 and 0041,
+plain SQL, so pgtrigger.ignore and `written_in_bulk` never switch them off) mark a month stale
+whenever a row it rolls up may have changed; reports.figures reads a whole month from a rollup
+only while its `ReportMonth` row is clean, and everything else from the rows themselves
+(cases.services.rollups says more).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ReportMonth(models.Model):
+    """A month of a rollup `family`: built (in `zone`'s local months) and clean, or stale. No
+    row: never built. A write marks both UTC months within 14 hours of the row's time stale,
+    which covers its local month in any zone (the triggers need not know the zone)."""
+
+    family = models.CharField(max_length=20)
+    month = models.DateField()  # its first day
+    is_stale = models.BooleanField(default=True)
+    zone = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "month"], name="report_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.month:%Y-%m}{' (stale)' if self.is_stale else ''}"
+
+
+class ArrestMonth(models.Model):
+    """How many unsealed arrests of a local month share every column the operations report
+    groups or filters them by: theirs, and their case's (owner, seal, charged, outcome). Plain
+    ids, no foreign keys: a derived table, rebuilt from the arrests (cases.services.rollups)."""
+
+    month = models.DateField()
+    owner_agency_id = models.BigIntegerField()
+    operation_id = models.BigIntegerField(null=True)
+    county_id = models.BigIntegerField()
+    arresting_agency_id = models.BigIntegerField()
+    # The case the arrest became (`Arrest.case`); all None when it has none.
+    case_owner_agency_id = models.BigIntegerField(null=True)
+    is_case_live = models.BooleanField(null=True)
+    is_case_charged = models.BooleanField(null=True)
+    case_outcome = models.CharField(max_length=20, null=True)  # noqa: DJ001 - as the join gives
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "owner_agency_id"], name="arrest_month_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.n} arrests in {self.month:%Y-%m}"
+
+
+class CaseMonth(models.Model):
+    """How many unsealed cases opened in a local month share an owner, county, kind and status
+    (the prosecution report's cases opened)."""
+
+    month = models.DateField()
+    owner_agency_id = models.BigIntegerField()
+    county_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=30)
+    status = models.CharField(max_length=30)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "owner_agency_id"], name="case_month_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.n} cases opened in {self.month:%Y-%m}"
+
+
+class ChargeMonth(models.Model):
+    """How many counts of unsealed cases were filed (`event` "filed", by statute) or disposed
+    ("disposed", by disposition) in a month, by their case's owner and county and their level;
+    and, for the medians (worked out exactly from them), by the whole days from the case's
+    arrest to filing or from charging to disposition: "filed_days" and "disposed_days" by
+    owner, "filed_days_all" and "disposed_days_all" task-force-wide (owner 0)."""
+
+    event = models.CharField(max_length=20)
+    month = models.DateField()
+    case_owner_agency_id = models.BigIntegerField()
+    case_county_id = models.BigIntegerField(null=True)
+    statute_id = models.BigIntegerField(null=True)
+    disposition = models.CharField(max_length=20, blank=True)
+    level = models.CharField(max_length=20)
+    days = models.IntegerField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["event", "month", "case_owner_agency_id"], name="charge_month_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} counts {self.event} in {self.month:%Y-%m}"
+
+
+class SentenceMonth(models.Model):
+    """Sentences of unsealed cases pronounced in a month, by their case's owner, county and
+    first arresting agency: how many, with custody served, stayed, probation, and the sums
+    of assessments ordered and collected."""
+
+    month = models.DateField()
+    case_owner_agency_id = models.BigIntegerField()
+    case_county_id = models.BigIntegerField(null=True)
+    first_arresting_agency_id = models.BigIntegerField(null=True)
+    n = models.IntegerField()
+    executed = models.IntegerField()
+    stayed = models.IntegerField()
+    probation = models.IntegerField()
+    ordered = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    collected = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "case_owner_agency_id"], name="sentence_month_owner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} sentences in {self.month:%Y-%m}"

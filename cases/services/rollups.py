@@ -1,0 +1,251 @@
+"""Rebuild the monthly rollups of the operations and prosecution reports (cases.models.rollups).
+
+Design (issue #22):
+- PostgreSQL only; SQLite (the demo) has no rollups and its reports read the rows.
+- One `ArrestMonth` row per (local month, the arrest's owner, operation, county, arresting
+  agency, and its case's owner, seal, charged or not, outcome) with how many unsealed arrests
+  have them. The reader decides per viewer which of those the viewer may count.
+- Correctness never rests on a service remembering: triggers mark a month stale on any write
+  that may change it (migration 0040), a page reads only clean months from the rollup, and this
+  module rebuilds stale ones (beat task `cases.tasks.rebuild_report_rollups`, the management
+  command `rebuild_report_rollups`, and bench/bench_reports.py's seed).
+- A month is rebuilt in its own transaction, which first marks its `ReportMonth` row clean: a
+  write committing meanwhile either waits for that row (and marks it stale again after) or was
+  committed before this transaction's later statements read the arrests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from cases.models import (
+    Arrest,
+    ArrestMonth,
+    Case,
+    CaseMonth,
+    Charge,
+    ChargeMonth,
+    ReportMonth,
+    Sentence,
+    SentenceMonth,
+)
+from taskforce.records import analyze
+
+FAMILY = "arrests"  # the operations report's
+PROSECUTION = "prosecution"  # the prosecution report's: cases, counts and sentences
+
+# Unsealed arrests of [since, until) counted by local month and every column the operations
+# report reads (reports.figures.operations); the case's columns are NULL when there is none.
+ROLLUP_SQL = """
+INSERT INTO cases_arrestmonth (month, owner_agency_id, operation_id, county_id,
+    arresting_agency_id, case_owner_agency_id, is_case_live, is_case_charged, case_outcome, n)
+SELECT date_trunc('month', a.arrested_at AT TIME ZONE %(zone)s)::date, a.owner_agency_id,
+       a.operation_id, a.county_id, a.arresting_agency_id, c.owner_agency_id,
+       CASE WHEN c.id IS NULL THEN NULL ELSE c.sealed_at IS NULL END,
+       CASE WHEN c.id IS NULL THEN NULL ELSE c.charged_on IS NOT NULL END,
+       c.outcome, count(*)
+FROM cases_arrest a LEFT JOIN cases_case c ON c.id = a.case_id
+WHERE a.sealed_at IS NULL AND a.arrested_at >= %(since)s AND a.arrested_at < %(until)s
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+"""
+
+# Unsealed cases opened, counts filed and disposed, and sentences of unsealed cases, by month
+# (local: a case's opening time in the zone; counts' and sentences' days are local days).
+# Whole days between two dates, as reports.figures.common.DaysBetween counts them.
+PROSECUTION_SQL = [
+    """
+INSERT INTO cases_casemonth (month, owner_agency_id, county_id, kind, status, n)
+SELECT date_trunc('month', c.created_at AT TIME ZONE %(zone)s)::date, c.owner_agency_id,
+       c.county_id, c.kind, c.status, count(*)
+FROM cases_case c
+WHERE c.sealed_at IS NULL AND c.created_at >= %(since)s AND c.created_at < %(until)s
+GROUP BY 1, 2, 3, 4, 5
+""",
+    # Counts by statute or disposition and level; apart from them the whole days the medians
+    # are worked out from, by owner and task-force-wide (by county too, they would be nearly as
+    # many rows as counts: the prosecution page reads the rows when counties are chosen).
+    """
+WITH counted AS (
+    SELECT 'filed'::text AS event, date_trunc('month', ch.filed_on::timestamp)::date AS month,
+           c.owner_agency_id AS owner, c.county_id AS county, ch.statute_id,
+           ''::text AS disposition, ch.level::text AS level,
+           ch.filed_on - ch.case_arrested_on AS days
+    FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+    WHERE c.sealed_at IS NULL AND ch.filed_on >= %(first)s AND ch.filed_on < %(after)s
+    UNION ALL
+    SELECT 'disposed', date_trunc('month', ch.disposed_on::timestamp)::date, c.owner_agency_id,
+           c.county_id, NULL::bigint, ch.disposition::text, ch.level::text,
+           ch.disposed_on - ch.defendant_charged_on
+    FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+    WHERE c.sealed_at IS NULL AND ch.disposition IS NOT NULL
+      AND ch.disposed_on >= %(first)s AND ch.disposed_on < %(after)s
+)
+INSERT INTO cases_chargemonth (event, month, case_owner_agency_id, case_county_id, statute_id,
+    disposition, level, days, n)
+SELECT event, month, owner, county, statute_id, disposition, level, NULL::integer, count(*)
+FROM counted GROUP BY event, month, owner, county, statute_id, disposition, level
+UNION ALL
+SELECT event || '_days', month, owner, NULL::bigint, NULL::bigint, '', '', days, count(*)
+FROM counted GROUP BY event, month, owner, days
+UNION ALL
+SELECT event || '_days_all', month, 0, NULL::bigint, NULL::bigint, '', '', days, count(*)
+FROM counted GROUP BY event, month, days
+""",
+    """
+INSERT INTO cases_sentencemonth (month, case_owner_agency_id, case_county_id,
+    first_arresting_agency_id, n, executed, stayed, probation, ordered, collected)
+SELECT date_trunc('month', s.sentenced_on::timestamp)::date, c.owner_agency_id, c.county_id,
+       c.first_arresting_agency_id, count(*),
+       count(*) FILTER (WHERE s.custody_days > 0 AND NOT s.custody_stayed),
+       count(*) FILTER (WHERE s.custody_days > 0 AND s.custody_stayed),
+       count(*) FILTER (WHERE s.probation_months > 0),
+       sum(s.assessment), sum(s.assessment_paid)
+FROM cases_sentence s JOIN cases_case c ON c.id = s.case_id
+WHERE c.sealed_at IS NULL AND s.sentenced_on >= %(first)s AND s.sentenced_on < %(after)s
+GROUP BY 1, 2, 3, 4
+""",
+]
+FAMILIES = {
+    FAMILY: (["cases_arrestmonth"], [ROLLUP_SQL]),
+    PROSECUTION: (["cases_casemonth", "cases_chargemonth", "cases_sentencemonth"], PROSECUTION_SQL),
+}
+
+MARK_CLEAN_SQL = """
+INSERT INTO cases_reportmonth (family, month, is_stale, zone, built_at)
+SELECT %(family)s, m, false, %(zone)s, now() FROM unnest(%(months)s::date[]) AS m ORDER BY m
+ON CONFLICT (family, month) DO UPDATE
+SET is_stale = false, zone = EXCLUDED.zone, built_at = EXCLUDED.built_at
+"""
+
+
+def is_supported() -> bool:
+    """Rollups exist on PostgreSQL only, and only while sealing is the one way a row is hidden
+    (the SQL above tests `sealed_at`, the triggers too)."""
+    if connection.vendor != "postgresql":
+        return False
+    if Arrest.hidden_when_set != ("sealed_at",) or Case.hidden_when_set != ("sealed_at",):
+        raise ImproperlyConfigured("The arrest rollups test sealed_at only: update them.")
+    return True
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def month_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Local midnight starting month `first` and the one after month `last`."""
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    return since, timezone.make_aware(dt.datetime.combine(next_month(last), dt.time.min))
+
+
+def _build(family: str, months: list[dt.date]) -> None:
+    """Mark clean, then replace the family's rollup rows of these consecutive months (one
+    transaction, the caller's)."""
+    zone = settings.TIME_ZONE
+    since, until = month_bounds(months[0], months[-1])
+    tables, inserts = FAMILIES[family]
+    params = {"zone": zone, "since": since, "until": until, "first": months[0],
+              "after": next_month(months[-1])}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(MARK_CLEAN_SQL, {"family": family, "zone": zone, "months": months})
+        for table in tables:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE month BETWEEN %s AND %s",  # noqa: S608 - our names
+                [months[0], months[-1]],
+            )
+        for insert in inserts:
+            cursor.execute(insert, params)
+
+
+def report_months_rebuild(months: Iterable[dt.date], family: str = FAMILY) -> int:
+    """Rebuild these months of a family, each in its own transaction. Returns how many."""
+    if not is_supported():
+        return 0
+    done = 0
+    for month in sorted(set(months)):
+        with transaction.atomic():
+            _build(family, [month])
+        done += 1
+    return done
+
+
+def _first_day(family: str) -> dt.date | None:
+    """The earliest local day a family's rollup counts anything on."""
+    if family == FAMILY:
+        found = [Arrest.objects.aggregate(first=Min("arrested_at"))["first"]]
+    else:
+        found = [
+            Case.objects.aggregate(first=Min("created_at"))["first"],
+            Charge.objects.aggregate(first=Min("filed_on"))["first"],
+            Charge.objects.aggregate(first=Min("disposed_on"))["first"],
+            Sentence.objects.aggregate(first=Min("sentenced_on"))["first"],
+        ]
+    days = [
+        timezone.localdate(day) if isinstance(day, dt.datetime) else day
+        for day in found
+        if day is not None
+    ]
+    return min(days, default=None)
+
+
+def _months(first: dt.date | None, current: dt.date) -> list[dt.date]:
+    """The months from `first`'s to the one before `current` (a first day)."""
+    months: list[dt.date] = []
+    month = month_start(first) if first else current
+    while month < current:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def report_months_due(today: dt.date | None = None, family: str = FAMILY) -> list[dt.date]:
+    """Months of a family to rebuild: stale ones, ones built in another time zone, and ones
+    never built, from the first it counts to the last whole month. The current month is not
+    rebuilt (a write marks it stale; it is no whole month of a report before it ends)."""
+    current = month_start(today or timezone.localdate())
+    due = set(
+        ReportMonth.objects.filter(family=family)
+        .exclude(is_stale=False, zone=settings.TIME_ZONE)
+        .filter(month__lt=current)
+        .values_list("month", flat=True)
+    )
+    known = set(ReportMonth.objects.filter(family=family).values_list("month", flat=True))
+    due.update(m for m in _months(_first_day(family), current) if m not in known)
+    return sorted(due)
+
+
+def report_months_rebuild_due(today: dt.date | None = None) -> int:
+    """The beat task's work: rebuild every family's months due, one transaction each."""
+    if not is_supported():
+        return 0
+    return sum(
+        report_months_rebuild(report_months_due(today, family), family) for family in FAMILIES
+    )
+
+
+def report_months_rebuild_all(today: dt.date | None = None) -> int:
+    """Every month of every family, from the first anything counts to the last whole month, in
+    one transaction (after a bulk load: one scan of each table instead of one per month), then
+    ANALYZE. Returns how many months."""
+    if not is_supported():
+        return 0
+    firsts = [day for day in map(_first_day, FAMILIES) if day is not None]
+    months = _months(min(firsts, default=None), month_start(today or timezone.localdate()))
+    if not months:
+        return 0
+    with transaction.atomic():
+        for family in FAMILIES:
+            _build(family, months)
+    analyze(ArrestMonth, CaseMonth, ChargeMonth, SentenceMonth, ReportMonth)
+    return len(months)

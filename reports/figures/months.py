@@ -1,0 +1,74 @@
+"""Which whole months of a report's period its monthly rollups hold clean (cases.models.rollups),
+and the rest of the period, where the rows themselves are counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+
+from cases.models import ReportMonth
+from cases.services import rollups
+from reports.figures.common import Scope
+
+
+def clean_months(scope: Scope, family: str) -> list[dt.date]:
+    """The whole months of the scope the family's rollup holds clean (none off PostgreSQL)."""
+    if not rollups.is_supported():
+        return []
+    first = scope.start if scope.start.day == 1 else rollups.next_month(scope.start)
+    last = None
+    month = first
+    while rollups.next_month(month) - dt.timedelta(days=1) <= scope.end:
+        last = month
+        month = rollups.next_month(month)
+    if last is None:
+        return []
+    return list(
+        ReportMonth.objects.filter(
+            family=family, is_stale=False, zone=settings.TIME_ZONE,
+            month__gte=first, month__lte=last,
+        ).order_by("month").values_list("month", flat=True)
+    )  # fmt: skip
+
+
+def day_spans(months: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive months as [first day, first day after) spans of days."""
+    spans: list[list[dt.date]] = []
+    for month in months:
+        if spans and spans[-1][1] == month:
+            spans[-1][1] = rollups.next_month(month)
+        else:
+            spans.append([month, rollups.next_month(month)])
+    return [(first, after) for first, after in spans]
+
+
+def rest_of(scope: Scope, spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """The days of the scope outside the (ordered, disjoint) spans, as spans."""
+    found, start, end = [], scope.start, scope.end + dt.timedelta(days=1)
+    for first, after in spans:
+        if first > start:
+            found.append((start, first))
+        start = max(start, after)
+    if start < end:
+        found.append((start, end))
+    return found
+
+
+def on_days(field: str, spans: list[tuple[dt.date, dt.date]]) -> Q:
+    """Rows whose date `field` falls in the spans."""
+    match = Q(pk__in=[])
+    for first, after in spans:
+        match |= Q(**{f"{field}__gte": first, f"{field}__lt": after})
+    return match
+
+
+def at_times(field: str, spans: list[tuple[dt.date, dt.date]]) -> Q:
+    """Rows whose time `field` falls in the spans' days (local midnights)."""
+    match = Q(pk__in=[])
+    for first, after in spans:
+        since = Scope(first, first).since
+        until = Scope(after, after).since
+        match |= Q(**{f"{field}__gte": since, f"{field}__lt": until})
+    return match

@@ -1,0 +1,271 @@
+"""The operations report's monthly rollups (issue #22): the pages' figures read with them are
+the figures of the arrests themselves, for the coordinator and for supervisors, whatever is
+stale, sealed, shared or imported in bulk; a write marks its month stale (by triggers, which a
+bulk import does not switch off) and the rebuild clears it."""
+
+import datetime as dt
+import io
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from cases.models import ArrestMonth, Case, CaseMonth, ChargeMonth, ReportMonth, Sentence, Statute
+from cases.services import rollups
+from cases.services.arrests import arrests_create
+from cases.services.charges import ChargeInput, charge_dispose, charging_decide
+from cases.services.handoffs import handoff_create
+from cases.tasks import rebuild_report_rollups
+from reports.figures.common import Scope
+from reports.figures.months import clean_months
+from taskforce import access
+from taskforce.history import written_in_bulk
+from taskforce.models import County, Role
+from taskforce.sealing import record_seal
+from tests.factories import UserFactory, member, verified_login
+from tests.stings_fixtures import arrest_row
+
+pytestmark = pytest.mark.django_db
+ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=ZONE)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Mid-June 2026: January to May are whole months behind us, whatever the real hour."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+def local(month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=ZONE)
+
+
+def month(number: int) -> dt.date:
+    return dt.date(2026, number, 1)
+
+
+class Arrests:
+    """Arrests made one at a time at chosen local times, numbered apart (booking numbers)."""
+
+    def __init__(self, county, statute):
+        self.county, self.statute, self.n = county, statute, 0
+
+    def make(self, actor, agency, when, operation=None):
+        self.n += 1
+        row = arrest_row(self.county, self.statute, self.n, arrested_at=when)
+        [arrest] = arrests_create(
+            actor=actor, operation=operation, arresting_agency=agency, rows=[row]
+        )
+        return arrest
+
+
+def prosecute(prosecutor, case, disposition, filed):
+    """Charge the case's defendant with one count, then dispose of it (None: leave it open)."""
+    statute = Statute.objects.get(citation="609.324 subd. 1(b)")
+    count = ChargeInput(defendant=case.defendants.get(), statute=statute, filed_on=filed)
+    charging_decide(actor=prosecutor, case=case, decision="charge", charges=[count])
+    if disposition:
+        charge_dispose(actor=prosecutor, charge=case.charges.get(), disposition=disposition,
+                       disposed_on=filed + dt.timedelta(days=5))  # fmt: skip
+
+
+def page(client, viewer, section, **params) -> tuple:
+    """What a report page shows: its figures and every table's cells, exactly."""
+    client.logout()
+    verified_login(client, viewer)
+    answer = client.get(reverse("report", args=[section]), params)
+    assert answer.status_code == 200
+    figures = [(f.label, f.value.value) for f in answer.context["figures"]]
+    tables = [(t.key, t.rows) for t, _ in answer.context["tables"]]
+    return figures, tables
+
+
+PERIODS = [{}, {"start": "2026-01-10", "end": "2026-06-14"}, {"start": "2026-02-01",
+           "end": "2026-04-30"}]  # fmt: skip
+
+
+def sentence(prosecutor, case, day):
+    Sentence.objects.create(
+        charge=case.charges.get(), sentenced_on=day, assessment=Decimal("750"),
+        assessment_paid=Decimal("125.50"), recorded_by=prosecutor, probation_months=12,
+        custody_days=30, custody_stayed=day.month % 2 == 0,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def varied(
+    sheriff, sheriff_liaison, woodbury_pd, woodbury_liaison, operation, washington,
+    patron_13_15, wash_cao, wash_prosecutor, ramsey_cao, ramsey_prosecutor,
+):  # fmt: skip
+    """Two police agencies' arrests from January to June, most handed to the county attorney:
+    convicted, dismissed, declined, acquitted, pending; one arrest on each side of midnight
+    starting April (local), a sealed arrest, a sealed case, a case shared back to the sheriff
+    and a Woodbury arrest shared with the sheriff."""
+    arrests = Arrests(washington, patron_13_15)
+    made = {
+        "jan": arrests.make(sheriff_liaison, sheriff, local(1, 20), operation),
+        "jan_wood": arrests.make(woodbury_liaison, woodbury_pd, local(1, 25)),
+        "feb": arrests.make(sheriff_liaison, sheriff, local(2, 10), operation),
+        "feb_sealed": arrests.make(sheriff_liaison, sheriff, local(2, 11)),
+        "mar": arrests.make(sheriff_liaison, sheriff, local(3, 5), operation),
+        "mar_late": arrests.make(sheriff_liaison, sheriff, local(3, 31, 23, 30)),
+        "apr_early": arrests.make(sheriff_liaison, sheriff, local(4, 1, 0, 30)),
+        "may": arrests.make(sheriff_liaison, sheriff, local(5, 20), operation),
+        "may_wood": arrests.make(woodbury_liaison, woodbury_pd, local(5, 21)),
+        "jun": arrests.make(sheriff_liaison, sheriff, local(6, 10)),
+        "jan_ramsey": arrests.make(woodbury_liaison, woodbury_pd, local(1, 5)),
+    }
+    handed = [made[k] for k in ("jan", "jan_wood", "feb", "mar", "mar_late", "may", "may_wood")]
+    handoff_create(actor=sheriff_liaison, arrests=handed[:1] + handed[2:5] + handed[5:6],
+                   to_agency=wash_cao)  # fmt: skip
+    handoff_create(actor=woodbury_liaison, arrests=[made["jan_wood"], made["may_wood"]],
+                   to_agency=wash_cao)  # fmt: skip
+    handoff_create(actor=woodbury_liaison, arrests=[made["jan_ramsey"]], to_agency=ramsey_cao)
+    for arrest in made.values():
+        arrest.refresh_from_db()
+        if arrest.case_id:  # opened the day after the arrest, not today
+            Case.objects.filter(pk=arrest.case_id).update(
+                created_at=arrest.arrested_at + dt.timedelta(days=1)
+            )
+    prosecute(ramsey_prosecutor, made["jan_ramsey"].case, "pleaded_as_charged",
+              dt.date(2026, 1, 9))  # fmt: skip
+    sentence(ramsey_prosecutor, made["jan_ramsey"].case, dt.date(2026, 3, 2))
+    # Ramsey shares its case with the county attorney (counted there without being owned).
+    access.share(actor=ramsey_prosecutor, obj=made["jan_ramsey"].case, to_agency=wash_cao,
+                 reason="Joint prosecution")  # fmt: skip
+    prosecute(wash_prosecutor, made["jan"].case, "pleaded_as_charged", dt.date(2026, 2, 1))
+    prosecute(wash_prosecutor, made["jan_wood"].case, "acquitted", dt.date(2026, 2, 2))
+    sentence(wash_prosecutor, made["jan"].case, dt.date(2026, 2, 20))
+    prosecute(wash_prosecutor, made["feb"].case, "dismissed", dt.date(2026, 3, 1))
+    prosecute(wash_prosecutor, made["mar"].case, None, dt.date(2026, 4, 1))  # charged, open
+    charging_decide(actor=wash_prosecutor, case=made["may"].case, decision="decline",
+                    reason="Weak ID")  # fmt: skip
+    administrator = UserFactory(is_superuser=True, is_staff=True)
+    record_seal(actor=administrator, obj=made["feb_sealed"], reason="Court order 26-X-1")
+    record_seal(actor=administrator, obj=made["may_wood"].case, reason="Court order 26-X-2")
+    # The county attorney shares the January sheriff case back; Woodbury shares an arrest.
+    access.share(actor=wash_prosecutor, obj=made["jan"].case, to_agency=sheriff,
+                 reason="Joint investigation")  # fmt: skip
+    access.share(actor=woodbury_liaison, obj=made["jan_wood"], to_agency=sheriff,
+                 reason="Joint investigation")  # fmt: skip
+    return made
+
+
+@pytest.fixture
+def viewers(coordinator, sheriff, wash_supervisor):
+    return {
+        "coordinator": coordinator,
+        "sheriff supervisor": member(sheriff, Role.SUPERVISOR, username="wcso_supervisor"),
+        "county attorney supervisor": wash_supervisor,
+    }
+
+
+def every_page(client, viewers) -> dict:
+    """Every viewer's pages over every period, and the coordinator's for one agency (the rollups
+    filtered by owner) and one county (the prosecution page then reads the rows)."""
+    wash_cao = viewers["county attorney supervisor"].membership.agency
+    washington = County.objects.get(name="Washington")
+    filtered = [
+        {"start": "2026-01-10", "end": "2026-06-14", "agencies": wash_cao.pk},
+        {"start": "2026-01-10", "end": "2026-06-14", "counties": washington.pk},
+    ]
+    pages = {
+        (section, name, tuple(params.items())): page(client, viewer, section, **params)
+        for section in ("operations", "prosecution")
+        for name, viewer in viewers.items()
+        for params in PERIODS
+    }
+    for section in ("operations", "prosecution"):
+        for params in filtered:
+            key = (section, "coordinator", tuple(params.items()))
+            pages[key] = page(client, viewers["coordinator"], section, **params)
+    return pages
+
+
+def test_pages_read_from_rollups_show_the_figures_of_the_arrests_themselves(
+    client, varied, viewers, sheriff_liaison, sheriff, wash_prosecutor
+):
+    assert rollups.report_months_rebuild_all() == 5  # January to May; June is not over
+    assert ArrestMonth.objects.exists()
+    # After the build: an outcome changes (March), an arrest is sealed (February), a file of
+    # arrests is imported in bulk (April): each marks its month stale.
+    mar_case = varied["mar"].case
+    charge_dispose(actor=wash_prosecutor, charge=mar_case.charges.get(),
+                   disposition="pleaded_as_charged", disposed_on=dt.date(2026, 4, 20))  # fmt: skip
+    sentence(wash_prosecutor, mar_case, dt.date(2026, 4, 25))
+    record_seal(actor=UserFactory(is_superuser=True, is_staff=True), obj=varied["feb"],
+                reason="Court order 26-X-3")  # fmt: skip
+    with transaction.atomic(), written_in_bulk(user=sheriff_liaison.pk, imported="arrests"):
+        bulk = Arrests(varied["jan"].county, Statute.objects.get(citation="609.324 subd. 1(b)"))
+        bulk.n = 50
+        for day in (10, 11, 12):
+            bulk.make(sheriff_liaison, sheriff, local(4, day))
+    stale = set(
+        ReportMonth.objects.filter(family=rollups.FAMILY, is_stale=True).values_list(
+            "month", flat=True
+        )
+    )
+    assert {month(2), month(3), month(4)} <= stale
+    assert month(1) not in stale and month(5) not in stale
+
+    mixed = every_page(client, viewers)
+    assert clean_months(Scope(dt.date(2026, 1, 1), dt.date(2026, 6, 14)), rollups.PROSECUTION)
+    assert clean_months(Scope(dt.date(2026, 1, 10), dt.date(2026, 6, 14)), rollups.FAMILY) == [
+        month(5)
+    ]
+    assert rollups.report_months_rebuild_due() >= 3
+    assert clean_months(Scope(dt.date(2026, 1, 10), dt.date(2026, 6, 14)), rollups.FAMILY) == [
+        month(2), month(3), month(4), month(5),
+    ]  # fmt: skip
+    clean = every_page(client, viewers)
+    ReportMonth.objects.all().delete()  # nothing clean: every figure from the arrests
+    assert clean_months(Scope(dt.date(2026, 1, 1), dt.date(2026, 6, 14)), rollups.FAMILY) == []
+    from_rows = every_page(client, viewers)
+
+    assert mixed == from_rows
+    assert clean == from_rows
+    # The data set reaches what it is meant to: the sheriff's supervisor counts the shared
+    # case's conviction and the shared Woodbury arrest, the coordinator every unsealed arrest.
+    sheriff_figures = dict(from_rows[("operations", "sheriff supervisor", ())][0])
+    coordinator_figures = dict(from_rows[("operations", "coordinator", ())][0])
+    assert (sheriff_figures["Arrests"], sheriff_figures["Convicted"]) == (10, 1)
+    assert (coordinator_figures["Arrests"], coordinator_figures["Convicted"]) == (12, 3)
+    assert (coordinator_figures["Acquitted"], coordinator_figures["Declined"]) == (1, 1)
+    county_attorney = dict(from_rows[("prosecution", "county attorney supervisor", ())][0])
+    assert (county_attorney["Counts filed"], county_attorney["Sentences"]) == (5, 3)
+    assert ChargeMonth.objects.filter(event="disposed").exists() and CaseMonth.objects.exists()
+
+
+def test_a_write_marks_its_local_month_stale_and_the_rebuild_clears_it(
+    varied, sheriff_liaison, sheriff, washington, patron_13_15
+):
+    rollups.report_months_rebuild_all()
+    assert not ReportMonth.objects.filter(is_stale=True, month__lt=month(6)).exists()
+    may = ArrestMonth.objects.filter(month=month(5))
+    before = sum(may.values_list("n", flat=True))
+
+    late = Arrests(washington, patron_13_15)
+    late.n = 100  # booking numbers apart from the fixture's
+    late.make(sheriff_liaison, sheriff, local(5, 31, 23, 45))
+    assert ReportMonth.objects.get(family=rollups.FAMILY, month=month(5)).is_stale
+    # Late on May 31 is June 1 in UTC: June is marked too, and April is not.
+    assert ReportMonth.objects.get(family=rollups.FAMILY, month=month(6)).is_stale
+    assert not ReportMonth.objects.get(family=rollups.FAMILY, month=month(4)).is_stale
+
+    assert rebuild_report_rollups.run() == 1  # the beat task: May; June is not over
+    assert not ReportMonth.objects.get(family=rollups.FAMILY, month=month(5)).is_stale
+    ReportMonth.objects.filter(month=month(3)).update(is_stale=True)
+    call_command("rebuild_report_rollups", stdout=io.StringIO())
+    assert not ReportMonth.objects.filter(is_stale=True, month__lt=month(6)).exists()
+    assert sum(may.values_list("n", flat=True)) == before + 1
+
+    # An update that changes nothing the rollup holds leaves the month clean.
+    varied["may"].arresting_officer = "Deputy Lund"
+    varied["may"].save(update_fields=["arresting_officer"])
+    assert not ReportMonth.objects.get(family=rollups.FAMILY, month=month(5)).is_stale
