@@ -6,7 +6,7 @@ Design (issue #22):
   agency, and its case's owner, seal, charged or not, outcome) with how many unsealed arrests
   have them. The reader decides per viewer which of those the viewer may count.
 - Correctness never rests on a service remembering: triggers mark a month stale on any write
-  that may change it (migration 0040), a page reads only clean months from the rollup, and this
+  that may change it (migration 0041), a page reads only clean months from the rollup, and this
   module rebuilds stale ones (beat task `cases.tasks.rebuild_report_rollups`, the management
   command `rebuild_report_rollups`, and bench/bench_reports.py's seed).
 - A month is rebuilt in its own transaction, which first marks its `ReportMonth` row clean: a

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 # The prosecution report's rollups (cases.models.rollups): the months a write to a case, a
-# count or a sentence may change are marked stale, as migration 0040 does for arrests. A case's
+# count or a sentence may change are marked stale, as migration 0041 does for arrests. A case's
 # opening time marks the UTC months 14 hours either side (its local month in any zone); the
 # days of counts and sentences are local days already and mark their own month.
 STALE_SQL = """
@@ -155,7 +155,7 @@ def no_stale_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0040_report_month_rollups'),
+        ('cases', '0041_report_month_rollups'),
     ]
 
     operations = [

@@ -106,7 +106,7 @@ def no_stale_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0039_report_covering_indexes'),
+        ('cases', '0040_case_title_vector_for_search'),
     ]
 
     operations = [
