@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from taskforce import access, dates
-from taskforce.templatetags.local_times import TIME_FORMATS, ZONE_FORMATS
+from taskforce.templatetags.local_times import may_show_zone
 
 NONE_SHOWN = "—"
 
@@ -28,11 +28,6 @@ def _pieces(fmt: str) -> tuple[tuple[bool, str], ...]:
     )
 
 
-@functools.cache
-def _may_show_zone(fmt: str) -> bool:
-    return bool(set(fmt) & TIME_FORMATS) and not set(fmt) & ZONE_FORMATS
-
-
 def local_text(local: dt.datetime, fmt: str) -> str:
     """What `{{ value|date:fmt }}` shows for a local time (taskforce/templatetags/local_times.py:
     the zone added in the hour that happens twice), without the filter's lookups per call."""
@@ -40,7 +35,7 @@ def local_text(local: dt.datetime, fmt: str) -> str:
     text = "".join(str(getattr(formatter, piece)()) if is_char else piece
                    for is_char, piece in _pieces(fmt))  # fmt: skip
     # DateFormat keeps no zone for a time that happens twice: only then may the zone be needed.
-    if formatter.timezone is None and _may_show_zone(fmt) and dates.shows_zone(local):
+    if formatter.timezone is None and may_show_zone(fmt) and dates.shows_zone(local):
         return f"{text} {local.tzname()}"
     return text
 
