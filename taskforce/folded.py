@@ -123,16 +123,24 @@ def _linked(model, prefetch: Prefetch):
 # The SQL of each folded list by the caller's key, compiled once per process (building and
 # compiling the JSON objects cost more than the queries they replace): like the access policy's
 # id sets (`access.visibility._compiled_ids`), a pure function of the key and of the code; rows
-# are read when the SQL runs, never kept. The case page's is about 20 kB for each agency whose
-# people open cases on this process: at most 256 kept, the least recently used dropped.
-_COMPILED: OrderedDict[tuple, list[tuple[str, str, tuple]]] = OrderedDict()
+# are read when the SQL runs, never kept. A value that differs between people (the viewer's
+# agency) is not part of the key: the SQL is compiled with a stand-in in its place and the
+# person's value put in at each use (`fold_built`), so one entry serves every agency. Keying by
+# agency had each of four web workers compile the case page's 20 kB of SQL again for each of 50
+# agencies: 13% of a worker's CPU in the load test (issue #22).
+_COMPILED: OrderedDict[tuple, list[tuple[str, str, tuple, tuple]]] = OrderedDict()
 _COMPILED_MAX = 256
 _compiled_lock = Lock()
+# Stand-ins for the integer values `fold_built` puts in at use: ids are positive, so no real
+# value of a query is one of these; within a 4-byte integer's range, since Django drops a
+# lookup whose value its column cannot hold.
+_STAND_INS = tuple(-1_999_730_001 - n for n in range(8))
 
 
-def _compiled(queryset, prefetches: tuple[Prefetch, ...]) -> list[tuple[str, str, tuple]]:
-    """(annotation name, SQL, parameters) of each prefetch's array, for a query whose base
-    table is the queryset model's own (the outer reference names it)."""
+def _compiled(queryset, prefetches, stand_ins: dict) -> list[tuple[str, str, tuple, tuple]]:
+    """(annotation name, SQL, parameters, slots) of each prefetch's array, for a query whose
+    base table is the queryset model's own (the outer reference names it); slots are
+    (position, value name) of each stand-in among the parameters."""
     connection = connections[queryset.db]
     arrays = {}
     for prefetch in prefetches:
@@ -143,10 +151,16 @@ def _compiled(queryset, prefetches: tuple[Prefetch, ...]) -> list[tuple[str, str
         )
     query = queryset.model._default_manager.using(queryset.db).annotate(**arrays).query
     compiler = query.get_compiler(queryset.db)
-    compiled = []
+    names = {stand_in: name for name, stand_in in stand_ins.items()}
+    compiled, placed = [], set()
     for name in arrays:
         sql, params = compiler.compile(query.annotations[name])
-        compiled.append((name, sql, tuple(params)))
+        slots = tuple((i, names[p]) for i, p in enumerate(params) if type(p) is int and p in names)
+        placed.update(name for _, name in slots)
+        compiled.append((name, sql, tuple(params), slots))
+    if placed != set(stand_ins):
+        # A value the prefetches were built without: its value would go nowhere.
+        raise ValueError(f"fold: no parameter holds {sorted(set(stand_ins) - placed)}")
     return compiled
 
 
@@ -154,28 +168,51 @@ def fold(queryset, *prefetches: Prefetch, key: tuple):
     """`queryset` with each prefetch's rows as an annotation (PostgreSQL; else unchanged).
 
     `key` names the prefetches' SQL for reuse: the caller promises that equal keys give equal
-    prefetches (the same filters, values included), e.g. a page's name and the actor's agency
-    when a filter names the agency. The SQL names the model's table as the outer query's: read
-    the queryset as it is (`get`, a filter, `select_related`), never inside a union or a
-    subquery."""
+    prefetches (the same filters, values included). A value that differs from person to person
+    belongs in `fold_built`'s values, not in the key. The SQL names the model's table as the
+    outer query's: read the queryset as it is (`get`, a filter, `select_related`), never inside
+    a union or a subquery."""
+    return fold_built(queryset, lambda: prefetches, key=key)
+
+
+def fold_built(queryset, build: Callable[..., tuple[Prefetch, ...]], *, key: tuple, **values):
+    """`fold(queryset, *build(**values), key=key)`, compiled once for every set of values.
+
+    `values` are integers (an agency's id) or None; `build` must use each integer only as a
+    query value (a filter's operand), never to choose the query's shape. On a miss the
+    prefetches are built with a stand-in for each integer, compiled, and the stand-ins'
+    positions among the parameters kept; at each use the caller's values take their places.
+    A None is passed to `build` as it is and is part of the key. The caller passes
+    `build(**values)` to `unfold`."""
     if not _folds(queryset.db):
         return queryset
-    key = (queryset.db, queryset.model._meta.label, *key)
+    given = {name: value for name, value in values.items() if value is not None}
+    if any(type(value) is not int for value in given.values()) or len(given) > len(_STAND_INS):
+        raise TypeError("fold_built takes integers or None as values")
+    absent = tuple(sorted(name for name, value in values.items() if value is None))
+    key = (queryset.db, queryset.model._meta.label, *key, tuple(sorted(given)), absent)
     with _compiled_lock:
         compiled = _COMPILED.get(key)
         if compiled is not None:
             _COMPILED.move_to_end(key)
     if compiled is None:
-        compiled = _compiled(queryset, prefetches)
+        stand_ins = dict(zip(sorted(given), _STAND_INS, strict=False))
+        prefetches = build(**stand_ins, **dict.fromkeys(absent))
+        compiled = _compiled(queryset, prefetches, stand_ins)
         with _compiled_lock:
             _COMPILED[key] = compiled
             while len(_COMPILED) > _COMPILED_MAX:
                 _COMPILED.popitem(last=False)
+    annotations = {}
     rows = ArrayField(models.JSONField())
-    # Django's own compiled SQL, its values still passed apart as parameters.
-    return queryset.annotate(
-        **{name: RawSQL(sql, params, output_field=rows) for name, sql, params in compiled}  # noqa: S611
-    )
+    for name, sql, params, slots in compiled:
+        if slots:
+            params = list(params)
+            for i, value_name in slots:
+                params[i] = given[value_name]
+        # Django's own compiled SQL, its values still passed apart as parameters.
+        annotations[name] = RawSQL(sql, tuple(params), output_field=rows)  # noqa: S611
+    return queryset.annotate(**annotations)
 
 
 # Per (model, relations): how to build instances from a row's JSON object.

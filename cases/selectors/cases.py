@@ -35,7 +35,7 @@ from cases.models import (
     Person,
     VictimNotice,
 )
-from cases.selectors.notes import readable_q
+from cases.selectors.notes import readable_in_agency_q
 from cases.selectors.people import people_named
 from cases.selectors.victims import (
     case_victims_visible,
@@ -205,9 +205,11 @@ def case_get(*, actor: User, public_id, action: access.Action = access.Action.VI
     return access.get_for(actor, Case, public_id, action)
 
 
-def page_sections(actor: User) -> tuple[Prefetch, ...]:
-    """The lists a case's page shows beside the case (the case page, its timeline and its
-    notices read each once: they asked for the charges four times, the hearings three)."""
+def page_sections(agency_id: int | None) -> tuple[Prefetch, ...]:
+    """The lists a case's page shows beside the case to a person of the agency (the case page,
+    its timeline and its notices read each once: they asked for the charges four times, the
+    hearings three). The agency's id is only a value of the notes' and documents' filter
+    (`readable_in_agency_q`), so the SQL is compiled once for every agency (`fold_built`)."""
     return (
         Prefetch("defendants", queryset=Person.objects.all()),
         Prefetch("charges", queryset=Charge.objects.select_related(
@@ -236,31 +238,27 @@ def page_sections(actor: User) -> tuple[Prefetch, ...]:
             released_at__isnull=True
         ), to_attr="open_detentions"),
         Prefetch("notes", queryset=CaseNote.objects.filter(
-            readable_q(actor)
+            readable_in_agency_q(agency_id)
         ).select_related("author")),
         Prefetch("documents", queryset=CaseDocument.objects.filter(
-            readable_q(actor)
+            readable_in_agency_q(agency_id)
         ).select_related("uploaded_by")),
     )  # fmt: skip
-
-
-def page_sections_key(actor: User) -> tuple:
-    """What `page_sections(actor)` depends on: the actor's agency (`readable_q`)."""
-    membership = access.acting_membership(actor)
-    return ("case_page", membership.agency_id if membership else None)
 
 
 def case_for_page(*, actor: User, public_id) -> Case:
     """A case for its page, with every list of `page_sections`: on PostgreSQL all of them in the
     case's own query (`taskforce.folded`), elsewhere one query each."""
-    sections = page_sections(actor)
+    membership = access.acting_membership(actor)
+    agency_id = membership.agency_id if membership else None
     case = access.get_for(
         actor, Case, public_id,
         related=("owner_agency", "county", "assigned_prosecutor", "lead_investigator",
                  "speedy_demand"),
-        queryset=folded.fold(Case.objects.all(), *sections, key=page_sections_key(actor)),
+        queryset=folded.fold_built(Case.objects.all(), page_sections, key=("case_page",),
+                                   agency_id=agency_id),
     )  # fmt: skip
-    folded.unfold(case, *sections)
+    folded.unfold(case, *page_sections(agency_id))
     return case
 
 
