@@ -30,11 +30,11 @@ from decimal import Decimal
 from threading import Lock
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.db import connections, models
 from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
 
 _PREFIX = "_folded_"
 
@@ -120,27 +120,29 @@ def _linked(model, prefetch: Prefetch):
     raise ValueError(f"fold cannot read {model._meta.label}.{prefetch.prefetch_through}")
 
 
-# The SQL of each folded list by the caller's key, compiled once per process (building and
-# compiling the JSON objects cost more than the queries they replace): like the access policy's
-# id sets (`access.visibility._compiled_ids`), a pure function of the key and of the code; rows
-# are read when the SQL runs, never kept. A value that differs between people (the viewer's
-# agency) is not part of the key: the SQL is compiled with a stand-in in its place and the
-# person's value put in at each use (`fold_built`), so one entry serves every agency. Keying by
-# agency had each of four web workers compile the case page's 20 kB of SQL again for each of 50
-# agencies: 13% of a worker's CPU in the load test (issue #22).
-_COMPILED: OrderedDict[tuple, list[tuple[str, str, tuple, tuple]]] = OrderedDict()
+# The SQL of each folded list (and of each kept annotation) by the caller's key, compiled once
+# per process (building and compiling the JSON objects cost more than the queries they
+# replace): like the access policy's id sets (`access.visibility._compiled_ids`), a pure
+# function of the key and of the code; rows are read when the SQL runs, never kept. A value that
+# differs between people (the viewer's agency, the moment) is not part of the key: the SQL is
+# compiled with a stand-in in its place and the person's value put in at each use, so one entry
+# serves every agency. Keying by agency had each of four web workers compile the case page's
+# 20 kB of SQL again for each of 50 agencies: 13% of a worker's CPU in the load test (#22).
+_COMPILED: OrderedDict[tuple, list[tuple]] = OrderedDict()
 _COMPILED_MAX = 256
 _compiled_lock = Lock()
-# Stand-ins for the integer values `fold_built` puts in at use: ids are positive, so no real
-# value of a query is one of these; within a 4-byte integer's range, since Django drops a
-# lookup whose value its column cannot hold.
-_STAND_INS = tuple(-1_999_730_001 - n for n in range(8))
+# Stand-ins for the values put in at use. Integers: ids are positive, so no real value of a
+# query is one of these; within a 4-byte integer's range, since Django drops a lookup whose value
+# its column cannot hold. Times: instants no record and no rule names.
+_STAND_INS = {
+    int: tuple(-1_999_730_001 - n for n in range(8)),
+    dt.datetime: tuple(dt.datetime(1901, 1, 3, 0, 0, 0, 730_001 + n, tzinfo=dt.UTC)
+                       for n in range(8)),
+}  # fmt: skip
 
 
-def _compiled(queryset, prefetches, stand_ins: dict) -> list[tuple[str, str, tuple, tuple]]:
-    """(annotation name, SQL, parameters, slots) of each prefetch's array, for a query whose
-    base table is the queryset model's own (the outer reference names it); slots are
-    (position, value name) of each stand-in among the parameters."""
+def _arrays(queryset, prefetches) -> dict:
+    """Each prefetch's rows as an array of JSON objects, by annotation name."""
     connection = connections[queryset.db]
     arrays = {}
     for prefetch in prefetches:
@@ -149,19 +151,61 @@ def _compiled(queryset, prefetches, stand_ins: dict) -> list[tuple[str, str, tup
         arrays[_PREFIX + prefetch.prefetch_to] = ArraySubquery(
             rows.select_related(None).values(folded_row=row)
         )
-    query = queryset.model._default_manager.using(queryset.db).annotate(**arrays).query
-    compiler = query.get_compiler(queryset.db)
+    return arrays
+
+
+def _compiled(model, db: str, expressions: dict, stand_ins: dict) -> list[tuple]:
+    """(annotation name, SQL, parameters, slots, output field) of each expression, for a query
+    whose base table is the model's own (an outer reference names it); slots are (position,
+    value name) of each stand-in among the parameters."""
+    query = model._default_manager.using(db).annotate(**expressions).query
+    compiler = query.get_compiler(db)
     names = {stand_in: name for name, stand_in in stand_ins.items()}
     compiled, placed = [], set()
-    for name in arrays:
-        sql, params = compiler.compile(query.annotations[name])
-        slots = tuple((i, names[p]) for i, p in enumerate(params) if type(p) is int and p in names)
+    for name in expressions:
+        annotation = query.annotations[name]
+        sql, params = compiler.compile(annotation)
+        slots = tuple(
+            (i, names[p]) for i, p in enumerate(params) if type(p) in _STAND_INS and p in names
+        )
         placed.update(name for _, name in slots)
-        compiled.append((name, sql, tuple(params), slots))
+        compiled.append((name, sql, tuple(params), slots, annotation.output_field))
     if placed != set(stand_ins):
-        # A value the prefetches were built without: its value would go nowhere.
+        # A value the expressions were built without: its value would go nowhere.
         raise ValueError(f"fold: no parameter holds {sorted(set(stand_ins) - placed)}")
     return compiled
+
+
+def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) -> dict:
+    """`build(**values)`'s annotations as RawSQL, compiled once per `key` and shape of values."""
+    given = {name: value for name, value in values.items() if value is not None}
+    if any(type(value) not in _STAND_INS for value in given.values()) or len(given) > 8:
+        raise TypeError("kept SQL takes integers, aware times or None as values")
+    if any(type(v) is dt.datetime and timezone.is_naive(v) for v in given.values()):
+        raise TypeError("kept SQL takes aware times only")
+    absent = tuple(sorted(name for name, value in values.items() if value is None))
+    key = (db, model._meta.label, *key, tuple(sorted(given)), absent)
+    with _compiled_lock:
+        compiled = _COMPILED.get(key)
+        if compiled is not None:
+            _COMPILED.move_to_end(key)
+    if compiled is None:
+        stand_ins = {name: _STAND_INS[type(given[name])][n] for n, name in enumerate(sorted(given))}
+        expressions = build(**stand_ins, **dict.fromkeys(absent))
+        compiled = _compiled(model, db, expressions, stand_ins)
+        with _compiled_lock:
+            _COMPILED[key] = compiled
+            while len(_COMPILED) > _COMPILED_MAX:
+                _COMPILED.popitem(last=False)
+    annotations = {}
+    for name, sql, params, slots, output_field in compiled:
+        if slots:
+            params = list(params)
+            for i, value_name in slots:
+                params[i] = given[value_name]
+        # Django's own compiled SQL, its values still passed apart as parameters.
+        annotations[name] = RawSQL(sql, tuple(params), output_field=output_field)  # noqa: S611
+    return annotations
 
 
 def fold(queryset, *prefetches: Prefetch, key: tuple):
@@ -178,41 +222,28 @@ def fold(queryset, *prefetches: Prefetch, key: tuple):
 def fold_built(queryset, build: Callable[..., tuple[Prefetch, ...]], *, key: tuple, **values):
     """`fold(queryset, *build(**values), key=key)`, compiled once for every set of values.
 
-    `values` are integers (an agency's id) or None; `build` must use each integer only as a
-    query value (a filter's operand), never to choose the query's shape. On a miss the
-    prefetches are built with a stand-in for each integer, compiled, and the stand-ins'
-    positions among the parameters kept; at each use the caller's values take their places.
-    A None is passed to `build` as it is and is part of the key. The caller passes
-    `build(**values)` to `unfold`."""
+    `values` are integers (an agency's id), aware times or None; `build` must use each only as
+    a query value (a filter's operand), never to choose the query's shape. On a miss the
+    prefetches are built with a stand-in for each value, compiled, and the stand-ins' positions
+    among the parameters kept; at each use the caller's values take their places. A None is
+    passed to `build` as it is and is part of the key. The caller passes `build(**values)` to
+    `unfold`."""
     if not _folds(queryset.db):
         return queryset
-    given = {name: value for name, value in values.items() if value is not None}
-    if any(type(value) is not int for value in given.values()) or len(given) > len(_STAND_INS):
-        raise TypeError("fold_built takes integers or None as values")
-    absent = tuple(sorted(name for name, value in values.items() if value is None))
-    key = (queryset.db, queryset.model._meta.label, *key, tuple(sorted(given)), absent)
-    with _compiled_lock:
-        compiled = _COMPILED.get(key)
-        if compiled is not None:
-            _COMPILED.move_to_end(key)
-    if compiled is None:
-        stand_ins = dict(zip(sorted(given), _STAND_INS, strict=False))
-        prefetches = build(**stand_ins, **dict.fromkeys(absent))
-        compiled = _compiled(queryset, prefetches, stand_ins)
-        with _compiled_lock:
-            _COMPILED[key] = compiled
-            while len(_COMPILED) > _COMPILED_MAX:
-                _COMPILED.popitem(last=False)
-    annotations = {}
-    rows = ArrayField(models.JSONField())
-    for name, sql, params, slots in compiled:
-        if slots:
-            params = list(params)
-            for i, value_name in slots:
-                params[i] = given[value_name]
-        # Django's own compiled SQL, its values still passed apart as parameters.
-        annotations[name] = RawSQL(sql, tuple(params), output_field=rows)  # noqa: S611
-    return queryset.annotate(**annotations)
+    return queryset.annotate(
+        **_kept(queryset.model, queryset.db, ("fold", *key),
+                lambda **v: _arrays(queryset, build(**v)), values)
+    )  # fmt: skip
+
+
+def kept_annotations(model, build: Callable[..., dict], *, key: tuple, using: str = "default",
+                     **values) -> dict:  # fmt: skip
+    """`build(**values)`, annotations of the model's rows (subqueries beside each row), as SQL
+    compiled once per process for every set of values, as `fold_built` keeps its lists: the same
+    promises of `key` and `values`. Off PostgreSQL, `build(**values)` as it is."""
+    if connections[using].vendor != "postgresql":
+        return build(**values)
+    return _kept(model, using, ("annotations", *key), build, values)
 
 
 # Per (model, relations): how to build instances from a row's JSON object.

@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import (
-    Count,
     OuterRef,
     Prefetch,
     Q,
@@ -40,13 +39,14 @@ from cases.selectors.people import people_named
 from cases.selectors.victims import (
     case_victims_visible,
     count_victims_visible,
-    page_victim_columns,
+    victim_columns_of,
     visible_victims_q,
 )
 from deadlines.records import deadlines_of_record
 from taskforce import access, folded
 from taskforce.dates import start_of_day
 from taskforce.models import County, Deadline, DeadlineStatus, User
+from taskforce.web.columns import CountOf
 from taskforce.web.pagination import Page, count_parts, keyset_page
 
 ORDER = ("-updated_at", "-id")
@@ -143,9 +143,7 @@ def case_list(
         size=size,
         select_related=("owner_agency", "assigned_prosecutor", "county") if with_columns else (),
         prefetch_related=("defendants",),
-        annotate=(caseload_columns(actor, victims=False) | page_victim_columns(actor))
-        if with_columns
-        else None,
+        annotate=page_columns(actor) if with_columns else None,
         with_total=with_total,
     )
     if with_columns:
@@ -153,7 +151,23 @@ def case_list(
     return page
 
 
-def caseload_columns(actor: User, *, victims: bool = True) -> dict:
+def page_columns(actor: User) -> dict:
+    """The caseload page's columns (`caseload_columns` without victims, `page_victim_columns`),
+    compiled once per process for everyone (`folded.kept_annotations`): building and compiling
+    their seven subqueries was the costliest part of the page's queries in Python (#22)."""
+    membership = access.acting_membership(actor)
+    sees_people = membership is not None and membership.role in access.rules_for(Person).view
+
+    def build(now, agency_id) -> dict:
+        return caseload_columns(actor, victims=False, now=now) | victim_columns_of(agency_id)
+
+    return folded.kept_annotations(
+        Case, build, key=("caseload_page", sees_people),
+        now=timezone.now(), agency_id=membership.agency_id if sees_people else None,
+    )  # fmt: skip
+
+
+def caseload_columns(actor: User, *, victims: bool = True, now=None) -> dict:
     """What a caseload row shows beside the case: next hearing, counts of victims and counts.
 
     The victims counted are those the actor may see (cases.selectors.victims): a case shared
@@ -163,8 +177,9 @@ def caseload_columns(actor: User, *, victims: bool = True) -> dict:
     victims another agency recorded.
     """
     upcoming = CourtEvent.objects.filter(
-        case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED, starts_at__gte=timezone.now()
-    ).order_by("starts_at")
+        case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED,
+        starts_at__gte=timezone.now() if now is None else now,
+    ).order_by("starts_at")  # fmt: skip
     due = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(Case),
         object_id=OuterRef("pk"),
@@ -175,11 +190,11 @@ def caseload_columns(actor: User, *, victims: bool = True) -> dict:
         "next_deadline_title": Subquery(due.values("title")[:1]),
         "next_hearing": Subquery(upcoming.values("starts_at")[:1]),
         "next_hearing_kind": Subquery(upcoming.values("kind")[:1]),
-        "active_counts": Count("charges", filter=Q(charges__status="active"), distinct=True),
+        "active_counts": CountOf(Charge.objects.filter(case=OuterRef("pk"), status="active")),
     }
     if victims:
-        columns["victim_count"] = Count(
-            "case_victims", filter=visible_victims_q(actor), distinct=True
+        columns["victim_count"] = CountOf(
+            CaseVictim.objects.filter(visible_victims_q(actor, prefix=""), case=OuterRef("pk"))
         )
     return columns
 

@@ -175,7 +175,7 @@ def test_one_compiled_page_serves_every_agency_with_its_own_notes(
         verified_login(client, viewer)
         pages[viewer] = _page(client, full_case)
     assert [key for key in folded._COMPILED if "case_page" in key] == [
-        ("default", "cases.Case", "case_page", ("agency_id",), ())
+        ("default", "cases.Case", "fold", "case_page", ("agency_id",), ())
     ]
     for private in ("Agency-only strategy", "Victim interview"):
         assert private in pages[wash_prosecutor]
