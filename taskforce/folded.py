@@ -36,6 +36,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
+from taskforce.access.visibility import compiling, fill_moment
+
 _PREFIX = "_folded_"
 
 
@@ -191,8 +193,10 @@ def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) 
             _COMPILED.move_to_end(key)
     if compiled is None:
         stand_ins = {name: _STAND_INS[type(given[name])][n] for n, name in enumerate(sorted(given))}
-        expressions = build(**stand_ins, **dict.fromkeys(absent))
-        compiled = _compiled(model, db, expressions, stand_ins)
+        # The policy's pieces, if any, ask the moment as slots (filled at each use below).
+        with compiling():
+            expressions = build(**stand_ins, **dict.fromkeys(absent))
+            compiled = _compiled(model, db, expressions, stand_ins)
         with _compiled_lock:
             _COMPILED[key] = compiled
             while len(_COMPILED) > _COMPILED_MAX:
@@ -204,7 +208,7 @@ def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) 
             for i, value_name in slots:
                 params[i] = given[value_name]
         # Django's own compiled SQL, its values still passed apart as parameters.
-        annotations[name] = RawSQL(sql, tuple(params), output_field=output_field)  # noqa: S611
+        annotations[name] = RawSQL(sql, fill_moment(tuple(params)), output_field=output_field)  # noqa: S611
     return annotations
 
 
@@ -240,7 +244,9 @@ def kept_annotations(model, build: Callable[..., dict], *, key: tuple, using: st
                      **values) -> dict:  # fmt: skip
     """`build(**values)`, annotations of the model's rows (subqueries beside each row), as SQL
     compiled once per process for every set of values, as `fold_built` keeps its lists: the same
-    promises of `key` and `values`. Off PostgreSQL, `build(**values)` as it is."""
+    promises of `key` and `values`. A `build` that asks the access policy gets one person's SQL:
+    its key must name the person (the policy's own keys say what); the moment the policy asks
+    is filled at each use, never kept. Off PostgreSQL, `build(**values)` as it is."""
     if connections[using].vendor != "postgresql":
         return build(**values)
     return _kept(model, using, ("annotations", *key), build, values)

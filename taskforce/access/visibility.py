@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from threading import Lock
@@ -116,6 +117,26 @@ def _now() -> datetime:
 def today() -> date:
     """The local day, as the policy's kept SQL must ask it (a slot while compiling)."""
     return _DAY_SLOT if _compiling.get() else timezone.localdate()
+
+
+@contextmanager
+def compiling() -> Iterator[None]:
+    """While SQL is compiled to be kept (here, `taskforce.folded`): the policy asks the moment
+    as its slots, so that no time of one use is kept for the next (`fill_moment`)."""
+    token = _compiling.set(True)
+    try:
+        yield
+    finally:
+        _compiling.reset(token)
+
+
+def fill_moment(params: tuple) -> tuple:
+    """`params` with the moment's slots (compiled inside `compiling()`) filled for now."""
+    if not any(type(p) in (date, datetime) and p in SLOTS for p in params):
+        return params
+    now = timezone.now()
+    filled = {_NOW_SLOT: now, _DAY_SLOT: timezone.localdate(now)}
+    return tuple(filled[p] if type(p) in (date, datetime) and p in SLOTS else p for p in params)
 
 
 def _compiled_ids(key: tuple, build: Callable[[], QuerySet], pk_field) -> RawSQL | None:
