@@ -76,11 +76,13 @@ def _shown_rows(cases: list[Case]) -> list[SafeString]:
     """The caseload's rows as the page shows them (each value once, each URL from one reverse)."""
     url = access.detail_urls(Case)
     when, zone = "M j, Y H:i", timezone.get_current_timezone()
+    # `get_status_display`, looked up once: it flattened the choices again for every row.
+    statuses = {value: str(label) for value, label in Case._meta.get_field("status").flatchoices}
     rows = []
     for case in cases:
         defendants = case.defendants_shown
         prosecutor = case.assigned_prosecutor
-        rows.append(format_html(
+        rows.append(shown.html_row(
             ROW,
             url=url(case.public_id),
             number=case.number,
@@ -89,7 +91,7 @@ def _shown_rows(cases: list[Case]) -> list[SafeString]:
             title=format_html('<br><span class="muted">{}</span>', case.title)
             if case.title and defendants
             else "",
-            status=case.get_status_display(),
+            status=statuses.get(case.status, case.status),
             defendants="; ".join(p.display_name for p in defendants) or shown.NONE_SHOWN,
             next_hearing=shown.time_element(case.next_hearing, when, zone=zone),
             next_deadline=shown.time_element(
