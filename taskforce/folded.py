@@ -30,6 +30,7 @@ from decimal import Decimal
 from threading import Lock
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
@@ -131,7 +132,7 @@ def _linked(model, prefetch: Prefetch):
 # serves every agency. Keying by agency had each of four web workers compile the case page's
 # 20 kB of SQL again for each of 50 agencies: 13% of a worker's CPU in the load test (#22).
 _COMPILED: OrderedDict[tuple, list[tuple]] = OrderedDict()
-_COMPILED_MAX = 256
+_COMPILED_MAX = 1024
 _compiled_lock = Lock()
 # Stand-ins for the values put in at use. Integers: ids are positive, so no real value of a
 # query is one of these; within a 4-byte integer's range, since Django drops a lookup whose value
@@ -156,37 +157,61 @@ def _arrays(queryset, prefetches) -> dict:
     return arrays
 
 
+def _slots(params, stand_ins: dict, placed: set) -> tuple:
+    """(position, value name) of each stand-in among the parameters; the names found are added
+    to `placed`."""
+    names = {stand_in: name for name, stand_in in stand_ins.items()}
+    slots = tuple(
+        (i, names[p]) for i, p in enumerate(params) if type(p) in _STAND_INS and p in names
+    )
+    placed.update(name for _, name in slots)
+    return slots
+
+
+def _placed_all(placed: set, stand_ins: dict) -> None:
+    if placed != set(stand_ins):
+        # A value the SQL was built without: its value would go nowhere.
+        raise ValueError(f"kept SQL: no parameter holds {sorted(set(stand_ins) - placed)}")
+
+
 def _compiled(model, db: str, expressions: dict, stand_ins: dict) -> list[tuple]:
     """(annotation name, SQL, parameters, slots, output field) of each expression, for a query
-    whose base table is the model's own (an outer reference names it); slots are (position,
-    value name) of each stand-in among the parameters."""
+    whose base table is the model's own (an outer reference names it)."""
     query = model._default_manager.using(db).annotate(**expressions).query
     compiler = query.get_compiler(db)
-    names = {stand_in: name for name, stand_in in stand_ins.items()}
     compiled, placed = [], set()
     for name in expressions:
         annotation = query.annotations[name]
         sql, params = compiler.compile(annotation)
-        slots = tuple(
-            (i, names[p]) for i, p in enumerate(params) if type(p) in _STAND_INS and p in names
-        )
-        placed.update(name for _, name in slots)
+        slots = _slots(params, stand_ins, placed)
         compiled.append((name, sql, tuple(params), slots, annotation.output_field))
-    if placed != set(stand_ins):
-        # A value the expressions were built without: its value would go nowhere.
-        raise ValueError(f"fold: no parameter holds {sorted(set(stand_ins) - placed)}")
+    _placed_all(placed, stand_ins)
     return compiled
 
 
-def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) -> dict:
-    """`build(**values)`'s annotations as RawSQL, compiled once per `key` and shape of values."""
+def _compiled_query(queryset, stand_ins: dict) -> list[tuple]:
+    """The queryset's whole SQL as one entry, like `_compiled`'s; none when it selects
+    nothing."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    placed: set = set()
+    slots = _slots(params, stand_ins, placed)
+    _placed_all(placed, stand_ins)
+    return [("", sql, tuple(params), slots, None)]
+
+
+def _entries(db: str, key: tuple, compile_entries: Callable[..., list], values: dict) -> list:
+    """`compile_entries(**values)`'s entries, compiled once per `key` and shape of values, each
+    as (name, SQL, parameters, output field) with this use's values and moment put in."""
     given = {name: value for name, value in values.items() if value is not None}
     if any(type(value) not in _STAND_INS for value in given.values()) or len(given) > 8:
         raise TypeError("kept SQL takes integers, aware times or None as values")
     if any(type(v) is dt.datetime and timezone.is_naive(v) for v in given.values()):
         raise TypeError("kept SQL takes aware times only")
     absent = tuple(sorted(name for name, value in values.items() if value is None))
-    key = (db, model._meta.label, *key, tuple(sorted(given)), absent)
+    key = (db, *key, tuple(sorted(given)), absent)
     with _compiled_lock:
         compiled = _COMPILED.get(key)
         if compiled is not None:
@@ -195,21 +220,48 @@ def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) 
         stand_ins = {name: _STAND_INS[type(given[name])][n] for n, name in enumerate(sorted(given))}
         # The policy's pieces, if any, ask the moment as slots (filled at each use below).
         with compiling():
-            expressions = build(**stand_ins, **dict.fromkeys(absent))
-            compiled = _compiled(model, db, expressions, stand_ins)
+            compiled = compile_entries(stand_ins, **stand_ins, **dict.fromkeys(absent))
         with _compiled_lock:
             _COMPILED[key] = compiled
             while len(_COMPILED) > _COMPILED_MAX:
                 _COMPILED.popitem(last=False)
-    annotations = {}
+    entries = []
     for name, sql, params, slots, output_field in compiled:
         if slots:
             params = list(params)
             for i, value_name in slots:
                 params[i] = given[value_name]
+        entries.append((name, sql, fill_moment(tuple(params)), output_field))
+    return entries
+
+
+def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) -> dict:
+    """`build(**values)`'s annotations as RawSQL, compiled once per `key` and shape of values."""
+
+    def compile_entries(stand_ins, **built_with):
+        return _compiled(model, db, build(**built_with), stand_ins)
+
+    return {
         # Django's own compiled SQL, its values still passed apart as parameters.
-        annotations[name] = RawSQL(sql, fill_moment(tuple(params)), output_field=output_field)  # noqa: S611
-    return annotations
+        name: RawSQL(sql, params, output_field=output_field)  # noqa: S611
+        for name, sql, params, output_field in _entries(
+            db, (model._meta.label, *key), compile_entries, values
+        )
+    }
+
+
+def kept_sql(build: Callable[..., object], *, key: tuple, using: str = "default",
+             **values) -> tuple[str, tuple] | None:  # fmt: skip
+    """The SQL and parameters of the queryset `build(**values)`, compiled once per process for
+    every set of values (the promises of `kept_annotations`); None when it selects nothing.
+    For a query whose rows the caller reads with a cursor, or uses as a subquery (`RawSQL`).
+    Only on PostgreSQL."""
+
+    def compile_entries(stand_ins, **built_with):
+        return _compiled_query(build(**built_with), stand_ins)
+
+    entries = _entries(using, ("sql", *key), compile_entries, values)
+    return (entries[0][1], entries[0][2]) if entries else None
 
 
 def fold(queryset, *prefetches: Prefetch, key: tuple):

@@ -86,6 +86,19 @@ def acting_membership(actor: User | None) -> Membership | None:
     return actor.membership
 
 
+def policy_key(actor: User | None) -> tuple:
+    """What the policy's answers for the actor depend on besides the records themselves: who,
+    through which membership, agency, group and role (the keys of its kept SQL). SQL built
+    from the policy for the actor and kept must be keyed by it."""
+    membership = acting_membership(actor)
+    if membership is None:
+        return (None,)
+    return (
+        actor.pk, membership.pk, membership.agency_id, membership.agency.group_id,
+        membership.role,
+    )  # fmt: skip
+
+
 def _codename(action: Action, model: type[models.Model]) -> str:
     return f"{action.value}_{model._meta.model_name}"
 
