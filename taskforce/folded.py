@@ -189,11 +189,13 @@ def _compiled(model, db: str, expressions: dict, stand_ins: dict) -> list[tuple]
     return compiled
 
 
-def _compiled_query(queryset, stand_ins: dict) -> list[tuple]:
-    """The queryset's whole SQL as one entry, like `_compiled`'s; none when it selects
-    nothing."""
+def _compiled_query(built, stand_ins: dict) -> list[tuple]:
+    """The SQL of a queryset (or a (SQL, parameters) pair built from Django's compiled SQL) as
+    one entry, like `_compiled`'s; none when it selects nothing (or `built` is None)."""
+    if built is None:
+        return []
     try:
-        sql, params = queryset.query.sql_with_params()
+        sql, params = built if isinstance(built, tuple) else built.query.sql_with_params()
     except EmptyResultSet:
         return []
     placed: set = set()
@@ -252,8 +254,9 @@ def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) 
 
 def kept_sql(build: Callable[..., object], *, key: tuple, using: str = "default",
              **values) -> tuple[str, tuple] | None:  # fmt: skip
-    """The SQL and parameters of the queryset `build(**values)`, compiled once per process for
-    every set of values (the promises of `kept_annotations`); None when it selects nothing.
+    """The SQL and parameters of the queryset `build(**values)` (or of the (SQL, parameters) it
+    returns), compiled once per process for every set of values (the promises of
+    `kept_annotations`); None when it selects nothing.
     For a query whose rows the caller reads with a cursor, or uses as a subquery (`RawSQL`).
     Only on PostgreSQL."""
 

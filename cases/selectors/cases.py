@@ -136,8 +136,15 @@ def case_list(
     """One page of the cases the actor may see, newest change first, continuing after `after`;
     without the caseload's columns (`with_columns=False`) for a panel that shows a case's number,
     caption and status only."""
+    # A list without values to filter by (a scope and a sort only: the home's "my cases", the
+    # caseload's first page) is the same SQL at each use: kept compiled (`keyset_page`).
+    plain = not (filters.q or filters.status or filters.kind or filters.county)
     page = keyset_page(
-        _parts(actor, filters),
+        lambda: _parts(actor, filters),
+        model=Case,
+        kept=("case_list", access.policy_key(actor), filters.scope, filters.sort)
+        if plain
+        else None,
         order=SORTS.get(filters.sort, ORDER),
         after=after,
         size=size,
