@@ -356,7 +356,8 @@ def _planned(sql: str) -> tuple[float, float] | None:
     warm); None for anything else, which is not run twice."""
     if sql.startswith("SELECT set_config('pghistory."):  # the history context, then the query
         sql = sql.split("; ", 1)[1]
-    if not sql.startswith("SELECT") or connection.vendor != "postgresql":
+    # A prepared statement (taskforce/prepared.py) is explained as it is run: EXPLAIN EXECUTE.
+    if not sql.startswith(("SELECT", "(SELECT", "EXECUTE")) or connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         # The text Django sent, values in place: it was just run as it is.

@@ -126,16 +126,34 @@ def statements_of(connection) -> _Statements:
     return statements
 
 
+# What django-pghistory puts before each statement it does not take for a read (the history
+# context of the request, for the triggers of the writes). It takes a UNION for a write, as the
+# statement does not start with SELECT: the context, set for the transaction, is of no use to a
+# read, and the two statements could not be prepared.
+_HISTORY_CONTEXT = (
+    "SELECT set_config('pghistory.context_id', %s, true), "
+    "set_config('pghistory.context_metadata', %s, true); "
+)
+
+
 class PreparingCursor(psycopg2.extensions.cursor):
     """A psycopg2 cursor that runs a long SELECT seen before as a prepared statement."""
 
     def execute(self, query, vars=None):
         if (
+            isinstance(query, str)
+            and query.startswith(_HISTORY_CONTEXT)
+            and query.startswith("(SELECT ", len(_HISTORY_CONTEXT))
+            and isinstance(vars, (list, tuple))
+            and len(vars) >= 2
+        ):
+            query, vars = query[len(_HISTORY_CONTEXT) :], vars[2:]
+        if (
             self.name is None
             and isinstance(vars, (list, tuple))
             and isinstance(query, str)
             and len(query) >= MIN_LENGTH
-            and query.startswith("SELECT")
+            and query.startswith(("SELECT", "(SELECT"))
             and ";" not in query  # one statement (a history context's set_config comes first)
         ):
             name = statements_of(self.connection).name_for(self, query, len(vars))

@@ -2,7 +2,9 @@
 as sent as text, a statement PostgreSQL will not prepare still answered, a transaction never
 broken by trying."""
 
+import pghistory
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -62,3 +64,27 @@ def test_a_select_postgresql_will_not_prepare_is_sent_as_text_inside_a_transacti
 def test_placeholders_become_numbered_parameters_and_percent_signs_stay():
     assert _numbered("SELECT '100%%' || %s || %s", 2) == "SELECT '100%' || $1 || $2"
     assert _numbered("SELECT %s", 2) is None  # not the values given: sent as text
+
+
+def test_a_union_read_inside_a_history_context_is_sent_alone_and_a_write_keeps_its_context(
+    wash_prosecutor,
+):
+    """django-pghistory puts the request's history context before every statement it does not
+    take for a read, a UNION among them: the cursor sends the read alone (the context is for
+    the triggers of writes); a write inside the same context still carries it to its history
+    row."""
+    first = case_create(actor=wash_prosecutor, number="27-CR-26-301")
+    second = case_create(actor=wash_prosecutor, number="27-CR-26-302")
+    both = (
+        Case.objects.filter(pk=first.pk).values("pk")
+        .union(Case.objects.filter(pk=second.pk).values("pk"), all=True)
+    )  # fmt: skip
+    with pghistory.context(purpose="union test"):
+        with CaptureQueriesContext(connection) as seen:
+            assert sorted(row["pk"] for row in both) == [first.pk, second.pk]
+        [sent] = seen.captured_queries
+        assert sent["sql"].startswith("(SELECT") and "set_config" not in sent["sql"]
+        Case.objects.filter(pk=first.pk).update(title="Renamed in the union test")
+    row = apps.get_model("cases.CaseHistory").objects.filter(pgh_obj_id=first.pk).latest("pgh_id")
+    assert row.title == "Renamed in the union test"
+    assert row.pgh_context.metadata["purpose"] == "union test"
