@@ -59,7 +59,7 @@ def label_html(context: dict) -> str:
     if not context["use_tag"]:
         return label
     tag = conditional_escape(context["tag"])
-    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>"
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>"
 
 
 def input_html(widget: dict) -> str:

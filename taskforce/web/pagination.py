@@ -97,22 +97,26 @@ def _kept_first_page(build_parts, model, kept: tuple, order, size, select_relate
     """`keyset_page`'s first page on PostgreSQL with its count and keys compiled once per
     process (`folded.kept_sql`): the parts are built only on the first use of `kept`."""
     db = router.db_for_read(model)
-    total = None
-    if with_total:
+
+    def total(has_next: bool, shown: int) -> int | None:
+        if not with_total or not has_next:
+            return shown if with_total else None
         counted = folded.kept_sql(
             lambda: _count_sql(build_parts()), key=("keyset count", *kept), using=db
         )
-        total = _fetch(db, counted, one=True)
+        return _fetch(db, counted, one=True)
+
     if not annotate:
         chosen = folded.kept_sql(lambda: _firsts(build_parts(), order, size),
                                  key=("keyset firsts", *kept, order, size), using=db)  # fmt: skip
         if chosen is None:
-            return Page(rows=[], has_next=False, total=total)
+            return Page(rows=[], has_next=False, total=total(False, 0))
         # The kept SQL of Django's own compiled query, its values passed apart.
         ids = RawSQL(*chosen, output_field=model._meta.pk)  # noqa: S611
         rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, None)
         found = list(rows.order_by(*order)[: size + 1])
-        return Page(rows=found[:size], has_next=len(found) > size, total=total)
+        has_next = len(found) > size
+        return Page(rows=found[:size], has_next=has_next, total=total(has_next, len(found)))
     keyed = folded.kept_sql(
         lambda: _keys(build_parts(), order, size), key=("keyset keys", *kept, order, size), using=db
     )
@@ -120,7 +124,8 @@ def _kept_first_page(build_parts, model, kept: tuple, order, size, select_relate
     ids = [pk for _, pk in keys[:size]]
     rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, annotate)
     by_id = {row.pk: row for row in rows}
-    return Page(rows=[by_id[pk] for pk in ids], has_next=len(keys) > size, total=total)
+    has_next = len(keys) > size
+    return Page(rows=[by_id[pk] for pk in ids], has_next=has_next, total=total(has_next, len(ids)))
 
 
 def keyset_page(
@@ -154,7 +159,15 @@ def keyset_page(
     if callable(parts):
         parts = parts()
     model = parts[0].model
-    total = count_parts(parts) if with_total else None
+    every = parts
+
+    def total(has_next: bool, shown: int) -> int | None:
+        """The first page of a list that has no next one holds all of it: no count to ask
+        (a search's few matches, issue #22). Otherwise every part is counted."""
+        if not with_total:
+            return None
+        return shown if after is None and not has_next else count_parts(every)
+
     if after is not None:
         parts = [_after(part, order, after) for part in parts]
     field = order[0].lstrip("-")
@@ -168,7 +181,8 @@ def keyset_page(
         rows = _loaded(model.objects.filter(pk__in=chosen), select_related, prefetch_related,
                        annotate)  # fmt: skip
         found = list(rows.order_by(*order)[: size + 1])
-        return Page(rows=found[:size], has_next=len(found) > size, total=total)
+        has_next = len(found) > size
+        return Page(rows=found[:size], has_next=has_next, total=total(has_next, len(found)))
     limited = [part.order_by(*order).values_list(field, "id")[: size + 1] for part in parts]
     if len(limited) > 1 and postgresql:
         keys = list(limited[0].union(*limited[1:], all=True).order_by(*order)[: size + 1])
@@ -185,4 +199,5 @@ def keyset_page(
     ids = [pk for _, pk in keys[:size]]
     rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, annotate)
     by_id = {row.pk: row for row in rows}
-    return Page(rows=[by_id[pk] for pk in ids], has_next=len(keys) > size, total=total)
+    has_next = len(keys) > size
+    return Page(rows=[by_id[pk] for pk in ids], has_next=has_next, total=total(has_next, len(ids)))

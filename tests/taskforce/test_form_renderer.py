@@ -82,6 +82,9 @@ class Inputs(forms.Form):
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
     marker = forms.CharField(required=False, widget=forms.HiddenInput())
+    # A radio list's label names no one input: a tag without attributes.
+    pick = forms.ChoiceField(required=False, widget=forms.RadioSelect,
+                             choices=[("a", "Alpha"), ("b", HOSTILE)])  # fmt: skip
     flag = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"autofocus": True, "disabled": False})
     )
@@ -96,9 +99,10 @@ class Inputs(forms.Form):
         {"words": "plain", "count": "7", "email": "a@example.org", "day": "2026-12-05"},
     ],
 )  # fmt: skip
-def test_inputs_and_labels_are_the_markup_of_djangos_templates(data):
-    ours = Inputs(data=data)
-    theirs = Inputs(data=data, renderer=DjangoTemplates())
+@pytest.mark.parametrize("auto_id", ["id_%s", False])  # without ids: labels with no attributes
+def test_inputs_and_labels_are_the_markup_of_djangos_templates(data, auto_id):
+    ours = Inputs(data=data, auto_id=auto_id)
+    theirs = Inputs(data=data, auto_id=auto_id, renderer=DjangoTemplates())
     ours.is_valid(), theirs.is_valid()
     for name in ours.fields:
         assert ours[name].as_widget() == theirs[name].as_widget(), name
@@ -112,4 +116,4 @@ def test_inputs_and_labels_are_the_markup_of_djangos_templates(data):
     assert ours_html == str(theirs)
     assert "<script>" not in ours_html
     assert "django/forms/label.html" not in by_ours
-    assert "django/forms/widgets/input.html" not in by_ours
+    assert "django/forms/widgets/text.html" not in by_ours  # (radio options still use input.html)

@@ -90,3 +90,20 @@ def test_a_kept_first_page_is_the_same_page_and_follows_later_changes(
     assert [c.pk for c in kept.rows] == [c.pk for c in built.rows]
     assert shared.pk in [c.pk for c in kept.rows]
     assert (kept.has_next, kept.total) == (True, 4)
+
+
+def test_a_first_page_that_holds_the_whole_list_asks_no_count(wash_prosecutor, ramsey_prosecutor,
+                                                              wash_cao):  # fmt: skip
+    """A list shorter than a page (a search's few matches) is counted from its rows: one
+    query fewer, the same total; a longer one is still counted in full."""
+    for n in range(3):
+        case_create(actor=wash_prosecutor, number=f"W-{n}", title="")
+    shared = case_create(actor=ramsey_prosecutor, number="R-1", title="")
+    access.share(actor=ramsey_prosecutor, obj=shared, to_agency=wash_cao, reason="Co-counsel")
+    parts = access.visible_parts(wash_prosecutor, Case)
+    for size, total, asked in ((10, 4, 1), (4, 4, 1), (3, 4, 2)):
+        with CaptureQueriesContext(connection) as seen:
+            page = keyset_page(parts, order=ORDER, size=size)
+        assert page.total == total and page.has_next == (size < total)
+        if connection.vendor == "postgresql":
+            assert len(seen) == asked, size
