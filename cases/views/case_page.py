@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cases.models import Arrest, Case, Charge, CourtEvent, Person
 from cases.selectors.cases import TimelineEntry
-from taskforce.web.shown import date_text, reversed_with
+from taskforce.web.shown import date_text, reversed_with, time_element
 
 WHEN = "M j, Y H:i"
 DAY = "M j, Y"
@@ -25,13 +25,6 @@ HEARING_WHEN = "D M j, Y H:i"
 
 def _joined(rows: Iterable[SafeString], between: str = "") -> SafeString:
     return mark_safe(between.join(rows))  # noqa: S308 - each row is format_html's, values escaped
-
-
-def _time(value, fmt: str, zone) -> SafeString:
-    """`<time datetime="{{ value|date:'c' }}">{{ value|date:fmt }}</time>`."""
-    return format_html(
-        '<time datetime="{}">{}</time>', date_text(value, "c", zone), date_text(value, fmt, zone)
-    )
 
 
 def _if(condition, fmt: str, *args) -> SafeString | str:
@@ -49,7 +42,7 @@ def timeline_rows(timeline: Iterable[TimelineEntry]) -> SafeString:
     return _joined(
         format_html(
             TIMELINE_ROW,
-            at=_time(entry.at, WHEN, zone),
+            at=time_element(entry.at, WHEN, zone=zone),
             what=entry.what,
             who=_if(entry.who, ' <span class="muted">by {}</span>', entry.who),
             detail=_if(entry.detail, "<br><span>{}</span>", entry.detail),
@@ -175,7 +168,7 @@ def hearing_rows(hearings: Iterable[CourtEvent], case: Case, can_change: bool) -
         rows.append(format_html(
             HEARING_ROW,
             kind=event.get_kind_display(),
-            at=_time(event.starts_at, HEARING_WHEN, zone),
+            at=time_element(event.starts_at, HEARING_WHEN, zone=zone),
             courtroom=_if(event.courtroom, ", {}", event.courtroom),
             judge=_if(event.judge, ", Judge {}", event.judge),
             status=event.get_status_display(),
@@ -208,7 +201,7 @@ def deadline_rows(deadlines: Iterable, can_change: bool) -> SafeString:
             DEADLINE_ROW,
             title=deadline.title,
             source=deadline.source,
-            due=_time(deadline.due_at, HEARING_WHEN, zone),
+            due=time_element(deadline.due_at, HEARING_WHEN, zone=zone),
             status=deadline.get_status_display(),
             waiver=_if(deadline.waiver_reason, ": {}", deadline.waiver_reason),
             waive=_if(

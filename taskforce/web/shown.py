@@ -58,13 +58,19 @@ _ID_SLOT = uuid.UUID("00000000-0000-4000-8000-00000000516f")
 
 
 def reversed_with(name: str, *args) -> Callable[[uuid.UUID], str]:
-    """`{% url name *args public_id %}` for many public ids: the URL reversed once, each id put
-    in its place (reverse() per row and link was a tenth of a list's rows)."""
-    template = reverse(name, args=[*args, _ID_SLOT])
-    before, slot, after = template.partition(str(_ID_SLOT))
-    if not slot or str(_ID_SLOT) in after:
-        return lambda public_id: reverse(name, args=[*args, public_id])
-    return lambda public_id: f"{before}{public_id}{after}"
+    """`{% url name *args public_id %}` for many public ids: the URL reversed once, at its first
+    use, and each id put in its place (reverse() per row and link was a tenth of a list's rows)."""
+    cut: list[str] = []
+
+    def url(public_id: uuid.UUID) -> str:
+        if not cut:
+            before, slot, after = reverse(name, args=[*args, _ID_SLOT]).partition(str(_ID_SLOT))
+            if not slot or str(_ID_SLOT) in after:
+                return reverse(name, args=[*args, public_id])
+            cut.extend((before, after))
+        return f"{cut[0]}{public_id}{cut[1]}"
+
+    return url
 
 
 def time_element(
