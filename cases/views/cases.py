@@ -155,6 +155,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     victims = case_victims_shown(request.user, case)
     shown = {victim.pk for victim in victims}
     shares = list(access.shares_of(request.user, case).select_related("created_by"))
+    transition_form = TransitionForm(case=case) if can_change else None
     lists = {
         "defendants": case.defendants_shown,
         "charges": case.charges.all(),
@@ -192,7 +193,9 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "speedy_demand": getattr(case, "speedy_demand", None),
             "detention": next(iter(case.open_detentions), None),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
-            "transition_form": TransitionForm(case=case) if can_change else None,
+            "transition_form_html": case_page.transition_form_html(transition_form)
+            if transition_form and transition_form.fields["to_status"].choices
+            else "",
         },
     )
 

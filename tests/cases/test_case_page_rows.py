@@ -1,8 +1,8 @@
 """The case page's lists, built once per row in Python (cases/views/case_page.py) instead of
 the template's loops (issue #22): the same HTML as the loops wrote, for the owner's prosecutor
 and supervisor (every action link) and for the agency the case is shared with (none), with
-every value escaped; and `shown.date_text` is the `date` filter, zone of the hour that happens
-twice included."""
+every value escaped; the form that moves a case on is the include it was; and `shown.date_text`
+is the `date` filter, zone of the hour that happens twice included."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -14,8 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.forms import TransitionForm
 from cases.services.court import court_event_record, court_event_schedule
 from cases.services.notes import document_upload, note_add
+from cases.views import case_page
 from taskforce.web import shown
 from tests.cases import test_case_page_folded as folded_page
 from tests.factories import verified_login
@@ -239,3 +241,25 @@ def test_a_reversed_url_with_its_id_put_in_is_the_url_reversed(full_case):
     assert shown.reversed_with("deadline_waive")(charge.public_id) == reverse(
         "deadline_waive", args=[charge.public_id]
     )
+
+
+def test_the_move_form_is_the_include_it_was(client, full_case, wash_prosecutor):
+    """The form that moves a case on, rendered once per process for the statuses it offers:
+    what `{% include "includes/form.html" with form=transition_form %}` wrote, for this case
+    and for a case in another status; a bound form (with errors of its own) is refused."""
+    case_page._TRANSITION_FORMS.clear()
+    include = Template('{% include "includes/form.html" with form=form %}')
+    verified_login(client, wash_prosecutor)
+    page = client.get(reverse("cases:detail", args=[full_case.public_id]))
+    form = TransitionForm(case=full_case)
+    assert form.fields["to_status"].choices
+    assert page.context["transition_form_html"] == include.render(Context({"form": form}))
+    assert 'name="to_status"' in page.context["transition_form_html"]
+    assert case_page.transition_form_html(form) is page.context["transition_form_html"]
+    full_case.status = "intake"
+    other = TransitionForm(case=full_case)
+    assert other.fields["to_status"].choices != form.fields["to_status"].choices
+    assert case_page.transition_form_html(other) == include.render(Context({"form": other}))
+    assert len(case_page._TRANSITION_FORMS) == 2
+    with pytest.raises(ValueError, match="unbound"):
+        case_page.transition_form_html(TransitionForm({}, case=full_case))
