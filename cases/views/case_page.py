@@ -102,6 +102,9 @@ def _sentence(sentence) -> SafeString:
     )
 
 
+MUTED = mark_safe(' class="muted"')
+
+
 def charge_rows(charges: Iterable[Charge], case: Case, can_change: bool) -> SafeString:
     amend = reversed_with("cases:charge_amend", case.public_id)
     dispose = reversed_with("cases:charge_dispose", case.public_id)
@@ -123,19 +126,18 @@ def charge_rows(charges: Iterable[Charge], case: Case, can_change: bool) -> Safe
             shown_sentence = ""
         rows.append(format_html(
             CHARGE_ROW,
-            muted="" if active else mark_safe(' class="muted"'),
+            muted="" if active else MUTED,
             defendant=charge.defendant.display_name,
             count=count,
             statute=charge.statute,
             level=charge.get_level_display(),
             filed=date_text(charge.filed_on, DAY),
             status=_charge_status(charge),
-            actions=_if(
-                can_change and active,
+            actions=format_html(
                 '<a href="{}">Amend<span class="visually-hidden"> count {}</span></a> · '
                 '<a href="{}">Disposition<span class="visually-hidden"> of count {}</span></a>',
                 amend(charge.public_id), count, dispose(charge.public_id), count,
-            ),
+            ) if can_change and active else "",
             sentence=shown_sentence,
         ))  # fmt: skip
     return _joined(rows)
@@ -206,12 +208,13 @@ def deadline_rows(deadlines: Iterable, can_change: bool) -> SafeString:
             due=time_element(deadline.due_at, HEARING_WHEN, zone=zone),
             status=deadline.get_status_display(),
             waiver=_if(deadline.waiver_reason, ": {}", deadline.waiver_reason),
-            waive=_if(
-                deadline.status == "open" and can_change,
+            waive=format_html(
                 ' · <a href="{}">Waive<span class="visually-hidden"> {}</span></a>',
                 waive(deadline.public_id),
                 deadline.title,
-            ),
+            )
+            if deadline.status == "open" and can_change
+            else "",
         )
         for deadline in deadlines
     )
