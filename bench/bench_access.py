@@ -63,6 +63,7 @@ from psycopg2 import sql
 from cases.models import Case, CaseGroupObjectPermission
 from cases.selectors.cases import ORDER, CaseFilters, case_count, case_list, caseload_columns
 from cases.selectors.victims import count_victims_visible, page_victim_columns
+from taskforce import prepared
 from taskforce.models import ROLES_BY_AGENCY_KIND, Agency, AgencyKind, Membership, Role, User
 
 SHARE_FRACTION = 0.02
@@ -420,7 +421,8 @@ def timed_with_global_index(
 
 
 def captured_sql(run: Callable[[], object]) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
+    """The SQL text of what `run` asks (sent as text, not as prepared statements, to explain)."""
+    with prepared.as_text(), CaptureQueriesContext(connection) as captured:
         run()
     return [query["sql"] for query in captured.captured_queries]
 

@@ -28,6 +28,9 @@ import hashlib
 import re
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import psycopg2.extensions
 
@@ -116,6 +119,18 @@ class _Statements:
 
 
 _BY_CONNECTION: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Inside `as_text()`, statements go as text: for a bench that prints their plans.
+_as_text: ContextVar[bool] = ContextVar("prepared_as_text", default=False)
+
+
+@contextmanager
+def as_text() -> Iterator[None]:
+    """Send every statement as its text (a bench reading the SQL it captured), not EXECUTE."""
+    token = _as_text.set(True)
+    try:
+        yield
+    finally:
+        _as_text.reset(token)
 
 
 def statements_of(connection) -> _Statements:
@@ -150,6 +165,7 @@ class PreparingCursor(psycopg2.extensions.cursor):
             query, vars = query[len(_HISTORY_CONTEXT) :], vars[2:]
         if (
             self.name is None
+            and not _as_text.get()
             and isinstance(vars, (list, tuple))
             and isinstance(query, str)
             and len(query) >= MIN_LENGTH
