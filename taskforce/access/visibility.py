@@ -415,6 +415,10 @@ def allowed_actions_each(
     if membership is None or not objs:
         return {obj.pk: frozenset() for obj in objs}
     model = type(objs[0])
+    rules = rules_for(model)
+    # What the actor's role may do to a record of their own agency: the same for each.
+    own = frozenset(a for a in Action if membership.role in rules.roles_for(a))
+    own = own if Action.VIEW in own else frozenset()
     answers: dict[int, frozenset[Action]] = {}
     elsewhere = []
     for obj in objs:
@@ -425,15 +429,13 @@ def allowed_actions_each(
         elif obj.is_hidden:
             answers[obj.pk] = frozenset()
         elif obj.owner_agency_id == membership.agency_id:
-            rules = rules_for(model)
-            own = frozenset(a for a in Action if membership.role in rules.roles_for(a))
-            answers[obj.pk] = own if Action.VIEW in own else frozenset()
+            answers[obj.pk] = own
         else:
             elsewhere.append(obj.pk)
     if elsewhere:
         seen: set[int] = set()
         changed: set[int] = set()
-        if membership.role in rules_for(model).view:
+        if membership.role in rules.view:
             for pk, changes in _elsewhere_allowed(actor, membership, model, elsewhere):
                 seen.add(pk)
                 if changes:
