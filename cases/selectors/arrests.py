@@ -181,6 +181,7 @@ def arrest_for_page(*, actor: User, public_id) -> Arrest:
         raise access.NotFound from None
     arrest_sql, charges_sql, parts = _page_sql()
     connection = connections[Arrest.objects.db]
+    public_id = Arrest._meta.get_field("public_id").get_db_prep_value(public_id, connection)
     with connection.cursor() as cursor:
         cursor.execute(arrest_sql, (public_id,))
         row = cursor.fetchone()
