@@ -159,3 +159,20 @@ def test_the_page_shows_the_zones_of_the_two_0130s_and_escapes_the_arrestee(
     assert html.count(" data-not-handed-off>") == 1
     assert "Buyer04" not in html  # sealed
     assert "<td>—</td>" in html and '<span class="muted">Not yet</span>' in html
+
+
+def test_a_lapsed_share_empties_the_rows_though_their_sql_was_compiled_before(
+    sting, sheriff_liaison, ramsey_cao, ramsey_prosecutor
+):
+    """The rows' conditions are kept compiled per person; the moment a grant lapses at is
+    filled in at each read."""
+    ends = NOW + dt.timedelta(days=30)
+    with time_machine.travel(NOW, tick=False):
+        access.share(
+            actor=sheriff_liaison, obj=sting, to_agency=ramsey_cao, reason="For 30 days",
+            expires_at=ends,
+        )  # fmt: skip
+    with time_machine.travel(ends - dt.timedelta(minutes=1), tick=False):
+        assert len(operation_summary(actor=ramsey_prosecutor, operation=sting).rows) == 3
+    with time_machine.travel(ends + dt.timedelta(seconds=1), tick=False):
+        assert operation_summary(actor=ramsey_prosecutor, operation=sting).rows == []
