@@ -1,7 +1,7 @@
 """Reads of hand-offs: a prosecution agency's intake queue, an arrest's referrals.
 
 The hand-offs a sting's or an arrest's page lists are read in plain SQL under the policy's
-kept condition (`access.kept_condition`, compiled once per person and process) rather than
+kept condition (`access.visible_condition`, compiled once per person and process) rather than
 through a queryset: building the queryset, its joins and its prefetch on every request was a
 sixth of the arrest page's Python calls (issue #22). `seen_sql` and `from_row` are the two
 pieces such a read needs; the operation page's arrests use them too.
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
 from cases.models import Arrest, Case, HandOff
@@ -21,13 +21,11 @@ from taskforce import access
 from taskforce.models import Agency, User
 
 
-def seen_sql(actor: User, name: str, model: type[models.Model]) -> tuple[str, tuple] | None:
-    """The policy's condition that a row of `model` is one the actor may view (`access.visible`),
-    as SQL on the model's unaliased table and its parameters, kept by `name`; None when they
-    may view none."""
-    condition = access.kept_condition(
-        actor, name, model, lambda: Q(pk__in=access.visible(actor, model).values("pk"))
-    )
+def seen_sql(actor: User, model: type[models.Model]) -> tuple[str, tuple] | None:
+    """The policy's condition that a row of `model` is one the actor may view (`access.visible`,
+    kept compiled: `access.visible_condition`), as SQL on the model's unaliased table and its
+    parameters; None when they may view none."""
+    condition = access.visible_condition(actor, model)
     if isinstance(condition, RawSQL):
         return condition.sql, tuple(condition.params)
     try:
@@ -120,7 +118,7 @@ def handoffs_shown(*, actor: User, arrest_ids: Iterable[int]) -> dict[int, list[
     (name) loaded, the other columns deferred. The caller has checked the arrests."""
     arrest_ids = list(arrest_ids)
     shown: dict[int, list[HandOff]] = {pk: [] for pk in arrest_ids}
-    seen = seen_sql(actor, "arrest_handoffs", HandOff) if arrest_ids else None
+    seen = seen_sql(actor, HandOff) if arrest_ids else None
     if seen is None:
         return shown
     connection = connections[HandOff.objects.db]

@@ -140,7 +140,7 @@ def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
     (each with its owner and seal, for the policy's questions) and `rows` (what the table
     shows) in the same order."""
     empty = OperationSummary(arrests=[], by_statute=[], by_county=[], handed_off=0)
-    seen = seen_sql(actor, "operation_arrests", Arrest)
+    seen = seen_sql(actor, Arrest)
     if seen is None:
         return empty
     connection = connections[Arrest.objects.db]

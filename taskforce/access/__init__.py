@@ -93,6 +93,7 @@ from taskforce.access.visibility import (
     viewable_pairs,
     visible,
     visible_among,
+    visible_condition,
     visible_of,
     visible_parts,
 )
@@ -184,6 +185,7 @@ __all__ = [
     "viewable_with_progress",
     "visible",
     "visible_among",
+    "visible_condition",
     "visible_of",
     "visible_parts",
     "visible_with_progress",

@@ -193,6 +193,17 @@ def kept_condition(actor: User | None, name: str, model: type[models.Model], bui
     return RawSQL(*kept, output_field=BooleanField())  # noqa: S611
 
 
+def visible_condition(actor: User | None, model: type[models.Model]) -> Q | RawSQL:
+    """`visible(actor, model)`'s condition on the model's own rows, for a query written in SQL on
+    the model's unaliased table: unhidden and among the visible ids, kept compiled like
+    `kept_condition`'s. Its shape is `visible`'s own: `pk IN (SELECT pk FROM visible(...))`
+    would join the table to itself over every visible row (a supervisor's sting page at a
+    million arrests: 240 ms became 700 ms and more)."""
+    return kept_condition(
+        actor, "visible", model, lambda: Q(model.live_q(), pk__in=_visible_ids(actor, model))
+    )
+
+
 def _granted_ids(actor: User, membership: Membership, model, action: Action) -> QuerySet:
     """Ids of records granted to the actor's agency or to the actor for one action, not lapsed.
 
