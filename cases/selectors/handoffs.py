@@ -70,16 +70,20 @@ def readers(model: type[models.Model], names: Sequence[str], connection) -> list
     return found
 
 
+def converted(value, read: tuple, connection):
+    """One column's value from the driver made the field's (`read`: one of `readers`)."""
+    converters, column = read
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
 def from_row(model, names: tuple[str, ...], values: Sequence, read: list, connection):
     """An instance of `model` with the columns `names` (read with `readers(model, names, …)`)
     loaded from `values` and the others deferred, as a queryset would make it."""
-    converted = []
-    for value, (converters, column) in zip(values, read, strict=True):
-        for converter in converters:
-            value = converter(value, column, connection)
-        converted.append(value)
+    values = [converted(value, one, connection) for value, one in zip(values, read, strict=True)]
     ordered, order = _order(model, names)
-    return model.from_db(connection.alias, ordered, [converted[i] for i in order])
+    return model.from_db(connection.alias, ordered, [values[i] for i in order])
 
 
 _HANDOFFS_SQL = (

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connections
 from django.db.models import Count, Prefetch, QuerySet
 
 from cases.models import AdResponse, Arrest, HandOff, Operation, OperationParticipant, Person
-from cases.selectors.handoffs import from_row, handoffs_shown, readers, seen_sql
+from cases.selectors.handoffs import converted, from_row, handoffs_shown, readers, seen_sql
 from taskforce import access, folded
 from taskforce.models import County, User
 from taskforce.web.pagination import Page, keyset_page
@@ -95,6 +98,14 @@ class ArrestShown:
     county: str
     citations: list[str]
     handoffs: list[HandOff]
+    born: Callable[[], date | None]
+
+    def arrestee_in_full(self) -> str:
+        """The arrestee as `str()` names them, with their birth date: decrypted only for the rows
+        that name them so (a checkbox's label), not for every row (issue #22)."""
+        if "date_of_birth" not in self.arrestee.__dict__:  # deferred: not read yet
+            self.arrestee.date_of_birth = self.born()
+        return str(self.arrestee)
 
 
 @dataclass
@@ -132,7 +143,7 @@ _CHARGES_SQL = (
 )
 _ARREST = ("id", "public_id", "owner_agency_id", "sealed_at", "arrested_at", "booking_number",
            "custody_status")  # fmt: skip
-_ARRESTEE = ("id", "sealed_at", "first_name", "last_name", "date_of_birth")
+_ARRESTEE = ("id", "sealed_at", "first_name", "last_name")
 
 
 def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
@@ -160,14 +171,15 @@ def operation_summary(*, actor: User, operation: Operation) -> OperationSummary:
         statutes_of[arrest_id][statute_id] = (citation, title, level)
     read_arrest = readers(Arrest, _ARREST, connection)
     read_arrestee = readers(Person, _ARRESTEE, connection)
+    [read_born] = readers(Person, ("date_of_birth",), connection)
     arrests, rows = [], []
     for row in found:
         arrest = from_row(Arrest, _ARREST, row[:7], read_arrest, connection)
-        arrestee = from_row(Person, _ARRESTEE, row[7:12], read_arrestee, connection)
+        arrestee = from_row(Person, _ARRESTEE, row[7:11], read_arrestee, connection)
+        born = functools.partial(converted, row[11], read_born, connection)
         arrests.append(arrest)
-        rows.append(
-            ArrestShown(arrest, arrestee, row[12], citations[arrest.pk], handoffs[arrest.pk])
-        )
+        rows.append(ArrestShown(arrest, arrestee, row[12], citations[arrest.pk],
+                                handoffs[arrest.pk], born))  # fmt: skip
     # Counted from the rows just read: the same figures as a GROUP BY over these arrests.
     statutes: dict[tuple, int] = {}
     counties: dict[str | None, int] = {}

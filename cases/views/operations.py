@@ -115,7 +115,7 @@ def _arrest_rows(rows: list[selectors.ArrestShown], shareable: set[int]) -> list
         arrest = row.arrest
         pick = ""
         if arrest.pk in shareable:
-            pick = PICK.format(_escaped(arrest.public_id), number, _escaped(row.arrestee),
+            pick = PICK.format(_escaped(arrest.public_id), number, _escaped(row.arrestee_in_full()),
                                "" if row.handoffs else NOT_HANDED_OFF)  # fmt: skip
         handoffs = NOT_YET
         if row.handoffs:
