@@ -24,8 +24,11 @@ prepared statements (PgBouncer in transaction mode before 1.21), set DATABASE_PR
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import hashlib
 import re
+import uuid
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -62,6 +65,59 @@ def _numbered(sql: str, count: int) -> str | None:
     return numbered if found == count else None
 
 
+_INTEGERS = frozenset({"smallint", "integer", "bigint"})
+_NUMBERS = _INTEGERS | {"numeric", "real", "double precision"}
+_TIMES = frozenset({"timestamp with time zone", "timestamp without time zone"})
+# The parameter types a value of each Python type keeps its meaning in, as psycopg2's literal
+# has it when the statement is sent as text. Anything else is refused: sent as text.
+_ALIKE: dict[type, frozenset[str]] = {
+    bool: frozenset({"boolean"}),
+    int: _NUMBERS,
+    float: frozenset({"real", "double precision", "numeric"}),
+    decimal.Decimal: frozenset({"numeric", "real", "double precision"}),
+    dt.datetime: _TIMES,
+    dt.date: _TIMES | {"date"},
+    dt.time: frozenset({"time without time zone", "time with time zone"}),
+    dt.timedelta: frozenset({"interval"}),
+    uuid.UUID: frozenset({"uuid"}),
+    bytes: frozenset({"bytea"}),
+    memoryview: frozenset({"bytea"}),
+}
+
+
+def _unread(sql: str) -> set[int]:
+    """Positions of the values no result reads: Django's `EXISTS(SELECT %s AS "a" …)`, whose
+    selected 1 PostgreSQL types as text and nobody reads."""
+    unread, position = set(), 0
+    for match in _PLACEHOLDER.finditer(sql):
+        if match.group(1) == "%":
+            continue
+        if sql.endswith("EXISTS(SELECT ", 0, match.start()) and sql.startswith(
+            ' AS "a" ', match.end()
+        ):
+            unread.add(position)
+        position += 1
+    return unread
+
+
+def _typed_alike(values, types: list[str], unread: set[int] = frozenset()) -> bool:
+    """Whether each value keeps its meaning as a parameter of these PostgreSQL types: a string
+    may go anywhere (PostgreSQL reads it as the type, as it reads the literal of a statement
+    sent as text, or refuses it); anything else only where its own type goes: not text (a
+    value selected as a column, which PostgreSQL cannot type, is taken for text and a boolean
+    comes back as the string 'false'), not an integer for a fraction, not a day for a time."""
+    for position, (value, kind) in enumerate(zip(values, types, strict=True)):
+        if value is None or isinstance(value, str) or position in unread:
+            continue
+        if isinstance(value, (list, tuple)):
+            if not kind.endswith("[]"):
+                return False
+            continue
+        if kind not in _ALIKE.get(type(value), frozenset()):
+            return False
+    return True
+
+
 class _Statements:
     """The statements prepared on one connection, by their text."""
 
@@ -70,7 +126,7 @@ class _Statements:
         self.seen: set[str] = set()
         self.refused: set[str] = set()
 
-    def name_for(self, cursor: psycopg2.extensions.cursor, sql: str, count: int) -> str | None:
+    def name_for(self, cursor: psycopg2.extensions.cursor, sql: str, values) -> str | None:
         name = self.prepared.get(sql)
         if name is not None:
             self.prepared.move_to_end(sql)
@@ -83,11 +139,11 @@ class _Statements:
             self.seen.add(sql)
             return None
         self.seen.discard(sql)
-        return self._prepare(cursor, sql, count)
+        return self._prepare(cursor, sql, values)
 
-    def _prepare(self, cursor, sql: str, count: int) -> str | None:
+    def _prepare(self, cursor, sql: str, values) -> str | None:
         connection = cursor.connection
-        numbered = _numbered(sql, count)
+        numbered = _numbered(sql, len(values))
         if numbered is None or connection.get_transaction_status() not in _IDLE_OR_IN_TRANSACTION:
             return None
         name = "tf_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
@@ -109,6 +165,15 @@ class _Statements:
                 raw("RELEASE SAVEPOINT tf_prepare")
             if len(self.refused) >= _MAX_SEEN:
                 self.refused.clear()
+            self.refused.add(sql)
+            return None
+        # PostgreSQL types each parameter from where it stands; one that stands alone (a value
+        # selected as a column, `%s AS "may_change"`) it takes for text, and would hand a
+        # boolean back as the string 'false'. Sent as text, psycopg2's literal keeps its type.
+        raw("SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = %s", [name])
+        types = cursor.fetchone()[0]
+        if not _typed_alike(values, types, _unread(sql)):
+            raw(f"DEALLOCATE {name}")
             self.refused.add(sql)
             return None
         self.prepared[sql] = name
@@ -172,7 +237,7 @@ class PreparingCursor(psycopg2.extensions.cursor):
             and query.startswith(("SELECT", "(SELECT"))
             and ";" not in query  # one statement (a history context's set_config comes first)
         ):
-            name = statements_of(self.connection).name_for(self, query, len(vars))
+            name = statements_of(self.connection).name_for(self, query, vars)
             if name is not None:
                 arguments = f" ({', '.join(['%s'] * len(vars))})" if vars else ""
                 return super().execute(f"EXECUTE {name}{arguments}", vars)

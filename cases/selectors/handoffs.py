@@ -1,14 +1,148 @@
-"""Reads of hand-offs: a prosecution agency's intake queue, an arrest's referrals."""
+"""Reads of hand-offs: a prosecution agency's intake queue, an arrest's referrals.
+
+The hand-offs a sting's or an arrest's page lists are read in plain SQL under the policy's
+kept condition (`access.visible_condition`, compiled once per person and process) rather than
+through a queryset: building the queryset, its joins and its prefetch on every request was a
+sixth of the arrest page's Python calls (issue #22). `seen_sql` and `from_row` are the two
+pieces such a read needs; the operation page's arrests use them too.
+"""
 
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections, models
 from django.db.models import Count, Prefetch, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
-from cases.models import Arrest, HandOff
+from cases.models import Arrest, Case, HandOff
 from taskforce import access, folded
-from taskforce.models import User
+from taskforce.models import Agency, User
+
+
+def seen_sql(actor: User, model: type[models.Model]) -> tuple[str, tuple] | None:
+    """The policy's condition that a row of `model` is one the actor may view (`access.visible`,
+    kept compiled: `access.visible_condition`), as SQL on the model's unaliased table and its
+    parameters; None when they may view none."""
+    condition = access.visible_condition(actor, model)
+    if isinstance(condition, RawSQL):
+        return condition.sql, tuple(condition.params)
+    try:
+        sql, params = model.objects.filter(condition).values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f'"{model._meta.db_table}"."{model._meta.pk.column}" IN ({sql})', tuple(params)
+
+
+# Per (model, columns): where each column goes in the model's field order (`Model.from_db`
+# takes the values of the fields it is given in that order, whatever order they are named in).
+_ORDERS: dict[tuple, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+
+
+def _order(model: type[models.Model], names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple]:
+    key = (model, names)
+    if key not in _ORDERS:
+        rank = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)}
+        order = tuple(sorted(range(len(names)), key=lambda i: rank[names[i]]))
+        _ORDERS[key] = (tuple(names[i] for i in order), order)
+    return _ORDERS[key]
+
+
+# Per (model, columns, database alias): the connection the converters below were taken from and
+# the converters. Functions of the code and of that connection only, never of a row.
+_READERS: dict[tuple, tuple] = {}
+
+
+def readers(model: type[models.Model], names: Sequence[str], connection) -> list:
+    """For each column, (its converters, its column): what turns the driver's value into the
+    field's as a query would (the backend's converters, then the field's own: decryption)."""
+    key = (model, tuple(names), connection.alias)
+    kept = _READERS.get(key)
+    if kept is not None and kept[0] is connection:
+        return kept[1]
+    found = []
+    for name in names:
+        column = model._meta.get_field(name).get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        found.append((converters, column))
+    _READERS[key] = (connection, found)
+    return found
+
+
+def converted(value, read: tuple, connection):
+    """One column's value from the driver made the field's (`read`: one of `readers`)."""
+    converters, column = read
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
+def from_row(model, names: tuple[str, ...], values: Sequence, read: list, connection):
+    """An instance of `model` with the columns `names` (read with `readers(model, names, …)`)
+    loaded from `values` and the others deferred, as a queryset would make it."""
+    values = [converted(value, one, connection) for value, one in zip(values, read, strict=True)]
+    ordered, order = _order(model, names)
+    return model.from_db(connection.alias, ordered, [values[i] for i in order])
+
+
+_HANDOFFS_SQL = (
+    'SELECT "cases_handoff"."id", "cases_handoff"."public_id", "cases_handoff"."owner_agency_id", '
+    '"cases_handoff"."created_by_id", "cases_handoff"."created_at", "cases_handoff"."sealed_at", '
+    '"cases_handoff"."arrest_id", "cases_handoff"."to_agency_id", "cases_handoff"."case_id", '
+    '"taskforce_agency"."id", "taskforce_agency"."name", "taskforce_agency"."short_name", '
+    '"cases_case"."id", "cases_case"."public_id", "cases_case"."owner_agency_id", '
+    '"cases_case"."sealed_at", "cases_case"."number", "cases_case"."status", '
+    '"taskforce_user"."id", "taskforce_user"."username", "taskforce_user"."first_name", '
+    '"taskforce_user"."last_name" '
+    'FROM "cases_handoff" '
+    'INNER JOIN "taskforce_agency" ON ("cases_handoff"."to_agency_id" = "taskforce_agency"."id") '
+    'INNER JOIN "cases_case" ON ("cases_handoff"."case_id" = "cases_case"."id") '
+    'INNER JOIN "taskforce_user" ON ("cases_handoff"."created_by_id" = "taskforce_user"."id") '
+    'WHERE "cases_handoff"."arrest_id" IN ({ids}) AND ({seen}) '
+    'ORDER BY "cases_handoff"."created_at" ASC, "cases_handoff"."id" ASC'
+)
+_HANDOFF = ("id", "public_id", "owner_agency_id", "created_by_id", "created_at", "sealed_at",
+            "arrest_id", "to_agency_id", "case_id")  # fmt: skip
+_AGENCY = ("id", "name", "short_name")
+_CASE = ("id", "public_id", "owner_agency_id", "sealed_at", "number", "status")
+_USER = ("id", "username", "first_name", "last_name")
+_PARTS = (
+    (HandOff, _HANDOFF, None),
+    (Agency, _AGENCY, HandOff.to_agency.field),
+    (Case, _CASE, HandOff.case.field),
+    (User, _USER, HandOff.created_by.field),
+)
+
+
+def handoffs_shown(*, actor: User, arrest_ids: Iterable[int]) -> dict[int, list[HandOff]]:
+    """The hand-offs of these arrests that `actor` may see (a hand-off follows its case: a
+    viewer of the arrest does not learn of a referral to a case they cannot open), oldest
+    first, by arrest: each with its agency (name, label), case (number, status) and sender
+    (name) loaded, the other columns deferred. The caller has checked the arrests."""
+    arrest_ids = list(arrest_ids)
+    shown: dict[int, list[HandOff]] = {pk: [] for pk in arrest_ids}
+    seen = seen_sql(actor, HandOff) if arrest_ids else None
+    if seen is None:
+        return shown
+    connection = connections[HandOff.objects.db]
+    marks = ", ".join(["%s"] * len(arrest_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(_HANDOFFS_SQL.format(ids=marks, seen=seen[0]), (*arrest_ids, *seen[1]))
+        found = cursor.fetchall()
+    parts = [(model, names, readers(model, names, connection), via) for model, names, via
+             in _PARTS]  # fmt: skip
+    for row in found:
+        start, handoff = 0, None
+        for model, names, read, via in parts:
+            record = from_row(model, names, row[start : start + len(names)], read, connection)
+            start += len(names)
+            if via is None:
+                handoff = record
+            else:
+                via.set_cached_value(handoff, record)
+        shown[handoff.arrest_id].append(handoff)
+    return shown
 
 
 def intake_queue(*, actor: User) -> QuerySet[HandOff]:
@@ -65,13 +199,9 @@ def intake_waiting(*, actor: User, size: int = 5) -> tuple[list[HandOff], int]:
     return rows, rows[0].waiting if rows else 0
 
 
-def handoffs_of(*, actor: User, arrest: Arrest) -> QuerySet[HandOff]:
-    return (
-        access.visible(actor, HandOff)
-        .filter(arrest=arrest)
-        .select_related("to_agency", "case", "created_by")
-        .order_by("created_at")
-    )
+def handoffs_of(*, actor: User, arrest: Arrest) -> list[HandOff]:
+    """An arrest's hand-offs the actor may see, for its page (`handoffs_shown`)."""
+    return handoffs_shown(actor=actor, arrest_ids=[arrest.pk])[arrest.pk]
 
 
 def handoffs_seen_by(actor: User, to: str = "handoffs", to_attr: str | None = None) -> Prefetch:

@@ -94,6 +94,7 @@ from taskforce.access.visibility import (
     viewable_pairs,
     visible,
     visible_among,
+    visible_condition,
     visible_of,
     visible_parts,
 )
@@ -186,6 +187,7 @@ __all__ = [
     "viewable_with_progress",
     "visible",
     "visible_among",
+    "visible_condition",
     "visible_of",
     "visible_parts",
     "visible_with_progress",

@@ -100,3 +100,38 @@ def test_a_lapsed_share_closes_the_list_though_its_query_was_compiled_before(
         verified_login(client, ramsey_prosecutor)
         url = reverse("cases:arrest_detail", kwargs={"public_id": sting_arrests[3].public_id})
         assert client.get(url).status_code == 404
+
+
+def test_each_answer_for_records_elsewhere_is_what_visible_and_the_grants_say(
+    sting_arrests, sheriff_liaison, woodbury_liaison, wash_prosecutor, ramsey_prosecutor
+):
+    """The question about records of other agencies runs kept SQL (compiled once per person,
+    the ids a parameter): its answers are `visible`'s, and change only where granted."""
+    for person in (woodbury_liaison, wash_prosecutor, ramsey_prosecutor):
+        seen = set(access.visible(person, Arrest).values_list("pk", flat=True))
+        for _ in range(2):  # compiled, then kept
+            each = access.allowed_actions_each(person, sting_arrests)
+            assert {pk for pk, allowed in each.items() if access.Action.VIEW in allowed} == {
+                arrest.pk for arrest in sting_arrests if arrest.pk in seen
+            }
+    each = access.allowed_actions_each(woodbury_liaison, sting_arrests)
+    changed = {pk for pk, allowed in each.items() if access.Action.CHANGE in allowed}
+    assert changed == {sting_arrests[0].pk}
+
+
+def test_a_lapsed_change_share_ends_change_though_the_question_was_compiled_before(
+    sting_arrests, sheriff_liaison, woodbury_liaison
+):
+    """The moment a grant lapses at is filled in at each use of the kept SQL."""
+    arrest = sting_arrests[3]
+    ends = timezone.now() + dt.timedelta(days=30)
+    access.share(
+        actor=sheriff_liaison, obj=arrest, to_agency=woodbury_liaison.agency, level="change",
+        reason="For 30 days", expires_at=ends,
+    )  # fmt: skip
+    with time_machine.travel(ends - dt.timedelta(minutes=1)):
+        each = access.allowed_actions_each(woodbury_liaison, sting_arrests)
+        assert each[arrest.pk] == {access.Action.VIEW, access.Action.CHANGE}
+    with time_machine.travel(ends + dt.timedelta(seconds=1)):
+        each = access.allowed_actions_each(woodbury_liaison, sting_arrests)
+        assert each[arrest.pk] == {access.Action.VIEW}  # still through the sting

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services.cases import case_create
 from taskforce import access, folded
+from taskforce.access import visibility
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 18, 14, 30, tzinfo=ZoneInfo("America/Chicago"))
@@ -61,3 +62,28 @@ def test_each_use_puts_in_its_own_values(wash_prosecutor, ramsey_prosecutor):
                     .values_list("pk", "ours"))  # fmt: skip
         assert ours == {case.pk: True, (theirs if case is mine else mine).pk: False}
     assert len([key for key in folded._COMPILED if "test ours" in key]) == 1
+
+
+def test_the_day_of_a_kept_condition_inside_kept_sql_is_filled_at_each_use(wash_prosecutor):
+    """A condition the policy keeps with the day of use (a consent's last day, say) nested in
+    SQL kept by `folded`: compiled on one day, the next use two days later asks about that
+    day, not a day fixed at compiling."""
+    folded._COMPILED.clear()
+    with time_machine.travel(NOW, tick=False) as clock:
+        case = case_create(actor=wash_prosecutor, number="27-CR-26-777")
+        visibility._COMPILED.clear()
+
+        def build() -> dict:
+            recent = access.kept_condition(
+                wash_prosecutor, "test opened today or later", Case,
+                lambda: Q(created_at__date__gte=visibility.today()),
+            )  # fmt: skip
+            return {"recent": Exists(Case.objects.filter(recent, pk=OuterRef("pk")))}
+
+        def recent() -> bool:
+            kept = folded.kept_annotations(Case, build, key=("test recent", wash_prosecutor.pk))
+            return Case.objects.annotate(**kept).get(pk=case.pk).recent
+
+        assert recent()
+        clock.shift(dt.timedelta(days=2))
+        assert not recent()

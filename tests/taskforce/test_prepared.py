@@ -2,6 +2,8 @@
 as sent as text, a statement PostgreSQL will not prepare still answered, a transaction never
 broken by trying."""
 
+import datetime as dt
+
 import pghistory
 import pytest
 from django.apps import apps
@@ -11,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case
 from cases.services.cases import case_create
 from taskforce import access
-from taskforce.prepared import MIN_LENGTH, _numbered, statements_of
+from taskforce.prepared import MIN_LENGTH, _numbered, _typed_alike, _unread, statements_of
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,40 @@ def test_a_union_read_inside_a_history_context_is_sent_alone_and_a_write_keeps_i
     row = apps.get_model("cases.CaseHistory").objects.filter(pgh_obj_id=first.pk).latest("pgh_id")
     assert row.title == "Renamed in the union test"
     assert row.pgh_context.metadata["purpose"] == "union test"
+
+
+def test_a_value_postgresql_would_take_for_text_keeps_its_type():
+    """A value selected as a column stands where PostgreSQL cannot tell its type and would be
+    prepared as text: a boolean would come back as the string 'false' (truthy). Such a
+    statement is refused and sent as text, which keeps the literal's type."""
+    padding = " AND ".join(["TRUE"] * (MIN_LENGTH // 8))
+    sql = f"SELECT %s AS may_change, %s AS counted, %s::int AS typed WHERE {padding}"
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute(sql, [False, 7, 8])
+            assert cursor.fetchone() == (False, 7, 8)
+    assert sql in statements_of(connection.connection).refused
+    typed = f"SELECT %s::boolean AS may_change, %s::int AS counted WHERE {padding}"
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute(typed, [False, 7])
+            assert cursor.fetchone() == (False, 7)
+    assert typed in statements_of(connection.connection).prepared
+
+
+def test_values_are_prepared_only_where_they_keep_their_meaning():
+    """A parameter's type as PostgreSQL takes it, against the value's own."""
+    assert _typed_alike([True, 7, 2.5, "x", None], ["boolean", "bigint", "numeric", "integer",
+                                                     "text"])  # fmt: skip
+    assert _typed_alike([[1, 2]], ["bigint[]"])
+    assert not _typed_alike([False], ["text"])  # selected as a column
+    assert not _typed_alike([1.5], ["integer"])  # would be rounded
+    assert not _typed_alike([dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC)], ["date"])  # cut
+    assert not _typed_alike([object()], ["text"])  # a type not known here
+
+
+def test_the_one_an_exists_selects_is_read_by_no_one():
+    sql = 'SELECT "x" WHERE EXISTS(SELECT %s AS "a" FROM t WHERE t.v = %s) AND %s'
+    assert _unread(sql) == {0}
+    assert _typed_alike([1, 2, 3], ["text", "integer", "integer"], _unread(sql))
+    assert not _typed_alike([1, 2, 3], ["integer", "text", "integer"], _unread(sql))
