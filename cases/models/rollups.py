@@ -127,3 +127,30 @@ class SentenceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.n} sentences in {self.month:%Y-%m}"
+
+
+class DeadlineMonth(models.Model):
+    """How many deadlines of the case records (a case's, an arrest's, a hearing's) falling due
+    in a local month share a rule, a responsible agency and an outcome, by the owner of the
+    record that guards them (the case, for a hearing) and whether that record may be counted
+    (unsealed; a hearing's case must exist). Outcomes: "on_time", "late", "missed", "waived",
+    "open" (missed once the month is over) and "" (met with no closing time: counted nowhere).
+    Victims' and referrals' deadlines are counts of people, keyed for disclosure control, and
+    are read from their rows."""
+
+    month = models.DateField()
+    content_type_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    responsible_agency_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, blank=True)
+    record_owner_agency_id = models.BigIntegerField(null=True)
+    is_record_live = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "record_owner_agency_id"], name="deadline_month_owner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} deadlines due in {self.month:%Y-%m}"
