@@ -31,17 +31,22 @@ DEADLINE_OUTCOMES = [
 PEOPLE_RECORDS = {"referrals.Referral", "victims.Consent"}
 
 
-def report_deadlines(actor: User) -> QuerySet:
+def report_deadlines(actor: User, rolled: Q | None = None) -> QuerySet:
     """Deadlines counted exactly when their record may be (see access.report_rows) and its
     progress too (access.report_progress_q: a referral's deadlines are its progress, which its
-    sender sees only under the victim's consent)."""
+    sender sees only under the victim's consent). `rolled`, where the deadlines of the case
+    records (rollups.DEADLINE_ROLLED) that their rollup counts are left out (`_rolled_up`)."""
     # Sets of ids, each hashed once per query (access.report_ids_q): a lookup of each
     # deadline's record took 13 s at 3M deadlines (bench/bench_reports.py).
     match = Q(pk__in=[])
     for label, path in DEADLINE_RECORDS.items():
         model, guard = apps.get_model(label), guard_model(label)
         progress = access.report_progress_q(actor, guard)
-        if path:  # a consent's deadline counts when its victim may be counted
+        if rolled is not None and label in rollups.DEADLINE_ROLLED:  # no progress narrows them
+            found = access.report_ids_beside_rollup_q(
+                actor, guard, "object_id", rolled, records=model if path else None, path=path
+            )
+        elif path:  # a consent's deadline counts when its victim may be counted
             guards = access.report_rows(actor, guard).filter(progress)
             records = model.objects.filter(**{f"{path}__in": guards})
             found = Q(object_id__in=records.values("pk"))
@@ -132,9 +137,6 @@ def _deadline_groups(actor: User, scope: Scope, now: dt.datetime, people_types: 
     partial months at both ends, stale months, the people's deadlines (keyed) and what a
     supervisor counts through another agency's share. Either way the figures are those of the
     deadlines themselves (tests/reports/test_rollups.py)."""
-    deadlines = report_deadlines(actor).filter(
-        scope.datetimes("due_at"), scope.where(None, "responsible_agency")
-    )
     columns = _deadline_columns(now, people_types)
     clean = [
         month
@@ -142,11 +144,15 @@ def _deadline_groups(actor: User, scope: Scope, now: dt.datetime, people_types: 
         # Only months that are over: an open deadline of theirs is a missed one.
         if Scope(rollups.next_month(month), rollups.next_month(month)).since <= now
     ]
+    rolled = None  # the clean months, as a condition (no empty term: it sits in a CASE)
     if clean:
-        rolled = months.day_spans(clean)
-        rest = months.at_times("due_at", months.rest_of(scope, rolled))
-        from_rows = ~Q(content_type__in=_rolled_types()) | _shared_in(actor)
-        deadlines = deadlines.filter(rest | (months.at_times("due_at", rolled) & from_rows))
+        spans = months.day_spans(clean)
+        for first, after in spans:
+            span = Q(due_at__gte=Scope(first, first).since, due_at__lt=Scope(after, after).since)
+            rolled = span if rolled is None else rolled | span
+    deadlines = report_deadlines(actor, rolled).filter(
+        scope.datetimes("due_at"), scope.where(None, "responsible_agency")
+    )
     groups = list(deadlines.values(*GROUP).annotate(**columns).order_by())
     if clean:
         groups.extend(_rolled_up(actor, scope, clean))
@@ -158,23 +164,6 @@ def _rolled_types() -> dict[int, str]:
         ContentType.objects.get_for_model(apps.get_model(label)).pk: label
         for label in rollups.DEADLINE_ROLLED
     }
-
-
-def _shared_in(actor: User) -> Q:
-    """Of the deadlines the rollup holds, those a supervisor counts through records of other
-    agencies (shared in, or a hearing of a case shared in): the rollup, kept by owner, cannot
-    tell them apart. The same decision as `report_deadlines`, narrowed to records not owned."""
-    match = Q(pk__in=[])
-    for content_type, label in _rolled_types().items():
-        model, guard = apps.get_model(label), guard_model(label)
-        path = rollups.DEADLINE_ROLLED[label]
-        if path:
-            guards = guard.objects.filter(access.report_shared_in_q(actor, guard))
-            found = Q(object_id__in=model.objects.filter(**{f"{path}__in": guards}).values("pk"))
-        else:
-            found = access.report_shared_in_q(actor, model, "object_id")
-        match |= Q(content_type=content_type) & found
-    return match
 
 
 def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
