@@ -367,3 +367,43 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
     wash_tables = dict(from_rows[("county attorney supervisor", ())][1])
     rules = {label for label, _ in wash_tables["deadlines-cases"]}
     assert any("appearance" in label.lower() for label in rules), rules
+
+
+def test_the_trends_page_read_from_the_rollups_shows_the_rows_themselves(
+    client, varied, viewers, wash_prosecutor, sheriff_liaison
+):
+    """Arrests, counts filed and convictions per year from the arrest and prosecution rollups:
+    clean, stale or gone, every viewer's trends are those of the rows, with a seal, shares and
+    a filter by agency and by county."""
+    wash_cao = viewers["county attorney supervisor"].membership.agency
+    washington = County.objects.get(name="Washington")
+    choices = [{}, {"agencies": wash_cao.pk}, {"counties": washington.pk}]
+
+    def trends() -> dict:
+        pages = {(name, ()): page(client, viewer, "trends") for name, viewer in viewers.items()}
+        for params in choices[1:]:
+            pages["coordinator", tuple(params.items())] = page(
+                client, viewers["coordinator"], "trends", **params
+            )
+        return pages
+
+    assert rollups.report_months_rebuild_all() == 5
+    clean = trends()
+    mar_case = varied["mar"].case
+    charge_dispose(actor=wash_prosecutor, charge=mar_case.charges.get(),
+                   disposition="pleaded_as_charged", disposed_on=dt.date(2026, 4, 20))  # fmt: skip
+    record_seal(actor=UserFactory(is_superuser=True, is_staff=True), obj=varied["feb"],
+                reason="Court order 26-X-5")  # fmt: skip
+    mixed = trends()
+    assert rollups.report_months_rebuild_due() >= 2
+    rebuilt = trends()
+    ReportMonth.objects.all().delete()
+    from_rows = trends()
+    assert mixed == from_rows
+    assert rebuilt == from_rows
+    assert clean != from_rows
+    # The sheriff's supervisor counts the Woodbury arrest shared with it and the conviction of
+    # the case shared back (read from the rows beside the rollup).
+    sheriff = dict(from_rows[("sheriff supervisor", ())][1])
+    assert sheriff["trend-arrests"][0][1][-1] == 7  # six of its own (two sealed), one shared
+    assert sheriff["trend-convictions"][0][1][-1] == 1
