@@ -351,18 +351,40 @@ def profile(client: Client, url: str, repeat: int, sort: str = "cumulative") -> 
     print(out.getvalue())
 
 
+def _planned(sql: str) -> tuple[float, float] | None:
+    """PostgreSQL's planning and execution ms of a SELECT (EXPLAIN ANALYZE runs it again,
+    warm); None for anything else, which is not run twice."""
+    if sql.startswith("SELECT set_config('pghistory."):  # the history context, then the query
+        sql = sql.split("; ", 1)[1]
+    # A prepared statement (taskforce/prepared.py) is explained as it is run: EXPLAIN EXECUTE.
+    if not sql.startswith(("SELECT", "(SELECT", "EXECUTE")) or connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        # The text Django sent, values in place: it was just run as it is.
+        cursor.execute("EXPLAIN (ANALYZE, SUMMARY, FORMAT JSON) " + sql)
+        [plan] = cursor.fetchone()[0]
+    return plan["Planning Time"], plan["Execution Time"]
+
+
 def list_queries(client: Client, url: str) -> None:
-    """Each SQL query of one warm request: its time in ms and the start of its text."""
+    """Each SQL query of one warm request: its time in ms as Django saw it, PostgreSQL's own
+    planning and execution times of a SELECT (planning is paid at every request: psycopg2
+    prepares nothing), and the start of its text."""
     for _ in range(WARMUP):
         read(client, url)
     with CaptureQueriesContext(connection) as seen:
         read(client, url)
+    print(f"{'ms':>7}{'plan':>7}{'run':>7}  query")
+    planning = 0.0
     for query in seen.captured_queries:
         sql = query["sql"]
+        planned = _planned(sql)
+        plan, run = ("", "") if planned is None else (f"{planned[0]:.1f}", f"{planned[1]:.1f}")
+        planning += planned[0] if planned else 0.0
         start = sql.find(" FROM ")
         shown = sql[:400] if start < 0 else f"{sql[:60]} …{sql[start : start + 340]}"
-        print(f"{float(query['time']) * 1000:7.1f}  {shown}")
-    print(f"{len(seen.captured_queries)} queries")
+        print(f"{float(query['time']) * 1000:7.1f}{plan:>7}{run:>7}  {shown}")
+    print(f"{len(seen.captured_queries)} queries, {planning:.1f} ms planning them")
 
 
 def main() -> None:

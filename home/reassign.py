@@ -24,7 +24,7 @@ from deadlines.records import guard_records
 from deadlines.services import deadlines_of
 from referrals.models import Referral, ReferralStatus
 from referrals.services import referral_assign
-from taskforce import access, audit
+from taskforce import access, audit, folded
 from taskforce.models import (
     AgencyKind,
     Deadline,
@@ -351,12 +351,9 @@ def _summary(counts: dict[str, int]) -> str:
     )
 
 
-def left_behind(agency_id: int, actor: User | None = None) -> list[dict]:
-    """For the supervisors' home: people who hold open assignments on the agency's records but
-    are no longer an active member of it (membership ended or moved, account disabled). Their
-    work is unassigned in effect until someone is given it. For a police agency's supervisor
-    (`actor`), also the cases of other agencies they may see whose lead investigator answered
-    to their agency and is no longer in it (their Reassign page's rows)."""
+def _assignments_left(agency_id: int, actor: User | None) -> list:
+    """`left_behind`'s five parts: (what is counted, the person holding it) of each open
+    assignment whose holder is no longer there."""
     here = Membership.objects.filter(
         agency_id=agency_id, ended_at__isnull=True, user__is_active=True
     ).values("user_id")
@@ -387,11 +384,35 @@ def left_behind(agency_id: int, actor: User | None = None) -> list[dict]:
         .values_list("counted", name)
         for kind, records, name, still_there in assignments
     ]
+    return parts
+
+
+def left_behind(agency_id: int, actor: User | None = None) -> list[dict]:
+    """For the supervisors' home: people who hold open assignments on the agency's records but
+    are no longer an active member of it (membership ended or moved, account disabled). Their
+    work is unassigned in effect until someone is given it. For a police agency's supervisor
+    (`actor`), also the cases of other agencies they may see whose lead investigator answered
+    to their agency and is no longer in it (their Reassign page's rows)."""
     if connection.vendor == "postgresql":
-        # One query for the five (a supervisor's home asked five times, issue #22).
-        rows = list(parts[0].union(*parts[1:], all=True))
+        # One query for the five (a supervisor's home asked five times, issue #22), its SQL
+        # compiled once per process: for a police supervisor, whose part from other agencies is
+        # the policy's, once per person.
+        police = access.police_supervisor_agency(actor) is not None
+        kept = folded.kept_sql(
+            lambda agency_id: (parts := _assignments_left(agency_id, actor))[0].union(
+                *parts[1:], all=True
+            ),
+            key=("left_behind", access.policy_key(actor) if police else None),
+            agency_id=agency_id,
+        )
+        rows = []
+        if kept is not None:
+            with connection.cursor() as cursor:
+                # Django's own compiled SQL, its values passed apart as parameters.
+                cursor.execute(*kept)
+                rows = cursor.fetchall()
     else:  # SQLite (the embedded demo) asks one by one, as pagination.count_parts does
-        rows = [row for part in parts for row in part]
+        rows = [row for part in _assignments_left(agency_id, actor) for row in part]
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for kind, user_id in rows:
         counts[user_id][kind] += 1

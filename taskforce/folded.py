@@ -30,11 +30,14 @@ from decimal import Decimal
 from threading import Lock
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
+
+from taskforce.access.visibility import compiling, fill_moment
 
 _PREFIX = "_folded_"
 
@@ -120,19 +123,29 @@ def _linked(model, prefetch: Prefetch):
     raise ValueError(f"fold cannot read {model._meta.label}.{prefetch.prefetch_through}")
 
 
-# The SQL of each folded list by the caller's key, compiled once per process (building and
-# compiling the JSON objects cost more than the queries they replace): like the access policy's
-# id sets (`access.visibility._compiled_ids`), a pure function of the key and of the code; rows
-# are read when the SQL runs, never kept. The case page's is about 20 kB for each agency whose
-# people open cases on this process: at most 256 kept, the least recently used dropped.
-_COMPILED: OrderedDict[tuple, list[tuple[str, str, tuple]]] = OrderedDict()
-_COMPILED_MAX = 256
+# The SQL of each folded list (and of each kept annotation) by the caller's key, compiled once
+# per process (building and compiling the JSON objects cost more than the queries they
+# replace): like the access policy's id sets (`access.visibility._compiled_ids`), a pure
+# function of the key and of the code; rows are read when the SQL runs, never kept. A value that
+# differs between people (the viewer's agency, the moment) is not part of the key: the SQL is
+# compiled with a stand-in in its place and the person's value put in at each use, so one entry
+# serves every agency. Keying by agency had each of four web workers compile the case page's
+# 20 kB of SQL again for each of 50 agencies: 13% of a worker's CPU in the load test (#22).
+_COMPILED: OrderedDict[tuple, list[tuple]] = OrderedDict()
+_COMPILED_MAX = 1024
 _compiled_lock = Lock()
+# Stand-ins for the values put in at use. Integers: ids are positive, so no real value of a
+# query is one of these; within a 4-byte integer's range, since Django drops a lookup whose value
+# its column cannot hold. Times: instants no record and no rule names.
+_STAND_INS = {
+    int: tuple(-1_999_730_001 - n for n in range(8)),
+    dt.datetime: tuple(dt.datetime(1901, 1, 3, 0, 0, 0, 730_001 + n, tzinfo=dt.UTC)
+                       for n in range(8)),
+}  # fmt: skip
 
 
-def _compiled(queryset, prefetches: tuple[Prefetch, ...]) -> list[tuple[str, str, tuple]]:
-    """(annotation name, SQL, parameters) of each prefetch's array, for a query whose base
-    table is the queryset model's own (the outer reference names it)."""
+def _arrays(queryset, prefetches) -> dict:
+    """Each prefetch's rows as an array of JSON objects, by annotation name."""
     connection = connections[queryset.db]
     arrays = {}
     for prefetch in prefetches:
@@ -141,41 +154,157 @@ def _compiled(queryset, prefetches: tuple[Prefetch, ...]) -> list[tuple[str, str
         arrays[_PREFIX + prefetch.prefetch_to] = ArraySubquery(
             rows.select_related(None).values(folded_row=row)
         )
-    query = queryset.model._default_manager.using(queryset.db).annotate(**arrays).query
-    compiler = query.get_compiler(queryset.db)
-    compiled = []
-    for name in arrays:
-        sql, params = compiler.compile(query.annotations[name])
-        compiled.append((name, sql, tuple(params)))
+    return arrays
+
+
+def _slots(params, stand_ins: dict, placed: set) -> tuple:
+    """(position, value name) of each stand-in among the parameters; the names found are added
+    to `placed`."""
+    names = {stand_in: name for name, stand_in in stand_ins.items()}
+    slots = tuple(
+        (i, names[p]) for i, p in enumerate(params) if type(p) in _STAND_INS and p in names
+    )
+    placed.update(name for _, name in slots)
+    return slots
+
+
+def _placed_all(placed: set, stand_ins: dict) -> None:
+    if placed != set(stand_ins):
+        # A value the SQL was built without: its value would go nowhere.
+        raise ValueError(f"kept SQL: no parameter holds {sorted(set(stand_ins) - placed)}")
+
+
+def _compiled(model, db: str, expressions: dict, stand_ins: dict) -> list[tuple]:
+    """(annotation name, SQL, parameters, slots, output field) of each expression, for a query
+    whose base table is the model's own (an outer reference names it)."""
+    query = model._default_manager.using(db).annotate(**expressions).query
+    compiler = query.get_compiler(db)
+    compiled, placed = [], set()
+    for name in expressions:
+        annotation = query.annotations[name]
+        sql, params = compiler.compile(annotation)
+        slots = _slots(params, stand_ins, placed)
+        compiled.append((name, sql, tuple(params), slots, annotation.output_field))
+    _placed_all(placed, stand_ins)
     return compiled
+
+
+def _compiled_query(built, stand_ins: dict) -> list[tuple]:
+    """The SQL of a queryset (or a (SQL, parameters) pair built from Django's compiled SQL) as
+    one entry, like `_compiled`'s; none when it selects nothing (or `built` is None)."""
+    if built is None:
+        return []
+    try:
+        sql, params = built if isinstance(built, tuple) else built.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    placed: set = set()
+    slots = _slots(params, stand_ins, placed)
+    _placed_all(placed, stand_ins)
+    return [("", sql, tuple(params), slots, None)]
+
+
+def _entries(db: str, key: tuple, compile_entries: Callable[..., list], values: dict) -> list:
+    """`compile_entries(**values)`'s entries, compiled once per `key` and shape of values, each
+    as (name, SQL, parameters, output field) with this use's values and moment put in."""
+    given = {name: value for name, value in values.items() if value is not None}
+    if any(type(value) not in _STAND_INS for value in given.values()) or len(given) > 8:
+        raise TypeError("kept SQL takes integers, aware times or None as values")
+    if any(type(v) is dt.datetime and timezone.is_naive(v) for v in given.values()):
+        raise TypeError("kept SQL takes aware times only")
+    absent = tuple(sorted(name for name, value in values.items() if value is None))
+    key = (db, *key, tuple(sorted(given)), absent)
+    with _compiled_lock:
+        compiled = _COMPILED.get(key)
+        if compiled is not None:
+            _COMPILED.move_to_end(key)
+    if compiled is None:
+        stand_ins = {name: _STAND_INS[type(given[name])][n] for n, name in enumerate(sorted(given))}
+        # The policy's pieces, if any, ask the moment as slots (filled at each use below).
+        with compiling():
+            compiled = compile_entries(stand_ins, **stand_ins, **dict.fromkeys(absent))
+        with _compiled_lock:
+            _COMPILED[key] = compiled
+            while len(_COMPILED) > _COMPILED_MAX:
+                _COMPILED.popitem(last=False)
+    entries = []
+    for name, sql, params, slots, output_field in compiled:
+        if slots:
+            params = list(params)
+            for i, value_name in slots:
+                params[i] = given[value_name]
+        entries.append((name, sql, fill_moment(tuple(params)), output_field))
+    return entries
+
+
+def _kept(model, db: str, key: tuple, build: Callable[..., dict], values: dict) -> dict:
+    """`build(**values)`'s annotations as RawSQL, compiled once per `key` and shape of values."""
+
+    def compile_entries(stand_ins, **built_with):
+        return _compiled(model, db, build(**built_with), stand_ins)
+
+    return {
+        # Django's own compiled SQL, its values still passed apart as parameters.
+        name: RawSQL(sql, params, output_field=output_field)  # noqa: S611
+        for name, sql, params, output_field in _entries(
+            db, (model._meta.label, *key), compile_entries, values
+        )
+    }
+
+
+def kept_sql(build: Callable[..., object], *, key: tuple, using: str = "default",
+             **values) -> tuple[str, tuple] | None:  # fmt: skip
+    """The SQL and parameters of the queryset `build(**values)` (or of the (SQL, parameters) it
+    returns), compiled once per process for every set of values (the promises of
+    `kept_annotations`); None when it selects nothing.
+    For a query whose rows the caller reads with a cursor, or uses as a subquery (`RawSQL`).
+    Only on PostgreSQL."""
+
+    def compile_entries(stand_ins, **built_with):
+        return _compiled_query(build(**built_with), stand_ins)
+
+    entries = _entries(using, ("sql", *key), compile_entries, values)
+    return (entries[0][1], entries[0][2]) if entries else None
 
 
 def fold(queryset, *prefetches: Prefetch, key: tuple):
     """`queryset` with each prefetch's rows as an annotation (PostgreSQL; else unchanged).
 
     `key` names the prefetches' SQL for reuse: the caller promises that equal keys give equal
-    prefetches (the same filters, values included), e.g. a page's name and the actor's agency
-    when a filter names the agency. The SQL names the model's table as the outer query's: read
-    the queryset as it is (`get`, a filter, `select_related`), never inside a union or a
-    subquery."""
+    prefetches (the same filters, values included). A value that differs from person to person
+    belongs in `fold_built`'s values, not in the key. The SQL names the model's table as the
+    outer query's: read the queryset as it is (`get`, a filter, `select_related`), never inside
+    a union or a subquery."""
+    return fold_built(queryset, lambda: prefetches, key=key)
+
+
+def fold_built(queryset, build: Callable[..., tuple[Prefetch, ...]], *, key: tuple, **values):
+    """`fold(queryset, *build(**values), key=key)`, compiled once for every set of values.
+
+    `values` are integers (an agency's id), aware times or None; `build` must use each only as
+    a query value (a filter's operand), never to choose the query's shape. On a miss the
+    prefetches are built with a stand-in for each value, compiled, and the stand-ins' positions
+    among the parameters kept; at each use the caller's values take their places. A None is
+    passed to `build` as it is and is part of the key. The caller passes `build(**values)` to
+    `unfold`."""
     if not _folds(queryset.db):
         return queryset
-    key = (queryset.db, queryset.model._meta.label, *key)
-    with _compiled_lock:
-        compiled = _COMPILED.get(key)
-        if compiled is not None:
-            _COMPILED.move_to_end(key)
-    if compiled is None:
-        compiled = _compiled(queryset, prefetches)
-        with _compiled_lock:
-            _COMPILED[key] = compiled
-            while len(_COMPILED) > _COMPILED_MAX:
-                _COMPILED.popitem(last=False)
-    rows = ArrayField(models.JSONField())
-    # Django's own compiled SQL, its values still passed apart as parameters.
     return queryset.annotate(
-        **{name: RawSQL(sql, params, output_field=rows) for name, sql, params in compiled}  # noqa: S611
-    )
+        **_kept(queryset.model, queryset.db, ("fold", *key),
+                lambda **v: _arrays(queryset, build(**v)), values)
+    )  # fmt: skip
+
+
+def kept_annotations(model, build: Callable[..., dict], *, key: tuple, using: str = "default",
+                     **values) -> dict:  # fmt: skip
+    """`build(**values)`, annotations of the model's rows (subqueries beside each row), as SQL
+    compiled once per process for every set of values, as `fold_built` keeps its lists: the same
+    promises of `key` and `values`. A `build` that asks the access policy gets one person's SQL:
+    its key must name the person (the policy's own keys say what); the moment the policy asks
+    is filled at each use, never kept. Off PostgreSQL, `build(**values)` as it is."""
+    if connections[using].vendor != "postgresql":
+        return build(**values)
+    return _kept(model, using, ("annotations", *key), build, values)
 
 
 # Per (model, relations): how to build instances from a row's JSON object.

@@ -162,6 +162,12 @@ else:
     # the 9.5 s of SQL behind ten report pages was compiling); now no page pays for it.
     if not env_bool("DATABASE_JIT", False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Long SELECTs planned once per connection (taskforce/prepared.py, issue #22); off behind a
+    # pooler that does not keep a session's prepared statements.
+    if env_bool("DATABASE_PREPARE", True):
+        from taskforce.prepared import PreparingCursor
+
+        DATABASES["default"].setdefault("OPTIONS", {})["cursor_factory"] = PreparingCursor
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, sign-in -------------------------------------------------------------------------

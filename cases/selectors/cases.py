@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import (
-    Count,
     OuterRef,
     Prefetch,
     Q,
@@ -35,18 +34,19 @@ from cases.models import (
     Person,
     VictimNotice,
 )
-from cases.selectors.notes import readable_q
+from cases.selectors.notes import readable_in_agency_q
 from cases.selectors.people import people_named
 from cases.selectors.victims import (
     case_victims_visible,
     count_victims_visible,
-    page_victim_columns,
+    victim_columns_of,
     visible_victims_q,
 )
 from deadlines.records import deadlines_of_record
 from taskforce import access, folded
 from taskforce.dates import start_of_day
 from taskforce.models import County, Deadline, DeadlineStatus, User
+from taskforce.web.columns import CountOf
 from taskforce.web.pagination import Page, count_parts, keyset_page
 
 ORDER = ("-updated_at", "-id")
@@ -136,16 +136,21 @@ def case_list(
     """One page of the cases the actor may see, newest change first, continuing after `after`;
     without the caseload's columns (`with_columns=False`) for a panel that shows a case's number,
     caption and status only."""
+    # A list without values to filter by (a scope and a sort only: the home's "my cases", the
+    # caseload's first page) is the same SQL at each use: kept compiled (`keyset_page`).
+    plain = not (filters.q or filters.status or filters.kind or filters.county)
     page = keyset_page(
-        _parts(actor, filters),
+        lambda: _parts(actor, filters),
+        model=Case,
+        kept=("case_list", access.policy_key(actor), filters.scope, filters.sort)
+        if plain
+        else None,
         order=SORTS.get(filters.sort, ORDER),
         after=after,
         size=size,
         select_related=("owner_agency", "assigned_prosecutor", "county") if with_columns else (),
         prefetch_related=("defendants",),
-        annotate=(caseload_columns(actor, victims=False) | page_victim_columns(actor))
-        if with_columns
-        else None,
+        annotate=page_columns(actor) if with_columns else None,
         with_total=with_total,
     )
     if with_columns:
@@ -153,7 +158,23 @@ def case_list(
     return page
 
 
-def caseload_columns(actor: User, *, victims: bool = True) -> dict:
+def page_columns(actor: User) -> dict:
+    """The caseload page's columns (`caseload_columns` without victims, `page_victim_columns`),
+    compiled once per process for everyone (`folded.kept_annotations`): building and compiling
+    their seven subqueries was the costliest part of the page's queries in Python (#22)."""
+    membership = access.acting_membership(actor)
+    sees_people = membership is not None and membership.role in access.rules_for(Person).view
+
+    def build(now, agency_id) -> dict:
+        return caseload_columns(actor, victims=False, now=now) | victim_columns_of(agency_id)
+
+    return folded.kept_annotations(
+        Case, build, key=("caseload_page", sees_people),
+        now=timezone.now(), agency_id=membership.agency_id if sees_people else None,
+    )  # fmt: skip
+
+
+def caseload_columns(actor: User, *, victims: bool = True, now=None) -> dict:
     """What a caseload row shows beside the case: next hearing, counts of victims and counts.
 
     The victims counted are those the actor may see (cases.selectors.victims): a case shared
@@ -163,8 +184,9 @@ def caseload_columns(actor: User, *, victims: bool = True) -> dict:
     victims another agency recorded.
     """
     upcoming = CourtEvent.objects.filter(
-        case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED, starts_at__gte=timezone.now()
-    ).order_by("starts_at")
+        case=OuterRef("pk"), status=CourtEventStatus.SCHEDULED,
+        starts_at__gte=timezone.now() if now is None else now,
+    ).order_by("starts_at")  # fmt: skip
     due = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(Case),
         object_id=OuterRef("pk"),
@@ -175,11 +197,11 @@ def caseload_columns(actor: User, *, victims: bool = True) -> dict:
         "next_deadline_title": Subquery(due.values("title")[:1]),
         "next_hearing": Subquery(upcoming.values("starts_at")[:1]),
         "next_hearing_kind": Subquery(upcoming.values("kind")[:1]),
-        "active_counts": Count("charges", filter=Q(charges__status="active"), distinct=True),
+        "active_counts": CountOf(Charge.objects.filter(case=OuterRef("pk"), status="active")),
     }
     if victims:
-        columns["victim_count"] = Count(
-            "case_victims", filter=visible_victims_q(actor), distinct=True
+        columns["victim_count"] = CountOf(
+            CaseVictim.objects.filter(visible_victims_q(actor, prefix=""), case=OuterRef("pk"))
         )
     return columns
 
@@ -205,9 +227,11 @@ def case_get(*, actor: User, public_id, action: access.Action = access.Action.VI
     return access.get_for(actor, Case, public_id, action)
 
 
-def page_sections(actor: User) -> tuple[Prefetch, ...]:
-    """The lists a case's page shows beside the case (the case page, its timeline and its
-    notices read each once: they asked for the charges four times, the hearings three)."""
+def page_sections(agency_id: int | None) -> tuple[Prefetch, ...]:
+    """The lists a case's page shows beside the case to a person of the agency (the case page,
+    its timeline and its notices read each once: they asked for the charges four times, the
+    hearings three). The agency's id is only a value of the notes' and documents' filter
+    (`readable_in_agency_q`), so the SQL is compiled once for every agency (`fold_built`)."""
     return (
         Prefetch("defendants", queryset=Person.objects.all()),
         Prefetch("charges", queryset=Charge.objects.select_related(
@@ -236,31 +260,27 @@ def page_sections(actor: User) -> tuple[Prefetch, ...]:
             released_at__isnull=True
         ), to_attr="open_detentions"),
         Prefetch("notes", queryset=CaseNote.objects.filter(
-            readable_q(actor)
+            readable_in_agency_q(agency_id)
         ).select_related("author")),
         Prefetch("documents", queryset=CaseDocument.objects.filter(
-            readable_q(actor)
+            readable_in_agency_q(agency_id)
         ).select_related("uploaded_by")),
     )  # fmt: skip
-
-
-def page_sections_key(actor: User) -> tuple:
-    """What `page_sections(actor)` depends on: the actor's agency (`readable_q`)."""
-    membership = access.acting_membership(actor)
-    return ("case_page", membership.agency_id if membership else None)
 
 
 def case_for_page(*, actor: User, public_id) -> Case:
     """A case for its page, with every list of `page_sections`: on PostgreSQL all of them in the
     case's own query (`taskforce.folded`), elsewhere one query each."""
-    sections = page_sections(actor)
+    membership = access.acting_membership(actor)
+    agency_id = membership.agency_id if membership else None
     case = access.get_for(
         actor, Case, public_id,
         related=("owner_agency", "county", "assigned_prosecutor", "lead_investigator",
                  "speedy_demand"),
-        queryset=folded.fold(Case.objects.all(), *sections, key=page_sections_key(actor)),
+        queryset=folded.fold_built(Case.objects.all(), page_sections, key=("case_page",),
+                                   agency_id=agency_id),
     )  # fmt: skip
-    folded.unfold(case, *sections)
+    folded.unfold(case, *page_sections(agency_id))
     return case
 
 

@@ -14,5 +14,10 @@ def readable_q(actor: User) -> Q:
     those its agency marked shared of another's. The caller has checked the actor may view the
     case (`access.require`)."""
     membership = access.acting_membership(actor)
+    return readable_in_agency_q(membership.agency_id if membership else None)
+
+
+def readable_in_agency_q(agency_id: int | None) -> Q:
+    """`readable_q` for a person of the agency (None: of no agency)."""
     shared = Q(visibility=NoteVisibility.SHARED)
-    return shared if membership is None else Q(case__owner_agency_id=membership.agency_id) | shared
+    return shared if agency_id is None else Q(case__owner_agency_id=agency_id) | shared

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Value
 
 from cases.models import Case, CaseVictim, Person
 from taskforce import access
 from taskforce.models import User
+from taskforce.web.columns import CountOf
 
 
 def victim_people(actor: User) -> QuerySet:
@@ -57,17 +58,20 @@ def page_victim_columns(actor: User) -> dict:
     there are, whom the policy must be asked about."""
     membership = access.acting_membership(actor)
     if membership is None or membership.role not in access.rules_for(Person).view:
+        return victim_columns_of(None)
+    return victim_columns_of(membership.agency_id)
+
+
+def victim_columns_of(agency_id: int | None) -> dict:
+    """`page_victim_columns` for a person of the agency who may see people (None: who may
+    not)."""
+    if agency_id is None:
         return {"victim_count": Value(0), "victims_elsewhere": Value(0)}
-    own = Q(
-        case_victims__person__owner_agency_id=membership.agency_id,
-        case_victims__person__sealed_at__isnull=True,
-    )
-    elsewhere = Q(case_victims__person__sealed_at__isnull=False) | ~Q(
-        case_victims__person__owner_agency_id=membership.agency_id
-    )
+    own = Q(person__owner_agency_id=agency_id, person__sealed_at__isnull=True)
+    victims = CaseVictim.objects.filter(case=OuterRef("pk"))
     return {
-        "victim_count": Count("case_victims", filter=own, distinct=True),
-        "victims_elsewhere": Count("case_victims", filter=elsewhere, distinct=True),
+        "victim_count": CountOf(victims.filter(own)),
+        "victims_elsewhere": CountOf(victims.exclude(own)),
     }
 
 

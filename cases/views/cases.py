@@ -30,6 +30,7 @@ from cases.services import case_imports
 from cases.services import cases as services
 from cases.services import charges as charge_services
 from cases.services import notices as notice_services
+from cases.views import case_page
 from cases.views.imports import spreadsheet_pages
 from cases.views.sharing import share_page
 from taskforce import access, records
@@ -76,11 +77,13 @@ def _shown_rows(cases: list[Case]) -> list[SafeString]:
     """The caseload's rows as the page shows them (each value once, each URL from one reverse)."""
     url = access.detail_urls(Case)
     when, zone = "M j, Y H:i", timezone.get_current_timezone()
+    # `get_status_display`, looked up once: it flattened the choices again for every row.
+    statuses = {value: str(label) for value, label in Case._meta.get_field("status").flatchoices}
     rows = []
     for case in cases:
         defendants = case.defendants_shown
         prosecutor = case.assigned_prosecutor
-        rows.append(format_html(
+        rows.append(shown.html_row(
             ROW,
             url=url(case.public_id),
             number=case.number,
@@ -89,7 +92,7 @@ def _shown_rows(cases: list[Case]) -> list[SafeString]:
             title=format_html('<br><span class="muted">{}</span>', case.title)
             if case.title and defendants
             else "",
-            status=case.get_status_display(),
+            status=statuses.get(case.status, case.status),
             defendants="; ".join(p.display_name for p in defendants) or shown.NONE_SHOWN,
             next_hearing=shown.time_element(case.next_hearing, when, zone=zone),
             next_deadline=shown.time_element(
@@ -154,6 +157,27 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     victims = case_victims_shown(request.user, case)
     shown = {victim.pk for victim in victims}
     shares = list(access.shares_of(request.user, case).select_related("created_by"))
+    transition_form = TransitionForm(case=case) if can_change else None
+    lists = {
+        "defendants": case.defendants_shown,
+        "charges": case.charges.all(),
+        "hearings": case.court_events.all(),
+        "victims": victims,
+        "notices": [n for n in case.victim_notices.all() if n.victim_id in shown],
+        "notices_due": notice_services.notices_due(case, victims),
+        "arrests": list(
+            access.visible(request.user, Arrest)
+            .filter(handoffs__case=case)
+            .select_related("arrestee", "operation", "county", "arresting_agency")
+        ),
+        # Read with the case, filtered by `cases.selectors.notes.readable_q`.
+        "notes": case.notes.all(),
+        "documents": case.documents.all(),
+        "timeline": selectors.case_timeline(
+            actor=request.user, case=case, victims=victims, shares=shares
+        ),
+        "deadlines": selectors.case_deadlines(request.user, case),
+    }
     return render(
         request,
         "cases/case_detail.html",
@@ -164,28 +188,16 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_delete": access.Action.DELETE in allowed,
             "can_share": access.Action.SHARE in allowed,
             "shares": shares,
-            "defendants": case.defendants_shown,
-            "charges": case.charges.all(),
-            "hearings": case.court_events.all(),
-            "victims": victims,
-            "notices": [n for n in case.victim_notices.all() if n.victim_id in shown],
-            "notices_due": notice_services.notices_due(case, victims),
-            "arrests": access.visible(request.user, Arrest)
-            .filter(handoffs__case=case)
-            .select_related("arrestee", "operation", "county", "arresting_agency"),
-            # Read with the case, filtered by `cases.selectors.notes.readable_q`.
-            "notes": case.notes.all(),
-            "documents": case.documents.all(),
+            **lists,
+            **case_page.shown_rows(lists, case=case, can_change=can_change),
             "owns_case": case.owner_agency_id == request.user.membership.agency_id,
-            "timeline": selectors.case_timeline(
-                actor=request.user, case=case, victims=victims, shares=shares
-            ),
-            "deadlines": selectors.case_deadlines(request.user, case),
             **access_history_context(request.user, case),
             "speedy_demand": getattr(case, "speedy_demand", None),
             "detention": next(iter(case.open_detentions), None),
             "needs_decision": can_change and case.status in charge_services.UNDECIDED,
-            "transition_form": TransitionForm(case=case) if can_change else None,
+            "transition_form_html": case_page.transition_form_html(transition_form)
+            if transition_form and transition_form.fields["to_status"].choices
+            else "",
         },
     )
 

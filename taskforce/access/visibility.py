@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from threading import Lock
@@ -85,6 +86,19 @@ def acting_membership(actor: User | None) -> Membership | None:
     return actor.membership
 
 
+def policy_key(actor: User | None) -> tuple:
+    """What the policy's answers for the actor depend on besides the records themselves: who,
+    through which membership, agency, group and role (the keys of its kept SQL). SQL built
+    from the policy for the actor and kept must be keyed by it."""
+    membership = acting_membership(actor)
+    if membership is None:
+        return (None,)
+    return (
+        actor.pk, membership.pk, membership.agency_id, membership.agency.group_id,
+        membership.role,
+    )  # fmt: skip
+
+
 def _codename(action: Action, model: type[models.Model]) -> str:
     return f"{action.value}_{model._meta.model_name}"
 
@@ -116,6 +130,26 @@ def _now() -> datetime:
 def today() -> date:
     """The local day, as the policy's kept SQL must ask it (a slot while compiling)."""
     return _DAY_SLOT if _compiling.get() else timezone.localdate()
+
+
+@contextmanager
+def compiling() -> Iterator[None]:
+    """While SQL is compiled to be kept (here, `taskforce.folded`): the policy asks the moment
+    as its slots, so that no time of one use is kept for the next (`fill_moment`)."""
+    token = _compiling.set(True)
+    try:
+        yield
+    finally:
+        _compiling.reset(token)
+
+
+def fill_moment(params: tuple) -> tuple:
+    """`params` with the moment's slots (compiled inside `compiling()`) filled for now."""
+    if not any(type(p) in (date, datetime) and p in SLOTS for p in params):
+        return params
+    now = timezone.now()
+    filled = {_NOW_SLOT: now, _DAY_SLOT: timezone.localdate(now)}
+    return tuple(filled[p] if type(p) in (date, datetime) and p in SLOTS else p for p in params)
 
 
 def _compiled_ids(key: tuple, build: Callable[[], QuerySet], pk_field) -> RawSQL | None:

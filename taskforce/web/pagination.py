@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections, models
+from django.db import connection, connections, models, router
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from taskforce import folded
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -29,6 +33,28 @@ def _after(queryset: QuerySet, order: tuple[str, str], after: models.Model) -> Q
     )
 
 
+def _count_sql(parts: list[QuerySet]) -> tuple[str, list] | None:
+    """One SELECT adding up each part's COUNT(*); None when every part selects nothing."""
+    pieces, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a part that selects nothing, known before asking
+            continue
+        pieces.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 - compiled by Django
+        params.extend(part_params)
+    return ("SELECT " + " + ".join(pieces), params) if pieces else None
+
+
+def _fetch(db: str, sql_params: tuple | None, one: bool = False):
+    if sql_params is None:
+        return 0 if one else []
+    with connections[db].cursor() as cursor:
+        # Django's own compiled SQL, its values passed apart as parameters.
+        cursor.execute(*sql_params)
+        return cursor.fetchone()[0] if one else cursor.fetchall()
+
+
 def count_parts(parts: list[QuerySet]) -> int:
     """How many rows the disjoint `parts` hold, in one query.
 
@@ -38,20 +64,7 @@ def count_parts(parts: list[QuerySet]) -> int:
     if len(parts) == 1 or connections[parts[0].db].vendor != "postgresql":
         # SQLite (the embedded demo) overflows its parser stack on the deepest of these.
         return sum(part.count() for part in parts)
-    pieces, params = [], []
-    for part in parts:
-        try:
-            sql, part_params = part.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # a part that selects nothing, known before asking
-            continue
-        pieces.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 - compiled by Django
-        params.extend(part_params)
-    if not pieces:
-        return 0
-    with connections[parts[0].db].cursor() as cursor:
-        # Django's own compiled SQL for each part, its values passed apart as parameters.
-        cursor.execute("SELECT " + " + ".join(pieces), params)
-        return cursor.fetchone()[0]
+    return _fetch(parts[0].db, _count_sql(parts), one=True)
 
 
 def _loaded(rows: QuerySet, select_related, prefetch_related, annotate) -> QuerySet:
@@ -64,8 +77,59 @@ def _loaded(rows: QuerySet, select_related, prefetch_related, annotate) -> Query
     return rows
 
 
+def _firsts(parts: list[QuerySet], order: tuple[str, str], size: int) -> QuerySet:
+    """The ids of each part's first rows, each part ordered and limited on its own index."""
+    firsts = [part.order_by(*order).values("id")[: size + 1] for part in parts]
+    return firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
+
+
+def _keys(parts: list[QuerySet], order: tuple[str, str], size: int) -> QuerySet:
+    """The (order field, id) keys of the parts' first rows, merged, ordered and limited."""
+    field = order[0].lstrip("-")
+    limited = [part.order_by(*order).values_list(field, "id")[: size + 1] for part in parts]
+    if len(limited) == 1:
+        return limited[0]
+    return limited[0].union(*limited[1:], all=True).order_by(*order)[: size + 1]
+
+
+def _kept_first_page(build_parts, model, kept: tuple, order, size, select_related,
+                     prefetch_related, annotate, with_total) -> Page:  # fmt: skip
+    """`keyset_page`'s first page on PostgreSQL with its count and keys compiled once per
+    process (`folded.kept_sql`): the parts are built only on the first use of `kept`."""
+    db = router.db_for_read(model)
+
+    def total(has_next: bool, shown: int) -> int | None:
+        if not with_total or not has_next:
+            return shown if with_total else None
+        counted = folded.kept_sql(
+            lambda: _count_sql(build_parts()), key=("keyset count", *kept), using=db
+        )
+        return _fetch(db, counted, one=True)
+
+    if not annotate:
+        chosen = folded.kept_sql(lambda: _firsts(build_parts(), order, size),
+                                 key=("keyset firsts", *kept, order, size), using=db)  # fmt: skip
+        if chosen is None:
+            return Page(rows=[], has_next=False, total=total(False, 0))
+        # The kept SQL of Django's own compiled query, its values passed apart.
+        ids = RawSQL(*chosen, output_field=model._meta.pk)  # noqa: S611
+        rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, None)
+        found = list(rows.order_by(*order)[: size + 1])
+        has_next = len(found) > size
+        return Page(rows=found[:size], has_next=has_next, total=total(has_next, len(found)))
+    keyed = folded.kept_sql(
+        lambda: _keys(build_parts(), order, size), key=("keyset keys", *kept, order, size), using=db
+    )
+    keys = _fetch(db, keyed)
+    ids = [pk for _, pk in keys[:size]]
+    rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, annotate)
+    by_id = {row.pk: row for row in rows}
+    has_next = len(keys) > size
+    return Page(rows=[by_id[pk] for pk in ids], has_next=has_next, total=total(has_next, len(ids)))
+
+
 def keyset_page(
-    parts: list[QuerySet],
+    parts: list[QuerySet] | Callable[[], list[QuerySet]],
     *,
     order: tuple[str, str],
     after: models.Model | None = None,
@@ -74,15 +138,36 @@ def keyset_page(
     prefetch_related: tuple = (),
     annotate: dict | None = None,
     with_total: bool = True,
+    model: type[models.Model] | None = None,
+    kept: tuple | None = None,
 ) -> Page:
     """One page of the union of disjoint `parts`, in `order` (a field, then id, same direction).
 
     Each part is ordered and limited on its own index and the parts merged: one query for the
     keys, one (plus prefetches) for the rows, one for the count of every part; on PostgreSQL,
     a page without `annotate` asks for its keys and rows in one query.
-    """
+
+    `parts` may be a function building them, with `model` given. With `kept`, a key the parts
+    are a pure function of (the policy's key of the person, the filters: no value outside it;
+    `folded.kept_sql`'s promises), the first page's count and keys are compiled once per
+    process on PostgreSQL, and the parts built only then (issue #22: building and compiling
+    them was a fifth of the caseload's CPU)."""
+    if kept is not None and after is None and connection.vendor == "postgresql":
+        build_parts = parts if callable(parts) else lambda: parts
+        return _kept_first_page(build_parts, model or parts[0].model, kept, order, size,
+                                select_related, prefetch_related, annotate, with_total)  # fmt: skip
+    if callable(parts):
+        parts = parts()
     model = parts[0].model
-    total = count_parts(parts) if with_total else None
+    every = parts
+
+    def total(has_next: bool, shown: int) -> int | None:
+        """The first page of a list that has no next one holds all of it: no count to ask
+        (a search's few matches, issue #22). Otherwise every part is counted."""
+        if not with_total:
+            return None
+        return shown if after is None and not has_next else count_parts(every)
+
     if after is not None:
         parts = [_after(part, order, after) for part in parts]
     field = order[0].lstrip("-")
@@ -92,12 +177,12 @@ def keyset_page(
         # on its own index), ordered and limited again: one query where there were two (issue
         # #22). Not with `annotate`: PostgreSQL then took longer planning the one query (12 ms
         # on the caseload) than running the two.
-        firsts = [part.order_by(*order).values("id")[: size + 1] for part in parts]
-        chosen = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
+        chosen = _firsts(parts, order, size)
         rows = _loaded(model.objects.filter(pk__in=chosen), select_related, prefetch_related,
                        annotate)  # fmt: skip
         found = list(rows.order_by(*order)[: size + 1])
-        return Page(rows=found[:size], has_next=len(found) > size, total=total)
+        has_next = len(found) > size
+        return Page(rows=found[:size], has_next=has_next, total=total(has_next, len(found)))
     limited = [part.order_by(*order).values_list(field, "id")[: size + 1] for part in parts]
     if len(limited) > 1 and postgresql:
         keys = list(limited[0].union(*limited[1:], all=True).order_by(*order)[: size + 1])
@@ -114,4 +199,5 @@ def keyset_page(
     ids = [pk for _, pk in keys[:size]]
     rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, annotate)
     by_id = {row.pk: row for row in rows}
-    return Page(rows=[by_id[pk] for pk in ids], has_next=len(keys) > size, total=total)
+    has_next = len(keys) > size
+    return Page(rows=[by_id[pk] for pk in ids], has_next=has_next, total=total(has_next, len(ids)))

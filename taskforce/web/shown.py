@@ -6,16 +6,36 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
+import uuid
+from collections.abc import Callable
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from taskforce import access, dates
 from taskforce.templatetags.local_times import may_show_zone
 
 NONE_SHOWN = "—"
+
+
+def escaped(value) -> str:
+    """`conditional_escape(value)` as plain text: safe text as it is, anything else escaped.
+    Django's runs each value through a lazy-aware wrapper; a page's rows call it hundreds of
+    times (issue #22)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def html_row(template: str, **values) -> SafeString:
+    """`format_html(template, **values)`: every value escaped unless already safe."""
+    return SafeString(template.format(**{name: escaped(v) for name, v in values.items()}))
 
 
 @functools.cache
@@ -28,16 +48,57 @@ def _pieces(fmt: str) -> tuple[tuple[bool, str], ...]:
     )
 
 
+@functools.cache
+def _month_abbreviation(language: str | None, month: int) -> str:
+    return MONTHS_3[month].title()
+
+
+class _DateFormat(DateFormat):
+    def M(self) -> str:
+        """Django's "M" ("Jan"), kept per language: each one translated a name again."""
+        return _month_abbreviation(get_language(), self.data.month)
+
+
 def local_text(local: dt.datetime, fmt: str) -> str:
     """What `{{ value|date:fmt }}` shows for a local time (taskforce/templatetags/local_times.py:
     the zone added in the hour that happens twice), without the filter's lookups per call."""
-    formatter = DateFormat(local)
+    formatter = _DateFormat(local)
     text = "".join(str(getattr(formatter, piece)()) if is_char else piece
                    for is_char, piece in _pieces(fmt))  # fmt: skip
     # DateFormat keeps no zone for a time that happens twice: only then may the zone be needed.
     if formatter.timezone is None and may_show_zone(fmt) and dates.shows_zone(local):
         return f"{text} {local.tzname()}"
     return text
+
+
+def date_text(value, fmt: str, zone: dt.tzinfo | None = None) -> str:
+    """Exactly what `{{ value|date:fmt }}` shows: nothing for no value, a time in the current
+    zone (`zone`, when the caller has it already), a day as it is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = value.astimezone(zone or timezone.get_current_timezone())
+    return local_text(value, fmt)
+
+
+# A public id no record has: reversed in its place, then cut out (`reversed_with`).
+_ID_SLOT = uuid.UUID("00000000-0000-4000-8000-00000000516f")
+
+
+def reversed_with(name: str, *args) -> Callable[[uuid.UUID], str]:
+    """`{% url name *args public_id %}` for many public ids: the URL reversed once, at its first
+    use, and each id put in its place (reverse() per row and link was a tenth of a list's rows)."""
+    cut: list[str] = []
+
+    def url(public_id: uuid.UUID) -> str:
+        if not cut:
+            before, slot, after = reverse(name, args=[*args, _ID_SLOT]).partition(str(_ID_SLOT))
+            if not slot or str(_ID_SLOT) in after:
+                return reverse(name, args=[*args, public_id])
+            cut.extend((before, after))
+        return f"{cut[0]}{public_id}{cut[1]}"
+
+    return url
 
 
 def time_element(
@@ -50,12 +111,12 @@ def time_element(
     if timezone.is_aware(value):
         value = value.astimezone(zone or timezone.get_current_timezone())
     # Django's "c" format is the ISO form of the local time.
+    shown = html.escape(local_text(value, fmt))
     if title:
-        return format_html(
-            '<time datetime="{}" title="{}">{}</time>', value.isoformat(), title,
-            local_text(value, fmt),
-        )  # fmt: skip
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), local_text(value, fmt))
+        return SafeString(
+            f'<time datetime="{value.isoformat()}" title="{escaped(title)}">{shown}</time>'
+        )
+    return SafeString(f'<time datetime="{value.isoformat()}">{shown}</time>')
 
 
 # One row of templates/includes/access_history.html, as its loop wrote it; the loop's `date`
@@ -76,7 +137,7 @@ def access_history_rows(events) -> list[SafeString]:
     rows = []
     for event in events:
         fields = event.changed_fields
-        rows.append(format_html(
+        rows.append(html_row(
             ACCESS_ROW,
             when=time_element(event.at, "M j, Y H:i", zone=zone),
             who=event.actor_username or "(system)",

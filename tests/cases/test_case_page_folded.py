@@ -159,6 +159,40 @@ def test_the_folded_page_is_the_page_read_list_by_list(
         assert hidden not in page
 
 
+@pytest.mark.parametrize("first", ["owner", "shared with"])
+def test_one_compiled_page_serves_every_agency_with_its_own_notes(
+    client, full_case, wash_prosecutor, ramsey_prosecutor, first
+):
+    """The page's SQL is compiled once for all agencies, the viewer's agency put in at each use
+    (`folded.fold_built`): whichever agency opens the case first, the owner's prosecutor reads
+    its agency-only note and document, and the agency it is shared with reads neither."""
+    folded._COMPILED.clear()
+    viewers = [wash_prosecutor, ramsey_prosecutor]
+    if first == "shared with":
+        viewers.reverse()
+    pages = {}
+    for viewer in viewers:
+        verified_login(client, viewer)
+        pages[viewer] = _page(client, full_case)
+    assert [key for key in folded._COMPILED if "case_page" in key] == [
+        ("default", "cases.Case", "fold", "case_page", ("agency_id",), ())
+    ]
+    for private in ("Agency-only strategy", "Victim interview"):
+        assert private in pages[wash_prosecutor]
+        assert private not in pages[ramsey_prosecutor]
+    for shared in ("Shared status note", "Charging memo"):
+        assert shared in pages[wash_prosecutor] and shared in pages[ramsey_prosecutor]
+
+
+def test_a_value_the_lists_do_not_use_is_refused(full_case):
+    """A value `fold_built` was given but the lists never filter by would be silently dropped
+    from every later use: compiling refuses it."""
+    folded._COMPILED.clear()
+    with pytest.raises(ValueError, match="agency_id"):
+        folded.fold_built(Case.objects.all(), lambda agency_id: page_sections(None),
+                          key=("unused value",), agency_id=full_case.owner_agency_id)  # fmt: skip
+
+
 def _fields(record) -> dict:
     """Each column's value by its repr: of the same type and precision (150.50, not 150.5)."""
     return {f.attname: repr(getattr(record, f.attname)) for f in record._meta.concrete_fields}
@@ -184,7 +218,7 @@ def test_folded_rows_are_the_rows_django_reads(full_case, wash_prosecutor):
     with folded.separately(), CaptureQueriesContext(connection) as apart:
         alone = case_for_page(actor=wash_prosecutor, public_id=full_case.public_id)
     assert len(apart) > 10  # each list in its own query
-    for section in page_sections(wash_prosecutor):
+    for section in page_sections(wash_prosecutor.membership.agency_id):
         if section.to_attr:
             rows, others = getattr(together, section.to_attr), getattr(alone, section.to_attr)
         else:

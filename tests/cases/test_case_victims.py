@@ -16,7 +16,7 @@ from cases.selectors.victims import case_victims_visible
 from cases.services.cases import case_create
 from cases.services.notices import case_victim_add, victim_notice_record
 from cases.services.people import PersonData
-from taskforce import access
+from taskforce import access, folded
 from taskforce.models import AuditEvent, ShareLevel
 from tests.factories import verified_login
 
@@ -154,3 +154,31 @@ def test_a_victim_reaches_another_agency_only_when_its_record_is_shared(
     assert CANARY in page and "Okafor, Ines" in page
     assert client.post(url, notice_post(str(owners_victim.person.public_id))).status_code == 302
     assert VictimNotice.objects.count() == 2
+
+
+@pytest.mark.parametrize("first", ["owner", "sharee"])
+def test_the_caseloads_victim_counts_compiled_once_count_each_agencys_own(
+    client, case, owners_victim, shared_for_change, wash_prosecutor, ramsey_prosecutor, first
+):
+    """The caseload's columns are compiled once for every agency, each viewer's agency and
+    moment put in at use (`folded.kept_annotations`): whichever agency lists first, each counts
+    the victims it may see, none of the other's."""
+    case_victim_add(
+        actor=ramsey_prosecutor, case=case, role="victim",
+        data=PersonData(first_name="Ines", last_name="Okafor"),
+    )  # fmt: skip
+    case_victim_add(
+        actor=wash_prosecutor, case=case, role="victim",
+        data=PersonData(first_name="Odile", last_name="Marsh"),
+    )  # fmt: skip
+    folded._COMPILED.clear()
+    viewers = [wash_prosecutor, ramsey_prosecutor]
+    if first == "sharee":
+        viewers.reverse()
+    counted = {}
+    for viewer in viewers:
+        verified_login(client, viewer)
+        [row] = client.get(reverse("cases:list")).context["page"].rows
+        counted[viewer] = row.victim_count
+    assert counted == {wash_prosecutor: 2, ramsey_prosecutor: 1}
+    assert len([key for key in folded._COMPILED if "caseload_page" in key]) == 1

@@ -101,3 +101,27 @@ def test_home_pages_start_the_day_with_real_work(client):
     page = client.get(reverse("home"))
     assert page.context["operations"] == [] and page.context["arrests"] == []
     assert "No operations yet." in page.content.decode()
+
+
+@pytest.mark.parametrize("first", ["wash", "ramsey"])
+def test_each_prosecution_home_shows_its_own_intake_whichever_was_compiled_first(
+    client, sheriff_liaison, operation, make_arrests, wash_cao, ramsey_cao, wash_prosecutor,
+    ramsey_prosecutor, first,
+):  # fmt: skip
+    """The intake panel's hand-offs are the policy's, kept compiled per person
+    (`folded.kept_sql`): each agency's prosecutor sees the hand-offs to their own agency."""
+    from cases.services.handoffs import handoff_create
+    from taskforce import folded
+
+    arrests = make_arrests(sheriff_liaison, operation, 3)
+    handoff_create(actor=sheriff_liaison, arrests=arrests[:2], to_agency=wash_cao)
+    handoff_create(actor=sheriff_liaison, arrests=arrests[2:], to_agency=ramsey_cao)
+    folded._COMPILED.clear()
+    people = {"wash": wash_prosecutor, "ramsey": ramsey_prosecutor}
+    seen = {}
+    for name in [first, "ramsey" if first == "wash" else "wash"]:
+        verified_login(client, people[name])
+        context = client.get(reverse("home")).context
+        seen[name] = (context["intake_count"], {h.to_agency_id for h in context["intake"]},
+                      len(context["intake"]))  # fmt: skip
+    assert seen == {"wash": (2, {wash_cao.pk}, 2), "ramsey": (1, {ramsey_cao.pk}, 1)}

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from cases.services.cases import case_create
-from taskforce import access
+from taskforce import access, folded
 from taskforce.web.pagination import keyset_page
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +59,51 @@ def test_an_annotated_page_is_the_same_page(wash_prosecutor, ramsey_prosecutor, 
     assert [c.pk for c in plain.rows] == [c.pk for c in annotated.rows]
     assert (plain.has_next, plain.total) == (annotated.has_next, annotated.total) == (True, 4)
     assert all(c.marker == 1 for c in annotated.rows)
+
+
+@pytest.mark.parametrize("annotate", [None, {"marker": Value(1)}])
+def test_a_kept_first_page_is_the_same_page_and_follows_later_changes(
+    wash_prosecutor, ramsey_prosecutor, wash_cao, annotate
+):
+    """The first page's count and keys compiled once per process (`kept`): the same rows,
+    total and next page as building them, for each person their own, and a share made after
+    compiling shows at the next use (the SQL is kept, never the rows)."""
+    folded._COMPILED.clear()
+    for n in range(3):
+        case_create(actor=wash_prosecutor, number=f"W-{n}", title="")
+    shared = case_create(actor=ramsey_prosecutor, number="R-1", title="")
+    case_create(actor=ramsey_prosecutor, number="R-2", title="")
+
+    def pages(person):
+        build = lambda: access.visible_parts(person, Case)  # noqa: E731
+        kept = keyset_page(build, model=Case, kept=("test", access.policy_key(person)),
+                           order=ORDER, size=3, annotate=annotate)  # fmt: skip
+        built = keyset_page(build(), order=ORDER, size=3, annotate=annotate)
+        return kept, built
+
+    for person, total in ((wash_prosecutor, 3), (ramsey_prosecutor, 2)):
+        kept, built = pages(person)
+        assert [c.pk for c in kept.rows] == [c.pk for c in built.rows]
+        assert (kept.has_next, kept.total) == (built.has_next, built.total) == (False, total)
+    access.share(actor=ramsey_prosecutor, obj=shared, to_agency=wash_cao, reason="Co-counsel")
+    kept, built = pages(wash_prosecutor)
+    assert [c.pk for c in kept.rows] == [c.pk for c in built.rows]
+    assert shared.pk in [c.pk for c in kept.rows]
+    assert (kept.has_next, kept.total) == (True, 4)
+
+
+def test_a_first_page_that_holds_the_whole_list_asks_no_count(wash_prosecutor, ramsey_prosecutor,
+                                                              wash_cao):  # fmt: skip
+    """A list shorter than a page (a search's few matches) is counted from its rows: one
+    query fewer, the same total; a longer one is still counted in full."""
+    for n in range(3):
+        case_create(actor=wash_prosecutor, number=f"W-{n}", title="")
+    shared = case_create(actor=ramsey_prosecutor, number="R-1", title="")
+    access.share(actor=ramsey_prosecutor, obj=shared, to_agency=wash_cao, reason="Co-counsel")
+    parts = access.visible_parts(wash_prosecutor, Case)
+    for size, total, asked in ((10, 4, 1), (4, 4, 1), (3, 4, 2)):
+        with CaptureQueriesContext(connection) as seen:
+            page = keyset_page(parts, order=ORDER, size=size)
+        assert page.total == total and page.has_next == (size < total)
+        if connection.vendor == "postgresql":
+            assert len(seen) == asked, size

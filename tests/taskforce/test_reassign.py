@@ -11,7 +11,9 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services.cases import case_create, case_update
 from cases.services.court import court_event_schedule
+from home.reassign import left_behind
 from referrals.services import referral_assign
+from taskforce import folded
 from taskforce.models import AuditEvent, Reminder, ReminderStatus, Role
 from taskforce.services import membership_end
 from tests.factories import member, verified_login
@@ -225,3 +227,31 @@ def test_a_victim_record_has_an_advocate_who_can_be_replaced(
     assert "1 referral" in unassigned and "victim record" not in unassigned
     detail = client.get(reverse("victims:detail", args=[victim.public_id])).content.decode()
     assert other.display_name() in detail
+
+
+@pytest.mark.parametrize("first", ["wash", "ramsey"])
+def test_the_homes_left_behind_list_compiled_once_lists_each_agencys_own(
+    wash_supervisor, wash_prosecutor, two_cases, ramsey_cao, ramsey_prosecutor, first
+):
+    """`left_behind`'s SQL is compiled once for every agency, the agency put in at each use
+    (`folded.kept_sql`): whichever supervisor's home is read first, each lists the person who
+    left their own agency, never the other's."""
+    ramsey_case = case_create(actor=ramsey_prosecutor, number="62-CR-26-9",
+                              assigned_prosecutor=ramsey_prosecutor)  # fmt: skip
+    assert ramsey_case.assigned_prosecutor == ramsey_prosecutor
+    ramsey_supervisor = member(ramsey_cao, Role.SUPERVISOR, username="ramsey_supervisor")
+    membership_end(membership=wash_prosecutor.membership)
+    membership_end(membership=ramsey_prosecutor.membership)
+    folded._COMPILED.clear()
+    supervisors = {"wash": wash_supervisor, "ramsey": ramsey_supervisor}
+    order = [first, "ramsey" if first == "wash" else "wash"]
+    listed = {}
+    for name in order:
+        supervisor = supervisors[name]
+        rows = left_behind(supervisor.membership.agency_id, supervisor)
+        listed[name] = [(row["person"], row["summary"]) for row in rows]
+    assert listed == {
+        "wash": [(wash_prosecutor, "2 cases")],
+        "ramsey": [(ramsey_prosecutor, "1 case")],
+    }
+    assert len([key for key in folded._COMPILED if "left_behind" in key]) == 1
