@@ -1,4 +1,5 @@
-"""Rebuild the monthly rollups of the operations and prosecution reports (cases.models.rollups).
+"""Rebuild the monthly rollups of the operations, prosecution and deadlines reports
+(cases.models.rollups).
 
 Design (issue #22):
 - PostgreSQL only; SQLite (the demo) has no rollups and its reports read the rows.
