@@ -1,11 +1,11 @@
-"""Monthly rollups of the operations and prosecution reports (issue #22), and which months are
-clean.
+"""Monthly rollups of the operations, prosecution and deadlines reports (issue #22), and which
+months are clean.
 
-PostgreSQL only: triggers on arrests, cases, counts and sentences (migrations 0041 and 0042,
-plain SQL, so pgtrigger.ignore and `written_in_bulk` never switch them off) mark a month stale
-whenever a row it rolls up may have changed; reports.figures reads a whole month from a rollup
-only while its `ReportMonth` row is clean, and everything else from the rows themselves
-(cases.services.rollups says more).
+PostgreSQL only: triggers on arrests, cases, counts, sentences, hearings and deadlines
+(migrations 0041, 0042 and 0043, plain SQL, so pgtrigger.ignore and `written_in_bulk` never
+switch them off) mark a month stale whenever a row it rolls up may have changed;
+reports.figures reads a whole month from a rollup only while its `ReportMonth` row is clean, and
+everything else from the rows themselves (cases.services.rollups says more).
 """
 
 from __future__ import annotations
