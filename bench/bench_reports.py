@@ -63,7 +63,7 @@ from django.utils import timezone
 from bench.bench_access import ensure_database
 from cases.models import Arrest, Case, Person, ReportMonth
 from cases.services.outcomes import case_outcomes_refresh
-from cases.services.rollups import report_months_rebuild_all
+from cases.services.rollups import report_months_rebuild_all, report_months_rebuild_due
 from deadlines.rules import RULES
 from referrals.models import Referral, Region
 from taskforce.models import Agency, AgencyKind, County, Deadline, Role, User
@@ -780,9 +780,12 @@ def main() -> None:
         seed_time = f"{seed(args.cases):.0f} s"
     else:
         seed_time = "reused (seeded by an earlier run at this size)"
+        started = time.perf_counter()
         if not ReportMonth.objects.exists():  # seeded before the rollups existed
-            started = time.perf_counter()
             months = report_months_rebuild_all()
+        else:  # a family added since the seed, or months a write made stale: as the beat would
+            months = report_months_rebuild_due()
+        if months:
             print(f"report rollups built: {months} months in {time.perf_counter() - started:.1f} s")
     if args.seed_only:
         print(f"seed time: {seed_time}")

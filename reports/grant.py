@@ -163,6 +163,8 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     by_kind = counts_by(in_scope.filter(scope.datetimes("created_at")), "kind")
     rows += [GrantRow("Cases", "Cases opened", label, f"{by_kind.get(k, 0):,}")
              for k, label in CaseKind.choices]  # fmt: skip
+    # Distinct pairs read in the order of charge_case_defendant (a Unique over the index, not
+    # a hash of a million pairs spilling to disk: 1.3 s of ten years, issue #22).
     defendants = charges.filter(scope.dates("filed_on")).values("case", "defendant").distinct()
     convictions = convicted.aggregate(counts=Count("pk"), cases=Count("case", distinct=True))
     rows += [

@@ -69,7 +69,14 @@ from cases.models.people import (
     PersonUserObjectPermission,
     Sex,
 )
-from cases.models.rollups import ArrestMonth, CaseMonth, ChargeMonth, ReportMonth, SentenceMonth
+from cases.models.rollups import (
+    ArrestMonth,
+    CaseMonth,
+    ChargeMonth,
+    DeadlineMonth,
+    ReportMonth,
+    SentenceMonth,
+)
 from cases.models.runaways import (
     ReviewOutcome,
     RunawayReport,
@@ -112,6 +119,7 @@ __all__ = [
     "CourtEventKind",
     "CourtEventStatus",
     "CustodyStatus",
+    "DeadlineMonth",
     "Decision",
     "DemandBy",
     "DemandLevel",

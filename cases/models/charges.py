@@ -110,6 +110,11 @@ class Charge(models.Model):
                 name="charge_disposed",
                 include=["id", "case", "disposition", "level", "defendant_charged_on"],
             ),
+            # The grant export's defendants charged, distinct (case, defendant) pairs of the
+            # counts filed in the period: read in this order, no hash of the pairs (issue #22).
+            models.Index(
+                fields=["case", "defendant"], name="charge_case_defendant", include=["filed_on"]
+            ),
         ]  # fmt: skip
         constraints = [
             models.CheckConstraint(

@@ -89,6 +89,9 @@ class Person(ProtectedModel):
         indexes = [
             models.Index(fields=["last_name_key", "first_name_key"], name="person_name_key"),
             models.Index(fields=["owner_agency", "-updated_at", "-id"], name="person_owner_recent"),
+            # The reports count victims by their person's sex: read from this index alone, not
+            # from the wide rows of every person (the victims page and grant export, issue #22).
+            models.Index(fields=["id"], include=["sex"], name="person_sex"),
         ]
 
     def __str__(self) -> str:

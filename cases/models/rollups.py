@@ -1,11 +1,11 @@
-"""Monthly rollups of the operations and prosecution reports (issue #22), and which months are
-clean.
+"""Monthly rollups of the operations, prosecution and deadlines reports (issue #22), and which
+months are clean.
 
-PostgreSQL only: triggers on arrests, cases, counts and sentences (migrations 0041 and 0042,
-plain SQL, so pgtrigger.ignore and `written_in_bulk` never switch them off) mark a month stale
-whenever a row it rolls up may have changed; reports.figures reads a whole month from a rollup
-only while its `ReportMonth` row is clean, and everything else from the rows themselves
-(cases.services.rollups says more).
+PostgreSQL only: triggers on arrests, cases, counts, sentences, hearings and deadlines
+(migrations 0041, 0042 and 0043, plain SQL, so pgtrigger.ignore and `written_in_bulk` never
+switch them off) mark a month stale whenever a row it rolls up may have changed;
+reports.figures reads a whole month from a rollup only while its `ReportMonth` row is clean, and
+everything else from the rows themselves (cases.services.rollups says more).
 """
 
 from __future__ import annotations
@@ -127,3 +127,30 @@ class SentenceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.n} sentences in {self.month:%Y-%m}"
+
+
+class DeadlineMonth(models.Model):
+    """How many deadlines of the case records (a case's, an arrest's, a hearing's) falling due
+    in a local month share a rule, a responsible agency and an outcome, by the owner of the
+    record that guards them (the case, for a hearing) and whether that record may be counted
+    (unsealed; a hearing's case must exist). Outcomes: "on_time", "late", "missed", "waived",
+    "open" (missed once the month is over) and "" (met with no closing time: counted nowhere).
+    Victims' and referrals' deadlines are counts of people, keyed for disclosure control, and
+    are read from their rows."""
+
+    month = models.DateField()
+    content_type_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    responsible_agency_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, blank=True)
+    record_owner_agency_id = models.BigIntegerField(null=True)
+    is_record_live = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "record_owner_agency_id"], name="deadline_month_owner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} deadlines due in {self.month:%Y-%m}"

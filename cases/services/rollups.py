@@ -1,4 +1,5 @@
-"""Rebuild the monthly rollups of the operations and prosecution reports (cases.models.rollups).
+"""Rebuild the monthly rollups of the operations, prosecution and deadlines reports
+(cases.models.rollups).
 
 Design (issue #22):
 - PostgreSQL only; SQLite (the demo) has no rollups and its reports read the rows.
@@ -32,14 +33,22 @@ from cases.models import (
     CaseMonth,
     Charge,
     ChargeMonth,
+    DeadlineMonth,
     ReportMonth,
     Sentence,
     SentenceMonth,
 )
+from taskforce.access import BY_LABEL, DEADLINE_RECORDS
+from taskforce.models import Deadline
 from taskforce.records import analyze
 
 FAMILY = "arrests"  # the operations report's
 PROSECUTION = "prosecution"  # the prosecution report's: cases, counts and sentences
+DEADLINES = "deadlines"  # the deadlines report's: the case records' deadlines
+# The records whose deadlines the deadlines rollup holds, and the record each is counted by
+# (DEADLINE_RECORDS: "" itself). Victims' and referrals' deadlines count people (keyed for
+# disclosure control, reports/disclosure.py): the reports read them from the rows.
+DEADLINE_ROLLED = {"cases.Case": "", "cases.Arrest": "", "cases.CourtEvent": "case"}
 
 # Unsealed arrests of [since, until) counted by local month and every column the operations
 # report reads (reports.figures.operations); the case's columns are NULL when there is none.
@@ -112,9 +121,38 @@ WHERE c.sealed_at IS NULL AND s.sentenced_on >= %(first)s AND s.sentenced_on < %
 GROUP BY 1, 2, 3, 4
 """,
 ]
+# The case records' deadlines falling due in [since, until) by local month, rule, responsible
+# agency and outcome (reports.figures.deadlines), and by the owner of the record they are counted
+# by and whether it may be counted: a case or arrest unsealed or gone (a report tests its id
+# against the sealed ids), a hearing's case unsealed and there.
+DEADLINES_SQL = """
+INSERT INTO cases_deadlinemonth (month, content_type_id, rule, responsible_agency_id, outcome,
+    record_owner_agency_id, is_record_live, n)
+SELECT date_trunc('month', d.due_at AT TIME ZONE %(zone)s)::date, d.content_type_id, d.rule,
+       d.responsible_agency_id,
+       CASE WHEN d.status = 'met' AND d.closed_at <= d.due_at THEN 'on_time'
+            WHEN d.status = 'met' AND d.closed_at > d.due_at THEN 'late'
+            WHEN d.status IN ('missed', 'waived', 'open') THEN d.status ELSE '' END,
+       CASE t.model WHEN 'case' THEN c.owner_agency_id WHEN 'arrest' THEN a.owner_agency_id
+                    ELSE ec.owner_agency_id END,
+       CASE t.model WHEN 'case' THEN c.sealed_at IS NULL WHEN 'arrest' THEN a.sealed_at IS NULL
+                    ELSE ec.id IS NOT NULL AND ec.sealed_at IS NULL END,
+       count(*)
+FROM taskforce_deadline d
+JOIN django_content_type t ON t.id = d.content_type_id AND t.app_label = 'cases'
+     AND t.model IN ('case', 'arrest', 'courtevent')
+LEFT JOIN cases_case c ON t.model = 'case' AND c.id = d.object_id
+LEFT JOIN cases_arrest a ON t.model = 'arrest' AND a.id = d.object_id
+LEFT JOIN cases_courtevent e ON t.model = 'courtevent' AND e.id = d.object_id
+LEFT JOIN cases_case ec ON ec.id = e.case_id
+WHERE d.due_at >= %(since)s AND d.due_at < %(until)s
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
 FAMILIES = {
     FAMILY: (["cases_arrestmonth"], [ROLLUP_SQL]),
     PROSECUTION: (["cases_casemonth", "cases_chargemonth", "cases_sentencemonth"], PROSECUTION_SQL),
+    DEADLINES: (["cases_deadlinemonth"], [DEADLINES_SQL]),
 }
 
 MARK_CLEAN_SQL = """
@@ -132,6 +170,12 @@ def is_supported() -> bool:
         return False
     if Arrest.hidden_when_set != ("sealed_at",) or Case.hidden_when_set != ("sealed_at",):
         raise ImproperlyConfigured("The arrest rollups test sealed_at only: update them.")
+    for label, path in DEADLINE_ROLLED.items():
+        # DEADLINES_SQL counts these records' deadlines by their own (or their case's) owner and
+        # seal alone: no consent narrows who sees their progress.
+        narrowed = BY_LABEL[label].progress_under_consent_of is not None
+        if DEADLINE_RECORDS.get(label) != path or narrowed:
+            raise ImproperlyConfigured(f"The deadline rollup reads {label} wrongly: update it.")
     return True
 
 
@@ -184,6 +228,8 @@ def _first_day(family: str) -> dt.date | None:
     """The earliest local day a family's rollup counts anything on."""
     if family == FAMILY:
         found = [Arrest.objects.aggregate(first=Min("arrested_at"))["first"]]
+    elif family == DEADLINES:
+        found = [Deadline.objects.aggregate(first=Min("due_at"))["first"]]
     else:
         found = [
             Case.objects.aggregate(first=Min("created_at"))["first"],
@@ -247,5 +293,5 @@ def report_months_rebuild_all(today: dt.date | None = None) -> int:
     with transaction.atomic():
         for family in FAMILIES:
             _build(family, months)
-    analyze(ArrestMonth, CaseMonth, ChargeMonth, SentenceMonth, ReportMonth)
+    analyze(ArrestMonth, CaseMonth, ChargeMonth, SentenceMonth, DeadlineMonth, ReportMonth)
     return len(months)

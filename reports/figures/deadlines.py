@@ -9,9 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from cases.models import DeadlineMonth
+from cases.services import rollups
 from deadlines.records import DEADLINE_RECORDS, guard_model
 from deadlines.rules import RULES
 from reports.disclosure import Tally, record_key
+from reports.figures import months
 from reports.figures.common import Scope, in_name_order
 from reports.tables import Table
 from taskforce import access
@@ -28,17 +31,22 @@ DEADLINE_OUTCOMES = [
 PEOPLE_RECORDS = {"referrals.Referral", "victims.Consent"}
 
 
-def report_deadlines(actor: User) -> QuerySet:
+def report_deadlines(actor: User, rolled: Q | None = None) -> QuerySet:
     """Deadlines counted exactly when their record may be (see access.report_rows) and its
     progress too (access.report_progress_q: a referral's deadlines are its progress, which its
-    sender sees only under the victim's consent)."""
+    sender sees only under the victim's consent). `rolled`, where the deadlines of the case
+    records (rollups.DEADLINE_ROLLED) that their rollup counts are left out (`_rolled_up`)."""
     # Sets of ids, each hashed once per query (access.report_ids_q): a lookup of each
     # deadline's record took 13 s at 3M deadlines (bench/bench_reports.py).
     match = Q(pk__in=[])
     for label, path in DEADLINE_RECORDS.items():
         model, guard = apps.get_model(label), guard_model(label)
         progress = access.report_progress_q(actor, guard)
-        if path:  # a consent's deadline counts when its victim may be counted
+        if rolled is not None and label in rollups.DEADLINE_ROLLED:  # no progress narrows them
+            found = access.report_ids_beside_rollup_q(
+                actor, guard, "object_id", rolled, records=model if path else None, path=path
+            )
+        elif path:  # a consent's deadline counts when its victim may be counted
             guards = access.report_rows(actor, guard).filter(progress)
             records = model.objects.filter(**{f"{path}__in": guards})
             found = Q(object_id__in=records.values("pk"))
@@ -74,20 +82,11 @@ def _deadline_columns(now: dt.datetime, people_types: set[int]) -> dict:
 
 def deadlines_section(actor: User, scope: Scope) -> dict:
     now = timezone.now()
-    deadlines = report_deadlines(actor).filter(
-        scope.datetimes("due_at"), scope.where(None, "responsible_agency")
-    )
     # The deadline's own record (a consent, not the victim it guards): rows carry its type.
     people_types = {
         ContentType.objects.get_for_model(apps.get_model(label)).pk for label in PEOPLE_RECORDS
     }
-    columns = _deadline_columns(now, people_types)
-    # One GROUP BY for the three tables: each scan of a year's deadlines takes about half a
-    # second at state scale (bench/bench_reports.py); the groups are folded here.
-    groups = list(
-        deadlines.values("rule", "content_type", "responsible_agency__name").annotate(**columns)
-        .order_by()
-    )  # fmt: skip
+    groups = _deadline_groups(actor, scope, now, people_types)
     names = [key for key, _ in DEADLINE_OUTCOMES]
     headers = [label for _, label in DEADLINE_OUTCOMES]
 
@@ -106,7 +105,7 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
         return RULES[rule].title if rule in RULES else rule
 
     case_rules, people_rules = fold("rule", False), fold("rule", True)
-    by_agency = fold("responsible_agency__name", False)
+    named = _by_name(fold("responsible_agency", False), names)
     tables = [
         Table(key="deadlines-cases", title="Court and case deadlines, by rule", row_header="Rule",
               columns=headers, chart="stacked",
@@ -118,7 +117,95 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
                     for r in sorted(people_rules)]),
         Table(key="deadlines-agency", title="Court and case deadlines, by responsible agency",
               row_header="Agency", columns=headers, chart="stacked",
-              rows=[(agency or "No agency", [by_agency[agency][n] for n in names])
-                    for agency in in_name_order(Agency, by_agency)]),
+              rows=[(agency or "No agency", [named[agency][n] for n in names])
+                    for agency in in_name_order(Agency, named)]),
     ]  # fmt: skip
     return {"figures": [], "tables": tables}
+
+
+GROUP = ("rule", "content_type", "responsible_agency")
+
+
+def _deadline_groups(actor: User, scope: Scope, now: dt.datetime, people_types: set[int]) -> list:
+    """Deadlines counted by rule, record type and responsible agency, each outcome's count (and
+    for the people's deadlines its cell key), in one GROUP BY: each scan of a year's deadlines
+    takes about half a second at state scale (bench/bench_reports.py); the groups are folded by
+    the caller.
+
+    On PostgreSQL the whole months of the period that are over and that the monthly rollup holds
+    clean (cases.models.rollups.DeadlineMonth) are read from it, and the rest from the rows: the
+    partial months at both ends, stale months, the people's deadlines (keyed) and what a
+    supervisor counts through another agency's share. Either way the figures are those of the
+    deadlines themselves (tests/reports/test_rollups.py)."""
+    columns = _deadline_columns(now, people_types)
+    clean = [
+        month
+        for month in months.clean_months(scope, rollups.DEADLINES)
+        # Only months that are over: an open deadline of theirs is a missed one.
+        if Scope(rollups.next_month(month), rollups.next_month(month)).since <= now
+    ]
+    rolled = None  # the clean months, as a condition (no empty term: it sits in a CASE)
+    if clean:
+        spans = months.day_spans(clean)
+        for first, after in spans:
+            span = Q(due_at__gte=Scope(first, first).since, due_at__lt=Scope(after, after).since)
+            rolled = span if rolled is None else rolled | span
+    deadlines = report_deadlines(actor, rolled).filter(
+        scope.datetimes("due_at"), scope.where(None, "responsible_agency")
+    )
+    groups = list(deadlines.values(*GROUP).annotate(**columns).order_by())
+    if clean:
+        groups.extend(_rolled_up(actor, scope, clean))
+    return groups
+
+
+def _rolled_types() -> dict[int, str]:
+    return {
+        ContentType.objects.get_for_model(apps.get_model(label)).pk: label
+        for label in rollups.DEADLINE_ROLLED
+    }
+
+
+def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
+    """The clean months' deadlines of the records the viewer counts by owner: every unsealed one
+    for the coordinator, the agency's own for a supervisor; as groups like the rows'."""
+    names = [key for key, _ in DEADLINE_OUTCOMES]
+    rows = DeadlineMonth.objects.filter(month__in=clean, is_record_live=True).filter(
+        scope.where(None, "responsible_agency_id")
+    )
+    counted = Q(pk__in=[])
+    for content_type, label in _rolled_types().items():
+        parts = access.report_parts(actor, guard_model(label))
+        if parts is None:
+            continue
+        match = Q(content_type_id=content_type)
+        if not parts.wide:
+            match &= Q(record_owner_agency_id=parts.agency_id)
+        counted |= match
+    groups: dict[tuple, dict] = {}
+    for group in (
+        rows.filter(counted).values("rule", "content_type_id", "responsible_agency_id", "outcome")
+        .annotate(n=Sum("n")).order_by()
+    ):  # fmt: skip
+        # The months are over: a deadline still open is past its time.
+        outcome = "missed" if group["outcome"] == "open" else group["outcome"]
+        if outcome not in names:
+            continue
+        key = (group["rule"], group["content_type_id"], group["responsible_agency_id"])
+        sums = groups.setdefault(key, dict(zip(GROUP, key, strict=True), **dict.fromkeys(names, 0)))
+        sums[outcome] += group["n"]
+    return list(groups.values())
+
+
+def _by_name(by_agency: dict, names: list[str]) -> dict:
+    """Counts by responsible agency id as counts by its name (as the table shows them)."""
+    agencies = dict(
+        Agency.objects.filter(pk__in=[a for a in by_agency if a is not None])
+        .values_list("pk", "name")
+    )  # fmt: skip
+    named: dict = {}
+    for agency, sums in by_agency.items():
+        into = named.setdefault(agencies.get(agency), dict.fromkeys(names, 0))
+        for name in names:
+            into[name] += sums[name]
+    return named

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
 
 from taskforce.access.consent import progress_q
 from taskforce.access.visibility import NotFound, _extra_ids, acting_membership, rules_for
@@ -150,6 +150,52 @@ def report_shared_in_q(
         owner_agency_id=counted.agency_id
     )
     return Q(**{f"{path}__in": shared_in.values("pk")})
+
+
+def report_ids_beside_rollup_q(
+    actor: User | None,
+    model: type[models.Model],
+    field: str,
+    rolled: Q,
+    *,
+    records: type[models.Model] | None = None,
+    path: str = "",
+) -> Q:
+    """What `report_ids_q` counts (`field` holds an id of `model`, or of a `records` row whose
+    `path` leads to one: a hearing's case), less what a rollup kept by owner agency counts
+    where `rolled` holds (a row's condition: its clean months): every unsealed record's for the
+    coordinator, the agency's own for anyone else. What remains is read from the rows.
+
+    Each id set appears once in the SQL (a CASE: own ids, then the others), so PostgreSQL
+    hashes it once per query; testing "not owned" apart from "counted" hashed the largest
+    agency's ids twice and read 218,000 arrests one by one (bench/bench_reports.py)."""
+    counted = _counted(actor, model)
+    if counted is None:
+        return Q(pk__in=[])
+
+    def ids(rows: QuerySet) -> Q:
+        if records is not None:
+            rows = records.objects.filter(**{f"{path}__in": rows})
+        return Q(**{f"{field}__in": rows.values("pk")})
+
+    live = model.objects.filter(model.live_q())
+    unsealed = ~Q(**{f"{field}__in": model.objects.exclude(model.live_q()).values("pk")})
+    if counted.wide:
+        return ~rolled & (unsealed if records is None else ids(live))
+    own = ids(live.filter(owner_agency_id=counted.agency_id))
+    if counted.extra is None:
+        return ~rolled & own
+    if records is None:
+        others = Q(**{f"{field}__in": counted.extra}) & unsealed
+    else:
+        others = ids(live.filter(pk__in=counted.extra))
+    return Q(
+        Case(
+            When(own, then=ExpressionWrapper(~rolled, output_field=BooleanField())),
+            default=ExpressionWrapper(others, output_field=BooleanField()),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def report_progress_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:

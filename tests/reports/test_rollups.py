@@ -11,21 +11,34 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from cases.models import ArrestMonth, Case, CaseMonth, ChargeMonth, ReportMonth, Sentence, Statute
+from cases.models import (
+    Arrest,
+    ArrestMonth,
+    Case,
+    CaseMonth,
+    ChargeMonth,
+    CourtEvent,
+    DeadlineMonth,
+    ReportMonth,
+    Sentence,
+    Statute,
+)
 from cases.services import rollups
 from cases.services.arrests import arrests_create
 from cases.services.charges import ChargeInput, charge_dispose, charging_decide
+from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
 from cases.tasks import rebuild_report_rollups
 from reports.figures.common import Scope
 from reports.figures.months import clean_months
 from taskforce import access
 from taskforce.history import written_in_bulk
-from taskforce.models import County, Role
+from taskforce.models import County, Deadline, DeadlineStatus, Role
 from taskforce.sealing import record_seal
 from tests.factories import UserFactory, member, verified_login
 from tests.stings_fixtures import arrest_row
@@ -269,3 +282,128 @@ def test_a_write_marks_its_local_month_stale_and_the_rebuild_clears_it(
     varied["may"].arresting_officer = "Deputy Lund"
     varied["may"].save(update_fields=["arresting_officer"])
     assert not ReportMonth.objects.get(family=rollups.FAMILY, month=month(5)).is_stale
+
+
+def deadline_pages(client, viewers) -> dict:
+    """The deadlines page of every viewer over every period, and the coordinator's for one
+    responsible agency (the rollup filtered by it)."""
+    wash_cao = viewers["county attorney supervisor"].membership.agency
+    pages = {
+        (name, tuple(params.items())): page(client, viewer, "deadlines", **params)
+        for name, viewer in viewers.items()
+        for params in PERIODS
+    }
+    params = {"start": "2026-01-10", "end": "2026-06-14", "agencies": wash_cao.pk}
+    pages["coordinator", tuple(params.items())] = page(
+        client, viewers["coordinator"], "deadlines", **params
+    )
+    return pages
+
+
+def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
+    client, varied, viewers, wash_prosecutor, sheriff_liaison, wash_cao
+):
+    """Case, arrest and hearing deadlines met on time and late, waived, missed and left open,
+    some of sealed records and some seen through a share: with the rollup clean, stale or gone,
+    every viewer's page is the same."""
+    jan_case, mar_case = varied["jan"].case, varied["mar"].case
+    court_event_schedule(actor=wash_prosecutor, case=mar_case, kind="omnibus",
+                         starts_at=local(4, 20, 9))  # fmt: skip
+    court_event_schedule(actor=wash_prosecutor, case=jan_case, kind="omnibus",
+                         starts_at=local(2, 16, 9))  # fmt: skip
+    for deadline in Deadline.objects.filter(rule="charging_decision"):  # due within the months
+        case = Case.objects.get(pk=deadline.object_id)
+        deadline.due_at = case.created_at + dt.timedelta(days=10)
+        deadline.save(update_fields=["due_at"])
+    deadlines = Deadline.objects.order_by("due_at", "pk")
+    assert deadlines.count() >= 20
+    for n, deadline in enumerate(deadlines):
+        if n % 4 == 0:
+            deadline.status, deadline.closed_at = DeadlineStatus.MET, deadline.due_at
+        elif n % 4 == 1:
+            deadline.status = DeadlineStatus.MET
+            deadline.closed_at = deadline.due_at + dt.timedelta(days=2)
+        elif n % 7 == 2:
+            deadline.status, deadline.closed_at = DeadlineStatus.WAIVED, deadline.due_at
+        elif n % 7 == 3:
+            deadline.status = DeadlineStatus.MISSED
+        deadline.save(update_fields=["status", "closed_at"])
+    assert rollups.report_months_rebuild_all() == 5
+    assert set(DeadlineMonth.objects.values_list("content_type_id", flat=True)) == {
+        ContentType.objects.get_for_model(model).pk for model in (Case, Arrest, CourtEvent)
+    }
+    clean = deadline_pages(client, viewers)
+
+    # After the build: a deadline met late (March), a case sealed (its February hearing's
+    # deadline), an arrest shared with the county attorney, one that changes nothing (May).
+    march = Deadline.objects.filter(due_at__month=3, status=DeadlineStatus.OPEN).first()
+    march.status, march.closed_at = DeadlineStatus.MET, march.due_at + dt.timedelta(days=1)
+    march.save(update_fields=["status", "closed_at"])
+    record_seal(actor=UserFactory(is_superuser=True, is_staff=True), obj=jan_case,
+                reason="Court order 26-X-4")  # fmt: skip
+    access.share(actor=sheriff_liaison, obj=varied["may"], to_agency=wash_cao,
+                 reason="Joint investigation")  # fmt: skip
+    Deadline.objects.filter(due_at__month=5).update(title="Renamed")
+    stale = set(
+        ReportMonth.objects.filter(family=rollups.DEADLINES, is_stale=True).values_list(
+            "month", flat=True
+        )
+    )
+    assert {month(2), month(3)} <= stale and month(5) not in stale
+    mixed = deadline_pages(client, viewers)
+    assert rollups.report_months_rebuild_due() >= 2
+    rebuilt = deadline_pages(client, viewers)
+    ReportMonth.objects.filter(family=rollups.DEADLINES).delete()
+    from_rows = deadline_pages(client, viewers)
+
+    assert mixed == from_rows
+    assert rebuilt == from_rows
+    assert clean != from_rows  # the writes after the first build changed the figures
+    ReportMonth.objects.all().delete()
+    call_command("rebuild_report_rollups", stdout=io.StringIO())  # the months due: every one
+    assert deadline_pages(client, viewers) == from_rows
+    # The data set reaches what it is meant to: the county attorney counts the arrest shared
+    # with it (its first appearance, due in May, a month read from the rollup).
+    wash_tables = dict(from_rows[("county attorney supervisor", ())][1])
+    rules = {label for label, _ in wash_tables["deadlines-cases"]}
+    assert any("appearance" in label.lower() for label in rules), rules
+
+
+def test_the_trends_page_read_from_the_rollups_shows_the_rows_themselves(
+    client, varied, viewers, wash_prosecutor, sheriff_liaison
+):
+    """Arrests, counts filed and convictions per year from the arrest and prosecution rollups:
+    clean, stale or gone, every viewer's trends are those of the rows, with a seal, shares and
+    a filter by agency and by county."""
+    wash_cao = viewers["county attorney supervisor"].membership.agency
+    washington = County.objects.get(name="Washington")
+    choices = [{}, {"agencies": wash_cao.pk}, {"counties": washington.pk}]
+
+    def trends() -> dict:
+        pages = {(name, ()): page(client, viewer, "trends") for name, viewer in viewers.items()}
+        for params in choices[1:]:
+            pages["coordinator", tuple(params.items())] = page(
+                client, viewers["coordinator"], "trends", **params
+            )
+        return pages
+
+    assert rollups.report_months_rebuild_all() == 5
+    clean = trends()
+    mar_case = varied["mar"].case
+    charge_dispose(actor=wash_prosecutor, charge=mar_case.charges.get(),
+                   disposition="pleaded_as_charged", disposed_on=dt.date(2026, 4, 20))  # fmt: skip
+    record_seal(actor=UserFactory(is_superuser=True, is_staff=True), obj=varied["feb"],
+                reason="Court order 26-X-5")  # fmt: skip
+    mixed = trends()
+    assert rollups.report_months_rebuild_due() >= 2
+    rebuilt = trends()
+    ReportMonth.objects.all().delete()
+    from_rows = trends()
+    assert mixed == from_rows
+    assert rebuilt == from_rows
+    assert clean != from_rows
+    # The sheriff's supervisor counts the Woodbury arrest shared with it and the conviction of
+    # the case shared back (read from the rows beside the rollup).
+    sheriff = dict(from_rows[("sheriff supervisor", ())][1])
+    assert sheriff["trend-arrests"][0][1][-1] == 7  # six of its own (two sealed), one shared
+    assert sheriff["trend-convictions"][0][1][-1] == 1

@@ -1,4 +1,5 @@
-"""Rebuild the reports' monthly rollups (cases.services.rollups): arrests, cases, counts, sentences.
+"""Rebuild the reports' monthly rollups (cases.services.rollups): arrests, cases, counts, sentences,
+deadlines.
 
     manage.py rebuild_report_rollups          # the months due: stale or never built
     manage.py rebuild_report_rollups --all    # every month, one transaction, then ANALYZE
