@@ -17,8 +17,11 @@ used deallocated. Statements last as long as the connection (`CONN_MAX_AGE`), su
 back transaction, and are planned again by PostgreSQL after a migration changes a table.
 
 Not prepared: other statements (writes, short lookups), a server-side cursor's query, a query
-whose values come as a mapping, and a text PostgreSQL refuses to prepare (a value whose type it
-cannot tell): that text is then sent as it is. Behind a pooler that does not keep a session's
+whose values come as a mapping, a text PostgreSQL refuses to prepare (a value whose type it
+cannot tell), and one where PostgreSQL would give a value another meaning than psycopg2's
+literal has: a value selected as a column is typed as text, so a boolean false came back as
+the string 'false' (truthy); each parameter's type (`pg_prepared_statements`) is checked against
+its value's when the statement is prepared (`_typed_alike`). Those texts are sent as they are. Behind a pooler that does not keep a session's
 prepared statements (PgBouncer in transaction mode before 1.21), set DATABASE_PREPARE=false.
 """
 
