@@ -21,8 +21,9 @@ whose values come as a mapping, a text PostgreSQL refuses to prepare (a value wh
 cannot tell), and one where PostgreSQL would give a value another meaning than psycopg2's
 literal has: a value selected as a column is typed as text, so a boolean false came back as
 the string 'false' (truthy); each parameter's type (`pg_prepared_statements`) is checked against
-its value's when the statement is prepared (`_typed_alike`). Those texts are sent as they are. Behind a pooler that does not keep a session's
-prepared statements (PgBouncer in transaction mode before 1.21), set DATABASE_PREPARE=false.
+its value's when the statement is prepared (`_typed_alike`). Those texts are sent as they
+are. Behind a pooler that does not keep a session's prepared statements (PgBouncer in
+transaction mode before 1.21), set DATABASE_PREPARE=false.
 """
 
 from __future__ import annotations
