@@ -143,13 +143,24 @@ def compiling() -> Iterator[None]:
         _compiling.reset(token)
 
 
+def _is_slot(param) -> bool:
+    return type(param) in (date, datetime) and param in SLOTS
+
+
+def _moment() -> dict:
+    """What each slot holds at this use. While compiling an enclosing kept SQL both stay slots:
+    the day of the time slot would be a fixed day, kept by the enclosing SQL."""
+    now = _now()
+    day = _DAY_SLOT if now is _NOW_SLOT else timezone.localdate(now)
+    return {_NOW_SLOT: now, _DAY_SLOT: day}
+
+
 def fill_moment(params: tuple) -> tuple:
     """`params` with the moment's slots (compiled inside `compiling()`) filled for now."""
-    if not any(type(p) in (date, datetime) and p in SLOTS for p in params):
+    if not any(_is_slot(p) for p in params):
         return params
-    now = timezone.now()
-    filled = {_NOW_SLOT: now, _DAY_SLOT: timezone.localdate(now)}
-    return tuple(filled[p] if type(p) in (date, datetime) and p in SLOTS else p for p in params)
+    filled = _moment()
+    return tuple(filled[p] if _is_slot(p) else p for p in params)
 
 
 def _compiled_ids(key: tuple, build: Callable[[], QuerySet], pk_field) -> RawSQL | None:
@@ -168,17 +179,12 @@ def _kept_sql(key: tuple, compile_sql: Callable[[], tuple[str, tuple]]) -> tuple
         if known:
             _COMPILED.move_to_end(key)
     if not known:
-        token = _compiling.set(True)
         try:
-            sql, params = compile_sql()
-            slots = tuple(
-                (i, p) for i, p in enumerate(params) if type(p) in (date, datetime) and p in SLOTS
-            )
-            entry = (sql, tuple(params), slots)
+            with compiling():
+                sql, params = compile_sql()
+            entry = (sql, tuple(params), tuple((i, p) for i, p in enumerate(params) if _is_slot(p)))
         except EmptyResultSet:
             entry = None
-        finally:
-            _compiling.reset(token)
         with _compiled_lock:
             _COMPILED[key] = entry
             while len(_COMPILED) > _COMPILED_MAX:
@@ -187,11 +193,7 @@ def _kept_sql(key: tuple, compile_sql: Callable[[], tuple[str, tuple]]) -> tuple
         return None
     sql, params, slots = entry
     if slots:
-        now = _now()
-        # While compiling an enclosing kept SQL, both stay slots (the day of the time slot
-        # would be a fixed day, kept by the enclosing SQL).
-        day = _DAY_SLOT if now is _NOW_SLOT else timezone.localdate(now)
-        filled = {_NOW_SLOT: now, _DAY_SLOT: day}
+        filled = _moment()
         params = list(params)
         for i, slot in slots:
             params[i] = filled[slot]
