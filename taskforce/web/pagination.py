@@ -92,20 +92,44 @@ def _keys(parts: list[QuerySet], order: tuple[str, str], size: int) -> QuerySet:
     return limited[0].union(*limited[1:], all=True).order_by(*order)[: size + 1]
 
 
+def _page_of_firsts(model, chosen, order, size, select_related, prefetch_related, total):
+    """The page of the rows whose id is among `chosen` (each part's first ids), ordered and
+    limited again; `total(has_next, shown)` counts it."""
+    rows = _loaded(model.objects.filter(pk__in=chosen), select_related, prefetch_related, None)
+    found = list(rows.order_by(*order)[: size + 1])
+    has_next = len(found) > size
+    return Page(rows=found[:size], has_next=has_next, total=total(has_next, len(found)))
+
+
+def _page_of_keys(model, keys, size, select_related, prefetch_related, annotate, total):
+    """The page of the rows of these merged (order field, id) keys, in their order."""
+    ids = [pk for _, pk in keys[:size]]
+    rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, annotate)
+    by_id = {row.pk: row for row in rows}
+    has_next = len(keys) > size
+    return Page(rows=[by_id[pk] for pk in ids], has_next=has_next, total=total(has_next, len(ids)))
+
+
+def _counted(with_total: bool, first_page: bool, count: Callable[[], int]):
+    """A page's total: none asked for; the rows shown when the first page has no next one
+    (a search's few matches, issue #22: no count to ask); otherwise `count()`."""
+
+    def total(has_next: bool, shown: int) -> int | None:
+        if not with_total:
+            return None
+        return shown if first_page and not has_next else count()
+
+    return total
+
+
 def _kept_first_page(build_parts, model, kept: tuple, order, size, select_related,
                      prefetch_related, annotate, with_total) -> Page:  # fmt: skip
     """`keyset_page`'s first page on PostgreSQL with its count and keys compiled once per
     process (`folded.kept_sql`): the parts are built only on the first use of `kept`."""
     db = router.db_for_read(model)
-
-    def total(has_next: bool, shown: int) -> int | None:
-        if not with_total or not has_next:
-            return shown if with_total else None
-        counted = folded.kept_sql(
-            lambda: _count_sql(build_parts()), key=("keyset count", *kept), using=db
-        )
-        return _fetch(db, counted, one=True)
-
+    total = _counted(with_total, True, lambda: _fetch(db, folded.kept_sql(
+        lambda: _count_sql(build_parts()), key=("keyset count", *kept), using=db
+    ), one=True))  # fmt: skip
     if not annotate:
         chosen = folded.kept_sql(lambda: _firsts(build_parts(), order, size),
                                  key=("keyset firsts", *kept, order, size), using=db)  # fmt: skip
@@ -113,19 +137,12 @@ def _kept_first_page(build_parts, model, kept: tuple, order, size, select_relate
             return Page(rows=[], has_next=False, total=total(False, 0))
         # The kept SQL of Django's own compiled query, its values passed apart.
         ids = RawSQL(*chosen, output_field=model._meta.pk)  # noqa: S611
-        rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, None)
-        found = list(rows.order_by(*order)[: size + 1])
-        has_next = len(found) > size
-        return Page(rows=found[:size], has_next=has_next, total=total(has_next, len(found)))
+        return _page_of_firsts(model, ids, order, size, select_related, prefetch_related, total)
     keyed = folded.kept_sql(
         lambda: _keys(build_parts(), order, size), key=("keyset keys", *kept, order, size), using=db
     )
-    keys = _fetch(db, keyed)
-    ids = [pk for _, pk in keys[:size]]
-    rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, annotate)
-    by_id = {row.pk: row for row in rows}
-    has_next = len(keys) > size
-    return Page(rows=[by_id[pk] for pk in ids], has_next=has_next, total=total(has_next, len(ids)))
+    return _page_of_keys(model, _fetch(db, keyed), size, select_related, prefetch_related,
+                         annotate, total)  # fmt: skip
 
 
 def keyset_page(
@@ -160,44 +177,29 @@ def keyset_page(
         parts = parts()
     model = parts[0].model
     every = parts
-
-    def total(has_next: bool, shown: int) -> int | None:
-        """The first page of a list that has no next one holds all of it: no count to ask
-        (a search's few matches, issue #22). Otherwise every part is counted."""
-        if not with_total:
-            return None
-        return shown if after is None and not has_next else count_parts(every)
-
+    total = _counted(with_total, after is None, lambda: count_parts(every))
     if after is not None:
         parts = [_after(part, order, after) for part in parts]
-    field = order[0].lstrip("-")
-    postgresql = connection.vendor == "postgresql"
-    if postgresql and not annotate:
-        # The rows whose id is among each part's first ids (each part still ordered and limited
-        # on its own index), ordered and limited again: one query where there were two (issue
-        # #22). Not with `annotate`: PostgreSQL then took longer planning the one query (12 ms
-        # on the caseload) than running the two.
-        chosen = _firsts(parts, order, size)
-        rows = _loaded(model.objects.filter(pk__in=chosen), select_related, prefetch_related,
-                       annotate)  # fmt: skip
-        found = list(rows.order_by(*order)[: size + 1])
-        has_next = len(found) > size
-        return Page(rows=found[:size], has_next=has_next, total=total(has_next, len(found)))
-    limited = [part.order_by(*order).values_list(field, "id")[: size + 1] for part in parts]
-    if len(limited) > 1 and postgresql:
-        keys = list(limited[0].union(*limited[1:], all=True).order_by(*order)[: size + 1])
-    elif len(limited) > 1:
-        # SQLite (the embedded demo) cannot limit inside a UNION: merge the parts' keys here,
-        # one query per part, which is the same page.
-        merged = {key for part in limited for key in part}
-        # Empty values last going up, first going down, as PostgreSQL orders them.
-        keys = sorted(
-            merged, key=lambda key: (key[0] is None, key), reverse=order[0].startswith("-")
-        )[: size + 1]
+    if connection.vendor == "postgresql":
+        if not annotate:
+            # The rows whose id is among each part's first ids (each part still ordered and
+            # limited on its own index), ordered and limited again: one query where there were
+            # two (issue #22). Not with `annotate`: PostgreSQL then took longer planning the one
+            # query (12 ms on the caseload) than running the two.
+            return _page_of_firsts(model, _firsts(parts, order, size), order, size,
+                                   select_related, prefetch_related, total)  # fmt: skip
+        keys = list(_keys(parts, order, size))
     else:
-        keys = list(limited[0])
-    ids = [pk for _, pk in keys[:size]]
-    rows = _loaded(model.objects.filter(pk__in=ids), select_related, prefetch_related, annotate)
-    by_id = {row.pk: row for row in rows}
-    has_next = len(keys) > size
-    return Page(rows=[by_id[pk] for pk in ids], has_next=has_next, total=total(has_next, len(ids)))
+        field = order[0].lstrip("-")
+        limited = [part.order_by(*order).values_list(field, "id")[: size + 1] for part in parts]
+        if len(limited) == 1:
+            keys = list(limited[0])
+        else:
+            # SQLite (the embedded demo) cannot limit inside a UNION: merge the parts' keys
+            # here, one query per part, which is the same page.
+            merged = {key for part in limited for key in part}
+            # Empty values last going up, first going down, as PostgreSQL orders them.
+            keys = sorted(
+                merged, key=lambda key: (key[0] is None, key), reverse=order[0].startswith("-")
+            )[: size + 1]
+    return _page_of_keys(model, keys, size, select_related, prefetch_related, annotate, total)
