@@ -1,11 +1,13 @@
 """The bell: a person's in-app notifications, newest first, marked read when opened."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from taskforce import folded
 from taskforce.models import Notification
 from taskforce.services import (
     notification_get,
@@ -15,7 +17,19 @@ from taskforce.services import (
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The bell's count, on every page: its SQL kept compiled (issue #22)."""
+    if connection.vendor != "postgresql":
+        return _unread(user.pk).count()
+    sql, params = folded.kept_sql(
+        lambda user_id: _unread(user_id).values("pk"), key=("unread",), user_id=user.pk
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS unread", params)  # noqa: S608 - Django's SQL
+        return cursor.fetchone()[0]
+
+
+def _unread(user_id):
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by()
 
 
 @login_required

@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
 from threading import Lock
 
@@ -35,6 +36,7 @@ from django.db import connections, models
 from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
+from django.db.models.query import ModelIterable, get_related_populators
 from django.utils import timezone
 
 from taskforce.access.visibility import compiling, fill_moment
@@ -136,11 +138,13 @@ _COMPILED_MAX = 1024
 _compiled_lock = Lock()
 # Stand-ins for the values put in at use. Integers: ids are positive, so no real value of a
 # query is one of these; within a 4-byte integer's range, since Django drops a lookup whose value
-# its column cannot hold. Times: instants no record and no rule names.
+# its column cannot hold. Times: instants no record and no rule names. UUIDs (a public id): of
+# no version uuid4 makes (the version nibble is 0).
 _STAND_INS = {
     int: tuple(-1_999_730_001 - n for n in range(8)),
     dt.datetime: tuple(dt.datetime(1901, 1, 3, 0, 0, 0, 730_001 + n, tzinfo=dt.UTC)
                        for n in range(8)),
+    uuid.UUID: tuple(uuid.UUID(f"7a5cf001-0000-0000-8000-00000000000{n}") for n in range(8)),
 }  # fmt: skip
 
 
@@ -209,7 +213,7 @@ def _entries(db: str, key: tuple, compile_entries: Callable[..., list], values: 
     as (name, SQL, parameters, output field) with this use's values and moment put in."""
     given = {name: value for name, value in values.items() if value is not None}
     if any(type(value) not in _STAND_INS for value in given.values()) or len(given) > 8:
-        raise TypeError("kept SQL takes integers, aware times or None as values")
+        raise TypeError("kept SQL takes integers, aware times, UUIDs or None as values")
     if any(type(v) is dt.datetime and timezone.is_naive(v) for v in given.values()):
         raise TypeError("kept SQL takes aware times only")
     absent = tuple(sorted(name for name, value in values.items() if value is None))
@@ -281,8 +285,8 @@ def fold(queryset, *prefetches: Prefetch, key: tuple):
 def fold_built(queryset, build: Callable[..., tuple[Prefetch, ...]], *, key: tuple, **values):
     """`fold(queryset, *build(**values), key=key)`, compiled once for every set of values.
 
-    `values` are integers (an agency's id), aware times or None; `build` must use each only as
-    a query value (a filter's operand), never to choose the query's shape. On a miss the
+    `values` are integers (an agency's id), aware times, UUIDs or None; `build` must use each
+    only as a query value (a filter's operand), never to choose the query's shape. On a miss the
     prefetches are built with a stand-in for each value, compiled, and the stand-ins' positions
     among the parameters kept; at each use the caller's values take their places. A None is
     passed to `build` as it is and is part of the key. The caller passes `build(**values)` to
@@ -305,6 +309,89 @@ def kept_annotations(model, build: Callable[..., dict], *, key: tuple, using: st
     if connections[using].vendor != "postgresql":
         return build(**values)
     return _kept(model, using, ("annotations", *key), build, values)
+
+
+@dataclass(frozen=True)
+class _RowPlan:
+    """How Django's ModelIterable makes instances of a query's rows, worked out once with the
+    query's SQL (the compiler's columns, relations and converters depend on its shape only)."""
+
+    model: type[models.Model]
+    fields: slice
+    init_list: tuple[str, ...]
+    related: tuple  # RelatedPopulator: reads a row, keeps nothing of it
+    annotations: tuple[tuple[str, int], ...]
+    converters: tuple
+
+    @classmethod
+    def of(cls, queryset) -> _RowPlan:
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+            raise TypeError("kept rows: a plain queryset of instances, without prefetches")
+        if queryset._known_related_objects:
+            raise TypeError("kept rows: a related manager's queryset is one record's")
+        compiler = queryset.query.get_compiler(queryset.db)
+        compiler.setup_query()
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        fields = [column[0] for column in select[: compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise TypeError("kept rows: no composite fields")
+        return cls(
+            model=klass_info["model"],
+            fields=slice(start, end),
+            init_list=tuple(column[0].target.attname for column in select[start:end]),
+            related=tuple(get_related_populators(klass_info, select, queryset.db)),
+            annotations=tuple(compiler.annotation_col_map.items()),
+            converters=tuple(compiler.get_converters(fields).items()),
+        )
+
+    def instances(self, rows, db: str) -> list:
+        connection = connections[db]
+        found = []
+        for row in rows:
+            if self.converters:
+                row = list(row)
+                for pos, (converters, expression) in self.converters:
+                    value = row[pos]
+                    for converter in converters:
+                        value = converter(value, expression, connection)
+                    row[pos] = value
+            obj = self.model.from_db(db, self.init_list, row[self.fields])
+            for populator in self.related:
+                populator.populate(row, obj)
+            for name, pos in self.annotations:
+                setattr(obj, name, row[pos])
+            found.append(obj)
+        return found
+
+
+def kept_rows(build: Callable[..., models.QuerySet], *, key: tuple, using: str = "default",
+              **values) -> list:  # fmt: skip
+    """The instances `list(build(**values))` gives (its `select_related` and annotations too),
+    from SQL compiled once per process for every set of values, as `kept_sql` keeps it (the same
+    promises of `key` and `values`; the policy's moment filled at each use), and the way Django
+    makes instances of its rows worked out with it. For small reads on every page (a person's
+    membership, a record's latest audit rows): building and compiling their querysets cost more
+    than PostgreSQL answering them (issue #22). `build` returns a plain queryset (no prefetch, no
+    related manager's). Off PostgreSQL, `list(build(**values))`."""
+    if connections[using].vendor != "postgresql":
+        return list(build(**values))
+
+    def compile_entries(stand_ins, **built_with):
+        queryset = build(**built_with).using(using)
+        return [
+            (name, sql, params, slots, _RowPlan.of(queryset))
+            for name, sql, params, slots, _ in _compiled_query(queryset, stand_ins)
+        ]
+
+    entries = _entries(using, ("rows", *key), compile_entries, values)
+    if not entries:
+        return []
+    _, sql, params, plan = entries[0]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return plan.instances(rows, using)
 
 
 # Per (model, relations): how to build instances from a row's JSON object.

@@ -97,8 +97,9 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Django's, with the person's membership read by kept SQL (accounts/signed_in.py).
+    "accounts.signed_in.SignedInMiddleware",
+    "accounts.signed_in.SecondStepMiddleware",  # django-otp's, its device read as above
     "taskforce.audit.RequestOriginMiddleware",
     "taskforce.history.HistoryContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
