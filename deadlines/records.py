@@ -72,7 +72,7 @@ def deadlines_of_record(
     whose deadlines are seen through it (a case and its hearings): the same rows, decided for
     that record (`access.can` and `access.progress_shown`, kept for the request) instead of
     through the policy's id sets."""
-    if not (access.can(actor, access.Action.VIEW, record) and access.progress_shown(actor, record)):
+    if not deadlines_seen_of(actor, record):
         return Deadline.objects.none()
     ids: dict[type[models.Model], list[int]] = {type(record): [record.pk]}
     for other in seen_through:
@@ -87,6 +87,32 @@ def deadlines_of_record(
     for model, pks in ids.items():
         match |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=pks)
     return Deadline.objects.filter(match)
+
+
+def deadlines_seen_of(actor: User | None, record: models.Model) -> bool:
+    """Whether the actor sees the deadlines of a record a page has loaded, and of the records
+    seen through it (`deadlines_of_record`)."""
+    return access.can(actor, access.Action.VIEW, record) and access.progress_shown(actor, record)
+
+
+def deadlines_through(record_model: type[models.Model], through: type[models.Model]):
+    """`deadlines_of_record(actor, record, <every one of its `through` records>)` once
+    `deadlines_seen_of` said yes, as a pure function of ids for SQL kept compiled: the record's
+    deadlines and those of every `through` record one step away (a case's hearings)."""
+    path = DEADLINE_RECORDS[through._meta.label]
+    if guard_model(through._meta.label) is not record_model or "__" in path:
+        raise ValueError(f"{through._meta.label} is not seen through {record_model._meta.label}")
+
+    def build(record_id: int, type_id: int, through_type_id: int) -> QuerySet:
+        return Deadline.objects.filter(
+            Q(content_type_id=type_id, object_id=record_id)
+            | Q(
+                content_type_id=through_type_id,
+                object_id__in=through.objects.filter(**{f"{path}_id": record_id}).values("pk"),
+            )
+        )
+
+    return build
 
 
 def guard_records(deadlines: list[Deadline], *, lean: bool = False) -> dict[int, models.Model]:

@@ -13,16 +13,22 @@ from cases.models import Case
 from cases.selectors import cases as case_selectors
 from cases.selectors import runaways as runaway_selectors
 from referrals.models import Referral
-from taskforce import access
+from taskforce import access, folded
 from taskforce.models import User
 
 
 def case_referrals_timeline(actor: User, case: Case) -> Iterable[case_selectors.TimelineEntry]:
-    for referral in (
-        access.visible(actor, Referral)
-        .filter(case=case)
-        .select_related("owner_agency", "created_by")
-    ):
+    # The policy's SQL for the actor, kept compiled (keyed by `access.policy_key`, issue #22).
+    referrals = folded.kept_rows(
+        lambda case_id: (
+            access.visible(actor, Referral)
+            .filter(case_id=case_id)
+            .select_related("owner_agency", "created_by")
+        ),
+        key=("case referrals", *access.policy_key(actor)),
+        case_id=case.pk,
+    )
+    for referral in referrals:
         yield case_selectors.TimelineEntry(
             referral.created_at,
             f"Referred to Safe Harbor: {referral.owner_agency.name}",

@@ -22,7 +22,7 @@ from cases.forms import (
     DeleteForm,
     TransitionForm,
 )
-from cases.models import Arrest, Case, CaseStatus, Decision
+from cases.models import Case, CaseStatus, Decision
 from cases.selectors import cases as selectors
 from cases.selectors.cases import case_get
 from cases.selectors.victims import case_victims_shown
@@ -156,7 +156,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Only the victims whose record the viewer may see: the case's share reaches none of them.
     victims = case_victims_shown(request.user, case)
     shown = {victim.pk for victim in victims}
-    shares = list(access.shares_of(request.user, case).select_related("created_by"))
+    shares = selectors.case_shares(request.user, case)
     transition_form = TransitionForm(case=case) if can_change else None
     lists = {
         "defendants": case.defendants_shown,
@@ -165,11 +165,7 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
         "victims": victims,
         "notices": [n for n in case.victim_notices.all() if n.victim_id in shown],
         "notices_due": notice_services.notices_due(case, victims),
-        "arrests": list(
-            access.visible(request.user, Arrest)
-            .filter(handoffs__case=case)
-            .select_related("arrestee", "operation", "county", "arresting_agency")
-        ),
+        "arrests": selectors.case_arrests(request.user, case),
         # Read with the case, filtered by `cases.selectors.notes.readable_q`.
         "notes": case.notes.all(),
         "documents": case.documents.all(),

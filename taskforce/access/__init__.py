@@ -45,12 +45,13 @@ from taskforce.access.investigators import (
     police_supervisor_agency,
 )
 from taskforce.access.roles import (
+    ACCESS_HISTORY_SHOWN,
     access_history,
-    access_history_context,
     account_for,
     accounts_managed_by,
     audit_trail_visible,
     is_administrator,
+    latest_access,
     manages_accounts,
     may_read_access_history,
     may_read_audit_trail,
@@ -61,6 +62,8 @@ from taskforce.access.sharing import (
     assign,
     expire_lapsed_grants,
     investigation_hand_over,
+    live_shares,
+    may_see_shares_of,
     revoke_user_grants,
     share,
     share_for_owner,
@@ -111,6 +114,7 @@ from taskforce.protected import (
 )
 
 __all__ = [
+    "ACCESS_HISTORY_SHOWN",
     "BY_LABEL",
     "DEADLINE_RECORDS",
     "DERIVED_FIELDS",
@@ -125,7 +129,6 @@ __all__ = [
     "NotFound",
     "Rules",
     "access_history",
-    "access_history_context",
     "account_for",
     "accounts_managed_by",
     "acting_membership",
@@ -144,6 +147,8 @@ __all__ = [
     "investigators_agency",
     "is_administrator",
     "kept_condition",
+    "latest_access",
+    "live_shares",
     "manages_accounts",
     "may_be_assigned",
     "may_create",
@@ -153,6 +158,7 @@ __all__ = [
     "may_read_access_history",
     "may_read_audit_trail",
     "may_review_runaways",
+    "may_see_shares_of",
     "may_view_reports",
     "own_rows_for_export",
     "police_supervisor_agency",

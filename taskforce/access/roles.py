@@ -99,19 +99,20 @@ def may_read_access_history(actor: User | None, obj: models.Model) -> bool:
     )
 
 
+# The access-history panel shows a record's latest reads and changes; the access log, the rest.
+ACCESS_HISTORY_SHOWN = 10
+
+
 def access_history(actor: User | None, obj: models.Model) -> QuerySet:
     """Who read or changed this record, newest first; nothing for anyone else."""
     if not may_read_access_history(actor, obj):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(
-        target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
-    ).order_by("-at", "-id")
+    return latest_access(ContentType.objects.get_for_model(obj).pk, obj.pk)
 
 
-def access_history_context(actor: User, obj) -> dict:
-    """What a record's page needs for its access-history panel: None hides the panel."""
-    shown = may_read_access_history(actor, obj)
-    return {
-        "access_history": list(access_history(actor, obj)[:50]) if shown else None,
-        "access_history_record": obj.public_id,
-    }
+def latest_access(type_id: int, target_id: int) -> QuerySet:
+    """A record's audit rows, newest first: its access history, once `may_read_access_history`
+    said the person may read it (`taskforce.web.shown` reads it as kept SQL)."""
+    return AuditEvent.objects.filter(target_type_id=type_id, target_id=target_id).order_by(
+        "-at", "-id"
+    )

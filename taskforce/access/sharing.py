@@ -181,14 +181,25 @@ def share_for_owner(actor: User, public_id) -> Share:
 
 def shares_of(actor: User, obj: models.Model) -> QuerySet[Share]:
     """Active shares of a record, for its owning agency's members (empty for anyone else)."""
+    if not may_see_shares_of(actor, obj):
+        return Share.objects.none()
+    return live_shares(ContentType.objects.get_for_model(obj).pk, obj.pk, timezone.now())
+
+
+def may_see_shares_of(actor: User, obj: models.Model) -> bool:
+    """Whether the actor sees with whom a record is shared: its owning agency's members."""
     membership = acting_membership(actor)
     if membership is None or obj.owner_agency_id != membership.agency_id:
-        return Share.objects.none()
-    if not can(actor, Action.VIEW, obj):
-        return Share.objects.none()
+        return False
+    return can(actor, Action.VIEW, obj)
+
+
+def live_shares(type_id: int, object_id: int, now) -> QuerySet[Share]:
+    """A record's shares in force at `now`, with the agencies they go to: what `shares_of`
+    shows once `may_see_shares_of` said yes (a page reads it as kept SQL)."""
     return (
-        Share.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-        .filter(Q(revoked_at__isnull=True), _live(timezone.now()))
+        Share.objects.filter(content_type_id=type_id, object_id=object_id)
+        .filter(Q(revoked_at__isnull=True), _live(now))
         .select_related("to_agency")
     )
 

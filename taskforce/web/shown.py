@@ -10,6 +10,7 @@ import html
 import uuid
 from collections.abc import Callable
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
@@ -18,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from taskforce import access, dates
+from taskforce import access, dates, folded
 from taskforce.templatetags.local_times import may_show_zone
 
 NONE_SHOWN = "—"
@@ -153,9 +154,69 @@ def access_history_rows(events) -> list[SafeString]:
 
 
 def access_history_context(actor, obj) -> dict:
-    """`access.access_history_context` with the panel's rows built (`access_history_rows`):
-    None still hides the panel, an empty list shows its empty state."""
-    context = access.access_history_context(actor, obj)
-    if context["access_history"] is not None:
-        context["access_history"] = access_history_rows(context["access_history"])
-    return context
+    """What a record's page needs for its access-history panel (None hides it, an empty list
+    shows its empty state): the latest `access.ACCESS_HISTORY_SHOWN` rows, for whom the policy
+    lets read them, each built by `access_history_rows`, read by SQL kept compiled."""
+    if not access.may_read_access_history(actor, obj):
+        return {"access_history": None, "access_history_record": obj.public_id}
+    events = folded.kept_rows(
+        lambda type_id, target_id: access.latest_access(type_id, target_id)[
+            : access.ACCESS_HISTORY_SHOWN
+        ],
+        key=("access history",),
+        type_id=ContentType.objects.get_for_model(obj).pk,
+        target_id=obj.pk,
+    )
+    return {
+        "access_history": access_history_rows(events),
+        "access_history_record": obj.public_id,
+    }
+
+
+# One row of templates/taskforce/_share_table.html, as its loop wrote it (with the loop's own
+# line breaks); the loop and its two `date` filters were most of the shared-records page (#22).
+SHARE_ROW = (
+    "\n      <tr>\n"
+    '        <td><a href="{url}">{label}</a></td>\n'
+    "        <td>{agency}</td>\n"
+    "        <td>{level}</td>\n"
+    "        <td>{reason}</td>\n"
+    "        <td>{since}</td>\n"
+    "        <td>{until}</td>\n"
+    "        {actions}\n"
+    "      </tr>\n    "
+)
+REVOKE_CELL = (
+    '<td><a href="{url}">Revoke<span class="visually-hidden"> access for {agency} to {label}'
+    "</span></a></td>"
+)
+
+
+def share_rows(shares, direction: str) -> SafeString:
+    """The rows of the shared-records table, "in" (shared with the agency: from whom) or "out"
+    (shared by it: with whom, and Revoke where `can_revoke`), each value escaped; the shares as
+    `access.shares_listed` (and for "out", `access.shares_revocable`) marked them."""
+    zone = timezone.get_current_timezone()
+    revoke_url = reversed_with("share_revoke")
+    rows = []
+    for share in shares:
+        agency = share.from_agency.name if direction == "in" else share.to_agency.name
+        actions = ""
+        if direction == "out":
+            actions = "<td></td>"
+            if share.can_revoke:
+                actions = html_row(
+                    REVOKE_CELL, url=revoke_url(share.public_id), agency=agency, label=share.label
+                )
+        rows.append(html_row(
+            SHARE_ROW,
+            url=share.url,
+            label=share.label,
+            agency=agency,
+            level=share.get_level_display(),
+            reason=share.reason,
+            since=date_text(share.created_at, "M j, Y", zone),
+            until=date_text(share.expires_at, "M j, Y H:i", zone) or "Until revoked",
+            actions=SafeString(actions),
+        ))  # fmt: skip
+    return SafeString("".join(rows))
