@@ -14,6 +14,7 @@ from home.reassign import left_behind
 from referrals.selectors import referrals_received
 from taskforce import access, selectors
 from taskforce.models import AgencyKind, Role
+from taskforce.web import shown
 from taskforce.web.headlines import headlines_for
 
 HOME_TEMPLATES = {
@@ -85,14 +86,17 @@ def shares(request: HttpRequest) -> HttpResponse:
         access.shares_listed(request.user, list(rows[:200]))
         for rows in access.shares_for_agency(request.user)
     )
+    # Each row offers Revoke to whoever may revoke it (who may share its record).
+    shared_by_us = access.shares_revocable(request.user, shared_by_us)
     return render(
         request,
         "taskforce/shares.html",
         {
             "page_title": "Shared records",
             "shared_with_us": shared_with_us,
-            # Each row offers Revoke to whoever may revoke it (who may share its record).
-            "shared_by_us": access.shares_revocable(request.user, shared_by_us),
+            "shared_with_us_html": shown.share_rows(shared_with_us, "in"),
+            "shared_by_us": shared_by_us,
+            "shared_by_us_html": shown.share_rows(shared_by_us, "out"),
         },
     )
 
