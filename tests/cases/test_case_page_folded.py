@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CourtEvent, Statute
-from cases.selectors.cases import case_for_page, page_sections
+from cases.selectors.cases import case_deadlines, case_for_page, page_sections
 from cases.services.cases import case_defendant_add, case_update
 from cases.services.charges import ChargeInput, charge_amend, charge_dispose, charging_decide
 from cases.services.court import (
@@ -257,5 +257,8 @@ def test_a_case_pages_deadlines_are_those_the_policy_shows(
         )
         found = deadlines_of_record(viewer, full_case, events)
         assert sorted(d.pk for d in found) == sorted(d.pk for d in expected)
+        # The page's own read, its SQL kept compiled: every hearing of the case, no other's.
+        shown = case_deadlines(viewer, Case.objects.get(pk=full_case.pk))
+        assert sorted(d.pk for d in shown) == sorted(d.pk for d in expected)
     assert deadlines_of_record(wash_prosecutor, full_case, events).count() >= 2
     assert not deadlines_of_record(sheriff_liaison, full_case, events).exists()
