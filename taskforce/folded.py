@@ -33,7 +33,7 @@ from threading import Lock
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import F, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, JSONObject
 from django.db.models.query import ModelIterable, get_related_populators
@@ -148,6 +148,19 @@ _STAND_INS = {
 }  # fmt: skip
 
 
+class _Ids(list):
+    """The stand-in for a list of ids (one array parameter: `= ANY(%s)`): known by identity."""
+
+    __hash__ = object.__hash__
+
+    def __eq__(self, other) -> bool:
+        return self is other
+
+
+_STAND_INS[list] = tuple(_Ids() for _ in range(8))
+_IN_PARAMETERS = frozenset({int, dt.datetime, uuid.UUID, _Ids})
+
+
 def _arrays(queryset, prefetches) -> dict:
     """Each prefetch's rows as an array of JSON objects, by annotation name."""
     connection = connections[queryset.db]
@@ -166,7 +179,7 @@ def _slots(params, stand_ins: dict, placed: set) -> tuple:
     to `placed`."""
     names = {stand_in: name for name, stand_in in stand_ins.items()}
     slots = tuple(
-        (i, names[p]) for i, p in enumerate(params) if type(p) in _STAND_INS and p in names
+        (i, names[p]) for i, p in enumerate(params) if type(p) in _IN_PARAMETERS and p in names
     )
     placed.update(name for _, name in slots)
     return slots
@@ -213,7 +226,9 @@ def _entries(db: str, key: tuple, compile_entries: Callable[..., list], values: 
     as (name, SQL, parameters, output field) with this use's values and moment put in."""
     given = {name: value for name, value in values.items() if value is not None}
     if any(type(value) not in _STAND_INS for value in given.values()) or len(given) > 8:
-        raise TypeError("kept SQL takes integers, aware times, UUIDs or None as values")
+        raise TypeError("kept SQL takes integers, aware times, UUIDs, lists of ids or None")
+    if any(type(v) is list and any(type(i) is not int for i in v) for v in given.values()):
+        raise TypeError("kept SQL takes lists of integer ids only")
     if any(type(v) is dt.datetime and timezone.is_naive(v) for v in given.values()):
         raise TypeError("kept SQL takes aware times only")
     absent = tuple(sorted(name for name, value in values.items() if value is None))
@@ -269,6 +284,15 @@ def kept_sql(build: Callable[..., object], *, key: tuple, using: str = "default"
 
     entries = _entries(using, ("sql", *key), compile_entries, values)
     return (entries[0][1], entries[0][2]) if entries else None
+
+
+def ids_in(field: str, ids: list[int], using: str = "default") -> Q:
+    """`field__in=ids` as one array parameter on PostgreSQL (`= ANY`): the same SQL for any
+    number of ids, so it can be kept compiled with the ids a value (a list of them)."""
+    if connections[using].vendor != "postgresql":
+        return Q(**{f"{field}__in": ids})
+    # The ids passed apart as one parameter.
+    return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (ids,))})
 
 
 def fold(queryset, *prefetches: Prefetch, key: tuple):
@@ -373,7 +397,8 @@ def kept_rows(build: Callable[..., models.QuerySet], *, key: tuple, using: str =
     makes instances of its rows worked out with it. For small reads on every page (a person's
     membership, a record's latest audit rows): building and compiling their querysets cost more
     than PostgreSQL answering them (issue #22). `build` returns a plain queryset (no prefetch, no
-    related manager's). Off PostgreSQL, `list(build(**values))`."""
+    related manager's). A list of ids is a value too, used through `ids_in`. Off PostgreSQL,
+    `list(build(**values))`."""
     if connections[using].vendor != "postgresql":
         return list(build(**values))
 

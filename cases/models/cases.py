@@ -184,6 +184,9 @@ class Case(ProtectedModel):
         A list row asks for them three times (caption, title, names): with `defendants`
         prefetched the sorted list is kept beside that prefetch and made again only when the
         prefetch is (refresh_from_db drops it), so a row sorts its names once (issue #22)."""
+        listed = self.__dict__.get("_defendants_listed")
+        if listed is not None:
+            return listed
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("defendants")
         if prefetched is not None:
             kept = self.__dict__.get("_defendants_shown")
@@ -196,6 +199,14 @@ class Case(ProtectedModel):
         if prefetched is not None:
             self.__dict__["_defendants_shown"] = (prefetched, shown)
         return shown
+
+    def list_defendants(self, people: list) -> None:
+        """Give `defendants_shown` the case's defendants read with a list's other rows
+        (`cases.selectors.cases.list_defendants`), instead of a prefetch of `defendants`."""
+        self.__dict__["_defendants_listed"] = sorted(
+            (person for person in people if not person.is_sealed),
+            key=lambda person: person.display_name.casefold(),
+        )
 
     @property
     def caption(self) -> str:

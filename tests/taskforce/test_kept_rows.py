@@ -126,3 +126,25 @@ def test_the_access_history_panel_shows_the_latest_ten_newest_first(
     assert shown == [f"read number {n:02d}" for n in range(3, 12)]
     assert panel.index("read number 11") < panel.index("read number 03")
     assert f"?record={case.public_id}" in panel
+
+
+def test_a_list_of_ids_is_one_value_whatever_its_length(wash_prosecutor):
+    """`folded.ids_in`: one array parameter, so lists of any length share one compiled entry,
+    each use reading its own ids."""
+    folded._COMPILED.clear()
+    cases = [case_create(actor=wash_prosecutor, number=f"27-CR-26-90{n}") for n in range(3)]
+
+    def read(ids: list[int]) -> list[int]:
+        rows = folded.kept_rows(
+            lambda ids: Case.objects.filter(folded.ids_in("pk", ids)).order_by("pk"),
+            key=("test ids",),
+            ids=ids,
+        )
+        return [case.pk for case in rows]
+
+    assert read([cases[2].pk, cases[0].pk]) == [cases[0].pk, cases[2].pk]
+    assert read([case.pk for case in cases]) == [case.pk for case in cases]
+    assert read([]) == []
+    assert len([key for key in folded._COMPILED if "test ids" in key]) == 1
+    with pytest.raises(TypeError, match="lists of integer ids"):
+        read([str(cases[0].pk)])
