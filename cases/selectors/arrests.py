@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from cases.models import Arrest, HandOff, Operation, Person, Statute
 from cases.models.arrests import RecommendedCharge, booking_key
-from cases.selectors.handoffs import from_row, handoffs_seen_by, readers
+from cases.selectors.handoffs import from_row, handoffs_seen_by, handoffs_shown, readers
 from cases.selectors.people import person_search_q
 from taskforce import access
 from taskforce.dates import start_of_day
 from taskforce.models import Agency, County, User
-from taskforce.web.pagination import Page, keyset_page
+from taskforce.web.pagination import Page, kept_firsts, keyset_page
 
 ORDER = ("-arrested_at", "-id")
 RELATED = ("arrestee", "county", "arresting_agency", "operation", "owner_agency")
@@ -80,16 +80,21 @@ def arrest_list(
 
 
 def recent_arrests(*, actor: User, size: int = 5) -> list[Arrest]:
-    """The home panel's newest arrests: the arrestee, county and hand-offs the panel shows,
-    without the list's recommended charges and total (issue #22)."""
-    return keyset_page(
-        access.visible_parts(actor, Arrest),
+    """The home panel's newest arrests: the arrestee, county and hand-offs the panel shows
+    (`handoffs_seen`), without the list's recommended charges and total (issue #22), the
+    arrests read by SQL kept compiled for the person."""
+    arrests = kept_firsts(
+        lambda: access.visible_parts(actor, Arrest),
+        model=Arrest,
+        kept=("recent arrests", access.policy_key(actor)),
         order=ORDER,
         size=size,
         select_related=("arrestee", "county"),
-        prefetch_related=(handoffs_seen_by(actor),),
-        with_total=False,
-    ).rows
+    )
+    handoffs = handoffs_shown(actor=actor, arrest_ids=[arrest.pk for arrest in arrests])
+    for arrest in arrests:
+        arrest.handoffs_seen = handoffs[arrest.pk]
+    return arrests
 
 
 def arrest_export_rows(*, actor: User, filters: ArrestFilters) -> QuerySet[Arrest]:

@@ -133,9 +133,11 @@ def list_defendants(cases: list[Case]) -> None:
     if not cases:
         return
     links = folded.kept_rows(
-        lambda case_ids: CaseDefendant.objects.filter(folded.ids_in("case_id", case_ids))
-        .select_related("person")
-        .order_by("pk"),
+        lambda case_ids: (
+            CaseDefendant.objects.filter(folded.ids_in("case_id", case_ids))
+            .select_related("person")
+            .order_by("pk")
+        ),
         key=("listed defendants",),
         case_ids=[case.pk for case in cases],
     )

@@ -14,7 +14,7 @@ from cases.models import AdResponse, Arrest, HandOff, Operation, OperationPartic
 from cases.selectors.handoffs import converted, from_row, handoffs_shown, readers, seen_sql
 from taskforce import access, folded
 from taskforce.models import County, User
-from taskforce.web.pagination import Page, keyset_page
+from taskforce.web.pagination import Page, kept_firsts, keyset_page
 
 ORDER = ("-updated_at", "-id")
 
@@ -49,9 +49,13 @@ def operation_list(
 def recent_operations(*, actor: User, size: int = 5) -> list[Operation]:
     """The home panel's newest operations: their names and dates, without the list's counties
     and total, which the panel does not show (issue #22)."""
-    return keyset_page(
-        access.visible_parts(actor, Operation), order=ORDER, size=size, with_total=False
-    ).rows
+    return kept_firsts(
+        lambda: access.visible_parts(actor, Operation),
+        model=Operation,
+        kept=("recent operations", access.policy_key(actor)),
+        order=ORDER,
+        size=size,
+    )
 
 
 def operation_export_rows(*, actor: User, filters: OperationFilters) -> QuerySet[Operation]:

@@ -145,6 +145,37 @@ def _kept_first_page(build_parts, model, kept: tuple, order, size, select_relate
                          annotate, total)  # fmt: skip
 
 
+def kept_firsts(
+    build_parts: Callable[[], list[QuerySet]],
+    *,
+    model: type[models.Model],
+    kept: tuple,
+    order: tuple[str, str],
+    size: int,
+    select_related: tuple[str, ...] = (),
+) -> list:
+    """A panel's first `size` rows of the parts (`keyset_page`'s first page without a total):
+    on PostgreSQL the parts' first ids and the rows with their `select_related` as one SQL kept
+    compiled (`folded.kept_rows`) by `kept`, which names the person when the parts are the
+    policy's (`access.policy_key`); the parts are built only on its first use."""
+    db = router.db_for_read(model)
+    if connections[db].vendor != "postgresql":
+        return keyset_page(build_parts(), order=order, size=size, select_related=select_related,
+                           with_total=False).rows  # fmt: skip
+
+    def build() -> QuerySet:
+        try:
+            sql, params = _firsts(build_parts(), order, size).query.sql_with_params()
+        except EmptyResultSet:  # no part selects anything
+            return model.objects.none()
+        # Django's own compiled SQL of the parts, its values passed apart.
+        chosen = RawSQL(sql, params, output_field=model._meta.pk)  # noqa: S611
+        rows = _loaded(model.objects.filter(pk__in=chosen), select_related, (), None)
+        return rows.order_by(*order)[:size]
+
+    return folded.kept_rows(build, key=("kept firsts", *kept, order, size), using=db)
+
+
 def keyset_page(
     parts: list[QuerySet] | Callable[[], list[QuerySet]],
     *,

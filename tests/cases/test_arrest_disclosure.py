@@ -255,9 +255,17 @@ def test_a_handoff_to_a_hidden_case_is_absent_for_a_participant_and_shown_to_the
     assert list(handed.context["page"].rows) == []
     sting = client.get(reverse("cases:operation_detail", args=[shared_sting.public_id]))
     assert sting.context["summary"].handed_off == 0
+    # The home's recent arrests (read by SQL kept for the person): the arrest, no hand-off.
+    home = client.get(reverse("home"))
+    assert [a.pk for a in home.context["arrests"]] == [handed_off.pk]
+    assert home.context["arrests"][0].handoffs_seen == []
+    assert wash_cao.label not in home.content.decode()
 
     verified_login(client, sheriff_liaison)
     for where, body in _pages(client, handed_off, shared_sting).items():
         assert "Washington County Attorney" in body or wash_cao.label in body, where
+    home = client.get(reverse("home"))
+    assert [h.to_agency_id for h in home.context["arrests"][0].handoffs_seen] == [wash_cao.pk]
+    assert f"to {wash_cao.label}" in home.content.decode()
     handed = client.get(reverse("cases:arrest_list"), {"handed_off": "yes"})
     assert list(handed.context["page"].rows) == [handed_off]
