@@ -169,33 +169,27 @@ def intake_queue(*, actor: User) -> QuerySet[HandOff]:
 def intake_waiting(*, actor: User, size: int = 5) -> tuple[list[HandOff], int]:
     """The home panel: the newest hand-offs whose case is still in intake (with what the panel
     shows of them, not the queue's recommended charges), and how many there are."""
+
+    def waiting(chosen: QuerySet) -> QuerySet:
+        return (
+            chosen.select_related(None)
+            .select_related("arrest__arrestee", "case", "owner_agency")
+            .prefetch_related(None)
+            # How many, counted in the same query as the first few (a window over every row).
+            .annotate(waiting=Window(Count("pk")))
+            .order_by("-created_at", "-id")
+        )[:size]
+
+    def build() -> QuerySet:
+        chosen = intake_queue(actor=actor).filter(case__status="intake").prefetch_related(None)
+        return waiting(HandOff.objects.filter(pk__in=chosen.values("pk")))
+
     if connection.vendor == "postgresql":
-        # Which hand-offs, as SQL compiled once per process for the person (it is the policy's);
-        # the page's columns around it are cheap to build (issue #22: 2.8 ms a home before).
-        kept = folded.kept_sql(
-            lambda: (
-                intake_queue(actor=actor)
-                .filter(case__status="intake")
-                .prefetch_related(None)
-                .values("pk")
-            ),
-            key=("intake_waiting", access.policy_key(actor)),
-        )
-        if kept is None:
-            return [], 0
-        # The kept SQL of Django's own compiled query, its values passed apart.
-        chosen = HandOff.objects.filter(pk__in=RawSQL(*kept, output_field=HandOff._meta.pk))  # noqa: S611
+        # The panel's SQL compiled once per process for the person (it is the policy's): it
+        # was built and compiled on every home page (issue #22).
+        rows = folded.kept_rows(build, key=("intake waiting", access.policy_key(actor), size))
     else:
-        chosen = intake_queue(actor=actor).filter(case__status="intake")
-    waiting = (
-        chosen.select_related(None)
-        .select_related("arrest__arrestee", "case", "owner_agency")
-        .prefetch_related(None)
-        # How many, counted in the same query as the first few (a window over every row).
-        .annotate(waiting=Window(Count("pk")))
-        .order_by("-created_at", "-id")
-    )
-    rows = list(waiting[:size])
+        rows = list(waiting(intake_queue(actor=actor).filter(case__status="intake")))
     return rows, rows[0].waiting if rows else 0
 
 
