@@ -17,6 +17,7 @@ from deadlines.rules import RULES
 from deadlines.services import deadline_waive
 from taskforce import access
 from taskforce.models import Holiday
+from taskforce.web import shown
 from taskforce.web.forms import add_service_errors
 
 
@@ -24,7 +25,10 @@ from taskforce.web.forms import add_service_errors
 def deadlines(request: HttpRequest) -> HttpResponse:
     groups = selectors.agency_deadlines(request.user)
     selectors.attach_urls([d for group in groups.values() for d in group])
-    return render(request, "taskforce/deadlines.html", {"page_title": "Deadlines", **groups})
+    rows = {f"{name}_html": shown.deadline_rows(group) for name, group in groups.items()}
+    return render(
+        request, "taskforce/deadlines.html", {"page_title": "Deadlines", **groups, **rows}
+    )
 
 
 class WaiveForm(forms.Form):

@@ -220,3 +220,38 @@ def share_rows(shares, direction: str) -> SafeString:
             actions=SafeString(actions),
         ))  # fmt: skip
     return SafeString("".join(rows))
+
+
+# One row of templates/taskforce/_deadline_table.html, as its loop wrote it; the loop and its
+# `date` filters were most of the deadlines page (issue #22).
+DEADLINE_ROW = (
+    "\n        <tr{overdue}>\n"
+    "          <td>{due}</td>\n"
+    "          <td>{title}</td>\n"
+    '          <td class="muted">{source}</td>\n'
+    '          <td><a href="{url}">Open<span class="visually-hidden"> the record of'
+    " \u201c{title}\u201d</span></a></td>\n"
+    '          <td><a href="{waive}">Waive<span class="visually-hidden"> \u201c{title}\u201d'
+    "</span></a></td>\n"
+    "        </tr>"
+)
+
+
+def deadline_rows(deadlines) -> SafeString:
+    """The rows of a deadlines table, each value escaped; each deadline with its `url`
+    (`deadlines.selectors.attach_urls`)."""
+    zone = timezone.get_current_timezone()
+    waive = reversed_with("deadline_waive")
+    now = timezone.now()
+    return SafeString("".join(
+        html_row(
+            DEADLINE_ROW,
+            overdue=SafeString(' class="entry-row--invalid"') if deadline.is_overdue(now) else "",
+            due=time_element(deadline.due_at, "D M j, Y H:i", zone=zone),
+            title=deadline.title,
+            source=deadline.source,
+            url=deadline.url,
+            waive=waive(deadline.public_id),
+        )
+        for deadline in deadlines
+    ))  # fmt: skip
