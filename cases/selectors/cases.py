@@ -148,6 +148,24 @@ def list_defendants(cases: list[Case]) -> None:
         case.list_defendants(people[case.pk])
 
 
+def list_prosecutors(cases: list[Case]) -> None:
+    """Each case's assigned prosecutor (their names), the page's in one query kept compiled."""
+    wanted = sorted({case.assigned_prosecutor_id for case in cases} - {None})
+    people = {
+        person.pk: person
+        for person in folded.kept_rows(
+            lambda ids: User.objects.filter(folded.ids_in("pk", ids)).only(
+                "id", "username", "first_name", "last_name"
+            ),
+            key=("listed prosecutors",),
+            ids=wanted,
+        )
+    } if wanted else {}  # fmt: skip
+    field = Case._meta.get_field("assigned_prosecutor")
+    for case in cases:
+        field.set_cached_value(case, people.get(case.assigned_prosecutor_id))
+
+
 def case_list(
     *,
     actor: User,
@@ -172,11 +190,15 @@ def case_list(
         order=SORTS.get(filters.sort, ORDER),
         after=after,
         size=size,
-        select_related=("owner_agency", "assigned_prosecutor", "county") if with_columns else (),
+        # The assigned prosecutors are read apart (`list_people`): joined, PostgreSQL's kept
+        # plan hashed every account for the page's 50 rows (1.3 ms at 5,000 accounts).
+        select_related=("owner_agency", "county") if with_columns else (),
         annotate=page_columns(actor) if with_columns else None,
         with_total=with_total,
     )
     list_defendants(page.rows)
+    if with_columns:
+        list_prosecutors(page.rows)
     if with_columns:
         count_victims_visible(actor, page.rows)  # for the page's rows only: see its docstring
     return page

@@ -55,6 +55,10 @@ def test_rows_show_defendants_next_hearing_and_counts(client, caseload, wash_pro
     assert first.next_hearing == hearing_at
     assert (first.active_counts, first.victim_count) == (0, 0)
     assert rows["26-CR-0900"].next_hearing is None
+    # Defendants and assigned prosecutors are read for the page's rows together.
+    assert [p.last_name for p in first.defendants_shown] == ["Buyer01"]
+    assert first.assigned_prosecutor is None
+    assert rows["26-CR-0900"].assigned_prosecutor.display_name() == wash_prosecutor.display_name()
 
 
 def test_search_finds_title_words_numbers_and_defendants(client, caseload, wash_prosecutor):
