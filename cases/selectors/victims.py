@@ -11,8 +11,9 @@ shows the other agency the victims it may see, and nothing of the others.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Value
+from django.db.models import OuterRef, Q, QuerySet, Value
 
 from cases.models import Case, CaseVictim, Person
 from taskforce import access
@@ -87,13 +88,12 @@ def count_victims_visible(actor: User, cases: list[Case]) -> None:
         return
     membership = access.acting_membership(actor)
     own = Q(person__owner_agency_id=membership.agency_id, person__sealed_at__isnull=True)
-    more = dict(
-        CaseVictim.objects.filter(case_id__in=asked, person__in=victim_people(actor))
-        .exclude(own)
-        .values("case_id")
-        .annotate(n=Count("pk"))
-        .values_list("case_id", "n")
-    )
+    victims = CaseVictim.objects.filter(case_id__in=asked).exclude(own)
+    rows = list(victims.values_list("case_id", "person_id"))
+    # Decided for these few people (`access.visible_among`), not by building every person the
+    # actor may see (4 s a page for an office seeing 218,000 arrestees by hand-off, issue #22).
+    seen = set(access.visible_among(actor, Person, {person for _, person in rows}))
+    more = Counter(case_id for case_id, person in rows if person in seen)
     for case in cases:
         case.victim_count += more.get(case.pk, 0)
 

@@ -135,3 +135,35 @@ def test_a_lapsed_change_share_ends_change_though_the_question_was_compiled_befo
     with time_machine.travel(ends + dt.timedelta(seconds=1)):
         each = access.allowed_actions_each(woodbury_liaison, sting_arrests)
         assert each[arrest.pk] == {access.Action.VIEW}  # still through the sting
+
+
+def test_visible_among_is_visible_for_every_demo_login_model_and_seal(db, settings):
+    """`visible_among` decides a few ids step by step (grants, then the records that lend sight,
+    each asked for those ids only): over the whole demo task force, for every login and every
+    protected model, it gives exactly `visible`'s records, before and after a sealed arrest
+    takes the sight of its arrestee away from those who saw them only through it."""
+    from home.demo import seed_demo
+    from taskforce.models import User
+    from taskforce.sealing import record_seal
+
+    seed_demo()
+    people = list(User.objects.filter(memberships__ended_at__isnull=True).distinct())
+
+    def check() -> int:
+        compared = 0
+        for model in access.protected_models():
+            ids = list(model._base_manager.values_list("pk", flat=True))
+            for person in people:
+                expected = set(access.visible(person, model).values_list("pk", flat=True))
+                assert set(access.visible_among(person, model, ids)) == expected, (
+                    person.username,
+                    model._meta.label,
+                )
+                compared += len(expected)
+        return compared
+
+    assert check() > 100  # the demo's records are seen, not an empty world compared
+    administrator = User.objects.filter(is_superuser=True).first()
+    for arrest in Arrest.objects.filter(handoffs__isnull=False)[:2]:
+        record_seal(actor=administrator, obj=arrest, reason="Court order")
+    check()
