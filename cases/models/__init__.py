@@ -70,6 +70,7 @@ from cases.models.people import (
     Sex,
 )
 from cases.models.rollups import (
+    ArrestGrantMonth,
     ArrestMonth,
     CaseMonth,
     ChargeMonth,
@@ -93,6 +94,7 @@ __all__ = [
     "AdResponse",
     "AdResponseKind",
     "Arrest",
+    "ArrestGrantMonth",
     "ArrestGroupObjectPermission",
     "ArrestImport",
     "ArrestMonth",

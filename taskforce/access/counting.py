@@ -7,12 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, Q, QuerySet, When
 
 from taskforce.access.consent import progress_q
-from taskforce.access.visibility import NotFound, _extra_ids, acting_membership, rules_for
+from taskforce.access.visibility import (
+    NotFound,
+    _extra_ids,
+    _extra_ids_beside_standing,
+    _standing_group_grant,
+    acting_membership,
+    rules_for,
+)
 from taskforce.models import Role, User
-from taskforce.protected import BY_LABEL
+from taskforce.protected import BY_LABEL, Action
 
 
 def may_view_reports(actor: User | None) -> bool:
@@ -58,6 +65,40 @@ def report_parts(actor: User | None, model: type[models.Model]) -> _Counted | No
     agency (cases.models.rollups): None, nothing; `wide`, every unsealed row; else the unsealed
     rows owned by `agency_id` and those whose ids are in `extra` (None: no others)."""
     return _counted(actor, model)
+
+
+@dataclass(frozen=True)
+class GrantedParts:
+    """What a supervisor counts of a model beside their agency's own rows, split for readers of
+    rollups kept by grantee group (cases.models.rollups.ArrestGrantMonth)."""
+
+    group_id: int  # the agency's group: the rollup's rows of it are the standing grants'
+    standing: Exists  # a row is under a standing (never lapsing) view grant to that group
+    beside: Q  # a row's id is among the others the agency may open (lapsing, own, related)
+
+    def counted(self, agency_id: int) -> Q:
+        """The rows `report_rows` counts, as one test of each row: owned, or under a standing
+        grant (an index probe), or among the few others. The same rows as `pk IN extras`, which
+        hashed the largest agency's 218,000 hand-offs in every query (bench/bench_reports.py)."""
+        return Q(owner_agency_id=agency_id) | Q(self.standing) | self.beside
+
+    def not_rolled(self, agency_id: int) -> Q:
+        """Of the rows counted, those neither rollup holds (by owner, by grantee group)."""
+        return ~Q(owner_agency_id=agency_id) & ~Q(self.standing) & self.beside
+
+
+def report_granted_parts(actor: User | None, model: type[models.Model]) -> GrantedParts | None:
+    """For a supervisor who may open rows of `model` from elsewhere, those rows split as
+    `GrantedParts` says (the live test, `model.live_q()`, is the caller's); None otherwise."""
+    counted = _counted(actor, model)
+    if counted is None or counted.wide or counted.extra is None:
+        return None
+    membership = acting_membership(actor)
+    return GrantedParts(
+        group_id=membership.agency.group_id,
+        standing=Exists(_standing_group_grant(membership, model, Action.VIEW)),
+        beside=Q(pk__in=_extra_ids_beside_standing(actor, membership, model)),
+    )
 
 
 def _report_match(actor: User | None, model: type[models.Model], path: str = "") -> Q:

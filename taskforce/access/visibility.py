@@ -309,6 +309,48 @@ def _build_extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     return granted.union(*derived, all=True) if derived else granted
 
 
+def _standing_group_grant(membership: Membership, model, action: Action) -> QuerySet:
+    """The grants to the actor's agency of one action on a record that never lapse (a
+    hand-off's), for a test of each row (`OuterRef("pk")`) by the grants' object index."""
+    return (
+        get_group_obj_perms_model(model)
+        .objects.filter(
+            content_object_id=models.OuterRef("pk"),
+            group_id=membership.agency.group_id,
+            permission__codename=_codename(action, model),
+            expires_at__isnull=True,
+        )
+        .values("pk")
+    )
+
+
+def _extra_ids_beside_standing(actor: User, membership: Membership, model) -> QuerySet:
+    """`_extra_ids` but for what only a standing group grant gives (`_standing_group_grant`):
+    grants that lapse, grants to the actor, related records."""
+    now = _now()
+    codename = _codename(Action.VIEW, model)
+    lapsing = (
+        get_group_obj_perms_model(model)
+        .objects.filter(
+            group_id=membership.agency.group_id,
+            permission__codename=codename,
+            expires_at__gt=now,
+        )
+        .values_list("content_object_id", flat=True)
+    )
+    by_user = (
+        get_user_obj_perms_model(model)
+        .objects.filter(user=actor, permission__codename=codename)
+        .filter(_live(now))
+        .values_list("content_object_id", flat=True)
+    )
+    derived = _derived_ids(actor, model) + [
+        model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
+        for field in rules_for(model).seen_by_agency_in
+    ]
+    return lapsing.union(by_user, *derived, all=True)
+
+
 def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:
     membership = acting_membership(actor)
     if membership is None or membership.role not in rules_for(model).view:
