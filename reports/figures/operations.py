@@ -85,22 +85,12 @@ def _outcome_groups(actor: User, scope: Scope) -> list[dict]:
             _add(counts, arrests.filter(rest | others))
         else:  # and those its standing grants reach too: the rollup by grantee's
             live = Arrest.objects.filter(Arrest.live_q())
-            _add(
-                counts,
-                _arrests_with_outcome(
-                    actor, scope, live.filter(granted.counted(parts.agency_id), rest)
-                ),
-            )
-            _add(
-                counts,
-                _arrests_with_outcome(
-                    actor,
-                    scope,
-                    live.filter(
-                        granted.not_rolled(parts.agency_id), months.at_times("arrested_at", rolled)
-                    ),
-                ),
-            )
+            at_rolled = months.at_times("arrested_at", rolled)
+            for rows in (
+                live.filter(granted.counted(), rest),
+                live.filter(granted.not_rolled(), at_rolled),
+            ):
+                _add(counts, _arrests_with_outcome(actor, scope, rows))
         _rolled_up(counts, actor, scope, clean, parts, granted)
     return _named([dict(zip(GROUP, key, strict=True), n=n) for key, n in counts.items() if n])
 

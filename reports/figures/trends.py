@@ -73,10 +73,12 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
     arrest_rows = access.report_rows(actor, Arrest)
     arrests_where = scope.where("county", "arresting_agency")
     beside = None if arrests is None or arrests.wide else ~Q(owner_agency_id=arrests.agency_id)
-    by_grantee = None
+    by_grantee = rest_rows = None
     if granted is not None:  # hand-offs: the rollup by grantee, the rest tested row by row
-        arrest_rows = Arrest.objects.filter(Arrest.live_q(), granted.counted(arrests.agency_id))
-        beside = granted.not_rolled(arrests.agency_id)
+        live = Arrest.objects.filter(Arrest.live_q())
+        rest_rows = live.filter(granted.counted(), wide.datetimes("arrested_at"), arrests_where)
+        # Apart: in the same query each row of the clean months would be sought in the array.
+        beside = live.filter(granted.not_rolled(), wide.datetimes("arrested_at"), arrests_where)
         by_grantee = ArrestGrantMonth.objects.filter(
             scope.where("county_id", "arresting_agency_id"), group_id=granted.group_id
         )
@@ -85,7 +87,7 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
         arrest_rows.filter(wide.datetimes("arrested_at"), arrests_where),
         # In the same query: what the agency counts from elsewhere is tested once per row.
         beside, ArrestMonth.objects.filter(scope.where("county_id", "arresting_agency_id")),
-        "owner_agency_id", by_grantee,
+        "owner_agency_id", by_grantee, rest_rows,
     )  # fmt: skip
     series = [
         ("operations", "Operations run", False,
@@ -124,7 +126,7 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
 def _rolled_years(
     wide: Scope, family: str, parts, field: str, by_year, rows: QuerySet,
     shared_in: QuerySet | Q | None, rollup: QuerySet, owner: str,
-    by_grantee: QuerySet | None = None,
+    by_grantee: QuerySet | None = None, rest_rows: QuerySet | None = None,
 ) -> dict[int, int]:  # fmt: skip
     """Counts by year of `rows` (the viewer's, over the five years), their clean months of the
     family read from its `rollup` (every owner's for the coordinator, the agency's own for a
@@ -133,7 +135,8 @@ def _rolled_years(
     (`shared_in`: the same rows in those months, read apart, or a condition on `rows` read in
     the same query). Either way the rows' counts
     (tests/reports/test_rollups.py). `by_grantee`: a second rollup of the clean months, of
-    what the supervisor counts by standing grants (`shared_in` then leaves those out)."""
+    what the supervisor counts by standing grants (`shared_in` then leaves those out), and
+    `rest_rows` the same rows as `rows` tested so that a few months' rows are cheap to read."""
     clean = months.clean_months(wide, family) if parts is not None else []
     if not clean:
         return by_year(rows, field)
@@ -147,7 +150,7 @@ def _rolled_years(
     if isinstance(shared_in, Q):
         counts = Counter(by_year(rows.filter(rest | (on(field, spans) & shared_in)), field))
     else:
-        counts = Counter(by_year(rows.filter(rest), field))
+        counts = Counter(by_year((rows if rest_rows is None else rest_rows).filter(rest), field))
         if shared_in is not None:
             counts.update(by_year(shared_in.filter(on(field, spans)), field))
     rollup = rollup.filter(month__in=clean)

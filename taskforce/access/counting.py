@@ -4,16 +4,19 @@ coordinator counts every unsealed row (aggregates only, small counts suppressed 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, Q, QuerySet, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 
 from taskforce.access.consent import progress_q
 from taskforce.access.visibility import (
     NotFound,
+    _extra_beside_standing_q,
     _extra_ids,
-    _extra_ids_beside_standing,
+    _extra_row_q,
     _standing_group_grant,
     acting_membership,
     rules_for,
@@ -72,19 +75,24 @@ class GrantedParts:
     """What a supervisor counts of a model beside their agency's own rows, split for readers of
     rollups kept by grantee group (cases.models.rollups.ArrestGrantMonth)."""
 
+    agency_id: int
     group_id: int  # the agency's group: the rollup's rows of it are the standing grants'
-    standing: Exists  # a row is under a standing (never lapsing) view grant to that group
-    beside: Q  # a row's id is among the others the agency may open (lapsing, own, related)
+    standing: Coalesce  # a row is under a standing (never lapsing) view grant to that group
+    extra_row: Q  # a row is one the agency may open from elsewhere, tested on the row
+    beside: Callable[[], Q]  # the others it may open (lapsing, own, related), read as arrays
 
-    def counted(self, agency_id: int) -> Q:
-        """The rows `report_rows` counts, as one test of each row: owned, or under a standing
-        grant (an index probe), or among the few others. The same rows as `pk IN extras`, which
-        hashed the largest agency's 218,000 hand-offs in every query (bench/bench_reports.py)."""
-        return Q(owner_agency_id=agency_id) | Q(self.standing) | self.beside
+    def counted(self) -> Q:
+        """The rows `report_rows` counts (the live test is the caller's), as one test of each
+        row: owned, or granted (an index probe), or seen through a related record. The same
+        rows as `pk IN extras`, which hashed the largest agency's 218,000 hand-offs in every
+        query (bench/bench_reports.py): for the few rows beside the rollups, probes cost less."""
+        return Q(owner_agency_id=self.agency_id) | self.extra_row
 
-    def not_rolled(self, agency_id: int) -> Q:
-        """Of the rows counted, those neither rollup holds (by owner, by grantee group)."""
-        return ~Q(owner_agency_id=agency_id) & ~Q(self.standing) & self.beside
+    def not_rolled(self) -> Q:
+        """Of the rows counted, those neither rollup holds (by owner, by grantee group): found
+        through the few others' ids, each then probed for a standing grant. Runs the queries
+        that read those ids."""
+        return self.beside() & ~Q(owner_agency_id=self.agency_id) & ~Q(self.standing)
 
 
 def report_granted_parts(actor: User | None, model: type[models.Model]) -> GrantedParts | None:
@@ -95,9 +103,11 @@ def report_granted_parts(actor: User | None, model: type[models.Model]) -> Grant
         return None
     membership = acting_membership(actor)
     return GrantedParts(
+        agency_id=membership.agency_id,
         group_id=membership.agency.group_id,
-        standing=Exists(_standing_group_grant(membership, model, Action.VIEW)),
-        beside=Q(pk__in=_extra_ids_beside_standing(actor, membership, model)),
+        standing=_standing_group_grant(membership, model, Action.VIEW),
+        extra_row=_extra_row_q(actor, membership, model),
+        beside=lambda: _extra_beside_standing_q(actor, membership, model),
     )
 
 
