@@ -179,3 +179,24 @@ class DeadlineMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.n} deadlines due in {self.month:%Y-%m}"
+
+
+class DeadlineGrantMonth(models.Model):
+    """How many deadlines of unsealed arrests falling due in a local month an agency's group
+    holds a standing view grant on (a hand-off's) without owning the arrest, by rule,
+    responsible agency and outcome (as `DeadlineMonth`): the deadlines a supervisor counts
+    through hand-offs."""
+
+    month = models.DateField()
+    content_type_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    responsible_agency_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, blank=True)
+    group_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "group_id"], name="deadline_grant_month_group")]
+
+    def __str__(self) -> str:
+        return f"{self.n} deadlines granted due in {self.month:%Y-%m}"

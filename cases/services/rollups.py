@@ -34,6 +34,7 @@ from cases.models import (
     CaseMonth,
     Charge,
     ChargeMonth,
+    DeadlineGrantMonth,
     DeadlineMonth,
     ReportMonth,
     Sentence,
@@ -50,6 +51,8 @@ DEADLINES = "deadlines"  # the deadlines report's: the case records' deadlines
 # (DEADLINE_RECORDS: "" itself). Victims' and referrals' deadlines count people (keyed for
 # disclosure control, reports/disclosure.py): the reports read them from the rows.
 DEADLINE_ROLLED = {"cases.Case": "", "cases.Arrest": "", "cases.CourtEvent": "case"}
+# Of those, the records whose deadlines are also rolled up by grantee group (DeadlineGrantMonth).
+DEADLINE_GRANT_ROLLED = {"cases.Arrest"}
 
 # Unsealed arrests of [since, until) counted by local month and every column the operations
 # report reads (reports.figures.operations); the case's columns are NULL when there is none.
@@ -172,10 +175,37 @@ WHERE d.due_at >= %(since)s AND d.due_at < %(until)s
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 
+# The deadlines of unsealed arrests an agency's group holds a standing view grant on without
+# owning the arrest (DeadlineGrantMonth), as GRANT_ROLLUP_SQL holds the arrests themselves.
+DEADLINES_GRANT_SQL = """
+INSERT INTO cases_deadlinegrantmonth (month, content_type_id, rule, responsible_agency_id,
+    outcome, group_id, n)
+SELECT date_trunc('month', d.due_at AT TIME ZONE %(zone)s)::date, d.content_type_id, d.rule,
+       d.responsible_agency_id,
+       CASE WHEN d.status = 'met' AND d.closed_at <= d.due_at THEN 'on_time'
+            WHEN d.status = 'met' AND d.closed_at > d.due_at THEN 'late'
+            WHEN d.status IN ('missed', 'waived', 'open') THEN d.status ELSE '' END,
+       g.group_id, count(*)
+FROM taskforce_deadline d
+JOIN django_content_type t ON t.id = d.content_type_id AND t.app_label = 'cases'
+     AND t.model = 'arrest'
+JOIN cases_arrest a ON a.id = d.object_id AND a.sealed_at IS NULL
+JOIN cases_arrestgroupobjectpermission g ON g.content_object_id = a.id AND g.expires_at IS NULL
+JOIN auth_permission p ON p.id = g.permission_id AND p.codename = 'view_arrest'
+     AND p.content_type_id = t.id
+LEFT JOIN taskforce_agency ag ON ag.group_id = g.group_id
+WHERE d.due_at >= %(since)s AND d.due_at < %(until)s
+  AND ag.id IS DISTINCT FROM a.owner_agency_id
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
 FAMILIES = {
     FAMILY: (["cases_arrestmonth", "cases_arrestgrantmonth"], [ROLLUP_SQL, GRANT_ROLLUP_SQL]),
     PROSECUTION: (["cases_casemonth", "cases_chargemonth", "cases_sentencemonth"], PROSECUTION_SQL),
-    DEADLINES: (["cases_deadlinemonth"], [DEADLINES_SQL]),
+    DEADLINES: (
+        ["cases_deadlinemonth", "cases_deadlinegrantmonth"],
+        [DEADLINES_SQL, DEADLINES_GRANT_SQL],
+    ),
 }
 
 MARK_CLEAN_SQL = """
@@ -323,6 +353,7 @@ def report_months_rebuild_all(today: dt.date | None = None) -> int:
         ChargeMonth,
         SentenceMonth,
         DeadlineMonth,
+        DeadlineGrantMonth,
         ReportMonth,
     )
     return len(months)

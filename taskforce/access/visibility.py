@@ -331,18 +331,46 @@ def _row_probe(grants: QuerySet) -> Coalesce:
     return Coalesce(found, Value(False), output_field=BooleanField())
 
 
-def _group_grants(membership: Membership, model, action: Action) -> QuerySet:
+def _group_grants(membership: Membership, model, action: Action, ref: str = "pk") -> QuerySet:
     return get_group_obj_perms_model(model).objects.filter(
         group_id=membership.agency.group_id,
         permission_id=_permission(action, model),
-        content_object_id=models.OuterRef("pk"),
+        content_object_id=models.OuterRef(ref),
     )
 
 
-def _standing_group_grant(membership: Membership, model, action: Action) -> Coalesce:
-    """Whether the row at hand is under a grant of one action to the actor's agency that never
-    lapses (a hand-off's): `_row_probe`."""
-    return _row_probe(_group_grants(membership, model, action).filter(expires_at__isnull=True))
+def _standing_group_grant(
+    membership: Membership, model, action: Action, ref: str = "pk"
+) -> Coalesce:
+    """Whether the record at hand (its id in the outer row's `ref`) is under a grant of one
+    action to the actor's agency that never lapses (a hand-off's): `_row_probe`."""
+    return _row_probe(_group_grants(membership, model, action, ref).filter(expires_at__isnull=True))
+
+
+def _extra_ids_beside_standing(actor: User, membership: Membership, model) -> QuerySet:
+    """The ids `_extra_ids` gives but for what only a standing group grant gives: grants that
+    lapse, the actor's own, related records (one set, hashed once per query)."""
+    now = _now()
+    lapsing = (
+        get_group_obj_perms_model(model)
+        .objects.filter(
+            group_id=membership.agency.group_id,
+            permission_id=_permission(Action.VIEW, model),
+            expires_at__gt=now,
+        )
+        .values_list("content_object_id", flat=True)
+    )
+    by_user = (
+        get_user_obj_perms_model(model)
+        .objects.filter(user=actor, permission_id=_permission(Action.VIEW, model))
+        .filter(_live(now))
+        .values_list("content_object_id", flat=True)
+    )
+    derived = _derived_ids(actor, model) + [
+        model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
+        for field in rules_for(model).seen_by_agency_in
+    ]
+    return lapsing.union(by_user, *derived, all=True)
 
 
 def _extra_row_q(actor: User, membership: Membership, model) -> Q:

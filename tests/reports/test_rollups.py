@@ -24,6 +24,7 @@ from cases.models import (
     CaseMonth,
     ChargeMonth,
     CourtEvent,
+    DeadlineGrantMonth,
     DeadlineMonth,
     ReportMonth,
     Sentence,
@@ -350,7 +351,9 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
             "month", flat=True
         )
     )
-    assert {month(2), month(3)} <= stale and month(5) not in stale
+    # The share's grant marks its arrest's deadlines' month (May; the rollup by grantee holds
+    # them), the renamed deadlines nothing more.
+    assert {month(2), month(3), month(5)} <= stale and month(4) not in stale
     mixed = deadline_pages(client, viewers)
     assert rollups.report_months_rebuild_due() >= 2
     rebuilt = deadline_pages(client, viewers)
@@ -364,7 +367,7 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
     call_command("rebuild_report_rollups", stdout=io.StringIO())  # the months due: every one
     assert deadline_pages(client, viewers) == from_rows
     # The data set reaches what it is meant to: the county attorney counts the arrest shared
-    # with it (its first appearance, due in May, a month read from the rollup).
+    # with it (its first appearance, due in May, a month read from the rollup by grantee).
     wash_tables = dict(from_rows[("county attorney supervisor", ())][1])
     rules = {label for label, _ in wash_tables["deadlines-cases"]}
     assert any("appearance" in label.lower() for label in rules), rules
@@ -414,20 +417,22 @@ def test_arrests_reached_by_grants_read_from_the_rollup_by_grantee_are_the_rows_
     client, varied, viewers, sheriff_liaison, woodbury_liaison, sheriff, wash_cao
 ):
     """The county attorney reaches its arrests by hand-off grants, the sheriff a Woodbury arrest
-    by a share: the rollup by grantee group counts them. A share withdrawn marks its arrest's
-    month stale; a share that lapses, and a grant to one person, are read from the rows, so the
-    figures stay those of the rows when a share lapses with no write at all."""
+    by a share: the rollups by grantee group count them and their deadlines. A share withdrawn
+    marks its arrest's months stale; a share that lapses, and a grant to one person, are read
+    from the rows, so the figures stay those of the rows when a share lapses unwritten."""
     supervisor = viewers["sheriff supervisor"]
 
     def pages() -> dict:
         found = every_page(client, viewers)
         for name, viewer in viewers.items():
             found["trends", name] = page(client, viewer, "trends")
+            found["deadlines", name] = page(client, viewer, "deadlines", **PERIODS[1])
         return found
 
     assert rollups.report_months_rebuild_all() == 5
     assert ArrestGrantMonth.objects.filter(group_id=wash_cao.group_id).exists()
     assert ArrestGrantMonth.objects.filter(group_id=sheriff.group_id).exists()
+    assert DeadlineGrantMonth.objects.filter(group_id=wash_cao.group_id).exists()
     # Withdrawn: the Woodbury arrest of January is no longer shared with the sheriff.
     jan_share = Share.objects.get(object_id=varied["jan_wood"].pk, to_agency=sheriff,
                                   revoked_at__isnull=True)  # fmt: skip
