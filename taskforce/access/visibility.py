@@ -429,7 +429,7 @@ def _extra_beside_standing_q(actor: User, membership: Membership, model) -> Q:
     table = connections[model.objects.db].ops.quote_name(model._meta.db_table)
 
     def any_of(column: str, ids: list[int]) -> Q:
-        test = RawSQL(f"{table}.{column} = ANY(%s)", [ids], output_field=BooleanField())  # noqa: S611 - our names
+        test = RawSQL(f"{table}.{column} = ANY(%s::bigint[])", [ids], output_field=BooleanField())  # noqa: S611 - our names
         return Q(test)
 
     match = any_of("id", [*lapsing, *by_user])
