@@ -70,9 +70,11 @@ from cases.models.people import (
     Sex,
 )
 from cases.models.rollups import (
+    ArrestGrantMonth,
     ArrestMonth,
     CaseMonth,
     ChargeMonth,
+    DeadlineGrantMonth,
     DeadlineMonth,
     ReportMonth,
     SentenceMonth,
@@ -93,6 +95,7 @@ __all__ = [
     "AdResponse",
     "AdResponseKind",
     "Arrest",
+    "ArrestGrantMonth",
     "ArrestGroupObjectPermission",
     "ArrestImport",
     "ArrestMonth",
@@ -119,6 +122,7 @@ __all__ = [
     "CourtEventKind",
     "CourtEventStatus",
     "CustodyStatus",
+    "DeadlineGrantMonth",
     "DeadlineMonth",
     "Decision",
     "DemandBy",

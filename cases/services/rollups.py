@@ -28,11 +28,13 @@ from django.utils import timezone
 
 from cases.models import (
     Arrest,
+    ArrestGrantMonth,
     ArrestMonth,
     Case,
     CaseMonth,
     Charge,
     ChargeMonth,
+    DeadlineGrantMonth,
     DeadlineMonth,
     ReportMonth,
     Sentence,
@@ -49,6 +51,8 @@ DEADLINES = "deadlines"  # the deadlines report's: the case records' deadlines
 # (DEADLINE_RECORDS: "" itself). Victims' and referrals' deadlines count people (keyed for
 # disclosure control, reports/disclosure.py): the reports read them from the rows.
 DEADLINE_ROLLED = {"cases.Case": "", "cases.Arrest": "", "cases.CourtEvent": "case"}
+# Of those, the records whose deadlines are also rolled up by grantee group (DeadlineGrantMonth).
+DEADLINE_GRANT_ROLLED = {"cases.Arrest"}
 
 # Unsealed arrests of [since, until) counted by local month and every column the operations
 # report reads (reports.figures.operations); the case's columns are NULL when there is none.
@@ -62,6 +66,28 @@ SELECT date_trunc('month', a.arrested_at AT TIME ZONE %(zone)s)::date, a.owner_a
        c.outcome, count(*)
 FROM cases_arrest a LEFT JOIN cases_case c ON c.id = a.case_id
 WHERE a.sealed_at IS NULL AND a.arrested_at >= %(since)s AND a.arrested_at < %(until)s
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+"""
+
+# The same, for the arrests each agency's group holds a standing view grant on (a hand-off's:
+# no expiry; one that lapses is read from the rows) without owning them (ArrestGrantMonth).
+GRANT_ROLLUP_SQL = """
+INSERT INTO cases_arrestgrantmonth (month, group_id, operation_id, county_id,
+    arresting_agency_id, case_owner_agency_id, is_case_live, is_case_charged, case_outcome, n)
+SELECT date_trunc('month', a.arrested_at AT TIME ZONE %(zone)s)::date, g.group_id,
+       a.operation_id, a.county_id, a.arresting_agency_id, c.owner_agency_id,
+       CASE WHEN c.id IS NULL THEN NULL ELSE c.sealed_at IS NULL END,
+       CASE WHEN c.id IS NULL THEN NULL ELSE c.charged_on IS NOT NULL END,
+       c.outcome, count(*)
+FROM cases_arrest a
+JOIN cases_arrestgroupobjectpermission g ON g.content_object_id = a.id AND g.expires_at IS NULL
+JOIN auth_permission p ON p.id = g.permission_id AND p.codename = 'view_arrest'
+JOIN django_content_type t ON t.id = p.content_type_id AND t.app_label = 'cases'
+     AND t.model = 'arrest'
+LEFT JOIN taskforce_agency ag ON ag.group_id = g.group_id
+LEFT JOIN cases_case c ON c.id = a.case_id
+WHERE a.sealed_at IS NULL AND a.arrested_at >= %(since)s AND a.arrested_at < %(until)s
+  AND ag.id IS DISTINCT FROM a.owner_agency_id
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 """
 
@@ -149,10 +175,37 @@ WHERE d.due_at >= %(since)s AND d.due_at < %(until)s
 GROUP BY 1, 2, 3, 4, 5, 6, 7
 """
 
+# The deadlines of unsealed arrests an agency's group holds a standing view grant on without
+# owning the arrest (DeadlineGrantMonth), as GRANT_ROLLUP_SQL holds the arrests themselves.
+DEADLINES_GRANT_SQL = """
+INSERT INTO cases_deadlinegrantmonth (month, content_type_id, rule, responsible_agency_id,
+    outcome, group_id, n)
+SELECT date_trunc('month', d.due_at AT TIME ZONE %(zone)s)::date, d.content_type_id, d.rule,
+       d.responsible_agency_id,
+       CASE WHEN d.status = 'met' AND d.closed_at <= d.due_at THEN 'on_time'
+            WHEN d.status = 'met' AND d.closed_at > d.due_at THEN 'late'
+            WHEN d.status IN ('missed', 'waived', 'open') THEN d.status ELSE '' END,
+       g.group_id, count(*)
+FROM taskforce_deadline d
+JOIN django_content_type t ON t.id = d.content_type_id AND t.app_label = 'cases'
+     AND t.model = 'arrest'
+JOIN cases_arrest a ON a.id = d.object_id AND a.sealed_at IS NULL
+JOIN cases_arrestgroupobjectpermission g ON g.content_object_id = a.id AND g.expires_at IS NULL
+JOIN auth_permission p ON p.id = g.permission_id AND p.codename = 'view_arrest'
+     AND p.content_type_id = t.id
+LEFT JOIN taskforce_agency ag ON ag.group_id = g.group_id
+WHERE d.due_at >= %(since)s AND d.due_at < %(until)s
+  AND ag.id IS DISTINCT FROM a.owner_agency_id
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
 FAMILIES = {
-    FAMILY: (["cases_arrestmonth"], [ROLLUP_SQL]),
+    FAMILY: (["cases_arrestmonth", "cases_arrestgrantmonth"], [ROLLUP_SQL, GRANT_ROLLUP_SQL]),
     PROSECUTION: (["cases_casemonth", "cases_chargemonth", "cases_sentencemonth"], PROSECUTION_SQL),
-    DEADLINES: (["cases_deadlinemonth"], [DEADLINES_SQL]),
+    DEADLINES: (
+        ["cases_deadlinemonth", "cases_deadlinegrantmonth"],
+        [DEADLINES_SQL, DEADLINES_GRANT_SQL],
+    ),
 }
 
 MARK_CLEAN_SQL = """
@@ -293,5 +346,14 @@ def report_months_rebuild_all(today: dt.date | None = None) -> int:
     with transaction.atomic():
         for family in FAMILIES:
             _build(family, months)
-    analyze(ArrestMonth, CaseMonth, ChargeMonth, SentenceMonth, DeadlineMonth, ReportMonth)
+    analyze(
+        ArrestMonth,
+        ArrestGrantMonth,
+        CaseMonth,
+        ChargeMonth,
+        SentenceMonth,
+        DeadlineMonth,
+        DeadlineGrantMonth,
+        ReportMonth,
+    )
     return len(months)

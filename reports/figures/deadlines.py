@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cases.models import DeadlineMonth
+from cases.models import DeadlineGrantMonth, DeadlineMonth
 from cases.services import rollups
 from deadlines.records import DEADLINE_RECORDS, guard_model
 from deadlines.rules import RULES
@@ -44,8 +44,9 @@ def report_deadlines(actor: User, rolled: Q | None = None) -> QuerySet:
         progress = access.report_progress_q(actor, guard)
         if rolled is not None and label in rollups.DEADLINE_ROLLED:  # no progress narrows them
             found = access.report_ids_beside_rollup_q(
-                actor, guard, "object_id", rolled, records=model if path else None, path=path
-            )
+                actor, guard, "object_id", rolled, records=model if path else None, path=path,
+                by_grantee=label in rollups.DEADLINE_GRANT_ROLLED,
+            )  # fmt: skip
         elif path:  # a consent's deadline counts when its victim may be counted
             guards = access.report_rows(actor, guard).filter(progress)
             records = model.objects.filter(**{f"{path}__in": guards})
@@ -168,7 +169,8 @@ def _rolled_types() -> dict[int, str]:
 
 def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
     """The clean months' deadlines of the records the viewer counts by owner: every unsealed one
-    for the coordinator, the agency's own for a supervisor; as groups like the rows'."""
+    for the coordinator, the agency's own for a supervisor, and the arrests its standing grants
+    reach (hand-offs, DeadlineGrantMonth); as groups like the rows'."""
     names = [key for key, _ in DEADLINE_OUTCOMES]
     rows = DeadlineMonth.objects.filter(month__in=clean, is_record_live=True).filter(
         scope.where(None, "responsible_agency_id")
@@ -182,11 +184,25 @@ def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
         if not parts.wide:
             match &= Q(record_owner_agency_id=parts.agency_id)
         counted |= match
+    tables = [rows.filter(counted)]
+    for content_type, label in _rolled_types().items():
+        granted = label in rollups.DEADLINE_GRANT_ROLLED
+        parts = access.report_granted_parts(actor, guard_model(label)) if granted else None
+        if parts is not None:  # and those its standing grants reach (hand-offs)
+            tables.append(
+                DeadlineGrantMonth.objects.filter(
+                    month__in=clean, content_type_id=content_type, group_id=parts.group_id
+                ).filter(scope.where(None, "responsible_agency_id"))
+            )
+    found = [
+        group
+        for table in tables
+        for group in table.values("rule", "content_type_id", "responsible_agency_id", "outcome")
+        .annotate(n=Sum("n"))
+        .order_by()
+    ]
     groups: dict[tuple, dict] = {}
-    for group in (
-        rows.filter(counted).values("rule", "content_type_id", "responsible_agency_id", "outcome")
-        .annotate(n=Sum("n")).order_by()
-    ):  # fmt: skip
+    for group in found:
         # The months are over: a deadline still open is past its time.
         outcome = "missed" if group["outcome"] == "open" else group["outcome"]
         if outcome not in names:

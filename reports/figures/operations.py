@@ -16,7 +16,7 @@ from django.db.models import (
     When,
 )
 
-from cases.models import Arrest, ArrestMonth, Operation
+from cases.models import Arrest, ArrestGrantMonth, ArrestMonth, Operation
 from cases.models import Case as CaseRecord
 from cases.services import rollups
 from reports.figures import months
@@ -26,7 +26,7 @@ from taskforce import access
 from taskforce.models import Agency, County, User
 
 
-def _arrests_with_outcome(actor: User, scope: Scope) -> QuerySet:
+def _arrests_with_outcome(actor: User, scope: Scope, rows: QuerySet | None = None) -> QuerySet:
     """Arrests in scope, each with whether it was handed off and the outcome of the case it
     became (`Arrest.case`, kept by cases.services.outcomes), when the viewer may count that case
     (otherwise it counts as handed off, outcome pending). One join, no subquery per arrest; the
@@ -35,7 +35,7 @@ def _arrests_with_outcome(actor: User, scope: Scope) -> QuerySet:
     two hundred thousand cases were hashed twice, once for each column below (issue #22)."""
     counted = access.report_q(actor, CaseRecord, "case", joined=True)
     return (
-        access.report_rows(actor, Arrest)
+        (access.report_rows(actor, Arrest) if rows is None else rows)
         .filter(scope.datetimes("arrested_at"), scope.where("county", "arresting_agency"))
         .annotate(
             is_handed=ExpressionWrapper(Q(case__isnull=False), output_field=BooleanField()),
@@ -77,12 +77,21 @@ def _outcome_groups(actor: User, scope: Scope) -> list[dict]:
     else:
         rolled = months.day_spans(clean)
         rest = months.at_times("arrested_at", months.rest_of(scope, rolled))
+        granted = access.report_granted_parts(actor, Arrest)
         if parts.wide:
             _add(counts, arrests.filter(rest))
-        else:  # the agency's own arrests of the clean months come from the rollup
+        elif granted is None:  # the agency's own arrests of the clean months: the rollup's
             others = months.at_times("arrested_at", rolled) & ~Q(owner_agency_id=parts.agency_id)
             _add(counts, arrests.filter(rest | others))
-        _rolled_up(counts, actor, scope, clean, parts)
+        else:  # and those its standing grants reach too: the rollup by grantee's
+            live = Arrest.objects.filter(Arrest.live_q())
+            at_rolled = months.at_times("arrested_at", rolled)
+            for rows in (
+                live.filter(granted.counted(), rest),
+                live.filter(granted.not_rolled(), at_rolled),
+            ):
+                _add(counts, _arrests_with_outcome(actor, scope, rows))
+        _rolled_up(counts, actor, scope, clean, parts, granted)
     return _named([dict(zip(GROUP, key, strict=True), n=n) for key, n in counts.items() if n])
 
 
@@ -97,49 +106,62 @@ def _key(group: dict, handed, charged, outcome) -> tuple:
     return (*(group[f] for f in BY_IDS), bool(handed), bool(charged), outcome)
 
 
-def _rolled_up(counts: Counter, actor: User, scope: Scope, clean: list, parts) -> None:
+def _rolled_up(
+    counts: Counter, actor: User, scope: Scope, clean: list, parts, granted=None
+) -> None:
     """The clean months' arrests from the rollup: every owner's for the coordinator, the
     agency's own for a supervisor. Whether the viewer may count the case (and so see its
     outcome) is a test of the rollup's case columns: unsealed, and (below the coordinator)
     owned by the viewer's agency. An own arrest whose case another agency owns and shares with
     the viewer's is counted by the rollup as handed off, outcome unknown; those arrests (as
-    many as the cases shared in) are read from the rows and moved to their case's outcome."""
+    many as the cases shared in) are read from the rows and moved to their case's outcome.
+    Arrests the agency's standing grants reach (`granted`: hand-offs) come from the rollup by
+    grantee group in the same way."""
     cases = access.report_parts(actor, CaseRecord)
     rows = ArrestMonth.objects.filter(month__in=clean).filter(
         scope.where("county_id", "arresting_agency_id")
     )
     if not parts.wide:
         rows = rows.filter(owner_agency_id=parts.agency_id)
+    tables = [rows]
+    if granted is not None:
+        tables.append(
+            ArrestGrantMonth.objects.filter(month__in=clean, group_id=granted.group_id).filter(
+                scope.where("county_id", "arresting_agency_id")
+            )
+        )
     if cases is None:
         counted = Q(pk__in=[])
     else:
         counted = Q(case_owner_agency_id__isnull=False, is_case_live=True)
         if not cases.wide:
             counted &= Q(case_owner_agency_id=cases.agency_id)
-    grouped = (
-        rows.annotate(
-            is_handed=ExpressionWrapper(
-                Q(case_owner_agency_id__isnull=False), output_field=BooleanField()
-            ),
-            is_charged=ExpressionWrapper(counted & Q(is_case_charged=True), BooleanField()),
-            outcome_of=Case(When(counted, then=F("case_outcome")), default=None),
+    for table in tables:
+        grouped = (
+            table.annotate(
+                is_handed=ExpressionWrapper(
+                    Q(case_owner_agency_id__isnull=False), output_field=BooleanField()
+                ),
+                is_charged=ExpressionWrapper(counted & Q(is_case_charged=True), BooleanField()),
+                outcome_of=Case(When(counted, then=F("case_outcome")), default=None),
+            )
+            .values(*GROUP)
+            .annotate(n=Sum("n"))
+            .order_by()
         )
-        .values(*GROUP)
-        .annotate(n=Sum("n"))
-        .order_by()
-    )
-    for group in grouped:
-        counts[_key(group, group["is_handed"], group["is_charged"], group["outcome_of"])] += group[
-            "n"
-        ]
+        for group in grouped:
+            key = _key(group, group["is_handed"], group["is_charged"], group["outcome_of"])
+            counts[key] += group["n"]
     if parts.wide or cases is None or cases.wide or cases.extra is None:
         return
+    rolled = Q(owner_agency_id=parts.agency_id)
+    if granted is not None:
+        rolled |= ~Q(owner_agency_id=parts.agency_id) & Q(granted.standing)
     shared_in = (
         Arrest.objects.filter(
             Arrest.live_q(), CaseRecord.live_q("case__"),
             months.at_times("arrested_at", months.day_spans(clean)),
-            scope.where("county", "arresting_agency"), owner_agency_id=parts.agency_id,
-            case__in=cases.extra,
+            scope.where("county", "arresting_agency"), rolled, case__in=cases.extra,
         )
         .exclude(case__owner_agency_id=cases.agency_id)
         .values(*BY_IDS, "case__charged_on", "case__outcome")

@@ -8,7 +8,7 @@ from collections import Counter
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
-from cases.models import Arrest, ArrestMonth, Charge, ChargeMonth, Operation
+from cases.models import Arrest, ArrestGrantMonth, ArrestMonth, Charge, ChargeMonth, Operation
 from cases.models import Case as CaseRecord
 from cases.models.charges import CONVICTIONS
 from cases.services import rollups
@@ -69,16 +69,25 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
         charge_rollup.filter(convicted, event="disposed"), "case_owner_agency_id",
     )  # fmt: skip
     arrests = access.report_parts(actor, Arrest)
-    arrest_rows = access.report_rows(actor, Arrest).filter(
-        wide.datetimes("arrested_at"), scope.where("county", "arresting_agency")
-    )
+    granted = access.report_granted_parts(actor, Arrest)
+    arrest_rows = access.report_rows(actor, Arrest)
+    arrests_where = scope.where("county", "arresting_agency")
+    beside = None if arrests is None or arrests.wide else ~Q(owner_agency_id=arrests.agency_id)
+    by_grantee = rest_rows = None
+    if granted is not None:  # hand-offs: the rollup by grantee, the rest tested row by row
+        live = Arrest.objects.filter(Arrest.live_q())
+        rest_rows = live.filter(granted.counted(), wide.datetimes("arrested_at"), arrests_where)
+        # Apart: in the same query each row of the clean months would be sought in the array.
+        beside = live.filter(granted.not_rolled(), wide.datetimes("arrested_at"), arrests_where)
+        by_grantee = ArrestGrantMonth.objects.filter(
+            scope.where("county_id", "arresting_agency_id"), group_id=granted.group_id
+        )
     arrest_years = _rolled_years(
-        wide, rollups.FAMILY, arrests, "arrested_at", by_year, arrest_rows,
-        # In the same query: the agency's arrests reached by grants are many (the largest
-        # prosecution agency's hand-offs), and each query hashes their ids once.
-        None if arrests is None or arrests.wide else ~Q(owner_agency_id=arrests.agency_id),
-        ArrestMonth.objects.filter(scope.where("county_id", "arresting_agency_id")),
-        "owner_agency_id",
+        wide, rollups.FAMILY, arrests, "arrested_at", by_year,
+        arrest_rows.filter(wide.datetimes("arrested_at"), arrests_where),
+        # In the same query: what the agency counts from elsewhere is tested once per row.
+        beside, ArrestMonth.objects.filter(scope.where("county_id", "arresting_agency_id")),
+        "owner_agency_id", by_grantee, rest_rows,
     )  # fmt: skip
     series = [
         ("operations", "Operations run", False,
@@ -117,6 +126,7 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
 def _rolled_years(
     wide: Scope, family: str, parts, field: str, by_year, rows: QuerySet,
     shared_in: QuerySet | Q | None, rollup: QuerySet, owner: str,
+    by_grantee: QuerySet | None = None, rest_rows: QuerySet | None = None,
 ) -> dict[int, int]:  # fmt: skip
     """Counts by year of `rows` (the viewer's, over the five years), their clean months of the
     family read from its `rollup` (every owner's for the coordinator, the agency's own for a
@@ -124,7 +134,9 @@ def _rolled_years(
     months not clean, and in the clean ones what a supervisor counts without owning it
     (`shared_in`: the same rows in those months, read apart, or a condition on `rows` read in
     the same query). Either way the rows' counts
-    (tests/reports/test_rollups.py)."""
+    (tests/reports/test_rollups.py). `by_grantee`: a second rollup of the clean months, of
+    what the supervisor counts by standing grants (`shared_in` then leaves those out), and
+    `rest_rows` the same rows as `rows` tested so that a few months' rows are cheap to read."""
     clean = months.clean_months(wide, family) if parts is not None else []
     if not clean:
         return by_year(rows, field)
@@ -138,12 +150,13 @@ def _rolled_years(
     if isinstance(shared_in, Q):
         counts = Counter(by_year(rows.filter(rest | (on(field, spans) & shared_in)), field))
     else:
-        counts = Counter(by_year(rows.filter(rest), field))
+        counts = Counter(by_year((rows if rest_rows is None else rest_rows).filter(rest), field))
         if shared_in is not None:
             counts.update(by_year(shared_in.filter(on(field, spans)), field))
     rollup = rollup.filter(month__in=clean)
     if not parts.wide:
         rollup = rollup.filter(**{owner: parts.agency_id})
-    for group in rollup.values("month").annotate(n=Sum("n")).order_by():
-        counts[group["month"].year] += group["n"]
+    for table in [rollup] if by_grantee is None else [rollup, by_grantee.filter(month__in=clean)]:
+        for group in table.values("month").annotate(n=Sum("n")).order_by():
+            counts[group["month"].year] += group["n"]
     return dict(counts)

@@ -4,15 +4,27 @@ coordinator counts every unsealed row (aggregates only, small counts suppressed 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import BooleanField, Case, ExpressionWrapper, Q, QuerySet, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 
 from taskforce.access.consent import progress_q
-from taskforce.access.visibility import NotFound, _extra_ids, acting_membership, rules_for
+from taskforce.access.visibility import (
+    NotFound,
+    _extra_beside_standing_q,
+    _extra_ids,
+    _extra_ids_beside_standing,
+    _extra_row_q,
+    _row_probe,
+    _standing_group_grant,
+    acting_membership,
+    rules_for,
+)
 from taskforce.models import Role, User
-from taskforce.protected import BY_LABEL
+from taskforce.protected import BY_LABEL, Action
 
 
 def may_view_reports(actor: User | None) -> bool:
@@ -58,6 +70,47 @@ def report_parts(actor: User | None, model: type[models.Model]) -> _Counted | No
     agency (cases.models.rollups): None, nothing; `wide`, every unsealed row; else the unsealed
     rows owned by `agency_id` and those whose ids are in `extra` (None: no others)."""
     return _counted(actor, model)
+
+
+@dataclass(frozen=True)
+class GrantedParts:
+    """What a supervisor counts of a model beside their agency's own rows, split for readers of
+    rollups kept by grantee group (cases.models.rollups.ArrestGrantMonth)."""
+
+    agency_id: int
+    group_id: int  # the agency's group: the rollup's rows of it are the standing grants'
+    standing: Coalesce  # a row is under a standing (never lapsing) view grant to that group
+    extra_row: Q  # a row is one the agency may open from elsewhere, tested on the row
+    beside: Callable[[], Q]  # the others it may open (lapsing, own, related), read as arrays
+
+    def counted(self) -> Q:
+        """The rows `report_rows` counts (the live test is the caller's), as one test of each
+        row: owned, or granted (an index probe), or seen through a related record. The same
+        rows as `pk IN extras`, which hashed the largest agency's 218,000 hand-offs in every
+        query (bench/bench_reports.py): for the few rows beside the rollups, probes cost less."""
+        return Q(owner_agency_id=self.agency_id) | self.extra_row
+
+    def not_rolled(self) -> Q:
+        """Of the rows counted, those neither rollup holds (by owner, by grantee group): found
+        through the few others' ids, each then probed for a standing grant. Runs the queries
+        that read those ids."""
+        return self.beside() & ~Q(owner_agency_id=self.agency_id) & ~Q(self.standing)
+
+
+def report_granted_parts(actor: User | None, model: type[models.Model]) -> GrantedParts | None:
+    """For a supervisor who may open rows of `model` from elsewhere, those rows split as
+    `GrantedParts` says (the live test, `model.live_q()`, is the caller's); None otherwise."""
+    counted = _counted(actor, model)
+    if counted is None or counted.wide or counted.extra is None:
+        return None
+    membership = acting_membership(actor)
+    return GrantedParts(
+        agency_id=membership.agency_id,
+        group_id=membership.agency.group_id,
+        standing=_standing_group_grant(membership, model, Action.VIEW),
+        extra_row=_extra_row_q(actor, membership, model),
+        beside=lambda: _extra_beside_standing_q(actor, membership, model),
+    )
 
 
 def _report_match(actor: User | None, model: type[models.Model], path: str = "") -> Q:
@@ -160,6 +213,7 @@ def report_ids_beside_rollup_q(
     *,
     records: type[models.Model] | None = None,
     path: str = "",
+    by_grantee: bool = False,
 ) -> Q:
     """What `report_ids_q` counts (`field` holds an id of `model`, or of a `records` row whose
     `path` leads to one: a hearing's case), less what a rollup kept by owner agency counts
@@ -168,7 +222,11 @@ def report_ids_beside_rollup_q(
 
     Each id set appears once in the SQL (a CASE: own ids, then the others), so PostgreSQL
     hashes it once per query; testing "not owned" apart from "counted" hashed the largest
-    agency's ids twice and read 218,000 arrests one by one (bench/bench_reports.py)."""
+    agency's ids twice and read 218,000 arrests one by one (bench/bench_reports.py).
+
+    `by_grantee` (records None): a rollup kept by grantee group also counts, where `rolled`
+    holds, the records under a standing grant to the viewer's agency (hand-offs); those are
+    probed by index record by record, and only the few other ids are hashed."""
     counted = _counted(actor, model)
     if counted is None:
         return Q(pk__in=[])
@@ -186,9 +244,26 @@ def report_ids_beside_rollup_q(
     if counted.extra is None:
         return ~rolled & own
     if records is None:
-        others = Q(**{f"{field}__in": counted.extra}) & unsealed
-    else:
-        others = ids(live.filter(pk__in=counted.extra))
+        # Each record's owner probed by its primary key where the rows are few (the months
+        # read from the rows) or already picked out (the ids from elsewhere), instead of
+        # hashing the largest agency's 218,000 ids and looking up every deadline of ten years
+        # in them (3.7 s, bench/bench_reports.py); the time is tested first.
+        owned = Q(_row_probe(live.filter(pk=OuterRef(field), owner_agency_id=counted.agency_id)))
+        if by_grantee:
+            membership = acting_membership(actor)
+            standing = Q(_standing_group_grant(membership, model, Action.VIEW, ref=field))
+            beside = Q(**{f"{field}__in": _extra_ids_beside_standing(actor, membership, model)})
+            in_rolled, in_rest = beside & ~standing, beside | standing
+        else:
+            in_rolled = in_rest = Q(**{f"{field}__in": counted.extra})
+        return unsealed & Q(
+            Case(
+                When(rolled, then=ExpressionWrapper(in_rolled & ~owned, BooleanField())),
+                default=ExpressionWrapper(owned | in_rest, BooleanField()),
+                output_field=BooleanField(),
+            )
+        )
+    others = ids(live.filter(pk__in=counted.extra))
     return Q(
         Case(
             When(own, then=ExpressionWrapper(~rolled, output_field=BooleanField())),

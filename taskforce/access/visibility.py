@@ -13,10 +13,12 @@ from datetime import UTC, date, datetime
 from threading import Lock
 
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connections, models
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -307,6 +309,143 @@ def _build_extra_ids(actor: User, membership: Membership, model) -> QuerySet:
         for field in rules_for(model).seen_by_agency_in
     ]
     return granted.union(*derived, all=True) if derived else granted
+
+
+def _permission(action: Action, model) -> Subquery:
+    """The permission's id, as a subquery PostgreSQL runs once per query (an InitPlan)."""
+    return Subquery(
+        Permission.objects.filter(
+            codename=_codename(action, model),
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+        ).values("pk")[:1]
+    )
+
+
+def _row_probe(grants: QuerySet) -> Coalesce:
+    """Whether `grants` (keyed to the row at hand by `OuterRef("pk")`) holds a row, as a scalar
+    subquery: one probe of the grants' unique index per row. An EXISTS would let PostgreSQL
+    hash every grant of the agency instead (218,000 hand-offs for the largest), which costs
+    more than probing the few thousand rows a report reads beside its rollups."""
+    found = Subquery(grants.values(flag=Value(True))[:1], output_field=BooleanField())
+    return Coalesce(found, Value(False), output_field=BooleanField())
+
+
+def _group_grants(membership: Membership, model, action: Action, ref: str = "pk") -> QuerySet:
+    return get_group_obj_perms_model(model).objects.filter(
+        group_id=membership.agency.group_id,
+        permission_id=_permission(action, model),
+        content_object_id=models.OuterRef(ref),
+    )
+
+
+def _standing_group_grant(
+    membership: Membership, model, action: Action, ref: str = "pk"
+) -> Coalesce:
+    """Whether the record at hand (its id in the outer row's `ref`) is under a grant of one
+    action to the actor's agency that never lapses (a hand-off's): `_row_probe`."""
+    return _row_probe(_group_grants(membership, model, action, ref).filter(expires_at__isnull=True))
+
+
+def _extra_ids_beside_standing(actor: User, membership: Membership, model) -> QuerySet:
+    """The ids `_extra_ids` gives but for what only a standing group grant gives: grants that
+    lapse, the actor's own, related records (one set, hashed once per query)."""
+    now = _now()
+    lapsing = (
+        get_group_obj_perms_model(model)
+        .objects.filter(
+            group_id=membership.agency.group_id,
+            permission_id=_permission(Action.VIEW, model),
+            expires_at__gt=now,
+        )
+        .values_list("content_object_id", flat=True)
+    )
+    by_user = (
+        get_user_obj_perms_model(model)
+        .objects.filter(user=actor, permission_id=_permission(Action.VIEW, model))
+        .filter(_live(now))
+        .values_list("content_object_id", flat=True)
+    )
+    derived = _derived_ids(actor, model) + [
+        model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
+        for field in rules_for(model).seen_by_agency_in
+    ]
+    return lapsing.union(by_user, *derived, all=True)
+
+
+def _extra_row_q(actor: User, membership: Membership, model) -> Q:
+    """The rows `_extra_ids` gives, as a test of each row: its grants probed by index, its
+    related records' columns against their (few) visible ids. For the few rows of a period
+    a report reads beside its rollups, where hashing every id the agency was granted cost more
+    than the rows themselves (bench/bench_reports.py)."""
+    now = _now()
+    granted = _row_probe(_group_grants(membership, model, Action.VIEW).filter(_live(now)))
+    by_user = _row_probe(
+        get_user_obj_perms_model(model)
+        .objects.filter(
+            user=actor,
+            permission_id=_permission(Action.VIEW, model),
+            content_object_id=models.OuterRef("pk"),
+        )
+        .filter(_live(now))
+    )
+    match = Q(granted) | Q(by_user)
+    rules = rules_for(model)
+    for field in rules.follows:
+        parent = model._meta.get_field(field).related_model
+        shown = parent.objects.filter(parent.live_q(), pk__in=_visible_ids(actor, parent))
+        match |= Q(**{f"{field}__in": shown.values("pk")})
+    for label, field in rules.seen_through:
+        other = apps.get_model(label)
+        shown = other.objects.filter(other.live_q(), pk__in=_visible_ids(actor, other))
+        match |= Q(pk__in=shown.values(field))
+    for field in rules.seen_by_agency_in:
+        match |= Q(**{f"{field}_id": membership.agency_id})
+    return match
+
+
+def _extra_beside_standing_q(actor: User, membership: Membership, model) -> Q:
+    """The rows `_extra_ids` gives but for what only a standing group grant gives: grants that
+    lapse, the actor's own, related records. Their ids (and their related records' ids) are read
+    first and tested as arrays, so PostgreSQL finds the rows by index rather than reading a
+    period's rows to test each (a prepared statement's plan expects a period to hold a few
+    thousand rows; ten years hold a million)."""
+    now = _now()
+    lapsing = (
+        get_group_obj_perms_model(model)
+        .objects.filter(
+            group_id=membership.agency.group_id,
+            permission_id=_permission(Action.VIEW, model),
+            expires_at__gt=now,
+        )
+        .values_list("content_object_id", flat=True)
+    )
+    by_user = (
+        get_user_obj_perms_model(model)
+        .objects.filter(user=actor, permission_id=_permission(Action.VIEW, model))
+        .filter(_live(now))
+        .values_list("content_object_id", flat=True)
+    )
+    table = connections[model.objects.db].ops.quote_name(model._meta.db_table)
+
+    def any_of(column: str, ids: list[int]) -> Q:
+        test = RawSQL(f"{table}.{column} = ANY(%s::bigint[])", [ids], output_field=BooleanField())  # noqa: S611 - our names
+        return Q(test)
+
+    match = any_of("id", [*lapsing, *by_user])
+    rules = rules_for(model)
+    for field in rules.follows:
+        parent = model._meta.get_field(field).related_model
+        shown = parent.objects.filter(parent.live_q(), pk__in=_visible_ids(actor, parent))
+        column = model._meta.get_field(field).column
+        match |= any_of(column, list(shown.values_list("pk", flat=True)))
+    for label, field in rules.seen_through:
+        other = apps.get_model(label)
+        shown = other.objects.filter(other.live_q(), pk__in=_visible_ids(actor, other))
+        match |= any_of("id", [pk for pk in shown.values_list(field, flat=True) if pk])
+    for field in rules.seen_by_agency_in:
+        match |= Q(**{f"{field}_id": membership.agency_id})
+    return match
 
 
 def _visible_ids(actor: User | None, model: type[models.Model]) -> QuerySet:

@@ -18,11 +18,13 @@ from django.urls import reverse
 
 from cases.models import (
     Arrest,
+    ArrestGrantMonth,
     ArrestMonth,
     Case,
     CaseMonth,
     ChargeMonth,
     CourtEvent,
+    DeadlineGrantMonth,
     DeadlineMonth,
     ReportMonth,
     Sentence,
@@ -38,7 +40,7 @@ from reports.figures.common import Scope
 from reports.figures.months import clean_months
 from taskforce import access
 from taskforce.history import written_in_bulk
-from taskforce.models import County, Deadline, DeadlineStatus, Role
+from taskforce.models import County, Deadline, DeadlineStatus, Role, Share
 from taskforce.sealing import record_seal
 from tests.factories import UserFactory, member, verified_login
 from tests.stings_fixtures import arrest_row
@@ -349,7 +351,9 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
             "month", flat=True
         )
     )
-    assert {month(2), month(3)} <= stale and month(5) not in stale
+    # The share's grant marks its arrest's deadlines' month (May; the rollup by grantee holds
+    # them), the renamed deadlines nothing more.
+    assert {month(2), month(3), month(5)} <= stale and month(4) not in stale
     mixed = deadline_pages(client, viewers)
     assert rollups.report_months_rebuild_due() >= 2
     rebuilt = deadline_pages(client, viewers)
@@ -363,7 +367,7 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
     call_command("rebuild_report_rollups", stdout=io.StringIO())  # the months due: every one
     assert deadline_pages(client, viewers) == from_rows
     # The data set reaches what it is meant to: the county attorney counts the arrest shared
-    # with it (its first appearance, due in May, a month read from the rollup).
+    # with it (its first appearance, due in May, a month read from the rollup by grantee).
     wash_tables = dict(from_rows[("county attorney supervisor", ())][1])
     rules = {label for label, _ in wash_tables["deadlines-cases"]}
     assert any("appearance" in label.lower() for label in rules), rules
@@ -407,3 +411,56 @@ def test_the_trends_page_read_from_the_rollups_shows_the_rows_themselves(
     sheriff = dict(from_rows[("sheriff supervisor", ())][1])
     assert sheriff["trend-arrests"][0][1][-1] == 7  # six of its own (two sealed), one shared
     assert sheriff["trend-convictions"][0][1][-1] == 1
+
+
+def test_arrests_reached_by_grants_read_from_the_rollup_by_grantee_are_the_rows_themselves(
+    client, varied, viewers, sheriff_liaison, woodbury_liaison, sheriff, wash_cao
+):
+    """The county attorney reaches its arrests by hand-off grants, the sheriff a Woodbury arrest
+    by a share: the rollups by grantee group count them and their deadlines. A share withdrawn
+    marks its arrest's months stale; a share that lapses, and a grant to one person, are read
+    from the rows, so the figures stay those of the rows when a share lapses unwritten."""
+    supervisor = viewers["sheriff supervisor"]
+
+    def pages() -> dict:
+        found = every_page(client, viewers)
+        for name, viewer in viewers.items():
+            found["trends", name] = page(client, viewer, "trends")
+            found["deadlines", name] = page(client, viewer, "deadlines", **PERIODS[1])
+        return found
+
+    assert rollups.report_months_rebuild_all() == 5
+    assert ArrestGrantMonth.objects.filter(group_id=wash_cao.group_id).exists()
+    assert ArrestGrantMonth.objects.filter(group_id=sheriff.group_id).exists()
+    assert DeadlineGrantMonth.objects.filter(group_id=wash_cao.group_id).exists()
+    # Withdrawn: the Woodbury arrest of January is no longer shared with the sheriff.
+    jan_share = Share.objects.get(object_id=varied["jan_wood"].pk, to_agency=sheriff,
+                                  revoked_at__isnull=True)  # fmt: skip
+    access.unshare(actor=woodbury_liaison, share_row=jan_share, reason="Done")
+    assert ReportMonth.objects.get(family=rollups.FAMILY, month=month(1)).is_stale
+    # Lapsing at the end of June: shared with the sheriff, read from the rows once May is rebuilt.
+    access.share(actor=woodbury_liaison, obj=varied["may_wood"], to_agency=sheriff,
+                 reason="Joint investigation", expires_at=local(6, 30))  # fmt: skip
+    # One person's grant: the sheriff's supervisor, on the arrest Woodbury handed to Ramsey.
+    access.assign(actor=woodbury_liaison, obj=varied["jan_ramsey"], person=supervisor)
+    mixed = pages()
+    assert rollups.report_months_rebuild_due() >= 1
+    rebuilt = pages()
+    ReportMonth.objects.all().delete()
+    from_rows = pages()
+    assert mixed == from_rows
+    assert rebuilt == from_rows
+    sheriff_figures = dict(from_rows[("operations", "sheriff supervisor", ())][0])
+    # Its own eight less the sealed one, the Woodbury arrest shared until June and the one
+    # assigned to its supervisor; not the share withdrawn.
+    assert sheriff_figures["Arrests"] == 9
+    county_attorney = dict(from_rows[("operations", "county attorney supervisor", ())][0])
+    assert county_attorney["Handed off to prosecution"] == county_attorney["Arrests"] > 0
+
+    rollups.report_months_rebuild_all()
+    assert not ReportMonth.objects.filter(is_stale=True, month__lt=month(6)).exists()
+    with time_machine.travel(local(7, 2), tick=True):  # the share lapsed, nothing was written
+        lapsed = pages()
+        ReportMonth.objects.all().delete()
+        assert lapsed == pages()
+    assert dict(lapsed[("operations", "sheriff supervisor", ())][0])["Arrests"] == 8
