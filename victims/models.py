@@ -76,6 +76,12 @@ class Victim(ProtectedModel):
             # Reports: victims identified in a period.
             models.Index(fields=["identified_on"], name="victim_identified"),
             models.Index(fields=["owner_agency", "-updated_at", "-id"], name="victim_owner_recent"),
+            # Reports: the few sealed victims, which the coordinator's counts of services and
+            # deadlines leave out (`access.report_ids_q`), read from an index instead of a scan
+            # of every victim in each worker of each query (issue #22).
+            models.Index(
+                fields=["sealed_at"], name="victim_sealed", condition=Q(sealed_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -252,6 +258,11 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            # Reports: a referral's first contact, the earliest at or after it was made, read
+            # from the index alone for each referral (the victims page's median, issue #22).
+            models.Index(fields=["victim", "at"], name="contact_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{'Contact' if self.reached else 'Attempt'} {self.at:%Y-%m-%d}"

@@ -72,12 +72,12 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         # coordinator's test (not one of the few sealed cases) needs no join.
         joined = not parts.wide
         charges = any_charges.filter(access.report_q(actor, CaseRecord, "case", joined=joined))
-        filed = charges.filter(scope.dates("filed_on"), months.on_days("filed_on", rest))
+        filed = charges.filter(scope.dates("filed_on"), months.on_each_day("filed_on", rest))
         disposed = charges.filter(
-            scope.dates("disposed_on"), months.on_days("disposed_on", rest),
+            scope.dates("disposed_on"), months.on_each_day("disposed_on", rest),
             disposition__isnull=False,
         )  # fmt: skip
-        sentences = sentences.filter(months.on_days("sentenced_on", rest))
+        sentences = sentences.filter(months.on_each_day("sentenced_on", rest))
         if not parts.wide:
             shared_cases = CaseRecord.objects.filter(
                 scope.where("county"), scope.datetimes("created_at"),
