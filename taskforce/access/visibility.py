@@ -347,9 +347,9 @@ def _standing_group_grant(
     return _row_probe(_group_grants(membership, model, action, ref).filter(expires_at__isnull=True))
 
 
-def _extra_ids_beside_standing(actor: User, membership: Membership, model) -> QuerySet:
-    """The ids `_extra_ids` gives but for what only a standing group grant gives: grants that
-    lapse, the actor's own, related records (one set, hashed once per query)."""
+def _lapsing_and_own_grants(actor: User, membership: Membership, model) -> tuple:
+    """The ids of the model granted to view that a standing group grant does not cover: the
+    agency's grants that lapse (still in force), and the actor's own (not lapsed)."""
     now = _now()
     lapsing = (
         get_group_obj_perms_model(model)
@@ -366,6 +366,13 @@ def _extra_ids_beside_standing(actor: User, membership: Membership, model) -> Qu
         .filter(_live(now))
         .values_list("content_object_id", flat=True)
     )
+    return lapsing, by_user
+
+
+def _extra_ids_beside_standing(actor: User, membership: Membership, model) -> QuerySet:
+    """The ids `_extra_ids` gives but for what only a standing group grant gives: grants that
+    lapse, the actor's own, related records (one set, hashed once per query)."""
+    lapsing, by_user = _lapsing_and_own_grants(actor, membership, model)
     derived = _derived_ids(actor, model) + [
         model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
         for field in rules_for(model).seen_by_agency_in
@@ -410,22 +417,7 @@ def _extra_beside_standing_q(actor: User, membership: Membership, model) -> Q:
     first and tested as arrays, so PostgreSQL finds the rows by index rather than reading a
     period's rows to test each (a prepared statement's plan expects a period to hold a few
     thousand rows; ten years hold a million)."""
-    now = _now()
-    lapsing = (
-        get_group_obj_perms_model(model)
-        .objects.filter(
-            group_id=membership.agency.group_id,
-            permission_id=_permission(Action.VIEW, model),
-            expires_at__gt=now,
-        )
-        .values_list("content_object_id", flat=True)
-    )
-    by_user = (
-        get_user_obj_perms_model(model)
-        .objects.filter(user=actor, permission_id=_permission(Action.VIEW, model))
-        .filter(_live(now))
-        .values_list("content_object_id", flat=True)
-    )
+    lapsing, by_user = _lapsing_and_own_grants(actor, membership, model)
     table = connections[model.objects.db].ops.quote_name(model._meta.db_table)
 
     def any_of(column: str, ids: list[int]) -> Q:
@@ -502,16 +494,9 @@ def visible_among(actor: User | None, model: type[models.Model], ids: Iterable[i
     page that knows the few records it shows. Records of the actor's own agency are decided from
     their row; only the others are asked of the grants and related records (`_extra_among`)."""
     membership = acting_membership(actor)
-    if membership is None or membership.role not in rules_for(model).view:
+    if membership is None:
         return []
-    rows = model.objects.filter(model.live_q(), pk__in=ids).values_list("pk", "owner_agency_id")
-    shown, elsewhere = [], []
-    for pk, owner_id in rows:
-        (shown if owner_id == membership.agency_id else elsewhere).append(pk)
-    if elsewhere:
-        seen = _extra_among(actor, membership, model, set(elsewhere))
-        shown += [pk for pk in elsewhere if pk in seen]
-    return shown
+    return list(_visible_among(actor, membership, model, set(ids)))
 
 
 def visible_of(actor: User | None, records: Iterable[models.Model]) -> list[models.Model]:
