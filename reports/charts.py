@@ -43,33 +43,35 @@ def _legend(names: list[str]) -> str:
 
 
 def stacked_bars(table: Table, columns: list[int]) -> SafeString:
-    """One horizontal bar per row, split into the given columns."""
+    """One horizontal bar per row, split into the given columns. Written for speed: the
+    operations page draws a bar per operation (5,000 in ten years), and each label, header and
+    cell read once per bar kept the chart under 0.1 s of the page (issue #22)."""
     rows = table.body
     if not rows:
         return SafeString("")
-    totals = [sum(cells[j].number or 0 for j in columns) for _, cells in rows]
+    numbers = [[cells[j].number or 0 for j in columns] for _, cells in rows]
+    totals = [sum(values) for values in numbers]
     scale = PLOT / max(max(totals), 1)
+    headers = [(series % 8, escape(table.headers[j + 1])) for series, j in enumerate(columns)]
     parts = []
-    for index, ((label, cells), total) in enumerate(zip(rows, totals, strict=True)):
+    for index, ((label, _), values, total) in enumerate(zip(rows, numbers, totals, strict=True)):
         y = GAP + index * (ROW + GAP)
+        text_y = f"{y + ROW * 0.7:.1f}"
         parts.append(
-            f'<text class="chart__label" x="{LABEL - 8}" y="{y + ROW * 0.7:.1f}" '
+            f'<text class="chart__label" x="{LABEL - 8}" y="{text_y}" '
             f'text-anchor="end">{escape(_short(label))}</text>'
         )
+        named = escape(label)
         x = float(LABEL)
-        for series, j in enumerate(columns):
-            value = cells[j].number or 0
+        for (series, header), value in zip(headers, values, strict=True):
             if value:
                 width = value * scale
                 parts.append(
-                    f'<rect class="series-{series % 8}" x="{x:.1f}" y="{y}" width="{width:.1f}" '
-                    f'height="{ROW}"><title>{escape(label)}: {escape(table.headers[j + 1])} '
-                    f"{value:,}</title></rect>"
+                    f'<rect class="series-{series}" x="{x:.1f}" y="{y}" width="{width:.1f}" '
+                    f'height="{ROW}"><title>{named}: {header} {value:,}</title></rect>'
                 )
                 x += width
-        parts.append(
-            f'<text class="chart__value" x="{x + 6:.1f}" y="{y + ROW * 0.7:.1f}">{total:,}</text>'
-        )
+        parts.append(f'<text class="chart__value" x="{x + 6:.1f}" y="{text_y}">{total:,}</text>')
     height = GAP + len(rows) * (ROW + GAP)
     return _frame(table, height, "".join(parts), _legend([table.headers[j + 1] for j in columns]))
 
