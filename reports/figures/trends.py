@@ -50,6 +50,11 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
     # for either, 2.1 s for five years at state scale on a loaded machine (issue #22). The
     # clean months of arrests and counts come from the monthly rollups (`_rolled_years`).
     charges = Charge.objects.filter(case_rows)
+    # The partial months beside the rollups: few counts, each case's owner probed by its key.
+    few_charges = Charge.objects.filter(
+        access.report_ids_probed_q(actor, CaseRecord, "case")
+        & scope.where("case__county", "case__owner_agency")
+    )
     cases = access.report_parts(actor, CaseRecord)
     any_charges = Charge.objects.filter(scope.where("case__county", "case__owner_agency"))
     shared = access.report_shared_in_q(actor, CaseRecord, "case")
@@ -60,6 +65,7 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
         wide, rollups.PROSECUTION, cases, "filed_on", by_year,
         charges.filter(wide.dates("filed_on")), any_charges.filter(shared, wide.dates("filed_on")),
         charge_rollup.filter(event="filed"), "case_owner_agency_id",
+        rest_rows=few_charges.filter(wide.dates("filed_on")),
     )  # fmt: skip
     convicted = Q(disposition__in=CONVICTIONS)
     convicted_years = _rolled_years(
@@ -67,6 +73,7 @@ def headline_series(actor: User, scope: Scope, years: int = 5) -> list[Table]:
         charges.filter(convicted, wide.dates("disposed_on")),
         any_charges.filter(convicted, shared, wide.dates("disposed_on")),
         charge_rollup.filter(convicted, event="disposed"), "case_owner_agency_id",
+        rest_rows=few_charges.filter(convicted, wide.dates("disposed_on")),
     )  # fmt: skip
     arrests = access.report_parts(actor, Arrest)
     granted = access.report_granted_parts(actor, Arrest)

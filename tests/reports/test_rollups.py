@@ -22,6 +22,7 @@ from cases.models import (
     ArrestMonth,
     Case,
     CaseMonth,
+    Charge,
     ChargeMonth,
     CourtEvent,
     DeadlineGrantMonth,
@@ -411,6 +412,36 @@ def test_the_trends_page_read_from_the_rollups_shows_the_rows_themselves(
     sheriff = dict(from_rows[("sheriff supervisor", ())][1])
     assert sheriff["trend-arrests"][0][1][-1] == 7  # six of its own (two sealed), one shared
     assert sheriff["trend-convictions"][0][1][-1] == 1
+
+
+def test_counts_of_the_partial_month_with_each_case_probed_are_the_rows_themselves(
+    client, varied, viewers, wash_prosecutor, sheriff_liaison
+):
+    """The trends page reads the counts of the month under way beside the rollups with each
+    case's owner probed by its key (`access.report_ids_probed_q`), not the agency's own cases
+    hashed: the same counts as the ids read as sets, for every viewer, and the same page."""
+    assert rollups.report_months_rebuild_all() == 5
+    june = varied["mar_late"].case  # the county attorney's, filed and convicted in June
+    prosecute(wash_prosecutor, june, "pleaded_as_charged", dt.date(2026, 6, 2))
+    for viewer in viewers.values():
+        probed = Charge.objects.filter(access.report_ids_probed_q(viewer, Case, "case"))
+        as_sets = Charge.objects.filter(access.report_ids_q(viewer, Case, "case"))
+        assert set(probed.values_list("pk", flat=True)) == set(as_sets.values_list("pk", flat=True))
+    sealed = varied["may_wood"].case
+    assert not Charge.objects.filter(
+        access.report_ids_probed_q(viewers["coordinator"], Case, "case"), case=sealed
+    ).exists()
+
+    def trends() -> dict:
+        return {name: page(client, viewer, "trends") for name, viewer in viewers.items()}
+
+    assert clean_months(Scope(dt.date(2022, 1, 1), dt.date(2026, 12, 31)), rollups.PROSECUTION)
+    with_rollups = trends()
+    ReportMonth.objects.all().delete()
+    assert with_rollups == trends()
+    county_attorney = dict(with_rollups["county attorney supervisor"][1])
+    assert county_attorney["trend-charged"][0][1][-1] == 6  # five before June (one shared), June
+    assert county_attorney["trend-convictions"][0][1][-1] == 3  # with the shared Ramsey case
 
 
 def test_arrests_reached_by_grants_read_from_the_rollup_by_grantee_are_the_rows_themselves(
