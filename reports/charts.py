@@ -4,6 +4,8 @@ table beside it, which holds the same numbers. Hidden (suppressed) cells are not
 
 from __future__ import annotations
 
+from html import escape as _escape
+
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -59,9 +61,9 @@ def stacked_bars(table: Table, columns: list[int]) -> SafeString:
         text_y = f"{y + ROW * 0.7:.1f}"
         parts.append(
             f'<text class="chart__label" x="{LABEL - 8}" y="{text_y}" '
-            f'text-anchor="end">{escape(_short(label))}</text>'
+            f'text-anchor="end">{_escape(str(_short(label)))}</text>'
         )
-        named = escape(label)
+        named = _escape(str(label))  # django's escape, without its lazy-string wrapper
         x = float(LABEL)
         for (series, header), value in zip(headers, values, strict=True):
             if value:

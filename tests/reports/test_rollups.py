@@ -37,6 +37,7 @@ from cases.services.charges import ChargeInput, charge_dispose, charging_decide
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
 from cases.tasks import rebuild_report_rollups
+from reports.figures import operations
 from reports.figures.common import Scope
 from reports.figures.months import clean_months
 from taskforce import access
@@ -495,3 +496,51 @@ def test_arrests_reached_by_grants_read_from_the_rollup_by_grantee_are_the_rows_
         ReportMonth.objects.all().delete()
         assert lapsed == pages()
     assert dict(lapsed[("operations", "sheriff supervisor", ())][0])["Arrests"] == 8
+
+
+def _old_fold(groups: list[dict]) -> dict[str, int]:
+    """reports/figures/operations.py's `_fold` before the columns of a group were worked out
+    once for the three tables (issue #22)."""
+    columns = dict.fromkeys(operations.OUTCOME_COLUMNS, 0)
+    for group in groups:
+        n, outcome = group["n"], group["outcome_of"]
+        columns["arrests"] += n
+        columns["handed"] += n if group["is_handed"] else 0
+        columns["charged"] += n if group["is_charged"] else 0
+        if outcome in operations.OUTCOME_KEYS and outcome != "pending":
+            columns[outcome] += n
+        if group["is_handed"] and outcome in ("pending", None):
+            columns["pending"] += n
+    return columns
+
+
+def test_the_operations_tables_fold_each_group_as_the_earlier_code_did(varied, viewers):
+    """Every kind of group (handed or not, charged or not, each outcome, none) adds to the
+    columns and rows the dict-by-dict fold gave, for each viewer, with rollups and without."""
+    assert rollups.report_months_rebuild_all() == 5
+    scope = Scope(dt.date(2026, 1, 10), dt.date(2026, 6, 14))
+    kinds = set()
+    for rolled in (True, False):
+        if not rolled:
+            ReportMonth.objects.all().delete()
+        for viewer in viewers.values():
+            groups = operations._outcome_groups(viewer, scope)
+            kinds |= {(g["is_handed"], g["is_charged"], g["outcome_of"]) for g in groups}
+            adds = [operations._adds(group) for group in groups]
+            assert operations._fold(adds) == _old_fold(groups)
+            for field in operations.BY_FIELDS:
+                table = operations._outcomes_by(groups, adds, field, "k", "T", "H")
+                by_value: dict = {}
+                for group in groups:
+                    by_value.setdefault(group[field], []).append(group)
+                old = {
+                    value or "Not recorded": [
+                        _old_fold(found)[c] for c in operations.OUTCOME_COLUMNS
+                    ]
+                    for value, found in by_value.items()
+                }
+                assert dict(table.rows) == old
+                assert len(table.rows) == len(old)
+    outcomes = {outcome for _, _, outcome in kinds}
+    assert {None, "pending", "convicted", "acquitted", "dismissed", "declined"} <= outcomes
+    assert (False, False, None) in kinds and any(charged for _, charged, _ in kinds)
