@@ -193,6 +193,23 @@ def report_q(
     return report_ids_q(actor, model, path)
 
 
+def report_own_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
+    """Of the rows `report_q(..., joined=True)` counts, those of the viewer's own agency, on the
+    joined model's columns: every unsealed row for the coordinator. With `report_shared_in_q`
+    (what the agency counts without owning it), the rows `report_q` counts, in two parts: the
+    part of a supervisor's own rows tests a column PostgreSQL can read by index, where the
+    whole `owned OR id IN extras` made it read every case (a million) to hash-join the few
+    weeks of counts beside the rollups (bench/bench_reports.py)."""
+    counted = _counted(actor, model)
+    if counted is None:
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    unsealed = model.live_q(prefix)
+    if counted.wide:
+        return unsealed
+    return unsealed & Q(**{f"{prefix}owner_agency_id": counted.agency_id})
+
+
 def report_shared_in_q(
     actor: User | None, model: type[models.Model], path: str = "", *, joined: bool = False
 ) -> Q:
