@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     BooleanField,
     Case,
@@ -243,9 +243,14 @@ class _AnyOf(Func):
     output_field = BooleanField()
 
 
-def _array(ids) -> str:
-    """Ids as one PostgreSQL array literal."""
-    return "{" + ",".join(map(str, sorted(set(ids)))) + "}"
+def _array(ids: QuerySet) -> str:
+    """The ids of a query of one column, as one PostgreSQL array literal, built by PostgreSQL:
+    iterating 28,560 ids through the ORM took as long as the query (bench/bench_reports.py)."""
+    sql, params = ids.query.sql_with_params()
+    aggregate = "SELECT coalesce(array_agg(DISTINCT found.id ORDER BY found.id)::text, '{}')"
+    with connections[ids.db].cursor() as cursor:
+        cursor.execute(f"{aggregate} FROM ({sql}) AS found(id)", params)  # the ORM's SQL
+        return cursor.fetchone()[0]
 
 
 def _beside_standing_ids(actor: User, membership, model: type[models.Model]) -> Value:
