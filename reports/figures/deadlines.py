@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cases.models import DeadlineGrantMonth, DeadlineMonth
@@ -36,31 +36,60 @@ def report_deadlines(actor: User, rolled: Q | None = None) -> QuerySet:
     progress too (access.report_progress_q: a referral's deadlines are its progress, which its
     sender sees only under the victim's consent). `rolled`, where the deadlines of the case
     records (rollups.DEADLINE_ROLLED) that their rollup counts are left out (`_rolled_up`)."""
-    # Sets of ids, each hashed once per query (access.report_ids_q): a lookup of each
-    # deadline's record took 13 s at 3M deadlines (bench/bench_reports.py).
     match = Q(pk__in=[])
-    for label, path in DEADLINE_RECORDS.items():
-        model, guard = apps.get_model(label), guard_model(label)
-        progress = access.report_progress_q(actor, guard)
-        if rolled is not None and label in rollups.DEADLINE_ROLLED:  # no progress narrows them
-            found = access.report_ids_beside_rollup_q(
-                actor, guard, "object_id", rolled, records=model if path else None, path=path,
-                by_grantee=label in rollups.DEADLINE_GRANT_ROLLED,
-            )  # fmt: skip
-        elif path:  # a consent's deadline counts when its victim may be counted
-            guards = access.report_rows(actor, guard).filter(progress)
-            records = model.objects.filter(**{f"{path}__in": guards})
-            found = Q(object_id__in=records.values("pk"))
-        else:
-            found = access.report_ids_q(actor, model, "object_id")
-            if progress:  # only where the model narrows it: no extra id set for the others
-                found &= Q(object_id__in=model.objects.filter(progress).values("pk"))
+    for label in DEADLINE_RECORDS:
         # The record's type first: PostgreSQL tests the terms of each OR branch in the order
         # written, so each deadline is looked up only in its own type's id sets, not in every
         # type's (ten years of the largest agency's deadlines: 14 s to 9 s on a loaded machine,
         # issue #22).
-        match |= Q(content_type=ContentType.objects.get_for_model(model)) & found
+        match |= Q(content_type=_content_type(label)) & _record_match(actor, label, rolled)
     return Deadline.objects.filter(match)
+
+
+def _content_type(label: str) -> int:
+    return ContentType.objects.get_for_model(apps.get_model(label)).pk
+
+
+def _record_match(actor: User, label: str, rolled: Q | None) -> Q:
+    """`report_deadlines`' test of the deadlines of one record type."""
+    # Sets of ids, each hashed once per query (access.report_ids_q): a lookup of each
+    # deadline's record took 13 s at 3M deadlines (bench/bench_reports.py).
+    path = DEADLINE_RECORDS[label]
+    model, guard = apps.get_model(label), guard_model(label)
+    progress = access.report_progress_q(actor, guard)
+    if rolled is not None and label in rollups.DEADLINE_ROLLED:  # no progress narrows them
+        return access.report_ids_beside_rollup_q(
+            actor, guard, "object_id", rolled, records=model if path else None, path=path,
+            by_grantee=label in rollups.DEADLINE_GRANT_ROLLED,
+        )  # fmt: skip
+    if path:  # a consent's deadline counts when its victim may be counted
+        guards = access.report_rows(actor, guard).filter(progress)
+        records = model.objects.filter(**{f"{path}__in": guards})
+        return Q(object_id__in=records.values("pk"))
+    found = access.report_ids_q(actor, model, "object_id")
+    if progress:  # only where the model narrows it: no extra id set for the others
+        found &= Q(object_id__in=model.objects.filter(progress).values("pk"))
+    return found
+
+
+def _in_clean_months(actor: User, label: str) -> Q | None:
+    """Of `report_deadlines(actor, rolled)`, the test of the deadlines of one type of case
+    record (rollups.DEADLINE_ROLLED) where `rolled` holds (the clean months), or None where
+    none is counted from the rows there."""
+    path = DEADLINE_RECORDS[label]
+    return access.report_ids_in_rollup_months_q(
+        actor, guard_model(label), "object_id", records=apps.get_model(label) if path else None,
+        path=path, by_grantee=label in rollups.DEADLINE_GRANT_ROLLED,
+    )  # fmt: skip
+
+
+def _not_indexed(field: str) -> ExpressionWrapper:
+    """A time column as an expression no index is on: where a query finds its rows by their
+    records' ids, PostgreSQL otherwise intersected them with the due index's rows of the whole
+    clean months (280,000 deadlines in a year) and read the table for each (0.15 to 0.34 s for
+    the largest agency's supervisor, bench/bench_reports.py), instead of reading the few
+    records' deadlines from the covering `deadline_record` alone."""
+    return ExpressionWrapper(F(field) + dt.timedelta(0), output_field=DateTimeField())
 
 
 def _deadline_columns(now: dt.datetime, people_types: set[int]) -> dict:
@@ -129,9 +158,9 @@ GROUP = ("rule", "content_type", "responsible_agency")
 
 def _deadline_groups(actor: User, scope: Scope, now: dt.datetime, people_types: set[int]) -> list:
     """Deadlines counted by rule, record type and responsible agency, each outcome's count (and
-    for the people's deadlines its cell key), in one GROUP BY: each scan of a year's deadlines
-    takes about half a second at state scale (bench/bench_reports.py); the groups are folded by
-    the caller.
+    for the people's deadlines its cell key), by GROUP BY queries of one record type each, each
+    read from an index by type (by due time, or by record for a few records' ids); the groups
+    are folded by the caller.
 
     On PostgreSQL the whole months of the period that are over and that the monthly rollup holds
     clean (cases.models.rollups.DeadlineMonth) are read from it, and the rest from the rows: the
@@ -145,18 +174,47 @@ def _deadline_groups(actor: User, scope: Scope, now: dt.datetime, people_types: 
         # Only months that are over: an open deadline of theirs is a missed one.
         if Scope(rollups.next_month(month), rollups.next_month(month)).since <= now
     ]
+
+    def grouped(deadlines: QuerySet, *, timed: bool = True) -> list:
+        """`timed`: within the period (a clean month is: its test is the caller's)."""
+        if timed:
+            deadlines = deadlines.filter(scope.datetimes("due_at"))
+        deadlines = deadlines.filter(scope.where(None, "responsible_agency"))
+        return list(deadlines.values(*GROUP).annotate(**columns).order_by())
+
+    if not clean:
+        return grouped(report_deadlines(actor))
+    spans = months.day_spans(clean)
     rolled = None  # the clean months, as a condition (no empty term: it sits in a CASE)
-    if clean:
-        spans = months.day_spans(clean)
-        for first, after in spans:
-            span = Q(due_at__gte=Scope(first, first).since, due_at__lt=Scope(after, after).since)
-            rolled = span if rolled is None else rolled | span
-    deadlines = report_deadlines(actor, rolled).filter(
-        scope.datetimes("due_at"), scope.where(None, "responsible_agency")
-    )
-    groups = list(deadlines.values(*GROUP).annotate(**columns).order_by())
-    if clean:
-        groups.extend(_rolled_up(actor, scope, clean))
+    for first, after in spans:
+        span = Q(due_at__gte=Scope(first, first).since, due_at__lt=Scope(after, after).since)
+        rolled = span if rolled is None else rolled | span
+    # Each part read apart (issue #22): in one query, PostgreSQL read every deadline of the
+    # period from the due index and tested each (3.1M for ten years, 1.4 s for the largest
+    # agency's supervisor, bench/bench_reports.py). The people's deadlines (keyed, never
+    # rolled up), type by type over the whole period, from the index by type and due time:
+    groups = []
+    for label in [label for label in DEADLINE_RECORDS if label not in rollups.DEADLINE_ROLLED]:
+        found = _record_match(actor, label, None)
+        groups += grouped(Deadline.objects.filter(found, content_type=_content_type(label)))
+    # The case records' beside the rollups, type by type (each read from the index by type
+    # and due time alone): the rest of the period (a few weeks at each end) span by span, and
+    # in the clean months the few the rollups do not hold (none for the coordinator), found
+    # from their records' ids.
+    rest = months.rest_of(scope, spans)
+    in_clean = Q(pk__in=[])
+    for first, after in spans:
+        in_clean |= Q(due__gte=Scope(first, first).since, due__lt=Scope(after, after).since)
+    for label in rollups.DEADLINE_ROLLED:
+        of_type = Deadline.objects.filter(content_type=_content_type(label))
+        found = _record_match(actor, label, rolled)
+        for span in rest:
+            groups += grouped(of_type.filter(found, months.at_times("due_at", [span])))
+        found = _in_clean_months(actor, label)
+        if found is not None:  # by the records' ids only (deadline_record holds the due time)
+            clean_rows = of_type.annotate(due=_not_indexed("due_at")).filter(found, in_clean)
+            groups += grouped(clean_rows, timed=False)
+    groups.extend(_rolled_up(actor, scope, clean))
     return groups
 
 

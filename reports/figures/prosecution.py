@@ -68,10 +68,17 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         cases = cases.filter(months.at_times("created_at", rest))
         # The rest is a few weeks: a supervisor's counts are tested on their case's columns (a
         # join), never against the agency's own ids, which PostgreSQL, expecting few counts,
-        # scanned once per count (minutes for the largest agency, bench/bench_reports.py). The
-        # coordinator's test (not one of the few sealed cases) needs no join.
-        joined = not parts.wide
-        charges = any_charges.filter(access.report_q(actor, CaseRecord, "case", joined=joined))
+        # scanned once per count (minutes for the largest agency, bench/bench_reports.py); and
+        # only their own agency's (an index on the case's owner), the cases shared in being
+        # read apart below over the whole period: testing `owned OR id IN extras` on the join
+        # made PostgreSQL read all million cases to hash-join a few weeks' counts and
+        # sentences (0.4 s a query). The coordinator's test (not one of the few sealed cases)
+        # needs no join.
+        if parts.wide:
+            charges = any_charges.filter(access.report_q(actor, CaseRecord, "case"))
+        else:
+            charges = any_charges.filter(access.report_own_q(actor, CaseRecord, "case"))
+            sentences = any_sentences.filter(access.report_own_q(actor, CaseRecord, "case"))
         filed = charges.filter(scope.dates("filed_on"), months.on_each_day("filed_on", rest))
         disposed = charges.filter(
             scope.dates("disposed_on"), months.on_each_day("disposed_on", rest),
@@ -83,17 +90,14 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
                 scope.where("county"), scope.datetimes("created_at"),
                 months.at_times("created_at", rolled), access.report_shared_in_q(actor, CaseRecord),
             )  # fmt: skip
+            # Over the whole period: the rest's rows above are the agency's own.
             shared = access.report_shared_in_q(actor, CaseRecord, "case")
-            shared_filed = any_charges.filter(
-                shared, scope.dates("filed_on"), months.on_days("filed_on", rolled)
-            )
+            shared_filed = any_charges.filter(shared, scope.dates("filed_on"))
             shared_disposed = any_charges.filter(
-                shared, scope.dates("disposed_on"), months.on_days("disposed_on", rolled),
-                disposition__isnull=False,
-            )  # fmt: skip
+                shared, scope.dates("disposed_on"), disposition__isnull=False
+            )
             shared_sentences = any_sentences.filter(
-                access.report_shared_in_q(actor, CaseRecord, "case", joined=True),
-                months.on_days("sentenced_on", rolled),
+                access.report_shared_in_q(actor, CaseRecord, "case", joined=True)
             )
     rollup = _Rollup(scope, clean, None if parts is None or parts.wide else parts.agency_id)
 

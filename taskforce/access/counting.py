@@ -7,11 +7,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models
-from django.db.models import BooleanField, Case, ExpressionWrapper, OuterRef, Q, QuerySet, When
+from django.db import connections, models
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from taskforce.access.consent import progress_q
+from taskforce.access.memo import recall
 from taskforce.access.visibility import (
     NotFound,
     _extra_beside_standing_q,
@@ -199,6 +211,23 @@ def report_q(
     return report_ids_q(actor, model, path)
 
 
+def report_own_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
+    """Of the rows `report_q(..., joined=True)` counts, those of the viewer's own agency, on the
+    joined model's columns: every unsealed row for the coordinator. With `report_shared_in_q`
+    (what the agency counts without owning it), the rows `report_q` counts, in two parts: the
+    part of a supervisor's own rows tests a column PostgreSQL can read by index, where the
+    whole `owned OR id IN extras` made it read every case (a million) to hash-join the few
+    weeks of counts beside the rollups (bench/bench_reports.py)."""
+    counted = _counted(actor, model)
+    if counted is None:
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    unsealed = model.live_q(prefix)
+    if counted.wide:
+        return unsealed
+    return unsealed & Q(**{f"{prefix}owner_agency_id": counted.agency_id})
+
+
 def report_shared_in_q(
     actor: User | None, model: type[models.Model], path: str = "", *, joined: bool = False
 ) -> Q:
@@ -223,6 +252,84 @@ def report_shared_in_q(
     return Q(**{f"{path}__in": shared_in.values("pk")})
 
 
+class _AnyOf(Func):
+    """`field = ANY(ids)`: one array value, which PostgreSQL hashes (a constant) or reads an
+    index with, however many ids."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s::bigint[]))"
+    output_field = BooleanField()
+
+
+def _array(ids: QuerySet) -> str:
+    """The ids of a query of one column, as one PostgreSQL array literal, built by PostgreSQL:
+    iterating 28,560 ids through the ORM took as long as the query (bench/bench_reports.py)."""
+    sql, params = ids.query.sql_with_params()
+    aggregate = "SELECT coalesce(array_agg(DISTINCT found.id ORDER BY found.id)::text, '{}')"
+    with connections[ids.db].cursor() as cursor:
+        cursor.execute(f"{aggregate} FROM ({sql}) AS found(id)", params)  # the ORM's SQL
+        return cursor.fetchone()[0]
+
+
+def _beside_standing_ids(actor: User, membership, model: type[models.Model]) -> Value:
+    """`_extra_ids_beside_standing`'s ids, read once per request: a report reads the
+    deadlines beside its rollups in several queries (the ends of its period, its clean
+    months), and each read the set again (the largest agency's 28,560 arrests seen through
+    its operations: about 55 ms a query, bench/bench_reports.py)."""
+    key = ("report_beside_standing_ids", actor.pk, membership.pk, model._meta.label)
+    # One array literal: psycopg2 sends a list as ARRAY[...] of one term per id, which
+    # PostgreSQL parses and folds in every query (tens of ms for 28,560 ids).
+    ids = recall(key, lambda: _array(_extra_ids_beside_standing(actor, membership, model)))
+    return Value(ids)
+
+
+def _beside_rollup(
+    actor: User | None,
+    model: type[models.Model],
+    field: str,
+    *,
+    records: type[models.Model] | None,
+    path: str,
+    by_grantee: bool,
+) -> tuple[Q | None, Q | None, Q]:
+    """What `report_ids_beside_rollup_q` counts, in three parts: the rows' test that holds
+    wherever they are counted (None: no such test), the test where the rollup's months hold
+    (None: nothing there), the test elsewhere."""
+    counted = _counted(actor, model)
+    if counted is None:
+        return None, None, Q(pk__in=[])
+
+    def ids(rows: QuerySet) -> Q:
+        if records is not None:
+            rows = records.objects.filter(**{f"{path}__in": rows})
+        return Q(**{f"{field}__in": rows.values("pk")})
+
+    live = model.objects.filter(model.live_q())
+    unsealed = ~Q(**{f"{field}__in": model.objects.exclude(model.live_q()).values("pk")})
+    if counted.wide:
+        return None, None, unsealed if records is None else ids(live)
+    own = ids(live.filter(owner_agency_id=counted.agency_id))
+    if counted.extra is None:
+        return None, None, own
+    if records is None:
+        # Each record's owner probed by its primary key where the rows are few (the months
+        # read from the rows) or already picked out (the ids from elsewhere), instead of
+        # hashing the largest agency's 218,000 ids and looking up every deadline of ten years
+        # in them (3.7 s, bench/bench_reports.py); the time is tested first.
+        owned = Q(_row_probe(live.filter(pk=OuterRef(field), owner_agency_id=counted.agency_id)))
+        if by_grantee:
+            membership = acting_membership(actor)
+            standing = Q(_standing_group_grant(membership, model, Action.VIEW, ref=field))
+            beside = Q(_AnyOf(F(field), _beside_standing_ids(actor, membership, model)))
+            in_rolled, in_rest = beside & ~standing, beside | standing
+        else:
+            in_rolled = in_rest = Q(**{f"{field}__in": counted.extra})
+        return unsealed, in_rolled & ~owned, owned | in_rest
+    # A record (a hearing) belongs to one case: of the others' ids, those not the agency's own.
+    others = live.filter(pk__in=counted.extra)
+    return None, ids(others.exclude(owner_agency_id=counted.agency_id)), own | ids(others)
+
+
 def report_ids_beside_rollup_q(
     actor: User | None,
     model: type[models.Model],
@@ -238,57 +345,48 @@ def report_ids_beside_rollup_q(
     where `rolled` holds (a row's condition: its clean months): every unsealed record's for the
     coordinator, the agency's own for anyone else. What remains is read from the rows.
 
-    Each id set appears once in the SQL (a CASE: own ids, then the others), so PostgreSQL
-    hashes it once per query; testing "not owned" apart from "counted" hashed the largest
-    agency's ids twice and read 218,000 arrests one by one (bench/bench_reports.py).
+    Each id set appears once in the SQL (a CASE: the rollup's months, then the others), so
+    PostgreSQL hashes it once per query; testing "not owned" apart from "counted" hashed the
+    largest agency's ids twice and read 218,000 arrests one by one (bench/bench_reports.py).
 
     `by_grantee` (records None): a rollup kept by grantee group also counts, where `rolled`
     holds, the records under a standing grant to the viewer's agency (hand-offs); those are
     probed by index record by record, and only the few other ids are hashed."""
-    counted = _counted(actor, model)
-    if counted is None:
-        return Q(pk__in=[])
-
-    def ids(rows: QuerySet) -> Q:
-        if records is not None:
-            rows = records.objects.filter(**{f"{path}__in": rows})
-        return Q(**{f"{field}__in": rows.values("pk")})
-
-    live = model.objects.filter(model.live_q())
-    unsealed = ~Q(**{f"{field}__in": model.objects.exclude(model.live_q()).values("pk")})
-    if counted.wide:
-        return ~rolled & (unsealed if records is None else ids(live))
-    own = ids(live.filter(owner_agency_id=counted.agency_id))
-    if counted.extra is None:
-        return ~rolled & own
-    if records is None:
-        # Each record's owner probed by its primary key where the rows are few (the months
-        # read from the rows) or already picked out (the ids from elsewhere), instead of
-        # hashing the largest agency's 218,000 ids and looking up every deadline of ten years
-        # in them (3.7 s, bench/bench_reports.py); the time is tested first.
-        owned = Q(_row_probe(live.filter(pk=OuterRef(field), owner_agency_id=counted.agency_id)))
-        if by_grantee:
-            membership = acting_membership(actor)
-            standing = Q(_standing_group_grant(membership, model, Action.VIEW, ref=field))
-            beside = Q(**{f"{field}__in": _extra_ids_beside_standing(actor, membership, model)})
-            in_rolled, in_rest = beside & ~standing, beside | standing
-        else:
-            in_rolled = in_rest = Q(**{f"{field}__in": counted.extra})
-        return unsealed & Q(
+    always, in_rolled, in_rest = _beside_rollup(
+        actor, model, field, records=records, path=path, by_grantee=by_grantee
+    )
+    if in_rolled is None:
+        match = ~rolled & in_rest
+    else:
+        match = Q(
             Case(
-                When(rolled, then=ExpressionWrapper(in_rolled & ~owned, BooleanField())),
-                default=ExpressionWrapper(owned | in_rest, BooleanField()),
+                When(rolled, then=ExpressionWrapper(in_rolled, BooleanField())),
+                default=ExpressionWrapper(in_rest, BooleanField()),
                 output_field=BooleanField(),
             )
         )
-    others = ids(live.filter(pk__in=counted.extra))
-    return Q(
-        Case(
-            When(own, then=ExpressionWrapper(~rolled, output_field=BooleanField())),
-            default=ExpressionWrapper(others, output_field=BooleanField()),
-            output_field=BooleanField(),
-        )
+    return match if always is None else always & match
+
+
+def report_ids_in_rollup_months_q(
+    actor: User | None,
+    model: type[models.Model],
+    field: str,
+    *,
+    records: type[models.Model] | None = None,
+    path: str = "",
+    by_grantee: bool = False,
+) -> Q | None:
+    """`report_ids_beside_rollup_q` within the rollup's months alone, as a plain test of the
+    row (no CASE), so PostgreSQL can find the few rows from their records' ids instead of
+    reading every row of those months: None where it counts nothing there (the coordinator,
+    or an agency that sees nothing from elsewhere: the rollup holds it all)."""
+    always, in_rolled, _ = _beside_rollup(
+        actor, model, field, records=records, path=path, by_grantee=by_grantee
     )
+    if in_rolled is None:
+        return None
+    return in_rolled if always is None else always & in_rolled
 
 
 def report_progress_q(actor: User | None, model: type[models.Model], path: str = "") -> Q:
