@@ -115,6 +115,15 @@ class Charge(models.Model):
             models.Index(
                 fields=["case", "defendant"], name="charge_case_defendant", include=["filed_on"]
             ),
+            # The grant export's defendants charged beside the rollup: the few counts filed
+            # after their pair's first charging (or with none kept), so the pairs first charged
+            # before a period are found without reading the period's counts (issue #22).
+            models.Index(
+                fields=["filed_on"], name="charge_later_count",
+                include=["case", "defendant", "defendant_charged_on"],
+                condition=Q(filed_on__gt=models.F("defendant_charged_on"))
+                | Q(defendant_charged_on__isnull=True),
+            ),
         ]  # fmt: skip
         constraints = [
             models.CheckConstraint(

@@ -133,6 +133,22 @@ UNION ALL
 SELECT event || '_days_all', month, 0, NULL::bigint, NULL::bigint, '', '', days, count(*)
 FROM counted GROUP BY event, month, days
 """,
+    # The grant export's defendants charged (distinct case and defendant pairs): each pair
+    # counted once, in the month of its first charging (`Charge.defendant_charged_on`, kept by
+    # cases.services.outcomes), so months add up; pairs first charged before a period are read
+    # from the rows (reports.grant). A change of that day updates the pair's counts, whose
+    # trigger marks their filing months stale (migration 0049 adds the defendant).
+    """
+INSERT INTO cases_chargemonth (event, month, case_owner_agency_id, case_county_id, statute_id,
+    disposition, level, days, n)
+SELECT 'first_charged', date_trunc('month', ch.filed_on::timestamp)::date, c.owner_agency_id,
+       c.county_id, NULL::bigint, '', '', NULL::integer,
+       count(DISTINCT (ch.case_id, ch.defendant_id))
+FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+WHERE c.sealed_at IS NULL AND ch.filed_on = ch.defendant_charged_on
+  AND ch.filed_on >= %(first)s AND ch.filed_on < %(after)s
+GROUP BY 2, 3, 4
+""",
     """
 INSERT INTO cases_sentencemonth (month, case_owner_agency_id, case_county_id,
     first_arresting_agency_id, n, executed, stayed, probation, ordered, collected)

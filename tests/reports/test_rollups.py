@@ -32,10 +32,11 @@ from cases.models import (
 )
 from cases.services import rollups
 from cases.services.arrests import arrests_create
-from cases.services.charges import ChargeInput, charge_dispose, charging_decide
+from cases.services.charges import ChargeInput, charge_dispose, charge_file, charging_decide
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
 from cases.tasks import rebuild_report_rollups
+from reports import grant
 from reports.figures.common import Scope
 from reports.figures.months import clean_months
 from taskforce import access
@@ -464,3 +465,72 @@ def test_arrests_reached_by_grants_read_from_the_rollup_by_grantee_are_the_rows_
         ReportMonth.objects.all().delete()
         assert lapsed == pages()
     assert dict(lapsed[("operations", "sheriff supervisor", ())][0])["Arrests"] == 8
+
+
+GRANT_SCOPES = [
+    Scope(dt.date(2026, 1, 1), dt.date(2026, 6, 14)),
+    Scope(dt.date(2026, 1, 10), dt.date(2026, 6, 14)),
+    Scope(dt.date(2026, 2, 1), dt.date(2026, 4, 30)),
+    Scope(dt.date(2026, 3, 5), dt.date(2026, 6, 14)),  # pairs first charged before it
+    Scope(dt.date(2026, 5, 1), dt.date(2026, 5, 31)),
+]
+
+
+def test_defendants_charged_read_from_the_rollup_are_the_pairs_themselves(
+    varied, viewers, wash_prosecutor, ramsey_prosecutor
+):
+    """The grant export's defendants charged (distinct case and defendant pairs) counts each
+    pair in the month of its first charging from the rollup; pairs charged again later, pairs
+    first charged before the period, a shared-in case's pair and a count filed after the build
+    give the figures of the rows."""
+    statute = Statute.objects.get(citation="609.324 subd. 1(b)")
+
+    def again(case, filed):
+        count = ChargeInput(defendant=case.defendants.get(), statute=statute, filed_on=filed)
+        charge_file(actor=wash_prosecutor if case.owner_agency_id == wash_prosecutor.membership
+                    .agency_id else ramsey_prosecutor, case=case, charge=count)  # fmt: skip
+
+    again(varied["jan"].case, dt.date(2026, 4, 15))  # first charged February 1
+    again(varied["jan_ramsey"].case, dt.date(2026, 5, 5))  # shared in; first charged January 9
+    wash_cao = viewers["county attorney supervisor"].membership.agency
+    washington = County.objects.get(name="Washington")
+
+    def figures() -> dict:
+        found = {}
+        for name, viewer in viewers.items():
+            for scope in GRANT_SCOPES:
+                found[name, scope] = [
+                    r.as_list() for r in grant.grant_rows(viewer, scope) if r.section == "Cases"
+                ]
+        for scope in GRANT_SCOPES[:2]:
+            for narrowed in (
+                Scope(scope.start, scope.end, agencies=(wash_cao.pk,)),
+                Scope(scope.start, scope.end, counties=(washington.pk,)),
+            ):
+                found["coordinator", narrowed] = grant.defendants_charged(
+                    viewers["coordinator"], narrowed
+                )
+        return found
+
+    rollups.report_months_rebuild_all()
+    assert ChargeMonth.objects.filter(event="first_charged").exists()
+    again(varied["feb"].case, dt.date(2026, 5, 12))  # after the build: May is stale
+    assert ReportMonth.objects.get(family=rollups.PROSECUTION, month=month(5)).is_stale
+    mixed = figures()
+    rollups.report_months_rebuild_due()
+    assert clean_months(GRANT_SCOPES[0], rollups.PROSECUTION) == [month(n) for n in range(1, 6)]
+    clean = figures()
+    ReportMonth.objects.all().delete()  # nothing clean: every figure from the rows
+    from_rows = figures()
+
+    assert mixed == from_rows
+    assert clean == from_rows
+    # Five pairs charged from January to June (the sealed case's none), each once; from March 5
+    # four: three first charged before it and charged again in April and May, and April's own.
+    coordinator = {r[1]: r[3] for r in from_rows["coordinator", GRANT_SCOPES[0]]}
+    assert coordinator["Defendants charged"] == "5"
+    later = {r[1]: r[3] for r in from_rows["coordinator", GRANT_SCOPES[3]]}
+    assert later["Defendants charged"] == "4"
+    county_attorney = {r[1]: r[3] for r in from_rows["county attorney supervisor",
+                                                     GRANT_SCOPES[4]]}  # fmt: skip
+    assert county_attorney["Defendants charged"] == "2"  # Ramsey's shared case and February's
