@@ -30,8 +30,8 @@ from django.db.models import (
     When,
 )
 
-from cases.models import Arrest, CaseVictim, Charge, ChargeMonth
 from cases.models import Case as CaseRecord
+from cases.models import CaseVictim, Charge, ChargeMonth
 from cases.models.cases import CaseKind
 from cases.models.charges import CONVICTIONS
 from cases.services import rollups
@@ -41,12 +41,13 @@ from reports.figures import (
     GENDERS,
     Scope,
     counted_table,
-    counts_by,
     counts_table,
     delivered_services,
     months,
     served_between,
 )
+from reports.figures.operations import arrests_counted
+from reports.figures.prosecution import cases_opened
 from reports.periods import describe, fiscal_year_start
 from reports.tables import Table
 from taskforce import access
@@ -148,7 +149,6 @@ def _shown_rows(section: str, table: Table, wide: bool, prefix: str = "") -> lis
 
 def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     wide = access.reports_task_force_wide(actor)
-    cases = access.report_rows(actor, CaseRecord)
     victims = access.report_rows(actor, Victim).filter(scope.where())
     served = served_in_fiscal_year(victims, scope)
     named_in = access.report_q(actor, CaseRecord, "case")  # a victim's cases, and the counts
@@ -162,18 +162,16 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
     )  # fmt: skip
     rows += _shown_rows("Services", table, wide)
 
-    in_scope = cases.filter(scope.where("county"))
-    arrests = access.report_rows(actor, Arrest).filter(
-        scope.datetimes("arrested_at"), scope.where("county", "arresting_agency")
-    )
     charges = Charge.objects.filter(named_in, scope.where("case__county", "case__owner_agency"))
     convicted = charges.filter(scope.dates("disposed_on"), disposition__in=CONVICTIONS)
-    by_kind = counts_by(in_scope.filter(scope.datetimes("created_at")), "kind")
+    by_kind: dict = {}
+    for (kind, _), n in cases_opened(actor, scope).items():
+        by_kind[kind] = by_kind.get(kind, 0) + n
     rows += [GrantRow("Cases", "Cases opened", label, f"{by_kind.get(k, 0):,}")
              for k, label in CaseKind.choices]  # fmt: skip
     convictions = convicted.aggregate(counts=Count("pk"), cases=Count("case", distinct=True))
     rows += [
-        GrantRow("Cases", "Arrests", "total", f"{arrests.count():,}"),
+        GrantRow("Cases", "Arrests", "total", f"{arrests_counted(actor, scope):,}"),
         GrantRow("Cases", "Defendants charged", "total", f"{defendants_charged(actor, scope):,}"),
         GrantRow("Cases", "Cases with a conviction", "total", f"{convictions['cases']:,}"),
         GrantRow("Cases", "Counts convicted", "total", f"{convictions['counts']:,}"),

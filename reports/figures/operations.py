@@ -59,7 +59,20 @@ BY_IDS = ["operation_id", "county_id", "arresting_agency_id"]
 GROUP = (*BY_IDS, *PER_ARREST)
 
 
+def arrests_counted(actor: User, scope: Scope) -> int:
+    """How many arrests of the period the viewer may count (the page's "Arrests", the grant
+    export's): read as the page reads them, from the rollups where clean, so a supervisor's
+    218,000 hand-offs are not counted one by one (0.5-0.8 s over ten years, issue #22)."""
+    return sum(_outcome_counts(actor, scope).values())
+
+
 def _outcome_groups(actor: User, scope: Scope) -> list[dict]:
+    """`_outcome_counts` as named groups, for the tables."""
+    counts = _outcome_counts(actor, scope)
+    return _named([dict(zip(GROUP, key, strict=True), n=n) for key, n in counts.items() if n])
+
+
+def _outcome_counts(actor: User, scope: Scope) -> Counter:
     """Arrests counted by operation, county and arresting agency and by what became of them
     (handed, charged, outcome), for the three tables and the totals.
 
@@ -92,7 +105,7 @@ def _outcome_groups(actor: User, scope: Scope) -> list[dict]:
             ):
                 _add(counts, _arrests_with_outcome(actor, scope, rows))
         _rolled_up(counts, actor, scope, clean, parts, granted)
-    return _named([dict(zip(GROUP, key, strict=True), n=n) for key, n in counts.items() if n])
+    return counts
 
 
 def _add(counts: Counter, arrests: QuerySet) -> None:

@@ -22,6 +22,7 @@ from cases.models import (
     ArrestMonth,
     Case,
     CaseMonth,
+    Charge,
     ChargeMonth,
     CourtEvent,
     DeadlineGrantMonth,
@@ -476,13 +477,14 @@ GRANT_SCOPES = [
 ]
 
 
-def test_defendants_charged_read_from_the_rollup_are_the_pairs_themselves(
+def test_the_grant_exports_cases_read_from_the_rollups_are_the_rows_themselves(
     varied, viewers, wash_prosecutor, ramsey_prosecutor
 ):
-    """The grant export's defendants charged (distinct case and defendant pairs) counts each
-    pair in the month of its first charging from the rollup; pairs charged again later, pairs
+    """The grant export's arrests and cases opened read as the operations and prosecution pages
+    read them, and its defendants charged (distinct case and defendant pairs) counting each
+    pair in the month of its first charging from the rollup: pairs charged again later, pairs
     first charged before the period, a shared-in case's pair and a count filed after the build
-    give the figures of the rows."""
+    give the figures of the rows, and those of the queries the export ran before."""
     statute = Statute.objects.get(citation="609.324 subd. 1(b)")
 
     def again(case, filed):
@@ -525,6 +527,19 @@ def test_defendants_charged_read_from_the_rollup_are_the_pairs_themselves(
 
     assert mixed == from_rows
     assert clean == from_rows
+    for (name, scope), rows in clean.items():
+        if name == "coordinator" and (scope.agencies or scope.counties):
+            continue
+        shown = {(r[1], r[2]): r[3] for r in rows}
+        viewer = viewers[name]
+        arrests = access.report_rows(viewer, Arrest).filter(scope.datetimes("arrested_at"))
+        opened = access.report_rows(viewer, Case).filter(scope.datetimes("created_at"))
+        charged = Charge.objects.filter(access.report_q(viewer, Case, "case"),
+                                        scope.dates("filed_on"))  # fmt: skip
+        assert shown["Arrests", "total"] == f"{arrests.count():,}"
+        assert sum(int(v) for (m, _), v in shown.items() if m == "Cases opened") == opened.count()
+        pairs = charged.values("case", "defendant").distinct().count()
+        assert shown["Defendants charged", "total"] == f"{pairs:,}"
     # Five pairs charged from January to June (the sealed case's none), each once; from March 5
     # four: three first charged before it and charged again in April and May, and April's own.
     coordinator = {r[1]: r[3] for r in from_rows["coordinator", GRANT_SCOPES[0]]}
