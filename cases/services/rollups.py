@@ -40,6 +40,7 @@ from cases.models import (
     Sentence,
     SentenceMonth,
 )
+from cases.models.charges import CONVICTIONS
 from taskforce.access import BY_LABEL, DEADLINE_RECORDS
 from taskforce.models import Deadline
 from taskforce.records import analyze
@@ -147,6 +148,20 @@ SELECT 'first_charged', date_trunc('month', ch.filed_on::timestamp)::date, c.own
 FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
 WHERE c.sealed_at IS NULL AND ch.filed_on = ch.defendant_charged_on
   AND ch.filed_on >= %(first)s AND ch.filed_on < %(after)s
+GROUP BY 2, 3, 4
+""",
+    # The same for cases with a conviction: each case once, in the month of its first
+    # conviction (`Charge.case_convicted_on`).
+    """
+INSERT INTO cases_chargemonth (event, month, case_owner_agency_id, case_county_id, statute_id,
+    disposition, level, days, n)
+SELECT 'first_convicted', date_trunc('month', ch.disposed_on::timestamp)::date,
+       c.owner_agency_id, c.county_id, NULL::bigint, '', '', NULL::integer,
+       count(DISTINCT ch.case_id)
+FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+WHERE c.sealed_at IS NULL AND ch.disposed_on = ch.case_convicted_on
+  AND ch.disposition = ANY(%(convictions)s)
+  AND ch.disposed_on >= %(first)s AND ch.disposed_on < %(after)s
 GROUP BY 2, 3, 4
 """,
     """
@@ -269,7 +284,8 @@ def _build(family: str, months: list[dt.date]) -> None:
     since, until = month_bounds(months[0], months[-1])
     tables, inserts = FAMILIES[family]
     params = {"zone": zone, "since": since, "until": until, "first": months[0],
-              "after": next_month(months[-1])}  # fmt: skip
+              "after": next_month(months[-1]),
+              "convictions": [str(d) for d in CONVICTIONS]}  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(MARK_CLEAN_SQL, {"family": family, "zone": zone, "months": months})
         for table in tables:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 
 from cases.models import (
@@ -492,7 +493,14 @@ def test_the_grant_exports_cases_read_from_the_rollups_are_the_rows_themselves(
         charge_file(actor=wash_prosecutor if case.owner_agency_id == wash_prosecutor.membership
                     .agency_id else ramsey_prosecutor, case=case, charge=count)  # fmt: skip
 
+    def convict(charge, day):
+        charge_dispose(actor=wash_prosecutor if charge.case.owner_agency_id == wash_prosecutor
+                       .membership.agency_id else ramsey_prosecutor, charge=charge,
+                       disposition="convicted", disposed_on=day)  # fmt: skip
+
     again(varied["jan"].case, dt.date(2026, 4, 15))  # first charged February 1
+    # Convicted again in May (first convicted in February).
+    convict(varied["jan"].case.charges.get(filed_on=dt.date(2026, 4, 15)), dt.date(2026, 5, 20))
     again(varied["jan_ramsey"].case, dt.date(2026, 5, 5))  # shared in; first charged January 9
     wash_cao = viewers["county attorney supervisor"].membership.agency
     washington = County.objects.get(name="Washington")
@@ -509,15 +517,29 @@ def test_the_grant_exports_cases_read_from_the_rollups_are_the_rows_themselves(
                 Scope(scope.start, scope.end, agencies=(wash_cao.pk,)),
                 Scope(scope.start, scope.end, counties=(washington.pk,)),
             ):
-                found["coordinator", narrowed] = grant.defendants_charged(
-                    viewers["coordinator"], narrowed
-                )
+                found["coordinator", narrowed] = [
+                    *grant.counted_once(viewers["coordinator"], narrowed, grant.DEFENDANTS),
+                    *grant.counted_once(viewers["coordinator"], narrowed, grant.CONVICTED_CASES),
+                    *grant.counted_once(
+                        viewers["coordinator"],
+                        narrowed,
+                        grant.CONVICTED_CASES,
+                        grant.CONVICTED_COUNTS,
+                    ),
+                ]
         return found
 
     rollups.report_months_rebuild_all()
     assert ChargeMonth.objects.filter(event="first_charged").exists()
+    assert ChargeMonth.objects.filter(event="first_convicted").exists()
     again(varied["feb"].case, dt.date(2026, 5, 12))  # after the build: May is stale
     assert ReportMonth.objects.get(family=rollups.PROSECUTION, month=month(5)).is_stale
+    # After the build, January's case is convicted on a count earlier than its first
+    # conviction: February's rollup no longer holds its first, and is marked stale.
+    again(varied["jan"].case, dt.date(2026, 1, 25))
+    ReportMonth.objects.filter(family=rollups.PROSECUTION, month=month(2)).update(is_stale=False)
+    convict(varied["jan"].case.charges.get(filed_on=dt.date(2026, 1, 25)), dt.date(2026, 1, 30))
+    assert ReportMonth.objects.get(family=rollups.PROSECUTION, month=month(2)).is_stale
     mixed = figures()
     rollups.report_months_rebuild_due()
     assert clean_months(GRANT_SCOPES[0], rollups.PROSECUTION) == [month(n) for n in range(1, 6)]
@@ -540,6 +562,12 @@ def test_the_grant_exports_cases_read_from_the_rollups_are_the_rows_themselves(
         assert sum(int(v) for (m, _), v in shown.items() if m == "Cases opened") == opened.count()
         pairs = charged.values("case", "defendant").distinct().count()
         assert shown["Defendants charged", "total"] == f"{pairs:,}"
+        convicted = Charge.objects.filter(
+            access.report_q(viewer, Case, "case"), scope.dates("disposed_on"),
+            disposition__in=["convicted", "pleaded_as_charged", "pleaded_lesser"],
+        ).aggregate(counts=Count("pk"), cases=Count("case", distinct=True))  # fmt: skip
+        assert shown["Cases with a conviction", "total"] == f"{convicted['cases']:,}"
+        assert shown["Counts convicted", "total"] == f"{convicted['counts']:,}"
     # Five pairs charged from January to June (the sealed case's none), each once; from March 5
     # four: three first charged before it and charged again in April and May, and April's own.
     coordinator = {r[1]: r[3] for r in from_rows["coordinator", GRANT_SCOPES[0]]}
@@ -549,3 +577,7 @@ def test_the_grant_exports_cases_read_from_the_rollups_are_the_rows_themselves(
     county_attorney = {r[1]: r[3] for r in from_rows["county attorney supervisor",
                                                      GRANT_SCOPES[4]]}  # fmt: skip
     assert county_attorney["Defendants charged"] == "2"  # Ramsey's shared case and February's
+    # January's case: convicted January 30, February 6 and May 20; from March 5 once, in May.
+    assert coordinator["Cases with a conviction"] == "2"  # and Ramsey's, January 14
+    assert later["Cases with a conviction"] == "1"
+    assert coordinator["Counts convicted"] == "4"
