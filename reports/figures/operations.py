@@ -171,6 +171,9 @@ def _rolled_up(
         counted = Q(case_owner_agency_id__isnull=False, is_case_live=True)
         if not cases.wide:
             counted &= Q(case_owner_agency_id=cases.agency_id)
+    if not by_group:  # the number alone: summed in SQL, not thousands of groups in Python
+        counts[()] += sum(table.aggregate(n=Sum("n"))["n"] or 0 for table in tables)
+        return
     for table in tables:
         grouped = (
             table.annotate(
@@ -187,7 +190,7 @@ def _rolled_up(
         for group in grouped:
             key = _key(group, group["is_handed"], group["is_charged"], group["outcome_of"])
             counts[key] += group["n"]
-    if not by_group or parts.wide or cases is None or cases.wide or cases.extra is None:
+    if parts.wide or cases is None or cases.wide or cases.extra is None:
         return  # (the shared-in cases move arrests between groups, not their number)
     rolled = Q(owner_agency_id=parts.agency_id)
     if granted is not None:
