@@ -232,7 +232,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     # Rows that belong to a protected record above.
     Declaration(
         "cases.Charge",
-        derived_fields=frozenset({"defendant_charged_on", "case_arrested_on"}),
+        derived_fields=frozenset({"defendant_charged_on", "case_arrested_on", "case_convicted_on"}),
     ),
     Declaration(
         "cases.Sentence",

@@ -89,6 +89,9 @@ class Charge(models.Model):
     # The day this defendant was first charged in this case (kept by cases.services.outcomes):
     # the reports' days from charge to disposition count from it.
     defendant_charged_on = models.DateField(null=True, blank=True, editable=False)
+    # The day of the case's first conviction on any count (kept by cases.services.outcomes):
+    # the grant export counts a case with a conviction once, in the month of this day.
+    case_convicted_on = models.DateField(null=True, blank=True, editable=False)
     # The day (local) of the case's first arrest, for the days from arrest to charge.
     case_arrested_on = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -114,6 +117,23 @@ class Charge(models.Model):
             # counts filed in the period: read in this order, no hash of the pairs (issue #22).
             models.Index(
                 fields=["case", "defendant"], name="charge_case_defendant", include=["filed_on"]
+            ),
+            # The grant export's defendants charged beside the rollup: the few counts filed
+            # after their pair's first charging (or with none kept), so the pairs first charged
+            # before a period are found without reading the period's counts (issue #22).
+            models.Index(
+                fields=["filed_on"], name="charge_later_count",
+                include=["case", "defendant", "defendant_charged_on"],
+                condition=Q(filed_on__gt=models.F("defendant_charged_on"))
+                | Q(defendant_charged_on__isnull=True),
+            ),
+            # The same for cases with a conviction: the few convictions after the case's first.
+            models.Index(
+                fields=["disposed_on"], name="charge_later_conviction",
+                include=["case", "case_convicted_on"],
+                condition=Q(disposition__in=CONVICTIONS)
+                & (Q(disposed_on__gt=models.F("case_convicted_on"))
+                   | Q(case_convicted_on__isnull=True)),
             ),
         ]  # fmt: skip
         constraints = [

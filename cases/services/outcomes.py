@@ -1,6 +1,7 @@
 """What the reports group cases and arrests by, kept on the rows themselves: a case's first
-arrest, its first count and its outcome; a count's first charging of its defendant; an arrest's
-case. Recomputed in SQL from the records they come from, never edited by hand."""
+arrest, its first count and its outcome; a count's first charging of its defendant and its
+case's first conviction; an arrest's case. Recomputed in SQL from the records they come from,
+never edited by hand."""
 
 from __future__ import annotations
 
@@ -68,6 +69,13 @@ def case_outcomes_refresh(cases: QuerySet) -> None:
             .order_by()
             .values("case", "defendant")
             .annotate(day=Min("filed_on"))
+            .values("day")
+        ),
+        case_convicted_on=Subquery(
+            Charge.objects.filter(case=OuterRef("case"), disposition__in=CONVICTIONS)
+            .order_by()
+            .values("case")
+            .annotate(day=Min("disposed_on"))
             .values("day")
         ),
         case_arrested_on=Subquery(

@@ -40,6 +40,7 @@ from cases.models import (
     Sentence,
     SentenceMonth,
 )
+from cases.models.charges import CONVICTIONS
 from taskforce.access import BY_LABEL, DEADLINE_RECORDS
 from taskforce.models import Deadline
 from taskforce.records import analyze
@@ -132,6 +133,36 @@ FROM counted GROUP BY event, month, owner, days
 UNION ALL
 SELECT event || '_days_all', month, 0, NULL::bigint, NULL::bigint, '', '', days, count(*)
 FROM counted GROUP BY event, month, days
+""",
+    # The grant export's defendants charged (distinct case and defendant pairs): each pair
+    # counted once, in the month of its first charging (`Charge.defendant_charged_on`, kept by
+    # cases.services.outcomes), so months add up; pairs first charged before a period are read
+    # from the rows (reports.grant). A change of that day updates the pair's counts, whose
+    # trigger marks their filing months stale (migration 0049 adds the defendant).
+    """
+INSERT INTO cases_chargemonth (event, month, case_owner_agency_id, case_county_id, statute_id,
+    disposition, level, days, n)
+SELECT 'first_charged', date_trunc('month', ch.filed_on::timestamp)::date, c.owner_agency_id,
+       c.county_id, NULL::bigint, '', '', NULL::integer,
+       count(DISTINCT (ch.case_id, ch.defendant_id))
+FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+WHERE c.sealed_at IS NULL AND ch.filed_on = ch.defendant_charged_on
+  AND ch.filed_on >= %(first)s AND ch.filed_on < %(after)s
+GROUP BY 2, 3, 4
+""",
+    # The same for cases with a conviction: each case once, in the month of its first
+    # conviction (`Charge.case_convicted_on`).
+    """
+INSERT INTO cases_chargemonth (event, month, case_owner_agency_id, case_county_id, statute_id,
+    disposition, level, days, n)
+SELECT 'first_convicted', date_trunc('month', ch.disposed_on::timestamp)::date,
+       c.owner_agency_id, c.county_id, NULL::bigint, '', '', NULL::integer,
+       count(DISTINCT ch.case_id)
+FROM cases_charge ch JOIN cases_case c ON c.id = ch.case_id
+WHERE c.sealed_at IS NULL AND ch.disposed_on = ch.case_convicted_on
+  AND ch.disposition = ANY(%(convictions)s)
+  AND ch.disposed_on >= %(first)s AND ch.disposed_on < %(after)s
+GROUP BY 2, 3, 4
 """,
     """
 INSERT INTO cases_sentencemonth (month, case_owner_agency_id, case_county_id,
@@ -253,7 +284,8 @@ def _build(family: str, months: list[dt.date]) -> None:
     since, until = month_bounds(months[0], months[-1])
     tables, inserts = FAMILIES[family]
     params = {"zone": zone, "since": since, "until": until, "first": months[0],
-              "after": next_month(months[-1])}  # fmt: skip
+              "after": next_month(months[-1]),
+              "convictions": [str(d) for d in CONVICTIONS]}  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(MARK_CLEAN_SQL, {"family": family, "zone": zone, "months": months})
         for table in tables:

@@ -101,10 +101,7 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
             )
     rollup = _Rollup(scope, clean, None if parts is None or parts.wide else parts.agency_id)
 
-    opened = rollup.opened(counts_by(cases, "kind", "status"))
-    if shared_cases is not None:
-        for key, n in counts_by(shared_cases, "kind", "status").items():
-            opened[key] = opened.get(key, 0) + n
+    opened = _opened(rollup, cases, shared_cases)
     by_kind = cross_table(
         opened, CaseKind.choices, CaseStatus.choices,
         key="cases", title="Cases opened, by kind and status", row_header="Kind", chart="stacked",
@@ -166,6 +163,38 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
             by_kind, by_statute, by_disposition, assessments_table(sentence_groups, sentenced),
         ],
     }  # fmt: skip
+
+
+def _opened(rollup: _Rollup, cases: QuerySet, shared_cases: QuerySet | None) -> dict:
+    """Cases opened by kind and status: the rest of the period's rows, the shared-in cases of
+    its clean months and the rollup's."""
+    opened = rollup.opened(counts_by(cases, "kind", "status"))
+    if shared_cases is not None:
+        for key, n in counts_by(shared_cases, "kind", "status").items():
+            opened[key] = opened.get(key, 0) + n
+    return opened
+
+
+def cases_opened(actor: User, scope: Scope) -> dict:
+    """Cases opened in the period by kind and status, as `prosecution_section` counts them
+    (for the grant export: ten years of a million cases read from the rows took 0.2-0.3 s,
+    issue #22). The case rollup keeps counties, so chosen counties read it too."""
+    cases = access.report_rows(actor, CaseRecord).filter(
+        scope.where("county"), scope.datetimes("created_at")
+    )
+    parts = access.report_parts(actor, CaseRecord)
+    clean = months.clean_months(scope, rollups.PROSECUTION) if parts is not None else []
+    shared_cases = None
+    if clean:
+        rolled = months.day_spans(clean)
+        cases = cases.filter(months.at_times("created_at", months.rest_of(scope, rolled)))
+        if not parts.wide:
+            shared_cases = CaseRecord.objects.filter(
+                scope.where("county"), scope.datetimes("created_at"),
+                months.at_times("created_at", rolled), access.report_shared_in_q(actor, CaseRecord),
+            )  # fmt: skip
+    agency_id = None if parts is None or parts.wide else parts.agency_id
+    return _opened(_Rollup(scope, clean, agency_id), cases, shared_cases)
 
 
 def _sentence_groups(sentences: QuerySet | None) -> list[dict]:

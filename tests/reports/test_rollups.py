@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 
 from cases.models import (
@@ -33,10 +34,11 @@ from cases.models import (
 )
 from cases.services import rollups
 from cases.services.arrests import arrests_create
-from cases.services.charges import ChargeInput, charge_dispose, charging_decide
+from cases.services.charges import ChargeInput, charge_dispose, charge_file, charging_decide
 from cases.services.court import court_event_schedule
 from cases.services.handoffs import handoff_create
 from cases.tasks import rebuild_report_rollups
+from reports import grant
 from reports.figures import operations
 from reports.figures.common import Scope
 from reports.figures.months import clean_months
@@ -544,3 +546,117 @@ def test_the_operations_tables_fold_each_group_as_the_earlier_code_did(varied, v
     outcomes = {outcome for _, _, outcome in kinds}
     assert {None, "pending", "convicted", "acquitted", "dismissed", "declined"} <= outcomes
     assert (False, False, None) in kinds and any(charged for _, charged, _ in kinds)
+
+
+GRANT_SCOPES = [
+    Scope(dt.date(2026, 1, 1), dt.date(2026, 6, 14)),
+    Scope(dt.date(2026, 1, 10), dt.date(2026, 6, 14)),
+    Scope(dt.date(2026, 2, 1), dt.date(2026, 4, 30)),
+    Scope(dt.date(2026, 3, 5), dt.date(2026, 6, 14)),  # pairs first charged before it
+    Scope(dt.date(2026, 5, 1), dt.date(2026, 5, 31)),
+]
+
+
+def test_the_grant_exports_cases_read_from_the_rollups_are_the_rows_themselves(
+    varied, viewers, wash_prosecutor, ramsey_prosecutor
+):
+    """The grant export's arrests and cases opened read as the operations and prosecution pages
+    read them, and its defendants charged (distinct case and defendant pairs) counting each
+    pair in the month of its first charging from the rollup: pairs charged again later, pairs
+    first charged before the period, a shared-in case's pair and a count filed after the build
+    give the figures of the rows, and those of the queries the export ran before."""
+    statute = Statute.objects.get(citation="609.324 subd. 1(b)")
+
+    def again(case, filed):
+        count = ChargeInput(defendant=case.defendants.get(), statute=statute, filed_on=filed)
+        charge_file(actor=wash_prosecutor if case.owner_agency_id == wash_prosecutor.membership
+                    .agency_id else ramsey_prosecutor, case=case, charge=count)  # fmt: skip
+
+    def convict(charge, day):
+        charge_dispose(actor=wash_prosecutor if charge.case.owner_agency_id == wash_prosecutor
+                       .membership.agency_id else ramsey_prosecutor, charge=charge,
+                       disposition="convicted", disposed_on=day)  # fmt: skip
+
+    again(varied["jan"].case, dt.date(2026, 4, 15))  # first charged February 1
+    # Convicted again in May (first convicted in February).
+    convict(varied["jan"].case.charges.get(filed_on=dt.date(2026, 4, 15)), dt.date(2026, 5, 20))
+    again(varied["jan_ramsey"].case, dt.date(2026, 5, 5))  # shared in; first charged January 9
+    wash_cao = viewers["county attorney supervisor"].membership.agency
+    washington = County.objects.get(name="Washington")
+
+    def figures() -> dict:
+        found = {}
+        for name, viewer in viewers.items():
+            for scope in GRANT_SCOPES:
+                found[name, scope] = [
+                    r.as_list() for r in grant.grant_rows(viewer, scope) if r.section == "Cases"
+                ]
+        for scope in GRANT_SCOPES[:2]:
+            for narrowed in (
+                Scope(scope.start, scope.end, agencies=(wash_cao.pk,)),
+                Scope(scope.start, scope.end, counties=(washington.pk,)),
+            ):
+                found["coordinator", narrowed] = [
+                    *grant.counted_once(viewers["coordinator"], narrowed, grant.DEFENDANTS),
+                    *grant.counted_once(viewers["coordinator"], narrowed, grant.CONVICTED_CASES),
+                    *grant.counted_once(
+                        viewers["coordinator"],
+                        narrowed,
+                        grant.CONVICTED_CASES,
+                        grant.CONVICTED_COUNTS,
+                    ),
+                ]
+        return found
+
+    rollups.report_months_rebuild_all()
+    assert ChargeMonth.objects.filter(event="first_charged").exists()
+    assert ChargeMonth.objects.filter(event="first_convicted").exists()
+    again(varied["feb"].case, dt.date(2026, 5, 12))  # after the build: May is stale
+    assert ReportMonth.objects.get(family=rollups.PROSECUTION, month=month(5)).is_stale
+    # After the build, January's case is convicted on a count earlier than its first
+    # conviction: February's rollup no longer holds its first, and is marked stale.
+    again(varied["jan"].case, dt.date(2026, 1, 25))
+    ReportMonth.objects.filter(family=rollups.PROSECUTION, month=month(2)).update(is_stale=False)
+    convict(varied["jan"].case.charges.get(filed_on=dt.date(2026, 1, 25)), dt.date(2026, 1, 30))
+    assert ReportMonth.objects.get(family=rollups.PROSECUTION, month=month(2)).is_stale
+    mixed = figures()
+    rollups.report_months_rebuild_due()
+    assert clean_months(GRANT_SCOPES[0], rollups.PROSECUTION) == [month(n) for n in range(1, 6)]
+    clean = figures()
+    ReportMonth.objects.all().delete()  # nothing clean: every figure from the rows
+    from_rows = figures()
+
+    assert mixed == from_rows
+    assert clean == from_rows
+    for (name, scope), rows in clean.items():
+        if name == "coordinator" and (scope.agencies or scope.counties):
+            continue
+        shown = {(r[1], r[2]): r[3] for r in rows}
+        viewer = viewers[name]
+        arrests = access.report_rows(viewer, Arrest).filter(scope.datetimes("arrested_at"))
+        opened = access.report_rows(viewer, Case).filter(scope.datetimes("created_at"))
+        charged = Charge.objects.filter(access.report_q(viewer, Case, "case"),
+                                        scope.dates("filed_on"))  # fmt: skip
+        assert shown["Arrests", "total"] == f"{arrests.count():,}"
+        assert sum(int(v) for (m, _), v in shown.items() if m == "Cases opened") == opened.count()
+        pairs = charged.values("case", "defendant").distinct().count()
+        assert shown["Defendants charged", "total"] == f"{pairs:,}"
+        convicted = Charge.objects.filter(
+            access.report_q(viewer, Case, "case"), scope.dates("disposed_on"),
+            disposition__in=["convicted", "pleaded_as_charged", "pleaded_lesser"],
+        ).aggregate(counts=Count("pk"), cases=Count("case", distinct=True))  # fmt: skip
+        assert shown["Cases with a conviction", "total"] == f"{convicted['cases']:,}"
+        assert shown["Counts convicted", "total"] == f"{convicted['counts']:,}"
+    # Five pairs charged from January to June (the sealed case's none), each once; from March 5
+    # four: three first charged before it and charged again in April and May, and April's own.
+    coordinator = {r[1]: r[3] for r in from_rows["coordinator", GRANT_SCOPES[0]]}
+    assert coordinator["Defendants charged"] == "5"
+    later = {r[1]: r[3] for r in from_rows["coordinator", GRANT_SCOPES[3]]}
+    assert later["Defendants charged"] == "4"
+    county_attorney = {r[1]: r[3] for r in from_rows["county attorney supervisor",
+                                                     GRANT_SCOPES[4]]}  # fmt: skip
+    assert county_attorney["Defendants charged"] == "2"  # Ramsey's shared case and February's
+    # January's case: convicted January 30, February 6 and May 20; from March 5 once, in May.
+    assert coordinator["Cases with a conviction"] == "2"  # and Ramsey's, January 14
+    assert later["Cases with a conviction"] == "1"
+    assert coordinator["Counts convicted"] == "4"
