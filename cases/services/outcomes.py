@@ -63,19 +63,12 @@ def case_outcomes_refresh(cases: QuerySet) -> None:
         ),
         outcome=_outcome(charges),
     )
-    Charge.objects.filter(case__in=ids).update(
+    kept = dict(
         defendant_charged_on=Subquery(
             Charge.objects.filter(case=OuterRef("case"), defendant=OuterRef("defendant"))
             .order_by()
             .values("case", "defendant")
             .annotate(day=Min("filed_on"))
-            .values("day")
-        ),
-        case_convicted_on=Subquery(
-            Charge.objects.filter(case=OuterRef("case"), disposition__in=CONVICTIONS)
-            .order_by()
-            .values("case")
-            .annotate(day=Min("disposed_on"))
             .values("day")
         ),
         case_arrested_on=Subquery(
@@ -84,6 +77,17 @@ def case_outcomes_refresh(cases: QuerySet) -> None:
             )
         ),
     )
+    # An earlier migration (cases 0020) runs this on its own historical models, which do not
+    # have the column kept since cases 0051 yet.
+    if any(field.name == "case_convicted_on" for field in Charge._meta.get_fields()):
+        kept["case_convicted_on"] = Subquery(
+            Charge.objects.filter(case=OuterRef("case"), disposition__in=CONVICTIONS)
+            .order_by()
+            .values("case")
+            .annotate(day=Min("disposed_on"))
+            .values("day")
+        )
+    Charge.objects.filter(case__in=ids).update(**kept)
     # An arrest's case is its first hand-off's (an arrest handed to a second agency later
     # keeps the first).
     first_handoff = HandOff.objects.filter(arrest=OuterRef("pk")).order_by("created_at", "pk")
