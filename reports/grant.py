@@ -172,12 +172,9 @@ def grant_rows(actor: User, scope: Scope) -> list[GrantRow]:
                                                      CONVICTED_COUNTS)  # fmt: skip
     rows += [
         GrantRow("Cases", "Arrests", "total", f"{arrests_counted(actor, scope):,}"),
-        GrantRow("Cases", "Defendants charged", "total",
-                 f"{defendants:,}"),
-        GrantRow("Cases", "Cases with a conviction", "total",
-                 f"{convicted_cases:,}"),
-        GrantRow("Cases", "Counts convicted", "total",
-                 f"{convicted_counts:,}"),
+        GrantRow("Cases", "Defendants charged", "total", f"{defendants:,}"),
+        GrantRow("Cases", "Cases with a conviction", "total", f"{convicted_cases:,}"),
+        GrantRow("Cases", "Counts convicted", "total", f"{convicted_counts:,}"),
     ]  # fmt: skip
     return rows
 
@@ -239,8 +236,6 @@ def counted_once(actor: User, scope: Scope, *measures: _Once) -> list[int]:
     # A supervisor's rest tested on the case's columns, as the prosecution page does.
     charges = any_charges.filter(access.report_q(actor, CaseRecord, "case", joined=not parts.wide))
     totals = _tallies(charges.filter(months.on_each_day(day, rest)), measures)
-    shared = access.report_shared_in_q(actor, CaseRecord, "case")
-    in_rolled = any_charges.filter(shared, months.on_days(day, rolled))
     for i, measure in enumerate(measures):
         if measure.first:  # (their test repeats the partial index's condition)
             earlier = Q(**{f"{day}__gt": F(measure.first), f"{measure.first}__lt": scope.start})
@@ -256,7 +251,9 @@ def counted_once(actor: User, scope: Scope, *measures: _Once) -> list[int]:
         if not parts.wide:
             rollup = rollup.filter(case_owner_agency_id=parts.agency_id)
         totals[i] += rollup.aggregate(n=Sum("n"))["n"] or 0
-    if not parts.wide:
+    if not parts.wide:  # the clean months' cases shared in, which the owner's rollup holds
+        shared = access.report_shared_in_q(actor, CaseRecord, "case")
+        in_rolled = any_charges.filter(shared, months.on_days(day, rolled))
         totals = [t + n for t, n in zip(totals, _tallies(in_rolled, measures), strict=True)]
     return totals
 

@@ -29,6 +29,11 @@ BEGIN
 END $$;
 """
 
+# Every prosecution month rebuilt by the beat task with the new rows.
+MARK_STALE_SQL = (
+    "UPDATE cases_reportmonth SET is_stale = true, marked_at = now() WHERE family = 'prosecution'"
+)
+
 
 def with_defendant(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":  # SQLite (the demo) has no rollups
@@ -36,10 +41,7 @@ def with_defendant(apps, schema_editor):
     schema_editor.execute(
         TRIGGER_SQL.format(defendant_old=", o.defendant_id", defendant_new=", n.defendant_id")
     )
-    schema_editor.execute(
-        "UPDATE cases_reportmonth SET is_stale = true, marked_at = now()"
-        " WHERE family = 'prosecution'"
-    )
+    schema_editor.execute(MARK_STALE_SQL)
 
 
 def without_defendant(apps, schema_editor):

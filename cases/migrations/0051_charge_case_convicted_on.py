@@ -29,10 +29,7 @@ def fill(apps, schema_editor):
             defendant_new=", n.defendant_id, n.case_convicted_on",
         )
     )
-    schema_editor.execute(
-        "UPDATE cases_reportmonth SET is_stale = true, marked_at = now()"
-        " WHERE family = 'prosecution'"
-    )
+    schema_editor.execute(rollup.MARK_STALE_SQL)
 
 
 def unfill(apps, schema_editor):

@@ -86,10 +86,7 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
         )  # fmt: skip
         sentences = sentences.filter(months.on_each_day("sentenced_on", rest))
         if not parts.wide:
-            shared_cases = CaseRecord.objects.filter(
-                scope.where("county"), scope.datetimes("created_at"),
-                months.at_times("created_at", rolled), access.report_shared_in_q(actor, CaseRecord),
-            )  # fmt: skip
+            shared_cases = _shared_in_cases(actor, scope, rolled)
             # Over the whole period: the rest's rows above are the agency's own.
             shared = access.report_shared_in_q(actor, CaseRecord, "case")
             shared_filed = any_charges.filter(shared, scope.dates("filed_on"))
@@ -165,6 +162,15 @@ def prosecution_section(actor: User, scope: Scope) -> dict:
     }  # fmt: skip
 
 
+def _shared_in_cases(actor: User, scope: Scope, rolled: list) -> QuerySet:
+    """The cases opened in the clean months (`rolled`) that a supervisor's agency counts
+    without owning them: the owner's rollup does not hold them for it."""
+    return CaseRecord.objects.filter(
+        scope.where("county"), scope.datetimes("created_at"),
+        months.at_times("created_at", rolled), access.report_shared_in_q(actor, CaseRecord),
+    )  # fmt: skip
+
+
 def _opened(rollup: _Rollup, cases: QuerySet, shared_cases: QuerySet | None) -> dict:
     """Cases opened by kind and status: the rest of the period's rows, the shared-in cases of
     its clean months and the rollup's."""
@@ -189,10 +195,7 @@ def cases_opened(actor: User, scope: Scope) -> dict:
         rolled = months.day_spans(clean)
         cases = cases.filter(months.at_times("created_at", months.rest_of(scope, rolled)))
         if not parts.wide:
-            shared_cases = CaseRecord.objects.filter(
-                scope.where("county"), scope.datetimes("created_at"),
-                months.at_times("created_at", rolled), access.report_shared_in_q(actor, CaseRecord),
-            )  # fmt: skip
+            shared_cases = _shared_in_cases(actor, scope, rolled)
     agency_id = None if parts is None or parts.wide else parts.agency_id
     return _opened(_Rollup(scope, clean, agency_id), cases, shared_cases)
 

@@ -135,6 +135,13 @@ def _report_match(actor: User | None, model: type[models.Model], path: str = "")
     page, bench/bench_reports.py). Here ownership is a column test on the row at hand and only
     the ids visible from elsewhere are hashed, once per query.
     """
+    return _report_columns_q(actor, model, path, own_only=False)
+
+
+def _report_columns_q(
+    actor: User | None, model: type[models.Model], path: str, *, own_only: bool
+) -> Q:
+    """`_report_match` (`own_only`: of it, the viewer's own agency's rows, `report_own_q`)."""
     counted = _counted(actor, model)
     if counted is None:
         return Q(pk__in=[])
@@ -143,7 +150,7 @@ def _report_match(actor: User | None, model: type[models.Model], path: str = "")
     if counted.wide:
         return unsealed
     owned = Q(**{f"{prefix}owner_agency_id": counted.agency_id})
-    if counted.extra is None:
+    if own_only or counted.extra is None:
         return unsealed & owned
     return unsealed & (owned | Q(**{f"{prefix}pk__in": counted.extra}))
 
@@ -154,14 +161,20 @@ def report_ids_q(actor: User | None, model: type[models.Model], field: str) -> Q
     from an index: the agency's own unsealed rows, the ids visible from elsewhere, the sealed
     ids (a handful). Testing each id against the model's table instead read every arrest for a
     supervisor's deadlines (bench/bench_reports.py)."""
+    return _report_ids(actor, model, field, lambda owned: Q(**{f"{field}__in": owned.values("pk")}))
+
+
+def _report_ids(
+    actor: User | None, model: type[models.Model], field: str, own: Callable[[QuerySet], Q]
+) -> Q:
+    """`report_ids_q`, the agency's own records tested by `own` (given the query of them)."""
     counted = _counted(actor, model)
     if counted is None:
         return Q(pk__in=[])
     sealed = Q(**{f"{field}__in": model.objects.exclude(model.live_q()).values("pk")})
     if counted.wide:
         return ~sealed
-    owned = model.objects.filter(model.live_q(), owner_agency_id=counted.agency_id)
-    match = Q(**{f"{field}__in": owned.values("pk")})
+    match = own(model.objects.filter(model.live_q(), owner_agency_id=counted.agency_id))
     if counted.extra is None:
         return match
     return match | (Q(**{f"{field}__in": counted.extra}) & ~sealed)
@@ -174,15 +187,9 @@ def report_ids_probed_q(actor: User | None, model: type[models.Model], field: st
     ones are read as sets. Hashing the largest agency's 218,000 own cases for the 52 counts
     filed in this month's first days took 236 ms of the supervisor's trends page, twice
     (bench/bench_reports.py)."""
-    counted = _counted(actor, model)
-    if counted is None or counted.wide:
-        return report_ids_q(actor, model, field)
-    live = model.objects.filter(model.live_q())
-    owned = Q(_row_probe(live.filter(pk=OuterRef(field), owner_agency_id=counted.agency_id)))
-    if counted.extra is None:
-        return owned
-    sealed = Q(**{f"{field}__in": model.objects.exclude(model.live_q()).values("pk")})
-    return owned | (Q(**{f"{field}__in": counted.extra}) & ~sealed)
+    return _report_ids(
+        actor, model, field, lambda owned: Q(_row_probe(owned.filter(pk=OuterRef(field))))
+    )
 
 
 def report_rows(actor: User | None, model: type[models.Model]) -> QuerySet:
@@ -218,14 +225,7 @@ def report_own_q(actor: User | None, model: type[models.Model], path: str = "") 
     part of a supervisor's own rows tests a column PostgreSQL can read by index, where the
     whole `owned OR id IN extras` made it read every case (a million) to hash-join the few
     weeks of counts beside the rollups (bench/bench_reports.py)."""
-    counted = _counted(actor, model)
-    if counted is None:
-        return Q(pk__in=[])
-    prefix = f"{path}__" if path else ""
-    unsealed = model.live_q(prefix)
-    if counted.wide:
-        return unsealed
-    return unsealed & Q(**{f"{prefix}owner_agency_id": counted.agency_id})
+    return _report_columns_q(actor, model, path, own_only=True)
 
 
 def report_shared_in_q(
