@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from deadlines.records import deadlines_visible, guard_records
+from deadlines.records import deadlines_seen_rows, guard_records
 from taskforce import access
 from taskforce.models import Deadline, DeadlineStatus, User
 
@@ -17,8 +17,10 @@ def agency_deadlines(actor: User, *, now: dt.datetime | None = None) -> dict[str
     membership = access.acting_membership(actor)
     if membership is None:
         return {"overdue": [], "today": [], "week": []}
+    # The agency's open deadlines in due order, each tested as it is read (`deadlines_seen_rows`):
+    # the first few hundred, of thousands the agency may see, without building their set.
     open_ones = list(
-        deadlines_visible(actor)
+        Deadline.objects.filter(deadlines_seen_rows(actor))
         .filter(status=DeadlineStatus.OPEN, responsible_agency=membership.agency)
         .filter(due_at__lt=now + dt.timedelta(days=7))
         .select_related("content_type", "responsible_user")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from deadlines import preferences, selectors
 from deadlines.calendar import legal_holidays
 from deadlines.preferences import format_leads, parse_leads
+from deadlines.records import deadlines_visible
 from deadlines.rules import RULES
 from deadlines.services import deadline_waive
 from taskforce import access
@@ -38,7 +39,7 @@ class WaiveForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deadline_waive_view(request: HttpRequest, public_id) -> HttpResponse:
-    deadline = selectors.deadlines_visible(request.user).filter(public_id=public_id).first()
+    deadline = deadlines_visible(request.user).filter(public_id=public_id).first()
     if deadline is None:
         raise access.NotFound
     form = WaiveForm(request.POST or None)

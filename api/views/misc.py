@@ -10,7 +10,8 @@ from rest_framework.response import Response
 
 from api.base import AgencyRef, OpaqueCursorPagination, part_of, valid
 from api.fields import IsoDateTimeFilter
-from deadlines.selectors import attach_urls, deadlines_visible
+from deadlines.records import deadlines_visible
+from deadlines.selectors import attach_urls
 from deadlines.services import deadline_waive
 from taskforce import access
 from taskforce.models import Agency, AgencyKind, Deadline, DeadlineStatus, Notification

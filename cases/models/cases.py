@@ -143,6 +143,9 @@ class Case(ProtectedModel):
             ),
             # Reports: the ids of the cases of one kind (labor trafficking, a few in a hundred).
             models.Index(fields=["kind", "id"], name="case_kind"),
+            # An agency's cases in one status (its intake on the prosecutor's home): where the
+            # hand-offs waiting start from, a few of a million (issue #22).
+            models.Index(fields=["owner_agency", "status"], name="case_owner_status"),
             # Reports: cases opened in a period, read from the index alone (issue #22).
             models.Index(
                 fields=["created_at"],

@@ -97,6 +97,7 @@ from taskforce.access.visibility import (
     readable_labels,
     readable_records,
     record_by_public_id,
+    record_seen_probe,
     require,
     rules_for,
     viewable_pairs,
@@ -105,6 +106,7 @@ from taskforce.access.visibility import (
     visible_condition,
     visible_of,
     visible_parts,
+    visible_rows_condition,
 )
 from taskforce.protected import (
     BY_LABEL,
@@ -173,6 +175,7 @@ __all__ = [
     "readable_labels",
     "readable_records",
     "record_by_public_id",
+    "record_seen_probe",
     "report_granted_parts",
     "report_ids_beside_rollup_q",
     "report_ids_in_rollup_months_q",
@@ -206,5 +209,6 @@ __all__ = [
     "visible_condition",
     "visible_of",
     "visible_parts",
+    "visible_rows_condition",
     "visible_with_progress",
 ]

@@ -411,6 +411,90 @@ def _extra_row_q(actor: User, membership: Membership, model) -> Q:
     return match
 
 
+def _row_q(actor: User, membership: Membership, model) -> Q:
+    """`visible(actor, model)` as a test of each row, nothing built as a set: unhidden, and its
+    own agency's, or granted (its grants probed by index), or following or seen through a record
+    the same test passes (`_seen_probe`), or naming the agency where the rules say so.
+
+    For a query that reads a bounded set of rows chosen by something else (an agency's intake,
+    its open deadlines), where `visible`'s set of every visible id is what costs: the state's
+    largest prosecution agency sees 218,000 arrests and their hand-offs, and hashing them all
+    took 4 to 7 s for a home panel of five (bench/bench_reports.py's data). Too slow for a
+    query that looks for a few rows among millions (each row read is tested): `visible_parts`."""
+    rules = rules_for(model)
+    if membership.role not in rules.view:
+        return Q(pk__in=[])
+    now = _now()
+    granted = _row_probe(_group_grants(membership, model, Action.VIEW).filter(_live(now)))
+    by_user = _row_probe(
+        get_user_obj_perms_model(model)
+        .objects.filter(
+            user=actor,
+            permission_id=_permission(Action.VIEW, model),
+            content_object_id=models.OuterRef("pk"),
+        )
+        .filter(_live(now))
+    )
+    match = Q(owner_agency_id=membership.agency_id) | Q(granted) | Q(by_user)
+    for field in rules.follows:
+        parent = model._meta.get_field(field)
+        if membership.role in rules_for(parent.related_model).view:
+            match |= Q(_seen_probe(actor, membership, parent.related_model, parent.attname))
+    for label, field in rules.seen_through:
+        other = apps.get_model(label)
+        if membership.role not in rules_for(other).view:
+            continue
+        through = other.objects.filter(**{field: models.OuterRef("pk")})
+        match |= Q(_row_probe(through.filter(_row_q(actor, membership, other))))
+    for field in rules.seen_by_agency_in:
+        match |= Q(**{f"{field}_id": membership.agency_id})
+    return Q(model.live_q()) & match
+
+
+def _seen_probe(
+    actor: User, membership: Membership, model, ref: str, narrow: Q | None = None
+) -> Coalesce:
+    """Whether the record of `model` whose id is in the outer row's `ref` passes `_row_q` (and
+    `narrow`, a further condition on it), as a probe of that one record (`_row_probe`)."""
+    record = model.objects.filter(pk=models.OuterRef(ref)).filter(_row_q(actor, membership, model))
+    return _row_probe(record if narrow is None else record.filter(narrow))
+
+
+def visible_rows_condition(actor: User | None, model: type[models.Model]) -> Q | RawSQL:
+    """`visible(actor, model)`'s condition tested on each row a query reads (`_row_q`), kept
+    compiled like `kept_condition`'s: for a query over a bounded set of rows (an agency's own
+    queue), never for a search for a few rows among all of them."""
+    membership = acting_membership(actor)
+    if membership is None or membership.role not in rules_for(model).view:
+        return Q(pk__in=[])
+    return kept_condition(actor, "visible rows", model, lambda: _row_q(actor, membership, model))
+
+
+def record_seen_probe(
+    actor: User | None,
+    model: type[models.Model],
+    ref: str,
+    *,
+    through: str = "",
+    narrow: Callable[[User | None, type[models.Model]], Q] | None = None,
+) -> Coalesce | None:
+    """Whether the record whose id is in the outer query's column `ref` is one the actor may
+    view, as a boolean expression on the outer row that probes that one record (`_row_q`): a
+    record of `model`, or, with `through`, the record that the `model` record's field `through`
+    names (a hearing's case). `narrow(actor, guarding model)`: a further condition the viewed
+    record must meet (`progress_q`). None when the actor may view no such record."""
+    membership = acting_membership(actor)
+    guard = model._meta.get_field(through).related_model if through else model
+    if membership is None or membership.role not in rules_for(guard).view:
+        return None
+    extra = None if narrow is None else narrow(actor, guard)
+    if not through:
+        return _seen_probe(actor, membership, model, ref, extra)
+    link = model._meta.get_field(through).attname
+    seen = _seen_probe(actor, membership, guard, link, extra)
+    return _row_probe(model.objects.filter(pk=models.OuterRef(ref)).filter(Q(seen)))
+
+
 def _extra_beside_standing_q(actor: User, membership: Membership, model) -> Q:
     """The rows `_extra_ids` gives but for what only a standing group grant gives: grants that
     lapse, the actor's own, related records. Their ids (and their related records' ids) are read

@@ -355,7 +355,7 @@ def test_another_agency_gets_404_on_the_demand_page_and_sees_no_deadline(
 ):
     from django.urls import reverse
 
-    from deadlines.selectors import deadlines_visible
+    from deadlines.records import deadlines_visible
 
     speedy_trial_demand_record(actor=wash_prosecutor, case=case, demanded_on=TODAY(),
                                level="felony", made_by="defense", in_custody=False)  # fmt: skip

@@ -10,7 +10,8 @@ from django.utils import timezone
 from cases.services.arrests import arrest_update
 from cases.services.charges import charging_decide
 from cases.services.handoffs import handoff_create
-from deadlines.selectors import agency_deadlines, deadlines_visible
+from deadlines.records import deadlines_visible
+from deadlines.selectors import agency_deadlines
 from taskforce.models import AuditEvent, Deadline
 from tests.deadlines.conftest import local
 from tests.factories import verified_login

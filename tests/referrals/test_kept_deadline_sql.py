@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from deadlines.records import deadlines_visible
+from deadlines.records import deadlines_seen_rows, deadlines_visible
 from deadlines.selectors import agency_deadlines
 from referrals.services import referral_open_victim, referral_transition
 from taskforce.models import Deadline, Role
@@ -57,6 +57,20 @@ def test_a_consent_lapsing_after_the_sql_was_kept_ends_the_senders_view_that_day
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         assert not rules_seen(sheriff_liaison) & REFERRAL_RULES
         assert Deadline.objects.filter(rule__in=REFERRAL_RULES, status="open").exists()
+
+
+def test_the_rows_tested_one_by_one_end_the_senders_view_the_same_day(consented, sheriff_liaison):
+    """`deadlines_seen_rows`, the condition a panel tests each deadline with, kept compiled
+    too: the same answers as `deadlines_visible` through the consent's last day and after."""
+
+    def tested(user) -> set[str]:
+        rows = Deadline.objects.filter(deadlines_seen_rows(user))
+        return set(rows.values_list("rule", flat=True))
+
+    for days, sees in ((0, True), (1, True), (2, False)):
+        with time_machine.travel(NOW + dt.timedelta(days=days), tick=False):
+            assert bool(tested(sheriff_liaison) & REFERRAL_RULES) is sees
+            assert tested(sheriff_liaison) == rules_seen(sheriff_liaison)
 
 
 def test_no_one_else_gets_the_first_persons_kept_answer(

@@ -16,14 +16,15 @@ pytestmark = pytest.mark.django_db
 # The most each home may ask, counted on the demo data, the sign-in's own four reads included
 # (the user, the second step's device, the membership, the unread notifications).
 HOMES = {
-    # intake (rows and count in one), my cases (rows, defendants), deadlines and their cases
-    "wash_prosecutor": 9,
+    # intake (the first few and the count, decided row by row; then those few with what the
+    # panel shows), my cases (rows, defendants), deadlines and their cases
+    "wash_prosecutor": 10,
     # operations (one query for the page), arrests and their hand-offs, deadlines
     "wcso_liaison": 8,
     # referrals with their victims in one query, deadlines
     "scv_advocate": 6,
     # a prosecutor's panels, access requests, work left behind (one query), the team
-    "wash_supervisor": 11,
+    "wash_supervisor": 12,
     "wcso_supervisor": 11,
     "scv_supervisor": 9,
 }
