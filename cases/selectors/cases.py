@@ -365,10 +365,12 @@ def case_shares(actor: User, case: Case) -> list:
 
 def case_arrests(actor: User, case: Case) -> list[Arrest]:
     """The arrests handed off into the case that the actor may see, with what their rows show:
-    the policy's SQL for the actor, kept compiled (keyed by `access.policy_key`)."""
+    the policy's SQL for the actor, kept compiled (keyed by `access.policy_key`), each of the
+    case's arrests tested as it is read (`access.visible_rows_condition`: the set of every
+    arrest the state's largest prosecution agency may see took 60 to 100 ms to build)."""
     return folded.kept_rows(
         lambda case_id: (
-            access.visible(actor, Arrest)
+            Arrest.objects.filter(access.visible_rows_condition(actor, Arrest))
             .filter(handoffs__case_id=case_id)
             .select_related("arrestee", "operation", "county", "arresting_agency")
         ),

@@ -55,14 +55,12 @@ def handoff_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     """The prosecution agency's intake: arrests handed to it, newest first."""
-    handoffs = intake_queue(actor=request.user)
     pending = request.GET.get("show") != "all"
-    if pending:
-        handoffs = handoffs.filter(case__status="intake")
+    handoffs = intake_queue(actor=request.user, pending=pending)
     return render(
         request,
         "cases/intake.html",
-        {"page_title": "Intake", "handoffs": handoffs[:200], "pending": pending},
+        {"page_title": "Intake", "handoffs": handoffs, "pending": pending},
     )
 
 
