@@ -35,7 +35,11 @@ def status_capped(actor: User, referral: Referral) -> bool:
 def status_shown(actor: User, referral: Referral) -> str:
     """The status the actor may see: the sender sees progress past 'received' only while the
     victim's consent to the sender's agency is in force (`access.progress_shown`)."""
-    if referral.status == ReferralStatus.SENT or access.progress_shown(actor, referral):
+    return _status_shown(referral, access.progress_shown(actor, referral))
+
+
+def _status_shown(referral: Referral, progress: bool) -> str:
+    if referral.status == ReferralStatus.SENT or progress:
         return referral.status
     return ReferralStatus.RECEIVED
 
@@ -47,7 +51,10 @@ def referrals_received(
     membership = access.acting_membership(actor)
     if membership is None:
         return []
-    queryset = access.visible(actor, Referral).filter(owner_agency=membership.agency)
+    # The agency's own referrals, each tested as it is read (`access.visible_rows_condition`).
+    queryset = Referral.objects.filter(
+        access.visible_rows_condition(actor, Referral), owner_agency=membership.agency
+    )
     if q:
         queryset = queryset.filter(person__in=people_named(q))
     if mine:
@@ -71,10 +78,17 @@ def referrals_sent(*, actor: User) -> list[tuple[Referral, str]]:
     membership = access.acting_membership(actor)
     if membership is None:
         return []
-    rows = (
-        access.visible(actor, Referral)
-        .filter(referring_agency=membership.agency)
+    # What the agency referred, each tested as it is read (`access.visible_rows_condition`), and
+    # whose progress it sees asked once for all (`access.progress_shown_each`).
+    rows = list(
+        Referral.objects.filter(
+            access.visible_rows_condition(actor, Referral), referring_agency=membership.agency
+        )
         .select_related("person", "owner_agency", "victim")
         .order_by("-created_at")[:500]
     )
-    return [(referral, ReferralStatus(status_shown(actor, referral)).label) for referral in rows]
+    progress = access.progress_shown_each(actor, rows)
+    return [
+        (referral, ReferralStatus(_status_shown(referral, progress[referral.pk])).label)
+        for referral in rows
+    ]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from taskforce.access.memo import recall
+from taskforce.access.memo import recall, remember
 from taskforce.access.visibility import (
     acting_membership,
     rules_for,
@@ -109,6 +109,33 @@ def progress_shown(actor: User | None, record: models.Model) -> bool:
     return recall(
         key, lambda: model.objects.filter(progress_q(actor, model), pk=record.pk).exists()
     )
+
+
+def progress_shown_each(actor: User | None, records: Iterable[models.Model]) -> dict[int, bool]:
+    """`progress_shown` for each of these records of one model (which the actor sees), by pk:
+    one query for those of other agencies, where a list asked it record by record (a sender's
+    500 referrals: 500 queries, 1.9 s at state scale; bench/bench_reports.py's data). Each
+    answer is kept for the request, as `progress_shown` keeps its own."""
+    records = list(records)
+    if not records:
+        return {}
+    model = type(records[0])
+    if BY_LABEL[model._meta.label].progress_under_consent_of is None:
+        return dict.fromkeys((record.pk for record in records), True)
+    membership = acting_membership(actor)
+    agency_id = None if membership is None else membership.agency_id
+    shown = {record.pk: record.owner_agency_id == agency_id for record in records}
+    asked = [pk for pk, own in shown.items() if not own]
+    if asked and membership is not None:
+        found = set(
+            model.objects.filter(progress_q(actor, model), pk__in=asked).values_list(
+                "pk", flat=True
+            )
+        )
+        shown.update((pk, pk in found) for pk in asked)
+    for pk, answer in shown.items():
+        remember(("progress", getattr(actor, "pk", None), model._meta.label, pk), answer)
+    return shown
 
 
 def visible_with_progress(actor: User | None, model: type[models.Model]) -> QuerySet:

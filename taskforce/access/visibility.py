@@ -268,22 +268,27 @@ def _granted_ids(actor: User, membership: Membership, model, action: Action) -> 
     return by_group.union(by_user, all=True)
 
 
-def _derived_ids(actor: User, model: type[models.Model]) -> list[QuerySet]:
+def _derived_ids(
+    actor: User, model: type[models.Model], not_owned_by: int | None = None
+) -> list[QuerySet]:
     """Ids visible through related records (`follows`, `seen_through`), view only.
 
     Only an unsealed record lends sight: what was reached only through a sealed record (the
     arrests of a sealed operation shared with a participant, the arrestee of a sealed arrest)
-    is gone with it.
+    is gone with it. `not_owned_by`: leave out the records of that agency that a record they
+    follow gives (the caller has them already): the largest police department's own stings
+    hold 74,000 of its own arrests, hashed for nothing (0.6 s of its home page).
     """
     rules = rules_for(model)
     derived = []
     for field in rules.follows:
         parent = model._meta.get_field(field).related_model
-        derived.append(
-            model.objects.filter(
-                parent.live_q(f"{field}__"), **{f"{field}__in": _visible_ids(actor, parent)}
-            ).values_list("pk", flat=True)
+        following = model.objects.filter(
+            parent.live_q(f"{field}__"), **{f"{field}__in": _visible_ids(actor, parent)}
         )
+        if not_owned_by is not None:
+            following = following.exclude(owner_agency_id=not_owned_by)
+        derived.append(following.values_list("pk", flat=True))
     for label, field in rules.seen_through:
         other = apps.get_model(label)
         derived.append(
@@ -304,8 +309,11 @@ def _extra_ids(actor: User, membership: Membership, model) -> QuerySet:
 
 def _build_extra_ids(actor: User, membership: Membership, model) -> QuerySet:
     granted = _granted_ids(actor, membership, model, Action.VIEW)
-    derived = _derived_ids(actor, model) + [
-        model.objects.filter(**{f"{field}_id": membership.agency_id}).values_list("pk", flat=True)
+    mine = membership.agency_id
+    derived = _derived_ids(actor, model, not_owned_by=mine) + [
+        model.objects.filter(**{f"{field}_id": mine})
+        .exclude(owner_agency_id=mine)
+        .values_list("pk", flat=True)
         for field in rules_for(model).seen_by_agency_in
     ]
     return granted.union(*derived, all=True) if derived else granted
@@ -424,9 +432,12 @@ def _row_q(actor: User, membership: Membership, model) -> Q:
     rules = rules_for(model)
     if membership.role not in rules.view:
         return Q(pk__in=[])
-    match = Q(owner_agency_id=membership.agency_id) | _granted_row_q(
-        actor, membership, model, Action.VIEW
-    )
+    # The row's own columns first: PostgreSQL tests an OR's terms in the order written and
+    # stops at the first that holds, and a column costs nothing next to a probe.
+    match = Q(owner_agency_id=membership.agency_id)
+    for field in rules.seen_by_agency_in:
+        match |= Q(**{f"{field}_id": membership.agency_id})
+    match |= _granted_row_q(actor, membership, model, Action.VIEW)
     for field in rules.follows:
         parent = model._meta.get_field(field)
         if membership.role in rules_for(parent.related_model).view:
@@ -437,8 +448,6 @@ def _row_q(actor: User, membership: Membership, model) -> Q:
             continue
         through = other.objects.filter(**{field: models.OuterRef("pk")})
         match |= Q(_row_probe(through.filter(_row_q(actor, membership, other))))
-    for field in rules.seen_by_agency_in:
-        match |= Q(**{f"{field}_id": membership.agency_id})
     return Q(model.live_q()) & match
 
 

@@ -168,3 +168,35 @@ def test_a_reminder_of_the_referral_never_reaches_the_sender_without_consent(
     assert may_hear_of([(sheriff_liaison, referral)]) == {
         (sheriff_liaison.pk, type(referral), referral.pk)
     }
+
+
+def test_the_senders_list_shows_each_status_as_its_page_would_in_a_fixed_few_queries(
+    served, sheriff_liaison, sheriff, advocate, django_assert_max_num_queries
+):
+    """The sender's list asks whose progress it sees once for all its referrals
+    (`access.progress_shown_each`), with the answer each referral's page gives."""
+    from cases.services.people import PersonData, person_create
+    from referrals.selectors import referrals_sent
+    from referrals.services import referral_send
+
+    referral, victim = served
+    others = []
+    for first in ("Ana", "Bea", "Cai"):
+        person = person_create(actor=sheriff_liaison, data=PersonData(
+            first_name=first, last_name="Strand", date_of_birth=dt.date(2010, 5, 1)))  # fmt: skip
+        others.append(referral_send(
+            actor=sheriff_liaison, person=person, to_agency=advocate.agency, source="police",
+            reason="Recovered in the buyer sting", urgency="routine",
+        ))  # fmt: skip
+    sent = {other.pk: "Sent" for other in others}
+    sheriff_liaison.membership  # noqa: B018 - loaded once per request, as a page does
+
+    def listed() -> dict:
+        with django_assert_max_num_queries(2):
+            return {r.pk: label for r, label in referrals_sent(actor=sheriff_liaison)}
+
+    assert listed() == {referral.pk: "Received"} | sent  # capped: no consent
+    assert status_shown(sheriff_liaison, referral) == "received"
+    consent_to(advocate, victim, sheriff)
+    assert listed() == {referral.pk: "Accepted"} | sent
+    assert status_shown(sheriff_liaison, referral) == "accepted"
