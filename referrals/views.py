@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,16 +37,34 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     receiving = membership is not None and membership.agency.kind == AgencyKind.VICTIM_SERVICES
     form = ReferralFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    context = {
-        "page_title": "Referrals",
-        "form": form,
-        "receiving": receiving,
-        "query": link_query(request.GET.copy()).urlencode(),
-    }
+    query = link_query(request.GET.copy())
+    context = {"page_title": "Referrals", "form": form, "receiving": receiving}
     if receiving:
-        context["received"] = selectors.referrals_received(actor=request.user, **filters)
-    context["sent"] = selectors.referrals_sent(actor=request.user)
+        received = Paginator(selectors.received_rows(actor=request.user, **filters), PAGE_SIZE)
+        context["received"] = received.get_page(request.GET.get("page"))
+    sent = Paginator(selectors.sent_rows(actor=request.user), PAGE_SIZE).get_page(
+        request.GET.get("sent_page")
+    )
+    context["sent"] = sent
+    context["sent_rows"] = selectors.with_status_shown(request.user, sent.object_list)
+    # The links of each list keep the filters and the other list's page.
+    context["received_query"] = _without(query, "page")
+    context["sent_query"] = _without(query, "sent_page")
+    context["query"] = _without(query, "page", "sent_page")
     return render(request, "referrals/referral_list.html", context)
+
+
+# Rows a page of either list shows: a state's largest victim-service agency has 40,000
+# referrals, and the lists showed their newest 500 each (0.6 s, most of it writing rows).
+PAGE_SIZE = 50
+
+
+def _without(query, *names: str) -> str:
+    """The page's query string without `names` (the page numbers a link sets)."""
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _detail(request: HttpRequest, referral, step_form=None, status=200) -> HttpResponse:
@@ -155,28 +174,45 @@ def referral_export(request: HttpRequest) -> HttpResponse:
     """The receiving agency's referrals as CSV (the sender's list carries only what it may see)."""
     form = ReferralFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    received = selectors.referrals_received(actor=request.user, **filters)
-    sent = selectors.referrals_sent(actor=request.user)
+    # Every row, streamed: the export took the lists' newest 500 and said nothing of the rest.
+    received = selectors.received_rows(actor=request.user, **filters).select_related("owner_agency")
+    sent = selectors.sent_rows(actor=request.user).select_related("referring_agency")
     records.record_exported(
-        actor=request.user, model=Referral, count=len(received) + len(sent), query=request.GET
-    )
-    rows = [
-        ["received", r.person.last_name, r.person.first_name, r.referring_agency.name,
-         r.owner_agency.name, r.created_at, r.get_urgency_display(),
-         r.get_status_display(), r.region.name if r.region else ""]
-        for r in received
-    ] + [
-        ["sent", r.person.last_name, r.person.first_name, r.referring_agency.name,
-         r.owner_agency.name, r.created_at, r.get_urgency_display(),
-         shown, ""]
-        for r, shown in sent
-    ]  # fmt: skip
+        actor=request.user, model=Referral, count=received.count() + sent.count(),
+        query=request.GET,
+    )  # fmt: skip
+
+    def rows():
+        for r in received.iterator(chunk_size=EXPORT_CHUNK):
+            yield ["received", r.person.last_name, r.person.first_name, r.referring_agency.name,
+                   r.owner_agency.name, r.created_at, r.get_urgency_display(),
+                   r.get_status_display(), r.region.name if r.region else ""]  # fmt: skip
+        for chunk in _chunks(sent.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+            for r, shown in selectors.with_status_shown(request.user, chunk):
+                yield ["sent", r.person.last_name, r.person.first_name,
+                       r.referring_agency.name, r.owner_agency.name, r.created_at,
+                       r.get_urgency_display(), shown, ""]  # fmt: skip
+
     return csv_response(
         "referrals.csv",
         ["Direction", "Last name", "First name", "From", "To", "Sent", "Urgency", "Status",
          "Region"],
-        rows,
+        rows(),
     )  # fmt: skip
+
+
+EXPORT_CHUNK = 2000
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @login_required
