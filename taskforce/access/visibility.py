@@ -334,9 +334,14 @@ def _row_probe(grants: QuerySet) -> Coalesce:
     """Whether `grants` (keyed to the row at hand by `OuterRef("pk")`) holds a row, as a scalar
     subquery: one probe of the grants' unique index per row. An EXISTS would let PostgreSQL
     hash every grant of the agency instead (218,000 hand-offs for the largest), which costs
-    more than probing the few thousand rows a report reads beside its rollups."""
-    found = Subquery(grants.values(flag=Value(True))[:1], output_field=BooleanField())
+    more than probing the few thousand rows a report reads beside its rollups. It selects the
+    literal `true`, not a parameter: PostgreSQL types a parameter selected as a column as text,
+    and a statement with one is never prepared (taskforce.prepared), planned at every request."""
+    found = Subquery(grants.values(flag=_TRUE)[:1], output_field=BooleanField())
     return Coalesce(found, Value(False), output_field=BooleanField())
+
+
+_TRUE = RawSQL("true", (), output_field=BooleanField())
 
 
 def _group_grants(membership: Membership, model, action: Action, ref: str = "pk") -> QuerySet:
