@@ -40,13 +40,15 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     query = link_query(request.GET.copy())
     context = {"page_title": "Referrals", "form": form, "receiving": receiving}
     if receiving:
-        received = Paginator(selectors.received_rows(actor=request.user, **filters), PAGE_SIZE)
-        context["received"] = received.get_page(request.GET.get("page"))
-    sent = Paginator(selectors.sent_rows(actor=request.user), PAGE_SIZE).get_page(
+        received = Paginator(selectors.received_ids(actor=request.user, **filters), PAGE_SIZE)
+        page = received.get_page(request.GET.get("page"))
+        page.object_list = selectors.received_loaded(page.object_list)
+        context["received"] = page
+    sent = Paginator(selectors.sent_ids(actor=request.user), PAGE_SIZE).get_page(
         request.GET.get("sent_page")
     )
     context["sent"] = sent
-    context["sent_rows"] = selectors.with_status_shown(request.user, sent.object_list)
+    context["sent_rows"] = selectors.sent_loaded(request.user, sent.object_list)
     # The links of each list keep the filters and the other list's page.
     context["received_query"] = _without(query, "page")
     context["sent_query"] = _without(query, "sent_page")
@@ -174,21 +176,24 @@ def referral_export(request: HttpRequest) -> HttpResponse:
     """The receiving agency's referrals as CSV (the sender's list carries only what it may see)."""
     form = ReferralFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    # Every row, streamed: the export took the lists' newest 500 and said nothing of the rest.
-    received = selectors.received_rows(actor=request.user, **filters).select_related("owner_agency")
-    sent = selectors.sent_rows(actor=request.user).select_related("referring_agency")
+    # Every row, streamed a chunk at a time: the export took the lists' newest 500 and said
+    # nothing of the rest.
+    received = list(selectors.received_ids(actor=request.user, **filters))
+    sent = list(selectors.sent_ids(actor=request.user))
     records.record_exported(
-        actor=request.user, model=Referral, count=received.count() + sent.count(),
-        query=request.GET,
-    )  # fmt: skip
+        actor=request.user, model=Referral, count=len(received) + len(sent), query=request.GET
+    )
 
     def rows():
-        for r in received.iterator(chunk_size=EXPORT_CHUNK):
-            yield ["received", r.person.last_name, r.person.first_name, r.referring_agency.name,
-                   r.owner_agency.name, r.created_at, r.get_urgency_display(),
-                   r.get_status_display(), r.region.name if r.region else ""]  # fmt: skip
-        for chunk in _chunks(sent.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
-            for r, shown in selectors.with_status_shown(request.user, chunk):
+        for start in range(0, len(received), EXPORT_CHUNK):
+            for r in selectors.received_loaded(received[start : start + EXPORT_CHUNK]):
+                yield ["received", r.person.last_name, r.person.first_name,
+                       r.referring_agency.name, r.owner_agency.name, r.created_at,
+                       r.get_urgency_display(), r.get_status_display(),
+                       r.region.name if r.region else ""]  # fmt: skip
+        for start in range(0, len(sent), EXPORT_CHUNK):
+            chosen = sent[start : start + EXPORT_CHUNK]
+            for r, shown in selectors.sent_loaded(request.user, chosen):
                 yield ["sent", r.person.last_name, r.person.first_name,
                        r.referring_agency.name, r.owner_agency.name, r.created_at,
                        r.get_urgency_display(), shown, ""]  # fmt: skip
@@ -202,17 +207,6 @@ def referral_export(request: HttpRequest) -> HttpResponse:
 
 
 EXPORT_CHUNK = 2000
-
-
-def _chunks(items, size: int):
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 @login_required

@@ -231,7 +231,27 @@ def kept_condition(actor: User | None, name: str, model: type[models.Model], bui
         return Q(pk__in=[])
     if not kept[0]:  # no condition of its own (everything), or a shape not kept
         return build()
-    return RawSQL(*kept, output_field=BooleanField())  # noqa: S611
+    return _KeptCondition(*kept, table=table)
+
+
+class _KeptCondition(RawSQL):
+    """A kept condition's SQL: it names the model's table as it is named at the top of a query
+    on it, so it holds only there. Inside a subquery Django names that table U0 and the SQL
+    would test the outer query's row instead (a page of referrals chosen by a subquery read
+    every row of the table, each against the outer one); that is refused here, not run."""
+
+    def __init__(self, sql: str, params, *, table: str) -> None:
+        super().__init__(sql, params, output_field=BooleanField())
+        self.table = table
+
+    def as_sql(self, compiler, connection):
+        # None: compiled alone, for the top of a query on the table (`folded`'s annotations).
+        if compiler.query.base_table not in (None, self.table):
+            raise ValueError(
+                f"the policy's kept condition on {self.table} is used where the table is "
+                f"{compiler.query.base_table!r}: read it at the top of a query on the table"
+            )
+        return super().as_sql(compiler, connection)
 
 
 def visible_condition(actor: User | None, model: type[models.Model]) -> Q | RawSQL:

@@ -141,3 +141,14 @@ def test_the_agency_deadlines_are_its_own_visible_ones_in_due_order(
     for handoff in HandOff.objects.select_related("case"):
         mine = handoff.to_agency_id == ramsey_prosecutor.agency.pk
         assert (str(handoff.case.public_id) in page) is mine
+
+
+def test_a_kept_condition_refuses_to_run_where_its_table_is_a_subquerys(handed, wash_prosecutor):
+    """The kept SQL names the table as the top of a query does: inside a subquery it would test
+    the outer query's row (a page chosen by a subquery read every row, each against the outer
+    one). It is refused there, and read at the top it gives the visible rows."""
+    condition = access.visible_rows_condition(wash_prosecutor, HandOff)
+    chosen = HandOff.objects.filter(condition).values("pk")
+    with pytest.raises(ValueError, match="read it at the top of a query"):
+        list(HandOff.objects.filter(pk__in=chosen[:2]))
+    assert set(chosen.values_list("pk", flat=True)) == {h.pk for h in handed}

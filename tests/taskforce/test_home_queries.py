@@ -21,12 +21,13 @@ HOMES = {
     "wash_prosecutor": 10,
     # operations (one query for the page), arrests and their hand-offs, deadlines
     "wcso_liaison": 8,
-    # referrals with their victims in one query, deadlines
-    "scv_advocate": 6,
+    # referrals (the first ids in their order over every referral, then those rows with their
+    # victims), deadlines
+    "scv_advocate": 7,
     # a prosecutor's panels, access requests, work left behind (one query), the team
     "wash_supervisor": 12,
     "wcso_supervisor": 11,
-    "scv_supervisor": 9,
+    "scv_supervisor": 10,
 }
 
 
