@@ -654,59 +654,17 @@ def _visible_among(actor: User, membership: Membership, model, ids: set[int]) ->
 
 
 def _extra_among(actor: User, membership: Membership, model, ids: set[int]) -> set[int]:
-    """`_extra_ids(actor, membership, model)` among `ids` (ids of live rows): the grants, then
-    the related records, each asked for these few ids only and followed step by step, where
-    `_extra_ids` builds every id seen from elsewhere for PostgreSQL to hash (a person of the
-    attorney general's office, seen through 218,000 arrests granted by hand-off, took 4 s at
-    a million arrests to count a caseload page's victims; bench/bench_reports.py's data)."""
-    found = _granted_among(actor, membership, model, ids)
-    rules = rules_for(model)
-    for field in rules.follows:
-        left = ids - found
-        if not left:
-            break
-        parent = model._meta.get_field(field).related_model
-        links = dict(model.objects.filter(pk__in=left).values_list("pk", f"{field}_id"))
-        seen = _visible_among(actor, membership, parent, {p for p in links.values() if p})
-        found |= {pk for pk, parent_id in links.items() if parent_id in seen}
-    for label, field in rules.seen_through:
-        left = ids - found
-        if not left:
-            break
-        other = apps.get_model(label)
-        links = list(
-            other.objects.filter(**{f"{field}__in": left}).values_list("pk", f"{field}_id")
-        )
-        seen = _visible_among(actor, membership, other, {pk for pk, _ in links})
-        found |= {target for pk, target in links if pk in seen}
-    for field in rules.seen_by_agency_in:
-        left = ids - found
-        if not left:
-            break
-        found |= set(
-            model.objects.filter(pk__in=left, **{f"{field}_id": membership.agency_id}).values_list(
-                "pk", flat=True
-            )
-        )
-    return found
-
-
-def _granted_among(actor: User, membership: Membership, model, ids: set[int]) -> set[int]:
-    """The ids among `ids` granted to the actor's agency or to the actor to view, not lapsed
-    (`_granted_ids` for these ids only)."""
-    now = _now()
-    codename = _codename(Action.VIEW, model)
-    found = set()
-    for grants, holder in (
-        (get_group_obj_perms_model(model), {"group_id": membership.agency.group_id}),
-        (get_user_obj_perms_model(model), {"user": actor}),
-    ):
-        found |= set(
-            grants.objects.filter(
-                _live(now), permission__codename=codename, content_object_id__in=ids, **holder
-            ).values_list("content_object_id", flat=True)
-        )
-    return found
+    """`_extra_ids(actor, membership, model)` among `ids` (ids of live rows of other agencies):
+    those few rows tested by the policy as they are read (`visible_rows_condition`, kept
+    compiled), in one query. `_extra_ids` builds every id seen from elsewhere for PostgreSQL to
+    hash (a person of the attorney general's office, seen through 218,000 arrests granted by
+    hand-off, took 4 s at a million arrests to count a caseload page's victims); asked step by
+    step, grants then each kind of record that lends sight, a caseload's people took ten
+    queries (bench/bench_state_pages.py)."""
+    if membership.role not in rules_for(model).view:
+        return set()
+    seen = model.objects.filter(visible_rows_condition(actor, model), pk__in=ids)
+    return set(seen.values_list("pk", flat=True))
 
 
 def _elsewhere_query(actor: User, membership: Membership, model, among) -> QuerySet:
