@@ -332,12 +332,20 @@ def test_password_sign_in_and_pages_do_not_wait_on_an_unreachable_directory(
 def test_the_sign_in_button_with_the_directory_down_says_so_on_the_sign_in_page(
     client, sso_settings
 ):
-    from tests.workers import free_port
+    import socket
+    import uuid
 
-    sso_settings.OIDC_ISSUER = f"http://127.0.0.1:{free_port()}/openid"  # nobody answers there
-    response = client.get(reverse("oidc_authentication_init"))
-    assert response.status_code == 302 and response["Location"] == reverse("login")
-    page = client.get(response["Location"]).content.decode()
+    # A port held bound and never listening: connections to it are refused, and no other test
+    # process can start a server on it meanwhile; an issuer no test used before, so no
+    # discovery document is cached for it (the cache is shared: a free port that a parallel
+    # worker's directory had used found that directory's document, a failure seen in CI).
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        sso_settings.OIDC_ISSUER = f"http://127.0.0.1:{port}/openid-{uuid.uuid4().hex}"
+        response = client.get(reverse("oidc_authentication_init"))
+        assert response.status_code == 302 and response["Location"] == reverse("login")
+        page = client.get(response["Location"]).content.decode()
     assert sso.REFUSALS["directory_unreachable"].split(".")[0] in page
     assert signed_in_as(client) is None
 
