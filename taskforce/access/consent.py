@@ -105,10 +105,15 @@ def progress_shown(actor: User | None, record: models.Model) -> bool:
     model = type(record)
     if BY_LABEL[model._meta.label].progress_under_consent_of is None:
         return True
-    key = ("progress", getattr(actor, "pk", None), model._meta.label, record.pk)
     return recall(
-        key, lambda: model.objects.filter(progress_q(actor, model), pk=record.pk).exists()
+        _progress_key(actor, model, record.pk),
+        lambda: model.objects.filter(progress_q(actor, model), pk=record.pk).exists(),
     )
+
+
+def _progress_key(actor: User | None, model: type[models.Model], pk: int) -> tuple:
+    """Where the request keeps whether the actor sees a record's progress."""
+    return ("progress", getattr(actor, "pk", None), model._meta.label, pk)
 
 
 def progress_shown_each(actor: User | None, records: Iterable[models.Model]) -> dict[int, bool]:
@@ -134,7 +139,7 @@ def progress_shown_each(actor: User | None, records: Iterable[models.Model]) -> 
         )
         shown.update((pk, pk in found) for pk in asked)
     for pk, answer in shown.items():
-        remember(("progress", getattr(actor, "pk", None), model._meta.label, pk), answer)
+        remember(_progress_key(actor, model, pk), answer)
     return shown
 
 

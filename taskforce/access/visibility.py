@@ -418,18 +418,7 @@ def _extra_row_q(actor: User, membership: Membership, model) -> Q:
     related records' columns against their (few) visible ids. For the few rows of a period
     a report reads beside its rollups, where hashing every id the agency was granted cost more
     than the rows themselves (bench/bench_reports.py)."""
-    now = _now()
-    granted = _row_probe(_group_grants(membership, model, Action.VIEW).filter(_live(now)))
-    by_user = _row_probe(
-        get_user_obj_perms_model(model)
-        .objects.filter(
-            user=actor,
-            permission_id=_permission(Action.VIEW, model),
-            content_object_id=models.OuterRef("pk"),
-        )
-        .filter(_live(now))
-    )
-    match = Q(granted) | Q(by_user)
+    match = _granted_row_q(actor, membership, model, Action.VIEW)
     rules = rules_for(model)
     for field in rules.follows:
         parent = model._meta.get_field(field).related_model
@@ -617,8 +606,8 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
 
 def visible_among(actor: User | None, model: type[models.Model], ids: Iterable[int]) -> list[int]:
     """The ids among `ids` the actor may view: `visible(actor, model).filter(pk__in=ids)`, for a
-    page that knows the few records it shows. Records of the actor's own agency are decided from
-    their row; only the others are asked of the grants and related records (`_extra_among`)."""
+    page that knows the few records it shows, those rows tested as they are read
+    (`_visible_among`)."""
     membership = acting_membership(actor)
     if membership is None:
         return []
@@ -628,7 +617,7 @@ def visible_among(actor: User | None, model: type[models.Model], ids: Iterable[i
 def visible_of(actor: User | None, records: Iterable[models.Model]) -> list[models.Model]:
     """The records among `records` (of one model, already read with their owner and seal) the
     actor may view, in their order: `visible_among` for rows in hand. Those of the actor's own
-    agency are decided from their row, the others by `_extra_among`."""
+    agency are decided from their row, the others by `_visible_among`."""
     records = list(records)
     membership = acting_membership(actor)
     if not records or membership is None:
@@ -638,30 +627,19 @@ def visible_of(actor: User | None, records: Iterable[models.Model]) -> list[mode
         return []
     live = [record for record in records if not record.is_hidden]
     elsewhere = {r.pk for r in live if r.owner_agency_id != membership.agency_id}
-    seen = _extra_among(actor, membership, model, elsewhere) if elsewhere else set()
+    seen = _visible_among(actor, membership, model, elsewhere)
     return [r for r in live if r.owner_agency_id == membership.agency_id or r.pk in seen]
 
 
 def _visible_among(actor: User, membership: Membership, model, ids: set[int]) -> set[int]:
-    """`_visible_ids(actor, model)` among `ids`, as `visible_among` decides it."""
+    """`_visible_ids(actor, model)` among `ids`: those few rows tested by the policy as they are
+    read (`visible_rows_condition`, kept compiled), in one query. `_visible_ids` builds every id
+    seen from elsewhere for PostgreSQL to hash (a person of the attorney general's office, seen
+    through 218,000 arrests granted by hand-off, took 4 s at a million arrests to count a
+    caseload page's victims); asked step by step, the rows' owners, the grants, then each kind
+    of record that lends sight, a caseload's people took ten queries
+    (bench/bench_state_pages.py)."""
     if not ids or membership.role not in rules_for(model).view:
-        return set()
-    rows = model.objects.filter(model.live_q(), pk__in=ids).values_list("pk", "owner_agency_id")
-    shown, elsewhere = set(), set()
-    for pk, owner_id in rows:
-        (shown if owner_id == membership.agency_id else elsewhere).add(pk)
-    return shown | (_extra_among(actor, membership, model, elsewhere) if elsewhere else set())
-
-
-def _extra_among(actor: User, membership: Membership, model, ids: set[int]) -> set[int]:
-    """`_extra_ids(actor, membership, model)` among `ids` (ids of live rows of other agencies):
-    those few rows tested by the policy as they are read (`visible_rows_condition`, kept
-    compiled), in one query. `_extra_ids` builds every id seen from elsewhere for PostgreSQL to
-    hash (a person of the attorney general's office, seen through 218,000 arrests granted by
-    hand-off, took 4 s at a million arrests to count a caseload page's victims); asked step by
-    step, grants then each kind of record that lends sight, a caseload's people took ten
-    queries (bench/bench_state_pages.py)."""
-    if membership.role not in rules_for(model).view:
         return set()
     seen = model.objects.filter(visible_rows_condition(actor, model), pk__in=ids)
     return set(seen.values_list("pk", flat=True))
