@@ -111,18 +111,18 @@ def _filtered(queryset: QuerySet, actor: User, filters: CaseFilters) -> QuerySet
 def _parts(actor: User, filters: CaseFilters) -> list[QuerySet]:
     """The policy's parts (`access.visible_parts`) the scope can reach, each filtered.
 
-    "Shared" asks for other agencies' cases, which the owned part never holds; "agency" for the
-    agency's own, which the part from elsewhere never holds. Leaving the other part out spares
-    PostgreSQL walking it (all the agency's ~5,000 cases on the bench database, to keep none of
-    them: issue #22).
+    "Shared" asks for other agencies' cases, which the owned part (the first) never holds;
+    "agency" for the agency's own, which the parts from elsewhere never hold. Leaving the other
+    parts out spares PostgreSQL walking them (all the agency's ~5,000 cases on the bench
+    database, to keep none of them: issue #22).
     """
-    parts = access.visible_parts(actor, Case)
-    if len(parts) == 2 and filters.scope == "shared":
-        parts = parts[1:]
-    elif len(parts) == 2 and filters.scope == "agency":
-        parts = parts[:1]
-    elif filters.scope == "shared":
-        parts = [Case.objects.none()]  # only owned cases, or none at all
+    owned, *elsewhere = access.visible_parts(actor, Case)
+    if filters.scope == "shared":
+        parts = elsewhere or [Case.objects.none()]  # only owned cases, or none at all
+    elif filters.scope == "agency":
+        parts = [owned]
+    else:
+        parts = [owned, *elsewhere]
     return [_filtered(part, actor, filters) for part in parts]
 
 
