@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from cases.forms import HandOffForm
 from cases.models import HandOff
 from cases.selectors.arrests import arrests_by_ids
-from cases.selectors.handoffs import intake_queue
+from cases.selectors.handoffs import INTAKE_PAGE_SIZE, intake_queue
 from cases.services.handoffs import handoff_create
 from taskforce import access
+from taskforce.web import listing
 from taskforce.web.forms import add_service_errors
 
 
@@ -56,11 +57,17 @@ def handoff_new(request: HttpRequest) -> HttpResponse:
 def intake(request: HttpRequest) -> HttpResponse:
     """The prosecution agency's intake: arrests handed to it, newest first."""
     pending = request.GET.get("show") != "all"
-    handoffs = intake_queue(actor=request.user, pending=pending)
+    after = listing.cursor(request, HandOff)
+    page = intake_queue(actor=request.user, pending=pending, after=after, size=INTAKE_PAGE_SIZE)
     return render(
         request,
         "cases/intake.html",
-        {"page_title": "Intake", "handoffs": handoffs, "pending": pending},
+        {
+            "page_title": "Intake",
+            "handoffs": page.rows,
+            "pending": pending,
+            **listing.page_links(request, page),
+        },
     )
 
 
