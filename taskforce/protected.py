@@ -45,6 +45,11 @@ class Rules:
     seen_by_agency_in: tuple[str, ...] = ()
     # Shared only under a victim's recorded consent (victims.services.consent_record).
     share_needs_consent: bool = False
+    # Granted to other agencies in bulk, by a grant that never lapses (each hand-off grants its
+    # arrest to the prosecution agency: 218,000 to the largest): lists read those grants as a
+    # part of their own (`access.visible_parts`). Elsewhere a third part costs more than it
+    # spares (planning, ~5 ms a caseload page on bench/bench_pages.py).
+    granted_in_bulk: bool = False
 
     def roles_for(self, action: Action) -> frozenset[str]:
         return getattr(self, action.value)
@@ -139,6 +144,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
             share=frozenset({S, L}),
             detail_url="cases:arrest_detail",
             follows=("operation",),
+            granted_in_bulk=True,
         ),
         protected_fields=frozenset(
             {

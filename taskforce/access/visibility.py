@@ -585,10 +585,11 @@ def visible(actor: User | None, model: type[models.Model]) -> QuerySet:
 
 def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySet]:
     """The same records as `visible`, as disjoint parts: first the agency's own (the only part
-    when the role sees no record of the kind); then those of other agencies under a standing
+    when the role sees no record of the kind); then those seen from elsewhere. Of a kind
+    granted in bulk (`Rules.granted_in_bulk`, arrests) those are two parts: under a standing
     grant to the agency (a hand-off's) but for the children of records it follows; then the
-    rest seen from elsewhere (those children, and grants that lapse or are the actor's own,
-    but for the standing ones).
+    rest (those children, and grants that lapse or are the actor's own, but for the standing
+    ones).
 
     A list orders and limits each part apart and merges them; a count adds them up. Each part
     stays on its own index instead of probing grants row by row (bench/bench_access.py). The
@@ -612,6 +613,9 @@ def visible_parts(actor: User | None, model: type[models.Model]) -> list[QuerySe
     )  # fmt: skip
     pk = model._meta.pk
     elsewhere = unsealed.exclude(owner_agency_id=mine)
+    if not rules_for(model).granted_in_bulk:
+        extra = _compiled_ids(("extra", *key), lambda: _extra_ids(actor, membership, model), pk)
+        return [owned] if extra is None else [owned, elsewhere.filter(pk__in=extra)]
     standing = _compiled_ids(("standing", *key), lambda: _standing_ids(membership, model), pk)
     parts = [owned]
     if standing is not None:

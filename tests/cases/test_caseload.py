@@ -220,7 +220,7 @@ def test_the_total_counts_own_and_shared_in_cases_in_one_query(
         actor=ramsey_prosecutor, obj=theirs, to_agency=wash_prosecutor.agency, reason="Co-counsel"
     )
     parts = access.visible_parts(wash_prosecutor, Case)
-    assert len(parts) == 3  # owned; shared in by a standing grant; the rest from elsewhere
+    assert len(parts) == 2  # owned, and shared in
     with CaptureQueriesContext(connection) as counted:
         total = count_parts(parts)
     assert total == len(caseload) + 1 == sum(part.count() for part in parts)
