@@ -3,6 +3,8 @@ counted; the cursor of another agency's hand-off is a 404 (issue #22: the page s
 newest 200 of the 218,000 the largest agency received, with no way to the others)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.selectors.handoffs import intake_queue
@@ -70,3 +72,20 @@ def test_the_page_counts_the_waiting_links_the_next_and_refuses_another_agencys_
     client.logout()
     verified_login(client, ramsey_prosecutor)
     assert client.get(reverse("cases:intake"), {"after": newest[0].public_id}).status_code == 404
+
+
+def test_the_page_asks_as_many_queries_for_seven_rows_as_for_one(
+    client, handed, wash_prosecutor, monkeypatch
+):
+    """No per-row query: the columns the queue leaves unread (an arrest's narrative, address)
+    are never asked for row by row."""
+    verified_login(client, wash_prosecutor)
+    asked = {}
+    for size in (1, 7):
+        monkeypatch.setattr("cases.views.handoffs.INTAKE_PAGE_SIZE", size)
+        client.get(reverse("cases:intake"), {"show": "all"})  # warm: sessions, kept SQL
+        with CaptureQueriesContext(connection) as seen:
+            body = client.get(reverse("cases:intake"), {"show": "all"}).content.decode()
+        assert body.count('href="/cases/') >= size
+        asked[size] = len(seen)
+    assert asked[1] == asked[7]
