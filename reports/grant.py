@@ -25,10 +25,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.lookups import IsNull
 
 from cases.models import Case as CaseRecord
 from cases.models import CaseVictim, Charge, ChargeMonth
@@ -78,8 +80,13 @@ def trafficking_type(cases: Q) -> Case:
     # The labor cases (a few in a hundred) by their index, not a read of every case's kind.
     labor_cases = CaseRecord.objects.filter(kind=CaseKind.LABOR_TRAFFICKING).values("pk")
     labor = Exists(named.filter(case__in=labor_cases))
-    other = Exists(named.exclude(case__in=labor_cases))
-    # Each set of people is read once: `labor` is tested once per victim.
+    # The set of people in labor cases is read once and `labor` tested once per victim; a
+    # labor victim's other cases are then looked up by person (a scalar subquery, which
+    # PostgreSQL never hashes): hashing every other victim's cases (93,000) took longer than
+    # looking up the few labor victims' (issue #22, bench/bench_reports.py).
+    other = IsNull(
+        Subquery(named.exclude(case__kind=CaseKind.LABOR_TRAFFICKING).values("pk")[:1]), False
+    )
     return Case(
         When(
             labor,
@@ -216,9 +223,10 @@ def counted_once(actor: User, scope: Scope, *measures: _Once) -> list[int]:
     counts span, so on PostgreSQL each is counted in the month of its first charging or
     conviction (`Charge.defendant_charged_on`, `case_convicted_on`): from the prosecution rollup
     for the clean whole months; from the rows for those first counted in the rest of the
-    period, those first counted before it (with a count in it: the partial indexes
-    charge_later_count and charge_later_conviction hold those counts) and, in the clean months,
-    those of cases a supervisor's agency counts without owning them. The sets are apart, so
+    period (a supervisor's: of the agency's own cases), those first counted before it (with a
+    count in it: the partial indexes charge_later_count and charge_later_conviction hold those
+    counts) and, over the whole period, those of cases a supervisor's agency counts without
+    owning them. The sets are apart, so
     their counts add up; the figure is the rows' (tests/reports/test_rollups.py). Ten years of
     rows took 0.9 s (867,000 pairs) and 0.5-0.9 s (convictions, bench/bench_reports.py).
     Several measures of the same counts (cases with a conviction and counts convicted) are
@@ -233,9 +241,15 @@ def counted_once(actor: User, scope: Scope, *measures: _Once) -> list[int]:
         return _tallies(charges.filter(scope.dates(day)), measures, first=False)
     rolled = months.day_spans(clean)
     rest = months.rest_of(scope, rolled)
-    # A supervisor's rest tested on the case's columns, as the prosecution page does.
     charges = any_charges.filter(access.report_q(actor, CaseRecord, "case", joined=not parts.wide))
-    totals = _tallies(charges.filter(months.on_each_day(day, rest)), measures)
+    # A supervisor's rest: the agency's own counts, tested on the case's columns as the
+    # prosecution page does (`owned OR id IN extras` on the join read all million cases to
+    # hash-join a few weeks' counts: 160-200 ms of the largest supervisor's 12-month export,
+    # bench/bench_reports.py); what is shared in is read below over the whole period.
+    own = charges if parts.wide else any_charges.filter(
+        access.report_own_q(actor, CaseRecord, "case")
+    )  # fmt: skip
+    totals = _tallies(own.filter(months.on_each_day(day, rest)), measures)
     for i, measure in enumerate(measures):
         if measure.first:  # (their test repeats the partial index's condition)
             earlier = Q(**{f"{day}__gt": F(measure.first), f"{measure.first}__lt": scope.start})
@@ -251,10 +265,10 @@ def counted_once(actor: User, scope: Scope, *measures: _Once) -> list[int]:
         if not parts.wide:
             rollup = rollup.filter(case_owner_agency_id=parts.agency_id)
         totals[i] += rollup.aggregate(n=Sum("n"))["n"] or 0
-    if not parts.wide:  # the clean months' cases shared in, which the owner's rollup holds
+    if not parts.wide:  # the cases shared in, over the whole period (not the owner's rollup)
         shared = access.report_shared_in_q(actor, CaseRecord, "case")
-        in_rolled = any_charges.filter(shared, months.on_days(day, rolled))
-        totals = [t + n for t, n in zip(totals, _tallies(in_rolled, measures), strict=True)]
+        shared_in = any_charges.filter(shared, scope.dates(day))
+        totals = [t + n for t, n in zip(totals, _tallies(shared_in, measures), strict=True)]
     return totals
 
 

@@ -10,7 +10,7 @@ import uuid
 from pathlib import PurePath
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -215,6 +215,22 @@ class ServiceStatus(models.TextChoices):
     DECLINED = "declined", "Declined by the person"
 
 
+class DeliveredUntil(Func):
+    """A service's last day for the reports: the day it ended, or, not ended, a day after every
+    period (9999-12-31). The day is written into the SQL, not passed as a value, so that the
+    same expression in a report's query and in the index `service_delivered` is one that
+    PostgreSQL matches (reports.figures.victims.being_delivered)."""
+
+    template = "COALESCE(%(expressions)s, DATE '9999-12-31')"
+    output_field = models.DateField()
+
+    def __init__(self, ended_on="ended_on"):
+        super().__init__(ended_on)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="COALESCE(%(expressions)s, '9999-12-31')")
+
+
 class Service(models.Model):
     """A service offered to and delivered for a person the agency serves."""
 
@@ -233,6 +249,21 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["-offered_on", "-id"]
+        indexes = [
+            # Reports: the services being delivered in a period, those of its victims served
+            # and of the fiscal year before it, read from the index alone: by the last day
+            # (ended or not, one range), with what the reports read (issue #22).
+            models.Index(
+                DeliveredUntil(),
+                F("started_on"),
+                F("victim"),
+                F("kind"),
+                F("ended_on"),
+                F("id"),
+                name="service_delivered",
+                condition=Q(status__in=["delivering", "completed"]),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)

@@ -100,18 +100,21 @@ class Charge(models.Model):
     class Meta:
         ordering = ["defendant_id", "count_number", "id"]
         # Reports: counts filed and disposed in a period, with what the reports read of
-        # them, so that a period's counts are read from the index alone (issue #22).
+        # them, so that a period's counts are read from the index alone (issue #22); the
+        # first days too, which the grant export's defendants charged and cases with a
+        # conviction test beside the rollups.
         indexes = [
             models.Index(
                 fields=["filed_on"],
                 name="charge_filed",
                 include=["id", "case", "statute", "level", "case_arrested_on", "disposition",
-                         "disposed_on", "defendant"],
+                         "disposed_on", "defendant", "defendant_charged_on"],
             ),
             models.Index(
                 fields=["disposed_on"],
                 name="charge_disposed",
-                include=["id", "case", "disposition", "level", "defendant_charged_on"],
+                include=["id", "case", "disposition", "level", "defendant_charged_on",
+                         "case_convicted_on"],
             ),
             # The grant export's defendants charged, distinct (case, defendant) pairs of the
             # counts filed in the period: read in this order, no hash of the pairs (issue #22).

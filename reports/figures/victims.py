@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import GreaterThanOrEqual
 
 from cases.models.people import AgeGroup, Sex
 from referrals.models import ClosureReason, Referral, ReferralStatus, Region, SourceKind
@@ -33,7 +34,7 @@ from reports.figures.common import (
 from reports.tables import Cell, Figure
 from taskforce import access
 from taskforce.models import User
-from victims.models import Contact, Service, ServiceKind, Victim
+from victims.models import Contact, DeliveredUntil, Service, ServiceKind, Victim
 
 AGE_GROUPS = [(g.value, g.label) for g in AgeGroup]
 GENDERS = [(s.value, s.label) for s in Sex]
@@ -41,10 +42,11 @@ GENDERS = [(s.value, s.label) for s in Sex]
 
 def being_delivered(start: dt.date, end: dt.date) -> Q:
     """A service being delivered at some time from `start` to `end` (local days, inclusive):
-    delivering or completed, started by the end and not ended before the start."""
-    return Q(status__in=DELIVERED, started_on__lte=end) & (
-        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
-    )
+    delivering or completed, started by the end and not ended before the start. Not ended or
+    ended by then is one range of `DeliveredUntil`, which the index service_delivered holds
+    with what the reports read: a year's served victims and services read from it alone, not
+    from every service's row (issue #22)."""
+    return Q(GreaterThanOrEqual(DeliveredUntil(), start), status__in=DELIVERED, started_on__lte=end)
 
 
 def _being_delivered(scope: Scope) -> Q:

@@ -11,7 +11,7 @@ from cases.models.people import Person, Sex
 from referrals.models import ClosureReason, Referral, ReferralStatus, Region, SourceKind
 from referrals.services import referral_send
 from reports import disclosure, grant
-from reports.figures import Scope, counts_table, victims_section
+from reports.figures import Scope, being_delivered, counts_table, victims_section
 from reports.figures.victims import _status_shown
 from reports.grant import grant_rows, served_in_fiscal_year, trafficking_type
 from reports.tables import Table
@@ -149,3 +149,65 @@ def test_new_and_continuing_victims_from_one_group_by_show_what_each_measure_sho
         else:  # rounded by their own keys: within 4 of the counts
             new = int(values[("Victims served, new", "age group: total")])
             assert abs(new - 30) <= 4 and new % 5 == 0
+
+
+def test_the_type_of_trafficking_and_service_days_are_what_each_victims_cases_and_services_say(
+    coordinator, advocacy_center, advocate, wash_prosecutor
+):
+    """Each victim's type of trafficking from the cases naming them that the viewer counts
+    (labor alone, labor and another kind, another kind, none, a labor case sealed), and a
+    victim served exactly when a delivering or completed service of theirs overlaps the period
+    by a day or more (issue #22: the labor victim's other cases are looked up one by one, and
+    a service's days read as one range of its last day)."""
+    from cases.models import CaseVictim
+    from cases.services.cases import case_create
+    from taskforce.sealing import record_seal
+    from tests.factories import UserFactory
+
+    labor = case_create(actor=wash_prosecutor, number="26-CR-0701", kind="labor_trafficking")
+    labor_too = case_create(actor=wash_prosecutor, number="26-CR-0702", kind="labor_trafficking")
+    sex = case_create(actor=wash_prosecutor, number="26-CR-0703", kind="trafficking")
+    sealed = case_create(actor=wash_prosecutor, number="26-CR-0704", kind="labor_trafficking")
+    record_seal(actor=UserFactory(is_superuser=True, is_staff=True), obj=sealed,
+                reason="Court order 26-X-9")  # fmt: skip
+    q2_start, q2_end = FY2026_Q2.start, FY2026_Q2.end
+    day = dt.timedelta(days=1)
+    # name: (cases naming the victim, their services as (status, started, ended))
+    plan = {
+        "labor": ([labor, labor_too], [("delivering", q2_start, None)]),
+        "both": ([labor, sex], [("completed", q2_start - 30 * day, q2_start)]),
+        "sex": ([sex], [("delivering", q2_end, None)]),
+        "none": ([], [("completed", q2_end - day, q2_end + 9 * day)]),
+        "sealed": ([sealed, sex], [("delivering", q2_start, q2_end)]),
+        "ended before": ([labor], [("completed", q2_start - 30 * day, q2_start - day)]),
+        "starts after": ([labor], [("delivering", q2_end + day, None)]),
+        "offered": ([labor], [("offered", None, None), ("declined", None, None)]),
+    }
+    for name, (cases, services) in plan.items():
+        person = Person.objects.create(
+            first_name="Survivor", last_name=name, owner_agency=advocacy_center,
+            created_by=advocate, updated_by=advocate,
+        )  # fmt: skip
+        victim = Victim.objects.create(
+            person=person, identified_on=dt.date(2025, 10, 2), identified_how="sting",
+            owner_agency=advocacy_center, created_by=advocate, updated_by=advocate,
+        )  # fmt: skip
+        for case in cases:
+            CaseVictim.objects.create(case=case, person=person)
+        for status, started, ended in services:
+            Service.objects.create(
+                victim=victim, kind="housing", status=status, started_on=started,
+                ended_on=ended, recorded_by=advocate,
+            )  # fmt: skip
+
+    victims = access.report_rows(coordinator, Victim)
+    served = served_in_fiscal_year(victims, FY2026_Q2).annotate(
+        trafficking=trafficking_type(access.report_q(coordinator, grant.CaseRecord, "case"))
+    )
+    found = dict(served.values_list("person__last_name", "trafficking"))
+    assert found == {
+        "labor": "labor", "both": "both", "sex": "sex", "none": "sex", "sealed": "sex",
+    }  # fmt: skip
+    # The services of the period, as the services table counts them: the same five.
+    delivered = Service.objects.filter(being_delivered(q2_start, q2_end))
+    assert sorted(delivered.values_list("victim__person__last_name", flat=True)) == sorted(found)
