@@ -377,6 +377,31 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
     assert any("appearance" in label.lower() for label in rules), rules
 
 
+def test_a_record_marks_the_months_of_its_own_deadlines_not_those_of_another_type_with_its_id(
+    varied, wash_prosecutor
+):
+    """A case and an arrest with the same id: sealing the case marks the months of the case's
+    deadlines, not of the arrest's (migration 0055: the lookup read `t.model = t.model`)."""
+    case = varied["jan"].case
+    arrest_type, case_type = (ContentType.objects.get_for_model(m) for m in (Arrest, Case))
+    Deadline.objects.filter(content_type=case_type, object_id=case.pk).delete()
+    common = {
+        "object_id": case.pk, "rule": "test", "rule_version": 1, "title": "Test deadline",
+        "source": "Test", "responsible_agency": wash_prosecutor.membership.agency,
+    }  # fmt: skip
+    Deadline.objects.create(content_type=case_type, event_at=local(1, 2), due_at=local(1, 20),
+                            **common)  # fmt: skip
+    Deadline.objects.create(content_type=arrest_type, event_at=local(4, 2), due_at=local(4, 20),
+                            **common)  # fmt: skip
+    CourtEvent.objects.filter(case=case).delete()
+    rollups.report_months_rebuild_all()
+    assert not ReportMonth.objects.filter(family=rollups.DEADLINES, month=month(4), is_stale=True)
+    record_seal(actor=UserFactory(is_superuser=True, is_staff=True), obj=case,
+                reason="Court order 26-X-5")  # fmt: skip
+    stale = ReportMonth.objects.filter(family=rollups.DEADLINES, is_stale=True)
+    assert set(stale.values_list("month", flat=True)) & {month(1), month(4)} == {month(1)}
+
+
 def test_the_trends_page_read_from_the_rollups_shows_the_rows_themselves(
     client, varied, viewers, wash_prosecutor, sheriff_liaison
 ):
