@@ -827,6 +827,14 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT version()")
         (pg_version,) = cur.fetchone()
+        # What PostgreSQL may keep in memory: at the default 128 MB of shared buffers most
+        # pages of the 8.5 GB data set come from the operating system's cache.
+        cur.execute(
+            "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name)"
+            " FROM unnest(ARRAY['shared_buffers', 'effective_cache_size', 'work_mem',"
+            " 'max_parallel_workers_per_gather']) AS name"
+        )
+        (pg_settings,) = cur.fetchone()
         counts = {}
         for table in ("cases_case", "cases_arrest", "cases_operation", "cases_handoff",
                       "cases_charge", "cases_sentence", "victims_victim", "referrals_referral",
@@ -838,6 +846,7 @@ def main() -> None:
     print("Reports benchmark (bench/bench_reports.py)")
     print(f"  database   {connection.settings_dict['NAME']} on {pg_version.split(',')[0]}")
     print("  data set   " + ", ".join(f"{t.split('_', 1)[1]} {n:,}" for t, n in counts.items()))
+    print(f"  settings   {pg_settings} (reports set work_mem 64MB)")
     print(f"  seed time  {seed_time}")
     for role, user in people.items():
         print(f"  {role:12}{user.username}, {user.membership.role} of {user.membership.agency}")
