@@ -215,6 +215,11 @@ class ServiceStatus(models.TextChoices):
     DECLINED = "declined", "Declined by the person"
 
 
+# The statuses of a service being (or having been) delivered: the reports count these, and the
+# index service_delivered holds only them (its condition and the queries' must agree).
+DELIVERED = [ServiceStatus.DELIVERING, ServiceStatus.COMPLETED]
+
+
 class DeliveredUntil(Func):
     """A service's last day for the reports: the day it ended, or, not ended, a day after every
     period (9999-12-31). The day is written into the SQL, not passed as a value, so that the
@@ -261,7 +266,7 @@ class Service(models.Model):
                 F("ended_on"),
                 F("id"),
                 name="service_delivered",
-                condition=Q(status__in=["delivering", "completed"]),
+                condition=Q(status__in=DELIVERED),
             ),
         ]
         constraints = [

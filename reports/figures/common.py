@@ -13,11 +13,9 @@ from django.utils import timezone
 from cases.models.cases import CaseOutcome
 from reports.disclosure import Tally, record_key
 from reports.tables import Table
-from victims.models import ServiceStatus
 
 UNLIMITED = 2**62  # a LIMIT that limits nothing (`median_days`)
 OUTCOMES = CaseOutcome.choices  # an arrest's outcome, as the operations tables count it
-DELIVERED = [ServiceStatus.DELIVERING, ServiceStatus.COMPLETED]
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,15 @@ def on_each_day(field: str, spans: list[tuple[dt.date, dt.date]]) -> Q:
     return Q(**{f"{field}__in": days})
 
 
+def at_times_each(field: str, spans: list[tuple[dt.date, dt.date]]) -> list[Q]:
+    """`at_times` of each span apart, for one query per span: one range of a time is read
+    from an index that covers what the query reads alone, where an OR of ranges made
+    PostgreSQL scan the index by bitmap and read every row's page (the rest of a period beside
+    its clean months: 72 to 37 ms of the largest supervisor's arrests, 48 to 10-20 ms of the
+    coordinator's cases, bench/bench_reports.py)."""
+    return [at_times(field, [span]) for span in spans]
+
+
 def at_times(field: str, spans: list[tuple[dt.date, dt.date]]) -> Q:
     """Rows whose time `field` falls in the spans' days (local midnights)."""
     match = Q(pk__in=[])

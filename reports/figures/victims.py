@@ -21,7 +21,6 @@ from django.db.models.lookups import GreaterThanOrEqual
 from cases.models.people import AgeGroup, Sex
 from referrals.models import ClosureReason, Referral, ReferralStatus, Region, SourceKind
 from reports.figures.common import (
-    DELIVERED,
     DaysBetween,
     Scope,
     counted_table,
@@ -34,7 +33,7 @@ from reports.figures.common import (
 from reports.tables import Cell, Figure
 from taskforce import access
 from taskforce.models import User
-from victims.models import Contact, DeliveredUntil, Service, ServiceKind, Victim
+from victims.models import DELIVERED, Contact, DeliveredUntil, Service, ServiceKind, Victim
 
 AGE_GROUPS = [(g.value, g.label) for g in AgeGroup]
 GENDERS = [(s.value, s.label) for s in Sex]
