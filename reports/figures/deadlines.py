@@ -39,6 +39,7 @@ DEADLINE_OUTCOMES = [
     ("waived", "Waived"),
     ("open", "Not yet due"),
 ]
+OUTCOME_NAMES = [key for key, _ in DEADLINE_OUTCOMES]
 # Deadlines about victims' and referrals' records count those people: suppressed like them.
 PEOPLE_RECORDS = {"referrals.Referral", "victims.Consent"}
 
@@ -137,7 +138,7 @@ def _outcome_groups(deadlines: QuerySet, now: dt.datetime) -> list[dict]:
     only). One CASE grouped by, not a filtered count and key per outcome: ten aggregates, each
     with its condition, built and compiled for each of a page's eleven queries cost the
     largest supervisor's deadlines page about a third of its Python time (issue #22)."""
-    names = [key for key, _ in DEADLINE_OUTCOMES]
+    names = OUTCOME_NAMES
     groups: dict[tuple, dict] = {}
     rows = (
         deadlines.annotate(outcome=_outcome(now))
@@ -164,7 +165,7 @@ def deadlines_section(actor: User, scope: Scope) -> dict:
         ContentType.objects.get_for_model(apps.get_model(label)).pk for label in PEOPLE_RECORDS
     }
     groups = _deadline_groups(actor, scope, now)
-    names = [key for key, _ in DEADLINE_OUTCOMES]
+    names = OUTCOME_NAMES
     headers = [label for _, label in DEADLINE_OUTCOMES]
 
     def fold(key: str, of_people: bool) -> dict:
@@ -270,7 +271,7 @@ def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
     """The clean months' deadlines of the records the viewer counts by owner: every unsealed one
     for the coordinator, the agency's own for a supervisor, and the arrests its standing grants
     reach (hand-offs, DeadlineGrantMonth); as groups like the rows'."""
-    names = [key for key, _ in DEADLINE_OUTCOMES]
+    names = OUTCOME_NAMES
     rows = DeadlineMonth.objects.filter(month__in=clean, is_record_live=True).filter(
         scope.where(None, "responsible_agency_id")
     )
