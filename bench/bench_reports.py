@@ -64,7 +64,11 @@ from django.utils import timezone
 from bench.bench_access import ensure_database
 from cases.models import Arrest, Case, Person, ReportMonth
 from cases.services.outcomes import case_outcomes_refresh
-from cases.services.rollups import report_months_rebuild_all, report_months_rebuild_due
+from cases.services.rollups import (
+    report_days_rebuild_due,
+    report_months_rebuild_all,
+    report_months_rebuild_due,
+)
 from deadlines.rules import RULES
 from referrals.models import Referral, Region
 from taskforce.models import Agency, AgencyKind, County, Deadline, Role, User
@@ -812,8 +816,10 @@ def main() -> None:
             months = report_months_rebuild_all()
         else:  # a family added since the seed, or months a write made stale: as the beat would
             months = report_months_rebuild_due()
-        if months:
-            print(f"report rollups built: {months} months in {time.perf_counter() - started:.1f} s")
+        days = report_days_rebuild_due()  # the current month's days over since the seed
+        if months or days:
+            print(f"report rollups built: {months} months, {days} days"
+                  f" in {time.perf_counter() - started:.1f} s")  # fmt: skip
     if args.seed_only:
         print(f"seed time: {seed_time}")
         return

@@ -6,6 +6,10 @@ PostgreSQL only: triggers on arrests, cases, counts, sentences, hearings and dea
 switch them off) mark a month stale whenever a row it rolls up may have changed;
 reports.figures reads a whole month from a rollup only while its `ReportMonth` row is clean, and
 everything else from the rows themselves (cases.services.rollups says more).
+
+The deadlines report also keeps its rollup by local day (`DeadlineDay`, `DeadlineGrantDay`,
+clean while their `ReportDay` row is): a period's partial months, the current one included,
+are read from them for the days that are over, and only today's deadlines from the rows.
 """
 
 from __future__ import annotations
@@ -200,3 +204,63 @@ class DeadlineGrantMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.n} deadlines granted due in {self.month:%Y-%m}"
+
+
+class ReportDay(models.Model):
+    """A local day of a rollup `family` kept by day (the deadlines report's), as `ReportMonth`
+    is a month: built (in `zone`'s local days) and clean, or stale; no row, never built. A
+    write marks the UTC days of the row's time and 14 hours either side stale, which holds
+    its local day in any zone. A month's build builds and marks its days too."""
+
+    family = models.CharField(max_length=20)
+    day = models.DateField()
+    is_stale = models.BooleanField(default=True)
+    zone = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["family", "day"], name="report_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.day:%Y-%m-%d}{' (stale)' if self.is_stale else ''}"
+
+
+class DeadlineDay(models.Model):
+    """`DeadlineMonth` by local day of the due time: what a partial month of a period (its
+    first, the current one) counts, read without the deadlines themselves."""
+
+    day = models.DateField()
+    content_type_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    responsible_agency_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, blank=True)
+    record_owner_agency_id = models.BigIntegerField(null=True)
+    is_record_live = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "record_owner_agency_id"], name="deadline_day_owner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} deadlines due on {self.day:%Y-%m-%d}"
+
+
+class DeadlineGrantDay(models.Model):
+    """`DeadlineGrantMonth` by local day of the due time."""
+
+    day = models.DateField()
+    content_type_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    responsible_agency_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, blank=True)
+    group_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "group_id"], name="deadline_grant_day_group")]
+
+    def __str__(self) -> str:
+        return f"{self.n} deadlines granted due on {self.day:%Y-%m-%d}"

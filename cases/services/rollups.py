@@ -13,6 +13,10 @@ Design (issue #22):
 - A month is rebuilt in its own transaction, which first marks its `ReportMonth` row clean: a
   write committing meanwhile either waits for that row (and marks it stale again after) or was
   committed before this transaction's later statements read the arrests.
+- The deadlines report's rollup is also kept by local day (`DeadlineDay`, `DeadlineGrantDay`,
+  `ReportDay`): a month's build builds its days, and the days of the current month that are
+  over are rebuilt apart as they go stale, so a period's partial months (its first and the
+  current one) are read from rollups too, all but today.
 """
 
 from __future__ import annotations
@@ -34,8 +38,11 @@ from cases.models import (
     CaseMonth,
     Charge,
     ChargeMonth,
+    DeadlineDay,
+    DeadlineGrantDay,
     DeadlineGrantMonth,
     DeadlineMonth,
+    ReportDay,
     ReportMonth,
     Sentence,
     SentenceMonth,
@@ -183,9 +190,9 @@ GROUP BY 1, 2, 3, 4
 # by and whether it may be counted: a case or arrest unsealed or gone (a report tests its id
 # against the sealed ids), a hearing's case unsealed and there.
 DEADLINES_SQL = """
-INSERT INTO cases_deadlinemonth (month, content_type_id, rule, responsible_agency_id, outcome,
+INSERT INTO cases_deadline{unit} ({unit}, content_type_id, rule, responsible_agency_id, outcome,
     record_owner_agency_id, is_record_live, n)
-SELECT date_trunc('month', d.due_at AT TIME ZONE %(zone)s)::date, d.content_type_id, d.rule,
+SELECT date_trunc('{unit}', d.due_at AT TIME ZONE %(zone)s)::date, d.content_type_id, d.rule,
        d.responsible_agency_id,
        CASE WHEN d.status = 'met' AND d.closed_at <= d.due_at THEN 'on_time'
             WHEN d.status = 'met' AND d.closed_at > d.due_at THEN 'late'
@@ -209,9 +216,9 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7
 # The deadlines of unsealed arrests an agency's group holds a standing view grant on without
 # owning the arrest (DeadlineGrantMonth), as GRANT_ROLLUP_SQL holds the arrests themselves.
 DEADLINES_GRANT_SQL = """
-INSERT INTO cases_deadlinegrantmonth (month, content_type_id, rule, responsible_agency_id,
+INSERT INTO cases_deadlinegrant{unit} ({unit}, content_type_id, rule, responsible_agency_id,
     outcome, group_id, n)
-SELECT date_trunc('month', d.due_at AT TIME ZONE %(zone)s)::date, d.content_type_id, d.rule,
+SELECT date_trunc('{unit}', d.due_at AT TIME ZONE %(zone)s)::date, d.content_type_id, d.rule,
        d.responsible_agency_id,
        CASE WHEN d.status = 'met' AND d.closed_at <= d.due_at THEN 'on_time'
             WHEN d.status = 'met' AND d.closed_at > d.due_at THEN 'late'
@@ -235,7 +242,15 @@ FAMILIES = {
     PROSECUTION: (["cases_casemonth", "cases_chargemonth", "cases_sentencemonth"], PROSECUTION_SQL),
     DEADLINES: (
         ["cases_deadlinemonth", "cases_deadlinegrantmonth"],
-        [DEADLINES_SQL, DEADLINES_GRANT_SQL],
+        [sql.format(unit="month") for sql in (DEADLINES_SQL, DEADLINES_GRANT_SQL)],
+    ),
+}
+
+# Families also kept by local day (cases.models.ReportDay): their tables by day and inserts.
+DAY_FAMILIES = {
+    DEADLINES: (
+        ["cases_deadlineday", "cases_deadlinegrantday"],
+        [sql.format(unit="day") for sql in (DEADLINES_SQL, DEADLINES_GRANT_SQL)],
     ),
 }
 
@@ -243,6 +258,15 @@ MARK_CLEAN_SQL = """
 INSERT INTO cases_reportmonth (family, month, is_stale, zone, built_at)
 SELECT %(family)s, m, false, %(zone)s, now() FROM unnest(%(months)s::date[]) AS m ORDER BY m
 ON CONFLICT (family, month) DO UPDATE
+SET is_stale = false, zone = EXCLUDED.zone, built_at = EXCLUDED.built_at
+"""
+
+
+MARK_DAYS_CLEAN_SQL = """
+INSERT INTO cases_reportday (family, day, is_stale, zone, built_at)
+SELECT %(family)s, d::date, false, %(zone)s, now()
+FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS d ORDER BY 2
+ON CONFLICT (family, day) DO UPDATE
 SET is_stale = false, zone = EXCLUDED.zone, built_at = EXCLUDED.built_at
 """
 
@@ -295,6 +319,30 @@ def _build(family: str, months: list[dt.date]) -> None:
             )
         for insert in inserts:
             cursor.execute(insert, params)
+    if family in DAY_FAMILIES:
+        _build_days(family, months[0], next_month(months[-1]))
+
+
+def _build_days(family: str, first: dt.date, after: dt.date) -> None:
+    """Mark clean, then replace the family's rollup rows by day of the local days [first,
+    after) (one transaction, the caller's), as `_build` does months."""
+    zone = settings.TIME_ZONE
+    since, until = (
+        timezone.make_aware(dt.datetime.combine(day, dt.time.min)) for day in (first, after)
+    )
+    tables, inserts = DAY_FAMILIES[family]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MARK_DAYS_CLEAN_SQL,
+            {"family": family, "zone": zone, "first": first, "last": after - dt.timedelta(1)},
+        )
+        for table in tables:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE day >= %s AND day < %s",  # noqa: S608 - our names
+                [first, after],
+            )
+        for insert in inserts:
+            cursor.execute(insert, {"zone": zone, "since": since, "until": until})
 
 
 def report_months_rebuild(months: Iterable[dt.date], family: str = FAMILY) -> int:
@@ -356,6 +404,42 @@ def report_months_due(today: dt.date | None = None, family: str = FAMILY) -> lis
     return sorted(due)
 
 
+def report_days_due(today: dt.date | None = None, family: str = DEADLINES) -> list[dt.date]:
+    """Days of the current month that are over (before `today`) to rebuild in a family kept by
+    day: stale, built in another zone, or never built. The days of earlier months are built
+    with their month (a write marks both stale)."""
+    today = today or timezone.localdate()
+    first = month_start(today)
+    clean = set(
+        ReportDay.objects.filter(
+            family=family, is_stale=False, zone=settings.TIME_ZONE, day__gte=first, day__lt=today
+        ).values_list("day", flat=True)
+    )
+    days = (first + dt.timedelta(days=n) for n in range((today - first).days))
+    return [day for day in days if day not in clean]
+
+
+def report_days_rebuild(days: Iterable[dt.date], family: str = DEADLINES) -> int:
+    """Rebuild these days of a family kept by day, each in its own transaction."""
+    if not is_supported():
+        return 0
+    done = 0
+    for day in sorted(set(days)):
+        with transaction.atomic():
+            _build_days(family, day, day + dt.timedelta(days=1))
+        done += 1
+    return done
+
+
+def report_days_rebuild_due(today: dt.date | None = None) -> int:
+    """The beat task's other work: every family's days of the current month due."""
+    if not is_supported():
+        return 0
+    return sum(
+        report_days_rebuild(report_days_due(today, family), family) for family in DAY_FAMILIES
+    )
+
+
 def report_months_rebuild_due(today: dt.date | None = None) -> int:
     """The beat task's work: rebuild every family's months due, one transaction each."""
     if not is_supported():
@@ -372,12 +456,16 @@ def report_months_rebuild_all(today: dt.date | None = None) -> int:
     if not is_supported():
         return 0
     firsts = [day for day in map(_first_day, FAMILIES) if day is not None]
-    months = _months(min(firsts, default=None), month_start(today or timezone.localdate()))
+    today = today or timezone.localdate()
+    months = _months(min(firsts, default=None), month_start(today))
     if not months:
         return 0
     with transaction.atomic():
         for family in FAMILIES:
             _build(family, months)
+        for family in DAY_FAMILIES:  # and the current month's days that are over
+            if today > month_start(today):
+                _build_days(family, month_start(today), today)
     analyze(
         ArrestMonth,
         ArrestGrantMonth,
@@ -387,5 +475,8 @@ def report_months_rebuild_all(today: dt.date | None = None) -> int:
         DeadlineMonth,
         DeadlineGrantMonth,
         ReportMonth,
+        DeadlineDay,
+        DeadlineGrantDay,
+        ReportDay,
     )
     return len(months)

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from cases.models import DeadlineGrantMonth, DeadlineMonth
+from cases.models import DeadlineDay, DeadlineGrantDay, DeadlineGrantMonth, DeadlineMonth
 from cases.services import rollups
 from deadlines.records import DEADLINE_RECORDS, guard_model
 from deadlines.rules import RULES
@@ -211,10 +211,11 @@ def _deadline_groups(actor: User, scope: Scope, now: dt.datetime) -> list:
     are folded by the caller.
 
     On PostgreSQL the whole months of the period that are over and that the monthly rollup holds
-    clean (cases.models.rollups.DeadlineMonth) are read from it, and the rest from the rows: the
-    partial months at both ends, stale months, the people's deadlines (keyed) and what a
-    supervisor counts through another agency's share. Either way the figures are those of the
-    deadlines themselves (tests/reports/test_rollups.py)."""
+    clean (cases.models.rollups.DeadlineMonth) are read from it, the other days that are over
+    and that the rollup by day holds clean (DeadlineDay: the partial months at both ends) from
+    that, and the rest from the rows: today, stale days, the people's deadlines (keyed) and
+    what a supervisor counts through another agency's share. Either way the figures are those
+    of the deadlines themselves (tests/reports/test_rollups.py)."""
     clean = [
         month
         for month in months.clean_months(scope, rollups.DEADLINES)
@@ -229,10 +230,17 @@ def _deadline_groups(actor: User, scope: Scope, now: dt.datetime) -> list:
         deadlines = deadlines.filter(scope.where(None, "responsible_agency"))
         return _outcome_groups(deadlines, now)
 
-    if not clean:
+    # The other days of the period that are over (before today), where clean by day: the
+    # partial months read from the rows cost the largest supervisor about 100 ms of probing
+    # each case deadline's owner in a month's worth of days (bench/bench_reports.py).
+    month_spans = months.day_spans(clean)
+    days = months.clean_days(
+        months.rest_of(scope, month_spans), rollups.DEADLINES, before=timezone.localdate(now)
+    )
+    spans = months.merged(month_spans + [(day, day + dt.timedelta(days=1)) for day in days])
+    if not spans:
         return grouped(report_deadlines(actor))
-    spans = months.day_spans(clean)
-    rolled = _within("due_at", spans)  # the clean months (no empty term: it sits in a CASE)
+    rolled = _within("due_at", spans)  # the clean days (no empty term: it sits in a CASE)
     # Each part read apart (issue #22): in one query, PostgreSQL read every deadline of the
     # period from the due index and tested each (3.1M for ten years, 1.4 s for the largest
     # agency's supervisor, bench/bench_reports.py). The people's deadlines (keyed, never
@@ -242,9 +250,9 @@ def _deadline_groups(actor: User, scope: Scope, now: dt.datetime) -> list:
         found = _record_match(actor, label, None)
         groups += grouped(Deadline.objects.filter(found, content_type=_content_type(label)))
     # The case records' beside the rollups, type by type (each read from the index by type
-    # and due time alone): the rest of the period (a few weeks at each end) span by span, and
-    # in the clean months the few the rollups do not hold (none for the coordinator), found
-    # from their records' ids.
+    # and due time alone): the rest of the period (today, stale days) span by span, and in the
+    # clean days the few the rollups do not hold (none for the coordinator), found from their
+    # records' ids.
     rest = months.rest_of(scope, spans)
     in_clean = _within("due", spans)
     for label in rollups.DEADLINE_ROLLED:
@@ -256,7 +264,7 @@ def _deadline_groups(actor: User, scope: Scope, now: dt.datetime) -> list:
         if found is not None:  # by the records' ids only (deadline_record holds the due time)
             clean_rows = of_type.annotate(due=_not_indexed("due_at")).filter(found, in_clean)
             groups += grouped(clean_rows, timed=False)
-    groups.extend(_rolled_up(actor, scope, clean))
+    groups.extend(_rolled_up(actor, scope, clean, days))
     return groups
 
 
@@ -267,14 +275,12 @@ def _rolled_types() -> dict[int, str]:
     }
 
 
-def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
-    """The clean months' deadlines of the records the viewer counts by owner: every unsealed one
-    for the coordinator, the agency's own for a supervisor, and the arrests its standing grants
-    reach (hand-offs, DeadlineGrantMonth); as groups like the rows'."""
+def _rolled_up(actor: User, scope: Scope, clean: list[dt.date], days: list[dt.date]) -> list[dict]:
+    """The clean months' and clean days' deadlines of the records the viewer counts by owner:
+    every unsealed one for the coordinator, the agency's own for a supervisor, and the arrests
+    its standing grants reach (hand-offs, DeadlineGrantMonth and DeadlineGrantDay); as groups
+    like the rows'."""
     names = OUTCOME_NAMES
-    rows = DeadlineMonth.objects.filter(month__in=clean, is_record_live=True).filter(
-        scope.where(None, "responsible_agency_id")
-    )
     counted = Q(pk__in=[])
     for content_type, label in _rolled_types().items():
         parts = access.report_parts(actor, guard_model(label))
@@ -284,16 +290,28 @@ def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
         if not parts.wide:
             match &= Q(record_owner_agency_id=parts.agency_id)
         counted |= match
-    tables = [rows.filter(counted)]
-    for content_type, label in _rolled_types().items():
-        granted = label in rollups.DEADLINE_GRANT_ROLLED
-        parts = access.report_granted_parts(actor, guard_model(label)) if granted else None
-        if parts is not None:  # and those its standing grants reach (hand-offs)
-            tables.append(
-                DeadlineGrantMonth.objects.filter(
-                    month__in=clean, content_type_id=content_type, group_id=parts.group_id
-                ).filter(scope.where(None, "responsible_agency_id"))
-            )
+    granted = {
+        content_type: access.report_granted_parts(actor, guard_model(label))
+        for content_type, label in _rolled_types().items()
+        if label in rollups.DEADLINE_GRANT_ROLLED
+    }
+    in_scope = scope.where(None, "responsible_agency_id")
+    tables = []
+    for by_owner, by_grantee, unit, clean_ones in (
+        (DeadlineMonth, DeadlineGrantMonth, "month", clean),
+        (DeadlineDay, DeadlineGrantDay, "day", days),
+    ):
+        if not clean_ones:
+            continue
+        within = Q(**{f"{unit}__in": clean_ones})
+        tables.append(by_owner.objects.filter(within, counted, in_scope, is_record_live=True))
+        for content_type, parts in granted.items():
+            if parts is not None:  # and those its standing grants reach (hand-offs)
+                tables.append(
+                    by_grantee.objects.filter(
+                        within, in_scope, content_type_id=content_type, group_id=parts.group_id
+                    )
+                )
     found = [
         group
         for table in tables
@@ -303,7 +321,7 @@ def _rolled_up(actor: User, scope: Scope, clean: list[dt.date]) -> list[dict]:
     ]
     groups: dict[tuple, dict] = {}
     for group in found:
-        # The months are over: a deadline still open is past its time.
+        # The months and days are over: a deadline still open is past its time.
         outcome = "missed" if group["outcome"] == "open" else group["outcome"]
         if outcome not in names:
             continue

@@ -1,5 +1,6 @@
 """Which whole months of a report's period its monthly rollups hold clean (cases.models.rollups),
-and the rest of the period, where the rows themselves are counted."""
+which of the other days a rollup kept by day holds clean, and the rest of the period, where the
+rows themselves are counted."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 
-from cases.models import ReportMonth
+from cases.models import ReportDay, ReportMonth
 from cases.services import rollups
 from reports.figures.common import Scope
 
@@ -31,6 +32,35 @@ def clean_months(scope: Scope, family: str) -> list[dt.date]:
             month__gte=first, month__lte=last,
         ).order_by("month").values_list("month", flat=True)
     )  # fmt: skip
+
+
+def clean_days(spans: list[tuple[dt.date, dt.date]], family: str, before: dt.date) -> list[dt.date]:
+    """Of the days in the spans (the rest of a period beside its clean months), those before
+    `before` (days that are over) that the family's rollup by day holds clean (none off
+    PostgreSQL, or for a family not kept by day)."""
+    days = {
+        first + dt.timedelta(days=n)
+        for first, after in spans
+        for n in range((min(after, before) - first).days)
+    }
+    if not days or not rollups.is_supported() or family not in rollups.DAY_FAMILIES:
+        return []
+    return list(
+        ReportDay.objects.filter(
+            family=family, is_stale=False, zone=settings.TIME_ZONE, day__in=sorted(days)
+        ).order_by("day").values_list("day", flat=True)
+    )  # fmt: skip
+
+
+def merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Spans of days as the fewest ordered, disjoint spans covering the same days."""
+    found: list[list[dt.date]] = []
+    for first, after in sorted(spans):
+        if found and first <= found[-1][1]:
+            found[-1][1] = max(found[-1][1], after)
+        else:
+            found.append([first, after])
+    return [(first, after) for first, after in found]
 
 
 def day_spans(months: list[dt.date]) -> list[tuple[dt.date, dt.date]]:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 
 from cases.models import (
@@ -26,8 +26,10 @@ from cases.models import (
     Charge,
     ChargeMonth,
     CourtEvent,
+    DeadlineDay,
     DeadlineGrantMonth,
     DeadlineMonth,
+    ReportDay,
     ReportMonth,
     Sentence,
     Statute,
@@ -277,7 +279,7 @@ def test_a_write_marks_its_local_month_stale_and_the_rebuild_clears_it(
     assert ReportMonth.objects.get(family=rollups.FAMILY, month=month(6)).is_stale
     assert not ReportMonth.objects.get(family=rollups.FAMILY, month=month(4)).is_stale
 
-    assert rebuild_report_rollups.run() == 1  # the beat task: May; June is not over
+    assert rebuild_report_rollups.run()["months"] == 1  # the beat task: May; June is not over
     assert not ReportMonth.objects.get(family=rollups.FAMILY, month=month(5)).is_stale
     ReportMonth.objects.filter(month=month(3)).update(is_stale=True)
     call_command("rebuild_report_rollups", stdout=io.StringIO())
@@ -360,14 +362,17 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
     assert {month(2), month(3), month(5)} <= stale and month(4) not in stale
     mixed = deadline_pages(client, viewers)
     assert rollups.report_months_rebuild_due() >= 2
+    rollups.report_days_rebuild_due()
     rebuilt = deadline_pages(client, viewers)
     ReportMonth.objects.filter(family=rollups.DEADLINES).delete()
+    ReportDay.objects.filter(family=rollups.DEADLINES).delete()
     from_rows = deadline_pages(client, viewers)
 
     assert mixed == from_rows
     assert rebuilt == from_rows
     assert clean != from_rows  # the writes after the first build changed the figures
     ReportMonth.objects.all().delete()
+    ReportDay.objects.all().delete()
     call_command("rebuild_report_rollups", stdout=io.StringIO())  # the months due: every one
     assert deadline_pages(client, viewers) == from_rows
     # The data set reaches what it is meant to: the county attorney counts the arrest shared
@@ -375,6 +380,48 @@ def test_the_deadlines_page_read_from_its_rollup_shows_the_deadlines_themselves(
     wash_tables = dict(from_rows[("county attorney supervisor", ())][1])
     rules = {label for label, _ in wash_tables["deadlines-cases"]}
     assert any("appearance" in label.lower() for label in rules), rules
+
+
+def test_the_days_of_partial_months_are_read_from_the_rollup_by_day_while_clean(
+    client, varied, viewers
+):
+    """The days of a period beside its whole months (January 10 to 31, June 1 to 14) are read
+    from the rollup by day while clean, today never: a write marks its deadline's local day
+    stale, also when the UTC days 14 hours either side of its due time skip it; the beat
+    rebuilds the current month's days that are over; the figures are the rows' throughout."""
+    case_type = ContentType.objects.get_for_model(Case)
+    early = Deadline.objects.filter(content_type=case_type).order_by("pk").first()
+    early.due_at = dt.datetime(2026, 6, 3, 11, 0, tzinfo=dt.UTC)  # June 2 and 4 in UTC +-14 h
+    early.status, early.closed_at = DeadlineStatus.OPEN, None
+    early.save(update_fields=["due_at", "status", "closed_at"])
+    assert early.due_at.astimezone(ZONE).date() == dt.date(2026, 6, 3)  # 06:00 local
+    assert rollups.report_months_rebuild_all() == 5
+    days = ReportDay.objects.filter(family=rollups.DEADLINES, is_stale=False)
+    june = {dt.date(2026, 6, day) for day in range(1, 15)}
+    assert june <= set(days.values_list("day", flat=True))
+    assert not days.filter(day=NOW.date()).exists()  # today is not over
+    assert DeadlineDay.objects.filter(day__gte=dt.date(2026, 1, 10), day__lt=month(2)).exists()
+    assert DeadlineDay.objects.filter(day__gte=month(6)).exists()
+    built = deadline_pages(client, viewers)
+
+    # Read from the days: counts changed there show (and a rebuild puts them right).
+    DeadlineDay.objects.update(n=F("n") * 2)
+    assert deadline_pages(client, viewers) != built
+    rollups.report_months_rebuild_all()
+    assert deadline_pages(client, viewers) == built
+
+    early.status, early.closed_at = DeadlineStatus.MET, early.due_at
+    early.save(update_fields=["status", "closed_at"])
+    assert ReportDay.objects.get(family=rollups.DEADLINES, day=dt.date(2026, 6, 3)).is_stale
+    mixed = deadline_pages(client, viewers)
+    ReportMonth.objects.filter(family=rollups.DEADLINES).delete()
+    ReportDay.objects.filter(family=rollups.DEADLINES).delete()
+    from_rows = deadline_pages(client, viewers)
+    assert mixed == from_rows != built
+
+    assert rebuild_report_rollups.run() == {"months": 5, "days": 14}  # June 1 to 14, not 15
+    assert set(days.filter(day__gte=month(6)).values_list("day", flat=True)) == june
+    assert deadline_pages(client, viewers) == from_rows
 
 
 def test_a_record_marks_the_months_of_its_own_deadlines_not_those_of_another_type_with_its_id(

@@ -1,7 +1,7 @@
 """Rebuild the reports' monthly rollups (cases.services.rollups): arrests, cases, counts, sentences,
 deadlines.
 
-    manage.py rebuild_report_rollups          # the months due: stale or never built
+    manage.py rebuild_report_rollups          # the months (and days) due: stale or never built
     manage.py rebuild_report_rollups --all    # every month, one transaction, then ANALYZE
 
 Until a month is rebuilt the reports read it from the arrests themselves: this only makes them
@@ -10,7 +10,11 @@ faster, never changes a figure.
 
 from django.core.management.base import BaseCommand
 
-from cases.services.rollups import report_months_rebuild_all, report_months_rebuild_due
+from cases.services.rollups import (
+    report_days_rebuild_due,
+    report_months_rebuild_all,
+    report_months_rebuild_due,
+)
 
 
 class Command(BaseCommand):
@@ -20,5 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Rebuild every month at once.")
 
     def handle(self, *args, all=False, **options):
-        rebuilt = report_months_rebuild_all() if all else report_months_rebuild_due()
-        self.stdout.write(f"Rebuilt {rebuilt} month(s) of the report rollups.")
+        if all:  # the current month's days too
+            rebuilt = report_months_rebuild_all()
+            self.stdout.write(f"Rebuilt {rebuilt} month(s) of the report rollups.")
+            return
+        rebuilt, days = report_months_rebuild_due(), report_days_rebuild_due()
+        self.stdout.write(f"Rebuilt {rebuilt} month(s) and {days} day(s) of the report rollups.")
