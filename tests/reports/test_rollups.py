@@ -27,6 +27,7 @@ from cases.models import (
     ChargeMonth,
     CourtEvent,
     DeadlineDay,
+    DeadlineGrantDay,
     DeadlineGrantMonth,
     DeadlineMonth,
     ReportDay,
@@ -404,11 +405,22 @@ def test_the_days_of_partial_months_are_read_from_the_rollup_by_day_while_clean(
     assert DeadlineDay.objects.filter(day__gte=month(6)).exists()
     built = deadline_pages(client, viewers)
 
-    # Read from the days: counts changed there show (and a rebuild puts them right).
+    # Read from the days: counts changed there show (and a rebuild puts them right), by owner
+    # and by grantee (the county attorney's hand-offs: January's arrest, due in January).
     DeadlineDay.objects.update(n=F("n") * 2)
     assert deadline_pages(client, viewers) != built
     rollups.report_months_rebuild_all()
     assert deadline_pages(client, viewers) == built
+    wash_group = viewers["county attorney supervisor"].membership.agency.group_id
+    by_grantee = DeadlineGrantDay.objects.filter(group_id=wash_group, day__lt=month(2))
+    assert by_grantee.filter(day__gte=dt.date(2026, 1, 10)).exists()
+    by_grantee.update(n=F("n") * 2)
+    changed = deadline_pages(client, viewers)
+    # Only the county attorney's page over a period starting January 10 reads those days.
+    assert [key for key in built if changed[key] != built[key]] == [
+        ("county attorney supervisor", (("start", "2026-01-10"), ("end", "2026-06-14")))
+    ]
+    rollups.report_months_rebuild_all()
 
     early.status, early.closed_at = DeadlineStatus.MET, early.due_at
     early.save(update_fields=["status", "closed_at"])
