@@ -64,11 +64,7 @@ from django.utils import timezone
 from bench.bench_access import ensure_database
 from cases.models import Arrest, Case, Person, ReportMonth
 from cases.services.outcomes import case_outcomes_refresh
-from cases.services.rollups import (
-    report_days_rebuild_due,
-    report_months_rebuild_all,
-    report_months_rebuild_due,
-)
+from cases.services.rollups import report_months_rebuild_all, report_rollups_rebuild_due
 from deadlines.rules import RULES
 from referrals.models import Referral, Region
 from taskforce.models import Agency, AgencyKind, County, Deadline, Role, User
@@ -813,10 +809,11 @@ def main() -> None:
         seed_time = "reused (seeded by an earlier run at this size)"
         started = time.perf_counter()
         if not ReportMonth.objects.exists():  # seeded before the rollups existed
-            months = report_months_rebuild_all()
-        else:  # a family added since the seed, or months a write made stale: as the beat would
-            months = report_months_rebuild_due()
-        days = report_days_rebuild_due()  # the current month's days over since the seed
+            months, days = report_months_rebuild_all(), 0  # the current month's days too
+        else:  # a family added since the seed, months a write made stale, days over since the
+            # seed: as the beat would
+            rebuilt = report_rollups_rebuild_due()
+            months, days = rebuilt["months"], rebuilt["days"]
         if months or days:
             print(f"report rollups built: {months} months, {days} days"
                   f" in {time.perf_counter() - started:.1f} s")  # fmt: skip

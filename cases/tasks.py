@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from cases.services.imports import staged_imports_purge
-from cases.services.rollups import report_days_rebuild_due, report_months_rebuild_due
+from cases.services.rollups import report_rollups_rebuild_due
 from taskforce.tasks import SWEEP
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def rebuild_report_rollups() -> dict[str, int]:
     """Every few minutes (beat): rebuild the report rollups' stale months, and the days of the
     current month kept by day (issue #22); until then the reports read those from the rows
     themselves."""
-    rebuilt = {"months": report_months_rebuild_due(), "days": report_days_rebuild_due()}
+    rebuilt = report_rollups_rebuild_due()
     if any(rebuilt.values()):
         logger.info(
             "Rebuilt %d month(s) and %d day(s) of the report rollups.",

@@ -22,7 +22,7 @@ Design (issue #22):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -295,66 +295,78 @@ def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def days_between(first: dt.date, after: dt.date) -> list[dt.date]:
+    """The days from `first` to the one before `after` (none when `after` is not later)."""
+    return [first + dt.timedelta(days=n) for n in range((after - first).days)]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    """The local midnight starting `day`."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def month_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Local midnight starting month `first` and the one after month `last`."""
-    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    return since, timezone.make_aware(dt.datetime.combine(next_month(last), dt.time.min))
+    return _midnight(first), _midnight(next_month(last))
+
+
+def _replace(cursor, tables: list[str], unit: str, first: dt.date, after: dt.date,
+             inserts: list[str], params: dict) -> None:  # fmt: skip
+    """Delete the rows of the rollup `tables` whose `unit` (their month or day column) is from
+    `first` to before `after`, then run the `inserts` that count them again."""
+    for table in tables:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {unit} >= %s AND {unit} < %s",  # noqa: S608 - our names
+            [first, after],
+        )
+    for insert in inserts:
+        cursor.execute(insert, params)
 
 
 def _build(family: str, months: list[dt.date]) -> None:
     """Mark clean, then replace the family's rollup rows of these consecutive months (one
-    transaction, the caller's)."""
+    transaction, the caller's); for a family kept by day, its days too."""
     zone = settings.TIME_ZONE
-    since, until = month_bounds(months[0], months[-1])
+    first, after = months[0], next_month(months[-1])
     tables, inserts = FAMILIES[family]
-    params = {"zone": zone, "since": since, "until": until, "first": months[0],
-              "after": next_month(months[-1]),
-              "convictions": [str(d) for d in CONVICTIONS]}  # fmt: skip
+    params = {"zone": zone, "since": _midnight(first), "until": _midnight(after), "first": first,
+              "after": after, "convictions": [str(d) for d in CONVICTIONS]}  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(MARK_CLEAN_SQL, {"family": family, "zone": zone, "months": months})
-        for table in tables:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE month BETWEEN %s AND %s",  # noqa: S608 - our names
-                [months[0], months[-1]],
-            )
-        for insert in inserts:
-            cursor.execute(insert, params)
+        _replace(cursor, tables, "month", first, after, inserts, params)
     if family in DAY_FAMILIES:
-        _build_days(family, months[0], next_month(months[-1]))
+        _build_days(family, first, after)
 
 
 def _build_days(family: str, first: dt.date, after: dt.date) -> None:
     """Mark clean, then replace the family's rollup rows by day of the local days [first,
     after) (one transaction, the caller's), as `_build` does months."""
     zone = settings.TIME_ZONE
-    since, until = (
-        timezone.make_aware(dt.datetime.combine(day, dt.time.min)) for day in (first, after)
-    )
     tables, inserts = DAY_FAMILIES[family]
+    params = {"zone": zone, "since": _midnight(first), "until": _midnight(after)}
     with connection.cursor() as cursor:
         cursor.execute(
             MARK_DAYS_CLEAN_SQL,
             {"family": family, "zone": zone, "first": first, "last": after - dt.timedelta(1)},
         )
-        for table in tables:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE day >= %s AND day < %s",  # noqa: S608 - our names
-                [first, after],
-            )
-        for insert in inserts:
-            cursor.execute(insert, {"zone": zone, "since": since, "until": until})
+        _replace(cursor, tables, "day", first, after, inserts, params)
+
+
+def _rebuild_each(units: Iterable[dt.date], build: Callable[[dt.date], None]) -> int:
+    """`build` each month (or day), in its own transaction. Returns how many."""
+    if not is_supported():
+        return 0
+    done = 0
+    for unit in sorted(set(units)):
+        with transaction.atomic():
+            build(unit)
+        done += 1
+    return done
 
 
 def report_months_rebuild(months: Iterable[dt.date], family: str = FAMILY) -> int:
     """Rebuild these months of a family, each in its own transaction. Returns how many."""
-    if not is_supported():
-        return 0
-    done = 0
-    for month in sorted(set(months)):
-        with transaction.atomic():
-            _build(family, [month])
-        done += 1
-    return done
+    return _rebuild_each(months, lambda month: _build(family, [month]))
 
 
 def _first_day(family: str) -> dt.date | None:
@@ -415,24 +427,22 @@ def report_days_due(today: dt.date | None = None, family: str = DEADLINES) -> li
             family=family, is_stale=False, zone=settings.TIME_ZONE, day__gte=first, day__lt=today
         ).values_list("day", flat=True)
     )
-    days = (first + dt.timedelta(days=n) for n in range((today - first).days))
-    return [day for day in days if day not in clean]
+    return [day for day in days_between(first, today) if day not in clean]
 
 
 def report_days_rebuild(days: Iterable[dt.date], family: str = DEADLINES) -> int:
     """Rebuild these days of a family kept by day, each in its own transaction."""
-    if not is_supported():
-        return 0
-    done = 0
-    for day in sorted(set(days)):
-        with transaction.atomic():
-            _build_days(family, day, day + dt.timedelta(days=1))
-        done += 1
-    return done
+    return _rebuild_each(days, lambda day: _build_days(family, day, day + dt.timedelta(days=1)))
+
+
+def report_rollups_rebuild_due(today: dt.date | None = None) -> dict[str, int]:
+    """What the beat task rebuilds: every family's months due, then the current month's days
+    due of the families kept by day. Returns how many of each."""
+    return {"months": report_months_rebuild_due(today), "days": report_days_rebuild_due(today)}
 
 
 def report_days_rebuild_due(today: dt.date | None = None) -> int:
-    """The beat task's other work: every family's days of the current month due."""
+    """Every family's days of the current month due (`report_rollups_rebuild_due`)."""
     if not is_supported():
         return 0
     return sum(
@@ -441,7 +451,7 @@ def report_days_rebuild_due(today: dt.date | None = None) -> int:
 
 
 def report_months_rebuild_due(today: dt.date | None = None) -> int:
-    """The beat task's work: rebuild every family's months due, one transaction each."""
+    """Rebuild every family's months due, one transaction each (`report_rollups_rebuild_due`)."""
     if not is_supported():
         return 0
     return sum(

@@ -39,9 +39,7 @@ def clean_days(spans: list[tuple[dt.date, dt.date]], family: str, before: dt.dat
     `before` (days that are over) that the family's rollup by day holds clean (none off
     PostgreSQL, or for a family not kept by day)."""
     days = {
-        first + dt.timedelta(days=n)
-        for first, after in spans
-        for n in range((min(after, before) - first).days)
+        day for first, after in spans for day in rollups.days_between(first, min(after, before))
     }
     if not days or not rollups.is_supported() or family not in rollups.DAY_FAMILIES:
         return []
@@ -65,13 +63,7 @@ def merged(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]
 
 def day_spans(months: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Consecutive months as [first day, first day after) spans of days."""
-    spans: list[list[dt.date]] = []
-    for month in months:
-        if spans and spans[-1][1] == month:
-            spans[-1][1] = rollups.next_month(month)
-        else:
-            spans.append([month, rollups.next_month(month)])
-    return [(first, after) for first, after in spans]
+    return merged([(month, rollups.next_month(month)) for month in months])
 
 
 def rest_of(scope: Scope, spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
@@ -99,9 +91,7 @@ def on_each_day(field: str, spans: list[tuple[dt.date, dt.date]]) -> Q:
     read for those days alone (`= ANY`), where `on_days`' OR of ranges left PostgreSQL reading
     the index over the whole period and filtering (ten years of counts for a few weeks' rest,
     bench/bench_reports.py). For the rest of a period beside its clean months: a few weeks."""
-    days = [
-        first + dt.timedelta(days=n) for first, after in spans for n in range((after - first).days)
-    ]
+    days = [day for first, after in spans for day in rollups.days_between(first, after)]
     return Q(**{f"{field}__in": days})
 
 

@@ -10,11 +10,7 @@ faster, never changes a figure.
 
 from django.core.management.base import BaseCommand
 
-from cases.services.rollups import (
-    report_days_rebuild_due,
-    report_months_rebuild_all,
-    report_months_rebuild_due,
-)
+from cases.services.rollups import report_months_rebuild_all, report_rollups_rebuild_due
 
 
 class Command(BaseCommand):
@@ -28,5 +24,8 @@ class Command(BaseCommand):
             rebuilt = report_months_rebuild_all()
             self.stdout.write(f"Rebuilt {rebuilt} month(s) of the report rollups.")
             return
-        rebuilt, days = report_months_rebuild_due(), report_days_rebuild_due()
-        self.stdout.write(f"Rebuilt {rebuilt} month(s) and {days} day(s) of the report rollups.")
+        rebuilt = report_rollups_rebuild_due()
+        self.stdout.write(
+            f"Rebuilt {rebuilt['months']} month(s) and {rebuilt['days']} day(s) of the report"
+            " rollups."
+        )
