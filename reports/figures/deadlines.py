@@ -138,7 +138,6 @@ def _outcome_groups(deadlines: QuerySet, now: dt.datetime) -> list[dict]:
     only). One CASE grouped by, not a filtered count and key per outcome: ten aggregates, each
     with its condition, built and compiled for each of a page's eleven queries cost the
     largest supervisor's deadlines page about a third of its Python time (issue #22)."""
-    names = OUTCOME_NAMES
     groups: dict[tuple, dict] = {}
     rows = (
         deadlines.annotate(outcome=_outcome(now))
@@ -147,15 +146,22 @@ def _outcome_groups(deadlines: QuerySet, now: dt.datetime) -> list[dict]:
         .order_by()
     )
     for *key, outcome, n, k in rows:
-        if outcome is None:
-            continue
-        group = groups.get(tuple(key))
-        if group is None:
-            group = groups[tuple(key)] = dict(zip(GROUP, key, strict=True))
-            group.update(dict.fromkeys(names, 0), **{f"{name}_key": 0 for name in names})
-        group[outcome] += n
-        group[f"{outcome}_key"] += k or 0
+        if outcome is not None:
+            _tally(groups, tuple(key), outcome, n, k or 0)
     return list(groups.values())
+
+
+def _tally(groups: dict[tuple, dict], key: tuple, outcome: str, n: int, k: int = 0) -> None:
+    """Add `n` deadlines of an outcome, with their cell key `k`, to the group of `key` (its
+    GROUP values), made with every outcome's count and key at 0 when new."""
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = dict(zip(GROUP, key, strict=True))
+        group.update(
+            dict.fromkeys(OUTCOME_NAMES, 0), **{f"{name}_key": 0 for name in OUTCOME_NAMES}
+        )
+    group[outcome] += n
+    group[f"{outcome}_key"] += k
 
 
 def deadlines_section(actor: User, scope: Scope) -> dict:
@@ -280,7 +286,6 @@ def _rolled_up(actor: User, scope: Scope, clean: list[dt.date], days: list[dt.da
     every unsealed one for the coordinator, the agency's own for a supervisor, and the arrests
     its standing grants reach (hand-offs, DeadlineGrantMonth and DeadlineGrantDay); as groups
     like the rows'."""
-    names = OUTCOME_NAMES
     counted = Q(pk__in=[])
     for content_type, label in _rolled_types().items():
         parts = access.report_parts(actor, guard_model(label))
@@ -323,11 +328,9 @@ def _rolled_up(actor: User, scope: Scope, clean: list[dt.date], days: list[dt.da
     for group in found:
         # The months and days are over: a deadline still open is past its time.
         outcome = "missed" if group["outcome"] == "open" else group["outcome"]
-        if outcome not in names:
-            continue
-        key = (group["rule"], group["content_type_id"], group["responsible_agency_id"])
-        sums = groups.setdefault(key, dict(zip(GROUP, key, strict=True), **dict.fromkeys(names, 0)))
-        sums[outcome] += group["n"]
+        if outcome in OUTCOME_NAMES:
+            key = (group["rule"], group["content_type_id"], group["responsible_agency_id"])
+            _tally(groups, key, outcome, group["n"])
     return list(groups.values())
 
 
