@@ -17,17 +17,26 @@ from __future__ import annotations
 from django.db import models
 
 
-class ReportMonth(models.Model):
-    """A month of a rollup `family`: built (in `zone`'s local months) and clean, or stale. No
-    row: never built. A write marks both UTC months within 14 hours of the row's time stale,
-    which covers its local month in any zone (the triggers need not know the zone)."""
+class _Built(models.Model):
+    """Whether a month (or day) of a rollup `family` is built and clean: `ReportMonth`,
+    `ReportDay`."""
 
     family = models.CharField(max_length=20)
-    month = models.DateField()  # its first day
     is_stale = models.BooleanField(default=True)
     zone = models.CharField(max_length=64, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReportMonth(_Built):
+    """A month of a rollup `family`: built (in `zone`'s local months) and clean, or stale. No
+    row: never built. A write marks both UTC months within 14 hours of the row's time stale,
+    which covers its local month in any zone (the triggers need not know the zone)."""
+
+    month = models.DateField()  # its first day
 
     class Meta:
         constraints = [
@@ -158,7 +167,37 @@ class SentenceMonth(models.Model):
         return f"{self.n} sentences in {self.month:%Y-%m}"
 
 
-class DeadlineMonth(models.Model):
+class _DeadlineCounts(models.Model):
+    """The columns `DeadlineMonth` and `DeadlineDay` share: one SQL statement fills both
+    (cases.services.rollups.DEADLINES_SQL)."""
+
+    content_type_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    responsible_agency_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, blank=True)
+    record_owner_agency_id = models.BigIntegerField(null=True)
+    is_record_live = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class _DeadlineGrantCounts(models.Model):
+    """The columns `DeadlineGrantMonth` and `DeadlineGrantDay` share (DEADLINES_GRANT_SQL)."""
+
+    content_type_id = models.BigIntegerField()
+    rule = models.CharField(max_length=60)
+    responsible_agency_id = models.BigIntegerField()
+    outcome = models.CharField(max_length=10, blank=True)
+    group_id = models.BigIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class DeadlineMonth(_DeadlineCounts):
     """How many deadlines of the case records (a case's, an arrest's, a hearing's) falling due
     in a local month share a rule, a responsible agency and an outcome, by the owner of the
     record that guards them (the case, for a hearing) and whether that record may be counted
@@ -168,13 +207,6 @@ class DeadlineMonth(models.Model):
     are read from their rows."""
 
     month = models.DateField()
-    content_type_id = models.BigIntegerField()
-    rule = models.CharField(max_length=60)
-    responsible_agency_id = models.BigIntegerField()
-    outcome = models.CharField(max_length=10, blank=True)
-    record_owner_agency_id = models.BigIntegerField(null=True)
-    is_record_live = models.BooleanField()
-    n = models.IntegerField()
 
     class Meta:
         indexes = [
@@ -185,19 +217,13 @@ class DeadlineMonth(models.Model):
         return f"{self.n} deadlines due in {self.month:%Y-%m}"
 
 
-class DeadlineGrantMonth(models.Model):
+class DeadlineGrantMonth(_DeadlineGrantCounts):
     """How many deadlines of unsealed arrests falling due in a local month an agency's group
     holds a standing view grant on (a hand-off's) without owning the arrest, by rule,
     responsible agency and outcome (as `DeadlineMonth`): the deadlines a supervisor counts
     through hand-offs."""
 
     month = models.DateField()
-    content_type_id = models.BigIntegerField()
-    rule = models.CharField(max_length=60)
-    responsible_agency_id = models.BigIntegerField()
-    outcome = models.CharField(max_length=10, blank=True)
-    group_id = models.BigIntegerField()
-    n = models.IntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["month", "group_id"], name="deadline_grant_month_group")]
@@ -206,18 +232,13 @@ class DeadlineGrantMonth(models.Model):
         return f"{self.n} deadlines granted due in {self.month:%Y-%m}"
 
 
-class ReportDay(models.Model):
+class ReportDay(_Built):
     """A local day of a rollup `family` kept by day (the deadlines report's), as `ReportMonth`
     is a month: built (in `zone`'s local days) and clean, or stale; no row, never built. A
     write marks the UTC days of the row's time and 14 hours either side stale, which holds
     its local day in any zone. A month's build builds and marks its days too."""
 
-    family = models.CharField(max_length=20)
     day = models.DateField()
-    is_stale = models.BooleanField(default=True)
-    zone = models.CharField(max_length=64, blank=True)
-    built_at = models.DateTimeField(null=True, blank=True)
-    marked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["family", "day"], name="report_day_once")]
@@ -226,18 +247,11 @@ class ReportDay(models.Model):
         return f"{self.family} {self.day:%Y-%m-%d}{' (stale)' if self.is_stale else ''}"
 
 
-class DeadlineDay(models.Model):
+class DeadlineDay(_DeadlineCounts):
     """`DeadlineMonth` by local day of the due time: what a partial month of a period (its
     first, the current one) counts, read without the deadlines themselves."""
 
     day = models.DateField()
-    content_type_id = models.BigIntegerField()
-    rule = models.CharField(max_length=60)
-    responsible_agency_id = models.BigIntegerField()
-    outcome = models.CharField(max_length=10, blank=True)
-    record_owner_agency_id = models.BigIntegerField(null=True)
-    is_record_live = models.BooleanField()
-    n = models.IntegerField()
 
     class Meta:
         indexes = [
@@ -248,16 +262,10 @@ class DeadlineDay(models.Model):
         return f"{self.n} deadlines due on {self.day:%Y-%m-%d}"
 
 
-class DeadlineGrantDay(models.Model):
+class DeadlineGrantDay(_DeadlineGrantCounts):
     """`DeadlineGrantMonth` by local day of the due time."""
 
     day = models.DateField()
-    content_type_id = models.BigIntegerField()
-    rule = models.CharField(max_length=60)
-    responsible_agency_id = models.BigIntegerField()
-    outcome = models.CharField(max_length=10, blank=True)
-    group_id = models.BigIntegerField()
-    n = models.IntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["day", "group_id"], name="deadline_grant_day_group")]
